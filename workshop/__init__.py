@@ -1,0 +1,38 @@
+"""Persona Workshop: a real-time board where teams agree on who their customer is."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+from workshop.config import INSTANCE_DIR, ROOT, Config
+from workshop.db import Database
+from workshop.services.backend import Backend, PresenceRegistry
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Wire configuration, database, Socket.IO, HTTP routes and commands together."""
+    config = config or Config.from_env()
+    app = Flask(__name__, static_folder=str(ROOT / "static"),
+                template_folder=str(ROOT / "templates"), instance_path=str(INSTANCE_DIR))
+    https = bool(config.public_url and config.public_url.startswith("https://"))
+    app.config.update(
+        SECRET_KEY=config.secret_key,
+        TESTING=config.testing,
+        PUBLIC_URL=config.public_url,
+        SESSION_COOKIE_NAME="workshop_session",
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=60),
+        JSON_SORT_KEYS=False,
+    )
+
+    from workshop import cli, realtime, web
+
+    database = Database(config.database_url)
+    publisher = realtime.init_app(app, config)
+    app.extensions["workshop"] = Backend(database, publisher, PresenceRegistry())
+    web.init_app(app, https=https)
+    cli.init_app(app)
+    return app

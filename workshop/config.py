@@ -1,0 +1,65 @@
+"""Settings read from the environment, with defaults that run the app locally."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = ROOT / "instance"
+
+
+def _default_database_url() -> str:
+    """SQLite file under instance/, the embedded default."""
+    return f"sqlite:///{INSTANCE_DIR / 'workshop.sqlite3'}"
+
+
+def _secret_key() -> str:
+    """The configured key, or one kept in instance/ so cookies survive a restart."""
+    configured = os.environ.get("WORKSHOP_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = INSTANCE_DIR / "secret_key"
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at pg8000, a pure-Python driver that eventlet can make green."""
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+        if url.startswith(prefix):
+            return "postgresql+pg8000://" + url[len(prefix):]
+    return url
+
+
+@dataclass
+class Config:
+    """Everything the app factory needs; tests build one directly."""
+
+    database_url: str = field(default_factory=_default_database_url)
+    secret_key: str = field(default_factory=_secret_key)
+    message_queue: str | None = None
+    allowed_origins: list[str] | None = None
+    async_mode: str | None = None
+    public_url: str | None = None
+    testing: bool = False
+
+    @classmethod
+    def from_env(cls) -> Config:
+        """Build the settings from WORKSHOP_* variables."""
+        origins = os.environ.get("WORKSHOP_ALLOWED_ORIGINS")
+        return cls(
+            database_url=normalise_database_url(
+                os.environ.get("WORKSHOP_DATABASE_URL") or _default_database_url()
+            ),
+            secret_key=_secret_key(),
+            message_queue=os.environ.get("WORKSHOP_MESSAGE_QUEUE") or None,
+            allowed_origins=[o.strip() for o in origins.split(",")] if origins else None,
+            async_mode=os.environ.get("WORKSHOP_ASYNC_MODE") or None,
+            public_url=os.environ.get("WORKSHOP_PUBLIC_URL") or None,
+        )

@@ -1,0 +1,92 @@
+"""The database engine, its sessions, and the one path every write takes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+
+class Database:
+    """One engine per app, a session factory for reads and one for writes."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = _make_engine(url)
+        if self.is_sqlite:
+            read_engine: Engine = self.engine
+            write_engine: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        else:
+            # A snapshot spans several SELECTs; REPEATABLE READ makes them agree with its seq.
+            read_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
+            write_engine = self.engine
+        self._read = sessionmaker(read_engine, expire_on_commit=False)
+        self._write = sessionmaker(write_engine, expire_on_commit=False)
+        # Writes are serialised per process. Under eventlet this lock is green (it is created
+        # after monkey-patching), so a green thread waiting for it yields instead of freezing
+        # the hub on SQLite's file lock; it also keeps broadcasts in seq order in this process.
+        self.write_lock = threading.Lock()
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session whose SELECTs all see one consistent state."""
+        session = self._read()
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A write session under the process write lock; the caller commits."""
+        with self.write_lock:
+            session = self._write()
+            try:
+                yield session
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
+    def dispose(self) -> None:
+        """Close pooled connections (tests, shutdown)."""
+        self.engine.dispose()
+
+
+def _make_engine(url: str) -> Engine:
+    """Create the engine with the settings each backend needs."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    path = url.split("///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # NullPool: a fresh sqlite3 connection per session is cheap and never shared between
+    # green threads, which the C driver does not tolerate.
+    engine = create_engine(url, poolclass=NullPool, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see the
+        # SQLAlchemy docs on pysqlite's transaction quirks), so reads really are snapshots.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine

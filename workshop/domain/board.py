@@ -1,0 +1,87 @@
+"""The board's state and how each event changes it.
+
+The same reducer exists in the browser (static/js/state.js). Tests replay a workshop's
+event log through it and compare the result with a fresh snapshot: old state plus the
+new events must equal freshly fetched state.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+
+State = dict
+Reducer = Callable[[State, dict], None]
+
+
+def empty_state() -> State:
+    """The state before the first event (seq 0)."""
+    return {"workshop": None, "personas": [], "participants": [], "assumptions": [], "seq": 0}
+
+
+def _workshop_created(state: State, data: dict) -> None:
+    state["workshop"] = copy.deepcopy(data["workshop"])
+
+
+def _participant_joined(state: State, data: dict) -> None:
+    participant = data["participant"]
+    state["participants"].append(dict(participant))
+    teams = state["workshop"]["teams"]
+    if participant["team"] and participant["team"] not in teams:
+        teams.append(participant["team"])
+
+
+def _persona_added(state: State, data: dict) -> None:
+    state["personas"].append(dict(data["persona"]))
+
+
+def _persona_renamed(state: State, data: dict) -> None:
+    for persona in state["personas"]:
+        if persona["id"] == data["id"]:
+            persona["name"] = data["name"]
+
+
+def _assumption_added(state: State, data: dict) -> None:
+    state["assumptions"].append(dict(data["assumption"]))
+
+
+def _assumption_edited(state: State, data: dict) -> None:
+    for assumption in state["assumptions"]:
+        if assumption["id"] == data["id"]:
+            assumption["text"] = data["text"]
+
+
+def _assumption_deleted(state: State, data: dict) -> None:
+    state["assumptions"] = [a for a in state["assumptions"] if a["id"] != data["id"]]
+
+
+REDUCERS: dict[str, Reducer] = {
+    "workshop.created": _workshop_created,
+    "participant.joined": _participant_joined,
+    "persona.added": _persona_added,
+    "persona.renamed": _persona_renamed,
+    "assumption.added": _assumption_added,
+    "assumption.edited": _assumption_edited,
+    "assumption.deleted": _assumption_deleted,
+}
+
+
+def apply_event(state: State, event: dict) -> State:
+    """Apply one event in place and return the state; events at or below its seq are skipped."""
+    if event["seq"] <= state["seq"]:
+        return state
+    if event["seq"] != state["seq"] + 1:
+        raise ValueError(f"gap in the event log: at seq {state['seq']}, got {event['seq']}")
+    reducer = REDUCERS.get(event["type"])
+    if reducer is not None:
+        reducer(state, event["data"])
+    state["seq"] = event["seq"]
+    return state
+
+
+def replay(events: Iterable[dict], state: State | None = None) -> State:
+    """Fold a sequence of events into a state, starting from empty."""
+    state = state if state is not None else empty_state()
+    for event in events:
+        apply_event(state, event)
+    return state

@@ -1,0 +1,28 @@
+"""Who may do what: roles and the rules for changing someone's note."""
+
+from __future__ import annotations
+
+FACILITATOR = "facilitator"
+PARTICIPANT = "participant"
+OBSERVER = "observer"
+ROLES = (FACILITATOR, PARTICIPANT, OBSERVER)
+
+# Op types each role may send at all; finer rules (ownership) follow below.
+_ALLOWED: dict[str, frozenset[str]] = {
+    FACILITATOR: frozenset(
+        {"persona.add", "persona.rename", "assumption.add", "assumption.edit",
+         "assumption.delete"}
+    ),
+    PARTICIPANT: frozenset({"assumption.add", "assumption.edit", "assumption.delete"}),
+    OBSERVER: frozenset(),
+}
+
+
+def may_send(role: str, op_type: str) -> bool:
+    """Whether a role may send this op type at all."""
+    return op_type in _ALLOWED.get(role, frozenset())
+
+
+def may_change_note(role: str, actor_id: str, author_id: str) -> bool:
+    """Authors change their own notes; the facilitator may change anyone's."""
+    return role == FACILITATOR or (role == PARTICIPANT and actor_id == author_id)

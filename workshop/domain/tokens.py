@@ -1,0 +1,42 @@
+"""Ids and link tokens: unguessable secrets, compared in constant time."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import uuid
+
+SECRET_BYTES = 18  # 144 bits of randomness per link
+
+
+def new_id() -> str:
+    """A random id for a participant, persona or note."""
+    return uuid.uuid4().hex
+
+
+def new_workshop_id() -> str:
+    """A short, readable workshop id; it is not a secret (the link tokens are)."""
+    return secrets.token_hex(5)
+
+
+def new_secret() -> str:
+    """The secret half of a link token."""
+    return secrets.token_urlsafe(SECRET_BYTES)
+
+
+def make_token(workshop_id: str, secret: str) -> str:
+    """The token carried in a link: the workshop id, a dot, the secret."""
+    return f"{workshop_id}.{secret}"
+
+
+def split_token(token: str) -> tuple[str, str] | None:
+    """Split a link token into workshop id and secret, or None when malformed."""
+    workshop_id, dot, secret = token.partition(".")
+    if not dot or not workshop_id or not secret or len(token) > 200:
+        return None
+    return workshop_id, secret
+
+
+def secrets_match(given: str, expected: str) -> bool:
+    """Compare secrets in constant time, so timing does not reveal a prefix."""
+    return hmac.compare_digest(given.encode(), expected.encode())

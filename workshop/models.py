@@ -1,0 +1,112 @@
+"""Database tables (SQLAlchemy 2.0 typed declarative); no behaviour, no Flask."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, the only zone the database stores."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table."""
+
+
+class Workshop(Base):
+    """A session: its settings, its secrets, and the last seq of its event log."""
+
+    __tablename__ = "workshops"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    context: Mapped[str] = mapped_column(Text, default="")
+    teams: Mapped[list] = mapped_column(JSON, default=list)
+    phase: Mapped[str] = mapped_column(String(16), default="collect")
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    facilitator_secret: Mapped[str] = mapped_column(String(64))
+    invite_secret: Mapped[str] = mapped_column(String(64))
+    observer_secret: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Participant(Base):
+    """Someone who joined a workshop through one of its links."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    team: Mapped[str] = mapped_column(String(60), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    joined_seq: Mapped[int] = mapped_column(Integer)
+    removed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_participants_workshop", "workshop_id"),)
+
+
+class Persona(Base):
+    """A reference person for one target group; a workshop may hold several."""
+
+    __tablename__ = "personas"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    created_seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_personas_workshop", "workshop_id"),)
+
+
+class Assumption(Base):
+    """A sticky note: one belief about the customer, in one category of one persona."""
+
+    __tablename__ = "assumptions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    persona_id: Mapped[str] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    created_seq: Mapped[int] = mapped_column(Integer)
+    updated_seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_assumptions_workshop", "workshop_id", "created_seq"),)
+
+
+class Event(Base):
+    """One entry of a workshop's event log, the record of what happened."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    op_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    actor_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    type: Mapped[str] = mapped_column(String(40))
+    data: Mapped[dict] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "seq", name="uq_events_workshop_seq"),
+        # A retried op carries the same op id; this makes "applied once" a database fact.
+        UniqueConstraint("workshop_id", "actor_id", "op_id", name="uq_events_op"),
+    )

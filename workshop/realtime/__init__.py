@@ -1,0 +1,52 @@
+"""Socket.IO: the extension object, bound by the app factory, and its publisher."""
+
+from __future__ import annotations
+
+from flask_socketio import SocketIO
+
+from workshop.config import Config
+
+# Created unbound, bound in create_app (the Flask-SocketIO extension pattern).
+socketio = SocketIO()
+
+# Largest accepted Socket.IO message; a bigger one is refused by the transport.
+MAX_MESSAGE_BYTES = 64 * 1024
+
+
+def workshop_room(workshop_id: str) -> str:
+    """The room every connection of a workshop joins."""
+    return f"w:{workshop_id}"
+
+
+class SocketIOPublisher:
+    """Publishes to Socket.IO rooms (through the message queue when one is configured)."""
+
+    def __init__(self, server: SocketIO):
+        self.server = server
+
+    def publish_event(self, workshop_id: str, event: dict) -> None:
+        """Send a committed log event to the workshop's room."""
+        self.server.emit("event", event, to=workshop_room(workshop_id))
+
+    def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
+        """Send the presence list to the workshop's room."""
+        self.server.emit("presence", {"workshop": workshop_id, "present": present},
+                         to=workshop_room(workshop_id))
+
+
+def init_app(app, config: Config) -> SocketIOPublisher:
+    """Bind Socket.IO to the app and register the handlers."""
+    from workshop.realtime.handlers import register_handlers
+
+    socketio.init_app(
+        app,
+        async_mode=config.async_mode,
+        message_queue=config.message_queue,
+        # None means same origin only; never "*".
+        cors_allowed_origins=config.allowed_origins,
+        max_http_buffer_size=MAX_MESSAGE_BYTES,
+        ping_interval=20,
+        ping_timeout=20,
+    )
+    register_handlers(socketio)
+    return SocketIOPublisher(socketio)

@@ -1,0 +1,67 @@
+"""Socket.IO handlers: parse the payload, call one service function, answer."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_socketio import SocketIO, join_room
+
+from workshop.realtime import workshop_room
+from workshop.services import ops, presence, workshops
+from workshop.services.errors import ServiceError
+from workshop.services.schemas import SyncRequest, parse
+from workshop.web.sessions import membership
+
+
+def _backend():
+    return current_app.extensions["workshop"]
+
+
+def on_connect(auth=None):
+    """A browser opens a board with auth {"workshop": id}; it joins the workshop's room and
+    every member receives the new `presence` list. Refused without a membership cookie."""
+    workshop_id = auth.get("workshop") if isinstance(auth, dict) else None
+    if not isinstance(workshop_id, str):
+        raise ConnectionRefusedError({"code": "invalid", "message": "auth.workshop is required"})
+    member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
+    if member is None:
+        raise ConnectionRefusedError(
+            {"code": "unauthenticated", "message": "join this workshop through its link first"})
+    session["socket"] = {"workshop": workshop_id, "participant": member["id"]}
+    join_room(workshop_room(workshop_id))
+    presence.arrive(_backend(), workshop_id, request.sid, member)
+
+
+def on_disconnect(*_args):
+    """A connection closes; the remaining members receive the new `presence` list."""
+    bound = session.get("socket")
+    if bound:
+        presence.leave(_backend(), bound["workshop"], request.sid)
+
+
+def on_op(payload=None):
+    """A member sends `op`; acked with {"ok", "seq", "event"} or {"ok": false, "error"}.
+    The resulting `event` goes to everyone in the workshop, after commit."""
+    bound = session.get("socket") or {}
+    return ops.apply_op(_backend(), bound.get("workshop", ""), bound.get("participant"), payload)
+
+
+def on_sync(payload=None):
+    """A member sends `sync` {"since": n}; acked with the events after n, or a snapshot."""
+    bound = session.get("socket") or {}
+    try:
+        request_ = parse(SyncRequest, payload)
+        member = workshops.find_member(_backend(), bound.get("workshop", ""),
+                                       bound.get("participant"))
+        if member is None:
+            raise ServiceError("unauthenticated", "you are not a member of this workshop")
+        return workshops.sync(_backend(), bound["workshop"], member, request_.since)
+    except ServiceError as error:
+        return {"ok": False, "error": error.as_dict()}
+
+
+def register_handlers(server: SocketIO) -> None:
+    """Attach the handlers above to the default namespace."""
+    server.on_event("connect", on_connect)
+    server.on_event("disconnect", on_disconnect)
+    server.on_event("op", on_op)
+    server.on_event("sync", on_sync)

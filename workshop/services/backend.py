@@ -1,0 +1,75 @@
+"""What services need from the outside world: the database, a publisher, presence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from workshop.db import Database
+
+
+class Publisher(Protocol):
+    """Sends committed events and ephemeral signals to the connected clients."""
+
+    def publish_event(self, workshop_id: str, event: dict) -> None:
+        """Deliver one committed log event to everyone in the workshop."""
+
+    def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
+        """Deliver the current presence list of a workshop."""
+
+
+class CollectingPublisher:
+    """An in-process publisher that keeps what it was given (CLI and service tests)."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, dict]] = []
+        self.presence: list[tuple[str, list[dict]]] = []
+
+    def publish_event(self, workshop_id: str, event: dict) -> None:
+        """Keep the event."""
+        self.events.append((workshop_id, event))
+
+    def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
+        """Keep the presence list."""
+        self.presence.append((workshop_id, present))
+
+
+@dataclass
+class Backend:
+    """The dependencies of every service function, built once by the app factory."""
+
+    db: Database
+    publisher: Publisher
+    presence: PresenceRegistry
+
+
+class PresenceRegistry:
+    """Which participants have an open connection, per workshop, in this process.
+
+    In-process on purpose for one worker; several workers behind a message queue each
+    announce only their own connections (see docs/protocol.md, presence).
+    """
+
+    def __init__(self) -> None:
+        self._by_workshop: dict[str, dict[str, dict]] = {}
+
+    def connect(self, workshop_id: str, sid: str, participant: dict) -> None:
+        """Record an open connection of a participant."""
+        self._by_workshop.setdefault(workshop_id, {})[sid] = participant
+
+    def disconnect(self, workshop_id: str, sid: str) -> None:
+        """Forget a closed connection."""
+        connections = self._by_workshop.get(workshop_id, {})
+        connections.pop(sid, None)
+        if not connections:
+            self._by_workshop.pop(workshop_id, None)
+
+    def present(self, workshop_id: str) -> list[dict]:
+        """Participants with at least one open connection, once each, sorted by team and name."""
+        unique = {p["id"]: p for p in self._by_workshop.get(workshop_id, {}).values()}
+        return sorted(unique.values(), key=lambda p: (p["team"].casefold(), p["name"].casefold()))
+
+    def sids_of(self, workshop_id: str, participant_id: str) -> list[str]:
+        """Open connection ids of one participant."""
+        return [sid for sid, p in self._by_workshop.get(workshop_id, {}).items()
+                if p["id"] == participant_id]

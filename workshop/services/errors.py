@@ -1,0 +1,32 @@
+"""The one error type services raise; adapters turn it into an ack or a JSON response."""
+
+from __future__ import annotations
+
+# Error codes and the HTTP status each maps to. docs/protocol.md lists the same codes.
+STATUS_BY_CODE = {
+    "invalid": 400,
+    "unknown_op": 400,
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "limit": 422,
+}
+
+
+class ServiceError(Exception):
+    """A refused request: a stable code for programs and a message for people."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    @property
+    def status(self) -> int:
+        """The HTTP status for this error."""
+        return STATUS_BY_CODE.get(self.code, 400)
+
+    def as_dict(self) -> dict:
+        """The error object of the protocol."""
+        return {"code": self.code, "message": self.message}

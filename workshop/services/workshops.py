@@ -1,0 +1,188 @@
+"""Creating and joining workshops, and reading what a member may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from workshop.domain import permissions
+from workshop.domain.categories import categories_for
+from workshop.domain.teams import DEFAULT_TEAMS, canonical_team, normalise_teams
+from workshop.domain.tokens import (
+    make_token,
+    new_id,
+    new_secret,
+    new_workshop_id,
+    secrets_match,
+    split_token,
+)
+from workshop.models import Assumption, Participant, Persona, Workshop
+from workshop.services import log
+from workshop.services.backend import Backend
+from workshop.services.errors import ServiceError
+from workshop.services.schemas import CreateWorkshop, JoinWorkshop, parse
+from workshop.services.views import (
+    assumption_view,
+    participant_view,
+    persona_view,
+    workshop_view,
+)
+
+# A sync further behind than this gets a fresh snapshot instead of the events.
+SYNC_EVENT_LIMIT = 1000
+
+
+@dataclass(frozen=True)
+class CreatedWorkshop:
+    """A new workshop and the tokens of its three links."""
+
+    id: str
+    title: str
+    facilitator_token: str
+    invite_token: str
+    observer_token: str
+
+
+def create_workshop(backend: Backend, raw: dict) -> CreatedWorkshop:
+    """Create a workshop with one default persona; its log starts with workshop.created."""
+    body = parse(CreateWorkshop, raw)
+    teams = normalise_teams(body.teams) or list(DEFAULT_TEAMS)
+    workshop = Workshop(id=new_workshop_id(), title=body.title, context=body.context,
+                        teams=teams, phase="collect", settings={}, seq=0,
+                        facilitator_secret=new_secret(), invite_secret=new_secret(),
+                        observer_secret=new_secret())
+    with backend.db.writing() as session:
+        session.add(workshop)
+        session.flush()
+        created = log.append(session, workshop.id, log.next_seq(session, workshop.id),
+                             "workshop.created", {"workshop": workshop_view(workshop)})
+        persona = Persona(id=new_id(), workshop_id=workshop.id, name="Primary customer",
+                          created_seq=log.next_seq(session, workshop.id))
+        session.add(persona)
+        added = log.append(session, workshop.id, persona.created_seq, "persona.added",
+                           {"persona": persona_view(persona)})
+        session.commit()
+        for event in (created, added):
+            backend.publisher.publish_event(workshop.id, log.wire(event))
+    return CreatedWorkshop(
+        id=workshop.id, title=workshop.title,
+        facilitator_token=make_token(workshop.id, workshop.facilitator_secret),
+        invite_token=make_token(workshop.id, workshop.invite_secret),
+        observer_token=make_token(workshop.id, workshop.observer_secret),
+    )
+
+
+def role_for_token(workshop: Workshop, secret: str) -> str | None:
+    """Which role a link secret grants in this workshop, compared in constant time."""
+    role = None
+    for candidate, expected in ((permissions.FACILITATOR, workshop.facilitator_secret),
+                                (permissions.PARTICIPANT, workshop.invite_secret),
+                                (permissions.OBSERVER, workshop.observer_secret)):
+        if secrets_match(secret, expected):  # every secret is compared, match or not
+            role = role or candidate
+    return role
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Where a link token leads: a workshop, and the role it grants there."""
+
+    workshop_id: str
+    title: str
+    role: str
+    teams: list[str]
+
+
+def resolve_token(backend: Backend, token: str) -> LinkTarget:
+    """The workshop and role behind a link token, or ServiceError('not_found')."""
+    parts = split_token(token or "")
+    if parts is not None:
+        with backend.db.reading() as session:
+            workshop = session.get(Workshop, parts[0])
+            role = role_for_token(workshop, parts[1]) if workshop else None
+            if role:
+                return LinkTarget(workshop.id, workshop.title, role, list(workshop.teams))
+    raise ServiceError("not_found", "This link is not valid (any more). Ask the facilitator "
+                                    "for a new one.")
+
+
+def join_workshop(backend: Backend, raw: dict) -> dict:
+    """Add a participant in the role the token grants; returns the participant."""
+    body = parse(JoinWorkshop, raw)
+    target = resolve_token(backend, body.token)
+    team = canonical_team(body.team, target.teams)
+    if target.role == permissions.PARTICIPANT and not team:
+        raise ServiceError("invalid", "team: choose the team you are part of")
+    if target.role == permissions.OBSERVER:
+        team = ""  # observers look on; they do not count for any team
+    with backend.db.writing() as session:
+        seq = log.next_seq(session, target.workshop_id)
+        participant = Participant(id=new_id(), workshop_id=target.workshop_id,
+                                  name=" ".join(body.name.split()), team=team,
+                                  role=target.role, joined_seq=seq)
+        session.add(participant)
+        workshop = session.get(Workshop, target.workshop_id)
+        if team and team not in workshop.teams:
+            workshop.teams = [*workshop.teams, team]
+        event = log.append(session, target.workshop_id, seq, "participant.joined",
+                           {"participant": participant_view(participant)},
+                           actor_id=participant.id)
+        session.commit()
+        backend.publisher.publish_event(target.workshop_id, log.wire(event))
+    return {"workshop_id": target.workshop_id, **participant_view(participant)}
+
+
+def find_member(backend: Backend, workshop_id: str, participant_id: str | None) -> dict | None:
+    """The participant, if they belong to this workshop and were not removed."""
+    if not participant_id:
+        return None
+    with backend.db.reading() as session:
+        member = session.get(Participant, participant_id)
+        if member is None or member.workshop_id != workshop_id or member.removed:
+            return None
+        return participant_view(member)
+
+
+def snapshot(backend: Backend, workshop_id: str, viewer: dict) -> dict:
+    """Everything the viewer may see of the workshop, consistent with its seq."""
+    with backend.db.reading() as session:
+        return _snapshot(session, workshop_id, viewer)
+
+
+def _snapshot(session, workshop_id: str, viewer: dict) -> dict:
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise ServiceError("not_found", "no such workshop")
+    personas = session.scalars(select(Persona).where(Persona.workshop_id == workshop_id)
+                               .order_by(Persona.created_seq))
+    participants = session.scalars(select(Participant)
+                                   .where(Participant.workshop_id == workshop_id)
+                                   .order_by(Participant.joined_seq))
+    assumptions = session.scalars(select(Assumption)
+                                  .where(Assumption.workshop_id == workshop_id)
+                                  .order_by(Assumption.created_seq))
+    return {
+        "workshop": workshop_view(workshop),
+        "seq": workshop.seq,
+        "me": viewer,
+        "categories": categories_for(workshop.settings),
+        "personas": [persona_view(p) for p in personas],
+        "participants": [participant_view(p) for p in participants],
+        "assumptions": [assumption_view(a) for a in assumptions],
+    }
+
+
+def sync(backend: Backend, workshop_id: str, viewer: dict, since: int) -> dict:
+    """The events after `since`, or a fresh snapshot when that is the better answer."""
+    with backend.db.reading() as session:
+        workshop = session.get(Workshop, workshop_id)
+        if workshop is None:
+            raise ServiceError("not_found", "no such workshop")
+        behind = workshop.seq - since
+        if 0 <= behind <= SYNC_EVENT_LIMIT:
+            events = log.events_after(session, workshop_id, since, SYNC_EVENT_LIMIT)
+            return {"ok": True, "seq": workshop.seq, "events": [log.wire(e) for e in events]}
+        # Too far behind, or ahead of the server (a restored database): start afresh.
+        state = _snapshot(session, workshop_id, viewer)
+        return {"ok": True, "seq": state["seq"], "snapshot": state}

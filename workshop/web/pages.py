@@ -1,0 +1,56 @@
+"""HTML pages: create a workshop, join through a link, and the board."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from markupsafe import Markup
+
+from workshop.services import workshops
+from workshop.services.errors import ServiceError
+from workshop.web.sessions import membership
+
+bp = Blueprint("pages", __name__)
+
+
+def _backend():
+    return current_app.extensions["workshop"]
+
+
+def embed_json(value: object) -> Markup:
+    """JSON for a <script type="application/json"> block; '<' escaped so it cannot end it."""
+    text = json.dumps(value, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+@bp.get("/")
+def home():
+    """The start page: create a workshop."""
+    return render_template("home.html")
+
+
+@bp.get("/join/<token>")
+def join(token: str):
+    """A link was opened: go to the board if this browser is already in, else ask for a name."""
+    try:
+        target = workshops.resolve_token(_backend(), token)
+    except ServiceError as error:
+        return render_template("message.html", title="Link not valid", message=error.message), 404
+    member = workshops.find_member(_backend(), target.workshop_id, membership(target.workshop_id))
+    if member and member["role"] == target.role:
+        return redirect(url_for("pages.board", workshop_id=target.workshop_id))
+    return render_template("join.html", target=target, token=token,
+                           name=member["name"] if member else "")
+
+
+@bp.get("/w/<workshop_id>")
+def board(workshop_id: str):
+    """The live board, rendered with the snapshot this member may see."""
+    member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
+    if member is None:
+        return render_template(
+            "message.html", title="Join first",
+            message="Open the invite link you were sent to join this workshop."), 403
+    state = workshops.snapshot(_backend(), workshop_id, member)
+    return render_template("board.html", state=state, snapshot_json=embed_json(state))
