@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workshop.domain.tokens import make_token
+from workshop.domain.tokens import make_token, new_id
 from workshop.models import Workshop
 from workshop.services import ops, workshops
 from workshop.services.backend import Backend
@@ -74,7 +74,7 @@ def seed_demo(backend: Backend) -> str:
 
 def _op(backend: Backend, workshop_id: str, actor_id: str, type_: str, data: dict) -> dict:
     ack = ops.apply_op(backend, workshop_id, actor_id,
-                       {"op_id": f"demo-{type_}-{data}"[:64], "type": type_, "data": data})
+                       {"op_id": new_id(), "type": type_, "data": data})
     if not ack["ok"]:
         raise RuntimeError(f"demo op {type_} failed: {ack['error']}")
     return ack

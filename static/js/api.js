@@ -1,0 +1,27 @@
+// JSON over fetch with the protocol's error shape turned into readable messages.
+
+export async function postJSON(url, body) {
+  let response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new Error("Could not reach the server. Check your connection and try again.");
+  }
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const message = payload.error?.message || `The server answered ${response.status}.`;
+    throw new Error(message.charAt(0).toUpperCase() + message.slice(1));
+  }
+  return payload;
+}
+
+/** Show or hide a form's error line. */
+export function showError(element, message) {
+  element.textContent = message || "";
+  element.hidden = !message;
+}

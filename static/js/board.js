@@ -1,0 +1,318 @@
+// The live board: persona tabs, category columns of sticky notes, presence by team.
+import { Connection } from "./connection.js";
+import { teamSlot } from "./state.js";
+
+const state = JSON.parse(document.getElementById("snapshot").textContent);
+const me = state.me;
+const canWrite = me.role !== "observer";
+const isFacilitator = me.role === "facilitator";
+
+const els = {
+  tabs: document.getElementById("persona-tabs"),
+  columns: document.getElementById("columns"),
+  presence: document.getElementById("presence"),
+  presenceCount: document.getElementById("presence-count"),
+  legend: document.getElementById("team-legend"),
+  status: document.getElementById("conn-status"),
+  toast: document.getElementById("toast"),
+  announcer: document.getElementById("announcer"),
+  meChip: document.getElementById("me-chip"),
+};
+
+const storageKey = `persona:${state.workshop.id}`;
+let activePersona = sessionStorage.getItem(storageKey);
+let present = [];
+const noteElements = new Map();
+
+const connection = new Connection(state, {
+  onChange: render,
+  onEvent: announce,
+  onPresence: (list) => { present = list; renderPresence(); },
+  onStatus: showStatus,
+});
+
+// ---- helpers ---------------------------------------------------------------
+
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value == null) continue;
+    if (key === "class") el.className = value;
+    else if (key === "text") el.textContent = value;
+    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
+    else el.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children) if (child != null) el.append(child);
+  return el;
+}
+
+function participant(id) {
+  return state.participants.find((p) => p.id === id);
+}
+
+function teamClass(team) {
+  const slot = team ? teamSlot(state, team) : null;
+  return slot === null ? "team-none" : `team-c${slot}`;
+}
+
+function categoryLabel(key) {
+  return state.categories.find((c) => c.key === key)?.label ?? key;
+}
+
+let toastTimer;
+function toast(message) {
+  els.toast.textContent = message;
+  els.toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { els.toast.hidden = true; }, 6000);
+}
+
+async function send(type, data) {
+  const ack = await connection.op(type, data);
+  if (!ack.ok) toast(ack.error.message.charAt(0).toUpperCase() + ack.error.message.slice(1));
+  return ack;
+}
+
+// Screen readers hear others' changes, batched so a busy board does not flood them.
+let pendingAnnouncements = [];
+let announceTimer;
+function announce(event) {
+  if (event.actor === me.id) return;
+  const who = participant(event.actor)?.name ?? "Someone";
+  const text = {
+    "assumption.added": () => `${who} added a note to ${categoryLabel(event.data.assumption.category)}`,
+    "assumption.edited": () => `${who} edited a note`,
+    "assumption.deleted": () => `${who} removed a note`,
+    "participant.joined": () => `${event.data.participant.name} joined`,
+    "persona.added": () => `${who} added the persona ${event.data.persona.name}`,
+  }[event.type];
+  if (!text) return;
+  pendingAnnouncements.push(text());
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => {
+    const items = pendingAnnouncements;
+    pendingAnnouncements = [];
+    els.announcer.textContent = items.length > 3 ? `${items.length} changes on the board` : items.join(". ");
+  }, 1500);
+}
+
+function showStatus(kind, detail) {
+  const labels = {
+    live: "Live · saved",
+    saving: `Saving ${detail} change${detail === 1 ? "" : "s"}…`,
+    offline: detail ? `Offline · ${detail} waiting` : "Offline · reconnecting…",
+    refused: detail || "Not allowed",
+  };
+  els.status.dataset.state = kind;
+  els.status.textContent = labels[kind];
+}
+
+// ---- persona tabs ----------------------------------------------------------
+
+function renderTabs() {
+  if (!state.personas.some((p) => p.id === activePersona)) activePersona = state.personas[0]?.id;
+  els.tabs.replaceChildren(...state.personas.map((persona) => {
+    const selected = persona.id === activePersona;
+    const count = state.assumptions.filter((a) => a.persona_id === persona.id).length;
+    return h("button", {
+      class: "persona-tab", role: "tab", type: "button", "aria-selected": String(selected),
+      tabindex: selected ? "0" : "-1", "data-id": persona.id,
+      onclick: () => selectPersona(persona.id),
+      onkeydown: tabKeys,
+    }, h("span", { class: "persona-tab-name", text: persona.name }),
+    h("span", { class: "count", text: String(count), "aria-label": `${count} notes` }));
+  }));
+}
+
+function selectPersona(id) {
+  activePersona = id;
+  sessionStorage.setItem(storageKey, id);
+  render();
+}
+
+function tabKeys(event) {
+  const index = state.personas.findIndex((p) => p.id === activePersona);
+  const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+  if (!step) return;
+  const next = state.personas[(index + step + state.personas.length) % state.personas.length];
+  selectPersona(next.id);
+  els.tabs.querySelector(`[data-id="${next.id}"]`)?.focus();
+}
+
+// ---- columns and notes -----------------------------------------------------
+
+function buildColumn(category) {
+  const list = h("ul", { class: "notes", "aria-label": `${category.label} notes` });
+  const column = h("section", { class: "column", "data-category": category.key,
+    "aria-labelledby": `col-${category.key}` },
+  h("header", { class: "column-head" },
+    h("h3", { id: `col-${category.key}`, text: category.label }),
+    h("span", { class: "count" })),
+  h("p", { class: "column-prompt", text: category.prompt }),
+  list);
+  if (canWrite) column.append(buildAddForm(category));
+  return column;
+}
+
+function buildAddForm(category) {
+  const textarea = h("textarea", { name: "text", rows: "2", maxlength: "500",
+    placeholder: "Write one belief about this customer…", "aria-label": `New note in ${category.label}` });
+  const form = h("form", { class: "add-note", "data-category": category.key },
+    textarea,
+    h("div", { class: "add-note-actions" },
+      h("button", { class: "button button-small button-primary", type: "submit", text: "Add note" }),
+      h("span", { class: "hint", text: "Enter to add · Shift+Enter for a new line" })));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = textarea.value.trim();
+    if (!text) { textarea.focus(); return; }
+    textarea.value = "";
+    send("assumption.add", { persona_id: activePersona, category: category.key, text })
+      .then((ack) => { if (!ack.ok && !textarea.value) textarea.value = text; });
+  });
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  return form;
+}
+
+function buildNote(note) {
+  const el = h("li", { class: "note", "data-id": note.id, tabindex: "-1" },
+    h("p", { class: "note-text" }),
+    h("footer", { class: "note-meta" },
+      h("span", { class: "note-author" }),
+      h("span", { class: "note-actions" })));
+  noteElements.set(note.id, el);
+  return el;
+}
+
+function mayChange(note) {
+  return isFacilitator || (me.role === "participant" && note.author_id === me.id);
+}
+
+function updateNote(el, note) {
+  if (el.classList.contains("editing")) return; // never clobber what someone is typing
+  const author = participant(note.author_id);
+  el.className = `note ${teamClass(author?.team)}${note.author_id === me.id ? " mine" : ""}`;
+  el.querySelector(".note-text").textContent = note.text;
+  const authorLabel = author ? (author.team ? `${author.name} · ${author.team}` : author.name) : "";
+  el.querySelector(".note-author").textContent = authorLabel;
+  const actions = el.querySelector(".note-actions");
+  if (mayChange(note) && !actions.childElementCount) {
+    actions.append(
+      h("button", { class: "icon-button", type: "button", text: "Edit",
+        "aria-label": "Edit note", onclick: () => startEdit(el, note.id) }),
+      h("button", { class: "icon-button danger", type: "button", text: "Delete",
+        "aria-label": "Delete note", onclick: (event) => confirmDelete(event.currentTarget, note.id) }));
+  } else if (!mayChange(note)) {
+    actions.replaceChildren();
+  }
+}
+
+function startEdit(el, id) {
+  const note = state.assumptions.find((a) => a.id === id);
+  if (!note) return;
+  el.classList.add("editing");
+  const textarea = h("textarea", { rows: "3", maxlength: "500", "aria-label": "Note text" });
+  textarea.value = note.text;
+  const finish = () => { el.classList.remove("editing"); editor.remove(); render(); };
+  const save = async () => {
+    const text = textarea.value.trim();
+    if (!text || text === note.text) { finish(); return; }
+    const ack = await send("assumption.edit", { id, text });
+    if (ack.ok) finish();
+  };
+  const editor = h("div", { class: "note-editor" }, textarea,
+    h("div", { class: "add-note-actions" },
+      h("button", { class: "button button-small button-primary", type: "button", text: "Save", onclick: save }),
+      h("button", { class: "button button-small", type: "button", text: "Cancel", onclick: finish })));
+  textarea.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); save(); }
+    if (event.key === "Escape") { event.preventDefault(); finish(); el.focus(); }
+  });
+  el.append(editor);
+  textarea.focus();
+  textarea.select();
+}
+
+function confirmDelete(button, id) {
+  if (button.dataset.armed) {
+    send("assumption.delete", { id });
+    return;
+  }
+  button.dataset.armed = "1";
+  button.textContent = "Sure?";
+  setTimeout(() => { delete button.dataset.armed; button.textContent = "Delete"; }, 3000);
+}
+
+function renderColumns() {
+  if (!els.columns.childElementCount) {
+    els.columns.append(...state.categories.map(buildColumn));
+  }
+  const visible = state.assumptions.filter((a) => a.persona_id === activePersona);
+  const seen = new Set();
+  for (const column of els.columns.children) {
+    const key = column.dataset.category;
+    const notes = visible.filter((a) => a.category === key);
+    const list = column.querySelector(".notes");
+    notes.forEach((note, index) => {
+      const el = noteElements.get(note.id) ?? buildNote(note);
+      updateNote(el, note);
+      if (list.children[index] !== el) list.insertBefore(el, list.children[index] ?? null);
+      seen.add(note.id);
+    });
+    column.querySelector(".count").textContent = notes.length ? String(notes.length) : "";
+    column.classList.toggle("empty", notes.length === 0);
+  }
+  for (const [id, el] of noteElements) {
+    if (!seen.has(id)) { el.remove(); noteElements.delete(id); }
+  }
+}
+
+// ---- presence and teams ----------------------------------------------------
+
+function renderPresence() {
+  const groups = new Map();
+  for (const person of present) {
+    const key = person.team || (person.role === "observer" ? "Observers" : "Facilitation");
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(person);
+  }
+  els.presenceCount.textContent = String(present.length);
+  els.presence.replaceChildren(...[...groups].map(([team, people]) =>
+    h("section", { class: "presence-group" },
+      h("h3", { class: "presence-team" },
+        h("span", { class: `swatch ${teamClass(people[0].team)}`, "aria-hidden": "true" }), team),
+      h("ul", {}, ...people.map((person) => h("li", { class: "presence-person" },
+        h("span", { class: "avatar", "aria-hidden": "true", text: person.name.charAt(0).toUpperCase() }),
+        h("span", { text: person.id === me.id ? `${person.name} (you)` : person.name })))))));
+}
+
+function renderLegend() {
+  els.legend.replaceChildren(...state.workshop.teams.map((team) =>
+    h("li", {}, h("span", { class: `swatch ${teamClass(team)}`, "aria-hidden": "true" }), team)));
+}
+
+function render() {
+  renderTabs();
+  renderColumns();
+  renderLegend();
+  renderPresence();
+}
+
+// ---- facilitator: personas ---------------------------------------------------
+
+document.getElementById("persona-add-form")?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const input = event.currentTarget.elements.namedItem("name");
+  const name = input.value.trim();
+  if (!name) { input.focus(); return; }
+  const ack = await send("persona.add", { name });
+  if (ack.ok) { input.value = ""; selectPersona(ack.event.data.persona.id); }
+});
+
+render();
+connection.start();

@@ -1,0 +1,115 @@
+// The live connection: ops out with acks, events in by seq, sync after any gap or
+// reconnect, and an outbox so an op sent while offline is retried with the same op id.
+import { io } from "/static/vendor/socket.io.esm.min.js";
+import { applyEvent } from "./state.js";
+
+const ACK_TIMEOUT_MS = 10000;
+
+/** An op id that is unique without needing a secure context. */
+export function newOpId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export class Connection {
+  constructor(state, { onChange, onEvent, onPresence, onStatus }) {
+    this.state = state;
+    this.onChange = onChange;
+    this.onEvent = onEvent;
+    this.onPresence = onPresence;
+    this.onStatus = onStatus;
+    this.outbox = new Map(); // op_id → {envelope, resolve}
+    this.syncing = null;
+    this.socket = null;
+  }
+
+  start() {
+    this.socket = io({ auth: { workshop: this.state.workshop.id }, transports: ["websocket"] });
+    this.socket.on("connect", async () => {
+      this.report();
+      await this.resync();
+      this.flush();
+    });
+    this.socket.on("disconnect", () => this.report());
+    this.socket.on("connect_error", (error) => {
+      if (error.data?.code === "unauthenticated") {
+        this.socket.disconnect();
+        this.onStatus("refused", error.data.message);
+      } else {
+        this.report();
+      }
+    });
+    this.socket.on("event", (event) => this.receive(event));
+    this.socket.on("presence", (message) => this.onPresence(message.present));
+  }
+
+  /** Tell the page whether we are live, saving, or offline. */
+  report() {
+    const pending = this.outbox.size;
+    if (!this.socket.connected) this.onStatus("offline", pending);
+    else if (pending) this.onStatus("saving", pending);
+    else this.onStatus("live", 0);
+  }
+
+  receive(event) {
+    const result = applyEvent(this.state, event);
+    if (result === "applied") {
+      this.onEvent(event);
+      this.onChange();
+    } else if (result === "gap") {
+      this.resync();
+    }
+  }
+
+  /** Catch up from our seq: the missed events, or a fresh snapshot. */
+  resync() {
+    if (this.syncing) return this.syncing;
+    this.syncing = (async () => {
+      try {
+        const ack = await this.socket.timeout(ACK_TIMEOUT_MS)
+          .emitWithAck("sync", { since: this.state.seq });
+        if (!ack.ok) return;
+        if (ack.snapshot) {
+          const me = this.state.me;
+          Object.assign(this.state, ack.snapshot, { me });
+        } else {
+          for (const event of ack.events) applyEvent(this.state, event);
+        }
+        this.onChange();
+      } catch {
+        // No answer in time: the next reconnect or gap tries again.
+      } finally {
+        this.syncing = null;
+      }
+    })();
+    return this.syncing;
+  }
+
+  /** Send an op; resolves with its ack. Kept in the outbox until acknowledged. */
+  op(type, data) {
+    const envelope = { op_id: newOpId(), type, data };
+    return new Promise((resolve) => {
+      this.outbox.set(envelope.op_id, { envelope, resolve });
+      this.send(envelope.op_id);
+      this.report();
+    });
+  }
+
+  send(opId) {
+    const entry = this.outbox.get(opId);
+    if (!entry || !this.socket.connected) return;
+    this.socket.timeout(ACK_TIMEOUT_MS).emit("op", entry.envelope, (timedOut, ack) => {
+      if (timedOut) return; // stays in the outbox; retried with the same op id on reconnect
+      this.outbox.delete(opId);
+      if (ack.ok) this.receive(ack.event);
+      this.report();
+      entry.resolve(ack);
+    });
+  }
+
+  /** Retry everything not yet acknowledged, in the order it was sent. */
+  flush() {
+    for (const opId of this.outbox.keys()) this.send(opId);
+    this.report();
+  }
+}
