@@ -1,0 +1,95 @@
+"""Shared fixtures: a migrated database per test (SQLite, and PostgreSQL where reachable)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from workshop import create_app
+from workshop.config import Config
+from workshop.db import Database
+from workshop.migrate import upgrade
+from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+
+IN_CI = os.environ.get("CI") == "true"
+PG_ADMIN_URL = os.environ.get("WORKSHOP_TEST_PG_ADMIN",
+                              "postgresql+pg8000://postgres@127.0.0.1:5432/test")
+PG_TEST_DB = "workshop_pytest"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file migrated once; each test copies it (faster than migrating per test)."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL database migrated once per session, or a skip with the reason."""
+    try:
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {PG_TEST_DB} WITH (FORCE)"))
+            conn.execute(text(f"CREATE DATABASE {PG_TEST_DB}"))
+        admin.dispose()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no PostgreSQL here"
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI but unreachable: {exc}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_TEST_DB}"
+    upgrade(url)
+    return url
+
+
+def _truncate_all(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("TRUNCATE workshops, participants, personas, assumptions, events "
+                          "RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path):
+    """A fresh, migrated SQLite database for one test."""
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request):
+    """Each test using this runs on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    url = request.getfixturevalue("postgres_url")
+    _truncate_all(url)
+    return url
+
+
+@pytest.fixture
+def backend(database_url):
+    """Services' dependencies without Flask: a real database and a collecting publisher."""
+    db = Database(database_url)
+    yield Backend(db, CollectingPublisher(), PresenceRegistry())
+    db.dispose()
+
+
+@pytest.fixture
+def app(sqlite_url):
+    """The Flask app on a fresh SQLite database, in threading mode."""
+    application = create_app(Config(database_url=sqlite_url, secret_key="test-secret",
+                                    async_mode="threading", testing=True))
+    yield application
+    application.extensions["workshop"].db.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client (keeps cookies, like a browser)."""
+    return app.test_client()

@@ -1,0 +1,144 @@
+"""End-to-end fixtures: the real app served by `python wsgi.py` in its own process.
+
+The server runs exactly as in production (eventlet, migrated SQLite file, env configuration),
+so these tests see what a browser or a third-party client would see over the network.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+STARTUP_TIMEOUT_S = 20.0
+STOP_TIMEOUT_S = 10.0
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(port: int, database_url: str) -> dict[str, str]:
+    """The environment `python wsgi.py` reads, isolated from the developer's own settings."""
+    env = dict(os.environ)
+    for name in ("WORKSHOP_MESSAGE_QUEUE", "WORKSHOP_PUBLIC_URL", "WORKSHOP_ALLOWED_ORIGINS"):
+        env.pop(name, None)
+    env.update(
+        HOST="127.0.0.1",
+        PORT=str(port),
+        WORKSHOP_DATABASE_URL=database_url,
+        WORKSHOP_SECRET_KEY="test-secret",
+        WORKSHOP_ASYNC_MODE="eventlet",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+class LiveServer:
+    """`python wsgi.py` on a fixed port and database; can be stopped and started again."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.database_url = f"sqlite:///{workdir / 'e2e.sqlite3'}"
+        self.env = server_env(self.port, self.database_url)
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+        self.starts = 0
+
+    def migrate(self) -> None:
+        """Apply the Alembic migrations, as `make run` does before serving."""
+        result = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "workshop", "db-upgrade"],
+            cwd=REPO_ROOT, env=self.env, capture_output=True, text=True, timeout=60,
+        )
+        if result.returncode != 0:
+            pytest.fail(f"db-upgrade failed ({result.returncode}):\n{result.stdout}\n"
+                        f"{result.stderr}")
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / f"server-{self.starts}.log"
+
+    def logs(self) -> str:
+        """What the current (or last) server process wrote to stdout and stderr."""
+        try:
+            return self.log_path.read_text(errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def start(self) -> None:
+        """Start the server and wait until /healthz answers 200."""
+        assert self.process is None, "already running"
+        self.starts += 1
+        with open(self.log_path, "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "wsgi.py"], cwd=REPO_ROOT, env=self.env,
+                stdout=log, stderr=subprocess.STDOUT,
+            )
+        self._wait_until_healthy()
+
+    def _wait_until_healthy(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        last_error: Exception | None = None
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                code = self.process.returncode
+                self.process = None
+                pytest.fail(f"the server exited with {code} while starting:\n{self.logs()}")
+            try:
+                response = requests.get(self.url + "/healthz", timeout=1)
+                if response.status_code == 200:
+                    return
+                last_error = AssertionError(f"/healthz answered {response.status_code}")
+            except requests.RequestException as error:
+                last_error = error
+            time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"the server did not become healthy within {STARTUP_TIMEOUT_S:.0f} s "
+                    f"({last_error}):\n{self.logs()}")
+
+    def stop(self) -> None:
+        """Terminate the server (SIGTERM, then SIGKILL if it lingers)."""
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=STOP_TIMEOUT_S)
+        self.process = None
+
+    def restart(self) -> None:
+        """Kill the process and serve again on the same port and database."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=STOP_TIMEOUT_S)
+            self.process = None
+        self.start()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The app in its own process on a free port with a migrated SQLite file.
+
+    Yields a LiveServer: `.url`, `.restart()`, `.logs()`.
+    """
+    server = LiveServer(tmp_path_factory.mktemp("live"))
+    server.migrate()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

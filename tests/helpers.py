@@ -1,0 +1,48 @@
+"""Test helpers that create workshops, members and notes through the real services."""
+
+from __future__ import annotations
+
+import uuid
+
+from workshop.services import ops, workshops
+from workshop.services.backend import Backend
+
+
+def make_workshop(backend: Backend, title: str = "Who is our customer?",
+                  teams: list[str] | None = None):
+    """A new workshop; returns its CreatedWorkshop (ids and tokens)."""
+    return workshops.create_workshop(
+        backend, {"title": title, "teams": teams or ["Marketing", "Support"]})
+
+
+def make_member(backend: Backend, token: str, name: str = "Sam", team: str = "Support") -> dict:
+    """Join through a token; returns the participant."""
+    return workshops.join_workshop(backend, {"token": token, "name": name, "team": team})
+
+
+def send(backend: Backend, workshop_id: str, actor_id: str | None, type_: str, data: dict,
+         op_id: str | None = None) -> dict:
+    """Apply one op and return its ack."""
+    return ops.apply_op(backend, workshop_id, actor_id,
+                        {"op_id": op_id or uuid.uuid4().hex, "type": type_, "data": data})
+
+
+def first_persona(backend: Backend, workshop_id: str, viewer: dict) -> str:
+    """The id of the workshop's first persona."""
+    return workshops.snapshot(backend, workshop_id, viewer)["personas"][0]["id"]
+
+
+def add_note(backend: Backend, workshop_id: str, member: dict, text: str = "Wants less hassle",
+             category: str = "goals", persona_id: str | None = None) -> dict:
+    """Add a note and return the ack (asserting it succeeded)."""
+    persona_id = persona_id or first_persona(backend, workshop_id, member)
+    ack = send(backend, workshop_id, member["id"], "assumption.add",
+               {"persona_id": persona_id, "category": category, "text": text})
+    assert ack["ok"], ack
+    return ack
+
+
+def comparable(state: dict) -> dict:
+    """The parts of a snapshot a replayed log must reproduce (not the viewer-specific ones)."""
+    return {key: state[key] for key in ("workshop", "seq", "personas", "participants",
+                                        "assumptions")}

@@ -1,0 +1,190 @@
+"""Socket.IO handlers through Flask-SocketIO's test client: connect, op, sync, presence."""
+
+import uuid
+
+import pytest
+
+from workshop.realtime import socketio
+from workshop.services import workshops
+
+
+def create(client, title="Who is our customer?"):
+    response = client.post("/api/workshops", json={"title": title, "teams": ["Support",
+                                                                           "Marketing"]})
+    body = response.get_json()
+    return body["id"], {role: body[f"{role}_url"].rsplit("/", 1)[1]
+                        for role in ("facilitator", "invite", "observer")}
+
+
+def join(app, token, name, team="Support"):
+    """A browser: its own cookie jar, joined through a link."""
+    browser = app.test_client()
+    response = browser.post("/api/join", json={"token": token, "name": name, "team": team})
+    assert response.status_code == 201, response.get_json()
+    return browser, response.get_json()["participant"]
+
+
+def connect(app, browser, workshop_id):
+    return socketio.test_client(app, flask_test_client=browser, auth={"workshop": workshop_id})
+
+
+def op(sock, type_, data, op_id=None):
+    return sock.emit("op", {"op_id": op_id or uuid.uuid4().hex, "type": type_, "data": data},
+                     callback=True)
+
+
+def events_of(sock, name="event"):
+    return [m["args"][0] for m in sock.get_received() if m["name"] == name]
+
+
+@pytest.fixture
+def session(app, client):
+    """A workshop with a facilitator and two participants, each connected."""
+    workshop_id, tokens = create(client)
+    fac_browser, facilitator = join(app, tokens["facilitator"], "Maria", "")
+    sam_browser, sam = join(app, tokens["invite"], "Sam", "Support")
+    lotte_browser, lotte = join(app, tokens["invite"], "Lotte", "Marketing")
+    socks = {name: connect(app, b, workshop_id) for name, b in
+             [("facilitator", fac_browser), ("sam", sam_browser), ("lotte", lotte_browser)]}
+    persona_id = workshops.snapshot(app.extensions["workshop"], workshop_id,
+                                    sam)["personas"][0]["id"]
+    for sock in socks.values():
+        sock.get_received()
+    yield {"id": workshop_id, "tokens": tokens, "persona": persona_id, "socks": socks,
+           "sam": sam, "lotte": lotte, "facilitator": facilitator}
+    for sock in socks.values():
+        if sock.is_connected():
+            sock.disconnect()
+
+
+def note(persona_id, text="Prefers WhatsApp"):
+    return {"persona_id": persona_id, "category": "channels", "text": text}
+
+
+def test_a_connection_without_a_membership_cookie_is_refused(app, client):
+    workshop_id, _ = create(client)
+    stranger = socketio.test_client(app, flask_test_client=app.test_client(),
+                                    auth={"workshop": workshop_id})
+    assert not stranger.is_connected()
+
+
+def test_a_connection_must_name_its_workshop(app, client):
+    _, tokens = create(client)
+    browser, _ = join(app, tokens["invite"], "Sam")
+    assert not socketio.test_client(app, flask_test_client=browser, auth={}).is_connected()
+
+
+def test_a_member_cannot_connect_to_another_workshop(app, client):
+    _, tokens = create(client)
+    other_id, _ = create(client, "Other")
+    browser, _ = join(app, tokens["invite"], "Sam")
+    assert not connect(app, browser, other_id).is_connected()
+
+
+def test_an_op_is_acked_and_broadcast_to_everyone_in_the_workshop(session):
+    ack = op(session["socks"]["sam"], "assumption.add", note(session["persona"]))
+    assert ack["ok"] is True and ack["event"]["type"] == "assumption.added"
+    for name in ("facilitator", "lotte", "sam"):
+        received = events_of(session["socks"][name])
+        assert [e["seq"] for e in received] == [ack["seq"]], name
+        assert received[0]["data"]["assumption"]["text"] == "Prefers WhatsApp"
+        assert set(received[0]) == {"seq", "type", "actor", "at", "op_id", "data"}
+
+
+def test_events_do_not_leak_into_other_workshops(app, client, session):
+    other_id, tokens = create(client, "Other")
+    browser, _ = join(app, tokens["invite"], "Eve")
+    outsider = connect(app, browser, other_id)
+    outsider.get_received()
+    op(session["socks"]["sam"], "assumption.add", note(session["persona"]))
+    assert events_of(outsider) == []
+
+
+def test_error_acks_have_a_code_and_a_message_and_broadcast_nothing(session):
+    ack = op(session["socks"]["sam"], "assumption.add", note(session["persona"], text=""))
+    assert ack["ok"] is False
+    assert ack["error"]["code"] == "invalid" and "text" in ack["error"]["message"]
+    assert events_of(session["socks"]["lotte"]) == []
+
+
+def test_a_participant_editing_someone_elses_note_is_refused(session):
+    added = op(session["socks"]["sam"], "assumption.add", note(session["persona"]))
+    note_id = added["event"]["data"]["assumption"]["id"]
+    ack = op(session["socks"]["lotte"], "assumption.edit", {"id": note_id, "text": "Mine now"})
+    assert ack["error"]["code"] == "forbidden"
+    ack = op(session["socks"]["facilitator"], "assumption.edit", {"id": note_id, "text": "Tidy"})
+    assert ack["ok"]
+
+
+def test_observers_are_connected_but_every_op_is_refused(app, session):
+    browser, _ = join(app, session["tokens"]["observer"], "Olga", "")
+    observer = connect(app, browser, session["id"])
+    assert observer.is_connected()
+    observer.get_received()
+    for type_, data in [("assumption.add", note(session["persona"])),
+                        ("persona.add", {"name": "Ruben"})]:
+        assert op(observer, type_, data)["error"]["code"] == "forbidden"
+    op(session["socks"]["sam"], "assumption.add", note(session["persona"]))
+    assert len(events_of(observer)) == 1  # observers see everything live
+
+
+def test_another_workshops_ids_are_not_found(app, client, session):
+    other_id, tokens = create(client, "Other")
+    browser, eve = join(app, tokens["invite"], "Eve")
+    foreign_persona = workshops.snapshot(app.extensions["workshop"], other_id,
+                                         eve)["personas"][0]["id"]
+    ack = op(session["socks"]["facilitator"], "assumption.add", note(foreign_persona))
+    assert ack["error"]["code"] == "not_found"
+
+
+def test_a_removed_participant_is_refused_on_the_next_op(app, session):
+    from workshop.models import Participant
+
+    with app.extensions["workshop"].db.writing() as db_session:
+        db_session.get(Participant, session["sam"]["id"]).removed = True
+        db_session.commit()
+    ack = op(session["socks"]["sam"], "assumption.add", note(session["persona"]))
+    assert ack["error"]["code"] == "unauthenticated"
+
+
+def test_a_retried_op_is_applied_once_and_broadcast_once(session):
+    first = op(session["socks"]["sam"], "assumption.add", note(session["persona"]), op_id="a1")
+    again = op(session["socks"]["sam"], "assumption.add", note(session["persona"]), op_id="a1")
+    assert again["duplicate"] and again["seq"] == first["seq"]
+    assert len(events_of(session["socks"]["lotte"])) == 1
+
+
+def test_sync_answers_what_a_client_missed(session):
+    lotte = session["socks"]["lotte"]
+    start = lotte.emit("sync", {"since": 0}, callback=True)["seq"]
+    lotte.disconnect()
+    for i in range(3):
+        op(session["socks"]["sam"], "assumption.add", note(session["persona"], f"n{i}"))
+    lotte.connect(auth={"workshop": session["id"]})
+    answer = lotte.emit("sync", {"since": start}, callback=True)
+    assert answer["ok"] and answer["seq"] == start + 3
+    assert [e["data"]["assumption"]["text"] for e in answer["events"]] == ["n0", "n1", "n2"]
+
+
+@pytest.mark.parametrize("payload", [None, {}, {"since": -1}, {"since": "3"}, {"since": 1.5}])
+def test_a_bad_sync_gets_an_error_ack(session, payload):
+    answer = session["socks"]["sam"].emit("sync", payload, callback=True)
+    assert answer["ok"] is False and answer["error"]["code"] == "invalid"
+
+
+def test_presence_lists_who_is_connected_grouped_by_team(app, session):
+    sam = session["socks"]["sam"]
+    session["socks"]["lotte"].disconnect()
+    present = events_of(sam, "presence")[-1]["present"]
+    assert sorted(p["name"] for p in present) == ["Maria", "Sam"]
+    browser, _ = join(app, session["tokens"]["invite"], "Jo", "Support")
+    connect(app, browser, session["id"])
+    present = events_of(sam, "presence")[-1]["present"]
+    assert [(p["team"], p["name"]) for p in present] == [("", "Maria"), ("Support", "Jo"),
+                                                         ("Support", "Sam")]
+
+
+def test_presence_signals_are_not_part_of_the_log(session):
+    session["socks"]["lotte"].disconnect()
+    signals = events_of(session["socks"]["sam"], "presence")
+    assert signals and all("seq" not in signal for signal in signals)

@@ -1,0 +1,234 @@
+"""Applying ops through the one write path: acks, validation, authorisation, dedup."""
+
+import pytest
+from sqlalchemy import select
+
+from tests.helpers import add_note, comparable, first_persona, make_member, make_workshop, send
+from workshop.models import Event, Participant
+from workshop.services import workshops
+
+
+@pytest.fixture
+def room(backend):
+    """A workshop with a facilitator, two participants of different teams and an observer."""
+    created = make_workshop(backend)
+    return {
+        "id": created.id,
+        "created": created,
+        "facilitator": make_member(backend, created.facilitator_token, "Maria", ""),
+        "sam": make_member(backend, created.invite_token, "Sam", "Support"),
+        "lotte": make_member(backend, created.invite_token, "Lotte", "Marketing"),
+        "observer": make_member(backend, created.observer_token, "Olga", ""),
+    }
+
+
+def state_of(backend, room):
+    return comparable(workshops.snapshot(backend, room["id"], room["facilitator"]))
+
+
+def test_adding_a_note_acks_with_the_next_seq_and_the_event(backend, room):
+    before = workshops.snapshot(backend, room["id"], room["sam"])["seq"]
+    ack = add_note(backend, room["id"], room["sam"], "Prefers WhatsApp")
+    assert ack["seq"] == before + 1
+    assert ack["event"]["type"] == "assumption.added"
+    assert ack["event"]["actor"] == room["sam"]["id"]
+    assert ack["event"]["data"]["assumption"]["text"] == "Prefers WhatsApp"
+
+
+def test_every_committed_op_is_published_once_in_seq_order(backend, room):
+    backend.publisher.events.clear()
+    acks = [add_note(backend, room["id"], room["sam"], f"note {i}") for i in range(3)]
+    published = [event for _, event in backend.publisher.events]
+    assert [e["seq"] for e in published] == [a["seq"] for a in acks]
+
+
+def test_events_are_published_only_after_commit(backend, room):
+    seen_in_database = []
+
+    class CheckingPublisher:
+        def publish_event(self, workshop_id, event):
+            with backend.db.reading() as session:  # a separate session sees only committed rows
+                seen_in_database.append(session.scalar(
+                    select(Event.seq).where(Event.workshop_id == workshop_id,
+                                            Event.seq == event["seq"])))
+
+        def publish_presence(self, workshop_id, present):
+            pass
+
+    backend.publisher = CheckingPublisher()
+    ack = add_note(backend, room["id"], room["sam"])
+    assert seen_in_database == [ack["seq"]]
+
+
+def test_text_is_trimmed_and_edits_keep_the_previous_text_in_the_log(backend, room):
+    note = add_note(backend, room["id"], room["sam"], "  Reads reviews  ")["event"]["data"]
+    assert note["assumption"]["text"] == "Reads reviews"
+    ack = send(backend, room["id"], room["sam"]["id"], "assumption.edit",
+               {"id": note["assumption"]["id"], "text": "Reads reviews at night"})
+    assert ack["ok"]
+    assert ack["event"]["data"] == {"id": note["assumption"]["id"],
+                                    "text": "Reads reviews at night", "previous": "Reads reviews"}
+
+
+def test_authors_delete_their_own_notes(backend, room):
+    note_id = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    ack = send(backend, room["id"], room["sam"]["id"], "assumption.delete", {"id": note_id})
+    assert ack["ok"] and ack["event"]["type"] == "assumption.deleted"
+    assert state_of(backend, room)["assumptions"] == []
+
+
+@pytest.mark.parametrize("op_type, data", [
+    ("assumption.edit", {"text": "Changed by someone else"}),
+    ("assumption.delete", {}),
+])
+def test_a_participant_may_not_change_someone_elses_note(backend, room, op_type, data):
+    note_id = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    before = state_of(backend, room)
+    ack = send(backend, room["id"], room["lotte"]["id"], op_type, {"id": note_id, **data})
+    assert ack == {"ok": False, "error": {
+        "code": "forbidden", "message": "only its author or the facilitator may change this note"}}
+    assert state_of(backend, room) == before
+
+
+def test_the_facilitator_may_edit_and_remove_any_note(backend, room):
+    note_id = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    facilitator = room["facilitator"]["id"]
+    assert send(backend, room["id"], facilitator, "assumption.edit",
+                {"id": note_id, "text": "Tidied"})["ok"]
+    assert send(backend, room["id"], facilitator, "assumption.delete", {"id": note_id})["ok"]
+
+
+@pytest.mark.parametrize("op_type", ["assumption.add", "persona.add"])
+def test_observers_can_change_nothing(backend, room, op_type):
+    before = state_of(backend, room)
+    data = ({"persona_id": first_persona(backend, room["id"], room["sam"]), "category": "goals",
+             "text": "x"} if op_type == "assumption.add" else {"name": "Ruben"})
+    ack = send(backend, room["id"], room["observer"]["id"], op_type, data)
+    assert ack["error"]["code"] == "forbidden"
+    assert state_of(backend, room) == before
+
+
+def test_participants_may_not_add_personas(backend, room):
+    ack = send(backend, room["id"], room["sam"]["id"], "persona.add", {"name": "Ruben"})
+    assert ack["error"]["code"] == "forbidden"
+
+
+@pytest.mark.parametrize("raw, code, fragment", [
+    (None, "invalid", "JSON object"),
+    ({"type": "assumption.add", "data": {}}, "invalid", "op_id"),
+    ({"op_id": "1", "type": "assumption.teleport", "data": {}}, "unknown_op", "teleport"),
+    ({"op_id": "1", "type": "assumption.add", "data": "text"}, "invalid", "data"),
+    ({"op_id": "1", "type": "assumption.add", "data": {}, "extra": 1}, "invalid", "extra"),
+    ({"op_id": 7, "type": "assumption.add", "data": {}}, "invalid", "op_id"),
+])
+def test_malformed_envelopes_get_a_clear_error(backend, room, raw, code, fragment):
+    from workshop.services.ops import apply_op
+
+    ack = apply_op(backend, room["id"], room["sam"]["id"], raw)
+    assert ack["ok"] is False
+    assert ack["error"]["code"] == code
+    assert fragment in ack["error"]["message"]
+
+
+@pytest.mark.parametrize("data, fragment", [
+    ({"category": "goals", "text": ""}, "text"),
+    ({"category": "goals", "text": "   "}, "text"),
+    ({"category": "goals", "text": "x" * 501}, "text"),
+    ({"category": "goals", "text": 42}, "text"),
+    ({"category": "astrology", "text": "Is a Leo"}, "category"),
+    ({"category": "goals", "text": "ok", "author_id": "someone"}, "author_id"),
+])
+def test_bad_note_payloads_are_refused_and_change_nothing(backend, room, data, fragment):
+    before = state_of(backend, room)
+    persona_id = first_persona(backend, room["id"], room["sam"])
+    ack = send(backend, room["id"], room["sam"]["id"], "assumption.add",
+               {"persona_id": persona_id, **data})
+    assert ack["error"]["code"] == "invalid"
+    assert fragment in ack["error"]["message"]
+    assert state_of(backend, room) == before
+
+
+def test_ids_from_another_workshop_are_not_found(backend, room):
+    other = make_workshop(backend, "Another company")
+    stranger = make_member(backend, other.invite_token, "Eve", "Sales")
+    foreign_persona = first_persona(backend, other.id, stranger)
+    foreign_note = add_note(backend, other.id, stranger)["event"]["data"]["assumption"]["id"]
+    before = state_of(backend, room)
+    facilitator = room["facilitator"]["id"]
+    assert send(backend, room["id"], facilitator, "assumption.add",
+                {"persona_id": foreign_persona, "category": "goals",
+                 "text": "x"})["error"]["code"] == "not_found"
+    assert send(backend, room["id"], facilitator, "assumption.delete",
+                {"id": foreign_note})["error"]["code"] == "not_found"
+    assert state_of(backend, room) == before
+
+
+def test_a_member_of_another_workshop_cannot_write_here(backend, room):
+    other = make_workshop(backend, "Another company")
+    stranger = make_member(backend, other.invite_token, "Eve", "Sales")
+    ack = send(backend, room["id"], stranger["id"], "assumption.add",
+               {"persona_id": first_persona(backend, room["id"], room["sam"]),
+                "category": "goals", "text": "sneaky"})
+    assert ack["error"]["code"] == "unauthenticated"
+
+
+def test_without_a_session_nothing_is_applied(backend, room):
+    ack = send(backend, room["id"], None, "assumption.add", {"persona_id": "x",
+                                                            "category": "goals", "text": "x"})
+    assert ack["error"]["code"] == "unauthenticated"
+
+
+def test_membership_is_checked_in_the_database_on_every_op(backend, room):
+    add_note(backend, room["id"], room["sam"])
+    with backend.db.writing() as session:
+        session.get(Participant, room["sam"]["id"]).removed = True
+        session.commit()
+    ack = send(backend, room["id"], room["sam"]["id"], "assumption.add",
+               {"persona_id": first_persona(backend, room["id"], room["lotte"]),
+                "category": "goals", "text": "after removal"})
+    assert ack["error"]["code"] == "unauthenticated"
+
+
+def test_a_retried_op_id_is_applied_once(backend, room):
+    persona_id = first_persona(backend, room["id"], room["sam"])
+    data = {"persona_id": persona_id, "category": "goals", "text": "Only once"}
+    first = send(backend, room["id"], room["sam"]["id"], "assumption.add", data, op_id="op-1")
+    again = send(backend, room["id"], room["sam"]["id"], "assumption.add", data, op_id="op-1")
+    assert again["duplicate"] is True
+    assert again["seq"] == first["seq"] and again["event"] == first["event"]
+    texts = [a["text"] for a in state_of(backend, room)["assumptions"]]
+    assert texts == ["Only once"]
+
+
+def test_the_same_op_id_from_two_people_is_two_ops(backend, room):
+    add_note(backend, room["id"], room["sam"])  # warm-up so both use explicit ids below
+    persona_id = first_persona(backend, room["id"], room["sam"])
+    for member in (room["sam"], room["lotte"]):
+        ack = send(backend, room["id"], member["id"], "assumption.add",
+                   {"persona_id": persona_id, "category": "goals", "text": member["name"]},
+                   op_id="shared-id")
+        assert ack["ok"] and "duplicate" not in ack
+
+
+def test_a_refused_op_takes_no_seq(backend, room):
+    seq = state_of(backend, room)["seq"]
+    send(backend, room["id"], room["sam"]["id"], "persona.add", {"name": "Nope"})
+    assert add_note(backend, room["id"], room["sam"])["seq"] == seq + 1
+
+
+def test_the_facilitator_adds_and_renames_personas(backend, room):
+    ack = send(backend, room["id"], room["facilitator"]["id"], "persona.add", {"name": "Ruben"})
+    persona_id = ack["event"]["data"]["persona"]["id"]
+    ack = send(backend, room["id"], room["facilitator"]["id"], "persona.rename",
+               {"id": persona_id, "name": "Ruben, the renter"})
+    assert ack["event"]["data"]["previous"] == "Ruben"
+    names = [p["name"] for p in state_of(backend, room)["personas"]]
+    assert names == ["Primary customer", "Ruben, the renter"]
+
+
+def test_the_number_of_personas_is_limited(backend, room, monkeypatch):
+    monkeypatch.setattr("workshop.services.ops.MAX_PERSONAS", 2)
+    facilitator = room["facilitator"]["id"]
+    assert send(backend, room["id"], facilitator, "persona.add", {"name": "Two"})["ok"]
+    ack = send(backend, room["id"], facilitator, "persona.add", {"name": "Three"})
+    assert ack["error"]["code"] == "limit"
