@@ -16,7 +16,9 @@ def _base_url() -> str:
     if configured:
         return configured.rstrip("/")
     host = os.environ.get("HOST", "127.0.0.1")
-    return f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{os.environ.get('PORT', '5000')}"
+    if host in ("0.0.0.0", "::"):  # listening everywhere; this machine reaches it locally
+        host = "127.0.0.1"
+    return f"http://{host}:{os.environ.get('PORT', '5000')}"
 
 
 @click.command("db-upgrade")

@@ -1,13 +1,12 @@
 """live board: workshops, participants, personas, assumptions, event log
 
 Revision ID: 0001
-Revises: 
+Revises: (none)
 Create Date: 2026-11-23 10:35:09.243168
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -86,7 +85,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('assumptions', schema=None) as batch_op:
-        batch_op.create_index('ix_assumptions_workshop', ['workshop_id', 'created_seq'], unique=False)
+        batch_op.create_index('ix_assumptions_workshop', ['workshop_id', 'created_seq'],
+                              unique=False)
 
 
 

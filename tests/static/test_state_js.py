@@ -13,7 +13,9 @@ from workshop.services import workshops
 REPLAY = """
 import { applyEvent } from %s;
 const events = JSON.parse(await new Promise((resolve) => {
-  let data = ""; process.stdin.on("data", (c) => data += c); process.stdin.on("end", () => resolve(data));
+  let data = "";
+  process.stdin.on("data", (chunk) => { data += chunk; });
+  process.stdin.on("end", () => resolve(data));
 }));
 const state = { workshop: null, personas: [], participants: [], assumptions: [], seq: 0 };
 const results = events.map((event) => applyEvent(state, event));
