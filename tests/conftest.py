@@ -17,7 +17,7 @@ from workshop.services.backend import Backend, CollectingPublisher, PresenceRegi
 IN_CI = os.environ.get("CI") == "true"
 PG_ADMIN_URL = os.environ.get("WORKSHOP_TEST_PG_ADMIN",
                               "postgresql+pg8000://postgres@127.0.0.1:5432/test")
-PG_TEST_DB = "workshop_pytest"
+PG_TEST_DB = f"workshop_pytest_{os.getpid()}"  # parallel runs never share a database
 
 
 @pytest.fixture(scope="session")
@@ -43,13 +43,17 @@ def postgres_url():
         pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN_URL}: {exc}")
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{PG_TEST_DB}"
     upgrade(url)
-    return url
+    yield url
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_TEST_DB} WITH (FORCE)"))
+    admin.dispose()
 
 
 def _truncate_all(url: str) -> None:
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE workshops, participants, personas, assumptions, events "
+        conn.execute(text("TRUNCATE workshops, participants, personas, assumptions, votes, events "
                           "RESTART IDENTITY CASCADE"))
     engine.dispose()
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -87,8 +88,30 @@ class Assumption(Base):
     author_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
     created_seq: Mapped[int] = mapped_column(Integer)
     updated_seq: Mapped[int] = mapped_column(Integer)
+    # Written during private collect: only its author sees it until the facilitator reveals.
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     __table_args__ = (Index("ix_assumptions_workshop", "workshop_id", "created_seq"),)
+
+
+class Vote(Base):
+    """One participant's stance on one note, and the priority dots they put on it."""
+
+    __tablename__ = "votes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    assumption_id: Mapped[str] = mapped_column(ForeignKey("assumptions.id", ondelete="CASCADE"))
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    team: Mapped[str] = mapped_column(String(60))
+    stance: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    dots: Mapped[int] = mapped_column(Integer, default=0)
+    updated_seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("assumption_id", "participant_id", name="uq_votes_voter"),
+        Index("ix_votes_workshop", "workshop_id"),
+    )
 
 
 class Event(Base):
@@ -103,6 +126,10 @@ class Event(Base):
     actor_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     type: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict] = mapped_column(JSON)
+    # Set when the entry is not for everyone's eyes: `data` goes to `audience` only, and
+    # everyone else gets `public` ({"type", "data"}) instead (see services/visibility.py).
+    audience: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    public: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (

@@ -13,7 +13,7 @@ const reducers = {
     const persona = state.personas.find((p) => p.id === data.id);
     if (persona) persona.name = data.name;
   },
-  "assumption.added": (state, data) => { state.assumptions.push({ ...data.assumption }); },
+  "assumption.added": (state, data) => { state.assumptions.push(structuredClone(data.assumption)); },
   "assumption.edited": (state, data) => {
     const note = state.assumptions.find((a) => a.id === data.id);
     if (note) note.text = data.text;
@@ -21,7 +21,41 @@ const reducers = {
   "assumption.deleted": (state, data) => {
     state.assumptions = state.assumptions.filter((a) => a.id !== data.id);
   },
+  "vote.cast": (state, data) => {
+    const note = findNote(state, data.assumption_id);
+    if (!note) return;
+    note.votes = structuredClone(data.votes);
+    if ("my_vote" in data) note.my_vote = structuredClone(data.my_vote); // the voter's own form
+  },
+  "notes.revealed": (state, data) => {
+    for (const revealed of data.assumptions) {
+      const note = findNote(state, revealed.id);
+      if (!note) state.assumptions.push(structuredClone(revealed));
+      else { note.hidden = false; note.votes = structuredClone(revealed.votes); }
+    }
+    state.assumptions.sort((a, b) => a.seq - b.seq);
+  },
+  "votes.revealed": (state, data) => {
+    state.workshop.settings = structuredClone(data.settings);
+    for (const note of state.assumptions) {
+      if (note.id in data.votes) note.votes = structuredClone(data.votes[note.id]);
+    }
+  },
+  "settings.updated": (state, data) => {
+    const settings = structuredClone(data.settings);
+    state.workshop.settings = settings;
+    if (settings.blind_voting && !settings.votes_revealed) {
+      for (const note of state.assumptions) note.votes = { voters: note.votes.voters };
+    }
+  },
+  "phase.changed": (state, data) => { state.workshop.phase = data.phase; },
+  "timer.changed": (state, data) => { state.workshop.settings.timer = structuredClone(data.timer); },
+  // "hidden": someone else's private entry; it only advances seq.
 };
+
+function findNote(state, id) {
+  return state.assumptions.find((a) => a.id === id);
+}
 
 /** Apply one event in place. Returns "applied", "old" (already seen) or "gap". */
 export function applyEvent(state, event) {

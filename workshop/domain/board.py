@@ -42,7 +42,7 @@ def _persona_renamed(state: State, data: dict) -> None:
 
 
 def _assumption_added(state: State, data: dict) -> None:
-    state["assumptions"].append(dict(data["assumption"]))
+    state["assumptions"].append(copy.deepcopy(data["assumption"]))
 
 
 def _assumption_edited(state: State, data: dict) -> None:
@@ -55,6 +55,52 @@ def _assumption_deleted(state: State, data: dict) -> None:
     state["assumptions"] = [a for a in state["assumptions"] if a["id"] != data["id"]]
 
 
+def _note(state: State, note_id: str) -> dict | None:
+    return next((a for a in state["assumptions"] if a["id"] == note_id), None)
+
+
+def _vote_cast(state: State, data: dict) -> None:
+    note = _note(state, data["assumption_id"])
+    if note is not None:
+        note["votes"] = copy.deepcopy(data["votes"])
+        if "my_vote" in data:  # only the voter's own form carries it
+            note["my_vote"] = copy.deepcopy(data["my_vote"])
+
+
+def _notes_revealed(state: State, data: dict) -> None:
+    for revealed in data["assumptions"]:
+        note = _note(state, revealed["id"])
+        if note is None:
+            state["assumptions"].append(copy.deepcopy(revealed))
+        else:  # the author already holds it, with their own vote
+            note["hidden"] = False
+            note["votes"] = copy.deepcopy(revealed["votes"])
+    state["assumptions"].sort(key=lambda a: a["seq"])
+
+
+def _votes_revealed(state: State, data: dict) -> None:
+    state["workshop"]["settings"] = copy.deepcopy(data["settings"])
+    for note in state["assumptions"]:
+        if note["id"] in data["votes"]:
+            note["votes"] = copy.deepcopy(data["votes"][note["id"]])
+
+
+def _settings_updated(state: State, data: dict) -> None:
+    settings = copy.deepcopy(data["settings"])
+    state["workshop"]["settings"] = settings
+    if settings["blind_voting"] and not settings["votes_revealed"]:
+        for note in state["assumptions"]:  # blind from now on: only the voter count shows
+            note["votes"] = {"voters": note["votes"]["voters"]}
+
+
+def _phase_changed(state: State, data: dict) -> None:
+    state["workshop"]["phase"] = data["phase"]
+
+
+def _timer_changed(state: State, data: dict) -> None:
+    state["workshop"]["settings"]["timer"] = copy.deepcopy(data["timer"])
+
+
 REDUCERS: dict[str, Reducer] = {
     "workshop.created": _workshop_created,
     "participant.joined": _participant_joined,
@@ -63,6 +109,13 @@ REDUCERS: dict[str, Reducer] = {
     "assumption.added": _assumption_added,
     "assumption.edited": _assumption_edited,
     "assumption.deleted": _assumption_deleted,
+    "vote.cast": _vote_cast,
+    "notes.revealed": _notes_revealed,
+    "votes.revealed": _votes_revealed,
+    "settings.updated": _settings_updated,
+    "phase.changed": _phase_changed,
+    "timer.changed": _timer_changed,
+    # "hidden": someone else's private entry; it only advances seq.
 }
 
 

@@ -11,9 +11,12 @@ ROLES = (FACILITATOR, PARTICIPANT, OBSERVER)
 _ALLOWED: dict[str, frozenset[str]] = {
     FACILITATOR: frozenset(
         {"persona.add", "persona.rename", "assumption.add", "assumption.edit",
-         "assumption.delete"}
+         "assumption.delete", "vote.cast", "phase.set", "settings.update", "reveal",
+         "timer.start", "timer.extend", "timer.stop"}
     ),
-    PARTICIPANT: frozenset({"assumption.add", "assumption.edit", "assumption.delete"}),
+    PARTICIPANT: frozenset(
+        {"assumption.add", "assumption.edit", "assumption.delete", "vote.cast"}
+    ),
     OBSERVER: frozenset(),
 }
 

@@ -18,15 +18,22 @@ def workshop_room(workshop_id: str) -> str:
     return f"w:{workshop_id}"
 
 
+def participant_room(participant_id: str) -> str:
+    """The room of one participant's connections (private event forms go there)."""
+    return f"p:{participant_id}"
+
+
 class SocketIOPublisher:
     """Publishes to Socket.IO rooms (through the message queue when one is configured)."""
 
     def __init__(self, server: SocketIO):
         self.server = server
 
-    def publish_event(self, workshop_id: str, event: dict) -> None:
-        """Send a committed log event to the workshop's room."""
-        self.server.emit("event", event, to=workshop_room(workshop_id))
+    def publish_event(self, workshop_id: str, event: dict,
+                      participant_id: str | None = None) -> None:
+        """Send a committed log event to the workshop's room, or to one participant."""
+        room = participant_room(participant_id) if participant_id else workshop_room(workshop_id)
+        self.server.emit("event", event, to=room)
 
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Send the presence list to the workshop's room."""

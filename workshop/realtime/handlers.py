@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, request, session
 from flask_socketio import SocketIO, join_room
 
-from workshop.realtime import workshop_room
+from workshop.realtime import participant_room, workshop_room
 from workshop.services import ops, presence, workshops
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import SyncRequest, parse
@@ -28,6 +28,7 @@ def on_connect(auth=None):
             {"code": "unauthenticated", "message": "join this workshop through its link first"})
     session["socket"] = {"workshop": workshop_id, "participant": member["id"]}
     join_room(workshop_room(workshop_id))
+    join_room(participant_room(member["id"]))
     presence.arrive(_backend(), workshop_id, request.sid, member)
 
 

@@ -11,8 +11,9 @@ from workshop.db import Database
 class Publisher(Protocol):
     """Sends committed events and ephemeral signals to the connected clients."""
 
-    def publish_event(self, workshop_id: str, event: dict) -> None:
-        """Deliver one committed log event to everyone in the workshop."""
+    def publish_event(self, workshop_id: str, event: dict,
+                      participant_id: str | None = None) -> None:
+        """Deliver one committed log event to everyone in the workshop, or to one member."""
 
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Deliver the current presence list of a workshop."""
@@ -23,11 +24,16 @@ class CollectingPublisher:
 
     def __init__(self) -> None:
         self.events: list[tuple[str, dict]] = []
+        self.direct: list[tuple[str, dict]] = []
         self.presence: list[tuple[str, list[dict]]] = []
 
-    def publish_event(self, workshop_id: str, event: dict) -> None:
-        """Keep the event."""
-        self.events.append((workshop_id, event))
+    def publish_event(self, workshop_id: str, event: dict,
+                      participant_id: str | None = None) -> None:
+        """Keep the event: workshop-wide ones in `events`, one member's in `direct`."""
+        if participant_id is None:
+            self.events.append((workshop_id, event))
+        else:
+            self.direct.append((participant_id, event))
 
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Keep the presence list."""

@@ -28,10 +28,15 @@ def next_seq(session: Session, workshop_id: str) -> int | None:
 
 
 def append(session: Session, workshop_id: str, seq: int, type_: str, data: dict,
-           actor_id: str | None = None, op_id: str | None = None) -> Event:
-    """Add one log entry to the session (the caller commits)."""
+           actor_id: str | None = None, op_id: str | None = None,
+           audience: str | None = None, public: dict | None = None) -> Event:
+    """Add one log entry to the session (the caller commits).
+
+    With `public` set, `data` is for `audience` only and everyone else sees `public`.
+    """
     event = Event(workshop_id=workshop_id, seq=seq, type=type_, data=data,
-                  actor_id=actor_id, op_id=op_id, at=datetime.now(UTC))
+                  actor_id=actor_id, op_id=op_id, audience=audience, public=public,
+                  at=datetime.now(UTC))
     session.add(event)
     return event
 
@@ -42,12 +47,6 @@ def find_op(session: Session, workshop_id: str, actor_id: str, op_id: str) -> Ev
         select(Event).where(Event.workshop_id == workshop_id, Event.actor_id == actor_id,
                             Event.op_id == op_id)
     ).first()
-
-
-def wire(event: Event) -> dict:
-    """The `event` payload clients receive."""
-    return {"seq": event.seq, "type": event.type, "actor": event.actor_id,
-            "at": iso(event.at), "op_id": event.op_id, "data": event.data}
 
 
 def events_after(session: Session, workshop_id: str, since: int, limit: int) -> list[Event]:

@@ -4,31 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workshop.domain import permissions
+from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS
 from workshop.domain.tokens import new_id
-from workshop.models import Assumption, Participant, Persona, Workshop
-from workshop.services import log
+from workshop.models import Assumption, Participant, Persona, Vote, Workshop
+from workshop.services import log, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import (
     AssumptionAdd,
     AssumptionDelete,
     AssumptionEdit,
+    Empty,
     OpEnvelope,
     Payload,
     PersonaAdd,
     PersonaRename,
+    PhaseSet,
+    Reveal,
+    SettingsUpdate,
+    TimerExtend,
+    TimerStart,
+    VoteCast,
     parse,
 )
-from workshop.services.views import assumption_view, persona_view
+from workshop.services.views import persona_view
 
 MAX_PERSONAS = 12
 MAX_ASSUMPTIONS = 2000
+
+HIDDEN = {"type": "hidden", "data": {}, "actor": None}
 
 
 @dataclass
@@ -40,8 +51,23 @@ class OpContext:
     actor: Participant
     seq: int
 
+    @property
+    def settings(self) -> dict:
+        """The workshop's settings with defaults filled in."""
+        return workshop_settings.effective(self.workshop.settings)
 
-Handler = Callable[[OpContext, Payload], tuple[str, dict]]
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an op did: the event, and who may see it in full (see services/visibility.py)."""
+
+    type: str
+    data: dict
+    audience: str | None = None
+    public: dict | None = None
+
+
+Handler = Callable[[OpContext, Payload], Outcome]
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,8 @@ class OpSpec:
     handler: Handler
 
 
+# ---- lookups ---------------------------------------------------------------------------
+
 def _persona_in_workshop(ctx: OpContext, persona_id: str) -> Persona:
     persona = ctx.session.get(Persona, persona_id)
     if persona is None or persona.workshop_id != ctx.workshop.id:
@@ -59,39 +87,63 @@ def _persona_in_workshop(ctx: OpContext, persona_id: str) -> Persona:
     return persona
 
 
-def _note_to_change(ctx: OpContext, assumption_id: str) -> Assumption:
+def _visible_note(ctx: OpContext, assumption_id: str) -> Assumption:
     note = ctx.session.get(Assumption, assumption_id)
-    if note is None or note.workshop_id != ctx.workshop.id:
+    if (note is None or note.workshop_id != ctx.workshop.id
+            or not visibility.can_see_note(note, ctx.actor.id)):
         raise ServiceError("not_found", "no such note in this workshop")
+    return note
+
+
+def _note_to_change(ctx: OpContext, assumption_id: str) -> Assumption:
+    note = _visible_note(ctx, assumption_id)
     if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, note.author_id):
         raise ServiceError("forbidden", "only its author or the facilitator may change this note")
     return note
 
 
-def _count(ctx: OpContext, model) -> int:
-    return ctx.session.scalar(
-        select(func.count()).select_from(model).where(model.workshop_id == ctx.workshop.id))
+def _count(ctx: OpContext, model, *where) -> int:
+    return ctx.session.scalar(select(func.count()).select_from(model)
+                              .where(model.workshop_id == ctx.workshop.id, *where))
 
 
-def persona_add(ctx: OpContext, data: PersonaAdd) -> tuple[str, dict]:
+def _votes_on(ctx: OpContext, note_id: str) -> list[Vote]:
+    return list(ctx.session.scalars(select(Vote).where(Vote.assumption_id == note_id)))
+
+
+def _note_outcome(ctx: OpContext, note: Assumption, type_: str,
+                  build: Callable[[str | None], dict]) -> Outcome:
+    """An event about a note: private to its author while hidden, authorless when anonymous."""
+    if note.hidden:
+        return Outcome(type_, build(note.author_id), audience=note.author_id, public=HIDDEN)
+    if ctx.settings["anonymous"]:
+        return Outcome(type_, build(note.author_id), audience=note.author_id,
+                       public={"type": type_, "data": build(None), "actor": None})
+    return Outcome(type_, build(None))
+
+
+# ---- personas and notes ----------------------------------------------------------------
+
+def persona_add(ctx: OpContext, data: PersonaAdd) -> Outcome:
     """Add a persona tab (one per target group)."""
     if _count(ctx, Persona) >= MAX_PERSONAS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_PERSONAS} personas")
     persona = Persona(id=new_id(), workshop_id=ctx.workshop.id, name=data.name,
                       created_seq=ctx.seq)
     ctx.session.add(persona)
-    return "persona.added", {"persona": persona_view(persona)}
+    return Outcome("persona.added", {"persona": persona_view(persona)})
 
 
-def persona_rename(ctx: OpContext, data: PersonaRename) -> tuple[str, dict]:
+def persona_rename(ctx: OpContext, data: PersonaRename) -> Outcome:
     """Rename a persona."""
     persona = _persona_in_workshop(ctx, data.id)
     previous, persona.name = persona.name, data.name
-    return "persona.renamed", {"id": persona.id, "name": persona.name, "previous": previous}
+    return Outcome("persona.renamed", {"id": persona.id, "name": persona.name,
+                                       "previous": previous})
 
 
-def assumption_add(ctx: OpContext, data: AssumptionAdd) -> tuple[str, dict]:
-    """Stick a new note in a category of a persona."""
+def assumption_add(ctx: OpContext, data: AssumptionAdd) -> Outcome:
+    """Stick a new note in a category of a persona (private while private collect is on)."""
     persona = _persona_in_workshop(ctx, data.persona_id)
     if data.category not in CATEGORY_KEYS:
         raise ServiceError("invalid", f"category: unknown category {data.category!r}")
@@ -99,23 +151,144 @@ def assumption_add(ctx: OpContext, data: AssumptionAdd) -> tuple[str, dict]:
         raise ServiceError("limit", f"a workshop holds at most {MAX_ASSUMPTIONS} notes")
     note = Assumption(id=new_id(), workshop_id=ctx.workshop.id, persona_id=persona.id,
                       category=data.category, text=data.text, author_id=ctx.actor.id,
-                      created_seq=ctx.seq, updated_seq=ctx.seq)
+                      created_seq=ctx.seq, updated_seq=ctx.seq,
+                      hidden=bool(ctx.settings["private_collect"]))
     ctx.session.add(note)
-    return "assumption.added", {"assumption": assumption_view(note)}
+    settings = ctx.settings
+    return _note_outcome(ctx, note, "assumption.added", lambda viewer: {
+        "assumption": visibility.note_view(note, settings, [], viewer)})
 
 
-def assumption_edit(ctx: OpContext, data: AssumptionEdit) -> tuple[str, dict]:
+def assumption_edit(ctx: OpContext, data: AssumptionEdit) -> Outcome:
     """Change a note's text; the log keeps what it was."""
     note = _note_to_change(ctx, data.id)
     previous, note.text, note.updated_seq = note.text, data.text, ctx.seq
-    return "assumption.edited", {"id": note.id, "text": note.text, "previous": previous}
+    return _note_outcome(ctx, note, "assumption.edited", lambda _viewer: {
+        "id": note.id, "text": note.text, "previous": previous})
 
 
-def assumption_delete(ctx: OpContext, data: AssumptionDelete) -> tuple[str, dict]:
-    """Remove a note; the log keeps what it said."""
+def assumption_delete(ctx: OpContext, data: AssumptionDelete) -> Outcome:
+    """Remove a note and its votes; the log keeps what it said."""
     note = _note_to_change(ctx, data.id)
+    settings = ctx.settings
+    outcome = _note_outcome(ctx, note, "assumption.deleted", lambda viewer: {
+        "id": note.id, "previous": visibility.note_view(note, settings, [], viewer)})
+    for vote in _votes_on(ctx, note.id):
+        ctx.session.delete(vote)
     ctx.session.delete(note)
-    return "assumption.deleted", {"id": note.id, "previous": assumption_view(note)}
+    return outcome
+
+
+# ---- voting ----------------------------------------------------------------------------
+
+def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
+    """Set, change or retract a stance and the dots on a note, within the dot budget."""
+    note = _visible_note(ctx, data.assumption_id)
+    if not ctx.actor.team:
+        raise ServiceError("forbidden", "votes count per team: join with a team to vote")
+    votes = _votes_on(ctx, note.id)
+    mine = next((v for v in votes if v.participant_id == ctx.actor.id), None)
+    dots = data.dots if data.dots is not None else (mine.dots if mine else 0)
+    budget = ctx.settings["dot_budget"]
+    spent_elsewhere = ctx.session.scalar(
+        select(func.coalesce(func.sum(Vote.dots), 0)).where(
+            Vote.workshop_id == ctx.workshop.id, Vote.participant_id == ctx.actor.id,
+            Vote.assumption_id != note.id))
+    if spent_elsewhere + dots > budget:
+        left = budget - spent_elsewhere
+        raise ServiceError("limit", f"you have {left} of {budget} dots left")
+    if mine is None:
+        mine = Vote(workshop_id=ctx.workshop.id, assumption_id=note.id,
+                    participant_id=ctx.actor.id, team=ctx.actor.team, updated_seq=ctx.seq)
+        ctx.session.add(mine)
+        votes.append(mine)
+    mine.stance, mine.dots, mine.updated_seq = data.stance, dots, ctx.seq
+    summary = visibility.votes_summary(votes, ctx.settings)
+    public = HIDDEN if note.hidden else {
+        "type": "vote.cast", "data": {"assumption_id": note.id, "votes": summary}, "actor": None}
+    return Outcome("vote.cast", {"assumption_id": note.id, "votes": summary,
+                                 "my_vote": visibility.my_vote(votes, ctx.actor.id)},
+                   audience=ctx.actor.id, public=public)
+
+
+# ---- facilitation ----------------------------------------------------------------------
+
+def phase_set(ctx: OpContext, data: PhaseSet) -> Outcome:
+    """Move the workshop to another phase (forwards or back)."""
+    previous, ctx.workshop.phase = ctx.workshop.phase, data.phase
+    return Outcome("phase.changed", {"phase": data.phase, "previous": previous})
+
+
+def _store_settings(ctx: OpContext, settings: dict) -> None:
+    ctx.workshop.settings = {key: settings[key] for key in workshop_settings.DEFAULTS}
+
+
+def settings_update(ctx: OpContext, data: SettingsUpdate) -> Outcome:
+    """Change workshop settings; refused where it would reveal or scramble what is hidden."""
+    current = ctx.settings
+    changes = data.model_dump(exclude_none=True)
+    why = workshop_settings.refusal(
+        current, changes,
+        hidden_notes=_count(ctx, Assumption, Assumption.hidden.is_(True)),
+        votes=_count(ctx, Vote), notes=_count(ctx, Assumption))
+    if why:
+        raise ServiceError("conflict", why)
+    updated = {**current, **changes}
+    if changes.get("blind_voting") and not current["blind_voting"]:
+        updated["votes_revealed"] = False
+    _store_settings(ctx, updated)
+    return Outcome("settings.updated", {"settings": updated, "previous": current})
+
+
+def reveal(ctx: OpContext, data: Reveal) -> Outcome:
+    """Show all private notes, or all blind votes, to everyone at once."""
+    settings = ctx.settings
+    if data.what == "notes":
+        notes = list(ctx.session.scalars(
+            select(Assumption).where(Assumption.workshop_id == ctx.workshop.id,
+                                     Assumption.hidden.is_(True))
+            .order_by(Assumption.created_seq)))
+        for note in notes:
+            note.hidden = False
+        return Outcome("notes.revealed", {"assumptions": [
+            visibility.note_view(note, settings, _votes_on(ctx, note.id), None)
+            for note in notes]})
+    if _count(ctx, Assumption, Assumption.hidden.is_(True)):
+        raise ServiceError("conflict", "reveal the private notes before the votes")
+    updated = {**settings, "votes_revealed": True}
+    _store_settings(ctx, updated)
+    votes_by_note: dict[str, list[Vote]] = {}
+    for vote in ctx.session.scalars(select(Vote).where(Vote.workshop_id == ctx.workshop.id)):
+        votes_by_note.setdefault(vote.assumption_id, []).append(vote)
+    return Outcome("votes.revealed", {
+        "settings": updated,
+        "votes": {note_id: visibility.votes_summary(votes, updated)
+                  for note_id, votes in sorted(votes_by_note.items())}})
+
+
+def _set_timer(ctx: OpContext, ends_at: datetime | None) -> Outcome:
+    timer = {"ends_at": log.iso(ends_at)} if ends_at else None
+    _store_settings(ctx, {**ctx.settings, "timer": timer})
+    return Outcome("timer.changed", {"timer": timer})
+
+
+def timer_start(ctx: OpContext, data: TimerStart) -> Outcome:
+    """Start a countdown; everyone counts from the same server-side end time."""
+    return _set_timer(ctx, datetime.now(UTC) + timedelta(seconds=data.seconds))
+
+
+def timer_extend(ctx: OpContext, data: TimerExtend) -> Outcome:
+    """Add time to the running countdown (from now, if it has already run out)."""
+    timer = ctx.settings["timer"]
+    if not timer:
+        raise ServiceError("conflict", "no timer is running")
+    ends_at = max(datetime.fromisoformat(timer["ends_at"]), datetime.now(UTC))
+    return _set_timer(ctx, ends_at + timedelta(seconds=data.seconds))
+
+
+def timer_stop(ctx: OpContext, _data: Empty) -> Outcome:
+    """Stop the countdown."""
+    return _set_timer(ctx, None)
 
 
 OPS: dict[str, OpSpec] = {
@@ -124,6 +297,13 @@ OPS: dict[str, OpSpec] = {
     "assumption.add": OpSpec(AssumptionAdd, assumption_add),
     "assumption.edit": OpSpec(AssumptionEdit, assumption_edit),
     "assumption.delete": OpSpec(AssumptionDelete, assumption_delete),
+    "vote.cast": OpSpec(VoteCast, vote_cast),
+    "phase.set": OpSpec(PhaseSet, phase_set),
+    "settings.update": OpSpec(SettingsUpdate, settings_update),
+    "reveal": OpSpec(Reveal, reveal),
+    "timer.start": OpSpec(TimerStart, timer_start),
+    "timer.extend": OpSpec(TimerExtend, timer_extend),
+    "timer.stop": OpSpec(Empty, timer_stop),
 }
 
 
@@ -146,7 +326,8 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
             done = log.find_op(session, workshop_id, actor_id, envelope.op_id)
             if done is not None:
                 session.rollback()
-                return {"ok": True, "seq": done.seq, "duplicate": True, "event": log.wire(done)}
+                return {"ok": True, "seq": done.seq, "duplicate": True,
+                        "event": visibility.wire(done, actor_id)}
             actor = session.get(Participant, actor_id)
             if actor is None or actor.workshop_id != workshop_id or actor.removed:
                 raise ServiceError("unauthenticated", "you are not a member of this workshop")
@@ -154,12 +335,12 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
                 raise ServiceError("forbidden", f"a {actor.role} may not send {envelope.type}")
             data = parse(spec.schema, envelope.data)
             ctx = OpContext(session, session.get(Workshop, workshop_id), actor, seq)
-            event_type, event_data = spec.handler(ctx, data)
-            event = log.append(session, workshop_id, seq, event_type, event_data,
-                               actor_id=actor.id, op_id=envelope.op_id)
+            outcome = spec.handler(ctx, data)
+            event = log.append(session, workshop_id, seq, outcome.type, outcome.data,
+                               actor_id=actor.id, op_id=envelope.op_id,
+                               audience=outcome.audience, public=outcome.public)
             session.commit()
-            wire = log.wire(event)
-            backend.publisher.publish_event(workshop_id, wire)
-        return {"ok": True, "seq": seq, "event": wire}
+            visibility.publish(backend, event)
+        return {"ok": True, "seq": seq, "event": visibility.wire(event, actor_id)}
     except ServiceError as error:
         return {"ok": False, "error": error.as_dict()}

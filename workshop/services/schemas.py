@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
@@ -96,3 +96,48 @@ def parse(model: type[Payload], raw: Any) -> Payload:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "payload"
         raise ServiceError("invalid", f"{where}: {first['msg']}") from None
+
+
+class VoteCast(Payload):
+    """vote.cast: a stance (null retracts it) and optionally the dots on the note."""
+
+    assumption_id: Id
+    stance: Literal["agree", "disagree", "unsure"] | None
+    dots: int | None = Field(default=None, ge=0, le=20)
+
+
+class PhaseSet(Payload):
+    """phase.set"""
+
+    phase: Literal["collect", "vote", "reconcile", "merge", "agreed"]
+
+
+class SettingsUpdate(Payload):
+    """settings.update: only the fields given change."""
+
+    private_collect: bool | None = None
+    blind_voting: bool | None = None
+    anonymous: bool | None = None
+    dot_budget: int | None = Field(default=None, ge=0, le=20)
+
+
+class Reveal(Payload):
+    """reveal: private notes or blind votes, all at once."""
+
+    what: Literal["notes", "votes"]
+
+
+class TimerStart(Payload):
+    """timer.start: count down from now (10 s to 2 h)."""
+
+    seconds: int = Field(ge=10, le=7200)
+
+
+class TimerExtend(Payload):
+    """timer.extend: add time to the running timer."""
+
+    seconds: int = Field(ge=10, le=3600)
+
+
+class Empty(Payload):
+    """An op without fields (timer.stop)."""

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from workshop.domain import permissions
 from workshop.domain.categories import categories_for
+from workshop.domain.settings import effective
 from workshop.domain.teams import DEFAULT_TEAMS, canonical_team, normalise_teams
 from workshop.domain.tokens import (
     make_token,
@@ -17,17 +18,12 @@ from workshop.domain.tokens import (
     secrets_match,
     split_token,
 )
-from workshop.models import Assumption, Participant, Persona, Workshop
-from workshop.services import log
+from workshop.models import Assumption, Participant, Persona, Vote, Workshop, utcnow
+from workshop.services import log, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import CreateWorkshop, JoinWorkshop, parse
-from workshop.services.views import (
-    assumption_view,
-    participant_view,
-    persona_view,
-    workshop_view,
-)
+from workshop.services.views import participant_view, persona_view, workshop_view
 
 # A sync further behind than this gets a fresh snapshot instead of the events.
 SYNC_EVENT_LIMIT = 1000
@@ -64,7 +60,7 @@ def create_workshop(backend: Backend, raw: dict) -> CreatedWorkshop:
                            {"persona": persona_view(persona)})
         session.commit()
         for event in (created, added):
-            backend.publisher.publish_event(workshop.id, log.wire(event))
+            visibility.publish(backend, event)
     return CreatedWorkshop(
         id=workshop.id, title=workshop.title,
         facilitator_token=make_token(workshop.id, workshop.facilitator_secret),
@@ -129,7 +125,7 @@ def join_workshop(backend: Backend, raw: dict) -> dict:
                            {"participant": participant_view(participant)},
                            actor_id=participant.id)
         session.commit()
-        backend.publisher.publish_event(target.workshop_id, log.wire(event))
+        visibility.publish(backend, event)
     return {"workshop_id": target.workshop_id, **participant_view(participant)}
 
 
@@ -162,14 +158,20 @@ def _snapshot(session, workshop_id: str, viewer: dict) -> dict:
     assumptions = session.scalars(select(Assumption)
                                   .where(Assumption.workshop_id == workshop_id)
                                   .order_by(Assumption.created_seq))
+    votes_by_note: dict[str, list[Vote]] = {}
+    for vote in session.scalars(select(Vote).where(Vote.workshop_id == workshop_id)):
+        votes_by_note.setdefault(vote.assumption_id, []).append(vote)
+    settings = effective(workshop.settings)
     return {
         "workshop": workshop_view(workshop),
         "seq": workshop.seq,
+        "server_time": log.iso(utcnow()),  # lets clients count timers from the server's clock
         "me": viewer,
         "categories": categories_for(workshop.settings),
         "personas": [persona_view(p) for p in personas],
         "participants": [participant_view(p) for p in participants],
-        "assumptions": [assumption_view(a) for a in assumptions],
+        "assumptions": [visibility.note_view(a, settings, votes_by_note.get(a.id, []), viewer["id"])
+                        for a in assumptions if visibility.can_see_note(a, viewer["id"])],
     }
 
 
@@ -182,7 +184,8 @@ def sync(backend: Backend, workshop_id: str, viewer: dict, since: int) -> dict:
         behind = workshop.seq - since
         if 0 <= behind <= SYNC_EVENT_LIMIT:
             events = log.events_after(session, workshop_id, since, SYNC_EVENT_LIMIT)
-            return {"ok": True, "seq": workshop.seq, "events": [log.wire(e) for e in events]}
+            return {"ok": True, "seq": workshop.seq,
+                    "events": [visibility.wire(e, viewer["id"]) for e in events]}
         # Too far behind, or ahead of the server (a restored database): start afresh.
         state = _snapshot(session, workshop_id, viewer)
         return {"ok": True, "seq": state["seq"], "snapshot": state}

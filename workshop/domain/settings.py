@@ -1,0 +1,51 @@
+"""Workshop phases and settings, and which setting changes are allowed when."""
+
+from __future__ import annotations
+
+PHASES = ("collect", "vote", "reconcile", "merge", "agreed")
+
+# What each phase asks of participants (shown on the board).
+PHASE_PROMPTS = {
+    "collect": "Write down what you believe about the customer, one note per belief.",
+    "vote": "Take a stance on every note: agree, disagree or unsure. Spend your dots on what "
+            "matters most.",
+    "reconcile": "Look at where the teams differ. Discuss, group duplicates, decide.",
+    "merge": "Turn the accepted notes into one persona.",
+    "agreed": "This version of the persona is agreed.",
+}
+
+DEFAULTS = {
+    "private_collect": False,
+    "blind_voting": False,
+    "anonymous": False,
+    "dot_budget": 5,
+    "votes_revealed": False,
+    "timer": None,
+}
+
+MAX_DOT_BUDGET = 20
+
+
+def effective(raw: dict | None) -> dict:
+    """The stored settings filled in with defaults (older workshops store fewer keys)."""
+    return {**DEFAULTS, **(raw or {})}
+
+
+def votes_hidden(settings: dict) -> bool:
+    """Whether others' stances and dots are hidden right now (blind voting before reveal)."""
+    return bool(settings["blind_voting"]) and not settings["votes_revealed"]
+
+
+def refusal(current: dict, changes: dict, *, hidden_notes: int, votes: int,
+            notes: int) -> str | None:
+    """Why a settings change is refused, or None. Refusals keep hidden things hidden."""
+    if changes.get("private_collect") is False and hidden_notes:
+        return "reveal the private notes before switching private collect off"
+    if "blind_voting" in changes and changes["blind_voting"] != current["blind_voting"]:
+        if changes["blind_voting"] and votes:
+            return "blind voting must be switched on before anyone votes"
+        if not changes["blind_voting"] and votes_hidden(current):
+            return "reveal the votes before switching blind voting off"
+    if "anonymous" in changes and changes["anonymous"] != current["anonymous"] and notes:
+        return "anonymous mode is chosen before the first note is written"
+    return None

@@ -1,0 +1,87 @@
+"""What each viewer may see: private notes, blind votes and anonymous authors.
+
+Filtering happens here, on the server, never in the browser. A log entry keeps its full
+data for its `audience` (the one participant who may see it all) and a `public` form for
+everyone else. Snapshots and sync answers are rendered per viewer from the same rules.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from workshop.domain.settings import votes_hidden
+from workshop.models import Assumption, Event, Vote
+from workshop.services.backend import Backend
+from workshop.services.log import iso
+
+
+def can_see_note(note: Assumption, viewer_id: str | None) -> bool:
+    """A hidden (private-collect) note is seen by its author only."""
+    return not note.hidden or note.author_id == viewer_id
+
+
+def author_visible(settings: dict, author_id: str, viewer_id: str | None) -> bool:
+    """In anonymous mode nobody but the author learns who wrote a note."""
+    return not settings["anonymous"] or author_id == viewer_id
+
+
+def votes_summary(votes: list[Vote], settings: dict) -> dict:
+    """A note's votes as everyone may see them: only the voter count while voting is blind."""
+    cast = [v for v in votes if v.stance or v.dots]
+    if votes_hidden(settings):
+        return {"voters": len(cast)}
+    tally: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"agree": 0, "disagree": 0, "unsure": 0})
+    for vote in cast:
+        if vote.stance:
+            tally[vote.team][vote.stance] += 1
+    return {"voters": len(cast), "dots": sum(v.dots for v in cast),
+            "tally": {team: tally[team] for team in sorted(tally)}}
+
+
+def my_vote(votes: list[Vote], viewer_id: str | None) -> dict | None:
+    """The viewer's own stance and dots on a note."""
+    for vote in votes:
+        if vote.participant_id == viewer_id and (vote.stance or vote.dots):
+            return {"stance": vote.stance, "dots": vote.dots}
+    return None
+
+
+def note_view(note: Assumption, settings: dict, votes: list[Vote],
+              viewer_id: str | None) -> dict:
+    """A sticky note as one viewer sees it."""
+    return {
+        "id": note.id, "persona_id": note.persona_id, "category": note.category,
+        "text": note.text, "seq": note.created_seq, "hidden": note.hidden,
+        "author_id": note.author_id if author_visible(settings, note.author_id, viewer_id)
+        else None,
+        "votes": votes_summary(votes, settings),
+        "my_vote": my_vote(votes, viewer_id),
+    }
+
+
+def wire(event: Event, viewer_id: str | None) -> dict:
+    """The `event` payload for one viewer."""
+    if event.public is not None and viewer_id != event.audience:
+        return {"seq": event.seq, "type": event.public["type"],
+                "actor": event.public.get("actor"), "at": iso(event.at), "op_id": None,
+                "data": event.public["data"]}
+    return {"seq": event.seq, "type": event.type, "actor": event.actor_id, "at": iso(event.at),
+            "op_id": event.op_id, "data": event.data}
+
+
+def deliveries(event: Event) -> list[tuple[str | None, dict]]:
+    """Who gets which form of a new entry: the audience first, then everyone (None).
+
+    The audience also receives the public form; clients ignore a seq they already have,
+    and the audience's own form is sent first so it is the one applied.
+    """
+    if event.public is None:
+        return [(None, wire(event, None))]
+    return [(event.audience, wire(event, event.audience)), (None, wire(event, None))]
+
+
+def publish(backend: Backend, event: Event) -> None:
+    """Send a committed entry to its audience and to everyone, each in the form they may see."""
+    for participant_id, payload in deliveries(event):
+        backend.publisher.publish_event(event.workshop_id, payload, participant_id)
