@@ -25,7 +25,6 @@ def create_app(config: Config | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=timedelta(days=60),
-        JSON_SORT_KEYS=False,
     )
 
     from workshop import cli, realtime, web
@@ -33,6 +32,7 @@ def create_app(config: Config | None = None) -> Flask:
     database = Database(config.database_url)
     publisher = realtime.init_app(app, config)
     app.extensions["workshop"] = Backend(database, publisher, PresenceRegistry())
+    app.json.sort_keys = False  # keep payloads in the order the protocol documents
     web.init_app(app, https=https)
     cli.init_app(app)
     return app

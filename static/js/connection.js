@@ -20,6 +20,7 @@ export class Connection {
     this.onStatus = onStatus;
     this.outbox = new Map(); // op_id → {envelope, resolve}
     this.syncing = null;
+    this.syncAgain = false;
     this.socket = null;
   }
 
@@ -63,7 +64,11 @@ export class Connection {
 
   /** Catch up from our seq: the missed events, or a fresh snapshot. */
   resync() {
-    if (this.syncing) return this.syncing;
+    if (this.syncing) {
+      // A gap seen while a sync is under way may lie beyond its answer: sync once more after.
+      this.syncAgain = true;
+      return this.syncing;
+    }
     this.syncing = (async () => {
       try {
         const ack = await this.socket.timeout(ACK_TIMEOUT_MS)
@@ -80,6 +85,10 @@ export class Connection {
         // No answer in time: the next reconnect or gap tries again.
       } finally {
         this.syncing = null;
+        if (this.syncAgain && this.socket.connected) {
+          this.syncAgain = false;
+          this.resync();
+        }
       }
     })();
     return this.syncing;
@@ -99,7 +108,11 @@ export class Connection {
     const entry = this.outbox.get(opId);
     if (!entry || !this.socket.connected) return;
     this.socket.timeout(ACK_TIMEOUT_MS).emit("op", entry.envelope, (timedOut, ack) => {
-      if (timedOut) return; // stays in the outbox; retried with the same op id on reconnect
+      if (timedOut) {
+        // Still in the outbox: retry with the same op id (the server applies it once).
+        if (this.outbox.has(opId)) this.send(opId);
+        return;
+      }
       this.outbox.delete(opId);
       if (ack.ok) this.receive(ack.event);
       this.report();

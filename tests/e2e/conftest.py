@@ -11,10 +11,15 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import requests
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 20.0
@@ -142,3 +147,74 @@ def live_server(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+# ---- browsers (Playwright driving Debian's Chromium) ------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+IN_CI = os.environ.get("CI") == "true"
+TIMEOUT_MS = 10_000
+
+
+def _unavailable(reason: str) -> None:
+    """Skip locally, but fail in CI where the browser tests must run."""
+    if IN_CI:
+        pytest.fail(f"browser tests must run in CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the module (Debian's build; never `playwright install`)."""
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        _unavailable(f"playwright is not installed: {error}")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Person:
+    """One person's browser: a context of their own and the page they look at."""
+
+    name: str
+    page: Page
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def person(browser, live_server):
+    """person(name) -> a Person on a fresh browser context; asserts no page errors at the end."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=TIMEOUT_MS)
+    people: list[Person] = []
+    contexts = []
+
+    def _person(name: str) -> Person:
+        context = browser.new_context(base_url=live_server.url,
+                                      viewport={"width": 1400, "height": 900})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        someone = Person(name, page)
+        page.on("pageerror", lambda error: someone.errors.append(f"pageerror: {error}"))
+        page.on("console", lambda message: someone.errors.append(
+            f"console.{message.type}: {message.text}") if message.type == "error" else None)
+        people.append(someone)
+        return someone
+
+    yield _person
+    for context in contexts:
+        context.close()
+    errors = {p.name: p.errors for p in people if p.errors}
+    assert not errors, f"errors in the browser: {errors}"

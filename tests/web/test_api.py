@@ -103,3 +103,27 @@ def test_every_response_carries_the_security_headers(client):
         assert "frame-ancestors 'none'" in csp
         assert headers["Referrer-Policy"] == "no-referrer"
         assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_odd_since_values_get_400_not_a_server_error(client):
+    body = create(client).get_json()
+    client.post("/api/join", json={"token": token_of(body["invite_url"]), "name": "Sam",
+                                   "team": "Support"})
+    for since in ("²", "-1", "1e3", ""):
+        response = client.get(f"/api/workshops/{body['id']}/events?since={since}")
+        assert response.status_code == 400, since
+
+
+def test_a_write_without_a_json_content_type_names_the_problem(client):
+    response = client.post("/api/join", data="{}", content_type="text/plain")
+    assert response.status_code == 415
+    assert response.get_json()["error"]["code"] == "unsupported_media_type"
+
+
+def test_the_divergence_view_is_for_members(client):
+    body = create(client).get_json()
+    assert client.get(f"/api/workshops/{body['id']}/divergence").status_code == 401
+    client.post("/api/join", json={"token": token_of(body["invite_url"]), "name": "Sam",
+                                   "team": "Support"})
+    view = client.get(f"/api/workshops/{body['id']}/divergence").get_json()
+    assert view == {"blind": False, "teams": ["Support"], "items": []}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, request, session
-from flask_socketio import SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from workshop.realtime import participant_room, workshop_room
 from workshop.services import ops, presence, workshops
@@ -21,11 +21,12 @@ def on_connect(auth=None):
     every member receives the new `presence` list. Refused without a membership cookie."""
     workshop_id = auth.get("workshop") if isinstance(auth, dict) else None
     if not isinstance(workshop_id, str):
-        raise ConnectionRefusedError({"code": "invalid", "message": "auth.workshop is required"})
+        raise ConnectionRefusedError("invalid", {"code": "invalid",
+                                                 "message": "auth.workshop is required"})
     member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
     if member is None:
-        raise ConnectionRefusedError(
-            {"code": "unauthenticated", "message": "join this workshop through its link first"})
+        raise ConnectionRefusedError("unauthenticated", {
+            "code": "unauthenticated", "message": "join this workshop through its link first"})
     session["socket"] = {"workshop": workshop_id, "participant": member["id"]}
     join_room(workshop_room(workshop_id))
     join_room(participant_room(member["id"]))

@@ -10,6 +10,7 @@ STATUS_BY_CODE = {
     "forbidden": 403,
     "not_found": 404,
     "conflict": 409,
+    "unsupported_media_type": 415,
     "limit": 422,
 }
 

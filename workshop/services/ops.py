@@ -332,7 +332,7 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
             if actor is None or actor.workshop_id != workshop_id or actor.removed:
                 raise ServiceError("unauthenticated", "you are not a member of this workshop")
             if not permissions.may_send(actor.role, envelope.type):
-                raise ServiceError("forbidden", f"a {actor.role} may not send {envelope.type}")
+                raise ServiceError("forbidden", f"{actor.role}s may not send {envelope.type}")
             data = parse(spec.schema, envelope.data)
             ctx = OpContext(session, session.get(Workshop, workshop_id), actor, seq)
             outcome = spec.handler(ctx, data)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from workshop.services import ops, workshops
+from workshop.services import divergence, ops, workshops
 from workshop.services.errors import ServiceError
 from workshop.web.sessions import membership, remember
 
@@ -70,7 +72,8 @@ def join():
     existing = workshops.find_member(_backend(), target.workshop_id,
                                      membership(target.workshop_id))
     if existing and existing["role"] == target.role:
-        return jsonify(participant=existing, workshop_id=target.workshop_id), 200
+        return jsonify(participant={"workshop_id": target.workshop_id, **existing},
+                       workshop_id=target.workshop_id), 200
     participant = workshops.join_workshop(_backend(), body)
     remember(participant["workshop_id"], participant["id"])
     return jsonify(participant=participant, workshop_id=participant["workshop_id"]), 201
@@ -86,9 +89,16 @@ def workshop_snapshot(workshop_id: str):
 def workshop_events(workshop_id: str):
     """HTTP form of `sync`: the events after ?since=n, or a fresh snapshot."""
     since = request.args.get("since", "0")
-    if not since.isdigit():
+    if not re.fullmatch(r"[0-9]{1,15}", since):
         raise ServiceError("invalid", "since: must be a whole number")
     return jsonify(workshops.sync(_backend(), workshop_id, _viewer(workshop_id), int(since)))
+
+
+@bp.get("/api/workshops/<workshop_id>/divergence")
+def workshop_divergence(workshop_id: str):
+    """Agreement measures per note, most divisive first (?persona=<id> narrows it)."""
+    return jsonify(divergence.divergence(_backend(), workshop_id, _viewer(workshop_id),
+                                         request.args.get("persona") or None))
 
 
 @bp.post("/api/workshops/<workshop_id>/ops")

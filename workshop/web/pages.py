@@ -41,7 +41,8 @@ def join(token: str):
     if member and member["role"] == target.role:
         return redirect(url_for("pages.board", workshop_id=target.workshop_id))
     return render_template("join.html", target=target, token=token,
-                           name=member["name"] if member else "")
+                           name=member["name"] if member else "",
+                           current_role=member["role"] if member else None)
 
 
 @bp.get("/w/<workshop_id>")

@@ -24,7 +24,7 @@ def init_app(app: Flask, https: bool) -> None:
     """Install the headers and the origin check."""
     Talisman(
         app,
-        force_https=False,  # TLS is the reverse proxy's job; see docs/deploy.md
+        force_https=False,  # TLS is the reverse proxy's job
         strict_transport_security=https,
         session_cookie_secure=https,
         session_cookie_http_only=True,
@@ -44,6 +44,6 @@ def _refuse_cross_origin_writes():
         return jsonify(error={"code": "forbidden", "message": "cross-origin request refused"}), 403
     if request.path.startswith("/api/") and not request.is_json:
         # A JSON content type cannot be sent cross-site without a CORS preflight.
-        return jsonify(error={"code": "invalid", "message": "send JSON (Content-Type: "
-                                                           "application/json)"}), 415
+        return jsonify(error={"code": "unsupported_media_type",
+                              "message": "send JSON (Content-Type: application/json)"}), 415
     return None
