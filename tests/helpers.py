@@ -45,4 +45,4 @@ def add_note(backend: Backend, workshop_id: str, member: dict, text: str = "Want
 def comparable(state: dict) -> dict:
     """The parts of a snapshot a replayed log must reproduce (not the viewer-specific ones)."""
     return {key: state[key] for key in ("workshop", "seq", "personas", "participants",
-                                        "assumptions")}
+                                        "assumptions", "groups", "comments")}

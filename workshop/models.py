@@ -90,8 +90,43 @@ class Assumption(Base):
     updated_seq: Mapped[int] = mapped_column(Integer)
     # Written during private collect: only its author sees it until the facilitator reveals.
     hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
+    group_id: Mapped[str | None] = mapped_column(ForeignKey("note_groups.id"), nullable=True)
+    # The current decision {decision, reason, text, by, at, seq}; its history is the log.
+    decision: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (Index("ix_assumptions_workshop", "workshop_id", "created_seq"),)
+
+
+class NoteGroup(Base):
+    """Duplicate notes put together under one title; decided and voted on as one."""
+
+    __tablename__ = "note_groups"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    persona_id: Mapped[str] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    created_seq: Mapped[int] = mapped_column(Integer)
+    decision: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+    __table_args__ = (Index("ix_note_groups_workshop", "workshop_id"),)
+
+
+class Comment(Base):
+    """One message in the discussion thread of a note or a group."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    target_type: Mapped[str] = mapped_column(String(12))
+    target_id: Mapped[str] = mapped_column(String(32))
+    author_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_comments_target", "workshop_id", "target_id"),)
 
 
 class Vote(Base):

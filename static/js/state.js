@@ -20,12 +20,17 @@ const reducers = {
   },
   "assumption.deleted": (state, data) => {
     state.assumptions = state.assumptions.filter((a) => a.id !== data.id);
+    state.comments = state.comments.filter((c) => c.target_id !== data.id);
   },
   "vote.cast": (state, data) => {
     const note = findNote(state, data.assumption_id);
     if (!note) return;
     note.votes = structuredClone(data.votes);
     if ("my_vote" in data) note.my_vote = structuredClone(data.my_vote); // the voter's own form
+    if (data.group) {
+      const group = findGroup(state, data.group.id);
+      if (group) group.votes = structuredClone(data.group.votes);
+    }
   },
   "notes.revealed": (state, data) => {
     for (const revealed of data.assumptions) {
@@ -40,18 +45,56 @@ const reducers = {
     for (const note of state.assumptions) {
       if (note.id in data.votes) note.votes = structuredClone(data.votes[note.id]);
     }
+    for (const group of state.groups) {
+      if (group.id in data.groups) group.votes = structuredClone(data.groups[group.id]);
+    }
   },
   "settings.updated": (state, data) => {
     const settings = structuredClone(data.settings);
     state.workshop.settings = settings;
     if (settings.blind_voting && !settings.votes_revealed) {
-      for (const note of state.assumptions) note.votes = { voters: note.votes.voters };
+      for (const item of [...state.assumptions, ...state.groups]) {
+        item.votes = { voters: item.votes.voters }; // blind: only the voter count shows
+      }
     }
   },
   "phase.changed": (state, data) => { state.workshop.phase = data.phase; },
   "timer.changed": (state, data) => { state.workshop.settings.timer = structuredClone(data.timer); },
+  "notes.grouped": patchGroups,
+  "notes.ungrouped": patchGroups,
+  "group.renamed": (state, data) => {
+    const group = findGroup(state, data.id);
+    if (group) group.title = data.title;
+  },
+  "decision.made": (state, data) => {
+    const items = data.target_type === "group" ? state.groups : state.assumptions;
+    const item = items.find((i) => i.id === data.target_id);
+    if (item) item.decision = structuredClone(data.decision);
+  },
+  "comment.added": (state, data) => { state.comments.push(structuredClone(data.comment)); },
+  "comment.deleted": (state, data) => {
+    state.comments = state.comments.filter((c) => c.id !== data.id);
+  },
   // "hidden": someone else's private entry; it only advances seq.
 };
+
+function findGroup(state, id) {
+  return state.groups.find((g) => g.id === id);
+}
+
+function patchGroups(state, data) {
+  for (const changed of data.groups) {
+    const group = findGroup(state, changed.id);
+    if (group) Object.assign(group, structuredClone(changed));
+    else state.groups.push(structuredClone(changed));
+  }
+  const removed = new Set(data.removed);
+  state.groups = state.groups.filter((g) => !removed.has(g.id)).sort((a, b) => a.seq - b.seq);
+  state.comments = state.comments.filter((c) => !removed.has(c.target_id));
+  for (const note of state.assumptions) {
+    if (note.id in data.notes) note.group_id = data.notes[note.id];
+  }
+}
 
 function findNote(state, id) {
   return state.assumptions.find((a) => a.id === id);

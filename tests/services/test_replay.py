@@ -40,19 +40,42 @@ def test_after_every_op_the_old_state_plus_new_events_equals_the_fresh_state(bac
     people = [make_member(backend, created.invite_token, name, team)
               for name, team in [("Sam", "Support"), ("Lotte", "Marketing"), ("Jo", "Sales")]]
     state = comparable(workshops.snapshot(backend, created.id, facilitator))
-    for step in range(60):
+    for step in range(120):
         snap = workshops.snapshot(backend, created.id, facilitator)
         notes = snap["assumptions"]
         actor = rng.choice(people)
         choice = rng.random()
-        if notes and choice < 0.25:
+        groups = snap["groups"]
+        if notes and choice < 0.15:
             note = rng.choice(notes)
             send(backend, created.id, note["author_id"], "assumption.edit",
                  {"id": note["id"], "text": f"edited {step}"})
-        elif notes and choice < 0.35:
+        elif notes and choice < 0.22:
             send(backend, created.id, facilitator["id"], "assumption.delete",
                  {"id": rng.choice(notes)["id"]})
-        elif choice < 0.4:
+        elif len(notes) > 1 and choice < 0.32:
+            a, b = rng.sample(notes, 2)
+            send(backend, created.id, facilitator["id"], "group.add",
+                 {"assumption_id": a["id"], "onto_id": b["id"]})
+        elif notes and choice < 0.37:
+            send(backend, created.id, facilitator["id"], "group.remove",
+                 {"assumption_id": rng.choice(notes)["id"]})
+        elif notes and choice < 0.5:
+            send(backend, created.id, actor["id"], "vote.cast",
+                 {"assumption_id": rng.choice(notes)["id"],
+                  "stance": rng.choice(["agree", "disagree", "unsure", None]),
+                  "dots": rng.randint(0, 2)})
+        elif (notes or groups) and choice < 0.55:
+            kind, items = rng.choice([("assumption", notes), ("group", groups)])
+            if items:
+                send(backend, created.id, facilitator["id"], "decision.set", {
+                    "target_type": kind, "target_id": rng.choice(items)["id"],
+                    "decision": rng.choice(["accepted", "rejected", "parked", None])})
+        elif notes and choice < 0.6:
+            send(backend, created.id, actor["id"], "comment.add", {
+                "target_type": "assumption", "target_id": rng.choice(notes)["id"],
+                "text": f"comment {step}"})
+        elif choice < 0.63:
             send(backend, created.id, facilitator["id"], "persona.add", {"name": f"P{step}"})
         else:
             persona = rng.choice(snap["personas"])["id"]

@@ -17,7 +17,8 @@ const events = JSON.parse(await new Promise((resolve) => {
   process.stdin.on("data", (chunk) => { data += chunk; });
   process.stdin.on("end", () => resolve(data));
 }));
-const state = { workshop: null, personas: [], participants: [], assumptions: [], seq: 0 };
+const state = { workshop: null, personas: [], participants: [], assumptions: [], groups: [],
+  comments: [], seq: 0 };
 const results = events.map((event) => applyEvent(state, event));
 console.log(JSON.stringify({ state, results }));
 """
@@ -47,6 +48,25 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(node, sqlite_url)
     send(backend, created.id, facilitator["id"], "persona.rename",
          {"id": persona["event"]["data"]["persona"]["id"], "name": "Ruben R."})
     send(backend, created.id, facilitator["id"], "assumption.delete", {"id": note["id"]})
+    notes = [add_note(backend, created.id, sam, text)["event"]["data"]["assumption"]["id"]
+             for text in ("Cheap", "Inexpensive", "Thrifty")]
+    send(backend, created.id, sam["id"], "vote.cast",
+         {"assumption_id": notes[0], "stance": "agree", "dots": 1})
+    grouped = send(backend, created.id, facilitator["id"], "group.add",
+                   {"assumption_id": notes[1], "onto_id": notes[0]})
+    group_id = grouped["event"]["data"]["groups"][0]["id"]
+    send(backend, created.id, facilitator["id"], "group.add",
+         {"assumption_id": notes[2], "onto_id": notes[0]})
+    send(backend, created.id, facilitator["id"], "group.rename", {"id": group_id, "title": "$"})
+    send(backend, created.id, sam["id"], "vote.cast",
+         {"assumption_id": notes[1], "stance": "disagree"})
+    send(backend, created.id, sam["id"], "comment.add",
+         {"target_type": "group", "target_id": group_id, "text": "Same"})
+    send(backend, created.id, facilitator["id"], "decision.set",
+         {"target_type": "group", "target_id": group_id, "decision": "accepted"})
+    send(backend, created.id, facilitator["id"], "group.remove", {"assumption_id": notes[2]})
+    send(backend, created.id, facilitator["id"], "settings.update", {"dot_budget": 3})
+    send(backend, created.id, facilitator["id"], "phase.set", {"phase": "reconcile"})
     log = workshops.sync(backend, created.id, sam, 0)["events"]
     gap_and_repeat = [log[0], {**log[3], "seq": log[-1]["seq"] + 5}]
 

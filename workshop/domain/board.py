@@ -16,7 +16,8 @@ Reducer = Callable[[State, dict], None]
 
 def empty_state() -> State:
     """The state before the first event (seq 0)."""
-    return {"workshop": None, "personas": [], "participants": [], "assumptions": [], "seq": 0}
+    return {"workshop": None, "personas": [], "participants": [], "assumptions": [],
+            "groups": [], "comments": [], "seq": 0}
 
 
 def _workshop_created(state: State, data: dict) -> None:
@@ -53,6 +54,7 @@ def _assumption_edited(state: State, data: dict) -> None:
 
 def _assumption_deleted(state: State, data: dict) -> None:
     state["assumptions"] = [a for a in state["assumptions"] if a["id"] != data["id"]]
+    state["comments"] = [c for c in state["comments"] if c["target_id"] != data["id"]]
 
 
 def _note(state: State, note_id: str) -> dict | None:
@@ -65,6 +67,10 @@ def _vote_cast(state: State, data: dict) -> None:
         note["votes"] = copy.deepcopy(data["votes"])
         if "my_vote" in data:  # only the voter's own form carries it
             note["my_vote"] = copy.deepcopy(data["my_vote"])
+    if "group" in data:
+        group = _group(state, data["group"]["id"])
+        if group is not None:
+            group["votes"] = copy.deepcopy(data["group"]["votes"])
 
 
 def _notes_revealed(state: State, data: dict) -> None:
@@ -83,14 +89,17 @@ def _votes_revealed(state: State, data: dict) -> None:
     for note in state["assumptions"]:
         if note["id"] in data["votes"]:
             note["votes"] = copy.deepcopy(data["votes"][note["id"]])
+    for group in state["groups"]:
+        if group["id"] in data["groups"]:
+            group["votes"] = copy.deepcopy(data["groups"][group["id"]])
 
 
 def _settings_updated(state: State, data: dict) -> None:
     settings = copy.deepcopy(data["settings"])
     state["workshop"]["settings"] = settings
     if settings["blind_voting"] and not settings["votes_revealed"]:
-        for note in state["assumptions"]:  # blind from now on: only the voter count shows
-            note["votes"] = {"voters": note["votes"]["voters"]}
+        for item in state["assumptions"] + state["groups"]:  # blind: only the voter count
+            item["votes"] = {"voters": item["votes"]["voters"]}
 
 
 def _phase_changed(state: State, data: dict) -> None:
@@ -99,6 +108,47 @@ def _phase_changed(state: State, data: dict) -> None:
 
 def _timer_changed(state: State, data: dict) -> None:
     state["workshop"]["settings"]["timer"] = copy.deepcopy(data["timer"])
+
+
+def _group(state: State, group_id: str) -> dict | None:
+    return next((g for g in state["groups"] if g["id"] == group_id), None)
+
+
+def _groups_patched(state: State, data: dict) -> None:
+    for changed in data["groups"]:
+        group = _group(state, changed["id"])
+        if group is None:
+            state["groups"].append(copy.deepcopy(changed))
+        else:
+            group.update(copy.deepcopy(changed))
+    removed = set(data["removed"])
+    state["groups"] = sorted((g for g in state["groups"] if g["id"] not in removed),
+                             key=lambda g: g["seq"])
+    state["comments"] = [c for c in state["comments"] if c["target_id"] not in removed]
+    for note in state["assumptions"]:
+        if note["id"] in data["notes"]:
+            note["group_id"] = data["notes"][note["id"]]
+
+
+def _group_renamed(state: State, data: dict) -> None:
+    group = _group(state, data["id"])
+    if group is not None:
+        group["title"] = data["title"]
+
+
+def _decision_made(state: State, data: dict) -> None:
+    items = state["groups"] if data["target_type"] == "group" else state["assumptions"]
+    for item in items:
+        if item["id"] == data["target_id"]:
+            item["decision"] = copy.deepcopy(data["decision"])
+
+
+def _comment_added(state: State, data: dict) -> None:
+    state["comments"].append(copy.deepcopy(data["comment"]))
+
+
+def _comment_deleted(state: State, data: dict) -> None:
+    state["comments"] = [c for c in state["comments"] if c["id"] != data["id"]]
 
 
 REDUCERS: dict[str, Reducer] = {
@@ -115,6 +165,12 @@ REDUCERS: dict[str, Reducer] = {
     "settings.updated": _settings_updated,
     "phase.changed": _phase_changed,
     "timer.changed": _timer_changed,
+    "notes.grouped": _groups_patched,
+    "notes.ungrouped": _groups_patched,
+    "group.renamed": _group_renamed,
+    "decision.made": _decision_made,
+    "comment.added": _comment_added,
+    "comment.deleted": _comment_deleted,
     # "hidden": someone else's private entry; it only advances seq.
 }
 

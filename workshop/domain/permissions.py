@@ -12,10 +12,12 @@ _ALLOWED: dict[str, frozenset[str]] = {
     FACILITATOR: frozenset(
         {"persona.add", "persona.rename", "assumption.add", "assumption.edit",
          "assumption.delete", "vote.cast", "phase.set", "settings.update", "reveal",
-         "timer.start", "timer.extend", "timer.stop"}
+         "timer.start", "timer.extend", "timer.stop", "group.add", "group.remove",
+         "group.dissolve", "group.rename", "decision.set", "comment.add", "comment.delete"}
     ),
     PARTICIPANT: frozenset(
-        {"assumption.add", "assumption.edit", "assumption.delete", "vote.cast"}
+        {"assumption.add", "assumption.edit", "assumption.delete", "vote.cast", "comment.add",
+         "comment.delete"}
     ),
     OBSERVER: frozenset(),
 }

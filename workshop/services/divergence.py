@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from workshop.domain import agreement
 from workshop.domain.settings import effective, votes_hidden
-from workshop.models import Assumption, Participant, Vote, Workshop
+from workshop.models import Assumption, NoteGroup, Participant, Vote, Workshop
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
-from workshop.services.visibility import can_see_note
+from workshop.services.visibility import can_see_note, group_ballots
 
 
 def divergence(backend: Backend, workshop_id: str, viewer: dict,
@@ -33,13 +33,30 @@ def divergence(backend: Backend, workshop_id: str, viewer: dict,
             query = query.where(Assumption.persona_id == persona_id)
         notes = [n for n in session.scalars(query.order_by(Assumption.created_seq))
                  if can_see_note(n, viewer["id"])]
-        stances: dict[str, list[tuple[str, str]]] = {}
-        for vote in session.scalars(select(Vote).where(Vote.workshop_id == workshop_id,
-                                                       Vote.stance.is_not(None))):
-            stances.setdefault(vote.assumption_id, []).append((vote.team, vote.stance))
-        items = [{"id": note.id, "persona_id": note.persona_id, "category": note.category,
-                  "text": note.text,
-                  "measures": agreement.measures(stances.get(note.id, []), teams)}
-                 for note in notes]
+        votes: dict[str, list[Vote]] = {}
+        for vote in session.scalars(select(Vote).where(Vote.workshop_id == workshop_id)):
+            votes.setdefault(vote.assumption_id, []).append(vote)
+        groups = {g.id: g for g in session.scalars(
+            select(NoteGroup).where(NoteGroup.workshop_id == workshop_id))}
+        items, members = [], {}
+        for note in notes:
+            if note.group_id:
+                members.setdefault(note.group_id, []).extend(votes.get(note.id, []))
+                continue
+            stances = [(v.team, v.stance) for v in votes.get(note.id, []) if v.stance]
+            items.append(_item("assumption", note.id, note.persona_id, note.category, note.text,
+                               agreement.measures(stances, teams)))
+        for group_id, group_votes in members.items():
+            group = groups[group_id]
+            items.append(_item("group", group.id, group.persona_id, group.category, group.title,
+                               agreement.measures(
+                                   [(b.team, b.stance) for b in group_ballots(group_votes)
+                                    if b.stance], teams)))
     items.sort(key=lambda item: agreement.divisiveness_key(item["measures"]))
     return {"blind": False, "teams": teams, "items": items}
+
+
+def _item(kind: str, id_: str, persona_id: str, category: str, text: str,
+          measures: dict) -> dict:
+    return {"kind": kind, "id": id_, "persona_id": persona_id, "category": category,
+            "text": text, "measures": measures}

@@ -2,28 +2,37 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from workshop.domain import permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS
 from workshop.domain.tokens import new_id
-from workshop.models import Assumption, Participant, Persona, Vote, Workshop
-from workshop.services import log, visibility
+from workshop.models import Assumption, Comment, Participant, Persona, Vote, Workshop
+from workshop.services import log, reconcile, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
+from workshop.services.op_context import (
+    HIDDEN,
+    OpContext,
+    OpSpec,
+    Outcome,
+    count,
+    member_votes,
+    note_outcome,
+    note_to_change,
+    persona_in_workshop,
+    visible_note,
+    votes_on,
+)
 from workshop.services.schemas import (
     AssumptionAdd,
     AssumptionDelete,
     AssumptionEdit,
     Empty,
     OpEnvelope,
-    Payload,
     PersonaAdd,
     PersonaRename,
     PhaseSet,
@@ -39,94 +48,12 @@ from workshop.services.views import persona_view
 MAX_PERSONAS = 12
 MAX_ASSUMPTIONS = 2000
 
-HIDDEN = {"type": "hidden", "data": {}, "actor": None}
-
-
-@dataclass
-class OpContext:
-    """What an op handler works with: the open session, the locked workshop, the actor."""
-
-    session: Session
-    workshop: Workshop
-    actor: Participant
-    seq: int
-
-    @property
-    def settings(self) -> dict:
-        """The workshop's settings with defaults filled in."""
-        return workshop_settings.effective(self.workshop.settings)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What an op did: the event, and who may see it in full (see services/visibility.py)."""
-
-    type: str
-    data: dict
-    audience: str | None = None
-    public: dict | None = None
-
-
-Handler = Callable[[OpContext, Payload], Outcome]
-
-
-@dataclass(frozen=True)
-class OpSpec:
-    """An op type: its payload schema and the handler that applies it."""
-
-    schema: type[Payload]
-    handler: Handler
-
-
-# ---- lookups ---------------------------------------------------------------------------
-
-def _persona_in_workshop(ctx: OpContext, persona_id: str) -> Persona:
-    persona = ctx.session.get(Persona, persona_id)
-    if persona is None or persona.workshop_id != ctx.workshop.id:
-        raise ServiceError("not_found", "no such persona in this workshop")
-    return persona
-
-
-def _visible_note(ctx: OpContext, assumption_id: str) -> Assumption:
-    note = ctx.session.get(Assumption, assumption_id)
-    if (note is None or note.workshop_id != ctx.workshop.id
-            or not visibility.can_see_note(note, ctx.actor.id)):
-        raise ServiceError("not_found", "no such note in this workshop")
-    return note
-
-
-def _note_to_change(ctx: OpContext, assumption_id: str) -> Assumption:
-    note = _visible_note(ctx, assumption_id)
-    if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, note.author_id):
-        raise ServiceError("forbidden", "only its author or the facilitator may change this note")
-    return note
-
-
-def _count(ctx: OpContext, model, *where) -> int:
-    return ctx.session.scalar(select(func.count()).select_from(model)
-                              .where(model.workshop_id == ctx.workshop.id, *where))
-
-
-def _votes_on(ctx: OpContext, note_id: str) -> list[Vote]:
-    return list(ctx.session.scalars(select(Vote).where(Vote.assumption_id == note_id)))
-
-
-def _note_outcome(ctx: OpContext, note: Assumption, type_: str,
-                  build: Callable[[str | None], dict]) -> Outcome:
-    """An event about a note: private to its author while hidden, authorless when anonymous."""
-    if note.hidden:
-        return Outcome(type_, build(note.author_id), audience=note.author_id, public=HIDDEN)
-    if ctx.settings["anonymous"]:
-        return Outcome(type_, build(note.author_id), audience=note.author_id,
-                       public={"type": type_, "data": build(None), "actor": None})
-    return Outcome(type_, build(None))
-
 
 # ---- personas and notes ----------------------------------------------------------------
 
 def persona_add(ctx: OpContext, data: PersonaAdd) -> Outcome:
     """Add a persona tab (one per target group)."""
-    if _count(ctx, Persona) >= MAX_PERSONAS:
+    if count(ctx, Persona) >= MAX_PERSONAS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_PERSONAS} personas")
     persona = Persona(id=new_id(), workshop_id=ctx.workshop.id, name=data.name,
                       created_seq=ctx.seq)
@@ -136,7 +63,7 @@ def persona_add(ctx: OpContext, data: PersonaAdd) -> Outcome:
 
 def persona_rename(ctx: OpContext, data: PersonaRename) -> Outcome:
     """Rename a persona."""
-    persona = _persona_in_workshop(ctx, data.id)
+    persona = persona_in_workshop(ctx, data.id)
     previous, persona.name = persona.name, data.name
     return Outcome("persona.renamed", {"id": persona.id, "name": persona.name,
                                        "previous": previous})
@@ -144,10 +71,10 @@ def persona_rename(ctx: OpContext, data: PersonaRename) -> Outcome:
 
 def assumption_add(ctx: OpContext, data: AssumptionAdd) -> Outcome:
     """Stick a new note in a category of a persona (private while private collect is on)."""
-    persona = _persona_in_workshop(ctx, data.persona_id)
+    persona = persona_in_workshop(ctx, data.persona_id)
     if data.category not in CATEGORY_KEYS:
         raise ServiceError("invalid", f"category: unknown category {data.category!r}")
-    if _count(ctx, Assumption) >= MAX_ASSUMPTIONS:
+    if count(ctx, Assumption) >= MAX_ASSUMPTIONS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_ASSUMPTIONS} notes")
     note = Assumption(id=new_id(), workshop_id=ctx.workshop.id, persona_id=persona.id,
                       category=data.category, text=data.text, author_id=ctx.actor.id,
@@ -155,26 +82,30 @@ def assumption_add(ctx: OpContext, data: AssumptionAdd) -> Outcome:
                       hidden=bool(ctx.settings["private_collect"]))
     ctx.session.add(note)
     settings = ctx.settings
-    return _note_outcome(ctx, note, "assumption.added", lambda viewer: {
+    return note_outcome(ctx, note, "assumption.added", lambda viewer: {
         "assumption": visibility.note_view(note, settings, [], viewer)})
 
 
 def assumption_edit(ctx: OpContext, data: AssumptionEdit) -> Outcome:
     """Change a note's text; the log keeps what it was."""
-    note = _note_to_change(ctx, data.id)
+    note = note_to_change(ctx, data.id)
     previous, note.text, note.updated_seq = note.text, data.text, ctx.seq
-    return _note_outcome(ctx, note, "assumption.edited", lambda _viewer: {
+    return note_outcome(ctx, note, "assumption.edited", lambda _viewer: {
         "id": note.id, "text": note.text, "previous": previous})
 
 
 def assumption_delete(ctx: OpContext, data: AssumptionDelete) -> Outcome:
     """Remove a note and its votes; the log keeps what it said."""
-    note = _note_to_change(ctx, data.id)
+    note = note_to_change(ctx, data.id)
+    if note.group_id:
+        raise ServiceError("conflict", "take the note out of its group before deleting it")
     settings = ctx.settings
-    outcome = _note_outcome(ctx, note, "assumption.deleted", lambda viewer: {
+    outcome = note_outcome(ctx, note, "assumption.deleted", lambda viewer: {
         "id": note.id, "previous": visibility.note_view(note, settings, [], viewer)})
-    for vote in _votes_on(ctx, note.id):
+    for vote in votes_on(ctx, note.id):
         ctx.session.delete(vote)
+    for comment in ctx.session.scalars(select(Comment).where(Comment.target_id == note.id)):
+        ctx.session.delete(comment)
     ctx.session.delete(note)
     return outcome
 
@@ -183,10 +114,10 @@ def assumption_delete(ctx: OpContext, data: AssumptionDelete) -> Outcome:
 
 def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
     """Set, change or retract a stance and the dots on a note, within the dot budget."""
-    note = _visible_note(ctx, data.assumption_id)
+    note = visible_note(ctx, data.assumption_id)
     if not ctx.actor.team:
         raise ServiceError("forbidden", "votes count per team: join with a team to vote")
-    votes = _votes_on(ctx, note.id)
+    votes = votes_on(ctx, note.id)
     mine = next((v for v in votes if v.participant_id == ctx.actor.id), None)
     dots = data.dots if data.dots is not None else (mine.dots if mine else 0)
     budget = ctx.settings["dot_budget"]
@@ -203,11 +134,13 @@ def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
         ctx.session.add(mine)
         votes.append(mine)
     mine.stance, mine.dots, mine.updated_seq = data.stance, dots, ctx.seq
-    summary = visibility.votes_summary(votes, ctx.settings)
-    public = HIDDEN if note.hidden else {
-        "type": "vote.cast", "data": {"assumption_id": note.id, "votes": summary}, "actor": None}
-    return Outcome("vote.cast", {"assumption_id": note.id, "votes": summary,
-                                 "my_vote": visibility.my_vote(votes, ctx.actor.id)},
+    ctx.session.flush()
+    shared = {"assumption_id": note.id, "votes": visibility.votes_summary(votes, ctx.settings)}
+    if note.group_id:  # the group's combined figures change too
+        shared["group"] = {"id": note.group_id, "votes": visibility.votes_summary(
+            visibility.group_ballots(member_votes(ctx, note.group_id)), ctx.settings)}
+    public = HIDDEN if note.hidden else {"type": "vote.cast", "data": shared, "actor": None}
+    return Outcome("vote.cast", {**shared, "my_vote": visibility.my_vote(votes, ctx.actor.id)},
                    audience=ctx.actor.id, public=public)
 
 
@@ -229,8 +162,8 @@ def settings_update(ctx: OpContext, data: SettingsUpdate) -> Outcome:
     changes = data.model_dump(exclude_none=True)
     why = workshop_settings.refusal(
         current, changes,
-        hidden_notes=_count(ctx, Assumption, Assumption.hidden.is_(True)),
-        votes=_count(ctx, Vote), notes=_count(ctx, Assumption))
+        hidden_notes=count(ctx, Assumption, Assumption.hidden.is_(True)),
+        votes=count(ctx, Vote), notes=count(ctx, Assumption))
     if why:
         raise ServiceError("conflict", why)
     updated = {**current, **changes}
@@ -251,19 +184,25 @@ def reveal(ctx: OpContext, data: Reveal) -> Outcome:
         for note in notes:
             note.hidden = False
         return Outcome("notes.revealed", {"assumptions": [
-            visibility.note_view(note, settings, _votes_on(ctx, note.id), None)
+            visibility.note_view(note, settings, votes_on(ctx, note.id), None)
             for note in notes]})
-    if _count(ctx, Assumption, Assumption.hidden.is_(True)):
+    if count(ctx, Assumption, Assumption.hidden.is_(True)):
         raise ServiceError("conflict", "reveal the private notes before the votes")
     updated = {**settings, "votes_revealed": True}
     _store_settings(ctx, updated)
     votes_by_note: dict[str, list[Vote]] = {}
     for vote in ctx.session.scalars(select(Vote).where(Vote.workshop_id == ctx.workshop.id)):
         votes_by_note.setdefault(vote.assumption_id, []).append(vote)
+    groups = sorted({n.group_id for n in ctx.session.scalars(
+        select(Assumption).where(Assumption.workshop_id == ctx.workshop.id,
+                                 Assumption.group_id.is_not(None)))})
     return Outcome("votes.revealed", {
         "settings": updated,
         "votes": {note_id: visibility.votes_summary(votes, updated)
-                  for note_id, votes in sorted(votes_by_note.items())}})
+                  for note_id, votes in sorted(votes_by_note.items())},
+        "groups": {group_id: visibility.votes_summary(
+            visibility.group_ballots(member_votes(ctx, group_id)), updated)
+            for group_id in groups}})
 
 
 def _set_timer(ctx: OpContext, ends_at: datetime | None) -> Outcome:
@@ -304,6 +243,7 @@ OPS: dict[str, OpSpec] = {
     "timer.start": OpSpec(TimerStart, timer_start),
     "timer.extend": OpSpec(TimerExtend, timer_extend),
     "timer.stop": OpSpec(Empty, timer_stop),
+    **{name: OpSpec(schema, handler) for name, (schema, handler) in reconcile.HANDLERS.items()},
 }
 
 

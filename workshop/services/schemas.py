@@ -141,3 +141,58 @@ class TimerExtend(Payload):
 
 class Empty(Payload):
     """An op without fields (timer.stop)."""
+
+
+Target = Literal["assumption", "group"]
+CommentText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                               max_length=1000)]
+
+
+class GroupAdd(Payload):
+    """group.add: put one note onto another (or onto the other's group)."""
+
+    assumption_id: Id
+    onto_id: Id
+
+
+class GroupRemove(Payload):
+    """group.remove: take a note out of its group."""
+
+    assumption_id: Id
+
+
+class GroupRename(Payload):
+    """group.rename"""
+
+    id: Id
+    title: Title
+
+
+class GroupDissolve(Payload):
+    """group.dissolve: every note goes back to standing alone."""
+
+    id: Id
+
+
+class DecisionSet(Payload):
+    """decision.set: accepted, rejected, parked or reworded (with the new text); null reopens."""
+
+    target_type: Target
+    target_id: Id
+    decision: Literal["accepted", "rejected", "parked", "reworded"] | None
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    text: NoteText | None = None
+
+
+class CommentAdd(Payload):
+    """comment.add: a message in the thread of a note or a group."""
+
+    target_type: Target
+    target_id: Id
+    text: CommentText
+
+
+class CommentDelete(Payload):
+    """comment.delete"""
+
+    id: Id

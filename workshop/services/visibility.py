@@ -8,9 +8,12 @@ everyone else. Snapshots and sync answers are rendered per viewer from the same 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
+from workshop.domain.grouping import combined_stance
 from workshop.domain.settings import votes_hidden
-from workshop.models import Assumption, Event, Vote
+from workshop.models import Assumption, Comment, Event, NoteGroup, Vote
 from workshop.services.backend import Backend
 from workshop.services.log import iso
 
@@ -25,7 +28,26 @@ def author_visible(settings: dict, author_id: str, viewer_id: str | None) -> boo
     return not settings["anonymous"] or author_id == viewer_id
 
 
-def votes_summary(votes: list[Vote], settings: dict) -> dict:
+@dataclass(frozen=True)
+class Ballot:
+    """One person's combined vote on a group of notes."""
+
+    participant_id: str
+    team: str
+    stance: str | None
+    dots: int
+
+
+def group_ballots(votes: Iterable[Vote]) -> list[Ballot]:
+    """Votes on a group's notes, combined per person (see domain/grouping.py)."""
+    by_person: dict[str, list[Vote]] = defaultdict(list)
+    for vote in votes:
+        by_person[vote.participant_id].append(vote)
+    return [Ballot(pid, vs[0].team, combined_stance(v.stance for v in vs),
+                   sum(v.dots for v in vs)) for pid, vs in sorted(by_person.items())]
+
+
+def votes_summary(votes: Iterable[Vote | Ballot], settings: dict) -> dict:
     """A note's votes as everyone may see them: only the voter count while voting is blind."""
     cast = [v for v in votes if v.stance or v.dots]
     if votes_hidden(settings):
@@ -53,11 +75,27 @@ def note_view(note: Assumption, settings: dict, votes: list[Vote],
     return {
         "id": note.id, "persona_id": note.persona_id, "category": note.category,
         "text": note.text, "seq": note.created_seq, "hidden": note.hidden,
+        "group_id": note.group_id, "decision": note.decision,
         "author_id": note.author_id if author_visible(settings, note.author_id, viewer_id)
         else None,
         "votes": votes_summary(votes, settings),
         "my_vote": my_vote(votes, viewer_id),
     }
+
+
+def group_view(group: NoteGroup, settings: dict, member_votes: Iterable[Vote]) -> dict:
+    """A group of duplicates, with the combined votes of its notes."""
+    return {"id": group.id, "persona_id": group.persona_id, "category": group.category,
+            "title": group.title, "seq": group.created_seq, "decision": group.decision,
+            "votes": votes_summary(group_ballots(member_votes), settings)}
+
+
+def comment_view(comment: Comment, settings: dict, viewer_id: str | None) -> dict:
+    """A message in a thread; authorless for others in anonymous mode."""
+    return {"id": comment.id, "target_type": comment.target_type,
+            "target_id": comment.target_id, "text": comment.text, "seq": comment.created_seq,
+            "author_id": comment.author_id
+            if author_visible(settings, comment.author_id, viewer_id) else None}
 
 
 def wire(event: Event, viewer_id: str | None) -> dict:

@@ -18,7 +18,16 @@ from workshop.domain.tokens import (
     secrets_match,
     split_token,
 )
-from workshop.models import Assumption, Participant, Persona, Vote, Workshop, utcnow
+from workshop.models import (
+    Assumption,
+    Comment,
+    NoteGroup,
+    Participant,
+    Persona,
+    Vote,
+    Workshop,
+    utcnow,
+)
 from workshop.services import log, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
@@ -162,6 +171,17 @@ def _snapshot(session, workshop_id: str, viewer: dict) -> dict:
     for vote in session.scalars(select(Vote).where(Vote.workshop_id == workshop_id)):
         votes_by_note.setdefault(vote.assumption_id, []).append(vote)
     settings = effective(workshop.settings)
+    notes = [a for a in assumptions if visibility.can_see_note(a, viewer["id"])]
+    visible_ids = {a.id for a in notes}
+    groups = list(session.scalars(select(NoteGroup).where(NoteGroup.workshop_id == workshop_id)
+                                  .order_by(NoteGroup.created_seq)))
+    members: dict[str, list[Vote]] = {g.id: [] for g in groups}
+    for note in notes:
+        if note.group_id:
+            members[note.group_id].extend(votes_by_note.get(note.id, []))
+    visible_ids.update(members)
+    comments = session.scalars(select(Comment).where(Comment.workshop_id == workshop_id)
+                               .order_by(Comment.created_seq))
     return {
         "workshop": workshop_view(workshop),
         "seq": workshop.seq,
@@ -170,8 +190,11 @@ def _snapshot(session, workshop_id: str, viewer: dict) -> dict:
         "categories": categories_for(workshop.settings),
         "personas": [persona_view(p) for p in personas],
         "participants": [participant_view(p) for p in participants],
-        "assumptions": [visibility.note_view(a, settings, votes_by_note.get(a.id, []), viewer["id"])
-                        for a in assumptions if visibility.can_see_note(a, viewer["id"])],
+        "assumptions": [visibility.note_view(a, settings, votes_by_note.get(a.id, []),
+                                             viewer["id"]) for a in notes],
+        "groups": [visibility.group_view(g, settings, members[g.id]) for g in groups],
+        "comments": [visibility.comment_view(c, settings, viewer["id"]) for c in comments
+                     if c.target_id in visible_ids],
     }
 
 

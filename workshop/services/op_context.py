@@ -1,0 +1,119 @@
+"""What op handlers share: the context they run in, their outcome, and common look-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workshop.domain import permissions
+from workshop.domain import settings as workshop_settings
+from workshop.models import Assumption, NoteGroup, Participant, Persona, Vote, Workshop
+from workshop.services import visibility
+from workshop.services.errors import ServiceError
+from workshop.services.schemas import Payload
+
+HIDDEN = {"type": "hidden", "data": {}, "actor": None}
+
+
+@dataclass
+class OpContext:
+    """What an op handler works with: the open session, the locked workshop, the actor."""
+
+    session: Session
+    workshop: Workshop
+    actor: Participant
+    seq: int
+
+    @property
+    def settings(self) -> dict:
+        """The workshop's settings with defaults filled in."""
+        return workshop_settings.effective(self.workshop.settings)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an op did: the event, and who may see it in full (see services/visibility.py)."""
+
+    type: str
+    data: dict
+    audience: str | None = None
+    public: dict | None = None
+
+
+Handler = Callable[[OpContext, Payload], Outcome]
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """An op type: its payload schema and the handler that applies it."""
+
+    schema: type[Payload]
+    handler: Handler
+
+
+# ---- lookups ---------------------------------------------------------------------------
+
+def persona_in_workshop(ctx: OpContext, persona_id: str) -> Persona:
+    persona = ctx.session.get(Persona, persona_id)
+    if persona is None or persona.workshop_id != ctx.workshop.id:
+        raise ServiceError("not_found", "no such persona in this workshop")
+    return persona
+
+
+def visible_note(ctx: OpContext, assumption_id: str) -> Assumption:
+    note = ctx.session.get(Assumption, assumption_id)
+    if (note is None or note.workshop_id != ctx.workshop.id
+            or not visibility.can_see_note(note, ctx.actor.id)):
+        raise ServiceError("not_found", "no such note in this workshop")
+    return note
+
+
+def note_to_change(ctx: OpContext, assumption_id: str) -> Assumption:
+    note = visible_note(ctx, assumption_id)
+    if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, note.author_id):
+        raise ServiceError("forbidden", "only its author or the facilitator may change this note")
+    return note
+
+
+def count(ctx: OpContext, model, *where) -> int:
+    return ctx.session.scalar(select(func.count()).select_from(model)
+                              .where(model.workshop_id == ctx.workshop.id, *where))
+
+
+def votes_on(ctx: OpContext, note_id: str) -> list[Vote]:
+    return list(ctx.session.scalars(select(Vote).where(Vote.assumption_id == note_id)))
+
+
+def note_outcome(ctx: OpContext, note: Assumption, type_: str,
+                  build: Callable[[str | None], dict]) -> Outcome:
+    """An event about a note: private to its author while hidden, authorless when anonymous."""
+    if note.hidden:
+        return Outcome(type_, build(note.author_id), audience=note.author_id, public=HIDDEN)
+    if ctx.settings["anonymous"]:
+        return Outcome(type_, build(note.author_id), audience=note.author_id,
+                       public={"type": type_, "data": build(None), "actor": None})
+    return Outcome(type_, build(None))
+
+
+def group_in_workshop(ctx: OpContext, group_id: str) -> NoteGroup:
+    """A group of this workshop, or not_found."""
+    group = ctx.session.get(NoteGroup, group_id)
+    if group is None or group.workshop_id != ctx.workshop.id:
+        raise ServiceError("not_found", "no such group in this workshop")
+    return group
+
+
+def members_of(ctx: OpContext, group_id: str) -> list[Assumption]:
+    """The notes in a group, oldest first."""
+    return list(ctx.session.scalars(select(Assumption).where(Assumption.group_id == group_id)
+                                    .order_by(Assumption.created_seq)))
+
+
+def member_votes(ctx: OpContext, group_id: str) -> list[Vote]:
+    """Every vote on the notes of a group."""
+    return list(ctx.session.scalars(
+        select(Vote).join(Assumption, Vote.assumption_id == Assumption.id)
+        .where(Assumption.group_id == group_id)))
