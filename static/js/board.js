@@ -1,6 +1,11 @@
 // The live board: persona tabs, category columns of sticky notes, presence by team.
+// Phases, voting and the divergence view live in their own modules, wired in below.
 import { Connection } from "./connection.js";
+import { createDivergence } from "./divergence.js";
+import { createFacilitation } from "./facilitation.js";
+import { createReconcile } from "./reconcile.js";
 import { teamSlot } from "./state.js";
+import { createVoting } from "./voting.js";
 
 const state = JSON.parse(document.getElementById("snapshot").textContent);
 const me = state.me;
@@ -23,10 +28,14 @@ const storageKey = `persona:${state.workshop.id}`;
 let activePersona = sessionStorage.getItem(storageKey);
 let present = [];
 const noteElements = new Map();
+const eventListeners = []; // modules that react to applied events (see `ui.onEvent`)
 
 const connection = new Connection(state, {
   onChange: render,
-  onEvent: announce,
+  onEvent: (event) => {
+    announce(event);
+    for (const listener of eventListeners) listener(event);
+  },
   onPresence: (list) => { present = list; renderPresence(); },
   onStatus: showStatus,
 });
@@ -85,6 +94,9 @@ function announce(event) {
     "assumption.deleted": () => `${who} removed a note`,
     "participant.joined": () => `${event.data.participant.name} joined`,
     "persona.added": () => `${who} added the persona ${event.data.persona.name}`,
+    "phase.changed": () => `The workshop moved to the ${event.data.phase} phase`,
+    "notes.revealed": () => "The facilitator revealed the private notes",
+    "votes.revealed": () => "The facilitator revealed the votes",
   }[event.type];
   if (!text) return;
   pendingAnnouncements.push(text());
@@ -210,6 +222,8 @@ function updateNote(el, note) {
   } else if (!mayChange(note)) {
     actions.replaceChildren();
   }
+  voting.decorate(el, note);
+  reconcile.decorateNote(el, note);
 }
 
 function startEdit(el, id) {
@@ -253,19 +267,36 @@ function renderColumns() {
     els.columns.append(...state.categories.map(buildColumn));
   }
   const visible = state.assumptions.filter((a) => a.persona_id === activePersona);
+  const groups = state.groups.filter((g) => g.persona_id === activePersona);
   const seen = new Set();
+  const placeNote = (list, note, index) => {
+    const el = noteElements.get(note.id) ?? buildNote(note);
+    updateNote(el, note);
+    if (list.children[index] !== el) list.insertBefore(el, list.children[index] ?? null);
+    seen.add(note.id);
+  };
   for (const column of els.columns.children) {
     const key = column.dataset.category;
-    const notes = visible.filter((a) => a.category === key);
+    // A group stands in its column as one card holding its notes, wherever they came from.
+    const entries = [
+      ...visible.filter((a) => a.category === key && !a.group_id),
+      ...groups.filter((g) => g.category === key),
+    ].sort((a, b) => a.seq - b.seq);
     const list = column.querySelector(".notes");
-    notes.forEach((note, index) => {
-      const el = noteElements.get(note.id) ?? buildNote(note);
-      updateNote(el, note);
-      if (list.children[index] !== el) list.insertBefore(el, list.children[index] ?? null);
-      seen.add(note.id);
+    entries.forEach((entry, index) => {
+      if (!("group_id" in entry)) {
+        const card = reconcile.groupCard(entry);
+        if (list.children[index] !== card) list.insertBefore(card, list.children[index] ?? null);
+        seen.add(entry.id);
+        const members = visible.filter((a) => a.group_id === entry.id);
+        members.forEach((note, i) => placeNote(card.querySelector(".group-notes"), note, i));
+      } else {
+        placeNote(list, entry, index);
+      }
     });
-    column.querySelector(".count").textContent = notes.length ? String(notes.length) : "";
-    column.classList.toggle("empty", notes.length === 0);
+    while (list.children.length > entries.length) list.lastElementChild.remove();
+    column.querySelector(".count").textContent = entries.length ? String(entries.length) : "";
+    column.classList.toggle("empty", entries.length === 0);
   }
   for (const [id, el] of noteElements) {
     if (!seen.has(id)) { el.remove(); noteElements.delete(id); }
@@ -301,7 +332,24 @@ function render() {
   renderColumns();
   renderLegend();
   renderPresence();
+  facilitation.render();
+  voting.render();
+  divergence.render();
+  reconcile.render();
 }
+
+// ---- modules: phases and facilitation, voting, divergence -----------------------
+
+const ui = {
+  state, me, h, send, toast, teamClass, categoryLabel,
+  activePersona: () => activePersona,
+  onEvent: (listener) => eventListeners.push(listener),
+  rerender: () => render(),
+};
+const facilitation = createFacilitation(ui);
+const divergence = createDivergence(ui);
+const voting = createVoting({ ...ui, measuresFor: divergence.measuresFor });
+const reconcile = createReconcile({ ...ui, measuresFor: divergence.measuresFor });
 
 // ---- facilitator: personas ---------------------------------------------------
 

@@ -39,6 +39,11 @@ const reducers = {
       else { note.hidden = false; note.votes = structuredClone(revealed.votes); }
     }
     state.assumptions.sort((a, b) => a.seq - b.seq);
+    const known = new Set(state.comments.map((c) => c.id));
+    for (const comment of data.comments) {
+      if (!known.has(comment.id)) state.comments.push(structuredClone(comment));
+    }
+    state.comments.sort((a, b) => a.seq - b.seq);
   },
   "votes.revealed": (state, data) => {
     state.workshop.settings = structuredClone(data.settings);

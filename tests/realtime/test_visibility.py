@@ -228,3 +228,47 @@ def test_people_without_a_team_cannot_vote(room):
     ack = op(room["socks"]["facilitator"], "vote.cast", {"assumption_id": note_id,
                                                          "stance": "agree"})
     assert ack["error"]["code"] == "forbidden" and "team" in ack["error"]["message"]
+
+
+def test_the_thread_of_a_private_note_arrives_with_it_at_reveal(room):
+    facilitate(room, "settings.update", {"private_collect": True})
+    ack = op(room["socks"]["sam"], "assumption.add",
+             {"persona_id": room["persona"], "category": "fears", "text": "Private worry"})
+    note_id = ack["event"]["data"]["assumption"]["id"]
+    op(room["socks"]["sam"], "comment.add", {"target_type": "assumption", "target_id": note_id,
+                                             "text": "Heard it twice"})
+    assert "Heard it twice" not in everything_seen_by(room, "lotte")
+    facilitate(room, "reveal", {"what": "notes"})
+    browser = room["browsers"]["lotte"]
+    log = browser.get(f"/api/workshops/{room['id']}/events?since=0").get_json()["events"]
+    snapshot = browser.get(f"/api/workshops/{room['id']}").get_json()
+    assert [c["text"] for c in snapshot["comments"]] == ["Heard it twice"]
+    assert replay(log) == {k: snapshot[k] for k in replay(log)}
+
+
+def test_revealing_votes_replays_into_the_snapshot_also_for_unvoted_notes(room):
+    facilitate(room, "settings.update", {"blind_voting": True})
+    voted, _unvoted = add_public_note(room, "voted"), add_public_note(room, "left alone")
+    op(room["socks"]["lotte"], "vote.cast", {"assumption_id": voted, "stance": "agree"})
+    facilitate(room, "reveal", {"what": "votes"})
+    for name in ("lotte", "sam"):
+        browser = room["browsers"][name]
+        log = browser.get(f"/api/workshops/{room['id']}/events?since=0").get_json()["events"]
+        snapshot = browser.get(f"/api/workshops/{room['id']}").get_json()
+        assert replay(log) == {k: snapshot[k] for k in replay(log)}, name
+
+
+def test_after_the_budget_is_lowered_voters_can_still_take_dots_back(room):
+    note_id = add_public_note(room)
+    sam = room["socks"]["sam"]
+    assert op(sam, "vote.cast", {"assumption_id": note_id, "stance": "agree", "dots": 4})["ok"]
+    facilitate(room, "settings.update", {"dot_budget": 2})
+    assert op(sam, "vote.cast", {"assumption_id": note_id, "stance": "unsure"})["ok"]
+    assert op(sam, "vote.cast", {"assumption_id": note_id, "stance": "agree", "dots": 3})["ok"]
+    assert op(sam, "vote.cast", {"assumption_id": note_id, "stance": "agree",
+                                 "dots": 4})["error"]["code"] == "limit"
+
+
+def test_blind_voting_can_be_switched_off_again_before_anyone_voted(room):
+    facilitate(room, "settings.update", {"blind_voting": True})
+    assert op(room["socks"]["facilitator"], "settings.update", {"blind_voting": False})["ok"]

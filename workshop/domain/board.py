@@ -82,6 +82,9 @@ def _notes_revealed(state: State, data: dict) -> None:
             note["hidden"] = False
             note["votes"] = copy.deepcopy(revealed["votes"])
     state["assumptions"].sort(key=lambda a: a["seq"])
+    known = {c["id"] for c in state["comments"]}
+    state["comments"].extend(copy.deepcopy(c) for c in data["comments"] if c["id"] not in known)
+    state["comments"].sort(key=lambda c: c["seq"])
 
 
 def _votes_revealed(state: State, data: dict) -> None:

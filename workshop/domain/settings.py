@@ -44,7 +44,7 @@ def refusal(current: dict, changes: dict, *, hidden_notes: int, votes: int,
     if "blind_voting" in changes and changes["blind_voting"] != current["blind_voting"]:
         if changes["blind_voting"] and votes:
             return "blind voting must be switched on before anyone votes"
-        if not changes["blind_voting"] and votes_hidden(current):
+        if not changes["blind_voting"] and votes_hidden(current) and votes:
             return "reveal the votes before switching blind voting off"
     if "anonymous" in changes and changes["anonymous"] != current["anonymous"] and notes:
         return "anonymous mode is chosen before the first note is written"

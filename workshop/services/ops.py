@@ -125,7 +125,8 @@ def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
         select(func.coalesce(func.sum(Vote.dots), 0)).where(
             Vote.workshop_id == ctx.workshop.id, Vote.participant_id == ctx.actor.id,
             Vote.assumption_id != note.id))
-    if spent_elsewhere + dots > budget:
+    # Only adding dots can break the budget; lowering them or changing a stance never does.
+    if dots > (mine.dots if mine else 0) and spent_elsewhere + dots > budget:
         left = budget - spent_elsewhere
         raise ServiceError("limit", f"you have {left} of {budget} dots left")
     if mine is None:
@@ -183,19 +184,22 @@ def reveal(ctx: OpContext, data: Reveal) -> Outcome:
             .order_by(Assumption.created_seq)))
         for note in notes:
             note.hidden = False
-        return Outcome("notes.revealed", {"assumptions": [
-            visibility.note_view(note, settings, votes_on(ctx, note.id), None)
-            for note in notes]})
+        threads = ctx.session.scalars(select(Comment).where(
+            Comment.target_id.in_([n.id for n in notes])).order_by(Comment.created_seq))
+        return Outcome("notes.revealed", {
+            "assumptions": [visibility.note_view(note, settings, votes_on(ctx, note.id), None)
+                            for note in notes],
+            "comments": [visibility.comment_view(c, settings, None) for c in threads]})
     if count(ctx, Assumption, Assumption.hidden.is_(True)):
         raise ServiceError("conflict", "reveal the private notes before the votes")
     updated = {**settings, "votes_revealed": True}
     _store_settings(ctx, updated)
-    votes_by_note: dict[str, list[Vote]] = {}
+    notes = list(ctx.session.scalars(select(Assumption).where(
+        Assumption.workshop_id == ctx.workshop.id)))
+    votes_by_note: dict[str, list[Vote]] = {note.id: [] for note in notes}
     for vote in ctx.session.scalars(select(Vote).where(Vote.workshop_id == ctx.workshop.id)):
-        votes_by_note.setdefault(vote.assumption_id, []).append(vote)
-    groups = sorted({n.group_id for n in ctx.session.scalars(
-        select(Assumption).where(Assumption.workshop_id == ctx.workshop.id,
-                                 Assumption.group_id.is_not(None)))})
+        votes_by_note[vote.assumption_id].append(vote)
+    groups = sorted({n.group_id for n in notes if n.group_id})
     return Outcome("votes.revealed", {
         "settings": updated,
         "votes": {note_id: visibility.votes_summary(votes, updated)

@@ -1,0 +1,298 @@
+// The divergence view: notes × teams, each cell coloured by that team's agreement, most
+// divisive first. Also keeps the server's measures so notes on the board can show them.
+
+const VOTING_PHASES = new Set(["vote", "reconcile"]);
+// Events after which the measures may have changed.
+const REFETCH_ON = /^(vote\.cast|votes\.revealed|notes\.|group\.renamed|settings\.updated|participant\.joined|assumption\.)/;
+const OPEN_DELAY_MS = 400; // the view is open: follow votes closely
+const BOARD_DELAY_MS = 1500; // only the board's badges need it: fewer requests
+const MAX_WAIT_MS = 4000; // a steady stream of votes still refreshes now and then
+
+// Diverging scale: disagree (red) ← neutral → agree (green). The legend in app.css matches.
+const DISAGREE_RGB = [179, 38, 30];
+const NEUTRAL_RGB = [236, 232, 223];
+const AGREE_RGB = [23, 112, 74];
+const INK_RGB = [31, 36, 48];
+
+function mix(from, to, t) {
+  return from.map((value, i) => Math.round(value + (to[i] - value) * t));
+}
+
+function luminance(rgb) {
+  const [r, g, b] = rgb.map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Background and text colours for an agreement share (0…1). */
+export function agreementColours(share) {
+  const background = share >= 0.5
+    ? mix(NEUTRAL_RGB, AGREE_RGB, (share - 0.5) * 2)
+    : mix(NEUTRAL_RGB, DISAGREE_RGB, (0.5 - share) * 2);
+  const bg = luminance(background);
+  const onWhite = 1.05 / (bg + 0.05);
+  const onInk = (bg + 0.05) / (luminance(INK_RGB) + 0.05);
+  return {
+    background: `rgb(${background.join(" ")})`,
+    color: onWhite > onInk ? "#ffffff" : `rgb(${INK_RGB.join(" ")})`,
+  };
+}
+
+const percent = (share) => `${Math.round(share * 100)}%`;
+
+export function createDivergence(ui) {
+  const { state, h, teamClass, categoryLabel } = ui;
+  const root = document.getElementById("divergence");
+  const columns = document.getElementById("columns");
+  const switcher = document.getElementById("view-switch");
+  const viewKey = `view:${state.workshop.id}`;
+
+  let open = sessionStorage.getItem(viewKey) === "divergence";
+  let data = null; // {persona, blind, teams, items, byId}
+  let status = "idle"; // idle | loading | ready | error
+  let timer = null;
+  let firstScheduled = 0;
+  let requests = 0;
+  let lastSeq = state.seq; // the seq our last event (or fetch) accounted for
+  let stale = false; // something changed while nobody needed the measures
+  let renderedKey = null;
+
+  const votesHidden = () => state.workshop.settings.blind_voting && !state.workshop.settings.votes_revealed;
+  const wanted = () => open || (VOTING_PHASES.has(state.workshop.phase) && !votesHidden());
+
+  ui.onEvent((event) => {
+    lastSeq = event.seq;
+    if (REFETCH_ON.test(event.type)) schedule();
+  });
+
+  switcher?.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-view]");
+    if (!button) return;
+    setOpen(button.dataset.view === "divergence");
+  });
+
+  function setOpen(value) {
+    if (open === value) return;
+    open = value;
+    sessionStorage.setItem(viewKey, open ? "divergence" : "board");
+    if (open) schedule(0);
+    ui.rerender();
+  }
+
+  /** Fetch again soon; repeated calls are folded into one request. */
+  function schedule(delay = open ? OPEN_DELAY_MS : BOARD_DELAY_MS) {
+    if (!wanted()) { stale = true; return; }
+    stale = false;
+    const now = Date.now();
+    if (timer && now - firstScheduled > MAX_WAIT_MS) return; // let the pending one fire
+    if (!timer) firstScheduled = now;
+    clearTimeout(timer);
+    timer = setTimeout(load, delay);
+  }
+
+  async function load() {
+    timer = null;
+    const persona = ui.activePersona();
+    if (!persona) return;
+    const number = ++requests;
+    if (!data || data.persona !== persona) status = "loading";
+    if (open) renderView();
+    try {
+      const url = `/api/workshops/${encodeURIComponent(state.workshop.id)}/divergence`
+        + `?persona=${encodeURIComponent(persona)}`;
+      const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+      const body = await response.json();
+      if (number !== requests) return; // a newer request is on its way
+      data = { ...body, persona, byId: new Map(body.items.map((item) => [item.id, item])) };
+      status = "ready";
+    } catch {
+      if (number !== requests) return;
+      status = "error";
+    }
+    renderedKey = null;
+    ui.rerender();
+  }
+
+  /** The server's measures of a note on the active persona, when we have them. */
+  function measuresFor(id) {
+    if (!data || data.blind || votesHidden() || data.persona !== ui.activePersona()) return undefined;
+    return data.byId.get(id)?.measures;
+  }
+
+  // ---- the view --------------------------------------------------------------------
+
+  function header(extra) {
+    const persona = state.personas.find((p) => p.id === ui.activePersona());
+    return h("header", { class: "dv-head" },
+      h("div", {},
+        h("h2", { id: "divergence-heading", text: "Where the teams diverge" }),
+        h("p", { class: "dv-sub", text: persona
+          ? `${persona.name} · every note × every team, most divisive first`
+          : "Every note × every team, most divisive first" })),
+      extra);
+  }
+
+  function legend() {
+    return h("div", { class: "dv-legend", "aria-hidden": "true" },
+      h("span", { class: "dv-legend-label", text: "Disagree" }),
+      h("span", { class: "dv-legend-scale" },
+        h("span", { text: "0%" }), h("span", { text: "50%" }), h("span", { text: "100%" })),
+      h("span", { class: "dv-legend-label", text: "Agree" }),
+      h("span", { class: "dv-legend-none" }),
+      h("span", { class: "dv-legend-label", text: "No agree/disagree votes" }));
+  }
+
+  function emptyState(title, text, kind) {
+    return h("div", { class: `dv-empty dv-empty-${kind}`, role: "status" },
+      h("span", { class: "dv-empty-icon", "aria-hidden": "true" }),
+      h("p", { class: "dv-empty-title", text: title }),
+      text ? h("p", { class: "dv-empty-text", text }) : null);
+  }
+
+  function blindState() {
+    const notes = state.assumptions.filter((a) => a.persona_id === ui.activePersona());
+    const voted = notes.filter((a) => a.votes?.voters > 0);
+    const votes = voted.reduce((sum, a) => sum + a.votes.voters, 0);
+    const most = voted.reduce((max, a) => Math.max(max, a.votes.voters), 0);
+    const text = votes
+      ? `${most} ${most === 1 ? "person has" : "people have"} voted so far: ${votes} vote${votes === 1 ? "" : "s"} `
+        + `on ${voted.length} of ${notes.length} note${notes.length === 1 ? "" : "s"}.`
+      : "Nobody has voted yet.";
+    return emptyState("Votes are hidden until the facilitator reveals them", text, "blind");
+  }
+
+  function teamCell(team, t) {
+    if (!t || !(t.agree + t.disagree)) {
+      const unsure = t?.unsure ?? 0;
+      const label = `${team}: no agree or disagree votes${unsure ? ` (${unsure} unsure)` : ""}`;
+      return h("td", { class: "dv-cell dv-cell-none", title: label, "aria-label": label },
+        h("span", { class: "dv-cell-value", "aria-hidden": "true", text: "–" }),
+        h("span", { class: "dv-cell-sub", "aria-hidden": "true", text: unsure ? `${unsure} unsure` : "no votes" }));
+    }
+    const decisive = t.agree + t.disagree;
+    const label = `${team}: ${percent(t.agreement)} agree (${t.agree} agree, ${t.disagree} disagree, `
+      + `${t.unsure} unsure)`;
+    const cell = h("td", { class: `dv-cell leaning-${t.leaning}`, title: label, "aria-label": label },
+      h("span", { class: "dv-cell-value", "aria-hidden": "true", text: percent(t.agreement) }),
+      h("span", { class: "dv-cell-sub", "aria-hidden": "true", text: `${t.agree} of ${decisive} agree` }),
+      t.unsure ? h("span", { class: "dv-cell-sub", "aria-hidden": "true", text: `+ ${t.unsure} unsure` }) : null);
+    const colours = agreementColours(t.agreement);
+    cell.style.backgroundColor = colours.background;
+    cell.style.color = colours.color;
+    return cell;
+  }
+
+  function overallCell(m) {
+    if (m.agreement === null) {
+      return h("td", { class: "dv-overall", "aria-label": "No agree or disagree votes" },
+        h("span", { class: "dv-overall-value", text: "–" }));
+    }
+    const swatch = h("span", { class: "dv-overall-swatch", "aria-hidden": "true" });
+    swatch.style.backgroundColor = agreementColours(m.agreement).background;
+    return h("td", { class: "dv-overall" }, swatch,
+      h("span", { class: "dv-overall-value", text: percent(m.agreement) }));
+  }
+
+  function consensusCell(m) {
+    if (m.consensus === null) return h("td", { class: "dv-consensus", text: "–" });
+    const bar = h("span", { class: "dv-meter-fill" });
+    bar.style.width = percent(m.consensus);
+    return h("td", { class: "dv-consensus", title: "Group-aware consensus: high only when every team agrees" },
+      h("span", { class: "dv-meter", "aria-hidden": "true" }, bar),
+      h("span", { class: "dv-consensus-value", text: percent(m.consensus) }));
+  }
+
+  function groupLabel(id) {
+    const size = state.assumptions.filter((a) => a.group_id === id).length;
+    return size ? `Group of ${size} notes` : "Group";
+  }
+
+  function row(item, teams) {
+    const m = item.measures;
+    const flags = [];
+    if (m.contested) flags.push(h("span", { class: "badge badge-contested", text: "Contested" }));
+    if (m.only_team) {
+      flags.push(h("span", { class: `dv-only ${teamClass(m.only_team)}`, text: `Only ${m.only_team} believes this` }));
+    }
+    return h("tr", { class: m.contested ? "dv-row contested" : "dv-row", "data-id": item.id },
+      h("th", { scope: "row", class: "dv-note" },
+        h("span", { class: "dv-note-text", title: item.text, text: item.text }),
+        h("span", { class: "dv-note-meta", text: [
+          item.kind === "group" ? groupLabel(item.id) : null,
+          categoryLabel(item.category),
+          `${m.votes} vote${m.votes === 1 ? "" : "s"}`,
+        ].filter(Boolean).join(" · ") }),
+        flags.length ? h("span", { class: "dv-flags" }, ...flags) : null),
+      ...teams.map((team) => teamCell(team, m.teams[team])),
+      overallCell(m),
+      consensusCell(m));
+  }
+
+  function table(items, teams) {
+    return h("div", { class: "dv-scroll", tabindex: "0", role: "region", "aria-label": "Agreement by note and team" },
+      h("table", { class: "dv-table" },
+        h("caption", { class: "sr-only", text: "Agreement of each team with each note, most divisive first" }),
+        h("thead", {}, h("tr", {},
+          h("th", { scope: "col", class: "dv-col-note", text: "Note" }),
+          ...teams.map((team) => h("th", { scope: "col", class: "dv-col-team" },
+            h("span", { class: `swatch ${teamClass(team)}`, "aria-hidden": "true" }),
+            h("span", { text: team }))),
+          h("th", { scope: "col", class: "dv-col-num", text: "Overall" }),
+          h("th", { scope: "col", class: "dv-col-num", text: "Consensus" }))),
+        h("tbody", {}, ...items.map((item) => row(item, teams)))));
+  }
+
+  function renderView() {
+    let body;
+    let extra = null;
+    if (status === "error" && !data) {
+      body = emptyState("Could not load the divergence view", "Check your connection; it retries with the next vote.", "error");
+    } else if (!data || data.persona !== ui.activePersona()) {
+      body = emptyState("Loading…", null, "loading");
+    } else if (data.blind || votesHidden()) {
+      body = blindState();
+    } else {
+      const voted = data.items.filter((item) => item.measures.votes > 0);
+      const teams = data.teams.length ? data.teams
+        : [...new Set(voted.flatMap((item) => Object.keys(item.measures.teams)))];
+      if (!voted.length) {
+        body = emptyState("No votes yet", "Each note shows up here once someone takes a stance on it.", "none");
+      } else {
+        const contested = voted.filter((item) => item.measures.contested).length;
+        extra = h("p", { class: "dv-summary" },
+          h("strong", { text: String(voted.length) }), ` note${voted.length === 1 ? "" : "s"} voted on · `,
+          h("strong", { text: String(contested) }), " contested");
+        const unvoted = data.items.length - voted.length;
+        body = h("div", {}, legend(), table(voted, teams),
+          unvoted ? h("p", { class: "dv-footnote", text: `${unvoted} note${unvoted === 1 ? " has" : "s have"} no votes yet.` }) : null);
+      }
+    }
+    root.replaceChildren(header(extra), body);
+  }
+
+  function render() {
+    for (const button of switcher?.querySelectorAll("[data-view]") ?? []) {
+      button.setAttribute("aria-pressed", String((button.dataset.view === "divergence") === open));
+    }
+    columns.hidden = open;
+    root.hidden = !open;
+
+    // Catch up on what changed without an event we heard (persona switch, resync after a gap).
+    const persona = ui.activePersona();
+    if (wanted() && !timer
+        && (stale || status === "idle" || (data && data.persona !== persona) || state.seq > lastSeq)) {
+      lastSeq = state.seq;
+      schedule(data && data.persona !== persona ? 0 : undefined);
+    }
+    if (!open) return;
+    const key = `${status}|${persona}|${data ? requests : 0}|${votesHidden()}|${state.seq}`;
+    if (key === renderedKey) return;
+    renderedKey = key;
+    renderView();
+  }
+
+  return { render, measuresFor };
+}

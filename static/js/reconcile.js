@@ -1,0 +1,341 @@
+// Reconciliation on the board: group duplicates (drag and drop, or the keyboard),
+// discuss in threads, decide (accepted / rejected / parked / reworded), and filter.
+
+const DECISIONS = [
+  ["accepted", "Accepted"], ["rejected", "Rejected"], ["parked", "Parked"], ["reworded", "Reworded"],
+];
+const DECISION_LABELS = Object.fromEntries(DECISIONS);
+
+export function createReconcile(ui) {
+  const { state, me, h, send, teamClass } = ui;
+  const isFacilitator = me.role === "facilitator";
+  const groupElements = new Map(); // group id → its card
+  const openThreads = new Set(); // ids of notes and groups whose thread is open
+  const filter = { decision: "all", contested: false };
+  let picking = null; // the note being grouped by keyboard: its id, or null
+  let dragged = null;
+
+  const bar = document.getElementById("reconcile-bar");
+  const pickBanner = document.getElementById("pick-banner");
+
+  // ---- filters -------------------------------------------------------------------
+
+  if (bar) {
+    const decision = h("select", { id: "filter-decision", "aria-label": "Show notes by decision" },
+      h("option", { value: "all", text: "All decisions" }),
+      h("option", { value: "open", text: "Undecided" }),
+      ...DECISIONS.map(([value, label]) => h("option", { value, text: label })));
+    decision.addEventListener("change", () => { filter.decision = decision.value; ui.rerender(); });
+    const contested = h("input", { type: "checkbox", id: "filter-contested" });
+    contested.addEventListener("change", () => { filter.contested = contested.checked; ui.rerender(); });
+    bar.append(
+      h("label", { class: "filter-label", for: "filter-decision", text: "Show" }), decision,
+      h("label", { class: "filter-check" }, contested, h("span", { text: "Contested only" })));
+  }
+
+  /** Whether a note or group passes the filters. */
+  function visible(item) {
+    const decision = item.decision?.decision ?? "open";
+    if (filter.decision !== "all" && filter.decision !== decision) return false;
+    if (filter.contested && !ui.measuresFor(item.id)?.contested) return false;
+    return true;
+  }
+
+  // ---- grouping ------------------------------------------------------------------
+
+  function groupOnto(noteId, ontoId) {
+    picking = null;
+    if (noteId && ontoId && noteId !== ontoId) send("group.add", { assumption_id: noteId, onto_id: ontoId });
+    ui.rerender();
+  }
+
+  function startPicking(noteId) {
+    picking = noteId;
+    ui.rerender();
+    document.querySelector(".group-here")?.focus();
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && picking) {
+      const id = picking;
+      picking = null;
+      ui.rerender();
+      document.querySelector(`.note[data-id="${id}"] .group-start`)?.focus();
+    }
+  });
+
+  function makeDraggable(el, note) {
+    if (!isFacilitator || el.dataset.draggableSet) return;
+    el.dataset.draggableSet = "1";
+    el.draggable = true;
+    el.addEventListener("dragstart", (event) => {
+      dragged = el.dataset.id;
+      event.dataTransfer.setData("text/plain", dragged);
+      event.dataTransfer.effectAllowed = "move";
+      el.classList.add("dragging");
+    });
+    el.addEventListener("dragend", () => { el.classList.remove("dragging"); dragged = null; });
+    el.addEventListener("dragover", (event) => {
+      if (dragged && dragged !== el.dataset.id) {
+        event.preventDefault();
+        el.classList.add("drop-target");
+      }
+    });
+    el.addEventListener("dragleave", () => el.classList.remove("drop-target"));
+    el.addEventListener("drop", (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      el.classList.remove("drop-target");
+      groupOnto(event.dataTransfer.getData("text/plain") || dragged, el.dataset.id);
+    });
+    void note;
+  }
+
+  // ---- decisions -----------------------------------------------------------------
+
+  function decisionBadge(decision) {
+    if (!decision) return null;
+    const by = state.participants.find((p) => p.id === decision.by)?.name;
+    const when = new Date(decision.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return h("div", { class: `decision decision-${decision.decision}` },
+      h("span", { class: "decision-label", text: DECISION_LABELS[decision.decision] }),
+      h("span", { class: "decision-meta", text: [by, when].filter(Boolean).join(" · ") }),
+      decision.reason ? h("span", { class: "decision-reason", text: `“${decision.reason}”` }) : null);
+  }
+
+  function decideForm(targetType, item) {
+    const select = h("select", { name: "decision", "aria-label": "Decision" },
+      ...DECISIONS.map(([value, label]) => h("option", { value, text: label })),
+      h("option", { value: "", text: "Reopen (undecided)" }));
+    select.value = item.decision?.decision ?? "accepted";
+    const reason = h("input", { name: "reason", maxlength: "500", placeholder: "Why? (optional)",
+      "aria-label": "Reason" });
+    const wording = h("textarea", { name: "text", rows: "2", maxlength: "500",
+      placeholder: "The new wording", "aria-label": "New wording" });
+    wording.value = item.decision?.text ?? (item.text ?? item.title ?? "");
+    const wordingField = h("div", { class: "decide-wording" }, wording);
+    const sync = () => { wordingField.hidden = select.value !== "reworded"; };
+    select.addEventListener("change", sync);
+    sync();
+    const details = h("details", { class: "decide" }, h("summary", { text: "Decide" }));
+    const form = h("form", { class: "decide-form" }, select, reason, wordingField,
+      h("button", { class: "button button-small button-primary", type: "submit", text: "Save decision" }));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const data = { target_type: targetType, target_id: item.id, decision: select.value || null,
+        reason: reason.value.trim() };
+      if (select.value === "reworded") data.text = wording.value.trim();
+      const ack = await send("decision.set", data);
+      if (ack.ok) { details.open = false; reason.value = ""; }
+    });
+    details.append(form);
+    return details;
+  }
+
+  // ---- threads -------------------------------------------------------------------
+
+  function thread(targetType, id) {
+    const comments = state.comments.filter((c) => c.target_id === id);
+    const toggle = h("button", { class: "icon-button thread-toggle", type: "button",
+      "aria-expanded": String(openThreads.has(id)),
+      text: comments.length ? `Discuss (${comments.length})` : "Discuss",
+      onclick: () => {
+        if (openThreads.has(id)) openThreads.delete(id); else openThreads.add(id);
+        ui.rerender();
+        if (openThreads.has(id)) document.querySelector(`[data-thread="${id}"] textarea`)?.focus();
+      } });
+    if (!openThreads.has(id)) return { toggle, panel: null };
+    const input = h("textarea", { rows: "2", maxlength: "1000", placeholder: "Add to the discussion…",
+      "aria-label": "Comment" });
+    const form = h("form", { class: "thread-form" }, input,
+      h("button", { class: "button button-small", type: "submit", text: "Send" }));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = input.value.trim();
+      if (!text) return;
+      input.value = ""; // cleared now: the thread may be rebuilt before the ack arrives
+      const ack = await send("comment.add", { target_type: targetType, target_id: id, text });
+      if (!ack.ok) {
+        const current = document.querySelector(`[data-thread="${id}"] textarea`);
+        if (current && !current.value) current.value = text;
+      }
+    });
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
+    });
+    const panel = h("div", { class: "thread", "data-thread": id },
+      h("ul", { class: "thread-list", "aria-label": "Discussion" }, ...comments.map((comment) => {
+        const author = state.participants.find((p) => p.id === comment.author_id);
+        const mine = comment.author_id === me.id;
+        return h("li", { class: "thread-item" },
+          h("span", { class: `thread-author ${teamClass(author?.team)}`,
+            text: author ? author.name : "Anonymous" }),
+          h("span", { class: "thread-text", text: comment.text }),
+          mine || isFacilitator ? h("button", { class: "icon-button", type: "button", text: "Remove",
+            "aria-label": "Remove comment", onclick: () => send("comment.delete", { id: comment.id }) }) : null);
+      })),
+      me.role === "observer" ? null : form);
+    return { toggle, panel };
+  }
+
+  // ---- rebuilding without losing what someone is typing ----------------------------
+
+  const fieldKey = (field) => field.getAttribute("aria-label") || field.name || "";
+
+  /** Replace `old` by `fresh`, carrying over typed values, open panels and focus. */
+  function swap(old, fresh) {
+    if (!old) return fresh;
+    const values = new Map([...old.querySelectorAll("input, textarea, select")]
+      .filter((f) => f.type !== "checkbox").map((f) => [fieldKey(f), f.value]));
+    const open = [...old.querySelectorAll("details")].map((d) => d.open);
+    const focused = old.contains(document.activeElement) ? fieldKey(document.activeElement) : null;
+    for (const field of fresh.querySelectorAll("input, textarea, select")) {
+      if (values.has(fieldKey(field))) field.value = values.get(fieldKey(field));
+      field.dispatchEvent(new Event("change"));
+    }
+    fresh.querySelectorAll("details").forEach((d, i) => { if (open[i]) d.open = true; });
+    old.replaceWith(fresh);
+    if (focused) {
+      [...fresh.querySelectorAll("input, textarea, select, button")]
+        .find((f) => fieldKey(f) === focused)?.focus();
+    }
+    return fresh;
+  }
+
+  /** What a note's or group's controls depend on; unchanged means no rebuild. */
+  function signature(item, extra) {
+    return JSON.stringify([item.decision, item.group_id, item.votes, picking, openThreads.has(item.id),
+      state.comments.filter((c) => c.target_id === item.id), extra]);
+  }
+
+  // ---- decorating notes and groups -------------------------------------------------
+
+  /** Add grouping, decision and discussion controls to a note element. */
+  function decorateNote(el, note) {
+    makeDraggable(el, note);
+    el.classList.toggle("picking", picking === note.id);
+    el.classList.toggle("filtered-out", !note.group_id && !visible(note));
+    const reworded = note.decision?.decision === "reworded" && !note.group_id;
+    el.classList.toggle("is-reworded", reworded);
+    el.querySelector(".note-original")?.remove();
+    if (reworded) {
+      el.querySelector(".note-text").textContent = note.decision.text;
+      el.querySelector(".note-text").after(h("p", { class: "note-original", text: `Originally: ${note.text}` }));
+    }
+    const old = el.querySelector(":scope > .reconcile");
+    const sig = signature(note, note.text);
+    if (old && old.dataset.sig === sig) return;
+    const controls = h("div", { class: "reconcile", "data-sig": sig });
+    if (!note.group_id) controls.append(decisionBadge(note.decision) ?? "");
+    const actions = h("div", { class: "reconcile-actions" });
+    if (isFacilitator && !note.hidden) {
+      if (picking && picking !== note.id) {
+        actions.append(h("button", { class: "button button-small button-primary group-here", type: "button",
+          text: "Group here", "aria-label": `Group with: ${note.text}`,
+          onclick: () => groupOnto(picking, note.id) }));
+      } else if (picking === note.id) {
+        actions.append(h("button", { class: "icon-button", type: "button", text: "Cancel",
+          onclick: () => { picking = null; ui.rerender(); } }));
+      } else if (note.group_id) {
+        actions.append(h("button", { class: "icon-button", type: "button", text: "Take out",
+          "aria-label": "Take this note out of its group",
+          onclick: () => send("group.remove", { assumption_id: note.id }) }));
+      } else {
+        actions.append(h("button", { class: "icon-button group-start", type: "button", text: "Group",
+          "aria-label": "Group this note with another", onclick: () => startPicking(note.id) }));
+      }
+      if (!note.group_id) actions.append(decideForm("assumption", note));
+    }
+    if (!note.group_id && !note.hidden) {
+      const { toggle, panel } = thread("assumption", note.id);
+      actions.append(toggle);
+      controls.append(actions);
+      if (panel) controls.append(panel);
+    } else {
+      controls.append(actions);
+    }
+    if (old) swap(old, controls); else el.append(controls);
+  }
+
+  /** The card of a group, holding its notes' elements in `.group-notes`. */
+  function groupCard(group) {
+    let card = groupElements.get(group.id);
+    if (!card) {
+      card = h("li", { class: "group-card", "data-group": group.id, "data-id": "" },
+        h("header", { class: "group-head" },
+          h("span", { class: "group-kicker", text: "Group" }),
+          h("h4", { class: "group-title" })),
+        h("div", { class: "group-body" }),
+        h("ul", { class: "group-notes" }),
+        h("div", { class: "group-foot" }));
+      groupElements.set(group.id, card);
+      if (isFacilitator) {
+        card.addEventListener("dragover", (event) => {
+          if (dragged) { event.preventDefault(); card.classList.add("drop-target"); }
+        });
+        card.addEventListener("dragleave", () => card.classList.remove("drop-target"));
+        card.addEventListener("drop", (event) => {
+          event.preventDefault();
+          card.classList.remove("drop-target");
+          const first = state.assumptions.find((a) => a.group_id === group.id);
+          groupOnto(event.dataTransfer.getData("text/plain") || dragged, first?.id);
+        });
+      }
+    }
+    card.dataset.id = group.id;
+    card.classList.toggle("filtered-out", !visible(group));
+    const reworded = group.decision?.decision === "reworded";
+    card.querySelector(".group-title").textContent = reworded ? group.decision.text : group.title;
+    const body = card.querySelector(".group-body");
+    const summary = group.votes.tally
+      ? `${group.votes.voters} voted on these notes`
+      : `${group.votes.voters} voted`;
+    body.replaceChildren(
+      reworded ? h("p", { class: "note-original", text: `Originally: ${group.title}` }) : "",
+      decisionBadge(group.decision) ?? "",
+      h("p", { class: "group-votes", text: summary }));
+    const measures = ui.measuresFor(group.id);
+    if (measures?.agreement != null) {
+      body.append(h("p", { class: "group-measures",
+        text: `Agreement ${Math.round(measures.agreement * 100)}% · consensus ${Math.round((measures.consensus ?? 0) * 100)}%${measures.contested ? " · contested" : ""}` }));
+    }
+    const oldFoot = card.querySelector(":scope > .group-foot");
+    const sig = signature(group, group.title);
+    if (oldFoot.dataset.sig === sig) return card;
+    const foot = h("div", { class: "group-foot", "data-sig": sig });
+    if (isFacilitator) {
+      const rename = h("details", { class: "decide" }, h("summary", { text: "Rename" }));
+      const title = h("input", { maxlength: "200", "aria-label": "Group title" });
+      title.value = group.title;
+      const form = h("form", { class: "decide-form" }, title,
+        h("button", { class: "button button-small", type: "submit", text: "Save title" }));
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        const ack = await send("group.rename", { id: group.id, title: title.value.trim() });
+        if (ack.ok) rename.open = false;
+      });
+      rename.append(form);
+      foot.append(decideForm("group", group), rename,
+        h("button", { class: "icon-button", type: "button", text: "Ungroup",
+          onclick: () => send("group.dissolve", { id: group.id }) }));
+    }
+    const { toggle, panel } = thread("group", group.id);
+    foot.append(toggle);
+    if (panel) foot.append(panel);
+    swap(oldFoot, foot);
+    return card;
+  }
+
+  function render() {
+    if (pickBanner) {
+      const note = picking && state.assumptions.find((a) => a.id === picking);
+      pickBanner.hidden = !note;
+      if (note) pickBanner.textContent = `Grouping “${note.text}”: choose “Group here” on the note it duplicates, or press Esc.`;
+    }
+    for (const id of groupElements.keys()) {
+      if (!state.groups.some((g) => g.id === id)) groupElements.delete(id);
+    }
+  }
+
+  return { decorateNote, groupCard, visible, render };
+}

@@ -1,0 +1,189 @@
+// Voting on notes: a stance (agree / disagree / unsure) and priority dots per note, the
+// results each viewer may see (only a voter count while voting is blind), and the dot budget.
+
+const STANCES = [["agree", "Agree"], ["disagree", "Disagree"], ["unsure", "Unsure"]];
+const VOTING_PHASES = new Set(["vote", "reconcile"]);
+const LEANING_WORDS = { agree: "leans agree", disagree: "leans disagree", split: "is split", silent: "" };
+
+/** Σagree / (Σagree + Σdisagree) over all teams, or null without decisive votes. */
+export function agreementOf(tally) {
+  let agree = 0;
+  let decisive = 0;
+  for (const t of Object.values(tally)) {
+    agree += t.agree;
+    decisive += t.agree + t.disagree;
+  }
+  return decisive ? agree / decisive : null;
+}
+
+export const percent = (share) => `${Math.round(share * 100)}%`;
+
+export function createVoting(ui) {
+  const { state, me, h, send, teamClass, measuresFor } = ui;
+  const canVote = me.role !== "observer" && Boolean(me.team);
+  const parts = new WeakMap(); // note element → the elements this module keeps in it
+  const pending = new Set(); // note ids with a vote on its way
+  const budgetEl = document.getElementById("dot-budget");
+
+  const settings = () => state.workshop.settings;
+  const votingPhase = () => VOTING_PHASES.has(state.workshop.phase);
+  const dotsSpent = () => state.assumptions.reduce((sum, n) => sum + (n.my_vote?.dots ?? 0), 0);
+  const dotsLeft = () => settings().dot_budget - dotsSpent();
+
+  async function cast(note, stance, dots) {
+    if (pending.has(note.id)) return;
+    pending.add(note.id);
+    const data = { assumption_id: note.id, stance };
+    if (dots !== undefined) data.dots = dots;
+    try {
+      await send("vote.cast", data);
+    } finally {
+      pending.delete(note.id);
+    }
+  }
+
+  function build(el, note) {
+    const badges = h("div", { class: "note-badges" });
+    const stanceButtons = STANCES.map(([stance, label]) => h("button", {
+      class: `stance-button stance-${stance}`, type: "button", "aria-pressed": "false", "data-stance": stance,
+      text: label, onclick: () => {
+        const current = findNote(note.id);
+        if (!current) return;
+        cast(current, current.my_vote?.stance === stance ? null : stance);
+      },
+    }));
+    const stances = h("div", { class: "stance-group", role: "group", "aria-label": "Your stance" },
+      ...stanceButtons);
+    const dotCount = h("span", { class: "my-dots" });
+    const minus = h("button", { class: "dot-button", type: "button", text: "−", "aria-label": "Take back a dot",
+      onclick: () => changeDots(note.id, -1) });
+    const plus = h("button", { class: "dot-button", type: "button", text: "+", "aria-label": "Give a dot",
+      onclick: () => changeDots(note.id, 1) });
+    const dots = h("div", { class: "dot-control", role: "group", "aria-label": "Your dots" }, minus, dotCount, plus);
+    const summary = h("span", { class: "vote-summary" });
+    const details = h("p", { class: "vote-details" });
+    const strip = h("ul", { class: "team-strip", "aria-label": "Agreement by team" });
+    const foot = h("div", { class: "vote-foot" }, summary, dots);
+    const root = h("div", { class: "note-vote" }, stances, strip, foot, details);
+    el.querySelector(".note-text").before(badges);
+    el.querySelector(".note-text").after(root);
+    const p = { badges, root, stances, stanceButtons, dots, dotCount, minus, plus, summary, details, strip };
+    parts.set(el, p);
+    return p;
+  }
+
+  function changeDots(id, step) {
+    const note = findNote(id);
+    if (!note) return;
+    const current = note.my_vote?.dots ?? 0;
+    const next = current + step;
+    if (next < 0 || (step > 0 && dotsLeft() <= 0)) return;
+    cast(note, note.my_vote?.stance ?? null, next);
+  }
+
+  function findNote(id) {
+    return state.assumptions.find((a) => a.id === id);
+  }
+
+  /** Add or update the voting part of one note element (called by the board on every render). */
+  function decorate(el, note) {
+    const votes = note.votes ?? { voters: 0 };
+    const controls = canVote && votingPhase();
+    const results = votingPhase() || votes.voters > 0;
+    const measures = measuresFor(note.id);
+    const p = parts.get(el) ?? build(el, note);
+
+    renderBadges(p, note, measures);
+    p.root.hidden = !controls && !results;
+    el.classList.toggle("has-votes", !p.root.hidden);
+    if (p.root.hidden) return;
+
+    // Controls: the stance segmented control and the dots.
+    p.stances.hidden = !controls;
+    const mine = note.my_vote ?? { stance: null, dots: 0 };
+    for (const button of p.stanceButtons) {
+      button.setAttribute("aria-pressed", String(button.dataset.stance === mine.stance));
+    }
+    const budget = settings().dot_budget;
+    p.dots.hidden = !controls || budget === 0;
+    p.dotCount.textContent = String(mine.dots);
+    p.dotCount.setAttribute("aria-label", `${mine.dots} of your dots on this note`);
+    p.dotCount.classList.toggle("has-dots", mine.dots > 0);
+    p.minus.disabled = mine.dots === 0;
+    p.plus.disabled = dotsLeft() <= 0;
+
+    renderResults(p, votes, measures);
+  }
+
+  function renderBadges(p, note, measures) {
+    const badges = [];
+    if (note.hidden) badges.push(h("span", { class: "badge badge-private", text: "Private until revealed" }));
+    if (measures?.contested) {
+      badges.push(h("span", { class: "badge badge-contested", text: "Contested",
+        title: measures.only_team ? `Only ${measures.only_team} believes this` : "The teams disagree" }));
+    }
+    p.badges.replaceChildren(...badges);
+    p.badges.hidden = badges.length === 0;
+  }
+
+  function renderResults(p, votes, measures) {
+    if (!("tally" in votes)) {
+      // Blind voting before the reveal: nothing but how many have voted.
+      p.strip.hidden = true;
+      p.strip.replaceChildren();
+      p.details.hidden = true;
+      p.summary.textContent = votes.voters ? `${votes.voters} voted` : "No votes yet";
+      p.summary.title = "Votes are hidden until the facilitator reveals them";
+      p.summary.classList.add("blind");
+      return;
+    }
+    p.summary.classList.remove("blind");
+    p.summary.removeAttribute("title");
+    const share = agreementOf(votes.tally);
+    const voters = `${votes.voters} vote${votes.voters === 1 ? "" : "s"}`;
+    if (!votes.voters) p.summary.replaceChildren("No votes yet");
+    else if (share === null) {
+      const unsure = Object.values(votes.tally).reduce((sum, t) => sum + t.unsure, 0);
+      p.summary.replaceChildren(unsure ? `${voters} · ${unsure} unsure` : voters);
+    }
+    else p.summary.replaceChildren(h("strong", { text: `${percent(share)} agree` }), ` · ${voters}`);
+    const details = [];
+    if (measures?.consensus != null && votes.voters) details.push(`Consensus ${percent(measures.consensus)}`);
+    if (votes.dots) details.push(`${votes.dots} dot${votes.dots === 1 ? "" : "s"} in total`);
+    p.details.textContent = details.join(" · ");
+    p.details.hidden = details.length === 0;
+
+    const teams = state.workshop.teams.filter((team) => {
+      const t = votes.tally[team];
+      return t && t.agree + t.disagree + t.unsure > 0;
+    });
+    p.strip.hidden = teams.length === 0;
+    p.strip.replaceChildren(...teams.map((team) => {
+      const t = votes.tally[team];
+      const decisive = t.agree + t.disagree;
+      // Leaning is a rule (2/3 and 1/3 thresholds): it comes from the server's measures.
+      const leaning = measures?.teams?.[team]?.leaning ?? "unknown";
+      const value = decisive ? percent(t.agree / decisive) : "–";
+      const label = `${team}: ${decisive ? `${value} agree` : "no agree or disagree votes"} `
+        + `(${t.agree} agree, ${t.disagree} disagree, ${t.unsure} unsure)`
+        + (LEANING_WORDS[leaning] ? `, ${LEANING_WORDS[leaning]}` : "");
+      return h("li", { class: `strip-segment ${teamClass(team)} leaning-${leaning}`, title: label },
+        h("span", { class: "sr-only", text: label }),
+        h("span", { class: "strip-team", "aria-hidden": "true", text: team.charAt(0).toUpperCase() }),
+        h("span", { class: "strip-value", "aria-hidden": "true", text: value }));
+    }));
+  }
+
+  /** The "N of B dots left" chip for people who vote, in the voting phases. */
+  function render() {
+    if (!budgetEl) return;
+    const budget = settings().dot_budget;
+    budgetEl.hidden = !(canVote && votingPhase() && budget > 0);
+    if (budgetEl.hidden) return;
+    const left = Math.max(0, dotsLeft());
+    budgetEl.textContent = `${left} of ${budget} dots left`;
+    budgetEl.dataset.state = left === 0 ? "spent" : "left";
+  }
+
+  return { decorate, render };
+}
