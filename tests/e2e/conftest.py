@@ -33,7 +33,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_env(port: int, database_url: str) -> dict[str, str]:
+def server_env(port: int, database_url: str, async_mode: str = "eventlet") -> dict[str, str]:
     """The environment `python wsgi.py` reads, isolated from the developer's own settings."""
     env = dict(os.environ)
     for name in ("WORKSHOP_MESSAGE_QUEUE", "WORKSHOP_PUBLIC_URL", "WORKSHOP_ALLOWED_ORIGINS"):
@@ -43,7 +43,7 @@ def server_env(port: int, database_url: str) -> dict[str, str]:
         PORT=str(port),
         WORKSHOP_DATABASE_URL=database_url,
         WORKSHOP_SECRET_KEY="test-secret",
-        WORKSHOP_ASYNC_MODE="eventlet",
+        WORKSHOP_ASYNC_MODE=async_mode,
         PYTHONUNBUFFERED="1",
     )
     return env
@@ -52,11 +52,12 @@ def server_env(port: int, database_url: str) -> dict[str, str]:
 class LiveServer:
     """`python wsgi.py` on a fixed port and database; can be stopped and started again."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, async_mode: str = "eventlet"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url = f"sqlite:///{workdir / 'e2e.sqlite3'}"
-        self.env = server_env(self.port, self.database_url)
+        self.async_mode = async_mode
+        self.env = server_env(self.port, self.database_url, async_mode)
         self.workdir = workdir
         self.process: subprocess.Popen | None = None
         self.starts = 0
@@ -135,12 +136,15 @@ class LiveServer:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_server(request, tmp_path_factory):
     """The app in its own process on a free port with a migrated SQLite file.
 
+    Served under eventlet, like `python wsgi.py`; a module can parametrize `async_mode`
+    indirectly to run the same tests under threading (simple-websocket) too.
     Yields a LiveServer: `.url`, `.restart()`, `.logs()`.
     """
-    server = LiveServer(tmp_path_factory.mktemp("live"))
+    async_mode = getattr(request, "param", "eventlet")
+    server = LiveServer(tmp_path_factory.mktemp("live"), async_mode)
     server.migrate()
     server.start()
     try:

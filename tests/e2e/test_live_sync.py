@@ -18,7 +18,10 @@ import socketio
 from tests.helpers import comparable
 from workshop.domain.board import apply_event, replay
 
-pytestmark = pytest.mark.live
+# Every test here runs against the app served under eventlet (how wsgi.py serves it) and
+# under threading with simple-websocket: the app has no eventlet-only code.
+pytestmark = [pytest.mark.live,
+              pytest.mark.parametrize("live_server", ["eventlet", "threading"], indirect=True)]
 
 TIMEOUT_S = 10
 

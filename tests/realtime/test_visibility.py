@@ -23,6 +23,7 @@ def room(app, client):
     socks = {name: connect(app, browser, workshop_id) for name, browser in browsers.items()}
     persona = lotte_browser.get(f"/api/workshops/{workshop_id}").get_json()["personas"][0]["id"]
     yield {"id": workshop_id, "socks": socks, "browsers": browsers, "persona": persona,
+           "tokens": tokens,
            "members": {"facilitator": facilitator, "sam": sam, "lotte": lotte}}
     for sock in socks.values():
         if sock.is_connected():
@@ -97,6 +98,11 @@ def test_the_log_replayed_by_another_participant_equals_their_snapshot(room):
         assert replay(log) == {k: snapshot[k] for k in replay(log)}, name
 
 
+def create_token(room, role):
+    """A link token of the room's workshop, read from the facilitator's view of the links."""
+    return room["tokens"][role]
+
+
 def add_public_note(room, text="Prefers WhatsApp"):
     ack = op(room["socks"]["sam"], "assumption.add",
              {"persona_id": room["persona"], "category": "channels", "text": text})
@@ -168,7 +174,7 @@ def test_anonymous_mode_sends_no_author_ids_to_others(room):
     assert own["assumptions"][0]["author_id"] == sam_id  # authors still know their own notes
 
 
-@pytest.mark.parametrize("type_, data", [
+FACILITATOR_ONLY = [
     ("phase.set", {"phase": "vote"}),
     ("settings.update", {"blind_voting": True}),
     ("reveal", {"what": "votes"}),
@@ -176,10 +182,28 @@ def test_anonymous_mode_sends_no_author_ids_to_others(room):
     ("timer.extend", {"seconds": 60}),
     ("timer.stop", {}),
     ("persona.add", {"name": "Ruben"}),
-])
-def test_facilitator_only_ops_are_refused_for_participants(room, type_, data):
+    ("persona.rename", {"id": "NOTE", "name": "Ruben"}),
+    ("group.add", {"assumption_id": "NOTE", "onto_id": "NOTE"}),
+    ("group.remove", {"assumption_id": "NOTE"}),
+    ("group.dissolve", {"id": "NOTE"}),
+    ("group.rename", {"id": "NOTE", "title": "x"}),
+    ("decision.set", {"target_type": "assumption", "target_id": "NOTE",
+                      "decision": "accepted"}),
+]
+
+
+@pytest.mark.parametrize("who", ["sam", "observer"])
+@pytest.mark.parametrize("type_, data", FACILITATOR_ONLY)
+def test_facilitator_only_ops_are_refused_for_participants_and_observers(app, room, who,
+                                                                         type_, data):
+    note_id = add_public_note(room)
+    if who == "observer":
+        browser, _ = join(app, create_token(room, "observer"), "Olga", "")
+        room["browsers"]["observer"] = browser
+        room["socks"]["observer"] = connect(app, browser, room["id"])
+    data = {k: note_id if v == "NOTE" else v for k, v in data.items()}
     before = room["browsers"]["sam"].get(f"/api/workshops/{room['id']}").get_json()
-    assert op(room["socks"]["sam"], type_, data)["error"]["code"] == "forbidden"
+    assert op(room["socks"][who], type_, data)["error"]["code"] == "forbidden"
     after = room["browsers"]["sam"].get(f"/api/workshops/{room['id']}").get_json()
     assert {k: v for k, v in after.items() if k != "server_time"} == {
         k: v for k, v in before.items() if k != "server_time"}
