@@ -176,7 +176,75 @@ export function createFacilitation(ui) {
             class: "button button-small", type: "button", text: label,
             "aria-label": `Start a ${label} timer`,
             onclick: () => send("timer.start", { seconds }) })),
-          panel.extend, panel.stop)));
+          panel.extend, panel.stop)),
+      buildLinks(),
+      h("div", { class: "panel-group" },
+        h("h3", { class: "panel-heading", text: "People" }),
+        panel.people = h("ul", { class: "people-list", "aria-label": "People in this workshop" })));
+    ui.onEvent((event) => { if (event.type === "invite.rotated") loadLinks(); });
+    loadLinks();
+  }
+
+  // ---- links and people (rotating a link; removing someone) ------------------------
+
+  function buildLinks() {
+    panel.links = {};
+    const rows = [["invite_url", "participant", "Invite link"], ["observer_url", "observer", "Observer link"]]
+      .map(([key, role, label]) => {
+        const input = h("input", { readonly: true, "aria-label": label, class: "link-input" });
+        panel.links[key] = input;
+        return h("div", { class: "link-field" },
+          h("span", { class: "link-label", text: label }), input,
+          h("div", { class: "button-row" },
+            h("button", { class: "button button-small", type: "button", text: "Copy",
+              "aria-label": `Copy the ${label.toLowerCase()}`,
+              onclick: async (event) => {
+                input.select();
+                try { await navigator.clipboard.writeText(input.value); event.target.textContent = "Copied"; }
+                catch { event.target.textContent = "Press Ctrl+C"; }
+                setTimeout(() => { event.target.textContent = "Copy"; }, 1500);
+              } }),
+            h("button", { class: "button button-small", type: "button", text: "New link",
+              "aria-label": `Replace the ${label.toLowerCase()}; the old one stops working`,
+              onclick: () => send("invite.rotate", { role }) })));
+      });
+    return h("div", { class: "panel-group" },
+      h("h3", { class: "panel-heading", text: "Links" }), ...rows,
+      h("p", { class: "setting-hint", text: "A new link retires the old one; people already in stay in." }));
+  }
+
+  async function loadLinks() {
+    try {
+      const response = await fetch(`/api/workshops/${encodeURIComponent(state.workshop.id)}/links`,
+        { credentials: "same-origin" });
+      if (!response.ok) return;
+      const links = await response.json();
+      for (const [key, input] of Object.entries(panel.links)) input.value = links[key] ?? "";
+    } catch {
+      // Offline: the links are loaded again after the next rotation.
+    }
+  }
+
+  function renderPeople() {
+    const people = state.participants.filter((p) => !p.removed && p.id !== me.id);
+    const key = JSON.stringify(people.map((p) => p.id));
+    if (panel.people.dataset.key === key) return;
+    panel.people.dataset.key = key;
+    panel.people.replaceChildren(...people.map((person) => h("li", { class: "people-item" },
+      h("span", { text: person.team ? `${person.name} · ${person.team}` : `${person.name} · ${person.role}` }),
+      h("button", { class: "icon-button danger", type: "button", text: "Remove",
+        "aria-label": `Remove ${person.name} from the workshop`,
+        onclick: (event) => {
+          const button = event.currentTarget;
+          if (!button.dataset.armed) {
+            button.dataset.armed = "1";
+            button.textContent = "Sure?";
+            setTimeout(() => { delete button.dataset.armed; button.textContent = "Remove"; }, 3000);
+            return;
+          }
+          send("participant.remove", { id: person.id });
+        } }))));
+    if (!people.length) panel.people.append(h("li", { class: "setting-hint", text: "Nobody else has joined yet." }));
   }
 
   async function changeSetting(key, value) {
@@ -200,6 +268,7 @@ export function createFacilitation(ui) {
   function renderPanel(force = false) {
     if (!isFacilitator || !els.panel) return;
     if (!panel.budget) buildPanel();
+    renderPeople();
     const settings = state.workshop.settings;
     for (const [key] of SWITCHES) panel[key].checked = Boolean(settings[key]);
     if (force || document.activeElement !== panel.budget) panel.budget.value = String(settings.dot_budget);

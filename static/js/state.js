@@ -80,7 +80,12 @@ const reducers = {
   "comment.deleted": (state, data) => {
     state.comments = state.comments.filter((c) => c.id !== data.id);
   },
-  // "hidden": someone else's private entry; it only advances seq.
+  "participant.removed": (state, data) => {
+    const participant = state.participants.find((p) => p.id === data.id);
+    if (participant) participant.removed = true;
+  },
+  // "invite.rotated" changes no board state; "hidden" is someone else's private entry.
+  // Both only advance seq.
 };
 
 function findGroup(state, id) {

@@ -154,6 +154,12 @@ def _comment_deleted(state: State, data: dict) -> None:
     state["comments"] = [c for c in state["comments"] if c["id"] != data["id"]]
 
 
+def _participant_removed(state: State, data: dict) -> None:
+    for participant in state["participants"]:
+        if participant["id"] == data["id"]:
+            participant["removed"] = True
+
+
 REDUCERS: dict[str, Reducer] = {
     "workshop.created": _workshop_created,
     "participant.joined": _participant_joined,
@@ -174,6 +180,8 @@ REDUCERS: dict[str, Reducer] = {
     "decision.made": _decision_made,
     "comment.added": _comment_added,
     "comment.deleted": _comment_deleted,
+    "participant.removed": _participant_removed,
+    # "invite.rotated" changes no board state (link secrets are not part of it).
     # "hidden": someone else's private entry; it only advances seq.
 }
 

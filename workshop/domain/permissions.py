@@ -13,7 +13,8 @@ _ALLOWED: dict[str, frozenset[str]] = {
         {"persona.add", "persona.rename", "assumption.add", "assumption.edit",
          "assumption.delete", "vote.cast", "phase.set", "settings.update", "reveal",
          "timer.start", "timer.extend", "timer.stop", "group.add", "group.remove",
-         "group.dissolve", "group.rename", "decision.set", "comment.add", "comment.delete"}
+         "group.dissolve", "group.rename", "decision.set", "comment.add", "comment.delete",
+         "invite.rotate", "participant.remove"}
     ),
     PARTICIPANT: frozenset(
         {"assumption.add", "assumption.edit", "assumption.delete", "vote.cast", "comment.add",

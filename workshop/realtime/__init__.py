@@ -35,6 +35,13 @@ class SocketIOPublisher:
         room = participant_room(participant_id) if participant_id else workshop_room(workshop_id)
         self.server.emit("event", event, to=room)
 
+    def disconnect_participant(self, workshop_id: str, participant_id: str) -> None:
+        """Close this process's connections of a participant; their ops are refused anyway,
+        because membership is checked in the database on every op."""
+        room = participant_room(participant_id)
+        for sid, _ in list(self.server.server.manager.get_participants("/", room)):
+            self.server.server.disconnect(sid, namespace="/")
+
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Send the presence list to the workshop's room."""
         self.server.emit("presence", {"workshop": workshop_id, "present": present},

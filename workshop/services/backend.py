@@ -18,6 +18,9 @@ class Publisher(Protocol):
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Deliver the current presence list of a workshop."""
 
+    def disconnect_participant(self, workshop_id: str, participant_id: str) -> None:
+        """Cut every open connection of a participant (after they were removed)."""
+
 
 class CollectingPublisher:
     """An in-process publisher that keeps what it was given (CLI and service tests)."""
@@ -26,6 +29,7 @@ class CollectingPublisher:
         self.events: list[tuple[str, dict]] = []
         self.direct: list[tuple[str, dict]] = []
         self.presence: list[tuple[str, list[dict]]] = []
+        self.disconnected: list[tuple[str, str]] = []
 
     def publish_event(self, workshop_id: str, event: dict,
                       participant_id: str | None = None) -> None:
@@ -38,6 +42,10 @@ class CollectingPublisher:
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Keep the presence list."""
         self.presence.append((workshop_id, present))
+
+    def disconnect_participant(self, workshop_id: str, participant_id: str) -> None:
+        """Keep who was to be disconnected."""
+        self.disconnected.append((workshop_id, participant_id))
 
 
 @dataclass

@@ -11,7 +11,7 @@ from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS
 from workshop.domain.tokens import new_id
 from workshop.models import Assumption, Comment, Participant, Persona, Vote, Workshop
-from workshop.services import log, reconcile, visibility
+from workshop.services import log, membership, reconcile, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import (
@@ -248,6 +248,7 @@ OPS: dict[str, OpSpec] = {
     "timer.extend": OpSpec(TimerExtend, timer_extend),
     "timer.stop": OpSpec(Empty, timer_stop),
     **{name: OpSpec(schema, handler) for name, (schema, handler) in reconcile.HANDLERS.items()},
+    **{name: OpSpec(schema, handler) for name, (schema, handler) in membership.HANDLERS.items()},
 }
 
 
@@ -285,6 +286,8 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
                                audience=outcome.audience, public=outcome.public)
             session.commit()
             visibility.publish(backend, event)
+            if event.type == "participant.removed":
+                backend.publisher.disconnect_participant(workshop_id, event.data["id"])
         return {"ok": True, "seq": seq, "event": visibility.wire(event, actor_id)}
     except ServiceError as error:
         return {"ok": False, "error": error.as_dict()}

@@ -196,3 +196,15 @@ class CommentDelete(Payload):
     """comment.delete"""
 
     id: Id
+
+
+class InviteRotate(Payload):
+    """invite.rotate: replace a link's secret; the old link stops working."""
+
+    role: Literal["participant", "observer", "facilitator"]
+
+
+class ParticipantRemove(Payload):
+    """participant.remove"""
+
+    id: Id

@@ -16,7 +16,7 @@ def workshop_view(workshop: Workshop) -> dict:
 def participant_view(participant: Participant) -> dict:
     """A participant as others see them."""
     return {"id": participant.id, "name": participant.name, "team": participant.team,
-            "role": participant.role}
+            "role": participant.role, "removed": participant.removed}
 
 
 def persona_view(persona: Persona) -> dict:

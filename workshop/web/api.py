@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 
 from workshop.services import divergence, ops, workshops
 from workshop.services.errors import ServiceError
+from workshop.services.membership import links as current_links
 from workshop.web.sessions import membership, remember
 
 bp = Blueprint("api", __name__)
@@ -92,6 +93,14 @@ def workshop_events(workshop_id: str):
     if not re.fullmatch(r"[0-9]{1,15}", since):
         raise ServiceError("invalid", "since: must be a whole number")
     return jsonify(workshops.sync(_backend(), workshop_id, _viewer(workshop_id), int(since)))
+
+
+@bp.get("/api/workshops/<workshop_id>/links")
+def workshop_links(workshop_id: str):
+    """The workshop's current links (facilitators only); rotating one replaces it."""
+    tokens = current_links(_backend(), workshop_id, _viewer(workshop_id))
+    return jsonify({f"{'invite' if role == 'participant' else role}_url": _link(token)
+                    for role, token in tokens.items()})
 
 
 @bp.get("/api/workshops/<workshop_id>/divergence")
