@@ -9,6 +9,7 @@ from flask import Flask
 from workshop.config import INSTANCE_DIR, ROOT, Config
 from workshop.db import Database
 from workshop.services.backend import Backend, PresenceRegistry
+from workshop.services.rate_limit import OpRateLimiter
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -25,13 +26,15 @@ def create_app(config: Config | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
         PERMANENT_SESSION_LIFETIME=timedelta(days=60),
+        MAX_CONTENT_LENGTH=64 * 1024,  # as large as a Socket.IO message may be
     )
 
     from workshop import cli, realtime, web
 
     database = Database(config.database_url)
     publisher = realtime.init_app(app, config)
-    app.extensions["workshop"] = Backend(database, publisher, PresenceRegistry())
+    limiter = OpRateLimiter.from_config(config.op_rate, config.message_queue)
+    app.extensions["workshop"] = Backend(database, publisher, PresenceRegistry(), limiter)
     app.json.sort_keys = False  # keep payloads in the order the protocol documents
     web.init_app(app, https=https)
     cli.init_app(app)

@@ -47,6 +47,7 @@ class Config:
     allowed_origins: list[str] | None = None
     async_mode: str | None = None
     public_url: str | None = None
+    op_rate: str | None = None
     testing: bool = False
 
     @classmethod
@@ -62,4 +63,5 @@ class Config:
             allowed_origins=[o.strip() for o in origins.split(",")] if origins else None,
             async_mode=os.environ.get("WORKSHOP_ASYNC_MODE") or None,
             public_url=os.environ.get("WORKSHOP_PUBLIC_URL") or None,
+            op_rate=os.environ.get("WORKSHOP_OP_RATE") or None,
         )

@@ -38,6 +38,7 @@ const connection = new Connection(state, {
   },
   onPresence: (list) => { present = list; renderPresence(); },
   onStatus: showStatus,
+  onError: (ack) => toast(ack.error.message.charAt(0).toUpperCase() + ack.error.message.slice(1)),
 });
 
 // ---- helpers ---------------------------------------------------------------

@@ -4,6 +4,8 @@ import { io } from "/static/vendor/socket.io.esm.min.js";
 import { applyEvent } from "./state.js";
 
 const ACK_TIMEOUT_MS = 10000;
+const RATE_LIMIT_RETRY_MS = 1500;
+const MAX_MESSAGE_CHARS = 60000; // the server refuses Socket.IO messages over 64 KiB
 
 /** An op id that is unique without needing a secure context. */
 export function newOpId() {
@@ -12,13 +14,20 @@ export function newOpId() {
 }
 
 export class Connection {
-  constructor(state, { onChange, onEvent, onPresence, onStatus }) {
+  constructor(state, { onChange, onEvent, onPresence, onStatus, onError }) {
     this.state = state;
+    this.onError = onError ?? (() => {});
     this.onChange = onChange;
     this.onEvent = onEvent;
     this.onPresence = onPresence;
     this.onStatus = onStatus;
     this.outbox = new Map(); // op_id → {envelope, resolve}
+    // Kept in localStorage too, so a reload or a closed tab loses nothing unacknowledged:
+    // those ops are sent again with the same op id, and the server applies each once.
+    this.storageKey = `outbox:${state.workshop.id}:${state.me.id}`;
+    for (const envelope of this.loadOutbox()) {
+      this.outbox.set(envelope.op_id, { envelope, resolve: (ack) => { if (!ack.ok) this.onError(ack); } });
+    }
     this.syncing = null;
     this.syncAgain = false;
     this.socket = null;
@@ -94,11 +103,35 @@ export class Connection {
     return this.syncing;
   }
 
+  loadOutbox() {
+    try {
+      const saved = JSON.parse(localStorage.getItem(this.storageKey) || "[]");
+      return Array.isArray(saved) ? saved : [];
+    } catch {
+      return [];
+    }
+  }
+
+  saveOutbox() {
+    try {
+      const pending = [...this.outbox.values()].map((entry) => entry.envelope);
+      if (pending.length) localStorage.setItem(this.storageKey, JSON.stringify(pending));
+      else localStorage.removeItem(this.storageKey);
+    } catch {
+      // Storage full or blocked: the in-memory outbox still covers a dropped connection.
+    }
+  }
+
   /** Send an op; resolves with its ack. Kept in the outbox until acknowledged. */
   op(type, data) {
     const envelope = { op_id: newOpId(), type, data };
+    if (JSON.stringify(envelope).length > MAX_MESSAGE_CHARS) {
+      return Promise.resolve({ ok: false, error: { code: "too_large",
+        message: "this change is too large to send (over 64 KiB)" } });
+    }
     return new Promise((resolve) => {
       this.outbox.set(envelope.op_id, { envelope, resolve });
+      this.saveOutbox();
       this.send(envelope.op_id);
       this.report();
     });
@@ -113,7 +146,14 @@ export class Connection {
         if (this.outbox.has(opId)) this.send(opId);
         return;
       }
+      if (!ack.ok && ack.error.code === "rate_limited") {
+        // Not applied, and not an answer about the change itself: keep it and try again,
+        // e.g. when a long offline stretch is flushed all at once.
+        setTimeout(() => this.send(opId), RATE_LIMIT_RETRY_MS);
+        return;
+      }
       this.outbox.delete(opId);
+      this.saveOutbox();
       if (ack.ok) this.receive(ack.event);
       this.report();
       entry.resolve(ack);

@@ -127,3 +127,9 @@ def test_the_divergence_view_is_for_members(client):
                                    "team": "Support"})
     view = client.get(f"/api/workshops/{body['id']}/divergence").get_json()
     assert view == {"blind": False, "teams": ["Support"], "items": []}
+
+
+def test_a_body_over_64_kib_is_refused_with_json(client):
+    response = client.post("/api/workshops", json={"title": "x" * 70_000})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from workshop.db import Database
+from workshop.services.rate_limit import OpRateLimiter
 
 
 class Publisher(Protocol):
@@ -55,6 +56,7 @@ class Backend:
     db: Database
     publisher: Publisher
     presence: PresenceRegistry
+    rate_limiter: OpRateLimiter = field(default_factory=OpRateLimiter)
 
 
 class PresenceRegistry:

@@ -12,6 +12,8 @@ STATUS_BY_CODE = {
     "conflict": 409,
     "unsupported_media_type": 415,
     "limit": 422,
+    "rate_limited": 429,
+    "too_large": 413,
 }
 
 

@@ -264,6 +264,10 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
             raise ServiceError("unknown_op", f"unknown op type {envelope.type!r}")
         if actor_id is None:
             raise ServiceError("unauthenticated", "join the workshop first")
+        # Checked before the write lock, so a flood never queues behind others' writes.
+        if not backend.rate_limiter.allow(actor_id):
+            raise ServiceError("rate_limited", "too many changes at once: wait a moment and "
+                                               "try again")
         with backend.db.writing() as session:
             seq = log.next_seq(session, workshop_id)  # also locks the workshop on PostgreSQL
             if seq is None:

@@ -14,6 +14,7 @@ from workshop.services.op_context import (
     HIDDEN,
     OpContext,
     Outcome,
+    count,
     group_in_workshop,
     member_votes,
     members_of,
@@ -28,6 +29,8 @@ from workshop.services.schemas import (
     GroupRemove,
     GroupRename,
 )
+
+MAX_COMMENTS = 5000
 
 
 def _group_patch(ctx: OpContext, touched: list[str], notes: dict[str, str | None]) -> dict:
@@ -138,6 +141,8 @@ def decision_set(ctx: OpContext, data: DecisionSet) -> Outcome:
 def comment_add(ctx: OpContext, data: CommentAdd) -> Outcome:
     """Add a message to the thread of a note or group."""
     target = _target(ctx, data.target_type, data.target_id)
+    if count(ctx, Comment) >= MAX_COMMENTS:
+        raise ServiceError("limit", f"a workshop holds at most {MAX_COMMENTS} comments")
     comment = Comment(id=new_id(), workshop_id=ctx.workshop.id, target_type=data.target_type,
                       target_id=target.id, author_id=ctx.actor.id, text=data.text,
                       created_seq=ctx.seq)

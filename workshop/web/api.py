@@ -35,6 +35,11 @@ def _service_error(error: ServiceError):
     return _error(error)
 
 
+@bp.app_errorhandler(413)
+def _too_large(_exception):
+    return _error(ServiceError("too_large", "the request body is larger than 64 KiB"))
+
+
 def _body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):

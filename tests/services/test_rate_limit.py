@@ -1,0 +1,31 @@
+"""Per-participant op rate limits: a flood is refused clearly; everyone else carries on."""
+
+from tests.helpers import add_note, first_persona, make_member, make_workshop, send
+from workshop.services import workshops
+from workshop.services.rate_limit import OpRateLimiter
+
+
+def test_a_burst_passes_and_a_flood_is_refused_with_a_clear_error(backend):
+    backend.rate_limiter = OpRateLimiter("5/second;100/minute")
+    created = make_workshop(backend)
+    flooder = make_member(backend, created.invite_token, "Flo", "Sales")
+    calm = make_member(backend, created.invite_token, "Cal", "Support")
+    persona = first_persona(backend, created.id, flooder)
+    before = workshops.snapshot(backend, created.id, calm)["seq"]
+    acks = [send(backend, created.id, flooder["id"], "assumption.add",
+                 {"persona_id": persona, "category": "goals", "text": f"flood {i}"})
+            for i in range(12)]
+    assert [a["ok"] for a in acks].count(True) == 5
+    refused = [a for a in acks if not a["ok"]]
+    assert refused[0]["error"] == {"code": "rate_limited", "message":
+                                   "too many changes at once: wait a moment and try again"}
+    # The flood does not touch anyone else's allowance, and refused ops take no seq.
+    for i in range(5):
+        add_note(backend, created.id, calm, f"calm {i}")
+    assert workshops.snapshot(backend, created.id, calm)["seq"] == before + 10
+
+
+def test_the_limiter_counts_per_participant_and_per_window():
+    limiter = OpRateLimiter("2/second;3/minute")
+    assert [limiter.allow("a") for _ in range(3)] == [True, True, False]
+    assert limiter.allow("b")
