@@ -1,0 +1,116 @@
+"""Every op type × every role is allowed or refused exactly as docs/protocol.md says.
+
+The expected table is written out here on purpose (not derived from domain/permissions.py),
+so a change to who may do what has to change the documentation and this table together.
+"""
+
+import uuid
+
+import pytest
+
+from tests.helpers import add_note, make_member, make_workshop, send
+from workshop.services import ops, workshops
+
+ROLES = ("facilitator", "participant", "observer", "other_workshop", "no_session")
+
+# Op type → the roles that may send it (facilitator and participant act on a participant's
+# own note/comment here; everything else is refused).
+ALLOWED = {
+    "persona.add": {"facilitator"},
+    "persona.rename": {"facilitator"},
+    "assumption.add": {"facilitator", "participant"},
+    "assumption.edit": {"facilitator", "participant"},
+    "assumption.delete": {"facilitator", "participant"},
+    "vote.cast": {"facilitator", "participant"},
+    "phase.set": {"facilitator"},
+    "settings.update": {"facilitator"},
+    "reveal": {"facilitator"},
+    "timer.start": {"facilitator"},
+    "timer.extend": {"facilitator"},
+    "timer.stop": {"facilitator"},
+    "group.add": {"facilitator"},
+    "group.remove": {"facilitator"},
+    "group.dissolve": {"facilitator"},
+    "group.rename": {"facilitator"},
+    "decision.set": {"facilitator"},
+    "comment.add": {"facilitator", "participant"},
+    "comment.delete": {"facilitator", "participant"},
+    "invite.rotate": {"facilitator"},
+    "participant.remove": {"facilitator"},
+}
+
+REFUSAL = {"observer": "forbidden", "participant": "forbidden",
+           "other_workshop": "unauthenticated", "no_session": "unauthenticated"}
+
+
+def test_the_table_covers_every_op_type():
+    assert set(ALLOWED) == set(ops.OPS)
+
+
+@pytest.fixture
+def world(sqlite_url):
+    """A workshop with something of everything to act on, and a second workshop."""
+    from workshop.db import Database
+    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+
+    backend = Backend(Database(sqlite_url), CollectingPublisher(), PresenceRegistry())
+    created = make_workshop(backend)
+    facilitator = make_member(backend, created.facilitator_token, "Maria", "Marketing")
+    sam = make_member(backend, created.invite_token, "Sam", "Support")
+    lotte = make_member(backend, created.invite_token, "Lotte", "Marketing")
+    observer = make_member(backend, created.observer_token, "Olga", "")
+    other = make_workshop(backend, "Another company")
+    stranger = make_member(backend, other.invite_token, "Eve", "Sales")
+    notes = [add_note(backend, created.id, sam, f"note {i}")["event"]["data"]["assumption"]["id"]
+             for i in range(5)]
+    group = send(backend, created.id, facilitator["id"], "group.add",
+                 {"assumption_id": notes[3], "onto_id": notes[4]})["event"]["data"]["groups"][0]
+    comment = send(backend, created.id, sam["id"], "comment.add",
+                   {"target_type": "assumption", "target_id": notes[0], "text": "hm"})
+    send(backend, created.id, facilitator["id"], "timer.start", {"seconds": 300})
+    persona = workshops.snapshot(backend, created.id, sam)["personas"][0]["id"]
+    actors = {"facilitator": facilitator["id"], "participant": sam["id"],
+              "observer": observer["id"], "other_workshop": stranger["id"], "no_session": None}
+    payloads = {
+        "persona.add": {"name": "Ruben"},
+        "persona.rename": {"id": persona, "name": "Anouk"},
+        "assumption.add": {"persona_id": persona, "category": "goals", "text": "new"},
+        "assumption.edit": {"id": notes[0], "text": "edited"},
+        "assumption.delete": {"id": notes[1]},
+        "vote.cast": {"assumption_id": notes[0], "stance": "agree", "dots": 1},
+        "phase.set": {"phase": "vote"},
+        "settings.update": {"dot_budget": 4},
+        "reveal": {"what": "votes"},
+        "timer.start": {"seconds": 60},
+        "timer.extend": {"seconds": 60},
+        "timer.stop": {},
+        "group.add": {"assumption_id": notes[2], "onto_id": notes[0]},
+        "group.remove": {"assumption_id": notes[3]},
+        "group.dissolve": {"id": group["id"]},
+        "group.rename": {"id": group["id"], "title": "Renamed"},
+        "decision.set": {"target_type": "assumption", "target_id": notes[0],
+                         "decision": "accepted"},
+        "comment.add": {"target_type": "assumption", "target_id": notes[0], "text": "yes"},
+        "comment.delete": {"id": comment["event"]["data"]["comment"]["id"]},
+        "invite.rotate": {"role": "observer"},
+        "participant.remove": {"id": lotte["id"]},
+    }
+    yield {"backend": backend, "id": created.id, "actors": actors, "payloads": payloads,
+           "viewer": facilitator}
+    backend.db.dispose()
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("op_type", sorted(ALLOWED))
+def test_each_role_may_do_exactly_what_is_documented(world, op_type, role):
+    backend = world["backend"]
+    before = workshops.sync(backend, world["id"], world["viewer"], 0)["seq"]
+    ack = send(backend, world["id"], world["actors"][role], op_type,
+               world["payloads"][op_type], op_id=uuid.uuid4().hex)
+    after = workshops.sync(backend, world["id"], world["viewer"], 0)["seq"]
+    if role in ALLOWED[op_type]:
+        assert ack["ok"], ack
+        assert after == before + 1
+    else:
+        assert ack["ok"] is False and ack["error"]["code"] == REFUSAL[role], ack
+        assert after == before  # nothing unauthorised changed anything
