@@ -13,6 +13,7 @@ from workshop.config import Config
 from workshop.db import Database
 from workshop.migrate import upgrade
 from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.rate_limit import OpRateLimiter
 
 IN_CI = os.environ.get("CI") == "true"
 PG_ADMIN_URL = os.environ.get("WORKSHOP_TEST_PG_ADMIN",
@@ -80,7 +81,8 @@ def database_url(request):
 def backend(database_url):
     """Services' dependencies without Flask: a real database and a collecting publisher."""
     db = Database(database_url)
-    yield Backend(db, CollectingPublisher(), PresenceRegistry())
+    # Tests that are not about rate limits fire ops faster than any person could.
+    yield Backend(db, CollectingPublisher(), PresenceRegistry(), OpRateLimiter("10000/second"))
     db.dispose()
 
 

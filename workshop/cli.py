@@ -1,13 +1,16 @@
-"""Commands: `flask --app workshop db-upgrade`, `seed-demo`."""
+"""Commands: `flask --app workshop db-upgrade`, `seed-demo`, `backup`, `restore`."""
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
+from alembic.script import ScriptDirectory
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
-from workshop import migrate
+from workshop import backup, migrate
 from workshop.services import demo
 
 
@@ -41,7 +44,80 @@ def seed_demo_command(fresh: bool) -> None:
     click.echo(f"Demo facilitator link: {_base_url()}/join/{token}")
 
 
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path())
+@with_appcontext
+def backup_command(path: str | None) -> None:
+    """Copy the SQLite database to PATH, safely while the server runs.
+
+    PATH defaults to instance/backups/workshop-<UTC time>.sqlite3; a folder (existing, or
+    ending in /) gets that name inside it. For PostgreSQL it prints the pg_dump command to
+    run instead.
+    """
+    database = current_app.extensions["workshop"].db
+    name = backup.default_backup_name(".sqlite3" if database.is_sqlite else ".dump")
+    if path is None:
+        target = Path(current_app.instance_path) / "backups" / name
+    elif path.endswith(("/", os.sep)) or Path(path).is_dir():
+        target = Path(path) / name
+    else:
+        target = Path(path)
+    try:
+        result = backup.backup_sqlite(database.url, target)
+    except (backup.BackupError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backed up the database to {result.path} ({result.size:,} bytes, "
+               f"schema revision {result.revision})")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Replace the database without asking.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace the SQLite database with the backup at PATH (stop the server first).
+
+    For PostgreSQL it prints the pg_restore command to run instead.
+    """
+    database = current_app.extensions["workshop"].db
+    try:
+        target = backup.sqlite_file(database.url)
+        if target is not None and target.exists() and not yes:
+            click.confirm(f"Replace the database {target} with the backup {path}? Everything "
+                          "written since that backup is lost. Stop the server first.",
+                          abort=True)
+        result = backup.restore_sqlite(path, database.url, force=True)
+    except (backup.BackupError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    database.dispose()
+    click.echo(f"Restored {path} into {result.path} ({result.size:,} bytes, "
+               f"schema revision {result.revision})")
+    if result.removed:
+        click.echo("Removed the old database's leftover "
+                   + ", ".join(side.name for side in result.removed))
+    note = _schema_note(database.url, result.revision)
+    if note:
+        click.echo(note)
+    click.echo("Restart the server so it serves the restored database.")
+
+
+def _schema_note(url: str, revision: str) -> str | None:
+    """What to do when a restored database's schema is not this code's."""
+    scripts = ScriptDirectory.from_config(migrate.alembic_config(url))
+    head = scripts.get_current_head()
+    if revision == head:
+        return None
+    known = {script.revision for script in scripts.walk_revisions()}
+    if revision not in known:
+        return (f"The backup's schema revision {revision} is newer than this code's ({head}): "
+                "serve it with the version of Persona Workshop that wrote it.")
+    return (f"The backup's schema revision {revision} is older than this code's ({head}): run "
+            "`flask --app workshop db-upgrade` before starting the server.")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(db_upgrade_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
