@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, jsonify, request, url_for
 from workshop.services import divergence, ops, workshops
 from workshop.services.errors import ServiceError
 from workshop.services.membership import links as current_links
+from workshop.web.openapi import build_openapi
 from workshop.web.sessions import membership, remember
 
 bp = Blueprint("api", __name__)
@@ -58,6 +59,12 @@ def _viewer(workshop_id: str) -> dict:
 def healthz():
     """Liveness probe."""
     return jsonify(status="ok")
+
+
+@bp.get("/api/openapi.json")
+def openapi_document():
+    """The OpenAPI 3.1 document of this API, generated from the request models."""
+    return jsonify(build_openapi(request.host_url))
 
 
 @bp.post("/api/workshops")

@@ -1,0 +1,332 @@
+"""The OpenAPI 3.1 document of the JSON API, built from the pydantic models that validate it.
+
+Request bodies come from the models in `workshop/services/schemas.py` (never copied by hand),
+and the op envelope is a `oneOf` over the registry `OPS`, so a new op type appears here by
+itself. Response shapes are small schemas written below, following docs/protocol.md.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from workshop.services.errors import STATUS_BY_CODE
+from workshop.services.ops import OPS
+from workshop.services.schemas import CreateWorkshop, JoinWorkshop, OpEnvelope, Payload
+
+REF_TEMPLATE = "#/components/schemas/{model}"
+COOKIE_SCHEME = "workshopSession"
+COOKIE = [{COOKIE_SCHEME: []}]
+PUBLIC: list[dict] = []
+
+Schema = dict[str, Any]
+
+
+def _ref(name: str) -> Schema:
+    return {"$ref": REF_TEMPLATE.format(model=name)}
+
+
+def _add(components: dict[str, Schema], name: str, schema: Schema) -> Schema:
+    """Register a component once; the same name for two different schemas is a bug."""
+    if components.setdefault(name, schema) != schema:
+        raise ValueError(f"two different schemas are both called {name!r}")
+    return _ref(name)
+
+
+def _model(components: dict[str, Schema], model: type[Payload]) -> Schema:
+    """A pydantic model as a component (its $defs become components too); answers a $ref."""
+    schema = model.model_json_schema(ref_template=REF_TEMPLATE)
+    for name, definition in schema.pop("$defs", {}).items():
+        _add(components, name, definition)
+    return _add(components, model.__name__, schema)
+
+
+def _op_component_name(op_type: str) -> str:
+    """`persona.add` → `PersonaAddOp`."""
+    return "".join(part[:1].upper() + part[1:] for part in op_type.split(".")) + "Op"
+
+
+def _op_envelope(components: dict[str, Schema]) -> Schema:
+    """The envelope of POST …/ops: one variant per op type in OPS, told apart by `type`."""
+    envelope = OpEnvelope.model_json_schema(ref_template=REF_TEMPLATE)
+    op_id = envelope["properties"]["op_id"]
+    variants, mapping = [], {}
+    for op_type, spec in OPS.items():
+        name = _op_component_name(op_type)
+        mapping[op_type] = REF_TEMPLATE.format(model=name)
+        variants.append(_add(components, name, {
+            "title": op_type,
+            "description": (spec.schema.__doc__ or op_type).strip(),
+            "type": "object",
+            "properties": {
+                "op_id": op_id,
+                "type": {"type": "string", "const": op_type},
+                "data": _model(components, spec.schema),
+            },
+            "required": ["op_id", "type", "data"],
+            "additionalProperties": False,
+        }))
+    return _add(components, "OpEnvelope", {
+        "title": "OpEnvelope",
+        "description": f"{(OpEnvelope.__doc__ or '').strip()} Any other `type` is answered "
+                       "with `unknown_op`. See docs/protocol.md#op and #ops.",
+        "oneOf": variants,
+        "discriminator": {"propertyName": "type", "mapping": mapping},
+    })
+
+
+# ---- response shapes (docs/protocol.md) ------------------------------------------------
+
+STRING = {"type": "string"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+TIME = {"type": "string", "format": "date-time"}
+URL = {"type": "string", "format": "uri"}
+OPEN_OBJECT = {"type": "object", "additionalProperties": True}
+SEQ = {"type": "integer", "minimum": 0}
+
+
+def _closed(properties: dict[str, Schema], **extra: Any) -> Schema:
+    """An object with exactly these keys, all required."""
+    return {"type": "object", "properties": properties, "required": list(properties),
+            "additionalProperties": False, **extra}
+
+
+def _response_components() -> dict[str, Schema]:
+    participant = {
+        "id": STRING, "name": STRING,
+        "team": {**STRING, "description": '"" for observers and facilitators without a team'},
+        "role": {"type": "string", "enum": ["facilitator", "participant", "observer"]},
+        "removed": {"type": "boolean"},
+    }
+    links = {"facilitator_url": URL, "invite_url": URL, "observer_url": URL}
+    event = _ref("Event")
+    array = {"type": "array", "items": OPEN_OBJECT}
+    ratio = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+    count = {"type": "integer", "minimum": 0}
+    return {
+        "ErrorCode": {"type": "string", "enum": list(STATUS_BY_CODE),
+                      "description": "Stable codes for programs (docs/protocol.md#errors)."},
+        "ErrorObject": _closed({"code": _ref("ErrorCode"), "message": STRING}),
+        "Error": _closed({"error": _ref("ErrorObject")},
+                         description="Every refusal outside the op endpoint's ack."),
+        "Health": _closed({"status": {"type": "string", "const": "ok"}}),
+        "CreatedWorkshop": _closed({"id": STRING, "title": STRING, **links}),
+        "Links": _closed(links, description="Absolute join links; facilitators only."),
+        "Participant": _closed(participant),
+        "Joined": _closed({
+            "participant": _closed({"workshop_id": STRING, **participant}),
+            "workshop_id": STRING,
+        }),
+        "Event": _closed({
+            "seq": {"type": "integer", "minimum": 1},
+            "type": {**STRING, "description": "Past tense, e.g. `assumption.added`, or `hidden`."},
+            "actor": NULLABLE_STRING,
+            "at": TIME,
+            "op_id": NULLABLE_STRING,
+            "data": {**OPEN_OBJECT, "description": "Type-specific: docs/protocol.md#events."},
+        }),
+        "Snapshot": {
+            "type": "object",
+            "description": "What this viewer may see, as of `seq` (docs/protocol.md#snapshot).",
+            "properties": {
+                "workshop": OPEN_OBJECT, "seq": SEQ, "server_time": TIME,
+                "me": _ref("Participant"), "categories": array, "personas": array,
+                "participants": {"type": "array", "items": _ref("Participant")},
+                "assumptions": array, "groups": array, "comments": array,
+            },
+            "required": ["workshop", "seq", "server_time", "me", "categories", "personas",
+                         "participants", "assumptions", "groups", "comments"],
+            "additionalProperties": True,
+        },
+        "SyncAnswer": {"oneOf": [
+            _closed({"ok": {"const": True}, "seq": SEQ, "events": {"type": "array",
+                                                                  "items": event}},
+                    title="events", description="Every event after `since`, in order."),
+            _closed({"ok": {"const": True}, "seq": SEQ, "snapshot": _ref("Snapshot")},
+                    title="snapshot",
+                    description="More than 1000 behind, or ahead of the server: start afresh."),
+        ]},
+        "TeamMeasures": _closed({
+            "agree": count, "disagree": count, "unsure": count, "agreement": ratio,
+            "leaning": {"type": "string", "enum": ["agree", "disagree", "split", "silent"]},
+        }),
+        "Measures": _closed({
+            "agreement": ratio, "consensus": ratio, "contested": {"type": "boolean"},
+            "divisiveness": {"type": "number", "minimum": 0, "maximum": 1},
+            "only_team": NULLABLE_STRING, "votes": count,
+            "teams": {"type": "object", "additionalProperties": _ref("TeamMeasures")},
+        }, description="docs/protocol.md#agreement-measures"),
+        "Divergence": _closed({
+            "blind": {"type": "boolean"},
+            "teams": {"type": "array", "items": STRING},
+            "items": {"type": "array", "items": _closed({
+                "kind": {"type": "string", "enum": ["assumption", "group"]},
+                "id": STRING, "persona_id": STRING, "category": STRING, "text": STRING,
+                "measures": _ref("Measures"),
+            })},
+        }, description="Most divisive first; `items` is empty while votes are blind."),
+        "OpApplied": _closed({"ok": {"const": True}, "seq": SEQ, "event": event}),
+        "OpDuplicate": _closed({"ok": {"const": True}, "seq": SEQ,
+                                "duplicate": {"const": True}, "event": event}),
+        "OpRefused": _closed({"ok": {"const": False}, "error": _ref("ErrorObject")}),
+    }
+
+
+def _json(description: str, schema: Schema, **extra: Any) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}},
+            **extra}
+
+
+ERRORS = {
+    400: "invalid: the body is not a JSON object, or a field is missing, wrong or unknown",
+    401: "unauthenticated: no membership of this workshop in the cookie",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict: the op does not fit the workshop's current state",
+    413: "too_large: the body is larger than 64 KiB",
+    415: "unsupported_media_type: a write under /api/ without a JSON content type",
+    422: "limit",
+    429: "rate_limited: too many ops from this participant; wait and send it again",
+}
+CROSS_ORIGIN = "forbidden: cross-origin write (Origin differs from Host)"
+
+
+def _errors(*statuses: int, **descriptions: str) -> dict:
+    return {str(status): _json(descriptions.get(f"s{status}", ERRORS[status]), _ref("Error"))
+            for status in statuses}
+
+
+def _workshop_id() -> dict:
+    return {"name": "workshop_id", "in": "path", "required": True,
+            "description": "The workshop id (10 lowercase hex characters).",
+            "schema": {"type": "string"}}
+
+
+def _paths(create: Schema, join: Schema, envelope: Schema) -> dict:
+    id_param = _workshop_id()
+    either = {"oneOf": [_ref("OpRefused"), _ref("Error")]}
+    return {
+        "/healthz": {"get": {
+            "operationId": "healthz", "summary": "Liveness probe.", "security": PUBLIC,
+            "responses": {"200": _json("Alive.", _ref("Health"))},
+        }},
+        "/api/openapi.json": {"get": {
+            "operationId": "openapi", "summary": "This document.", "security": PUBLIC,
+            "responses": {"200": _json("The OpenAPI 3.1 document.", {"type": "object"})},
+        }},
+        "/api/workshops": {"post": {
+            "operationId": "createWorkshop", "security": PUBLIC,
+            "summary": "Create a workshop; answers its three links (it does not join you).",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": create}}},
+            "responses": {"201": _json("Created.", _ref("CreatedWorkshop")),
+                          **_errors(400, 403, 413, 415, s403=CROSS_ORIGIN)},
+        }},
+        "/api/join": {"post": {
+            "operationId": "join",
+            "summary": "Join through a link token; sets the session cookie.",
+            "description": "A cookie that already holds a participant of this workshop with "
+                           "the role the token grants gets 200 and that participant.",
+            "security": [{}, *COOKIE],
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": join}}},
+            "responses": {
+                "201": _json("A new participant; the cookie is set.", _ref("Joined"),
+                             headers={"Set-Cookie": {
+                                 "description": "workshop_session=…; HttpOnly; SameSite=Lax",
+                                 "schema": STRING}}),
+                "200": _json("Already joined in this role; nothing is written.",
+                             _ref("Joined")),
+                **_errors(400, 403, 404, 413, 415, s403=CROSS_ORIGIN,
+                          s404="not_found: the link is not valid (any more)"),
+            },
+        }},
+        "/api/workshops/{workshop_id}": {"get": {
+            "operationId": "snapshot", "summary": "The snapshot the caller may see.",
+            "security": COOKIE, "parameters": [id_param],
+            "responses": {"200": _json("The snapshot.", _ref("Snapshot")), **_errors(401)},
+        }},
+        "/api/workshops/{workshop_id}/events": {"get": {
+            "operationId": "events", "summary": "HTTP form of `sync`.",
+            "security": COOKIE,
+            "parameters": [id_param, {
+                "name": "since", "in": "query", "required": False,
+                "description": "The client's current seq (1–15 ASCII digits).",
+                "schema": {"type": "integer", "minimum": 0, "maximum": 10 ** 15 - 1,
+                           "default": 0}}],
+            "responses": {"200": _json("The events after `since`, or a fresh snapshot.",
+                                       _ref("SyncAnswer")),
+                          **_errors(400, 401, s400="invalid: since: must be a whole number")},
+        }},
+        "/api/workshops/{workshop_id}/divergence": {"get": {
+            "operationId": "divergence",
+            "summary": "Agreement measures per note and group, most divisive first.",
+            "security": COOKIE,
+            "parameters": [id_param, {
+                "name": "persona", "in": "query", "required": False,
+                "description": "Only this persona's items (an unknown id gives no items).",
+                "schema": STRING}],
+            "responses": {"200": _json("The divergence view.", _ref("Divergence")),
+                          **_errors(401)},
+        }},
+        "/api/workshops/{workshop_id}/links": {"get": {
+            "operationId": "links", "summary": "The workshop's current links.",
+            "security": COOKIE, "parameters": [id_param],
+            "responses": {"200": _json("The links.", _ref("Links")),
+                          **_errors(401, 403, s403="forbidden: facilitators only")},
+        }},
+        "/api/workshops/{workshop_id}/ops": {"post": {
+            "operationId": "op",
+            "summary": "HTTP form of the Socket.IO `op`; the answer is the ack.",
+            "security": COOKIE, "parameters": [id_param],
+            "requestBody": {"required": True,
+                            "content": {"application/json": {"schema": envelope}}},
+            "responses": {
+                "201": _json("Applied.", _ref("OpApplied")),
+                "200": _json("This op_id was applied before: the original result.",
+                             _ref("OpDuplicate")),
+                "400": _json("invalid or unknown_op (an ack), or a body that is not a JSON "
+                             "object (an error)", either),
+                "401": _json(ERRORS[401], _ref("OpRefused")),
+                "403": _json("forbidden: the role may not send this op, or it is someone "
+                             "else's (an ack); or a cross-origin write (an error)", either),
+                "404": _json("not_found: an id or the workshop", _ref("OpRefused")),
+                "409": _json(ERRORS[409], _ref("OpRefused")),
+                **_errors(413, 415),
+                "422": _json("limit: personas, notes or dots", _ref("OpRefused")),
+                "429": _json(ERRORS[429], _ref("OpRefused")),
+            },
+        }},
+    }
+
+
+def build_openapi(server_url: str) -> dict:
+    """The whole document, for an API served at `server_url` (e.g. request.host_url)."""
+    components: dict[str, Schema] = {}
+    create, join = _model(components, CreateWorkshop), _model(components, JoinWorkshop)
+    paths = _paths(create, join, _op_envelope(components))
+    for name, schema in _response_components().items():
+        _add(components, name, schema)
+    try:
+        release = version("persona-workshop")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        release = "0.0.0"
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Persona Workshop API",
+            "version": release,
+            "description": "The JSON API of Persona Workshop. docs/protocol.md is the full "
+                           "contract, including Socket.IO, visibility and the event types. "
+                           "Writes must be JSON and must not come from another origin.",
+        },
+        "servers": [{"url": server_url.rstrip("/") or "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": dict(sorted(components.items())),
+            "securitySchemes": {COOKIE_SCHEME: {
+                "type": "apiKey", "in": "cookie", "name": "workshop_session",
+                "description": "Flask's signed session cookie, set by POST /api/join.",
+            }},
+        },
+    }
