@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 import uuid
 
 SECRET_BYTES = 18  # 144 bits of randomness per link
+
+# Every id and secret the server hands out uses only these characters.
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def is_safe_id(value: object) -> bool:
+    """Whether a value could be an id we issued (checked before it reaches the database)."""
+    return isinstance(value, str) and _SAFE_ID.fullmatch(value) is not None
 
 
 def new_id() -> str:
@@ -32,7 +41,7 @@ def make_token(workshop_id: str, secret: str) -> str:
 def split_token(token: str) -> tuple[str, str] | None:
     """Split a link token into workshop id and secret, or None when malformed."""
     workshop_id, dot, secret = token.partition(".")
-    if not dot or not workshop_id or not secret or len(token) > 200:
+    if not dot or not is_safe_id(workshop_id) or not is_safe_id(secret):
         return None
     return workshop_id, secret
 

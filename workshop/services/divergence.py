@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from workshop.domain import agreement
 from workshop.domain.settings import effective, votes_hidden
+from workshop.domain.tokens import is_safe_id
 from workshop.models import Assumption, NoteGroup, Participant, Vote, Workshop
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
@@ -15,6 +16,8 @@ from workshop.services.visibility import can_see_note, group_ballots
 def divergence(backend: Backend, workshop_id: str, viewer: dict,
                persona_id: str | None = None) -> dict:
     """The items × teams picture the viewer may see; empty while voting is blind."""
+    if persona_id is not None and not is_safe_id(persona_id):
+        raise ServiceError("invalid", "persona: not a persona id")
     with backend.db.reading() as session:
         workshop = session.get(Workshop, workshop_id)
         if workshop is None:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from workshop.domain import permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS
-from workshop.domain.tokens import new_id
+from workshop.domain.tokens import is_safe_id, new_id
 from workshop.models import Assumption, Comment, Participant, Persona, Vote, Workshop
 from workshop.services import log, membership, reconcile, visibility
 from workshop.services.backend import Backend
@@ -262,12 +262,14 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
         spec = OPS.get(envelope.type)
         if spec is None:
             raise ServiceError("unknown_op", f"unknown op type {envelope.type!r}")
-        if actor_id is None:
+        if not is_safe_id(actor_id):
             raise ServiceError("unauthenticated", "join the workshop first")
         # Checked before the write lock, so a flood never queues behind others' writes.
         if not backend.rate_limiter.allow(actor_id):
             raise ServiceError("rate_limited", "too many changes at once: wait a moment and "
                                                "try again")
+        if not is_safe_id(workshop_id):
+            raise ServiceError("not_found", "no such workshop")
         with backend.db.writing() as session:
             seq = log.next_seq(session, workshop_id)  # also locks the workshop on PostgreSQL
             if seq is None:

@@ -2,18 +2,48 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 from workshop.services.errors import ServiceError
 
-Id = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
-TeamName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-OpId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+# Control characters (other than tab and newlines) are refused in free text: NUL breaks
+# PostgreSQL, and \x1c-\x1f are white space to Python but not to pydantic's strip, so they
+# would otherwise slip through as invisible notes and names.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def free_text(min_length: int, max_length: int):
+    """A free-text field: trimmed, length-checked, without control characters."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length,
+                                            max_length=max_length),
+                     AfterValidator(_no_control_characters)]
+
+
+# Ids are what the server hands out (hex, token-safe characters); anything else is refused.
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
+Name = free_text(1, 80)
+TeamName = free_text(0, 60)
+Title = free_text(1, 200)
+NoteText = free_text(1, 500)
+Context = free_text(0, 2000)
+Reason = free_text(0, 500)
+OpId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 
 
 class Payload(BaseModel):
@@ -40,14 +70,14 @@ class CreateWorkshop(Payload):
     """Body of POST /api/workshops."""
 
     title: Title
-    context: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    context: Context = ""
     teams: list[TeamName] = Field(default_factory=list, max_length=12)
 
 
 class JoinWorkshop(Payload):
     """Body of POST /api/join."""
 
-    token: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    token: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,200}$")]
     name: Name
     team: TeamName = ""
 
@@ -144,8 +174,7 @@ class Empty(Payload):
 
 
 Target = Literal["assumption", "group"]
-CommentText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                               max_length=1000)]
+CommentText = free_text(1, 1000)
 
 
 class GroupAdd(Payload):
@@ -180,7 +209,7 @@ class DecisionSet(Payload):
     target_type: Target
     target_id: Id
     decision: Literal["accepted", "rejected", "parked", "reworded"] | None
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+    reason: Reason = ""
     text: NoteText | None = None
 
 

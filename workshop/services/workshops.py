@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from workshop.domain.categories import categories_for
 from workshop.domain.settings import effective
 from workshop.domain.teams import DEFAULT_TEAMS, canonical_team, normalise_teams
 from workshop.domain.tokens import (
+    is_safe_id,
     make_token,
     new_id,
     new_secret,
@@ -124,7 +126,7 @@ def join_workshop(backend: Backend, raw: dict) -> dict:
     with backend.db.writing() as session:
         seq = log.next_seq(session, target.workshop_id)
         participant = Participant(id=new_id(), workshop_id=target.workshop_id,
-                                  name=" ".join(body.name.split()), team=team,
+                                  name=" ".join(body.name.split()) or body.name, team=team,
                                   role=target.role, joined_seq=seq)
         session.add(participant)
         workshop = session.get(Workshop, target.workshop_id)
@@ -138,9 +140,24 @@ def join_workshop(backend: Backend, raw: dict) -> dict:
     return {"workshop_id": target.workshop_id, **participant_view(participant)}
 
 
+def join_or_rejoin(backend: Backend, raw: dict,
+                   member_of: Callable[[str], str | None]) -> tuple[dict, bool]:
+    """Join through a link; a browser already in with that role gets its participant back.
+
+    `member_of(workshop_id)` is the participant id this browser holds there, if any.
+    Returns the participant and whether they were created now.
+    """
+    body = parse(JoinWorkshop, raw)
+    target = resolve_token(backend, body.token)
+    existing = find_member(backend, target.workshop_id, member_of(target.workshop_id))
+    if existing and existing["role"] == target.role:
+        return {"workshop_id": target.workshop_id, **existing}, False
+    return join_workshop(backend, raw), True
+
+
 def find_member(backend: Backend, workshop_id: str, participant_id: str | None) -> dict | None:
     """The participant, if they belong to this workshop and were not removed."""
-    if not participant_id:
+    if not is_safe_id(participant_id) or not is_safe_id(workshop_id):
         return None
     with backend.db.reading() as session:
         member = session.get(Participant, participant_id)

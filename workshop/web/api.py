@@ -41,8 +41,16 @@ def _too_large(_exception):
     return _error(ServiceError("too_large", "the request body is larger than 64 KiB"))
 
 
+def _json() -> object:
+    """The request's JSON, or None; absurdly deep nesting counts as unreadable."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise ServiceError("invalid", "the body is nested too deeply") from None
+
+
 def _body() -> dict:
-    body = request.get_json(silent=True)
+    body = _json()
     if not isinstance(body, dict):
         raise ServiceError("invalid", "the body must be a JSON object")
     return body
@@ -80,16 +88,10 @@ def create_workshop():
 @bp.post("/api/join")
 def join():
     """Join through a link token; sets the session cookie. Rejoining returns the same member."""
-    body = _body()
-    target = workshops.resolve_token(_backend(), str(body.get("token", "")))
-    existing = workshops.find_member(_backend(), target.workshop_id,
-                                     membership(target.workshop_id))
-    if existing and existing["role"] == target.role:
-        return jsonify(participant={"workshop_id": target.workshop_id, **existing},
-                       workshop_id=target.workshop_id), 200
-    participant = workshops.join_workshop(_backend(), body)
+    participant, created = workshops.join_or_rejoin(_backend(), _body(), membership)
     remember(participant["workshop_id"], participant["id"])
-    return jsonify(participant=participant, workshop_id=participant["workshop_id"]), 201
+    return jsonify(participant=participant,
+                   workshop_id=participant["workshop_id"]), 201 if created else 200
 
 
 @bp.get("/api/workshops/<workshop_id>")
@@ -125,7 +127,7 @@ def workshop_divergence(workshop_id: str):
 @bp.post("/api/workshops/<workshop_id>/ops")
 def workshop_op(workshop_id: str):
     """HTTP form of `op`, through the same service function as the socket handler."""
-    ack = ops.apply_op(_backend(), workshop_id, membership(workshop_id), _body())
+    ack = ops.apply_op(_backend(), workshop_id, membership(workshop_id), _json())
     if ack["ok"]:
         return jsonify(ack), 200 if ack.get("duplicate") else 201
     return jsonify(ack), ServiceError(ack["error"]["code"], "").status

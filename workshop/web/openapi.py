@@ -264,10 +264,11 @@ def _paths(create: Schema, join: Schema, envelope: Schema) -> dict:
             "security": COOKIE,
             "parameters": [id_param, {
                 "name": "persona", "in": "query", "required": False,
-                "description": "Only this persona's items (an unknown id gives no items).",
-                "schema": STRING}],
+                "description": "Only this persona's items (an unknown id gives no items; "
+                               "a value that cannot be an id is refused).",
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}],
             "responses": {"200": _json("The divergence view.", _ref("Divergence")),
-                          **_errors(401)},
+                          **_errors(400, 401, s400="invalid: persona: not a persona id")},
         }},
         "/api/workshops/{workshop_id}/links": {"get": {
             "operationId": "links", "summary": "The workshop's current links.",
