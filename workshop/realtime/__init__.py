@@ -59,6 +59,9 @@ def init_app(app, config: Config) -> SocketIOPublisher:
         # None means same origin only; never "*".
         cors_allowed_origins=config.allowed_origins,
         max_http_buffer_size=MAX_MESSAGE_BYTES,
+        # One connection's events are handled in the order they arrive: a client flushing its
+        # outbox sends ops back to back, and they must be applied in that order.
+        async_handlers=False,
         ping_interval=20,
         ping_timeout=20,
     )

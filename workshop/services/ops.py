@@ -266,6 +266,11 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
             raise ServiceError("unauthenticated", "join the workshop first")
         # Checked before the write lock, so a flood never queues behind others' writes.
         if not backend.rate_limiter.allow(actor_id):
+            with backend.db.reading() as session:  # a retry of an applied op is still answered
+                done = log.find_op(session, workshop_id, actor_id, envelope.op_id)
+                if done is not None:
+                    return {"ok": True, "seq": done.seq, "duplicate": True,
+                            "event": visibility.wire(done, actor_id)}
             raise ServiceError("rate_limited", "too many changes at once: wait a moment and "
                                                "try again")
         if not is_safe_id(workshop_id):
