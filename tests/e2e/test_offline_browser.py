@@ -15,10 +15,11 @@ from collections import Counter
 import pytest
 
 from tests.e2e.test_live_sync import assert_log_has_no_gap, create_workshop
+from tests.e2e.test_voting_browser import BOARD_URL
+from tests.e2e.test_voting_browser import join as open_board
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
-BOARD_URL = re.compile(r"/w/[^/?#]+$")
 RECOVERY_MS = 30_000  # socket.io-client backs off up to 5 s between reconnection attempts
 # What Chromium logs while the network or the server is gone; expected here, and nothing else.
 NETWORK_DOWN = re.compile(r"WebSocket connection to '[^']*/socket\.io/[^']*' failed: .*net::ERR_"
@@ -26,23 +27,6 @@ NETWORK_DOWN = re.compile(r"WebSocket connection to '[^']*/socket\.io/[^']*' fai
 
 
 # ---- helpers -------------------------------------------------------------------------------
-
-
-def open_board(person, link: str, name: str, team: str | None = None):
-    """A new person opens a link, joins through the form and waits until the board is live."""
-    from playwright.sync_api import expect
-
-    someone = person(name)
-    page = someone.page
-    page.goto(link)
-    page.fill("#name", name)
-    if team is not None:
-        page.fill("#team", team)
-    page.click("#join-form button[type=submit]")
-    page.wait_for_url(BOARD_URL)
-    page.wait_for_selector("#columns section.column")
-    expect(status(page)).to_have_attribute("data-state", "live")
-    return someone
 
 
 def status(page):
