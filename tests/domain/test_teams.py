@@ -1,6 +1,6 @@
 """Team names: matching the workshop's spelling, colours by position."""
 
-from workshop.domain.teams import canonical_team, normalise_teams, team_colour_index
+from workshop.domain.teams import canonical_team, normalise_teams
 
 
 def test_a_typed_team_matches_the_workshops_spelling_case_insensitively():
@@ -13,10 +13,3 @@ def test_a_new_team_keeps_its_cleaned_spelling():
 
 def test_normalise_drops_blanks_and_repeats():
     assert normalise_teams(["Sales", " ", "sales", "Support "]) == ["Sales", "Support"]
-
-
-def test_colours_follow_position_and_wrap_after_the_palette():
-    teams = [f"T{i}" for i in range(10)]
-    assert team_colour_index("T1", teams) == 1
-    assert team_colour_index("T9", teams) == 1
-    assert team_colour_index("Nobody", teams) is None

@@ -1,9 +1,8 @@
-"""Teams: how a typed team name is matched, and which colour a team gets."""
+"""Teams: how a typed team name is matched to the workshop's own spelling.
+
+(A team's colour is its position among the workshop's teams; the browser assigns it.)"""
 
 from __future__ import annotations
-
-# Eight sticky-note colours, light enough for dark text (WCAG AA against #1f2430).
-PALETTE_SIZE = 8
 
 DEFAULT_TEAMS = ("Marketing", "Sales", "Support", "Product")
 
@@ -20,14 +19,6 @@ def canonical_team(name: str, teams: list[str]) -> str:
         if team.casefold() == cleaned.casefold():
             return team
     return cleaned
-
-
-def team_colour_index(team: str, teams: list[str]) -> int | None:
-    """Index into the palette for a team: its position among the workshop's teams."""
-    try:
-        return teams.index(team) % PALETTE_SIZE
-    except ValueError:
-        return None
 
 
 def normalise_teams(teams: list[str]) -> list[str]:

@@ -84,8 +84,3 @@ class PresenceRegistry:
         """Participants with at least one open connection, once each, sorted by team and name."""
         unique = {p["id"]: p for p in self._by_workshop.get(workshop_id, {}).values()}
         return sorted(unique.values(), key=lambda p: (p["team"].casefold(), p["name"].casefold()))
-
-    def sids_of(self, workshop_id: str, participant_id: str) -> list[str]:
-        """Open connection ids of one participant."""
-        return [sid for sid, p in self._by_workshop.get(workshop_id, {}).items()
-                if p["id"] == participant_id]
