@@ -1,0 +1,106 @@
+"""Evidence states of board items and the evidence coverage of a persona.
+
+An *item* is what the board decides on: an assumption that is in no group, or a group of
+duplicates (its member notes are its sources). Evidence on an item is every link on the item
+itself and, for a group, every link on any of its member notes (the same rule as
+`services/research.require_support`).
+
+- Evidence state: "contradicted" when any link contradicts the item (contradicting research
+  must get attention even when other research supports it), else "validated" when any link
+  supports it, else "untested".
+- Coverage, per persona and per category, over *accepted* items (decision accepted or
+  reworded): `accepted` (how many), `supported` (how many have at least one supporting link),
+  `coverage` (supported / accepted, rounded to four decimals; None when nothing is accepted),
+  `debt` (accepted minus supported: the assumption debt) and `contradicted` (accepted items
+  whose state is contradicted; such an item may also be supported).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+VALIDATED = "validated"
+CONTRADICTED = "contradicted"
+UNTESTED = "untested"
+STATES = (VALIDATED, CONTRADICTED, UNTESTED)
+
+ACCEPTED_DECISIONS = frozenset({"accepted", "reworded"})
+DECIMALS = 4
+
+
+def evidence_state(links_for_item: Iterable[dict]) -> str:
+    """'contradicted' if any link contradicts, else 'validated' if any supports, else 'untested'."""
+    relations = {link["relation"] for link in links_for_item}
+    if "contradicts" in relations:
+        return CONTRADICTED
+    if "supports" in relations:
+        return VALIDATED
+    return UNTESTED
+
+
+def is_accepted(decision: dict | None) -> bool:
+    """Whether a decision puts its item into the persona (accepted or reworded)."""
+    return bool(decision) and decision.get("decision") in ACCEPTED_DECISIONS
+
+
+def board_items(snapshot: dict) -> list[dict]:
+    """The decidable items of a snapshot: ungrouped assumptions, then groups.
+
+    Each is `{type: "assumption"|"group", id, persona_id, category, seq, decision,
+    member_ids}`; `member_ids` lists a group's notes (empty for an assumption).
+    """
+    members: dict[str, list[str]] = {}
+    items = []
+    for note in snapshot["assumptions"]:
+        if note.get("group_id"):
+            members.setdefault(note["group_id"], []).append(note["id"])
+            continue
+        items.append({"type": "assumption", "id": note["id"], "persona_id": note["persona_id"],
+                      "category": note["category"], "seq": note["seq"],
+                      "decision": note.get("decision"), "member_ids": []})
+    for group in snapshot["groups"]:
+        items.append({"type": "group", "id": group["id"], "persona_id": group["persona_id"],
+                      "category": group["category"], "seq": group["seq"],
+                      "decision": group.get("decision"),
+                      "member_ids": members.get(group["id"], [])})
+    return items
+
+
+def links_for(item: dict, links: Iterable[dict]) -> list[dict]:
+    """The links that count for one item (see module docstring), in the given order."""
+    own = (item["type"], item["id"])
+    members = set(item.get("member_ids") or ())
+    return [link for link in links
+            if (link["target_type"], link["target_id"]) == own
+            or (link["target_type"] == "assumption" and link["target_id"] in members)]
+
+
+def figures(states: Iterable[tuple[str, bool]]) -> dict:
+    """Coverage figures from (evidence state, has a supporting link) of accepted items."""
+    accepted = supported = contradicted = 0
+    for state, has_support in states:
+        accepted += 1
+        supported += has_support
+        contradicted += state == CONTRADICTED
+    return {"accepted": accepted, "supported": supported,
+            "coverage": round(supported / accepted, DECIMALS) if accepted else None,
+            "debt": accepted - supported, "contradicted": contradicted}
+
+
+def coverage(items: Iterable[dict], links: Iterable[dict]) -> dict:
+    """Coverage per persona: `{persona_id: {**figures, "categories": {key: figures}}}`.
+
+    `items` are `board_items(...)`; only accepted ones count. A persona or category without
+    accepted items is left out.
+    """
+    links = list(links)
+    per: dict[str, dict[str, list[tuple[str, bool]]]] = {}
+    for item in items:
+        if not is_accepted(item.get("decision")):
+            continue
+        mine = links_for(item, links)
+        entry = (evidence_state(mine), any(link["relation"] == "supports" for link in mine))
+        per.setdefault(item["persona_id"], {}).setdefault(item["category"], []).append(entry)
+    return {persona: {**figures(e for entries in cats.values() for e in entries),
+                      "categories": {cat: figures(entries) for cat, entries in cats.items()}}
+            for persona, cats in per.items()}
