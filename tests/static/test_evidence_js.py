@@ -1,0 +1,120 @@
+"""The browser's evidence rules (static/js/evidence.js), run in node with worked examples.
+
+The same rules as workshop/domain/evidence.py: any contradicting link → contradicted, else any
+supporting → validated, else untested; coverage = accepted items with support / accepted
+items (None when nothing is accepted); debt = accepted items without support. A group's
+evidence includes its member notes' links.
+"""
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from workshop.config import ROOT
+
+RUN = """
+import * as evidence from %s;
+const input = JSON.parse(await new Promise((resolve) => {
+  let data = "";
+  process.stdin.on("data", (chunk) => { data += chunk; });
+  process.stdin.on("end", () => resolve(data));
+}));
+const out = {};
+for (const [name, [fn, args]] of Object.entries(input)) out[name] = evidence[fn](...args);
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.fixture
+def run():
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    module = json.dumps((ROOT / "static/js/evidence.js").as_uri())
+
+    def _run(calls: dict) -> dict:
+        result = subprocess.run([node, "--input-type=module", "-e", RUN % module],
+                                input=json.dumps(calls), capture_output=True, text=True,
+                                timeout=30)
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+    return _run
+
+
+def link(target, relation, id_=None):
+    return {"id": id_ or f"{target}-{relation}", "note_id": "r1", "target_type": "assumption",
+            "target_id": target, "relation": relation, "quote": "q", "author_id": "p", "seq": 1}
+
+
+def note(id_, category="goals", decision=None, group_id=None, persona="P"):
+    return {"id": id_, "persona_id": persona, "category": category, "text": id_,
+            "group_id": group_id, "seq": 1,
+            "decision": {"decision": decision} if decision else None}
+
+
+def test_evidence_state_contradicting_wins_then_supporting(run):
+    out = run({
+        "none": ["evidenceState", [[]]],
+        "supports": ["evidenceState", [[link("a", "supports")]]],
+        "both": ["evidenceState", [[link("a", "supports"), link("a", "contradicts")]]],
+        "contradicts": ["evidenceState", [[link("a", "contradicts")]]],
+    })
+    assert out == {"none": "untested", "supports": "validated", "both": "contradicted",
+                   "contradicts": "contradicted"}
+
+
+def test_coverage_and_debt_of_a_persona_with_a_worked_example(run):
+    # Goals: a accepted + supported, b reworded + contradicted only (debt), c rejected + supported
+    # (not counted), group g accepted, supported through its member m.
+    # Needs: d accepted with both relations (covered, but contradicted).
+    # Fears: e undecided. Another persona's accepted note x never counts.
+    state = {
+        "assumptions": [
+            note("a", decision="accepted"), note("b", decision="reworded"),
+            note("c", decision="rejected"), note("m", group_id="g"), note("n", group_id="g"),
+            note("d", category="needs", decision="accepted"), note("e", category="fears"),
+            note("x", decision="accepted", persona="Q"),
+        ],
+        "groups": [{"id": "g", "persona_id": "P", "category": "goals", "seq": 2,
+                    "decision": {"decision": "accepted"}}],
+        "evidence": [link("a", "supports"), link("b", "contradicts"), link("c", "supports"),
+                     link("m", "supports"), link("d", "supports"), link("d", "contradicts"),
+                     link("x", "supports")],
+    }
+    out = run({"p": ["personaEvidence", [state, "P", ["goals", "needs", "fears", "tone"]]],
+               "group": ["linksFor", [state, "group", "g"]]})
+    p = out["p"]
+    # Accepted: a, b, g, d → 4; supported: a, g, d → 3; debt: b.
+    assert (p["accepted"], p["supported"], p["debt"]) == (4, 3, 1)
+    assert p["coverage"] == 0.75
+    assert p["states"] == {"validated": 3, "contradicted": 2, "untested": 1}
+    by_key = {c["key"]: c for c in p["categories"]}
+    assert (by_key["goals"]["accepted"], by_key["goals"]["supported"]) == (3, 2)
+    assert by_key["goals"]["coverage"] == pytest.approx(2 / 3)
+    assert by_key["needs"]["coverage"] == 1 and by_key["needs"]["debt"] == 0
+    assert by_key["fears"]["coverage"] is None and by_key["fears"]["items"] == 1
+    assert by_key["tone"]["coverage"] is None and by_key["tone"]["items"] == 0
+    assert [item["target_id"] for item in out["group"]] == ["m"]
+
+
+def test_nothing_accepted_means_no_coverage_and_no_debt(run):
+    state = {"assumptions": [note("a")], "groups": [], "evidence": []}
+    p = run({"p": ["personaEvidence", [state, "P", ["goals"]]]})["p"]
+    assert (p["coverage"], p["debt"], p["accepted"]) == (None, 0, 0)
+
+
+def test_a_quote_is_found_across_elements_ignoring_case_and_white_space(run):
+    pieces = ["Most people ", "pay", " by\nphone.", None, "Letters", " are ignored."]
+    out = run({
+        "across": ["locateQuote", [pieces, "PAY by phone. letters"]],
+        "inside": ["locateQuote", [pieces, "are ignored"]],
+        "missing": ["locateQuote", [pieces, "by fax"]],
+        "blank": ["locateQuote", [pieces, "   "]],
+    })
+    assert out["across"] == [{"piece": 1, "start": 0, "end": 3},
+                             {"piece": 2, "start": 0, "end": 10},
+                             {"piece": 4, "start": 0, "end": 7}]
+    assert out["inside"] == [{"piece": 5, "start": 1, "end": 12}]
+    assert out["missing"] is None and out["blank"] is None
