@@ -71,7 +71,10 @@ export function boardItems(state, personaId, index = linksByTarget(state.evidenc
   return [...notes, ...groups];
 }
 
-/** Coverage of some board items: {accepted, supported, debt, coverage (0…1 or null)}. */
+/**
+ * Coverage of some board items: {accepted, supported, debt, coverage (0…1 or null),
+ * contradicted (accepted items whose state is contradicted; they may be supported too)}.
+ */
 export function coverageOf(entries) {
   const accepted = entries.filter((entry) => isAccepted(entry.item));
   const supported = accepted.filter((entry) => hasSupport(entry.links)).length;
@@ -80,6 +83,7 @@ export function coverageOf(entries) {
     supported,
     debt: accepted.length - supported,
     coverage: accepted.length ? supported / accepted.length : null,
+    contradicted: accepted.filter((entry) => evidenceState(entry.links) === "contradicted").length,
   };
 }
 

@@ -118,3 +118,30 @@ def test_a_quote_is_found_across_elements_ignoring_case_and_white_space(run):
                              {"piece": 4, "start": 0, "end": 7}]
     assert out["inside"] == [{"piece": 5, "start": 1, "end": 12}]
     assert out["missing"] is None and out["blank"] is None
+
+
+def test_the_browser_agrees_with_the_domain_rules_on_the_fixture_persona(run):
+    from tests.domain import persona_fixture as fx
+    from workshop.domain.evidence import board_items, coverage
+
+    state = {**fx.snapshot(), "evidence": fx.evidence_links()}
+    keys = [c["key"] for c in fx.CATEGORIES]
+    personas = sorted({a["persona_id"] for a in state["assumptions"]})
+    out = run({p: ["personaEvidence", [state, p, keys]] for p in personas})
+    expected = coverage(board_items(state), state["evidence"])
+    for persona in personas:
+        js = out[persona]
+        py = expected.get(persona)
+        fields = ("accepted", "supported", "debt", "contradicted")
+        if py is None:
+            assert js["accepted"] == 0 and js["coverage"] is None
+            continue
+        assert {f: js[f] for f in fields} == {f: py[f] for f in fields}
+        assert round(js["coverage"], 4) == py["coverage"]
+        for category in js["categories"]:
+            if category["accepted"] == 0:
+                assert category["key"] not in py["categories"]
+                continue
+            want = py["categories"][category["key"]]
+            assert {f: category[f] for f in fields} == {f: want[f] for f in fields}
+            assert round(category["coverage"], 4) == want["coverage"]
