@@ -44,10 +44,15 @@ class Config:
     database_url: str = field(default_factory=_default_database_url)
     secret_key: str = field(default_factory=_secret_key)
     message_queue: str | None = None
+    # Redis pub/sub channels are global to a Redis server (not per database number), so
+    # deployments (or test runs) sharing one Redis need channels of their own.
+    message_queue_channel: str = "flask-socketio"
     allowed_origins: list[str] | None = None
     async_mode: str | None = None
     public_url: str | None = None
     op_rate: str | None = None
+    # At most one `presence` signal per workshop per this many seconds (0: one per change).
+    presence_interval: float = 0.25
     testing: bool = False
 
     @classmethod
@@ -60,8 +65,11 @@ class Config:
             ),
             secret_key=_secret_key(),
             message_queue=os.environ.get("WORKSHOP_MESSAGE_QUEUE") or None,
+            message_queue_channel=(os.environ.get("WORKSHOP_MESSAGE_QUEUE_CHANNEL")
+                                   or "flask-socketio"),
             allowed_origins=[o.strip() for o in origins.split(",")] if origins else None,
             async_mode=os.environ.get("WORKSHOP_ASYNC_MODE") or None,
             public_url=os.environ.get("WORKSHOP_PUBLIC_URL") or None,
             op_rate=os.environ.get("WORKSHOP_OP_RATE") or None,
+            presence_interval=float(os.environ.get("WORKSHOP_PRESENCE_INTERVAL") or 0.25),
         )

@@ -6,6 +6,7 @@ import os
 import socket
 
 from flask import Flask
+from flask_socketio import SocketIO
 
 from workshop.realtime import socketio
 
@@ -13,6 +14,11 @@ from workshop.realtime import socketio
 def set_nodelay(sock: socket.socket) -> None:
     """Send small frames at once instead of waiting ~40 ms for a delayed ACK (Nagle)."""
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def _websocket_compression() -> bool:
+    """WORKSHOP_WEBSOCKET_COMPRESSION=1 lets clients negotiate permessage-deflate again."""
+    return os.environ.get("WORKSHOP_WEBSOCKET_COMPRESSION", "") in ("1", "true", "yes")
 
 
 class NoDelayListener:
@@ -31,16 +37,42 @@ class NoDelayListener:
         return getattr(self._listener, name)
 
 
-def serve(app: Flask, host: str | None = None, port: int | None = None) -> None:
-    """Serve until interrupted, in the async mode Socket.IO was bound with."""
+class WithoutWebSocketCompression:
+    """WSGI middleware that declines permessage-deflate on WebSocket upgrades.
+
+    eventlet accepts permessage-deflate whenever a client offers it (browsers always do).
+    Then every event is deflated once per connection: with 200 people in a room that is 200
+    compressions per event, and each connection keeps a zlib context of ~300 KiB. Events are
+    a few hundred bytes, so the bandwidth saved is small next to the CPU and memory spent
+    (bench/README.md, "Profile"). simple-websocket (threading mode) never compresses.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return self.wsgi_app(environ, start_response)
+
+
+def serve(app: Flask, host: str | None = None, port: int | None = None,
+          server: SocketIO | None = None, name: str = "Persona Workshop") -> None:
+    """Serve until interrupted, in the async mode Socket.IO was bound with.
+
+    `server` defaults to the app's Socket.IO extension; the benchmark's bare relay passes its
+    own, so the framework floor is served with exactly the same socket settings.
+    """
+    server = server or socketio
+    if not _websocket_compression():
+        app.wsgi_app = WithoutWebSocketCompression(app.wsgi_app)
     host = host or os.environ.get("HOST", "127.0.0.1")
     port = port or int(os.environ.get("PORT", "5000"))
-    if socketio.async_mode == "eventlet":
+    if server.async_mode == "eventlet":
         import eventlet
         import eventlet.wsgi
 
         listener = NoDelayListener(eventlet.listen((host, port)))
-        print(f"Persona Workshop on http://{host}:{port} (eventlet)", flush=True)
+        print(f"{name} on http://{host}:{port} (eventlet)", flush=True)
         eventlet.wsgi.server(listener, app, log_output=False)
     else:
         from werkzeug.serving import WSGIRequestHandler
@@ -52,6 +84,6 @@ def serve(app: Flask, host: str | None = None, port: int | None = None) -> None:
                 set_nodelay(self.request)
                 super().setup()
 
-        print(f"Persona Workshop on http://{host}:{port} ({socketio.async_mode})", flush=True)
-        socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
-                     request_handler=NoDelayHandler, log_output=False)
+        print(f"{name} on http://{host}:{port} ({server.async_mode})", flush=True)
+        server.run(app, host=host, port=port, allow_unsafe_werkzeug=True,
+                   request_handler=NoDelayHandler, log_output=False)

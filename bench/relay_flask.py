@@ -1,0 +1,77 @@
+"""The framework floor: a bare Flask-SocketIO relay (join a room, number, rebroadcast).
+
+It speaks the app's wire shape (auth {"workshop": id}, `op` acked with {"ok", "seq"},
+`event` {"seq", "type", "actor", "at", "op_id", "data"} to the room) with the same async
+mode, the same Socket.IO settings and the same TCP_NODELAY listener as the app, but with no
+database, validation or visibility rules. The distance between the app and this server is
+what the app itself costs.
+
+    WORKSHOP_ASYNC_MODE=eventlet|threading PORT=5001 python bench/relay_flask.py
+"""
+
+import os
+import sys
+
+ASYNC_MODE = os.environ.get("WORKSHOP_ASYNC_MODE", "eventlet")
+if ASYNC_MODE == "eventlet":
+    import eventlet
+
+    eventlet.monkey_patch()
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import threading  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
+
+from flask import Flask, jsonify, request  # noqa: E402
+from flask_socketio import SocketIO, join_room  # noqa: E402
+
+from workshop.realtime import MAX_MESSAGE_BYTES  # noqa: E402
+from workshop.serving import serve  # noqa: E402
+
+app = Flask(__name__)
+# The same Socket.IO settings as workshop/realtime/__init__.py's init_app.
+relay = SocketIO(app, async_mode=ASYNC_MODE, max_http_buffer_size=MAX_MESSAGE_BYTES,
+                 async_handlers=False, ping_interval=20, ping_timeout=20,
+                 message_queue=os.environ.get("WORKSHOP_MESSAGE_QUEUE") or None)
+_seq: dict[str, int] = {}
+_rooms: dict[str, str] = {}
+_lock = threading.Lock()
+
+
+@app.get("/healthz")
+def healthz():
+    """Liveness, like the app's."""
+    return jsonify(status="ok")
+
+
+@relay.on("connect")
+def on_connect(auth=None):
+    """Join the room named by auth.workshop."""
+    room = (auth or {}).get("workshop", "bench")
+    _rooms[request.sid] = room
+    join_room(room)
+
+
+@relay.on("disconnect")
+def on_disconnect(*_args):
+    """Forget the connection."""
+    _rooms.pop(request.sid, None)
+
+
+@relay.on("op")
+def on_op(payload=None):
+    """Number the op and rebroadcast it to the room; ack with its seq."""
+    room = _rooms.get(request.sid, "bench")
+    payload = payload if isinstance(payload, dict) else {}
+    with _lock:  # like the app's write lock: numbered and sent in order
+        seq = _seq[room] = _seq.get(room, 0) + 1
+        event = {"seq": seq, "type": payload.get("type"), "actor": request.sid,
+                 "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                 "op_id": payload.get("op_id"), "data": payload.get("data")}
+        relay.emit("event", event, to=room)
+    return {"ok": True, "seq": seq, "event": event}
+
+
+if __name__ == "__main__":
+    serve(app, server=relay, name="Flask-SocketIO relay")
