@@ -133,6 +133,45 @@ def snapshot() -> dict:
     })
 
 
+EXTRA_NOTES = [  # (category, text, Marketing, Support, Product, dots)
+    ("identity", "Second-generation owner; took over from her father", (2, 0, 0), (1, 0, 1),
+     (2, 0, 0), 0),
+    ("motivations", "Pride in a product the neighbourhood loves", (2, 0, 0), (2, 0, 0),
+     (1, 0, 1), 2),
+    ("motivations", "Wants evenings with her family, not with admin", (2, 0, 0), (2, 0, 0),
+     (2, 0, 0), 4),
+    ("desires", "Invoices that chase themselves", (2, 0, 0), (1, 0, 1), (2, 0, 0), 3),
+    ("behaviours", "Does the books on Sunday evening on her tablet", (1, 0, 1), (2, 0, 0),
+     (2, 0, 0), 1),
+    ("behaviours", "Checks the balance every morning before the suppliers come", (2, 0, 0),
+     (2, 0, 0), (1, 1, 0), 0),
+    ("channels", "Reads push notifications, ignores newsletters", (1, 0, 1), (2, 0, 0),
+     (2, 0, 0), 1),
+    ("tone", "Plain words, no banking jargon", (2, 0, 0), (2, 0, 0), (2, 0, 0), 2),
+    ("messages", "Your money in on time, without chasing", (2, 0, 0), (1, 0, 1), (2, 0, 0), 2),
+    ("messages", "A person to talk to when it matters", (1, 1, 0), (2, 0, 0), (2, 0, 0), 1),
+]
+
+
+def rich_snapshot() -> dict:
+    """The fixture board with ten more accepted notes: a full persona, as most are."""
+    board = snapshot()
+    for n, (category, text, marketing, support, product, dots) in enumerate(EXTRA_NOTES):
+        board["assumptions"].append(note(
+            f"x{n}", category, text, 50 + n, PARTICIPANTS[1 + n % 6]["id"],
+            votes(dots, Marketing=marketing, Support=support, Product=product),
+            decision("accepted", "")))
+    return board
+
+
+def rich_document() -> dict:
+    """The full persona's document with the same identity as `document()`."""
+    from workshop.domain.merge import build_document
+
+    doc = build_document(rich_snapshot(), "p1", research_notes(), evidence_links())
+    return {**doc, "identity": document()["identity"]}
+
+
 def research_notes() -> list[dict]:
     """Three research notes of the library."""
     return [

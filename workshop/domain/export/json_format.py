@@ -1,0 +1,231 @@
+"""The persona as JSON: a documented, versioned schema that carries provenance and evidence.
+
+An export is `{"schema": SCHEMA_URL, "schema_version": 1, "meta": META, "persona": DOCUMENT}`
+where DOCUMENT is the shape in `domain/merge.py` and META the export metadata. The pydantic
+models below are the schema; `docs/persona.schema.json` is generated from them
+(`python -m workshop.domain.export.json_format > docs/persona.schema.json`).
+
+`to_json` validates and normalises through the same models `from_json` reads with, so
+`to_json(*from_json(to_json(d, m))) == to_json(d, m)` holds exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+SCHEMA_URL = "https://persona-workshop.example/schemas/persona-1.json"
+SCHEMA_VERSION = 1
+
+Text = Annotated[str, Field(max_length=20_000)]
+Count = Annotated[int, Field(ge=0)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Strict(BaseModel):
+    """No unknown keys, no silent type coercion."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Picture(_Strict):
+    """An uploaded image, base64-encoded; no picture (null) means the generated avatar."""
+
+    kind: Literal["upload"]
+    media_type: Literal["image/png", "image/jpeg", "image/webp"]
+    data: Annotated[str, Field(pattern=r"^[A-Za-z0-9+/]*={0,2}$")]
+
+
+class Identity(_Strict):
+    """Who the persona is; `story` is Markdown."""
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    quote: Text
+    story: Text
+    role: Text
+    age_range: Text
+    location: Text
+    picture: Picture | None
+
+
+class Source(_Strict):
+    """A sticky note an item came from, with its author's team (null when anonymous)."""
+
+    id: str
+    text: Text
+    team: str | None
+
+
+class TeamVotes(_Strict):
+    """One team's votes on an item."""
+
+    agree: Count
+    disagree: Count
+    unsure: Count
+
+
+class Votes(_Strict):
+    """Vote figures: tally per team, agreement, group-aware consensus (GAC), dots, voters."""
+
+    tally: dict[str, TeamVotes]
+    agreement: Share | None
+    consensus: Share | None
+    dots: Count
+    voters: Count
+
+
+class DissentingTeam(TeamVotes):
+    """A team that leaned disagree on an item that was accepted."""
+
+    team: str
+
+
+class Dissent(_Strict):
+    """The minority view of a contested item that was accepted, and why it was accepted."""
+
+    teams: list[DissentingTeam]
+    reason: Text
+
+
+class Decision(_Strict):
+    """Who accepted the item, when and why (`text`: the new wording of a rewording)."""
+
+    decision: Literal["accepted", "reworded"]
+    reason: Text
+    text: Text
+    by: str | None
+    by_name: str | None
+    at: str | None
+
+
+class Evidence(_Strict):
+    """A passage of a research note that supports or contradicts the item."""
+
+    id: str
+    note_id: str
+    note_title: Text
+    source_type: str | None
+    date: str | None
+    relation: Literal["supports", "contradicts"]
+    quote: Text
+
+
+class Provenance(_Strict):
+    """Where an item came from: notes, teams, votes, decision, evidence."""
+
+    kind: Literal["assumption", "group"]
+    original: Text
+    sources: list[Source]
+    believers: list[str]
+    votes: Votes
+    contested: bool
+    dissent: Dissent | None
+    decision: Decision
+    evidence: list[Evidence]
+    evidence_state: Literal["validated", "contradicted", "untested"]
+
+
+class Item(_Strict):
+    """One trait of the persona; `text` is what people edited."""
+
+    id: Annotated[str, Field(pattern=r"^[ag]:\S+$")]
+    text: Text
+    provenance: Provenance
+
+
+class Section(_Strict):
+    """A category of the persona with its items, best agreed first."""
+
+    category: Annotated[str, Field(min_length=1)]
+    label: str
+    items: Annotated[list[Item], Field(min_length=1)]
+
+
+class Document(_Strict):
+    """The persona document (see domain/merge.py)."""
+
+    persona_id: str
+    identity: Identity
+    sections: list[Section]
+
+    @model_validator(mode="after")
+    def _unique(self) -> Document:
+        """Item ids and section categories each appear once."""
+        ids = [item.id for section in self.sections for item in section.items]
+        if len(ids) != len(set(ids)):
+            raise ValueError("sections: an item id appears twice")
+        categories = [section.category for section in self.sections]
+        if len(categories) != len(set(categories)):
+            raise ValueError("sections: a category appears twice")
+        return self
+
+
+class Meta(_Strict):
+    """About this export: which workshop, which version, agreed or draft."""
+
+    workshop_title: str
+    persona_name: str
+    version: Annotated[int, Field(ge=1)]
+    status: Literal["draft", "agreed"]
+    agreed_at: str | None
+    exported_at: str | None
+    teams: list[str]
+
+
+class PersonaExport(_Strict):
+    """A persona exported from Persona Workshop, schema version 1."""
+
+    model_config = ConfigDict(title="Persona Workshop persona export", populate_by_name=True)
+
+    schema_url: Literal["https://persona-workshop.example/schemas/persona-1.json"] = Field(
+        alias="schema")
+    schema_version: Literal[1]
+    meta: Meta
+    persona: Document
+
+
+def _readable(error: ValidationError) -> str:
+    """One line per problem: `persona.sections.0.items.1.text: Input should be …`."""
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem["loc"]) or "(top level)"
+        lines.append(f"{where}: {problem['msg']}")
+    return "; ".join(lines)
+
+
+def _validated(data: object) -> PersonaExport:
+    try:
+        return PersonaExport.model_validate(data, by_alias=True)
+    except ValidationError as error:
+        raise ValueError(f"not a valid persona export: {_readable(error)}") from None
+
+
+def to_json(document: dict, meta: dict) -> dict:
+    """The export as JSON-ready data, validated against the schema."""
+    raw = {"schema": SCHEMA_URL, "schema_version": SCHEMA_VERSION, "meta": meta,
+           "persona": document}
+    return _validated(raw).model_dump(mode="json", by_alias=True)
+
+
+def from_json(data: object) -> tuple[dict, dict]:
+    """(document, meta) from an export; ValueError that says what is wrong and where."""
+    if not isinstance(data, dict):
+        raise ValueError("not a valid persona export: expected a JSON object")
+    if data.get("schema_version") not in (None, SCHEMA_VERSION):
+        raise ValueError(f"not a valid persona export: schema_version "
+                         f"{data.get('schema_version')!r} is not supported (only 1)")
+    export = _validated(data).model_dump(mode="json", by_alias=True)
+    return export["persona"], export["meta"]
+
+
+def json_schema() -> dict:
+    """The JSON Schema (2020-12) of an export, as written to docs/persona.schema.json."""
+    schema = PersonaExport.model_json_schema(by_alias=True)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_URL,
+            **schema}
+
+
+if __name__ == "__main__":
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
