@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 VENDOR := static/vendor/socket.io.esm.min.js
 
-.PHONY: setup run test lint clean
+.PHONY: setup run test lint clean bench
 
 setup: $(VENV)/.installed $(VENDOR) ## install Python and npm dependencies, migrate the database
 
@@ -30,6 +30,9 @@ run: setup ## serve on http://127.0.0.1:5000 with a demo workshop (SQLite under 
 
 test: setup ## the whole suite: unit, services, sockets, live server, browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup ## the benchmark's full matrix (~45 min); make bench BENCH_ARGS=--quick for ~3 min
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint:
 	$(VENV)/bin/ruff check .

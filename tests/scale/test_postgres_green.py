@@ -1,0 +1,110 @@
+"""The PostgreSQL driver does not block eventlet's hub.
+
+A green thread runs `SELECT pg_sleep(1)` through the app's own database; meanwhile a ticker
+green thread keeps ticking and other requests (a health check, and creating a workshop,
+which writes to the same database) are answered. Run in a fresh process, because the
+test process must not be monkey-patched.
+
+The script first checks that its ticker would notice a blocked hub: a C call that does not
+yield (PBKDF2) must show up as a long gap.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.e2e.conftest import REPO_ROOT
+
+pytestmark = [pytest.mark.postgres]
+
+SCRIPT = textwrap.dedent("""
+    import eventlet
+    eventlet.monkey_patch()
+
+    import hashlib, json, sys, time
+    from sqlalchemy import text
+    from workshop import create_app
+    from workshop.config import Config, normalise_database_url
+
+    url = normalise_database_url(sys.argv[1])
+    app = create_app(Config(database_url=url, secret_key="t", async_mode="eventlet",
+                            testing=True))
+    db = app.extensions["workshop"].db
+    client = app.test_client()
+    ticks, answers, window = [], [], {}
+    running = True
+
+    def ticker():
+        while running:
+            ticks.append(time.monotonic())
+            eventlet.sleep(0.01)
+
+    def max_gap(start, end):
+        inside = [t for t in ticks if start <= t <= end]
+        return max((b - a for a, b in zip(inside, inside[1:])), default=end - start)
+
+    ticker_thread = eventlet.spawn(ticker)
+    eventlet.sleep(0.1)
+
+    # Control: a C call that never yields stalls the ticker.
+    start = time.monotonic()
+    hashlib.pbkdf2_hmac("sha256", b"x", b"y", 400_000)
+    eventlet.sleep(0.05)
+    control_gap = max_gap(start - 0.02, time.monotonic())
+
+    def slow_query():
+        with db.reading() as session:
+            window["start"] = time.monotonic()
+            session.execute(text("SELECT pg_sleep(1.0)"))
+            window["end"] = time.monotonic()
+
+    def other_requests():
+        while "end" not in window:
+            for method, path, body in (("get", "/healthz", None),
+                                       ("post", "/api/workshops", {"title": "Meanwhile"})):
+                t = time.monotonic()
+                response = getattr(client, method)(path, json=body)
+                answers.append({"path": path, "status": response.status_code,
+                                "at": t, "ms": 1000 * (time.monotonic() - t)})
+            eventlet.sleep(0.02)
+
+    slow = eventlet.spawn(slow_query)
+    others = eventlet.spawn(other_requests)
+    slow.wait()
+    others.wait()
+    running = False
+    ticker_thread.wait()
+    during = [a for a in answers if window["start"] <= a["at"] <= window["end"]]
+    print(json.dumps({
+        "driver": db.engine.dialect.driver,
+        "slow_s": window["end"] - window["start"],
+        "control_gap_s": control_gap,
+        "tick_gap_s": max_gap(window["start"], window["end"]),
+        "answered_during": len(during),
+        "writes_during": sum(1 for a in during if a["path"] == "/api/workshops"
+                             and a["status"] == 201),
+        "slowest_ms": max((a["ms"] for a in during), default=None),
+        "statuses": sorted({a["status"] for a in answers}),
+    }))
+""")
+
+
+def test_a_slow_query_does_not_stall_other_requests_or_the_hub(postgres_url):
+    plain_url = postgres_url.replace("postgresql+pg8000://", "postgresql://")  # as configured
+    done = subprocess.run([sys.executable, "-c", SCRIPT, plain_url], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["driver"] == "pg8000"  # plain postgresql:// URLs get the green driver
+    assert result["control_gap_s"] >= 0.1, f"the ticker cannot see a blocked hub: {result}"
+    assert result["slow_s"] >= 0.95, result
+    assert result["tick_gap_s"] < 0.25, f"the hub stalled during the query: {result}"
+    assert result["answered_during"] >= 10, f"too few requests answered meanwhile: {result}"
+    assert result["writes_during"] >= 5, result
+    assert result["slowest_ms"] < 500, result
+    assert result["statuses"] == [200, 201], result
