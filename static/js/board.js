@@ -2,7 +2,9 @@
 // Phases, voting and the divergence view live in their own modules, wired in below.
 import { Connection } from "./connection.js";
 import { createDivergence } from "./divergence.js";
+import { createEvidenceBoard } from "./evidence-board.js";
 import { createFacilitation } from "./facilitation.js";
+import { createLibrary } from "./library.js";
 import { createReconcile } from "./reconcile.js";
 import { teamSlot } from "./state.js";
 import { createVoting } from "./voting.js";
@@ -98,6 +100,12 @@ function announce(event) {
     "phase.changed": () => `The workshop moved to the ${event.data.phase} phase`,
     "notes.revealed": () => "The facilitator revealed the private notes",
     "votes.revealed": () => "The facilitator revealed the votes",
+    "note.added": () => `${who} added the research note ${event.data.note.title}`,
+    "notes.imported": () => `${who} imported ${event.data.notes.length} research notes`,
+    "note.edited": () => `${who} edited the research note ${event.data.note.title}`,
+    "note.deleted": () => `${who} deleted the research note ${event.data.previous.title}`,
+    "evidence.linked": () => `${who} linked a passage that ${event.data.link.relation} a note on the board`,
+    "evidence.unlinked": () => `${who} removed an evidence link`,
   }[event.type];
   if (!text) return;
   pendingAnnouncements.push(text());
@@ -225,6 +233,7 @@ function updateNote(el, note) {
   }
   voting.decorate(el, note);
   reconcile.decorateNote(el, note);
+  evidence.decorateNote(el, note);
 }
 
 function startEdit(el, id) {
@@ -287,6 +296,7 @@ function renderColumns() {
     entries.forEach((entry, index) => {
       if (!("group_id" in entry)) {
         const card = reconcile.groupCard(entry);
+        evidence.decorateGroup(card, entry);
         if (list.children[index] !== card) list.insertBefore(card, list.children[index] ?? null);
         seen.add(entry.id);
         const members = visible.filter((a) => a.group_id === entry.id);
@@ -337,12 +347,15 @@ function render() {
   voting.render();
   divergence.render();
   reconcile.render();
+  library.render(); // after divergence: the research view hides the board and divergence
+  evidence.render();
 }
 
 // ---- modules: phases and facilitation, voting, divergence -----------------------
 
 const ui = {
   state, me, h, send, toast, teamClass, categoryLabel,
+  sendQuietly: (type, data) => connection.op(type, data), // the caller reports a refusal itself
   activePersona: () => activePersona,
   onEvent: (listener) => eventListeners.push(listener),
   rerender: () => render(),
@@ -351,6 +364,8 @@ const facilitation = createFacilitation(ui);
 const divergence = createDivergence(ui);
 const voting = createVoting({ ...ui, measuresFor: divergence.measuresFor });
 const reconcile = createReconcile({ ...ui, measuresFor: divergence.measuresFor });
+const library = createLibrary(ui);
+const evidence = createEvidenceBoard(ui, library);
 
 // ---- facilitator: personas ---------------------------------------------------
 

@@ -116,24 +116,25 @@ export function personaEvidence(state, personaId, categoryKeys) {
 /**
  * Where a quote sits in a sequence of text pieces, ignoring case and runs of white space
  * (as the server does when it checks a quote). `pieces` are strings; a null piece stands
- * for a boundary between blocks, read as white space.
+ * for a boundary between blocks, read as white space. `loose` ignores white space
+ * altogether ("phone , usually" finds "phone, usually").
  * Returns [{piece, start, end}] (character offsets within each piece), or null.
  */
-export function locateQuote(pieces, quote) {
-  const wanted = normalise(quote);
+export function locateQuote(pieces, quote, { loose = false } = {}) {
+  const wanted = loose ? normalise(quote).replace(/ /g, "") : normalise(quote);
   if (!wanted) return null;
   let text = "";
   const origin = []; // for each character of `text`: [piece index, offset] or null
   let lastSpace = true;
   pieces.forEach((piece, p) => {
     if (piece === null) {
-      if (!lastSpace) { text += " "; origin.push(null); lastSpace = true; }
+      if (!lastSpace && !loose) { text += " "; origin.push(null); lastSpace = true; }
       return;
     }
     for (let i = 0; i < piece.length; i += 1) {
       const ch = piece[i];
       if (/\s/.test(ch)) {
-        if (!lastSpace) { text += " "; origin.push([p, i]); lastSpace = true; }
+        if (!lastSpace && !loose) { text += " "; origin.push([p, i]); lastSpace = true; }
       } else {
         text += lower(ch);
         origin.push([p, i]);

@@ -165,6 +165,7 @@ export function createFacilitation(ui) {
         ...switches,
         h("div", { class: "setting setting-inline" },
           h("label", { for: "setting-dot_budget", text: "Dots per person" }), panel.budget)),
+      buildRequireEvidence(),
       h("div", { class: "panel-group" },
         h("h3", { class: "panel-heading", text: "Reveal" }),
         h("div", { class: "button-row" }, panel.revealNotes, panel.revealVotes),
@@ -183,6 +184,41 @@ export function createFacilitation(ui) {
         panel.people = h("ul", { class: "people-list", "aria-label": "People in this workshop" })));
     ui.onEvent((event) => { if (event.type === "invite.rotated") loadLinks(); });
     loadLinks();
+  }
+
+  // ---- categories whose items need supporting research before they are accepted -----
+
+  function buildRequireEvidence() {
+    panel.require = new Map();
+    const items = state.categories.map((category) => {
+      const input = h("input", { type: "checkbox", id: `require-${category.key}`, value: category.key,
+        onchange: changeRequired });
+      panel.require.set(category.key, input);
+      return h("li", {}, h("label", { for: `require-${category.key}` }, input, category.label));
+    });
+    panel.requireSummary = h("summary", {});
+    return h("div", { class: "panel-group" },
+      h("h3", { class: "panel-heading", text: "Evidence" }),
+      h("details", { class: "require-evidence" }, panel.requireSummary,
+        h("p", { class: "setting-hint", id: "require-hint",
+          text: "Items of these categories can be accepted only once a research passage supports them." }),
+        h("ul", { class: "require-list", role: "group", "aria-describedby": "require-hint",
+          "aria-label": "Categories that need supporting research" }, ...items)));
+  }
+
+  async function changeRequired() {
+    const keys = [...panel.require].filter(([, input]) => input.checked).map(([key]) => key);
+    await send("settings.update", { require_evidence: keys });
+    renderPanel(); // refused: the boxes go back to what the server says
+  }
+
+  function renderRequired() {
+    const required = new Set(state.workshop.settings.require_evidence ?? []);
+    for (const [key, input] of panel.require) input.checked = required.has(key);
+    const names = state.categories.filter((c) => required.has(c.key)).map((c) => c.label);
+    panel.requireSummary.textContent = names.length
+      ? `Required before accepting: ${names.join(", ")}`
+      : "Require research before accepting…";
   }
 
   // ---- links and people (rotating a link; removing someone) ------------------------
@@ -271,6 +307,7 @@ export function createFacilitation(ui) {
     renderPeople();
     const settings = state.workshop.settings;
     for (const [key] of SWITCHES) panel[key].checked = Boolean(settings[key]);
+    renderRequired();
     if (force || document.activeElement !== panel.budget) panel.budget.value = String(settings.dot_budget);
     const votesHidden = settings.blind_voting && !settings.votes_revealed;
     panel.revealNotes.disabled = !settings.private_collect;

@@ -145,3 +145,11 @@ def test_the_browser_agrees_with_the_domain_rules_on_the_fixture_persona(run):
             want = py["categories"][category["key"]]
             assert {f: category[f] for f in fields} == {f: want[f] for f in fields}
             assert round(category["coverage"], 4) == want["coverage"]
+
+
+def test_a_loose_search_ignores_white_space_altogether(run):
+    pieces = ["her ", "phone", ", usually"]
+    out = run({"strict": ["locateQuote", [pieces, "phone , usually"]],
+               "loose": ["locateQuote", [pieces, "phone , usually", {"loose": True}]]})
+    assert out["strict"] is None
+    assert out["loose"] == [{"piece": 1, "start": 0, "end": 5}, {"piece": 2, "start": 0, "end": 9}]
