@@ -114,6 +114,7 @@ class _TextCollector(HTMLParser):
     """Collects the text content of HTML."""
 
     def __init__(self) -> None:
+        """Start with no text."""
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 

@@ -120,6 +120,7 @@ class _Planner:
     """Collects notes and problems, and enforces the limits of one import."""
 
     def __init__(self, defaults: _Defaults, today: dt.date | None) -> None:
+        """Start an empty plan."""
         self.defaults = defaults
         self.today = today
         self.plan = ImportPlan(notes=[], problems=[], sources=[])
@@ -414,6 +415,7 @@ def _delimiter(text: str) -> str:
         sample = sample[:sample.rindex("\n")]  # a cut-off last line would look ragged
 
     def score(delimiter: str) -> tuple[bool, bool, int]:
+        """How well this delimiter splits the sample (higher is better)."""
         try:
             rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
                     if r]
