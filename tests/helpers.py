@@ -45,4 +45,16 @@ def add_note(backend: Backend, workshop_id: str, member: dict, text: str = "Want
 def comparable(state: dict) -> dict:
     """The parts of a snapshot a replayed log must reproduce (not the viewer-specific ones)."""
     return {key: state[key] for key in ("workshop", "seq", "personas", "participants",
-                                        "assumptions", "groups", "comments")}
+                                        "assumptions", "groups", "comments", "notes",
+                                        "evidence", "documents", "versions")}
+
+
+def add_research(backend: Backend, workshop_id: str, member: dict,
+                 title: str = "Interview with Anna",
+                 body: str = "Anna says the forms take **far too long** on her phone.",
+                 source_type: str = "interview", **fields) -> dict:
+    """Add a research note and return it (asserting it succeeded)."""
+    ack = send(backend, workshop_id, member["id"], "note.add",
+               {"title": title, "source_type": source_type, "body": body, **fields})
+    assert ack["ok"], ack
+    return ack["event"]["data"]["note"]

@@ -9,6 +9,7 @@ they have explicit test cases of their own (see the tests using this module).
 
 from __future__ import annotations
 
+import json
 import re
 import reprlib
 import uuid
@@ -22,7 +23,7 @@ from tests.helpers import add_note, comparable, first_persona, make_member, make
 from workshop.domain import permissions
 from workshop.domain.categories import CATEGORY_KEYS
 from workshop.models import Base, Participant
-from workshop.services import workshops
+from workshop.services import exports, workshops
 from workshop.services.errors import STATUS_BY_CODE
 from workshop.services.ops import OPS
 
@@ -277,7 +278,7 @@ def field_mutations(base: dict, rule: FieldRule, ids: dict[str, str] | None = No
     if rule.required:
         out.append(st.just(Mutation("missing", name,
                                     {k: v for k, v in base.items() if k != name}, INVALID)))
-    if ids is not None and base.get(name) in ids:
+    if ids is not None and isinstance(base.get(name), str) and base[name] in ids:
         kind = ids[base[name]]
         others = sorted({*foreign, *(i for i, k in ids.items() if k != kind)})
         make("foreign id", st.sampled_from(others), NOT_FOUND)
@@ -400,9 +401,21 @@ def _populate(backend, created, facilitator: dict, author: dict) -> dict[str, st
         "target_type": "assumption", "target_id": notes[2], "text": "Source?"}))
     on_group = _ok(send(backend, wid, facilitator["id"], "comment.add", {
         "target_type": "group", "target_id": group, "text": "Same idea"}))
-    return {"persona": first_persona(backend, wid, facilitator), "n1": notes[0],
+    persona = first_persona(backend, wid, facilitator)
+    research = _ok(send(backend, wid, author["id"], "note.add", {
+        "title": "Interview with Anna", "source_type": "interview",
+        "body": "Anna pays every bill **on her phone**."}))["note"]["id"]
+    link = _ok(send(backend, wid, author["id"], "evidence.link", {
+        "note_id": research, "assumption_id": notes[2], "relation": "supports",
+        "quote": "on her phone"}))["link"]["id"]
+    _ok(send(backend, wid, facilitator["id"], "document.create", {"persona_id": persona}))
+    exported = exports.export_persona(backend, wid, facilitator, persona, "json").content
+    second = _ok(send(backend, wid, facilitator["id"], "persona.add",
+                      {"name": "Second customer"}))["persona"]["id"]
+    return {"persona": persona, "n1": notes[0],
             "n2": notes[1], "n3": notes[2], "n4": notes[3], "group": group,
-            "c1": on_note["comment"]["id"], "c2": on_group["comment"]["id"]}
+            "c1": on_note["comment"]["id"], "c2": on_group["comment"]["id"],
+            "r1": research, "l1": link, "p2": second, "export": json.loads(exported)}
 
 
 def lift_rate_limit(backend) -> None:
@@ -432,12 +445,14 @@ def build_world(backend) -> World:
     away_fac = make_member(backend, away.facilitator_token, "Alex", "Marketing")
     away_sam = make_member(backend, away.invite_token, "Ari", "Support")
     foreign = _populate(backend, away, away_fac, away_sam)
+    foreign.pop("export")  # not an id
     foreign.update(fac=away_fac["id"], sam=away_sam["id"])
 
     kinds = {"persona": "persona", "n1": "note", "n2": "note", "n3": "note", "n4": "note",
              "group": "group", "c1": "comment", "c2": "comment", "fac": "participant",
              "sam": "participant", "xena": "participant", "olga": "participant",
-             "rex": "participant"}
+             "rex": "participant", "r1": "research note", "l1": "evidence link",
+             "p2": "persona"}
     world = World(
         home=home.id, away=away.id,
         tokens={"facilitator": home.facilitator_token, "participant": home.invite_token,
@@ -472,6 +487,22 @@ def build_world(backend) -> World:
         "comment.delete": {"id": n["c2"]},
         "invite.rotate": {"role": "participant"},
         "participant.remove": {"id": n["xena"]},
+        "note.add": {"title": "Survey", "source_type": "survey", "body": "62% pay by phone",
+                     "tags": ["mobile"]},
+        "note.edit": {"id": n["r1"], "title": "Interview with Anna, again"},
+        "note.delete": {"id": n["r1"]},
+        "notes.import": {"notes": [{"title": "Tickets", "source_type": "support",
+                                    "body": "Invoices"}]},
+        "evidence.link": {"note_id": n["r1"], "assumption_id": n["n4"],
+                          "relation": "contradicts", "quote": "every bill"},
+        "evidence.unlink": {"id": n["l1"]},
+        "document.create": {"persona_id": n["p2"]},
+        "document.save": {"persona_id": n["persona"], "path": "identity.name",
+                          "value": "Anouk", "base_rev": 0},
+        "document.picture": {"persona_id": n["persona"], "picture": None, "base_rev": 0},
+        "document.sign": {"persona_id": n["persona"], "number": 1},
+        "document.agree": {"persona_id": n["persona"], "number": 1},
+        "persona.import": {"export": n["export"]},
     }
     world.bases["participant"] = {
         "assumption.edit": {"id": n["n3"], "text": "Prefers WhatsApp, not mail"},

@@ -1,4 +1,4 @@
-"""Commands: `flask --app workshop db-upgrade`, `seed-demo`, `backup`, `restore`."""
+"""Commands: `flask --app workshop db-upgrade`, `seed-demo`, `backup`, `restore`, `export`."""
 
 from __future__ import annotations
 
@@ -115,9 +115,54 @@ def _schema_note(url: str, revision: str) -> str | None:
             "`flask --app workshop db-upgrade` before starting the server.")
 
 
+# The command line reads like a facilitator who sees no one's private notes.
+CLI_VIEWER = {"id": None, "name": "command line", "team": "", "role": "facilitator"}
+
+
+@click.command("export")
+@click.argument("workshop_id")
+@click.option("--persona", "persona", default=None,
+              help="Persona id or name (default: the workshop's first persona).")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "html", "pdf", "csv"]),
+              default="md", show_default=True,
+              help="csv exports every assumption of the workshop instead of a persona.")
+@click.option("--version", "number", type=int, default=None,
+              help="A version number (default: the current version, or a draft).")
+@click.option("--output", "-o", default=None,
+              help="File to write (default: a name like anouk-v2.md here; - for stdout).")
+@with_appcontext
+def export_command(workshop_id: str, persona: str | None, fmt: str, number: int | None,
+                   output: str | None) -> None:
+    """Export a persona (Markdown, JSON, HTML one-pager, PDF) or all assumptions (CSV)."""
+    from workshop.services import exports, workshops
+    from workshop.services.errors import ServiceError
+
+    backend = current_app.extensions["workshop"]
+    try:
+        if fmt == "csv":
+            result = exports.assumptions_csv(backend, workshop_id, CLI_VIEWER)
+        else:
+            personas = workshops.snapshot(backend, workshop_id, CLI_VIEWER)["personas"]
+            chosen = next((p for p in personas if persona in (None, p["id"], p["name"])), None)
+            if chosen is None:
+                raise click.ClickException(f"no persona {persona!r} in this workshop; there "
+                                           f"are: {', '.join(p['name'] for p in personas)}")
+            result = exports.export_persona(backend, workshop_id, CLI_VIEWER, chosen["id"],
+                                            fmt, number)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    if output == "-":
+        click.get_binary_stream("stdout").write(result.content)
+        return
+    target = Path(output or result.filename)
+    target.write_bytes(result.content)
+    click.echo(f"Wrote {target} ({len(result.content):,} bytes)", err=True)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(db_upgrade_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(export_command)

@@ -172,3 +172,75 @@ class Event(Base):
         # A retried op carries the same op id; this makes "applied once" a database fact.
         UniqueConstraint("workshop_id", "actor_id", "op_id", name="uq_events_op"),
     )
+
+
+class ResearchNote(Base):
+    """A research note of the workshop's library: raw Markdown plus its sanitised rendering."""
+
+    __tablename__ = "research_notes"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    source_type: Mapped[str] = mapped_column(String(20))
+    date: Mapped[str | None] = mapped_column(String(10), nullable=True)  # ISO YYYY-MM-DD
+    respondents: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    # Tags as one space-separated string, so both full-text indexes can see them.
+    tags_text: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    # workshop.rendering.render_markdown(body), stored so snapshots never re-render.
+    body_html: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    created_seq: Mapped[int] = mapped_column(Integer)
+    updated_seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_research_notes_workshop", "workshop_id", "created_seq"),)
+
+
+class EvidenceLink(Base):
+    """A passage of a research note that supports or contradicts a note or a group."""
+
+    __tablename__ = "evidence_links"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    note_id: Mapped[str] = mapped_column(ForeignKey("research_notes.id", ondelete="CASCADE"))
+    target_type: Mapped[str] = mapped_column(String(12))  # assumption | group
+    target_id: Mapped[str] = mapped_column(String(32))
+    relation: Mapped[str] = mapped_column(String(12))  # supports | contradicts
+    quote: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    created_seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_evidence_links_target", "workshop_id", "target_id"),)
+
+
+class PersonaVersion(Base):
+    """One version of a persona's agreed document: a draft being edited, or agreed and frozen."""
+
+    __tablename__ = "persona_versions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    persona_id: Mapped[str] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(8))  # draft | agreed
+    # The document (workshop/domain/merge.py), an uploaded picture included (small: the
+    # upload is re-encoded to at most 512 px, see services/pictures.py).
+    document: Mapped[dict] = mapped_column(JSON)
+    # Per editable field: {"rev": n, "by": participant id, "seq": n}; a save names the rev
+    # it started from, and a stale one is refused (services/documents.py).
+    revisions: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Team sign-offs: {team: {"by": participant id, "name": str, "at": time}}.
+    signoffs: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_seq: Mapped[int] = mapped_column(Integer)
+    updated_seq: Mapped[int] = mapped_column(Integer)
+    agreed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    agreed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("persona_id", "number", name="uq_persona_versions_number"),
+        Index("ix_persona_versions_workshop", "workshop_id"),
+    )
+

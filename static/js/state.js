@@ -21,6 +21,7 @@ const reducers = {
   "assumption.deleted": (state, data) => {
     state.assumptions = state.assumptions.filter((a) => a.id !== data.id);
     state.comments = state.comments.filter((c) => c.target_id !== data.id);
+    state.evidence = state.evidence.filter((e) => e.target_id !== data.id);
   },
   "vote.cast": (state, data) => {
     const note = findNote(state, data.assumption_id);
@@ -84,6 +85,21 @@ const reducers = {
     const participant = state.participants.find((p) => p.id === data.id);
     if (participant) participant.removed = true;
   },
+  "note.added": (state, data) => { state.notes.push(structuredClone(data.note)); },
+  "notes.imported": (state, data) => {
+    for (const note of data.notes) state.notes.push(structuredClone(note));
+  },
+  "note.edited": (state, data) => {
+    state.notes = state.notes.map((n) => (n.id === data.note.id ? structuredClone(data.note) : n));
+  },
+  "note.deleted": (state, data) => {
+    state.notes = state.notes.filter((n) => n.id !== data.id);
+    state.evidence = state.evidence.filter((e) => e.note_id !== data.id);
+  },
+  "evidence.linked": (state, data) => { state.evidence.push(structuredClone(data.link)); },
+  "evidence.unlinked": (state, data) => {
+    state.evidence = state.evidence.filter((e) => e.id !== data.id);
+  },
   // "invite.rotated" changes no board state; "hidden" is someone else's private entry.
   // Both only advance seq.
 };
@@ -101,6 +117,7 @@ function patchGroups(state, data) {
   const removed = new Set(data.removed);
   state.groups = state.groups.filter((g) => !removed.has(g.id)).sort((a, b) => a.seq - b.seq);
   state.comments = state.comments.filter((c) => !removed.has(c.target_id));
+  state.evidence = state.evidence.filter((e) => !removed.has(e.target_id));
   for (const note of state.assumptions) {
     if (note.id in data.notes) note.group_id = data.notes[note.id];
   }

@@ -4,12 +4,13 @@ The expected table is written out here on purpose (not derived from domain/permi
 so a change to who may do what has to change the documentation and this table together.
 """
 
+import json
 import uuid
 
 import pytest
 
-from tests.helpers import add_note, make_member, make_workshop, send
-from workshop.services import ops, workshops
+from tests.helpers import add_note, add_research, make_member, make_workshop, send
+from workshop.services import exports, ops, workshops
 
 ROLES = ("facilitator", "participant", "observer", "other_workshop", "no_session")
 
@@ -37,6 +38,18 @@ ALLOWED = {
     "comment.delete": {"facilitator", "participant"},
     "invite.rotate": {"facilitator"},
     "participant.remove": {"facilitator"},
+    "note.add": {"facilitator", "participant"},
+    "note.edit": {"facilitator", "participant"},
+    "note.delete": {"facilitator", "participant"},
+    "notes.import": {"facilitator", "participant"},
+    "evidence.link": {"facilitator", "participant"},
+    "evidence.unlink": {"facilitator", "participant"},
+    "document.create": {"facilitator"},
+    "document.save": {"facilitator", "participant"},
+    "document.picture": {"facilitator", "participant"},
+    "document.sign": {"facilitator", "participant"},
+    "document.agree": {"facilitator"},
+    "persona.import": {"facilitator"},
 }
 
 REFUSAL = {"observer": "forbidden", "participant": "forbidden",
@@ -69,6 +82,16 @@ def world(sqlite_url):
                    {"target_type": "assumption", "target_id": notes[0], "text": "hm"})
     send(backend, created.id, facilitator["id"], "timer.start", {"seconds": 300})
     persona = workshops.snapshot(backend, created.id, sam)["personas"][0]["id"]
+    research = add_research(backend, created.id, sam)
+    link = send(backend, created.id, sam["id"], "evidence.link", {
+        "note_id": research["id"], "assumption_id": notes[0], "relation": "supports",
+        "quote": "far too long"})["event"]["data"]["link"]
+    assert send(backend, created.id, facilitator["id"], "document.create",
+                {"persona_id": persona})["ok"]
+    exported = json.loads(exports.export_persona(backend, created.id, facilitator, persona,
+                                                 "json").content)
+    second = send(backend, created.id, facilitator["id"], "persona.add",
+                  {"name": "Second"})["event"]["data"]["persona"]["id"]
     actors = {"facilitator": facilitator["id"], "participant": sam["id"],
               "observer": observer["id"], "other_workshop": stranger["id"], "no_session": None}
     payloads = {
@@ -94,6 +117,20 @@ def world(sqlite_url):
         "comment.delete": {"id": comment["event"]["data"]["comment"]["id"]},
         "invite.rotate": {"role": "observer"},
         "participant.remove": {"id": lotte["id"]},
+        "note.add": {"title": "Survey", "source_type": "survey", "body": "62% pay by phone"},
+        "note.edit": {"id": research["id"], "title": "Interview with Anna (2)"},
+        "note.delete": {"id": research["id"]},
+        "notes.import": {"notes": [{"title": "T", "source_type": "other", "body": "b"}]},
+        "evidence.link": {"note_id": research["id"], "assumption_id": notes[2],
+                          "relation": "contradicts", "quote": "on her phone"},
+        "evidence.unlink": {"id": link["id"]},
+        "document.create": {"persona_id": second},
+        "document.save": {"persona_id": persona, "path": "identity.name", "value": "Anouk",
+                          "base_rev": 0},
+        "document.picture": {"persona_id": persona, "picture": None, "base_rev": 0},
+        "document.sign": {"persona_id": persona, "number": 1},
+        "document.agree": {"persona_id": persona, "number": 1},
+        "persona.import": {"export": exported},
     }
     yield {"backend": backend, "id": created.id, "actors": actors, "payloads": payloads,
            "viewer": facilitator}

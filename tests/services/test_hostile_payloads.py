@@ -47,6 +47,8 @@ from workshop.services.errors import ServiceError
 from workshop.services.ops import OPS, apply_op
 
 ROLES = ("facilitator", "participant")
+# Free text that must match something stored (a quote is a passage of its research note).
+QUOTED_TEXT = {("evidence.link", "quote")}
 
 
 def _backend(url: str) -> Backend:
@@ -144,7 +146,8 @@ def test_odd_unicode_text_round_trips_exactly(shared, role):
     holder = {"world": build_world(backend)}  # its own: this test changes things
     choices = [(op_type, rule) for op_type in sorted(OPS)
                if permissions.may_send(role, op_type)
-               for rule in free_text_fields(holder["world"], role, op_type)]
+               for rule in free_text_fields(holder["world"], role, op_type)
+               if (op_type, rule.name) not in QUOTED_TEXT]
     assert choices, "no op with a free-text field"
 
     @examples(backend, on_sqlite=80, on_postgres=15)
@@ -159,9 +162,10 @@ def test_odd_unicode_text_round_trips_exactly(shared, role):
             actor = world.actors[role]
             raw = envelope(op_type, {**world.base(role, op_type), rule.name: value})
             ack = apply_op(backend, world.home, actor["id"], raw)
-            if ack["ok"] or ack["error"]["code"] != "limit" or attempt:
+            if ack["ok"] or ack["error"]["code"] not in ("limit", "conflict") or attempt:
                 break
-            holder["world"] = build_world(backend)  # e.g. at most 12 personas
+            # e.g. at most 12 personas, or a document field saved since the base's revision
+            holder["world"] = build_world(backend)
         assert ack["ok"], ack
         stored = value.strip()
         assert stored in leaves(ack["event"]["data"])

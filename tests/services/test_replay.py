@@ -77,6 +77,27 @@ def test_after_every_op_the_old_state_plus_new_events_equals_the_fresh_state(bac
                 "text": f"comment {step}"})
         elif choice < 0.63:
             send(backend, created.id, facilitator["id"], "persona.add", {"name": f"P{step}"})
+        elif choice < 0.67:
+            send(backend, created.id, actor["id"], "note.add", {
+                "title": f"Research {step}", "source_type": "survey",
+                "body": f"Finding {step}: people *like* short forms", "tags": ["forms"]})
+        elif snap["notes"] and choice < 0.69:
+            note = rng.choice(snap["notes"])
+            send(backend, created.id, facilitator["id"], "note.edit",
+                 {"id": note["id"], "body": f"Finding {step}: short forms win"})
+        elif snap["notes"] and choice < 0.7:
+            send(backend, created.id, facilitator["id"], "note.delete",
+                 {"id": rng.choice(snap["notes"])["id"]})
+        elif snap["notes"] and (notes or groups) and choice < 0.76:
+            kind, items = rng.choice([("assumption_id", notes), ("group_id", groups)])
+            if items:
+                send(backend, created.id, actor["id"], "evidence.link", {
+                    "note_id": rng.choice(snap["notes"])["id"], kind: rng.choice(items)["id"],
+                    "relation": rng.choice(["supports", "contradicts"]),
+                    "quote": "short forms"})
+        elif snap["evidence"] and choice < 0.78:
+            send(backend, created.id, facilitator["id"], "evidence.unlink",
+                 {"id": rng.choice(snap["evidence"])["id"]})
         else:
             persona = rng.choice(snap["personas"])["id"]
             add_note(backend, created.id, actor, f"note {step}", persona_id=persona,

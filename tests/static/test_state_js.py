@@ -18,7 +18,7 @@ const events = JSON.parse(await new Promise((resolve) => {
   process.stdin.on("end", () => resolve(data));
 }));
 const state = { workshop: null, personas: [], participants: [], assumptions: [], groups: [],
-  comments: [], seq: 0 };
+  comments: [], notes: [], evidence: [], seq: 0 };
 const results = events.map((event) => applyEvent(state, event));
 console.log(JSON.stringify({ state, results }));
 """

@@ -17,7 +17,8 @@ Reducer = Callable[[State, dict], None]
 def empty_state() -> State:
     """The state before the first event (seq 0)."""
     return {"workshop": None, "personas": [], "participants": [], "assumptions": [],
-            "groups": [], "comments": [], "seq": 0}
+            "groups": [], "comments": [], "notes": [], "evidence": [], "documents": [],
+            "versions": [], "seq": 0}
 
 
 def _workshop_created(state: State, data: dict) -> None:
@@ -55,6 +56,7 @@ def _assumption_edited(state: State, data: dict) -> None:
 def _assumption_deleted(state: State, data: dict) -> None:
     state["assumptions"] = [a for a in state["assumptions"] if a["id"] != data["id"]]
     state["comments"] = [c for c in state["comments"] if c["target_id"] != data["id"]]
+    state["evidence"] = [e for e in state["evidence"] if e["target_id"] != data["id"]]
 
 
 def _note(state: State, note_id: str) -> dict | None:
@@ -128,6 +130,7 @@ def _groups_patched(state: State, data: dict) -> None:
     state["groups"] = sorted((g for g in state["groups"] if g["id"] not in removed),
                              key=lambda g: g["seq"])
     state["comments"] = [c for c in state["comments"] if c["target_id"] not in removed]
+    state["evidence"] = [e for e in state["evidence"] if e["target_id"] not in removed]
     for note in state["assumptions"]:
         if note["id"] in data["notes"]:
             note["group_id"] = data["notes"][note["id"]]
@@ -152,6 +155,96 @@ def _comment_added(state: State, data: dict) -> None:
 
 def _comment_deleted(state: State, data: dict) -> None:
     state["comments"] = [c for c in state["comments"] if c["id"] != data["id"]]
+
+
+def _research_note_added(state: State, data: dict) -> None:
+    state["notes"].append(copy.deepcopy(data["note"]))
+
+
+def _research_notes_imported(state: State, data: dict) -> None:
+    state["notes"].extend(copy.deepcopy(note) for note in data["notes"])
+
+
+def _research_note_edited(state: State, data: dict) -> None:
+    state["notes"] = [copy.deepcopy(data["note"]) if n["id"] == data["note"]["id"] else n
+                      for n in state["notes"]]
+
+
+def _research_note_deleted(state: State, data: dict) -> None:
+    state["notes"] = [n for n in state["notes"] if n["id"] != data["id"]]
+    state["evidence"] = [e for e in state["evidence"] if e["note_id"] != data["id"]]
+
+
+def _evidence_linked(state: State, data: dict) -> None:
+    state["evidence"].append(copy.deepcopy(data["link"]))
+
+
+def _evidence_unlinked(state: State, data: dict) -> None:
+    state["evidence"] = [e for e in state["evidence"] if e["id"] != data["id"]]
+
+
+def _document(state: State, persona_id: str) -> dict | None:
+    return next((d for d in state["documents"] if d["persona_id"] == persona_id), None)
+
+
+def _version_summary(version: dict) -> dict:
+    return {key: version[key] for key in ("persona_id", "number", "status", "seq", "agreed_by",
+                                          "agreed_at")}
+
+
+def _document_created(state: State, data: dict) -> None:
+    state["documents"].append(copy.deepcopy(data["version"]))
+    state["versions"].append(_version_summary(data["version"]))
+
+
+def set_document_field(document: dict, path: str, value) -> None:
+    """Put a saved value at its path (`identity.<field>` or `items.<item id>`) in place."""
+    kind, _, key = path.partition(".")
+    if kind == "identity":
+        document["identity"][key] = copy.deepcopy(value)
+        return
+    for section in document["sections"]:
+        for item in section["items"]:
+            if item["id"] == key:
+                item["text"] = value
+
+
+def _document_saved(state: State, data: dict) -> None:
+    if "started" in data:  # the first change after agreement: a new draft, change included
+        state["documents"] = [copy.deepcopy(data["started"])
+                              if d["persona_id"] == data["persona_id"] else d
+                              for d in state["documents"]]
+        state["versions"].append(_version_summary(data["started"]))
+        return
+    version = _document(state, data["persona_id"])
+    if version is None:
+        return
+    set_document_field(version["document"], data["path"], data["value"])
+    version["revisions"][data["path"]] = dict(data["revision"])
+    version["signoffs"] = {}
+    version["updated_seq"] = data["revision"]["seq"]
+
+
+def _document_signed(state: State, data: dict) -> None:
+    version = _document(state, data["persona_id"])
+    if version is not None:
+        version["signoffs"][data["team"]] = dict(data["signoff"])
+
+
+def _document_agreed(state: State, data: dict) -> None:
+    version = _document(state, data["persona_id"])
+    if version is not None:
+        version.update(status="agreed", agreed_by=data["agreed_by"],
+                       agreed_at=data["agreed_at"], updated_seq=data["seq"])
+    for summary in state["versions"]:
+        if summary["persona_id"] == data["persona_id"] and summary["number"] == data["number"]:
+            summary.update(status="agreed", agreed_by=data["agreed_by"],
+                           agreed_at=data["agreed_at"])
+
+
+def _persona_imported(state: State, data: dict) -> None:
+    state["personas"].append(dict(data["persona"]))
+    _document_created(state, data)
 
 
 def _participant_removed(state: State, data: dict) -> None:
@@ -181,6 +274,17 @@ REDUCERS: dict[str, Reducer] = {
     "comment.added": _comment_added,
     "comment.deleted": _comment_deleted,
     "participant.removed": _participant_removed,
+    "note.added": _research_note_added,
+    "notes.imported": _research_notes_imported,
+    "note.edited": _research_note_edited,
+    "note.deleted": _research_note_deleted,
+    "evidence.linked": _evidence_linked,
+    "evidence.unlinked": _evidence_unlinked,
+    "document.created": _document_created,
+    "document.saved": _document_saved,
+    "document.signed": _document_signed,
+    "document.agreed": _document_agreed,
+    "persona.imported": _persona_imported,
     # "invite.rotated" changes no board state (link secrets are not part of it).
     # "hidden": someone else's private entry; it only advances seq.
 }

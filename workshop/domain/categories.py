@@ -33,6 +33,18 @@ DEFAULT_CATEGORIES: tuple[Category, ...] = (
 )
 
 CATEGORY_KEYS = frozenset(c.key for c in DEFAULT_CATEGORIES)
+_LABELS = {c.key: c.label for c in DEFAULT_CATEGORIES}
+
+
+def category_label(key: str) -> str:
+    """The label people read for a category key."""
+    return _LABELS.get(key, key)
+
+
+def in_board_order(keys) -> list[str]:
+    """Known category keys, each once, in the board's column order."""
+    wanted = set(keys)
+    return [c.key for c in DEFAULT_CATEGORIES if c.key in wanted]
 
 
 def categories_for(_settings: dict | None = None) -> list[dict]:

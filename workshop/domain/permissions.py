@@ -14,11 +14,16 @@ _ALLOWED: dict[str, frozenset[str]] = {
          "assumption.delete", "vote.cast", "phase.set", "settings.update", "reveal",
          "timer.start", "timer.extend", "timer.stop", "group.add", "group.remove",
          "group.dissolve", "group.rename", "decision.set", "comment.add", "comment.delete",
-         "invite.rotate", "participant.remove"}
+         "invite.rotate", "participant.remove", "note.add", "note.edit", "note.delete",
+         "notes.import", "evidence.link", "evidence.unlink", "document.create",
+         "document.save", "document.picture", "document.sign", "document.agree",
+         "persona.import"}
     ),
     PARTICIPANT: frozenset(
         {"assumption.add", "assumption.edit", "assumption.delete", "vote.cast", "comment.add",
-         "comment.delete"}
+         "comment.delete", "note.add", "note.edit", "note.delete", "notes.import",
+         "evidence.link", "evidence.unlink", "document.save", "document.picture",
+         "document.sign"}
     ),
     OBSERVER: frozenset(),
 }

@@ -21,6 +21,11 @@ DEFAULTS = {
     "dot_budget": 5,
     "votes_revealed": False,
     "timer": None,
+    # Category keys whose items may be accepted only with supporting research (e.g.
+    # demographics, to guard against stereotypes).
+    "require_evidence": [],
+    # Every team with members must sign off a persona version before it is agreed.
+    "require_signoff": False,
 }
 
 MAX_DOT_BUDGET = 20

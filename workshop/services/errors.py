@@ -20,10 +20,11 @@ STATUS_BY_CODE = {
 class ServiceError(Exception):
     """A refused request: a stable code for programs and a message for people."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, details: dict | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.details = details  # machine-readable specifics, e.g. both sides of a conflict
 
     @property
     def status(self) -> int:
@@ -32,4 +33,7 @@ class ServiceError(Exception):
 
     def as_dict(self) -> dict:
         """The error object of the protocol."""
-        return {"code": self.code, "message": self.message}
+        error = {"code": self.code, "message": self.message}
+        if self.details is not None:
+            error["details"] = self.details
+        return error

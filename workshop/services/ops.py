@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from workshop.domain import permissions
 from workshop.domain import settings as workshop_settings
-from workshop.domain.categories import CATEGORY_KEYS
+from workshop.domain.categories import CATEGORY_KEYS, in_board_order
 from workshop.domain.tokens import is_safe_id, new_id
 from workshop.models import Assumption, Comment, Participant, Persona, Vote, Workshop
-from workshop.services import log, membership, reconcile, visibility
+from workshop.services import documents, log, membership, reconcile, research, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import (
@@ -100,8 +100,10 @@ def assumption_delete(ctx: OpContext, data: AssumptionDelete) -> Outcome:
     if note.group_id:
         raise ServiceError("conflict", "take the note out of its group before deleting it")
     settings = ctx.settings
+    links = research.drop_links(ctx, [note.id])  # evidence about a note goes with it
     outcome = note_outcome(ctx, note, "assumption.deleted", lambda viewer: {
-        "id": note.id, "previous": visibility.note_view(note, settings, [], viewer)})
+        "id": note.id, "previous": visibility.note_view(note, settings, [], viewer),
+        "links": links})
     for vote in votes_on(ctx, note.id):
         ctx.session.delete(vote)
     for comment in ctx.session.scalars(select(Comment).where(Comment.target_id == note.id)):
@@ -161,6 +163,11 @@ def settings_update(ctx: OpContext, data: SettingsUpdate) -> Outcome:
     """Change workshop settings; refused where it would reveal or scramble what is hidden."""
     current = ctx.settings
     changes = data.model_dump(exclude_none=True)
+    if "require_evidence" in changes:
+        unknown = sorted(set(changes["require_evidence"]) - CATEGORY_KEYS)
+        if unknown:
+            raise ServiceError("invalid", f"require_evidence: unknown category {unknown[0]!r}")
+        changes["require_evidence"] = in_board_order(changes["require_evidence"])
     why = workshop_settings.refusal(
         current, changes,
         hidden_notes=count(ctx, Assumption, Assumption.hidden.is_(True)),
@@ -249,6 +256,8 @@ OPS: dict[str, OpSpec] = {
     "timer.stop": OpSpec(Empty, timer_stop),
     **{name: OpSpec(schema, handler) for name, (schema, handler) in reconcile.HANDLERS.items()},
     **{name: OpSpec(schema, handler) for name, (schema, handler) in membership.HANDLERS.items()},
+    **{name: OpSpec(schema, handler) for name, (schema, handler) in research.HANDLERS.items()},
+    **{name: OpSpec(schema, handler) for name, (schema, handler) in documents.HANDLERS.items()},
 }
 
 

@@ -8,7 +8,7 @@ from workshop.domain import permissions
 from workshop.domain.grouping import default_group_title
 from workshop.domain.tokens import new_id
 from workshop.models import Comment, NoteGroup, utcnow
-from workshop.services import log, visibility
+from workshop.services import log, research, visibility
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import (
     HIDDEN,
@@ -38,7 +38,7 @@ def _group_patch(ctx: OpContext, touched: list[str], notes: dict[str, str | None
 
     A group left with fewer than two notes is dissolved, together with its thread.
     """
-    groups, removed = [], []
+    groups, removed, links = [], [], []
     for group_id in dict.fromkeys(touched):
         group = ctx.session.get(NoteGroup, group_id)
         remaining = members_of(ctx, group_id)
@@ -49,6 +49,7 @@ def _group_patch(ctx: OpContext, touched: list[str], notes: dict[str, str | None
             for comment in ctx.session.scalars(select(Comment).where(
                     Comment.target_id == group_id)):
                 ctx.session.delete(comment)
+            links += research.drop_links(ctx, [group_id])  # evidence about it goes with it
             ctx.session.flush()
             ctx.session.delete(group)
             removed.append(group_id)
@@ -56,7 +57,7 @@ def _group_patch(ctx: OpContext, touched: list[str], notes: dict[str, str | None
             groups.append(visibility.group_view(group, ctx.settings,
                                                 member_votes(ctx, group_id)))
     ctx.session.flush()
-    return {"groups": groups, "removed": removed, "notes": notes}
+    return {"groups": groups, "removed": removed, "notes": notes, "links": links}
 
 
 def group_add(ctx: OpContext, data: GroupAdd) -> Outcome:
@@ -129,6 +130,8 @@ def decision_set(ctx: OpContext, data: DecisionSet) -> Outcome:
         raise ServiceError("invalid", "text: a rewording needs the new wording")
     if data.decision != "reworded" and data.text:
         raise ServiceError("invalid", "text: only a rewording has a new wording")
+    if data.decision in ("accepted", "reworded"):
+        research.require_support(ctx, target, data.target_type)
     decision = None if data.decision is None else {
         "decision": data.decision, "reason": data.reason, "text": data.text,
         "by": ctx.actor.id, "at": log.iso(utcnow()), "seq": ctx.seq}

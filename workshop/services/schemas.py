@@ -43,6 +43,7 @@ Title = free_text(1, 200)
 NoteText = free_text(1, 500)
 Context = free_text(0, 2000)
 Reason = free_text(0, 500)
+CategoryKey = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 OpId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 
 
@@ -99,7 +100,7 @@ class AssumptionAdd(Payload):
     """assumption.add"""
 
     persona_id: Id
-    category: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    category: CategoryKey
     text: NoteText
 
 
@@ -149,6 +150,10 @@ class SettingsUpdate(Payload):
     blind_voting: bool | None = None
     anonymous: bool | None = None
     dot_budget: int | None = Field(default=None, ge=0, le=20)
+    # Categories whose items need supporting research before they may be accepted.
+    require_evidence: list[CategoryKey] | None = Field(default=None, max_length=20)
+    # Every team with members must sign off a persona version before it can be agreed.
+    require_signoff: bool | None = None
 
 
 class Reveal(Payload):
@@ -237,3 +242,162 @@ class ParticipantRemove(Payload):
     """participant.remove"""
 
     id: Id
+
+
+# ---- research notes and evidence -------------------------------------------------------
+
+SourceType = Literal["interview", "survey", "analytics", "support", "desk", "other"]
+NoteTitle = free_text(1, 200)
+NoteBody = free_text(0, 20_000)
+Tag = free_text(1, 40)
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+Quote = free_text(1, 2000)
+
+
+class NoteAdd(Payload):
+    """note.add: a research note for the library (Markdown body)."""
+
+    title: NoteTitle
+    source_type: SourceType
+    body: NoteBody
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    date: IsoDate | None = None
+    respondents: int | None = Field(default=None, ge=0, le=10_000_000)
+
+
+class NoteEdit(Payload):
+    """note.edit: only the fields given change."""
+
+    id: Id
+    title: NoteTitle | None = None
+    source_type: SourceType | None = None
+    body: NoteBody | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=20)
+    date: IsoDate | None = None
+    respondents: int | None = Field(default=None, ge=0, le=10_000_000)
+    # Explicitly emptying the optional fields (null above means "unchanged").
+    clear: list[Literal["date", "respondents"]] = Field(default_factory=list, max_length=2)
+
+
+class NoteDelete(Payload):
+    """note.delete: the note and every evidence link to it."""
+
+    id: Id
+
+
+class NotesImport(Payload):
+    """notes.import: many notes at once, all or none (the HTTP import sends this)."""
+
+    notes: list[NoteAdd] = Field(min_length=1, max_length=500)
+
+
+class EvidenceLinkAdd(Payload):
+    """evidence.link: a passage of a note supports or contradicts a note or a group."""
+
+    note_id: Id
+    assumption_id: Id | None = None
+    group_id: Id | None = None
+    relation: Literal["supports", "contradicts"]
+    quote: Quote
+
+
+class EvidenceUnlink(Payload):
+    """evidence.unlink"""
+
+    id: Id
+
+
+class Preview(Payload):
+    """Body of POST /api/preview: Markdown to render as the library will show it."""
+
+    body: NoteBody
+
+
+class ImportFile(Payload):
+    """One file of an import, its bytes in base64 (JSON keeps one CSRF rule for all writes)."""
+
+    name: free_text(1, 200)
+    content_base64: Annotated[str, StringConstraints(max_length=3_000_000)]
+
+
+class ImportDefaults(Payload):
+    """Fields for imported notes that do not say otherwise (survey questions, untyped files)."""
+
+    source_type: SourceType | None = None
+    date: IsoDate | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+
+
+class ImportRequest(Payload):
+    """Body of POST /api/workshops/<id>/notes/import."""
+
+    files: list[ImportFile] = Field(min_length=1, max_length=200)
+    csv_mode: Literal["rows", "survey"] = "rows"
+    defaults: ImportDefaults = Field(default_factory=ImportDefaults)
+    dry_run: bool = False
+    op_id: OpId | None = None
+
+
+# ---- the persona document ----------------------------------------------------------------
+
+FieldPath = Annotated[str, StringConstraints(pattern=r"^(identity\.[a-z_]{1,20}|items\.[ag]:"
+                                                     r"[A-Za-z0-9_-]{1,64})$")]
+
+
+class DocumentCreate(Payload):
+    """document.create: the persona document from the accepted notes (version 1)."""
+
+    persona_id: Id
+
+
+class DocumentSave(Payload):
+    """document.save: one field, based on the revision the editor started from."""
+
+    persona_id: Id
+    path: FieldPath
+    value: free_text(0, 5000)
+    base_rev: int = Field(ge=0)
+
+
+class Picture(Payload):
+    """An uploaded picture inside the document: a small image, base64-encoded."""
+
+    kind: Literal["upload"]
+    media_type: Literal["image/png", "image/jpeg", "image/webp"]
+    data: Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
+
+
+class DocumentPicture(Payload):
+    """document.picture: a picture (checked by the server), or null for the generated avatar."""
+
+    persona_id: Id
+    picture: Picture | None
+    base_rev: int = Field(ge=0)
+
+
+class DocumentSign(Payload):
+    """document.sign: your team signs off this version."""
+
+    persona_id: Id
+    number: int = Field(ge=1)
+
+
+class DocumentAgree(Payload):
+    """document.agree: mark this version agreed (frozen from now on)."""
+
+    persona_id: Id
+    number: int = Field(ge=1)
+
+
+class PictureUpload(Payload):
+    """Body of POST …/personas/<id>/picture: a PNG, JPEG or WebP image (≤ 2 MiB) in base64."""
+
+    content_base64: Annotated[str, StringConstraints(min_length=1, max_length=2_800_000)]
+    base_rev: int = Field(ge=0)
+    op_id: OpId
+
+
+class PersonaImport(Payload):
+    """persona.import: a persona exported as JSON, recreated here as a new persona."""
+
+    export: dict[str, Any]

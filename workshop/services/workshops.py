@@ -23,14 +23,17 @@ from workshop.domain.tokens import (
 from workshop.models import (
     Assumption,
     Comment,
+    EvidenceLink,
     NoteGroup,
     Participant,
     Persona,
+    PersonaVersion,
+    ResearchNote,
     Vote,
     Workshop,
     utcnow,
 )
-from workshop.services import log, visibility
+from workshop.services import documents, log, research, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import CreateWorkshop, JoinWorkshop, parse
@@ -169,10 +172,11 @@ def find_member(backend: Backend, workshop_id: str, participant_id: str | None) 
 def snapshot(backend: Backend, workshop_id: str, viewer: dict) -> dict:
     """Everything the viewer may see of the workshop, consistent with its seq."""
     with backend.db.reading() as session:
-        return _snapshot(session, workshop_id, viewer)
+        return read_snapshot(session, workshop_id, viewer)
 
 
-def _snapshot(session, workshop_id: str, viewer: dict) -> dict:
+def read_snapshot(session, workshop_id: str, viewer: dict) -> dict:
+    """The snapshot, read in the caller's session (one consistent read)."""
     workshop = session.get(Workshop, workshop_id)
     if workshop is None:
         raise ServiceError("not_found", "no such workshop")
@@ -212,7 +216,27 @@ def _snapshot(session, workshop_id: str, viewer: dict) -> dict:
         "groups": [visibility.group_view(g, settings, members[g.id]) for g in groups],
         "comments": [visibility.comment_view(c, settings, viewer["id"]) for c in comments
                      if c.target_id in visible_ids],
+        "notes": [research.note_view(n) for n in session.scalars(
+            select(ResearchNote).where(ResearchNote.workshop_id == workshop_id)
+            .order_by(ResearchNote.created_seq))],
+        "evidence": [research.link_view(link) for link in session.scalars(
+            select(EvidenceLink).where(EvidenceLink.workshop_id == workshop_id)
+            .order_by(EvidenceLink.created_seq)) if link.target_id in visible_ids],
+        **_documents(session, workshop_id),
     }
+
+
+def _documents(session, workshop_id: str) -> dict:
+    """Each persona's current document version, and the history of every version."""
+    versions = list(session.scalars(select(PersonaVersion)
+                                    .where(PersonaVersion.workshop_id == workshop_id)
+                                    .order_by(PersonaVersion.created_seq,
+                                              PersonaVersion.number)))
+    current: dict[str, PersonaVersion] = {}
+    for version in versions:
+        current[version.persona_id] = version  # the later number wins
+    return {"documents": [documents.version_view(v) for v in current.values()],
+            "versions": [documents.version_summary(v) for v in versions]}
 
 
 def sync(backend: Backend, workshop_id: str, viewer: dict, since: int) -> dict:
@@ -227,5 +251,5 @@ def sync(backend: Backend, workshop_id: str, viewer: dict, since: int) -> dict:
             return {"ok": True, "seq": workshop.seq,
                     "events": [visibility.wire(e, viewer["id"]) for e in events]}
         # Too far behind, or ahead of the server (a restored database): start afresh.
-        state = _snapshot(session, workshop_id, viewer)
+        state = read_snapshot(session, workshop_id, viewer)
         return {"ok": True, "seq": state["seq"], "snapshot": state}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from workshop.services import divergence, ops, workshops
+from workshop.services import divergence, exports, library, ops, pictures, workshops
 from workshop.services.errors import ServiceError
 from workshop.services.membership import links as current_links
 from workshop.web.openapi import build_openapi
@@ -36,9 +36,17 @@ def _service_error(error: ServiceError):
     return _error(error)
 
 
+# Imports and pictures carry files; every other request stays within the app-wide 64 KiB.
+IMPORT_MAX_BYTES = 8 * 1024 * 1024
+PERSONA_IMPORT_MAX_BYTES = 1024 * 1024
+PICTURE_MAX_BYTES = 3 * 1024 * 1024
+
+
 @bp.app_errorhandler(413)
 def _too_large(_exception):
-    return _error(ServiceError("too_large", "the request body is larger than 64 KiB"))
+    limit = request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]
+    return _error(ServiceError("too_large", f"the request body is larger than "
+                                            f"{limit // 1024:,} KiB"))
 
 
 def _json() -> object:
@@ -124,10 +132,129 @@ def workshop_divergence(workshop_id: str):
                                          request.args.get("persona") or None))
 
 
-@bp.post("/api/workshops/<workshop_id>/ops")
-def workshop_op(workshop_id: str):
-    """HTTP form of `op`, through the same service function as the socket handler."""
-    ack = ops.apply_op(_backend(), workshop_id, membership(workshop_id), _json())
+@bp.get("/api/workshops/<workshop_id>/notes")
+def research_notes(workshop_id: str):
+    """The research library, searched (?q=words) and filtered (?source_type=, ?tag=)."""
+    _viewer(workshop_id)
+    args = request.args
+    return jsonify(library.search_notes(_backend(), workshop_id, args.get("q", "")[:200],
+                                        args.get("source_type") or None,
+                                        args.get("tag") or None))
+
+
+@bp.get("/api/workshops/<workshop_id>/notes/<note_id>")
+def research_note(workshop_id: str, note_id: str):
+    """One research note with its Markdown and sanitised HTML."""
+    _viewer(workshop_id)
+    return jsonify(library.get_note(_backend(), workshop_id, note_id))
+
+
+@bp.post("/api/workshops/<workshop_id>/notes/import")
+def import_research_notes(workshop_id: str):
+    """Import Markdown and CSV files as notes: a preview (dry_run) or all-or-nothing."""
+    request.max_content_length = IMPORT_MAX_BYTES
+    answer = library.import_notes(_backend(), workshop_id, membership(workshop_id), _json())
+    if answer["ok"]:
+        return jsonify(answer), 200 if answer.get("seq") is None else 201
+    if answer["plan"]["problems"]:  # the files were read, but some of them are wrong
+        return jsonify(answer), 422
+    return jsonify(answer), ServiceError(answer["error"]["code"], "").status
+
+
+@bp.post("/api/workshops/<workshop_id>/preview")
+def preview_markdown(workshop_id: str):
+    """Render Markdown as the library shows it, for the editor's live preview."""
+    _viewer(workshop_id)
+    return jsonify(library.preview(_body()))
+
+
+def _ack(ack: dict):
+    """An op's ack as an HTTP answer: 201 applied, 200 a retry, else the error's status."""
     if ack["ok"]:
         return jsonify(ack), 200 if ack.get("duplicate") else 201
     return jsonify(ack), ServiceError(ack["error"]["code"], "").status
+
+
+def _number(name: str) -> int | None:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return None
+    if not re.fullmatch(r"[0-9]{1,9}", value):
+        raise ServiceError("invalid", f"{name}: must be a whole number")
+    return int(value)
+
+
+def _file(export: exports.Export, download: bool = True) -> Response:
+    response = Response(export.content, mimetype=export.media_type)
+    if download:
+        response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response
+
+
+@bp.get("/api/workshops/<workshop_id>/personas/<persona_id>")
+def persona_document(workshop_id: str, persona_id: str):
+    """A persona's current document (null before the merge) and its version history."""
+    _viewer(workshop_id)
+    return jsonify(exports.versions(_backend(), workshop_id, persona_id))
+
+
+@bp.get("/api/workshops/<workshop_id>/personas/<persona_id>/versions/<int:number>")
+def persona_version(workshop_id: str, persona_id: str, number: int):
+    """One version of a persona's document."""
+    _viewer(workshop_id)
+    return jsonify(exports.version(_backend(), workshop_id, persona_id, number))
+
+
+@bp.get("/api/workshops/<workshop_id>/personas/<persona_id>/diff")
+def persona_diff(workshop_id: str, persona_id: str):
+    """Side-by-side diff of two versions (?from=1&to=2)."""
+    _viewer(workshop_id)
+    old, new = _number("from"), _number("to")
+    if old is None or new is None:
+        raise ServiceError("invalid", "from and to: give the two version numbers")
+    return jsonify(exports.diff(_backend(), workshop_id, persona_id, old, new))
+
+
+@bp.get("/api/workshops/<workshop_id>/personas/<persona_id>/fit")
+def persona_fit(workshop_id: str, persona_id: str):
+    """How many A4 pages the one-pager of the current document takes."""
+    viewer = _viewer(workshop_id)
+    return jsonify(exports.fit(_backend(), workshop_id, viewer, persona_id))
+
+
+@bp.get("/api/workshops/<workshop_id>/personas/<persona_id>/export.<extension>")
+def persona_export(workshop_id: str, persona_id: str, extension: str):
+    """The persona as md, json, html (the A4 one-pager) or pdf (?version=n; else current)."""
+    viewer = _viewer(workshop_id)
+    return _file(exports.export_persona(_backend(), workshop_id, viewer, persona_id, extension,
+                                        _number("version")))
+
+
+@bp.get("/api/workshops/<workshop_id>/export/assumptions.csv")
+def assumptions_export(workshop_id: str):
+    """Every assumption with votes, decisions and evidence states, as CSV."""
+    return _file(exports.assumptions_csv(_backend(), workshop_id, _viewer(workshop_id)))
+
+
+@bp.post("/api/workshops/<workshop_id>/personas/import")
+def persona_import(workshop_id: str):
+    """Recreate a persona exported as JSON: `{"export": {...}, "op_id": "..."}`."""
+    request.max_content_length = PERSONA_IMPORT_MAX_BYTES
+    body = _body()
+    return _ack(ops.apply_op(_backend(), workshop_id, membership(workshop_id), {
+        "op_id": body.get("op_id"), "type": "persona.import",
+        "data": {"export": body.get("export")}}))
+
+
+@bp.post("/api/workshops/<workshop_id>/personas/<persona_id>/picture")
+def persona_picture(workshop_id: str, persona_id: str):
+    """Upload the persona's picture (PNG, JPEG or WebP, ≤ 2 MiB): checked, shrunk, used."""
+    request.max_content_length = PICTURE_MAX_BYTES
+    return _ack(pictures.upload(_backend(), workshop_id, membership(workshop_id), persona_id,
+                                _body()))
+
+
+@bp.post("/api/workshops/<workshop_id>/ops")
+def workshop_op(workshop_id: str):
+    """HTTP form of `op`, through the same service function as the socket handler."""
+    return _ack(ops.apply_op(_backend(), workshop_id, membership(workshop_id), _json()))

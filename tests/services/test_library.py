@@ -1,0 +1,182 @@
+"""Searching and importing the research library, on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+import base64
+
+import pytest
+
+from tests.helpers import add_research, make_member, make_workshop, send
+from workshop.services import library, workshops
+from workshop.services.errors import ServiceError
+
+
+@pytest.fixture
+def room(backend):
+    created = make_workshop(backend)
+    return {"id": created.id, "created": created,
+            "maria": make_member(backend, created.facilitator_token, "Maria", ""),
+            "sam": make_member(backend, created.invite_token, "Sam", "Support")}
+
+
+@pytest.fixture
+def stocked(backend, room):
+    """A library of three notes of different kinds."""
+    add_research(backend, room["id"], room["sam"], "Interview with Anna",
+                 "Anna rents a flat and pays every bill on her phone. Mobile first.",
+                 tags=["mobile", "bills"])
+    add_research(backend, room["id"], room["sam"], "Support tickets Q3",
+                 "Most tickets are about the invoice: people cannot find the PDF.",
+                 source_type="support", tags=["invoices"])
+    add_research(backend, room["id"], room["sam"], "Café survey",
+                 "Respondents prefer paying by phone; 62% never open letters.",
+                 source_type="survey", tags=["Mobile"], respondents=412)
+    return room
+
+
+def titles(answer):
+    return [r["title"] for r in answer["results"]]
+
+
+def test_search_matches_every_word_as_a_prefix_and_marks_the_matches(backend, stocked):
+    answer = library.search_notes(backend, stocked["id"], "phone pay")
+    assert sorted(titles(answer)) == ["Café survey", "Interview with Anna"]
+    anna = next(r for r in answer["results"] if r["title"] == "Interview with Anna")
+    assert "<mark>phone</mark>" in anna["snippet_html"]
+    assert "<mark>pays</mark>" in anna["snippet_html"]  # "pay" is a prefix of "pays"
+
+
+def test_title_matches_rank_first_and_are_highlighted(backend, stocked):
+    answer = library.search_notes(backend, stocked["id"], "invoice")
+    assert titles(answer) == ["Support tickets Q3"]
+    answer = library.search_notes(backend, stocked["id"], "survey")
+    assert titles(answer)[0] == "Café survey"
+    assert answer["results"][0]["title_html"] == "Café <mark>survey</mark>"
+
+
+def test_accents_do_not_matter(backend, stocked):
+    assert titles(library.search_notes(backend, stocked["id"], "cafe")) == ["Café survey"]
+
+
+def test_filters_by_source_type_and_tag(backend, stocked):
+    assert titles(library.search_notes(backend, stocked["id"], "", source_type="support")) == [
+        "Support tickets Q3"]
+    assert titles(library.search_notes(backend, stocked["id"], "", tag="MOBILE")) == [
+        "Café survey", "Interview with Anna"]  # newest first without a query
+    assert titles(library.search_notes(backend, stocked["id"], "phone", tag="bills")) == [
+        "Interview with Anna"]
+
+
+def test_search_syntax_in_the_query_is_just_text(backend, stocked):
+    for query in ['"', "phone OR", "NEAR(", "a:*", "(!", "*", "'; DROP TABLE x; --"]:
+        library.search_notes(backend, stocked["id"], query)  # never an error
+
+
+def test_highlighting_cannot_inject_markup(backend, room):
+    add_research(backend, room["id"], room["sam"], "<img src=x onerror=alert(1)> hostile",
+                 "<script>alert(1)</script> hostile text")
+    result = library.search_notes(backend, room["id"], "hostile")["results"][0]
+    assert "<img" not in result["title_html"] and "<script" not in result["snippet_html"]
+    assert "<mark>hostile</mark>" in result["snippet_html"]  # (escaped, or dropped by PG)
+
+
+def test_search_stays_within_the_workshop(backend, stocked):
+    other = make_workshop(backend)
+    stranger = make_member(backend, other.invite_token, "Eve", "Support")
+    add_research(backend, other.id, stranger, "Phone survey elsewhere", "phone phone")
+    assert "Phone survey elsewhere" not in titles(
+        library.search_notes(backend, stocked["id"], "phone"))
+
+
+def test_an_edited_note_is_found_by_its_new_words_only(backend, room):
+    note = add_research(backend, room["id"], room["sam"], "Visit", "talked about gardening")
+    send(backend, room["id"], room["sam"]["id"], "note.edit",
+         {"id": note["id"], "body": "talked about cycling"})
+    assert titles(library.search_notes(backend, room["id"], "gardening")) == []
+    assert titles(library.search_notes(backend, room["id"], "cycling")) == ["Visit"]
+    send(backend, room["id"], room["sam"]["id"], "note.delete", {"id": note["id"]})
+    assert titles(library.search_notes(backend, room["id"], "cycling")) == []
+
+
+# ---- imports -----------------------------------------------------------------------------
+
+def upload(name: str, content: bytes) -> dict:
+    return {"name": name, "content_base64": base64.b64encode(content).decode()}
+
+
+GOOD_MD = b"---\ntitle: Interview with Bram\nsource_type: interview\ndate: 2026-09-14\n" \
+          b"tags: [students, mobile]\n---\nBram checks his balance daily.\n"
+CSV = (b"title,source_type,body,tags\n"
+       b"Ticket digest,support,Customers ask for paper invoices,invoices\n"
+       b"App reviews,analytics,Ratings dropped after the redesign,app\n")
+
+
+def notes_of(backend, room):
+    return workshops.snapshot(backend, room["id"], room["sam"])["notes"]
+
+
+def test_a_dry_run_previews_without_writing(backend, room):
+    answer = library.import_notes(backend, room["id"], room["sam"]["id"], {
+        "files": [upload("bram.md", GOOD_MD), upload("digest.csv", CSV)], "dry_run": True})
+    assert answer["ok"] and answer["imported"] == 0
+    assert [n["title"] for n in answer["plan"]["notes"]] == [
+        "Interview with Bram", "Ticket digest", "App reviews"]
+    assert notes_of(backend, room) == []
+
+
+def test_an_import_adds_every_note_in_one_event(backend, room):
+    answer = library.import_notes(backend, room["id"], room["sam"]["id"], {
+        "files": [upload("bram.md", GOOD_MD), upload("digest.csv", CSV)], "op_id": "imp-1"})
+    assert answer["ok"] and answer["imported"] == 3
+    notes = notes_of(backend, room)
+    assert [n["title"] for n in notes] == ["Interview with Bram", "Ticket digest", "App reviews"]
+    assert notes[0]["date"] == "2026-09-14" and notes[0]["tags"] == ["students", "mobile"]
+    assert {n["seq"] for n in notes} == {answer["seq"]}
+    again = library.import_notes(backend, room["id"], room["sam"]["id"], {
+        "files": [upload("bram.md", GOOD_MD), upload("digest.csv", CSV)], "op_id": "imp-1"})
+    assert again["seq"] == answer["seq"] and len(notes_of(backend, room)) == 3  # applied once
+
+
+@pytest.mark.parametrize("bad", [
+    upload("broken.md", b"---\ntitle: [unclosed\n---\nbody\n"),
+    upload("rows.csv", b"title,source_type,body\nOK,survey,fine\nBad,gossip,nope\n"),
+    upload("notes.pdf", b"%PDF-1.7"),
+    upload("huge.md", b"x" * (2 * 1024 * 1024 + 1)),
+])
+def test_any_problem_imports_nothing_and_says_why(backend, room, bad):
+    answer = library.import_notes(backend, room["id"], room["sam"]["id"], {
+        "files": [upload("bram.md", GOOD_MD), bad], "op_id": "imp-2"})
+    assert answer["ok"] is False
+    assert answer["error"]["message"].startswith("nothing was imported")
+    assert answer["plan"]["problems"] and all(p["message"] for p in answer["plan"]["problems"])
+    assert notes_of(backend, room) == []
+
+
+def test_survey_answers_become_one_note_per_question(backend, room):
+    survey = (b"respondent,How do you pay?,What annoys you?\n"
+              b"1,Phone,Letters\n2,Phone,\n3,Card,Queues\n")
+    answer = library.import_notes(backend, room["id"], room["sam"]["id"], {
+        "files": [upload("survey.csv", survey)], "csv_mode": "survey", "op_id": "imp-3",
+        "defaults": {"date": "2026-08-01", "tags": ["panel"]}})
+    assert answer["ok"], answer
+    notes = notes_of(backend, room)
+    assert [(n["title"], n["respondents"]) for n in notes] == [
+        ("How do you pay?", 3), ("What annoys you?", 2)]
+    assert all(n["source_type"] == "survey" and n["tags"] == ["panel"] for n in notes)
+
+
+def test_import_needs_a_member_who_may_write(backend, room):
+    watcher = make_member(backend, room["created"].observer_token, "Obi", "")
+    with pytest.raises(ServiceError) as refused:
+        library.import_notes(backend, room["id"], watcher["id"], {
+            "files": [upload("bram.md", GOOD_MD)], "op_id": "imp-4"})
+    assert refused.value.code == "forbidden"
+    with pytest.raises(ServiceError) as stranger:
+        library.import_notes(backend, room["id"], "nobody", {
+            "files": [upload("bram.md", GOOD_MD)], "op_id": "imp-5"})
+    assert stranger.value.code == "unauthenticated"
+
+
+def test_bad_base64_is_a_clear_error(backend, room):
+    with pytest.raises(ServiceError) as refused:
+        library.import_notes(backend, room["id"], room["sam"]["id"], {
+            "files": [{"name": "x.md", "content_base64": "***"}], "dry_run": True})
+    assert refused.value.code == "invalid" and "x.md" in str(refused.value.as_dict())

@@ -1,0 +1,192 @@
+"""Research notes and evidence links through the one write path (SQLite and PostgreSQL)."""
+
+import pytest
+
+from tests.helpers import add_note, add_research, make_member, make_workshop, send
+from workshop.services import workshops
+
+
+@pytest.fixture
+def room(backend):
+    """A workshop with a facilitator and two participants of different teams."""
+    created = make_workshop(backend)
+    return {
+        "id": created.id,
+        "created": created,
+        "maria": make_member(backend, created.facilitator_token, "Maria", ""),
+        "sam": make_member(backend, created.invite_token, "Sam", "Support"),
+        "lotte": make_member(backend, created.invite_token, "Lotte", "Marketing"),
+    }
+
+
+def snap(backend, room, who="sam"):
+    return workshops.snapshot(backend, room["id"], room[who])
+
+
+def test_a_note_is_stored_raw_and_travels_rendered_and_sanitised(backend, room):
+    note = add_research(backend, room["id"], room["sam"],
+                        body="Said: **slow** <script>alert(1)</script>",
+                        tags=["Mobile", "forms", "mobile "], date="2026-10-02",
+                        respondents=1)
+    assert note["body"] == "Said: **slow** <script>alert(1)</script>"
+    assert "<strong>slow</strong>" in note["body_html"]
+    assert "<script" not in note["body_html"]
+    assert note["tags"] == ["Mobile", "forms"]  # duplicates differ only in case and space
+    assert snap(backend, room, "lotte")["notes"] == [note]
+
+
+def test_note_fields_are_validated_and_a_refusal_changes_nothing(backend, room):
+    bad = [
+        {"title": "", "source_type": "interview", "body": "x"},
+        {"title": "T", "source_type": "gossip", "body": "x"},
+        {"title": "T", "source_type": "survey", "body": "x", "date": "2026-02-30"},
+        {"title": "T", "source_type": "survey", "body": "x", "respondents": -1},
+        {"title": "T", "source_type": "survey", "body": "x" * 20_001},
+        {"title": "T", "source_type": "survey", "body": "x", "tags": ["a"] * 21},
+        {"title": "T", "source_type": "survey", "body": "nul \x00 byte"},
+    ]
+    before = snap(backend, room)
+    for data in bad:
+        ack = send(backend, room["id"], room["sam"]["id"], "note.add", data)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid", data
+    assert snap(backend, room)["seq"] == before["seq"]
+
+
+def test_edit_changes_only_the_given_fields_and_keeps_what_they_were(backend, room):
+    note = add_research(backend, room["id"], room["sam"], date="2026-10-02", respondents=3)
+    ack = send(backend, room["id"], room["sam"]["id"], "note.edit",
+               {"id": note["id"], "body": "New *body*", "clear": ["respondents"]})
+    assert ack["ok"], ack
+    edited = ack["event"]["data"]
+    assert edited["note"]["body_html"] == "<p>New <em>body</em></p>"
+    assert edited["note"]["respondents"] is None and edited["note"]["date"] == "2026-10-02"
+    assert edited["previous"] == {"body": note["body"], "respondents": 3}
+
+
+def test_only_the_author_or_the_facilitator_changes_a_note(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    refused = send(backend, room["id"], room["lotte"]["id"], "note.delete", {"id": note["id"]})
+    assert refused["error"]["code"] == "forbidden"
+    assert send(backend, room["id"], room["maria"]["id"], "note.delete",
+                {"id": note["id"]})["ok"]
+
+
+def test_observers_cannot_add_notes(backend, room):
+    watcher = make_member(backend, room["created"].observer_token, "Obi", "")
+    ack = send(backend, room["id"], watcher["id"], "note.add",
+               {"title": "T", "source_type": "other", "body": ""})
+    assert ack["error"]["code"] == "forbidden"
+
+
+def link(backend, room, who, note, target, relation="supports", quote="far too long",
+         kind="assumption_id"):
+    return send(backend, room["id"], room[who]["id"], "evidence.link",
+                {"note_id": note["id"], kind: target, "relation": relation, "quote": quote})
+
+
+def test_a_passage_links_to_an_assumption_and_everyone_sees_it(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    item = add_note(backend, room["id"], room["lotte"], "Finds our forms slow")
+    target = item["event"]["data"]["assumption"]["id"]
+    ack = link(backend, room, "lotte", note, target, quote="far  too LONG on her")
+    assert ack["ok"], ack
+    assert ack["event"]["type"] == "evidence.linked"
+    assert snap(backend, room, "maria")["evidence"] == [ack["event"]["data"]["link"]]
+
+
+def test_a_quote_must_be_a_passage_of_the_note(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    item = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    ack = link(backend, room, "sam", note, item, quote="loves long forms")
+    assert ack["error"] == {"code": "invalid",
+                            "message": "quote: the passage is not in this research note"}
+
+
+def test_give_exactly_one_target(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    ack = send(backend, room["id"], room["sam"]["id"], "evidence.link",
+               {"note_id": note["id"], "relation": "supports", "quote": "far"})
+    assert ack["error"]["code"] == "invalid"
+
+
+def test_private_notes_take_evidence_only_after_reveal(backend, room):
+    send(backend, room["id"], room["maria"]["id"], "settings.update", {"private_collect": True})
+    note = add_research(backend, room["id"], room["sam"])
+    hidden = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    assert link(backend, room, "sam", note, hidden)["error"]["code"] == "conflict"
+    # Nobody else even learns that it exists.
+    assert link(backend, room, "lotte", note, hidden)["error"]["code"] == "not_found"
+
+
+def test_removing_a_note_removes_its_links_and_the_event_says_which(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    item = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    made = link(backend, room, "sam", note, item)["event"]["data"]["link"]
+    ack = send(backend, room["id"], room["sam"]["id"], "note.delete", {"id": note["id"]})
+    assert ack["event"]["data"]["links"] == [made["id"]]
+    assert snap(backend, room)["evidence"] == []
+
+
+def test_deleting_an_assumption_or_dissolving_a_group_drops_their_links(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    a = add_note(backend, room["id"], room["sam"], "A")["event"]["data"]["assumption"]["id"]
+    b = add_note(backend, room["id"], room["sam"], "B")["event"]["data"]["assumption"]["id"]
+    group = send(backend, room["id"], room["maria"]["id"], "group.add",
+                 {"assumption_id": a, "onto_id": b})["event"]["data"]["groups"][0]["id"]
+    on_group = link(backend, room, "sam", note, group, kind="group_id")["event"]["data"]
+    dissolved = send(backend, room["id"], room["maria"]["id"], "group.dissolve", {"id": group})
+    assert dissolved["event"]["data"]["links"] == [on_group["link"]["id"]]
+    link(backend, room, "sam", note, a)
+    deleted = send(backend, room["id"], room["sam"]["id"], "assumption.delete", {"id": a})
+    assert len(deleted["event"]["data"]["links"]) == 1
+    assert snap(backend, room)["evidence"] == []
+
+
+def test_unlink_by_its_maker_or_the_facilitator(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    item = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    made = link(backend, room, "sam", note, item)["event"]["data"]["link"]
+    refused = send(backend, room["id"], room["lotte"]["id"], "evidence.unlink", {"id": made["id"]})
+    assert refused["error"]["code"] == "forbidden"
+    assert send(backend, room["id"], room["sam"]["id"], "evidence.unlink", {"id": made["id"]})["ok"]
+
+
+def test_required_evidence_blocks_accepting_until_research_supports_it(backend, room):
+    maria = room["maria"]["id"]
+    assert send(backend, room["id"], maria, "settings.update",
+                {"require_evidence": ["identity", "identity", "goals"]})["ok"]
+    assert snap(backend, room)["workshop"]["settings"]["require_evidence"] == [
+        "identity", "goals"]
+    item = add_note(backend, room["id"], room["sam"], "Is in her forties",
+                    category="identity")["event"]["data"]["assumption"]["id"]
+    accept = {"target_type": "assumption", "target_id": item, "decision": "accepted"}
+    refused = send(backend, room["id"], maria, "decision.set", accept)
+    assert refused["error"]["code"] == "conflict"
+    assert "Identity & character items need supporting research" in refused["error"]["message"]
+    # Contradicting research is not support; rejecting and parking stay possible.
+    note = add_research(backend, room["id"], room["sam"])
+    link(backend, room, "sam", note, item, relation="contradicts")
+    assert send(backend, room["id"], maria, "decision.set", accept)["error"]["code"] == "conflict"
+    assert send(backend, room["id"], maria, "decision.set",
+                {**accept, "decision": "parked"})["ok"]
+    link(backend, room, "sam", note, item, relation="supports")
+    assert send(backend, room["id"], maria, "decision.set", accept)["ok"]
+
+
+def test_a_group_is_supported_by_research_on_any_of_its_notes(backend, room):
+    maria = room["maria"]["id"]
+    send(backend, room["id"], maria, "settings.update", {"require_evidence": ["goals"]})
+    a = add_note(backend, room["id"], room["sam"], "A")["event"]["data"]["assumption"]["id"]
+    b = add_note(backend, room["id"], room["sam"], "B")["event"]["data"]["assumption"]["id"]
+    group = send(backend, room["id"], maria, "group.add",
+                 {"assumption_id": a, "onto_id": b})["event"]["data"]["groups"][0]["id"]
+    link(backend, room, "sam", add_research(backend, room["id"], room["sam"]), b)
+    assert send(backend, room["id"], maria, "decision.set", {
+        "target_type": "group", "target_id": group, "decision": "accepted"})["ok"]
+
+
+def test_unknown_categories_cannot_require_evidence(backend, room):
+    ack = send(backend, room["id"], room["maria"]["id"], "settings.update",
+               {"require_evidence": ["horoscope"]})
+    assert ack["error"] == {"code": "invalid",
+                            "message": "require_evidence: unknown category 'horoscope'"}

@@ -1,0 +1,267 @@
+"""The agreed persona: its document, saved field by field with revisions, versions and sign-off.
+
+Concurrent edits: every editable field carries a revision. A save names the revision it
+started from; if someone saved that field since, the save is refused with `conflict` and the
+ack carries both versions, so the editor merges by hand. Nothing is silently overwritten, and
+every save is in the event log (who, which field, from what, to what). The README explains
+why this, and not a CRDT.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from workshop.domain import merge
+from workshop.domain.tokens import new_id
+from workshop.models import EvidenceLink, Persona, PersonaVersion, ResearchNote, utcnow
+from workshop.services import log, pictures, research
+from workshop.services.errors import ServiceError
+from workshop.services.op_context import OpContext, Outcome, persona_in_workshop
+from workshop.services.schemas import (
+    DocumentAgree,
+    DocumentCreate,
+    DocumentPicture,
+    DocumentSave,
+    DocumentSign,
+    PersonaImport,
+)
+from workshop.services.views import persona_view
+
+DRAFT, AGREED = "draft", "agreed"
+
+
+# ---- views -------------------------------------------------------------------------------
+
+def version_view(version: PersonaVersion) -> dict:
+    """A version of a persona document with its revisions and sign-offs."""
+    return {"id": version.id, "persona_id": version.persona_id, "number": version.number,
+            "status": version.status, "document": version.document,
+            "revisions": version.revisions, "signoffs": version.signoffs,
+            "seq": version.created_seq, "updated_seq": version.updated_seq,
+            "agreed_by": version.agreed_by,
+            "agreed_at": log.iso(version.agreed_at) if version.agreed_at else None}
+
+
+def version_summary(version: PersonaVersion) -> dict:
+    """A line of the version history."""
+    return {"persona_id": version.persona_id, "number": version.number,
+            "status": version.status, "seq": version.created_seq,
+            "agreed_by": version.agreed_by,
+            "agreed_at": log.iso(version.agreed_at) if version.agreed_at else None}
+
+
+# ---- lookups -----------------------------------------------------------------------------
+
+def latest_version(session, persona_id: str) -> PersonaVersion | None:
+    """The newest version of a persona's document, if it has one."""
+    return session.scalars(select(PersonaVersion).where(PersonaVersion.persona_id == persona_id)
+                           .order_by(PersonaVersion.number.desc()).limit(1)).first()
+
+
+def _current(ctx: OpContext, persona_id: str) -> PersonaVersion:
+    persona_in_workshop(ctx, persona_id)
+    version = latest_version(ctx.session, persona_id)
+    if version is None:
+        raise ServiceError("conflict", "this persona has no document yet: the facilitator "
+                                       "creates it from the accepted notes")
+    return version
+
+
+def _named_version(ctx: OpContext, persona_id: str, number: int) -> PersonaVersion:
+    version = _current(ctx, persona_id)
+    if version.number != number:
+        raise ServiceError("conflict", f"version {number} is not the current version "
+                                       f"(that is version {version.number})")
+    return version
+
+
+def board_inputs(session, workshop_id: str, viewer: dict) -> tuple[dict, list[dict], list[dict]]:
+    """The snapshot, research notes and evidence links the merge and the exports work from."""
+    from workshop.services.workshops import read_snapshot  # workshops imports this module
+    snapshot = read_snapshot(session, workshop_id, viewer)
+    notes = [research.note_view(n) for n in session.scalars(
+        select(ResearchNote).where(ResearchNote.workshop_id == workshop_id))]
+    links = [research.link_view(link) for link in session.scalars(
+        select(EvidenceLink).where(EvidenceLink.workshop_id == workshop_id)
+        .order_by(EvidenceLink.created_seq))]
+    return snapshot, notes, links
+
+
+def _fresh_revisions(document: dict, by: str, seq: int) -> dict:
+    return {path: {"rev": 0, "by": by, "seq": seq}
+            for path in [*merge.editable_fields(document), "identity.picture"]}
+
+
+# ---- ops ---------------------------------------------------------------------------------
+
+def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
+    """Create a persona's document from its accepted notes and groups (version 1, a draft)."""
+    persona = persona_in_workshop(ctx, data.persona_id)
+    if latest_version(ctx.session, persona.id) is not None:
+        raise ServiceError("conflict", "this persona already has a document: edit it")
+    viewer = {"id": ctx.actor.id, "role": ctx.actor.role}
+    snapshot, notes, links = board_inputs(ctx.session, ctx.workshop.id, viewer)
+    document = merge.build_document(snapshot, persona.id, notes, links)
+    version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop.id, persona_id=persona.id,
+                             number=1, status=DRAFT, document=document,
+                             revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
+                             signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
+    ctx.session.add(version)
+    return Outcome("document.created", {"version": version_view(version)})
+
+
+def _editable(ctx: OpContext, persona_id: str) -> tuple[PersonaVersion, dict | None]:
+    """The draft to change; an agreed version is frozen, so the first change starts the next.
+
+    Returns the draft and, when it was started now, its view before the change.
+    """
+    current = _current(ctx, persona_id)
+    if current.status == DRAFT:
+        return current, None
+    draft = PersonaVersion(id=new_id(), workshop_id=ctx.workshop.id, persona_id=persona_id,
+                           number=current.number + 1, status=DRAFT,
+                           document=current.document, revisions=dict(current.revisions),
+                           signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
+    ctx.session.add(draft)
+    return draft, version_view(draft)
+
+
+def _check_revision(version: PersonaVersion, path: str, base_rev: int, yours) -> dict:
+    revision = version.revisions.get(path)
+    if revision is None:
+        raise ServiceError("invalid", f"path: the document has no field {path!r}")
+    if revision["rev"] != base_rev:
+        current = (version.document["identity"].get("picture") if path == "identity.picture"
+                   else merge.editable_fields(version.document)[path])
+        raise ServiceError("conflict", "someone saved this field after you started editing: "
+                                       "compare both versions and save again",
+                           details={"path": path, "current": {"value": current, **revision},
+                                    "yours": yours})
+    return revision
+
+
+def _saved(ctx: OpContext, version: PersonaVersion, started: dict | None, path: str,
+           value, previous) -> Outcome:
+    revision = {"rev": version.revisions[path]["rev"] + 1, "by": ctx.actor.id, "seq": ctx.seq}
+    version.revisions = {**version.revisions, path: revision}
+    cleared = bool(version.signoffs)  # a sign-off is for the text as it was
+    version.signoffs = {}
+    version.updated_seq = ctx.seq
+    data = {"persona_id": version.persona_id, "number": version.number, "path": path,
+            "value": value, "revision": revision, "previous": previous,
+            "signoffs_cleared": cleared}
+    if started is not None:
+        data["started"] = version_view(version)  # the new draft, this change included
+    return Outcome("document.saved", data)
+
+
+def document_save(ctx: OpContext, data: DocumentSave) -> Outcome:
+    """Save one field of the persona document, if nobody saved it since `base_rev`."""
+    version, started = _editable(ctx, data.persona_id)
+    _check_revision(version, data.path, data.base_rev, data.value)
+    if data.path == "identity.picture":
+        raise ServiceError("invalid", "path: the picture changes through document.picture")
+    previous = merge.editable_fields(version.document)[data.path]
+    try:
+        version.document = merge.with_field(version.document, data.path, data.value)
+    except ValueError as error:
+        raise ServiceError("invalid", f"value: {error}") from None
+    return _saved(ctx, version, started, data.path, data.value, previous)
+
+
+def document_picture(ctx: OpContext, data: DocumentPicture) -> Outcome:
+    """Use an uploaded picture or, with null, the generated avatar."""
+    ref = data.picture.model_dump() if data.picture else None
+    if ref is not None:
+        pictures.check(ref)  # an op may come from any client, not only the upload route
+    version, started = _editable(ctx, data.persona_id)
+    _check_revision(version, "identity.picture", data.base_rev, ref)
+    previous = version.document["identity"].get("picture")
+    version.document = merge.with_picture(version.document, ref)
+    return _saved(ctx, version, started, "identity.picture", ref, previous)
+
+
+def document_sign(ctx: OpContext, data: DocumentSign) -> Outcome:
+    """Sign off the current draft for your team (its representative's yes)."""
+    version = _named_version(ctx, data.persona_id, data.number)
+    if version.status != DRAFT:
+        raise ServiceError("conflict", "this version is already agreed")
+    if not ctx.actor.team:
+        raise ServiceError("forbidden", "sign-off is per team: join with a team to sign off")
+    signoff = {"by": ctx.actor.id, "name": ctx.actor.name, "at": log.iso(utcnow())}
+    version.signoffs = {**version.signoffs, ctx.actor.team: signoff}
+    return Outcome("document.signed", {"persona_id": version.persona_id,
+                                       "number": version.number, "team": ctx.actor.team,
+                                       "signoff": signoff})
+
+
+def missing_signoffs(ctx: OpContext, version: PersonaVersion) -> list[str]:
+    """Teams with members that have not signed off this version."""
+    from workshop.models import Participant
+    teams = {p.team for p in ctx.session.scalars(select(Participant).where(
+        Participant.workshop_id == ctx.workshop.id, Participant.removed.is_(False)))
+        if p.team}
+    return [team for team in ctx.workshop.teams if team in teams
+            and team not in version.signoffs]
+
+
+def document_agree(ctx: OpContext, data: DocumentAgree) -> Outcome:
+    """Mark the current draft agreed: from now on it is frozen."""
+    version = _named_version(ctx, data.persona_id, data.number)
+    if version.status != DRAFT:
+        raise ServiceError("conflict", "this version is already agreed")
+    if ctx.settings["require_signoff"]:
+        missing = missing_signoffs(ctx, version)
+        if missing:
+            raise ServiceError("conflict", "waiting for sign-off from " + ", ".join(missing))
+    version.status, version.agreed_by, version.agreed_at = AGREED, ctx.actor.id, utcnow()
+    version.updated_seq = ctx.seq
+    return Outcome("document.agreed", {"persona_id": version.persona_id,
+                                       "number": version.number, "agreed_by": ctx.actor.id,
+                                       "agreed_at": log.iso(version.agreed_at),
+                                       "seq": ctx.seq})
+
+
+def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
+    """Recreate an exported persona (JSON) in this workshop: a new persona with version 1.
+
+    The document is kept exactly as exported, provenance included: it records where the
+    persona came from, so exporting it again gives the same document.
+    """
+    from workshop.domain.export.json_format import from_json
+    from workshop.services.op_context import count
+    from workshop.services.ops import MAX_PERSONAS  # ops imports this module
+    try:
+        document, meta = from_json(data.export)
+    except ValueError as error:
+        raise ServiceError("invalid", f"export: {error}") from None
+    if count(ctx, Persona) >= MAX_PERSONAS:
+        raise ServiceError("limit", f"a workshop holds at most {MAX_PERSONAS} personas")
+    name = (meta.get("persona_name") or document["identity"]["name"] or "Imported persona")
+    persona = Persona(id=new_id(), workshop_id=ctx.workshop.id, name=name[:120],
+                      created_seq=ctx.seq)
+    ctx.session.add(persona)
+    ctx.session.flush()
+    version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop.id, persona_id=persona.id,
+                             number=1, status=DRAFT, document=document,
+                             revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
+                             signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
+    ctx.session.add(version)
+    return Outcome("persona.imported", {"persona": persona_view(persona),
+                                        "version": version_view(version)})
+
+
+HANDLERS = {
+    "document.create": (DocumentCreate, document_create),
+    "document.save": (DocumentSave, document_save),
+    "document.picture": (DocumentPicture, document_picture),
+    "document.sign": (DocumentSign, document_sign),
+    "document.agree": (DocumentAgree, document_agree),
+    "persona.import": (PersonaImport, persona_import),
+}
+
+
+def persona_name(session, persona_id: str) -> str:
+    """A persona's board name."""
+    persona = session.get(Persona, persona_id)
+    return persona.name if persona else ""

@@ -1,0 +1,176 @@
+"""Reading the persona document: versions, diffs, the A4 check, and every export format."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from sqlalchemy import select
+
+from workshop.domain import merge
+from workshop.domain.diff import diff_documents
+from workshop.domain.export import csv_format, json_format, markdown, onepager
+from workshop.models import Persona, PersonaVersion, Workshop
+from workshop.services import log
+from workshop.services.backend import Backend
+from workshop.services.documents import board_inputs, version_summary, version_view
+from workshop.services.errors import ServiceError
+
+FORMATS = {"md": "markdown", "json": "json", "html": "html", "pdf": "pdf"}
+MEDIA_TYPES = {"markdown": "text/markdown; charset=utf-8", "json": "application/json",
+               "html": "text/html; charset=utf-8", "pdf": "application/pdf",
+               "csv": "text/csv; charset=utf-8"}
+
+
+@dataclass(frozen=True)
+class Export:
+    """A file to hand out: its bytes, media type and a sensible file name."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A persona document as exported: the document and the export's meta."""
+
+    document: dict
+    meta: dict
+
+
+def _persona(session, workshop_id: str, persona_id: str) -> Persona:
+    persona = session.get(Persona, persona_id)
+    if persona is None or persona.workshop_id != workshop_id:
+        raise ServiceError("not_found", "no such persona in this workshop")
+    return persona
+
+
+def _version(session, persona_id: str, number: int | None) -> PersonaVersion | None:
+    query = select(PersonaVersion).where(PersonaVersion.persona_id == persona_id)
+    if number is None:
+        return session.scalars(query.order_by(PersonaVersion.number.desc()).limit(1)).first()
+    version = session.scalars(query.where(PersonaVersion.number == number)).first()
+    if version is None:
+        raise ServiceError("not_found", f"this persona has no version {number}")
+    return version
+
+
+def _load(session, workshop_id: str, viewer: dict, persona_id: str,
+          number: int | None) -> Loaded:
+    """The version asked for, or the current one; without any, a draft built from the board."""
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise ServiceError("not_found", "no such workshop")
+    persona = _persona(session, workshop_id, persona_id)
+    version = _version(session, persona_id, number)
+    snapshot, notes, links = board_inputs(session, workshop_id, viewer)
+    if version is None:  # exports work in every phase: before the merge, a preview draft
+        document, number, status, agreed_at = (
+            merge.build_document(snapshot, persona_id, notes, links), 0, "draft", None)
+    else:
+        document, number, status = version.document, version.number, version.status
+        agreed_at = log.iso(version.agreed_at) if version.agreed_at else None
+    meta = {"workshop_title": workshop.title, "persona_name": persona.name, "version": number,
+            "status": status, "agreed_at": agreed_at,
+            "exported_at": log.iso(datetime.now(UTC)),
+            "teams": merge.voting_teams(snapshot)}
+    return Loaded(document, meta)
+
+
+def load(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
+         number: int | None = None) -> Loaded:
+    """A persona document and its export meta (see `_load`)."""
+    with backend.db.reading() as session:
+        return _load(session, workshop_id, viewer, persona_id, number)
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.casefold()).strip("-")[:40] or "persona"
+
+
+def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
+                   extension: str, number: int | None = None) -> Export:
+    """The persona in one format (md, json, html, pdf); a draft says so in the file."""
+    fmt = FORMATS.get(extension)
+    if fmt is None:
+        raise ServiceError("invalid", f"format: choose one of {', '.join(FORMATS)}")
+    loaded = load(backend, workshop_id, viewer, persona_id, number)
+    document, meta = loaded.document, loaded.meta
+    if fmt == "markdown":
+        content = markdown.to_markdown(document, meta).encode()
+    elif fmt == "json":
+        content = json.dumps(json_format.to_json(document, meta), ensure_ascii=False,
+                             indent=2).encode()
+    elif fmt == "html":
+        content = standalone_html(document, meta).encode()
+    else:
+        content = onepager.to_pdf(document, meta)
+    label = f"v{meta['version']}" if meta["status"] == "agreed" else \
+        f"v{meta['version']}-draft" if meta["version"] else "draft"
+    name = f"{_slug(document['identity']['name'] or meta['persona_name'])}-{label}.{extension}"
+    return Export(content, MEDIA_TYPES[fmt], name)
+
+
+def standalone_html(document: dict, meta: dict) -> str:
+    """The one-pager as one self-contained file (its stylesheet inside) for download."""
+    page = onepager.onepager_html(document, meta, stylesheet_href="")
+    css = onepager.STYLESHEET.read_text(encoding="utf-8")
+    return page.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
+
+
+def assumptions_csv(backend: Backend, workshop_id: str, viewer: dict) -> Export:
+    """Every assumption of the workshop with votes, decisions and evidence states."""
+    with backend.db.reading() as session:
+        workshop = session.get(Workshop, workshop_id)
+        if workshop is None:
+            raise ServiceError("not_found", "no such workshop")
+        title = workshop.title
+        snapshot, notes, links = board_inputs(session, workshop_id, viewer)
+    content = csv_format.assumptions_csv(snapshot, notes, links)
+    return Export(content.encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
+                  MEDIA_TYPES["csv"], f"{_slug(title)}-assumptions.csv")
+
+
+def versions(backend: Backend, workshop_id: str, persona_id: str) -> dict:
+    """A persona's current document and the history of its versions."""
+    with backend.db.reading() as session:
+        persona = _persona(session, workshop_id, persona_id)
+        rows = list(session.scalars(select(PersonaVersion).where(
+            PersonaVersion.persona_id == persona_id).order_by(PersonaVersion.number)))
+        return {"persona": {"id": persona.id, "name": persona.name},
+                "current": version_view(rows[-1]) if rows else None,
+                "versions": [version_summary(v) for v in rows]}
+
+
+def version(backend: Backend, workshop_id: str, persona_id: str, number: int) -> dict:
+    """One version of a persona's document."""
+    with backend.db.reading() as session:
+        _persona(session, workshop_id, persona_id)
+        return version_view(_version(session, persona_id, number))
+
+
+def diff(backend: Backend, workshop_id: str, persona_id: str, old: int, new: int) -> dict:
+    """A side-by-side diff of two versions, field by field, words marked."""
+    with backend.db.reading() as session:
+        _persona(session, workshop_id, persona_id)
+        before, after = _version(session, persona_id, old), _version(session, persona_id, new)
+        return {"from": old, "to": new, "rows": diff_documents(before.document,
+                                                               after.document)}
+
+
+def fit(backend: Backend, workshop_id: str, viewer: dict, persona_id: str) -> dict:
+    """How many A4 pages the current document's one-pager takes (1 is the aim)."""
+    loaded = load(backend, workshop_id, viewer, persona_id)
+    meta = {**loaded.meta, "exported_at": "", "agreed_at": None}  # layout only
+    pages = _pages(json.dumps(loaded.document, sort_keys=True), json.dumps(meta, sort_keys=True))
+    return {"pages": pages, "fits": pages == 1}
+
+
+@lru_cache(maxsize=64)
+def _pages(document_json: str, meta_json: str) -> int:
+    """Laying out a page takes a good part of a second: every editor asks after each save,
+    so the answer is kept per document text."""
+    return onepager.page_count(json.loads(document_json), json.loads(meta_json))

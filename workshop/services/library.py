@@ -1,0 +1,173 @@
+"""The research library beyond single ops: full-text search, file imports, previews."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import html
+import re
+
+from sqlalchemy import select, text
+
+from workshop.domain import permissions
+from workshop.domain.note_import import plan_import
+from workshop.models import ResearchNote
+from workshop.rendering import render_markdown
+from workshop.services.backend import Backend
+from workshop.services.errors import ServiceError
+from workshop.services.ops import apply_op
+from workshop.services.research import note_view
+from workshop.services.schemas import ImportRequest, Preview, parse
+from workshop.services.workshops import find_member
+
+MAX_RESULTS = 50
+NOTE_FIELDS = ("title", "source_type", "body", "tags", "date", "respondents")
+MAX_TERMS = 8
+# Private-use characters mark matches inside the database's highlighting; the text around
+# them is escaped before they become <mark> tags, so a note can never inject markup.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARKED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.S)
+
+
+def _highlighted(raw: str) -> str:
+    """Database-highlighted text as safe HTML with <mark> around the matches."""
+    escaped = _MARKED.sub(lambda m: f"<mark>{m.group(1)}</mark>", html.escape(raw, quote=False))
+    return escaped.replace(_OPEN, "").replace(_CLOSE, "")
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a query, lower-cased; every one must match (as a word prefix)."""
+    return re.findall(r"\w+", query.casefold())[:MAX_TERMS]
+
+
+def _sqlite_search(session, workshop_id: str, terms: list[str]) -> list[tuple[str, str, str]]:
+    match = " ".join(f'"{term}"*' for term in terms)  # terms are \w+, so quoting is safe
+    rows = session.execute(text(
+        "SELECT note_id, highlight(research_notes_fts, 2, :o, :c),"
+        " snippet(research_notes_fts, 3, :o, :c, ' … ', 24)"
+        " FROM research_notes_fts WHERE research_notes_fts MATCH :match"
+        " AND workshop_id = :workshop"
+        " ORDER BY bm25(research_notes_fts, 0, 0, 10.0, 1.0, 5.0) LIMIT :limit"),
+        {"o": _OPEN, "c": _CLOSE, "match": match, "workshop": workshop_id,
+         "limit": MAX_RESULTS * 4})
+    return [tuple(row) for row in rows]
+
+
+def _postgres_search(session, workshop_id: str, terms: list[str]) -> list[tuple[str, str, str]]:
+    query = " & ".join(f"{term}:*" for term in terms)  # terms are \w+, so this parses
+    options = f"StartSel={_OPEN}, StopSel={_CLOSE}"
+    rows = session.execute(text(
+        "SELECT id, ts_headline('simple', title, q, :all),"
+        " ts_headline('simple', body, q, :frag)"
+        " FROM research_notes, to_tsquery('simple', workshop_unaccent(:query)) AS q"
+        " WHERE workshop_id = :workshop AND search @@ q"
+        " ORDER BY ts_rank(search, q) DESC, created_seq LIMIT :limit"),
+        {"all": options + ", HighlightAll=true",
+         "frag": options + ", MaxWords=30, MinWords=12, MaxFragments=2, "
+                           "FragmentDelimiter=\" … \"",
+         "query": query, "workshop": workshop_id, "limit": MAX_RESULTS * 4})
+    return [tuple(row) for row in rows]
+
+
+def _summary(note: ResearchNote) -> dict:
+    return {"id": note.id, "title": note.title, "source_type": note.source_type,
+            "date": note.date, "tags": list(note.tags), "seq": note.created_seq}
+
+
+def search_notes(backend: Backend, workshop_id: str, query: str = "",
+                 source_type: str | None = None, tag: str | None = None) -> dict:
+    """Notes matching every word of the query (as prefixes), best first, with matches marked.
+
+    Without words, every note (newest first) that passes the filters.
+    """
+    terms = search_terms(query)
+    with backend.db.reading() as session:
+        notes = {n.id: _summary(n) for n in session.scalars(
+            select(ResearchNote).where(ResearchNote.workshop_id == workshop_id))}
+        if terms:
+            search = (_sqlite_search if session.bind.dialect.name == "sqlite"
+                      else _postgres_search)
+            hits = search(session, workshop_id, terms)
+        else:
+            hits = [(n["id"], None, None) for n in sorted(notes.values(),
+                                                          key=lambda n: -n["seq"])]
+    wanted_tag = tag.casefold() if tag else None
+    results = []
+    for note_id, title, snippet in hits:
+        note = notes.get(note_id)
+        if note is None or (source_type and note["source_type"] != source_type):
+            continue
+        if wanted_tag and wanted_tag not in (t.casefold() for t in note["tags"]):
+            continue
+        results.append({key: note[key] for key in ("id", "title", "source_type", "date",
+                                                   "tags")} | {
+            "title_html": _highlighted(title) if title else html.escape(note["title"]),
+            "snippet_html": _highlighted(snippet) if snippet else ""})
+        if len(results) == MAX_RESULTS:
+            break
+    return {"query": query, "terms": terms, "results": results}
+
+
+def preview(raw: object) -> dict:
+    """Markdown rendered exactly as the library will show it (for the editor's preview)."""
+    body = parse(Preview, raw)
+    return {"html": render_markdown(body.body)}
+
+
+def _decoded(files) -> list[tuple[str, bytes]]:
+    decoded = []
+    for upload in files:
+        try:
+            decoded.append((upload.name, base64.b64decode(upload.content_base64, validate=True)))
+        except (binascii.Error, ValueError):
+            raise ServiceError("invalid", f"files: {upload.name} is not valid base64") from None
+    return decoded
+
+
+def import_notes(backend: Backend, workshop_id: str, actor_id: str | None, raw: object) -> dict:
+    """Plan an import from files; unless a dry run, apply it as one op (all or nothing).
+
+    The answer always carries the plan (notes and problems) so the page can preview it.
+    """
+    body = parse(ImportRequest, raw)
+    member = find_member(backend, workshop_id, actor_id)
+    if member is None:
+        raise ServiceError("unauthenticated", "join this workshop through its link first")
+    if not permissions.may_send(member["role"], "notes.import"):
+        raise ServiceError("forbidden", f"{member['role']}s may not import research notes")
+    defaults = body.defaults.model_dump(exclude_none=True)
+    plan = plan_import(_decoded(body.files), csv_mode=body.csv_mode, defaults=defaults)
+    answer = {"ok": plan.ok, "plan": plan.as_dict(), "imported": 0}
+    if not plan.ok:
+        count = len(plan.problems)
+        answer["error"] = {"code": "invalid",
+                           "message": f"nothing was imported: {count} problem"
+                                      f"{'s' if count != 1 else ''} to fix first"}
+        return answer
+    if not plan.notes:
+        raise ServiceError("invalid", "files: no notes found in these files")
+    if body.dry_run:
+        return answer
+    if not body.op_id:
+        raise ServiceError("invalid", "op_id: an import needs an op id (retries apply once)")
+    ack = apply_op(backend, workshop_id, actor_id, {
+        "op_id": body.op_id, "type": "notes.import",
+        "data": {"notes": [_op_note(draft.as_dict()) for draft in plan.notes]}})
+    if not ack["ok"]:
+        return {**answer, "ok": False, "error": ack["error"]}
+    return {**answer, "seq": ack["seq"], "imported": len(ack["event"]["data"]["notes"])}
+
+
+def _op_note(draft: dict) -> dict:
+    """A planned note in the shape of note.add (empty optional fields left out)."""
+    return {key: value for key, value in draft.items()
+            if value is not None and key in NOTE_FIELDS}
+
+
+def get_note(backend: Backend, workshop_id: str, note_id: str) -> dict:
+    """One research note of the workshop."""
+    with backend.db.reading() as session:
+        note = session.get(ResearchNote, note_id)
+        if note is None or note.workshop_id != workshop_id:
+            raise ServiceError("not_found", "no such research note in this workshop")
+        return note_view(note)

@@ -1,0 +1,100 @@
+"""Persona pictures: an upload is checked by Pillow, shrunk and re-encoded before it is used.
+
+Re-encoding (not just checking) means what is stored is an image Pillow wrote: no metadata
+(location, camera), no trailing payloads, and a size that fits in every event and export.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import warnings
+
+from PIL import Image, UnidentifiedImageError
+
+from workshop.services.errors import ServiceError
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_SIDE = 512  # pixels; a persona picture is shown at most a few centimetres wide
+MAX_STORED_BYTES = 150_000
+MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
+FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+
+
+def _open(data: bytes) -> Image.Image:
+    """The image in these bytes, verified, or ServiceError('invalid')."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+            if probe.format not in FORMATS:
+                raise ServiceError("invalid", "picture: use a PNG, JPEG or WebP image")
+            if probe.width * probe.height > MAX_PIXELS:
+                raise ServiceError("invalid", "picture: the image has too many pixels")
+            probe.verify()  # checks the file's structure without decoding it all
+            image = Image.open(io.BytesIO(data))  # verify() leaves the image unusable
+            image.load()
+            return image
+    except ServiceError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
+            Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ServiceError("invalid", "picture: this file is not a readable PNG, JPEG or "
+                                      "WebP image") from None
+
+
+def prepare_upload(content_base64: str) -> dict:
+    """An uploaded image as the document's picture: checked, at most 512 px, re-encoded."""
+    try:
+        data = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ServiceError("invalid", "content_base64: not valid base64") from None
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ServiceError("too_large", "picture: the image is larger than 2 MiB")
+    image = _open(data)
+    image.thumbnail((MAX_SIDE, MAX_SIDE))
+    has_alpha = image.mode in ("RGBA", "LA", "P") and "transparency" in image.info \
+        or image.mode in ("RGBA", "LA")
+    out = io.BytesIO()
+    if has_alpha:
+        image.convert("RGBA").save(out, "PNG", optimize=True)
+        media_type = "image/png"
+    else:
+        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+        media_type = "image/jpeg"
+    picture = {"kind": "upload", "media_type": media_type,
+               "data": base64.b64encode(out.getvalue()).decode("ascii")}
+    check(picture)
+    return picture
+
+
+def check(picture: dict) -> None:
+    """Refuse a picture that is not a small image of the type it claims to be."""
+    try:
+        data = base64.b64decode(picture["data"], validate=True)
+    except (binascii.Error, ValueError):
+        raise ServiceError("invalid", "picture.data: not valid base64") from None
+    if len(data) > MAX_STORED_BYTES:
+        raise ServiceError("invalid", "picture: upload it through the picture endpoint, "
+                                      "which shrinks it")
+    image = _open(data)
+    if FORMATS[image.format] != picture["media_type"]:
+        raise ServiceError("invalid", f"picture: the data is {FORMATS[image.format]}, not "
+                                      f"{picture['media_type']}")
+    if max(image.size) > MAX_SIDE:
+        raise ServiceError("invalid", f"picture: at most {MAX_SIDE} pixels on a side")
+
+
+def upload(backend, workshop_id: str, actor_id: str | None, persona_id: str, raw: object) -> dict:
+    """Check and shrink an uploaded picture, then set it by `document.picture` (the ack)."""
+    from workshop.services.ops import apply_op  # ops imports this module through documents
+    from workshop.services.schemas import PictureUpload, parse
+    from workshop.services.workshops import find_member
+    body = parse(PictureUpload, raw)
+    if find_member(backend, workshop_id, actor_id) is None:  # before any decoding work
+        raise ServiceError("unauthenticated", "join this workshop through its link first")
+    picture = prepare_upload(body.content_base64)
+    return apply_op(backend, workshop_id, actor_id, {
+        "op_id": body.op_id, "type": "document.picture",
+        "data": {"persona_id": persona_id, "picture": picture, "base_rev": body.base_rev}})

@@ -1,0 +1,279 @@
+"""Research notes and evidence links: the ops that change the library and tie it to the board."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html.parser import HTMLParser
+
+from sqlalchemy import select
+
+from workshop.domain import permissions
+from workshop.domain.categories import category_label
+from workshop.domain.tokens import new_id
+from workshop.models import Assumption, EvidenceLink, NoteGroup, ResearchNote
+from workshop.rendering import render_markdown
+from workshop.services.errors import ServiceError
+from workshop.services.op_context import (
+    OpContext,
+    Outcome,
+    count,
+    group_in_workshop,
+    members_of,
+    visible_note,
+)
+from workshop.services.schemas import (
+    EvidenceLinkAdd,
+    EvidenceUnlink,
+    NoteAdd,
+    NoteDelete,
+    NoteEdit,
+    NotesImport,
+)
+
+MAX_NOTES = 1000
+MAX_LINKS = 5000
+# One import may not carry more Markdown than this (its event goes to every client).
+MAX_IMPORT_CHARS = 2_000_000
+
+
+# ---- views -------------------------------------------------------------------------------
+
+def note_view(note: ResearchNote) -> dict:
+    """A research note as every member sees it: its Markdown and its sanitised HTML."""
+    return {"id": note.id, "title": note.title, "source_type": note.source_type,
+            "date": note.date, "respondents": note.respondents, "tags": list(note.tags),
+            "body": note.body, "body_html": note.body_html, "author_id": note.author_id,
+            "seq": note.created_seq, "updated_seq": note.updated_seq}
+
+
+def link_view(link: EvidenceLink) -> dict:
+    """An evidence link: which passage of which note says what about which item."""
+    return {"id": link.id, "note_id": link.note_id, "target_type": link.target_type,
+            "target_id": link.target_id, "relation": link.relation, "quote": link.quote,
+            "author_id": link.author_id, "seq": link.created_seq}
+
+
+# ---- text of a note, for checking quoted passages ------------------------------------------
+
+class _TextOf(HTMLParser):
+    """Collects the text content of (already sanitised) HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def passage_in_note(note: ResearchNote, quote: str) -> bool:
+    """Whether the quoted passage is in the note, as rendered or as written.
+
+    People select passages in the rendered note, so "**very** slow" is quoted as "very slow";
+    white space and case are not significant.
+    """
+    parser = _TextOf()
+    parser.feed(note.body_html)
+    wanted = _normalised(quote)
+    return wanted in _normalised(" ".join(parser.parts)) or wanted in _normalised(note.body)
+
+
+# ---- notes -------------------------------------------------------------------------------
+
+def _tags(values: list[str]) -> list[str]:
+    """Tags without duplicates (case-insensitive), in the order given."""
+    seen, tags = set(), []
+    for value in values:
+        tag = " ".join(value.split())
+        if tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags
+
+
+def _check_date(value: str | None) -> None:
+    if value is None:
+        return
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ServiceError("invalid", "date: not a calendar date (YYYY-MM-DD)") from None
+
+
+def _set_body(note: ResearchNote, body: str) -> None:
+    note.body = body
+    note.body_html = render_markdown(body)  # the one place Markdown becomes HTML
+
+
+def _set_tags(note: ResearchNote, tags: list[str]) -> None:
+    note.tags = _tags(tags)
+    note.tags_text = " ".join(note.tags)
+
+
+def _new_note(ctx: OpContext, data: NoteAdd) -> ResearchNote:
+    _check_date(data.date)
+    note = ResearchNote(id=new_id(), workshop_id=ctx.workshop.id, title=data.title,
+                        source_type=data.source_type, date=data.date,
+                        respondents=data.respondents, author_id=ctx.actor.id,
+                        created_seq=ctx.seq, updated_seq=ctx.seq)
+    _set_body(note, data.body)
+    _set_tags(note, data.tags)
+    ctx.session.add(note)
+    return note
+
+
+def note_add(ctx: OpContext, data: NoteAdd) -> Outcome:
+    """Add a research note to the library."""
+    if count(ctx, ResearchNote) >= MAX_NOTES:
+        raise ServiceError("limit", f"a workshop holds at most {MAX_NOTES} research notes")
+    return Outcome("note.added", {"note": note_view(_new_note(ctx, data))})
+
+
+def notes_import(ctx: OpContext, data: NotesImport) -> Outcome:
+    """Add many notes in one step: all of them, or (on any error) none."""
+    if count(ctx, ResearchNote) + len(data.notes) > MAX_NOTES:
+        raise ServiceError("limit", f"a workshop holds at most {MAX_NOTES} research notes")
+    if sum(len(note.body) for note in data.notes) > MAX_IMPORT_CHARS:
+        raise ServiceError("limit", f"one import carries at most {MAX_IMPORT_CHARS:,} "
+                                    "characters of notes: split it")
+    notes = [_new_note(ctx, note) for note in data.notes]
+    return Outcome("notes.imported", {"notes": [note_view(note) for note in notes]})
+
+
+def _note_to_change(ctx: OpContext, note_id: str) -> ResearchNote:
+    note = ctx.session.get(ResearchNote, note_id)
+    if note is None or note.workshop_id != ctx.workshop.id:
+        raise ServiceError("not_found", "no such research note in this workshop")
+    if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, note.author_id):
+        raise ServiceError("forbidden", "only its author or the facilitator may change this "
+                                        "research note")
+    return note
+
+
+def note_edit(ctx: OpContext, data: NoteEdit) -> Outcome:
+    """Change a note's fields; the event keeps what they were."""
+    note = _note_to_change(ctx, data.id)
+    _check_date(data.date)
+    previous: dict = {}
+    changes = data.model_dump(exclude_none=True, exclude={"id", "clear"})
+    for field in data.clear:
+        if field in changes:
+            raise ServiceError("invalid", f"clear: {field} is both set and cleared")
+        changes[field] = None
+    if not changes:
+        raise ServiceError("invalid", "nothing to change")
+    for field, value in changes.items():
+        previous[field] = list(note.tags) if field == "tags" else getattr(note, field)
+        if field == "body":
+            _set_body(note, value)
+        elif field == "tags":
+            _set_tags(note, value)
+        else:
+            setattr(note, field, value)
+    note.updated_seq = ctx.seq
+    return Outcome("note.edited", {"note": note_view(note), "previous": previous})
+
+
+def note_delete(ctx: OpContext, data: NoteDelete) -> Outcome:
+    """Remove a note and the evidence links to its passages."""
+    note = _note_to_change(ctx, data.id)
+    links = list(ctx.session.scalars(select(EvidenceLink).where(EvidenceLink.note_id == note.id)
+                                     .order_by(EvidenceLink.created_seq)))
+    outcome = Outcome("note.deleted", {"id": note.id, "links": [link.id for link in links],
+                                       "previous": {"title": note.title,
+                                                    "source_type": note.source_type}})
+    for link in links:
+        ctx.session.delete(link)
+    ctx.session.flush()
+    ctx.session.delete(note)
+    return outcome
+
+
+# ---- evidence ----------------------------------------------------------------------------
+
+def evidence_link(ctx: OpContext, data: EvidenceLinkAdd) -> Outcome:
+    """Link a passage of a note to a board item as evidence for or against it."""
+    if (data.assumption_id is None) == (data.group_id is None):
+        raise ServiceError("invalid", "give either assumption_id or group_id")
+    note = ctx.session.get(ResearchNote, data.note_id)
+    if note is None or note.workshop_id != ctx.workshop.id:
+        raise ServiceError("not_found", "no such research note in this workshop")
+    if data.group_id is not None:
+        target_type, target = "group", group_in_workshop(ctx, data.group_id)
+    else:
+        target_type, target = "assumption", visible_note(ctx, data.assumption_id)
+        if target.hidden:
+            raise ServiceError("conflict", "reveal private notes before linking evidence "
+                                           "to them")
+    if not passage_in_note(note, data.quote):
+        raise ServiceError("invalid", "quote: the passage is not in this research note")
+    if count(ctx, EvidenceLink) >= MAX_LINKS:
+        raise ServiceError("limit", f"a workshop holds at most {MAX_LINKS} evidence links")
+    link = EvidenceLink(id=new_id(), workshop_id=ctx.workshop.id, note_id=note.id,
+                        target_type=target_type, target_id=target.id, relation=data.relation,
+                        quote=data.quote, author_id=ctx.actor.id, created_seq=ctx.seq)
+    ctx.session.add(link)
+    return Outcome("evidence.linked", {"link": link_view(link)})
+
+
+def evidence_unlink(ctx: OpContext, data: EvidenceUnlink) -> Outcome:
+    """Remove an evidence link (whoever made it, or the facilitator)."""
+    link = ctx.session.get(EvidenceLink, data.id)
+    if link is None or link.workshop_id != ctx.workshop.id:
+        raise ServiceError("not_found", "no such evidence link in this workshop")
+    if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, link.author_id):
+        raise ServiceError("forbidden", "only whoever made the link or the facilitator may "
+                                        "remove it")
+    outcome = Outcome("evidence.unlinked", {"id": link.id, "previous": link_view(link)})
+    ctx.session.delete(link)
+    return outcome
+
+
+# ---- what other services ask -------------------------------------------------------------
+
+def links_of(ctx: OpContext, target_ids: list[str]) -> list[EvidenceLink]:
+    """The evidence links on any of these items."""
+    return list(ctx.session.scalars(select(EvidenceLink).where(
+        EvidenceLink.workshop_id == ctx.workshop.id, EvidenceLink.target_id.in_(target_ids))))
+
+
+def drop_links(ctx: OpContext, target_ids: list[str]) -> list[str]:
+    """Delete the evidence links on items that are going away; returns their ids."""
+    links = links_of(ctx, target_ids) if target_ids else []
+    for link in links:
+        ctx.session.delete(link)
+    return sorted(link.id for link in links)
+
+
+def require_support(ctx: OpContext, target: Assumption | NoteGroup, target_type: str) -> None:
+    """Refuse accepting an item of a category that needs research, when none supports it.
+
+    A group is supported by a link on the group itself or on any of its notes.
+    """
+    required = ctx.settings["require_evidence"]
+    if target.category not in required:
+        return
+    ids = [target.id] + ([n.id for n in members_of(ctx, target.id)]
+                         if target_type == "group" else [])
+    supported = ctx.session.scalar(select(EvidenceLink.id).where(
+        EvidenceLink.workshop_id == ctx.workshop.id, EvidenceLink.target_id.in_(ids),
+        EvidenceLink.relation == "supports").limit(1))
+    if supported is None:
+        raise ServiceError("conflict", f"{category_label(target.category)} items need "
+                                       "supporting research before they can be accepted: link "
+                                       "a passage of a research note that supports it first")
+
+
+HANDLERS = {
+    "note.add": (NoteAdd, note_add),
+    "note.edit": (NoteEdit, note_edit),
+    "note.delete": (NoteDelete, note_delete),
+    "notes.import": (NotesImport, notes_import),
+    "evidence.link": (EvidenceLinkAdd, evidence_link),
+    "evidence.unlink": (EvidenceUnlink, evidence_unlink),
+}
