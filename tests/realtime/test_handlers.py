@@ -188,3 +188,25 @@ def test_presence_signals_are_not_part_of_the_log(session):
     session["socks"]["lotte"].disconnect()
     signals = events_of(session["socks"]["sam"], "presence")
     assert signals and all("seq" not in signal for signal in signals)
+
+
+def test_an_editing_signal_reaches_the_others_and_is_not_logged(session):
+    sam, lotte = session["socks"]["sam"], session["socks"]["lotte"]
+    ack = sam.emit("signal", {"type": "editing", "persona_id": session["persona"],
+                              "path": "identity.quote"}, callback=True)
+    assert ack == {"ok": True}
+    [signal] = events_of(lotte, "signal")
+    assert signal == {"type": "editing", "participant_id": session["sam"]["id"],
+                      "name": "Sam", "team": "Support", "persona_id": session["persona"],
+                      "path": "identity.quote"}
+    assert events_of(sam, "signal") == []  # not echoed to the sender
+    assert events_of(lotte) == []  # no event: nothing entered the log
+
+
+def test_a_malformed_signal_is_refused_and_relayed_to_no_one(session):
+    sam, lotte = session["socks"]["sam"], session["socks"]["lotte"]
+    for bad in ({"type": "editing", "persona_id": session["persona"], "path": "<script>"},
+                {"type": "shout", "persona_id": session["persona"], "path": None}, "x"):
+        ack = sam.emit("signal", bad, callback=True)
+        assert ack["ok"] is False and ack["error"]["code"] == "invalid"
+    assert events_of(lotte, "signal") == []

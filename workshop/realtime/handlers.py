@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import current_app, request, session
-from flask_socketio import ConnectionRefusedError, SocketIO, join_room
+from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from workshop.realtime import participant_room, workshop_room
-from workshop.services import ops, presence, workshops
+from workshop.services import ops, presence, signals, workshops
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import SyncRequest, parse
 from workshop.web.sessions import membership
@@ -61,9 +61,24 @@ def on_sync(payload=None):
         return {"ok": False, "error": error.as_dict()}
 
 
+def on_signal(payload=None):
+    """A member sends `signal` {"type": "editing", "persona_id", "path"}; everyone else in the
+    workshop receives it as `signal` with who sent it. Nothing is stored; acked {"ok": true}."""
+    bound = session.get("socket") or {}
+    try:
+        member = workshops.find_member(_backend(), bound.get("workshop", ""),
+                                       bound.get("participant"))
+        relayed = signals.editing(member, payload)
+    except ServiceError as error:
+        return {"ok": False, "error": error.as_dict()}
+    emit("signal", relayed, to=workshop_room(bound["workshop"]), include_self=False)
+    return {"ok": True}
+
+
 def register_handlers(server: SocketIO) -> None:
     """Attach the handlers above to the default namespace."""
     server.on_event("connect", on_connect)
     server.on_event("disconnect", on_disconnect)
     server.on_event("op", on_op)
     server.on_event("sync", on_sync)
+    server.on_event("signal", on_signal)

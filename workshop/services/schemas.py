@@ -401,3 +401,11 @@ class PersonaImport(Payload):
     """persona.import: a persona exported as JSON, recreated here as a new persona."""
 
     export: dict[str, Any]
+
+
+class EditingSignal(Payload):
+    """`signal` from a client: which field of a persona document it is editing (null: none)."""
+
+    type: Literal["editing"]
+    persona_id: Id
+    path: FieldPath | None
