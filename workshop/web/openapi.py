@@ -10,9 +10,18 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from workshop.domain.research import SOURCE_TYPES
 from workshop.services.errors import STATUS_BY_CODE
 from workshop.services.ops import OPS
-from workshop.services.schemas import CreateWorkshop, JoinWorkshop, OpEnvelope, Payload
+from workshop.services.schemas import (
+    CreateWorkshop,
+    ImportRequest,
+    JoinWorkshop,
+    OpEnvelope,
+    Payload,
+    PictureUpload,
+    Preview,
+)
 
 REF_TEMPLATE = "#/components/schemas/{model}"
 COOKIE_SCHEME = "workshopSession"
@@ -169,6 +178,68 @@ def _response_components() -> dict[str, Schema]:
         "OpDuplicate": _closed({"ok": {"const": True}, "seq": SEQ,
                                 "duplicate": {"const": True}, "event": event}),
         "OpRefused": _closed({"ok": {"const": False}, "error": _ref("ErrorObject")}),
+        "ResearchNote": _closed({
+            "id": STRING, "title": STRING,
+            "source_type": {"type": "string", "enum": list(SOURCE_TYPES)},
+            "date": NULLABLE_STRING, "respondents": {"type": ["integer", "null"]},
+            "tags": {"type": "array", "items": STRING},
+            "body": {**STRING, "description": "Markdown, as written."},
+            "body_html": {**STRING, "description": "Rendered and sanitised: safe as HTML."},
+            "author_id": STRING, "seq": SEQ, "updated_seq": SEQ,
+        }, description="docs/protocol.md#research-library"),
+        "SearchResults": _closed({
+            "query": STRING, "terms": {"type": "array", "items": STRING},
+            "results": {"type": "array", "items": _closed({
+                "id": STRING, "title": STRING, "source_type": STRING,
+                "date": NULLABLE_STRING, "tags": {"type": "array", "items": STRING},
+                "title_html": {**STRING, "description": "Escaped, matches in <mark>."},
+                "snippet_html": {**STRING, "description": "Escaped, matches in <mark>."},
+            })},
+        }),
+        "Rendered": _closed({"html": STRING}),
+        "ImportAnswer": {
+            "type": "object",
+            "properties": {
+                "ok": {"type": "boolean"}, "imported": count, "seq": SEQ,
+                "plan": _closed({"ok": {"type": "boolean"},
+                                 "notes": {"type": "array", "items": OPEN_OBJECT},
+                                 "problems": {"type": "array", "items": _closed({
+                                     "source": STRING, "message": STRING})}}),
+                "error": _ref("ErrorObject"),
+            },
+            "required": ["ok", "plan", "imported"], "additionalProperties": False,
+            "description": "The plan always; with problems nothing is imported.",
+        },
+        "DocumentVersion": {
+            "type": "object",
+            "description": "A version of a persona document (docs/protocol.md#persona-document"
+                           "); `document` has the shape of workshop/domain/merge.py.",
+            "properties": {
+                "id": STRING, "persona_id": STRING, "number": {"type": "integer", "minimum": 1},
+                "status": {"type": "string", "enum": ["draft", "agreed"]},
+                "document": OPEN_OBJECT, "revisions": OPEN_OBJECT, "signoffs": OPEN_OBJECT,
+                "seq": SEQ, "updated_seq": SEQ, "agreed_by": NULLABLE_STRING,
+                "agreed_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+            "required": ["id", "persona_id", "number", "status", "document", "revisions",
+                         "signoffs"],
+            "additionalProperties": False,
+        },
+        "PersonaVersions": _closed({
+            "persona": _closed({"id": STRING, "name": STRING}),
+            "current": {"oneOf": [_ref("DocumentVersion"), {"type": "null"}]},
+            "versions": {"type": "array", "items": OPEN_OBJECT},
+        }),
+        "DocumentDiff": _closed({
+            "from": {"type": "integer"}, "to": {"type": "integer"},
+            "rows": {"type": "array", "items": _closed({
+                "path": STRING, "label": STRING,
+                "status": {"type": "string", "enum": ["same", "changed", "added", "removed"]},
+                "old": NULLABLE_STRING, "new": NULLABLE_STRING,
+                "old_html": STRING, "new_html": STRING})},
+        }),
+        "Fit": _closed({"pages": {"type": "integer", "minimum": 1},
+                        "fits": {"type": "boolean"}}),
     }
 
 
@@ -301,11 +372,144 @@ def _paths(create: Schema, join: Schema, envelope: Schema) -> dict:
     }
 
 
+def _file(description: str, *media_types: str) -> dict:
+    return {"description": description,
+            "content": {media: {"schema": {"type": "string"}} for media in media_types}}
+
+
+def _persona_paths(picture: Schema) -> dict:
+    """The persona document: versions, diff, the A4 check, exports, import, picture."""
+    ids = [_workshop_id(), {"name": "persona_id", "in": "path", "required": True,
+                            "schema": {"type": "string"}}]
+    number = {"name": "version", "in": "query", "required": False,
+              "description": "A version number (default: the current version; before the "
+                             "merge, a draft built from the board).",
+              "schema": {"type": "integer", "minimum": 0, "maximum": 999_999_999}}
+    missing = _errors(400, 401, 404, s404="not_found: the persona or the version")
+    return {
+        "/api/workshops/{workshop_id}/personas/{persona_id}": {"get": {
+            "operationId": "personaDocument", "security": COOKIE, "parameters": ids,
+            "summary": "A persona's current document (null before the merge) and versions.",
+            "responses": {"200": _json("The document.", _ref("PersonaVersions")),
+                          **_errors(401, 404)}}},
+        "/api/workshops/{workshop_id}/personas/{persona_id}/versions/{number}": {"get": {
+            "operationId": "personaVersion", "security": COOKIE,
+            "summary": "One version of a persona's document.",
+            "parameters": [*ids, {"name": "number", "in": "path", "required": True,
+                                  "schema": {"type": "integer", "minimum": 0}}],
+            "responses": {"200": _json("The version.", _ref("DocumentVersion")),
+                          **_errors(401, 404)}}},
+        "/api/workshops/{workshop_id}/personas/{persona_id}/diff": {"get": {
+            "operationId": "personaDiff", "security": COOKIE,
+            "summary": "Side-by-side diff of two versions, field by field.",
+            "parameters": [*ids, *({"name": name, "in": "query", "required": True,
+                                    "schema": {"type": "integer", "minimum": 0,
+                                               "maximum": 999_999_999}}
+                                   for name in ("from", "to"))],
+            "responses": {"200": _json("The diff.", _ref("DocumentDiff")), **missing}}},
+        "/api/workshops/{workshop_id}/personas/{persona_id}/fit": {"get": {
+            "operationId": "personaFit", "security": COOKIE, "parameters": ids,
+            "summary": "How many A4 pages the one-pager takes (it should be one).",
+            "responses": {"200": _json("Pages.", _ref("Fit")), **_errors(401, 404)}}},
+        "/api/workshops/{workshop_id}/personas/{persona_id}/export.{extension}": {"get": {
+            "operationId": "personaExport", "security": COOKIE,
+            "summary": "The persona as Markdown, JSON, the A4 one-pager (HTML) or PDF.",
+            "parameters": [*ids, {"name": "extension", "in": "path", "required": True,
+                                  "schema": {"type": "string",
+                                             "enum": ["md", "json", "html", "pdf"]}},
+                           number],
+            "responses": {"200": _file("The file (Content-Disposition: attachment).",
+                                       "text/markdown", "application/json", "text/html",
+                                       "application/pdf"),
+                          **_errors(400, 401, 404, s400="invalid: format or version")}}},
+        "/api/workshops/{workshop_id}/export/assumptions.csv": {"get": {
+            "operationId": "assumptionsCsv", "security": COOKIE,
+            "parameters": [_workshop_id()],
+            "summary": "Every assumption with votes, decisions and evidence states.",
+            "responses": {"200": _file("CSV (UTF-8 with BOM).", "text/csv"),
+                          **_errors(401, 404)}}},
+        "/api/workshops/{workshop_id}/personas/import": {"post": {
+            "operationId": "personaImport", "security": COOKIE,
+            "parameters": [_workshop_id()],
+            "summary": "Recreate a persona exported as JSON (`persona.import`; ≤ 1 MiB).",
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["export", "op_id"],
+                "properties": {"export": OPEN_OBJECT, "op_id": STRING}}}}},
+            "responses": _op_answers()}},
+        "/api/workshops/{workshop_id}/personas/{persona_id}/picture": {"post": {
+            "operationId": "personaPicture", "security": COOKIE, "parameters": ids,
+            "summary": "Upload the picture: PNG, JPEG or WebP ≤ 2 MiB, checked and shrunk.",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": picture}}},
+            "responses": _op_answers()}},
+    }
+
+
+def _library_paths(preview: Schema, import_request: Schema) -> dict:
+    """The research library: search, one note, previews, imports."""
+    id_param = _workshop_id()
+    return {
+        "/api/workshops/{workshop_id}/notes": {"get": {
+            "operationId": "researchNotes", "security": COOKIE,
+            "summary": "Search the research library (every word as a prefix; filters).",
+            "parameters": [id_param, *({"name": name, "in": "query", "required": False,
+                                        "schema": {"type": "string", "maxLength": 200}}
+                                       for name in ("q", "source_type", "tag"))],
+            "responses": {"200": _json("Up to 50 notes, best first.", _ref("SearchResults")),
+                          **_errors(401)}}},
+        "/api/workshops/{workshop_id}/notes/{note_id}": {"get": {
+            "operationId": "researchNote", "security": COOKIE,
+            "parameters": [id_param, {"name": "note_id", "in": "path", "required": True,
+                                      "schema": {"type": "string"}}],
+            "summary": "One research note.",
+            "responses": {"200": _json("The note.", _ref("ResearchNote")),
+                          **_errors(401, 404)}}},
+        "/api/workshops/{workshop_id}/preview": {"post": {
+            "operationId": "preview", "security": COOKIE, "parameters": [id_param],
+            "summary": "Markdown rendered and sanitised as the library shows it.",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": preview}}},
+            "responses": {"200": _json("The HTML.", _ref("Rendered")),
+                          **_errors(400, 401, 403, 413, 415, s403=CROSS_ORIGIN)}}},
+        "/api/workshops/{workshop_id}/notes/import": {"post": {
+            "operationId": "importNotes", "security": COOKIE, "parameters": [id_param],
+            "summary": "Import Markdown and CSV files: a dry run, or all or nothing.",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": import_request}}},
+            "responses": {
+                "200": _json("A dry run: the plan, nothing written.", _ref("ImportAnswer")),
+                "201": _json("Imported, as one `notes.import` op.", _ref("ImportAnswer")),
+                "422": _json("The files have problems (nothing imported), or a limit.",
+                             {"oneOf": [_ref("ImportAnswer"), _ref("Error")]}),
+                **_errors(400, 401, 403, 404, 409, 413, 415, 429, s403="forbidden"),
+            }}},
+    }
+
+
+def _op_answers() -> dict:
+    """Answers of an endpoint that applies one op: the ack, as for POST …/ops."""
+    either = {"oneOf": [_ref("OpRefused"), _ref("Error")]}
+    return {
+        "201": _json("Applied.", _ref("OpApplied")),
+        "200": _json("This op_id was applied before.", _ref("OpDuplicate")),
+        "400": _json("invalid (an ack or an error)", either),
+        "401": _json(ERRORS[401], either),
+        "403": _json("forbidden", either),
+        "404": _json("not_found", _ref("OpRefused")),
+        "409": _json(ERRORS[409], _ref("OpRefused")),
+        **_errors(413, 415),
+        "422": _json("limit", _ref("OpRefused")),
+        "429": _json(ERRORS[429], _ref("OpRefused")),
+    }
+
+
 def build_openapi(server_url: str) -> dict:
     """The whole document, for an API served at `server_url` (e.g. request.host_url)."""
     components: dict[str, Schema] = {}
     create, join = _model(components, CreateWorkshop), _model(components, JoinWorkshop)
     paths = _paths(create, join, _op_envelope(components))
+    paths |= _library_paths(_model(components, Preview), _model(components, ImportRequest))
+    paths |= _persona_paths(_model(components, PictureUpload))
     for name, schema in _response_components().items():
         _add(components, name, schema)
     try:
