@@ -38,6 +38,40 @@ _NOTES = [
 ]
 
 
+# (title, source type, date, respondents, tags, author index, Markdown body)
+_RESEARCH = [
+    ("Home visit: Anouk in Utrecht", "interview", "2026-10-07", 1, ["home visit", "Utrecht"], 1,
+     "Visited Anouk at home (terraced house, 1972).\n\n"
+     "- She has a folder of quotes for a heat pump but **does not trust them**: \"every "
+     "installer says something else\".\n"
+     "- She wants to know *which step pays back first* and asked twice what it costs per month."
+     "\n- She reads reviews in the evening on her phone and decides with her partner at the "
+     "weekend.\n\n> \"Just tell me what to do first, in euros.\""),
+    ("Energy bill survey, October", "survey", "2026-10-20", 412, ["survey", "bills"], 0,
+     "Online panel, homeowners and renters.\n\n"
+     "| Answer | Share |\n|---|---|\n| Wants advice on the first step | 61% |\n"
+     "| Prefers WhatsApp for questions | 44% |\n| Prefers phone calls | 12% |\n"
+     "| Reads our newsletter | 9% |\n\n"
+     "Renters mostly cannot change the heating themselves; **thermostat settings** are a "
+     "frequent source of conflict in shared houses."),
+    ("Support tickets Q3", "support", "2026-09-30", None, ["tickets", "installers"], 1,
+     "318 tickets. The top three themes:\n\n1. Installers who do not show up or are late "
+     "(27%).\n2. Questions about the payback of measures (19%).\n3. Complaints about "
+     "pushy sales calls (9%)."),
+]
+
+# (research index, note index, relation, quote)
+_EVIDENCE = [
+    (0, 2, "supports", "which step pays back first"),
+    (0, 6, "supports", "She reads reviews in the evening on her phone"),
+    (1, 7, "supports", "Prefers WhatsApp for questions"),
+    (2, 4, "supports", "Installers who do not show up or are late"),
+    (0, 3, "supports", "does not trust them"),
+    (2, 9, "supports", "Complaints about pushy sales calls"),
+    (1, 8, "contradicts", "Reads our newsletter"),
+]
+
+
 def find_demo(backend: Backend) -> str | None:
     """The facilitator token of the oldest demo workshop, if one exists."""
     with backend.db.reading() as session:
@@ -66,9 +100,22 @@ def seed_demo(backend: Backend) -> str:
     added = _op(backend, created.id, facilitator["id"], "persona.add",
                 {"name": "Ruben, the student renter"})
     personas.append(added["event"]["data"]["persona"]["id"])
-    for persona, category, author, text in _NOTES:
-        _op(backend, created.id, people[author]["id"], "assumption.add",
-            {"persona_id": personas[persona], "category": category, "text": text})
+    notes = [_op(backend, created.id, people[author]["id"], "assumption.add",
+                 {"persona_id": personas[persona], "category": category,
+                  "text": text})["event"]["data"]["assumption"]["id"]
+             for persona, category, author, text in _NOTES]
+    research = []
+    for title, source_type, date, respondents, tags, author, body in _RESEARCH:
+        data = {"title": title, "source_type": source_type, "date": date, "tags": tags,
+                "body": body}
+        if respondents is not None:
+            data["respondents"] = respondents
+        research.append(_op(backend, created.id, people[author]["id"], "note.add",
+                            data)["event"]["data"]["note"]["id"])
+    for source, note, relation, quote in _EVIDENCE:
+        _op(backend, created.id, facilitator["id"], "evidence.link", {
+            "note_id": research[source], "assumption_id": notes[note], "relation": relation,
+            "quote": quote})
     return created.facilitator_token
 
 
