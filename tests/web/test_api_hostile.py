@@ -248,8 +248,8 @@ def test_get_endpoints_with_hostile_paths_and_queries(app, facilitator, world):
         note(f"GET {path}?{query_string} as {'member' if member else 'anonymous'}")
         response = (facilitator if member else anonymous).get(path, query_string=query_string)
         shown = (path, response.status_code, response.get_data(as_text=True)[:200])
-        if "//" in path:  # an empty id: werkzeug merges the slashes with a redirect
-            assert response.status_code == 308, shown
+        if "//" in path:  # an empty id: werkzeug merges the slashes, redirecting if that matches
+            assert response.status_code in (308, 404), shown
             return
         assert response.status_code == 200 or 400 <= response.status_code < 500, shown
         if response.is_json and response.status_code >= 400:
