@@ -86,3 +86,12 @@ def test_imports_may_be_larger_than_other_requests_but_not_without_limit(client,
     response = client.post(f"/api/workshops/{member}/notes/import", json=huge)
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "too_large"
+
+
+def test_unknown_api_paths_and_methods_answer_json(client, member):
+    missing = client.get(f"/api/workshops/{member}/nothing-here")
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    wrong = client.put(f"/api/workshops/{member}/notes", json={})
+    assert wrong.status_code == 405 and wrong.get_json()["error"]["code"] == "invalid"
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and not page.is_json

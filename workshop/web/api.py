@@ -49,6 +49,22 @@ def _too_large(_exception):
                                             f"{limit // 1024:,} KiB"))
 
 
+@bp.app_errorhandler(404)
+def _no_such_endpoint(exception):
+    """Programs get JSON for an unknown API path too; pages keep their HTML 404."""
+    if request.path.startswith("/api/"):
+        return _error(ServiceError("not_found", "no such endpoint"))
+    return exception
+
+
+@bp.app_errorhandler(405)
+def _wrong_method(exception):
+    if request.path.startswith("/api/"):
+        return jsonify(error={"code": "invalid", "message": f"{request.method} is not "
+                                                            "allowed here"}), 405
+    return exception
+
+
 def _json() -> object:
     """The request's JSON, or None; absurdly deep nesting counts as unreadable."""
     try:
