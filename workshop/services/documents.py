@@ -233,8 +233,10 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
     from workshop.services.ops import MAX_PERSONAS  # ops imports this module
     try:
         document, meta = from_json(data.export)
-    except ValueError as error:
+    except (ValueError, TypeError) as error:
         raise ServiceError("invalid", f"export: {error}") from None
+    except RecursionError:
+        raise ServiceError("invalid", "export: nested too deeply") from None
     if count(ctx, Persona) >= MAX_PERSONAS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_PERSONAS} personas")
     name = (meta.get("persona_name") or document["identity"]["name"] or "Imported persona")

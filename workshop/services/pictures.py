@@ -11,7 +11,7 @@ import binascii
 import io
 import warnings
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from workshop.services.errors import ServiceError
 
@@ -38,8 +38,7 @@ def _open(data: bytes) -> Image.Image:
             return image
     except ServiceError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError,
-            Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except Exception:  # noqa: BLE001 - Pillow's parsers raise many kinds on corrupt files
         raise ServiceError("invalid", "picture: this file is not a readable PNG, JPEG or "
                                       "WebP image") from None
 
