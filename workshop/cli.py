@@ -152,7 +152,7 @@ def export_command(workshop_id: str, persona: str | None, fmt: str, number: int 
     except ServiceError as error:
         raise click.ClickException(error.message) from error
     if output == "-":
-        click.get_binary_stream("stdout").write(result.content)
+        click.echo(result.content, nl=False)  # bytes go to the binary stream as they are
         return
     target = Path(output or result.filename)
     target.write_bytes(result.content)

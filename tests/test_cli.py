@@ -1,0 +1,63 @@
+"""The command line: `flask --app workshop export` writes the same files as the API."""
+
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from tests.helpers import add_note, make_member, make_workshop, send
+
+
+@pytest.fixture
+def workshop(app):
+    """A workshop whose persona has one accepted note and a document, on the app's database."""
+    backend = app.extensions["workshop"]
+    created = make_workshop(backend)
+    maria = make_member(backend, created.facilitator_token, "Maria", "")
+    sam = make_member(backend, created.invite_token, "Sam", "Support")
+    note = add_note(backend, created.id, sam, "Pays every bill on her phone")
+    send(backend, created.id, maria["id"], "decision.set", {
+        "target_type": "assumption", "decision": "accepted",
+        "target_id": note["event"]["data"]["assumption"]["id"]})
+    persona = note["event"]["data"]["assumption"]["persona_id"]
+    send(backend, created.id, maria["id"], "document.create", {"persona_id": persona})
+    send(backend, created.id, sam["id"], "document.save", {
+        "persona_id": persona, "path": "identity.name", "value": "Anouk", "base_rev": 0})
+    return created.id
+
+
+def test_export_writes_a_named_file_by_default(app, workshop, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = app.test_cli_runner().invoke(args=["export", workshop])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "anouk-v1-draft.md"
+    assert "Wrote anouk-v1-draft.md" in result.output
+    text = written.read_text()
+    assert text.startswith("# Anouk") and "Pays every bill on her phone" in text
+
+
+def test_export_json_to_stdout_and_pdf_to_a_file(app, workshop, tmp_path):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["export", workshop, "--persona", "Primary customer",
+                                 "--format", "json", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    exported = json.loads(result.stdout)
+    assert exported["persona"]["identity"]["name"] == "Anouk"
+    target = tmp_path / "anouk.pdf"
+    result = runner.invoke(args=["export", workshop, "--format", "pdf", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert len(PdfReader(io.BytesIO(target.read_bytes())).pages) == 1
+
+
+def test_export_csv_and_clear_errors(app, workshop, tmp_path):
+    runner = app.test_cli_runner()
+    target = tmp_path / "all.csv"
+    assert runner.invoke(args=["export", workshop, "--format", "csv", "-o",
+                               str(target)]).exit_code == 0
+    assert "Pays every bill on her phone" in target.read_text(encoding="utf-8-sig")
+    missing = runner.invoke(args=["export", workshop, "--persona", "Nobody"])
+    assert missing.exit_code != 0 and "no persona 'Nobody'" in missing.output
+    assert "Primary customer" in missing.output  # it names the ones there are
+    version = runner.invoke(args=["export", workshop, "--version", "7"])
+    assert version.exit_code != 0 and "no version 7" in version.output
