@@ -90,9 +90,11 @@ def event_rows(path: Path, workshop_id: str, upto: int | None = None) -> list[di
 
 
 def stored_seq(path: Path, workshop_id: str) -> int:
+    """The workshop's seq in a database file, 0 if the workshop is not in it (yet)."""
     conn = sqlite3.connect(path)
     try:
-        return conn.execute("SELECT seq FROM workshops WHERE id = ?", (workshop_id,)).fetchone()[0]
+        row = conn.execute("SELECT seq FROM workshops WHERE id = ?", (workshop_id,)).fetchone()
+        return row[0] if row else 0
     finally:
         conn.close()
 

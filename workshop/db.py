@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 
 class Database:
@@ -68,9 +68,16 @@ def _make_engine(url: str) -> Engine:
     path = url.split("///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    # NullPool: a fresh sqlite3 connection per session is cheap and never shared between
-    # green threads, which the C driver does not tolerate.
-    engine = create_engine(url, poolclass=NullPool, connect_args={"check_same_thread": False})
+    # A pool of connections that stay open. Each is checked out by one session (one green
+    # thread) at a time, so the C driver is never shared. Closing the last open connection
+    # of a WAL database makes SQLite checkpoint the WAL into the database and fsync both,
+    # so a fresh connection per session (NullPool) paid that on nearly every write, blocking
+    # the whole eventlet hub (bench/README.md, "Profile").
+    # (An in-memory database exists once per connection, so it keeps exactly one.)
+    memory = not path or path == ":memory:"
+    engine = create_engine(url, poolclass=StaticPool if memory else QueuePool,
+                           **({} if memory else {"pool_size": 5, "max_overflow": 20}),
+                           connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
