@@ -1,4 +1,6 @@
 // JSON over fetch with the protocol's error shape turned into readable messages.
+// (The server's error messages are the API's contract and stay English.)
+import { t } from "./i18n.js";
 
 export async function postJSON(url, body) {
   let response;
@@ -10,11 +12,11 @@ export async function postJSON(url, body) {
       credentials: "same-origin",
     });
   } catch {
-    throw new Error("Could not reach the server. Check your connection and try again.");
+    throw new Error(t("api.unreachable"));
   }
   const payload = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const message = payload.error?.message || `The server answered ${response.status}.`;
+    const message = payload.error?.message || t("api.status", { status: response.status });
     throw new Error(message.charAt(0).toUpperCase() + message.slice(1));
   }
   return payload;

@@ -1,6 +1,7 @@
 // The live connection: ops out with acks, events in by seq, sync after any gap or
 // reconnect, and an outbox so an op sent while offline is retried with the same op id.
 import { io } from "/static/vendor/socket.io.esm.min.js";
+import { t } from "./i18n.js";
 import { applyEvent } from "./state.js";
 
 const ACK_TIMEOUT_MS = 10000;
@@ -127,7 +128,7 @@ export class Connection {
     const envelope = { op_id: newOpId(), type, data };
     if (JSON.stringify(envelope).length > MAX_MESSAGE_CHARS) {
       return Promise.resolve({ ok: false, error: { code: "too_large",
-        message: "this change is too large to send (over 64 KiB)" } });
+        message: t("connection.too_large") } });
     }
     return new Promise((resolve) => {
       this.outbox.set(envelope.op_id, { envelope, resolve });

@@ -1,5 +1,6 @@
 // Start page: create a workshop and show its three links.
 import { postJSON, showError } from "./api.js";
+import { t } from "./i18n.js";
 
 const form = document.getElementById("create-form");
 const error = document.getElementById("create-error");
@@ -10,7 +11,7 @@ form.addEventListener("submit", async (event) => {
   const fields = form.elements;
   const title = fields.namedItem("title").value.trim();
   if (!title) {
-    showError(error, "Give the workshop a title.");
+    showError(error, t("home.create.missing_title"));
     fields.namedItem("title").focus();
     return;
   }
@@ -41,9 +42,9 @@ created.addEventListener("click", async (event) => {
   input.select();
   try {
     await navigator.clipboard.writeText(input.value);
-    button.textContent = "Copied";
+    button.textContent = t("common.copied");
   } catch {
-    button.textContent = "Press Ctrl+C";
+    button.textContent = t("common.press_ctrl_c");
   }
-  setTimeout(() => { button.textContent = "Copy"; }, 1500);
+  setTimeout(() => { button.textContent = t("common.copy"); }, 1500);
 });

@@ -1,5 +1,6 @@
 // Join page: name and team, then on to the board.
 import { postJSON, showError } from "./api.js";
+import { t } from "./i18n.js";
 
 const form = document.getElementById("join-form");
 const error = document.getElementById("join-error");
@@ -11,12 +12,12 @@ form.addEventListener("submit", async (event) => {
   const name = nameInput.value.trim();
   const team = teamInput ? teamInput.value.trim() : "";
   if (!name) {
-    showError(error, "Tell the others your name.");
+    showError(error, t("join.missing_name"));
     nameInput.focus();
     return;
   }
   if (form.dataset.role === "participant" && !team) {
-    showError(error, "Choose the team you are part of.");
+    showError(error, t("join.missing_team"));
     teamInput.focus();
     return;
   }

@@ -1,17 +1,20 @@
 // Voting on notes: a stance (agree / disagree / unsure) and priority dots per note, the
 // results each viewer may see (only a voter count while voting is blind), and the dot budget.
+import { plural, t } from "./i18n.js";
 
-const STANCES = [["agree", "Agree"], ["disagree", "Disagree"], ["unsure", "Unsure"]];
+const STANCES = [["agree", t("vote.stance.agree")], ["disagree", t("vote.stance.disagree")],
+  ["unsure", t("vote.stance.unsure")]];
 const VOTING_PHASES = new Set(["vote", "reconcile"]);
-const LEANING_WORDS = { agree: "leans agree", disagree: "leans disagree", split: "is split", silent: "" };
+const LEANING_WORDS = { agree: t("vote.leaning.agree"), disagree: t("vote.leaning.disagree"),
+  split: t("vote.leaning.split"), silent: "" };
 
 /** Σagree / (Σagree + Σdisagree) over all teams, or null without decisive votes. */
 export function agreementOf(tally) {
   let agree = 0;
   let decisive = 0;
-  for (const t of Object.values(tally)) {
-    agree += t.agree;
-    decisive += t.agree + t.disagree;
+  for (const counts of Object.values(tally)) {
+    agree += counts.agree;
+    decisive += counts.agree + counts.disagree;
   }
   return decisive ? agree / decisive : null;
 }
@@ -52,17 +55,17 @@ export function createVoting(ui) {
         cast(current, current.my_vote?.stance === stance ? null : stance);
       },
     }));
-    const stances = h("div", { class: "stance-group", role: "group", "aria-label": "Your stance" },
+    const stances = h("div", { class: "stance-group", role: "group", "aria-label": t("vote.your_stance") },
       ...stanceButtons);
     const dotCount = h("span", { class: "my-dots" });
-    const minus = h("button", { class: "dot-button", type: "button", text: "−", "aria-label": "Take back a dot",
+    const minus = h("button", { class: "dot-button", type: "button", text: "−", "aria-label": t("vote.take_back_dot"),
       onclick: () => changeDots(note.id, -1) });
-    const plus = h("button", { class: "dot-button", type: "button", text: "+", "aria-label": "Give a dot",
+    const plus = h("button", { class: "dot-button", type: "button", text: "+", "aria-label": t("vote.give_dot"),
       onclick: () => changeDots(note.id, 1) });
-    const dots = h("div", { class: "dot-control", role: "group", "aria-label": "Your dots" }, minus, dotCount, plus);
+    const dots = h("div", { class: "dot-control", role: "group", "aria-label": t("vote.your_dots") }, minus, dotCount, plus);
     const summary = h("span", { class: "vote-summary" });
     const details = h("p", { class: "vote-details" });
-    const strip = h("ul", { class: "team-strip", "aria-label": "Agreement by team" });
+    const strip = h("ul", { class: "team-strip", "aria-label": t("vote.by_team") });
     const foot = h("div", { class: "vote-foot" }, summary, dots);
     const root = h("div", { class: "note-vote" }, stances, strip, foot, details);
     el.querySelector(".note-text").before(badges);
@@ -107,7 +110,7 @@ export function createVoting(ui) {
     const budget = settings().dot_budget;
     p.dots.hidden = !controls || budget === 0;
     p.dotCount.textContent = String(mine.dots);
-    p.dotCount.setAttribute("aria-label", `${mine.dots} of your dots on this note`);
+    p.dotCount.setAttribute("aria-label", t("vote.my_dots_on_note", { n: mine.dots }));
     p.dotCount.classList.toggle("has-dots", mine.dots > 0);
     p.minus.disabled = mine.dots === 0;
     p.plus.disabled = dotsLeft() <= 0;
@@ -117,10 +120,10 @@ export function createVoting(ui) {
 
   function renderBadges(p, note, measures) {
     const badges = [];
-    if (note.hidden) badges.push(h("span", { class: "badge badge-private", text: "Private until revealed" }));
+    if (note.hidden) badges.push(h("span", { class: "badge badge-private", text: t("vote.private_badge") }));
     if (measures?.contested) {
-      badges.push(h("span", { class: "badge badge-contested", text: "Contested",
-        title: measures.only_team ? `Only ${measures.only_team} believes this` : "The teams disagree" }));
+      badges.push(h("span", { class: "badge badge-contested", text: t("vote.contested"),
+        title: measures.only_team ? t("vote.only_team", { team: measures.only_team }) : t("vote.teams_disagree") }));
     }
     p.badges.replaceChildren(...badges);
     p.badges.hidden = badges.length === 0;
@@ -132,40 +135,41 @@ export function createVoting(ui) {
       p.strip.hidden = true;
       p.strip.replaceChildren();
       p.details.hidden = true;
-      p.summary.textContent = votes.voters ? `${votes.voters} voted` : "No votes yet";
-      p.summary.title = "Votes are hidden until the facilitator reveals them";
+      p.summary.textContent = votes.voters ? plural("vote.voted", votes.voters) : t("vote.no_votes");
+      p.summary.title = t("vote.hidden_until_reveal");
       p.summary.classList.add("blind");
       return;
     }
     p.summary.classList.remove("blind");
     p.summary.removeAttribute("title");
     const share = agreementOf(votes.tally);
-    const voters = `${votes.voters} vote${votes.voters === 1 ? "" : "s"}`;
-    if (!votes.voters) p.summary.replaceChildren("No votes yet");
+    const voters = plural("vote.votes", votes.voters);
+    if (!votes.voters) p.summary.replaceChildren(t("vote.no_votes"));
     else if (share === null) {
-      const unsure = Object.values(votes.tally).reduce((sum, t) => sum + t.unsure, 0);
-      p.summary.replaceChildren(unsure ? `${voters} · ${unsure} unsure` : voters);
+      const unsure = Object.values(votes.tally).reduce((sum, counts) => sum + counts.unsure, 0);
+      p.summary.replaceChildren(unsure ? t("vote.votes_and_unsure", { votes: voters, unsure }) : voters);
     }
-    else p.summary.replaceChildren(h("strong", { text: `${percent(share)} agree` }), ` · ${voters}`);
+    else p.summary.replaceChildren(h("strong", { text: t("vote.share_agree", { share: percent(share) }) }), ` · ${voters}`);
     const details = [];
-    if (measures?.consensus != null && votes.voters) details.push(`Consensus ${percent(measures.consensus)}`);
-    if (votes.dots) details.push(`${votes.dots} dot${votes.dots === 1 ? "" : "s"} in total`);
+    if (measures?.consensus != null && votes.voters) details.push(t("vote.consensus", { share: percent(measures.consensus) }));
+    if (votes.dots) details.push(plural("vote.dots_total", votes.dots));
     p.details.textContent = details.join(" · ");
     p.details.hidden = details.length === 0;
 
     const teams = state.workshop.teams.filter((team) => {
-      const t = votes.tally[team];
-      return t && t.agree + t.disagree + t.unsure > 0;
+      const counts = votes.tally[team];
+      return counts && counts.agree + counts.disagree + counts.unsure > 0;
     });
     p.strip.hidden = teams.length === 0;
     p.strip.replaceChildren(...teams.map((team) => {
-      const t = votes.tally[team];
-      const decisive = t.agree + t.disagree;
+      const counts = votes.tally[team];
+      const decisive = counts.agree + counts.disagree;
       // Leaning is a rule (2/3 and 1/3 thresholds): it comes from the server's measures.
       const leaning = measures?.teams?.[team]?.leaning ?? "unknown";
-      const value = decisive ? percent(t.agree / decisive) : "–";
-      const label = `${team}: ${decisive ? `${value} agree` : "no agree or disagree votes"} `
-        + `(${t.agree} agree, ${t.disagree} disagree, ${t.unsure} unsure)`
+      const value = decisive ? percent(counts.agree / decisive) : "–";
+      const label = t("vote.team_label", { team,
+        result: decisive ? t("vote.share_agree", { share: value }) : t("vote.no_decisive"),
+        agree: counts.agree, disagree: counts.disagree, unsure: counts.unsure })
         + (LEANING_WORDS[leaning] ? `, ${LEANING_WORDS[leaning]}` : "");
       return h("li", { class: `strip-segment ${teamClass(team)} leaning-${leaning}`, title: label },
         h("span", { class: "sr-only", text: label }),
@@ -181,7 +185,7 @@ export function createVoting(ui) {
     budgetEl.hidden = !(canVote && votingPhase() && budget > 0);
     if (budgetEl.hidden) return;
     const left = Math.max(0, dotsLeft());
-    budgetEl.textContent = `${left} of ${budget} dots left`;
+    budgetEl.textContent = t("vote.dots_left", { left, budget });
     budgetEl.dataset.state = left === 0 ? "spent" : "left";
   }
 

@@ -6,9 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask, https: bool) -> None:
-    """Register blueprints and security headers."""
-    from workshop.web import api, pages, security
+    """Register blueprints, security headers and the interface language."""
+    from workshop.web import api, i18n, pages, security
 
     security.init_app(app, https=https)
+    i18n.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

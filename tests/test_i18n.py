@@ -1,0 +1,154 @@
+"""The message catalogues (workshop/messages/*.json), language choice, and pages in Dutch.
+
+Every key used in the templates and the browser code exists in English, every English key is
+used, and each language has the same keys with the same placeholders.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from werkzeug.datastructures import LanguageAccept
+
+from workshop import i18n
+from workshop.config import ROOT
+
+SOURCES = [
+    *sorted((ROOT / "templates").rglob("*.html")),
+    *sorted((ROOT / "static/js").glob("*.js")),
+    *sorted((ROOT / "workshop/web").glob("*.py")),
+]
+# t("key"), t('key', …), plural("key", n); translate(lang, "key") in Python.
+USES = re.compile(r"""(?<![\w.])(t|plural)\(\s*["']([\w.-]+)["']"""
+                  r"""|(?<![\w.])(translate)\([^,()]+,\s*["']([\w.-]+)["']""")
+
+
+def used_keys() -> dict[str, set[str]]:
+    """Every catalogue key the sources use, with the files that use it."""
+    keys: dict[str, set[str]] = {}
+    for path in SOURCES:
+        for match in USES.finditer(path.read_text(encoding="utf-8")):
+            function, key = (match[1], match[2]) if match[1] else (match[3], match[4])
+            wanted = [f"{key}.one", f"{key}.other"] if function == "plural" else [key]
+            for name in wanted:
+                keys.setdefault(name, set()).add(str(path.relative_to(ROOT)))
+    return keys
+
+
+def test_every_language_has_exactly_the_english_keys():
+    english = i18n.load("en")
+    for lang in i18n.LANGUAGES:
+        other = i18n.load(lang)
+        assert sorted(set(english) - set(other)) == [], f"{lang} lacks these keys"
+        assert sorted(set(other) - set(english)) == [], f"{lang} has keys English lacks"
+
+
+def test_every_translation_has_the_english_placeholders():
+    english = i18n.load("en")
+    for lang in i18n.LANGUAGES:
+        different = {key: text for key, text in i18n.load(lang).items()
+                     if set(i18n.PLACEHOLDER.findall(text))
+                     != set(i18n.PLACEHOLDER.findall(english[key]))}
+        assert different == {}, f"{lang}: placeholders differ from English"
+
+
+def test_no_message_is_empty():
+    for lang in i18n.LANGUAGES:
+        assert [k for k, text in i18n.load(lang).items() if not text.strip()] == []
+
+
+def test_every_key_the_sources_use_exists():
+    english = i18n.load("en")
+    missing = {key: sorted(files) for key, files in used_keys().items() if key not in english}
+    assert missing == {}, "keys used but missing from workshop/messages/en.json"
+
+
+def test_every_key_in_the_catalogue_is_used():
+    unused = sorted(set(i18n.load("en")) - set(used_keys()))
+    assert unused == [], "keys in workshop/messages/en.json that nothing uses"
+
+
+def test_translate_fills_named_placeholders_and_falls_back():
+    assert i18n.translate("en", "api.status", status=502) == "The server answered 502."
+    assert i18n.translate("nl", "api.status", status=502) == "De server antwoordde 502."
+    assert i18n.translate("nl", "no.such.key") == "no.such.key"
+    assert i18n.translate("xx", "api.status", status=1) == "The server answered 1."
+
+
+def test_a_missing_dutch_key_falls_back_to_english(monkeypatch):
+    i18n.catalogue.cache_clear()
+    real = i18n.load
+    monkeypatch.setattr(i18n, "load", lambda lang: {} if lang == "nl" else real(lang))
+    try:
+        assert i18n.translate("nl", "api.status", status=3) == "The server answered 3."
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+def test_plural_chooses_one_or_other():
+    english = i18n.load("en")
+    key = next(k[: -len(".one")] for k in english if k.endswith(".one"))
+    assert i18n.plural("en", key, 1) == i18n.translate("en", f"{key}.one", n=1)
+    assert i18n.plural("en", key, 0) == i18n.translate("en", f"{key}.other", n=0)
+    assert i18n.plural("nl", key, 7) == i18n.translate("nl", f"{key}.other", n=7)
+
+
+@pytest.mark.parametrize(("query", "cookie", "accept", "expected"), [
+    ("nl", "en", "en", "nl"),            # the query beats the cookie
+    (None, "nl", "en-GB,en;q=0.9", "nl"),  # the cookie beats Accept-Language
+    (None, None, "nl-NL,nl;q=0.9,en;q=0.5", "nl"),
+    (None, None, "de-DE,nl;q=0.8,en;q=0.5", "nl"),
+    (None, None, "fr, de", "en"),        # nothing we ship: English
+    ("xx", "yy", "", "en"),              # unknown query and cookie are ignored
+    ("NL", None, "", "nl"),
+    (None, None, None, "en"),
+])
+def test_negotiate(query, cookie, accept, expected):
+    accept_languages = None if accept is None else LanguageAccept(
+        [(part.split(";")[0].strip(), float(part.split("q=")[1]) if "q=" in part else 1.0)
+         for part in accept.split(",") if part.strip()])
+    assert i18n.negotiate(query, cookie, accept_languages) == expected
+
+
+def test_the_start_page_speaks_dutch_with_lang_nl_and_remembers_it(client):
+    response = client.get("/?lang=nl")
+    html = response.get_data(as_text=True)
+    assert '<html lang="nl">' in html
+    assert i18n.translate("nl", "home.create.heading") in html
+    cookie = response.headers["Set-Cookie"]
+    assert "workshop_lang=nl" in cookie and "SameSite=Lax" in cookie
+    assert "Max-Age=31536000" in cookie
+    html = client.get("/").get_data(as_text=True)  # the cookie sticks
+    assert '<html lang="nl">' in html and "Start een workshop" in html
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Start a workshop" in html
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+
+
+def test_the_browser_language_is_used_without_a_choice(client):
+    html = client.get("/", headers={"Accept-Language": "nl-BE,nl;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="nl">' in html
+    html = client.get("/", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+
+
+def test_the_page_embeds_its_catalogue_and_a_language_switcher(client):
+    html = client.get("/?lang=nl").get_data(as_text=True)
+    embedded = re.search(r'<script type="application/json" id="messages">(.*?)</script>',
+                         html, re.S).group(1)
+    import json
+    assert json.loads(embedded) == i18n.catalogue("nl")
+    assert "<script>" not in html
+    assert re.search(r'<a href="/\?lang=nl" lang="nl" hreflang="nl"[^>]*aria-current="true"', html)
+    assert re.search(r'<a href="/\?lang=en" lang="en" hreflang="en"(?![^>]*aria-current)', html)
+
+
+def test_the_join_page_and_board_speak_dutch(client):
+    body = client.post("/api/workshops", json={"title": "Energiecoach"}).get_json()
+    token = body["invite_url"].rsplit("/join/", 1)[1]
+    html = client.get(f"/join/{token}?lang=nl").get_data(as_text=True)
+    assert "Doe mee aan de workshop" in html and '<html lang="nl">' in html
+    client.post("/api/join", json={"token": token, "name": "Sam", "team": "Support"})
+    html = client.get(f"/w/{body['id']}").get_data(as_text=True)
+    assert '<html lang="nl">' in html and "Naar de inhoud" in html
