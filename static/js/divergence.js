@@ -1,5 +1,6 @@
 // The divergence view: notes × teams, each cell coloured by that team's agreement, most
 // divisive first. Also keeps the server's measures so notes on the board can show them.
+import { plural, t } from "./i18n.js";
 
 const VOTING_PHASES = new Set(["vote", "reconcile"]);
 // Events after which the measures may have changed.
@@ -14,8 +15,8 @@ const NEUTRAL_RGB = [236, 232, 223];
 const AGREE_RGB = [23, 112, 74];
 const INK_RGB = [31, 36, 48];
 
-function mix(from, to, t) {
-  return from.map((value, i) => Math.round(value + (to[i] - value) * t));
+function mix(from, to, share) {
+  return from.map((value, i) => Math.round(value + (to[i] - value) * share));
 }
 
 function luminance(rgb) {
@@ -103,7 +104,7 @@ export function createDivergence(ui) {
       const url = `/api/workshops/${encodeURIComponent(state.workshop.id)}/divergence`
         + `?persona=${encodeURIComponent(persona)}`;
       const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
-      if (!response.ok) throw new Error(`The server answered ${response.status}.`);
+      if (!response.ok) throw new Error(t("api.status", { status: response.status }));
       const body = await response.json();
       if (number !== requests) return; // a newer request is on its way
       data = { ...body, persona, byId: new Map(body.items.map((item) => [item.id, item])) };
@@ -128,21 +129,21 @@ export function createDivergence(ui) {
     const persona = state.personas.find((p) => p.id === ui.activePersona());
     return h("header", { class: "dv-head" },
       h("div", {},
-        h("h2", { id: "divergence-heading", text: "Where the teams diverge" }),
+        h("h2", { id: "divergence-heading", text: t("dv.heading") }),
         h("p", { class: "dv-sub", text: persona
-          ? `${persona.name} · every note × every team, most divisive first`
-          : "Every note × every team, most divisive first" })),
+          ? t("dv.sub.persona", { persona: persona.name })
+          : t("dv.sub") })),
       extra);
   }
 
   function legend() {
     return h("div", { class: "dv-legend", "aria-hidden": "true" },
-      h("span", { class: "dv-legend-label", text: "Disagree" }),
+      h("span", { class: "dv-legend-label", text: t("vote.stance.disagree") }),
       h("span", { class: "dv-legend-scale" },
         h("span", { text: "0%" }), h("span", { text: "50%" }), h("span", { text: "100%" })),
-      h("span", { class: "dv-legend-label", text: "Agree" }),
+      h("span", { class: "dv-legend-label", text: t("vote.stance.agree") }),
       h("span", { class: "dv-legend-none" }),
-      h("span", { class: "dv-legend-label", text: "No agree/disagree votes" }));
+      h("span", { class: "dv-legend-label", text: t("dv.legend.none") }));
   }
 
   function emptyState(title, text, kind) {
@@ -158,28 +159,31 @@ export function createDivergence(ui) {
     const votes = voted.reduce((sum, a) => sum + a.votes.voters, 0);
     const most = voted.reduce((max, a) => Math.max(max, a.votes.voters), 0);
     const text = votes
-      ? `${most} ${most === 1 ? "person has" : "people have"} voted so far: ${votes} vote${votes === 1 ? "" : "s"} `
-        + `on ${voted.length} of ${notes.length} note${notes.length === 1 ? "" : "s"}.`
-      : "Nobody has voted yet.";
-    return emptyState("Votes are hidden until the facilitator reveals them", text, "blind");
+      ? t("dv.blind.so_far", { people: plural("dv.blind.people", most), votes: plural("vote.votes", votes),
+        notes: plural("dv.blind.notes", notes.length, { voted: voted.length }) })
+      : t("dv.blind.nobody");
+    return emptyState(t("vote.hidden_until_reveal"), text, "blind");
   }
 
-  function teamCell(team, t) {
-    if (!t || !(t.agree + t.disagree)) {
-      const unsure = t?.unsure ?? 0;
-      const label = `${team}: no agree or disagree votes${unsure ? ` (${unsure} unsure)` : ""}`;
+  function teamCell(team, counts) {
+    if (!counts || !(counts.agree + counts.disagree)) {
+      const unsure = counts?.unsure ?? 0;
+      const label = unsure ? t("dv.cell.none_unsure", { team, unsure }) : t("dv.cell.none", { team });
       return h("td", { class: "dv-cell dv-cell-none", title: label, "aria-label": label },
         h("span", { class: "dv-cell-value", "aria-hidden": "true", text: "–" }),
-        h("span", { class: "dv-cell-sub", "aria-hidden": "true", text: unsure ? `${unsure} unsure` : "no votes" }));
+        h("span", { class: "dv-cell-sub", "aria-hidden": "true",
+          text: unsure ? t("dv.cell.unsure", { unsure }) : t("dv.cell.no_votes") }));
     }
-    const decisive = t.agree + t.disagree;
-    const label = `${team}: ${percent(t.agreement)} agree (${t.agree} agree, ${t.disagree} disagree, `
-      + `${t.unsure} unsure)`;
-    const cell = h("td", { class: `dv-cell leaning-${t.leaning}`, title: label, "aria-label": label },
-      h("span", { class: "dv-cell-value", "aria-hidden": "true", text: percent(t.agreement) }),
-      h("span", { class: "dv-cell-sub", "aria-hidden": "true", text: `${t.agree} of ${decisive} agree` }),
-      t.unsure ? h("span", { class: "dv-cell-sub", "aria-hidden": "true", text: `+ ${t.unsure} unsure` }) : null);
-    const colours = agreementColours(t.agreement);
+    const decisive = counts.agree + counts.disagree;
+    const label = t("vote.team_label", { team, result: t("vote.share_agree", { share: percent(counts.agreement) }),
+      agree: counts.agree, disagree: counts.disagree, unsure: counts.unsure });
+    const cell = h("td", { class: `dv-cell leaning-${counts.leaning}`, title: label, "aria-label": label },
+      h("span", { class: "dv-cell-value", "aria-hidden": "true", text: percent(counts.agreement) }),
+      h("span", { class: "dv-cell-sub", "aria-hidden": "true",
+        text: t("dv.cell.of_agree", { agree: counts.agree, decisive }) }),
+      counts.unsure ? h("span", { class: "dv-cell-sub", "aria-hidden": "true",
+        text: t("dv.cell.plus_unsure", { unsure: counts.unsure }) }) : null);
+    const colours = agreementColours(counts.agreement);
     cell.style.backgroundColor = colours.background;
     cell.style.color = colours.color;
     return cell;
@@ -187,7 +191,7 @@ export function createDivergence(ui) {
 
   function overallCell(m) {
     if (m.agreement === null) {
-      return h("td", { class: "dv-overall", "aria-label": "No agree or disagree votes" },
+      return h("td", { class: "dv-overall", "aria-label": t("dv.no_decisive") },
         h("span", { class: "dv-overall-value", text: "–" }));
     }
     const swatch = h("span", { class: "dv-overall-swatch", "aria-hidden": "true" });
@@ -200,22 +204,22 @@ export function createDivergence(ui) {
     if (m.consensus === null) return h("td", { class: "dv-consensus", text: "–" });
     const bar = h("span", { class: "dv-meter-fill" });
     bar.style.width = percent(m.consensus);
-    return h("td", { class: "dv-consensus", title: "Group-aware consensus: high only when every team agrees" },
+    return h("td", { class: "dv-consensus", title: t("dv.consensus_title") },
       h("span", { class: "dv-meter", "aria-hidden": "true" }, bar),
       h("span", { class: "dv-consensus-value", text: percent(m.consensus) }));
   }
 
   function groupLabel(id) {
     const size = state.assumptions.filter((a) => a.group_id === id).length;
-    return size ? `Group of ${size} notes` : "Group";
+    return size ? t("dv.group_of", { n: size }) : t("common.group");
   }
 
   function row(item, teams) {
     const m = item.measures;
     const flags = [];
-    if (m.contested) flags.push(h("span", { class: "badge badge-contested", text: "Contested" }));
+    if (m.contested) flags.push(h("span", { class: "badge badge-contested", text: t("vote.contested") }));
     if (m.only_team) {
-      flags.push(h("span", { class: `dv-only ${teamClass(m.only_team)}`, text: `Only ${m.only_team} believes this` }));
+      flags.push(h("span", { class: `dv-only ${teamClass(m.only_team)}`, text: t("vote.only_team", { team: m.only_team }) }));
     }
     return h("tr", { class: m.contested ? "dv-row contested" : "dv-row", "data-id": item.id },
       h("th", { scope: "row", class: "dv-note" },
@@ -223,7 +227,7 @@ export function createDivergence(ui) {
         h("span", { class: "dv-note-meta", text: [
           item.kind === "group" ? groupLabel(item.id) : null,
           categoryLabel(item.category),
-          `${m.votes} vote${m.votes === 1 ? "" : "s"}`,
+          plural("vote.votes", m.votes),
         ].filter(Boolean).join(" · ") }),
         flags.length ? h("span", { class: "dv-flags" }, ...flags) : null),
       ...teams.map((team) => teamCell(team, m.teams[team])),
@@ -232,16 +236,16 @@ export function createDivergence(ui) {
   }
 
   function table(items, teams) {
-    return h("div", { class: "dv-scroll", tabindex: "0", role: "region", "aria-label": "Agreement by note and team" },
+    return h("div", { class: "dv-scroll", tabindex: "0", role: "region", "aria-label": t("dv.table.label") },
       h("table", { class: "dv-table" },
-        h("caption", { class: "sr-only", text: "Agreement of each team with each note, most divisive first" }),
+        h("caption", { class: "sr-only", text: t("dv.table.caption") }),
         h("thead", {}, h("tr", {},
-          h("th", { scope: "col", class: "dv-col-note", text: "Note" }),
+          h("th", { scope: "col", class: "dv-col-note", text: t("dv.table.note") }),
           ...teams.map((team) => h("th", { scope: "col", class: "dv-col-team" },
             h("span", { class: `swatch ${teamClass(team)}`, "aria-hidden": "true" }),
             h("span", { text: team }))),
-          h("th", { scope: "col", class: "dv-col-num", text: "Overall" }),
-          h("th", { scope: "col", class: "dv-col-num", text: "Consensus" }))),
+          h("th", { scope: "col", class: "dv-col-num", text: t("dv.table.overall") }),
+          h("th", { scope: "col", class: "dv-col-num", text: t("dv.table.consensus") }))),
         h("tbody", {}, ...items.map((item) => row(item, teams)))));
   }
 
@@ -249,9 +253,9 @@ export function createDivergence(ui) {
     let body;
     let extra = null;
     if (status === "error" && !data) {
-      body = emptyState("Could not load the divergence view", "Check your connection; it retries with the next vote.", "error");
+      body = emptyState(t("dv.error.title"), t("dv.error.text"), "error");
     } else if (!data || data.persona !== ui.activePersona()) {
-      body = emptyState("Loading…", null, "loading");
+      body = emptyState(t("common.loading"), null, "loading");
     } else if (data.blind || votesHidden()) {
       body = blindState();
     } else {
@@ -259,15 +263,16 @@ export function createDivergence(ui) {
       const teams = data.teams.length ? data.teams
         : [...new Set(voted.flatMap((item) => Object.keys(item.measures.teams)))];
       if (!voted.length) {
-        body = emptyState("No votes yet", "Each note shows up here once someone takes a stance on it.", "none");
+        body = emptyState(t("vote.no_votes"), t("dv.empty.text"), "none");
       } else {
         const contested = voted.filter((item) => item.measures.contested).length;
         extra = h("p", { class: "dv-summary" },
-          h("strong", { text: String(voted.length) }), ` note${voted.length === 1 ? "" : "s"} voted on · `,
-          h("strong", { text: String(contested) }), " contested");
+          h("strong", { text: String(voted.length) }),
+          ` ${voted.length === 1 ? t("dv.summary.voted.one") : t("dv.summary.voted.other")} · `,
+          h("strong", { text: String(contested) }), ` ${t("dv.summary.contested")}`);
         const unvoted = data.items.length - voted.length;
         body = h("div", {}, legend(), table(voted, teams),
-          unvoted ? h("p", { class: "dv-footnote", text: `${unvoted} note${unvoted === 1 ? " has" : "s have"} no votes yet.` }) : null);
+          unvoted ? h("p", { class: "dv-footnote", text: plural("dv.unvoted", unvoted) }) : null);
       }
     }
     root.replaceChildren(header(extra), body);

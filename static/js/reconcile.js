@@ -1,8 +1,10 @@
 // Reconciliation on the board: group duplicates (drag and drop, or the keyboard),
 // discuss in threads, decide (accepted / rejected / parked / reworded), and filter.
+import { plural, t } from "./i18n.js";
 
 const DECISIONS = [
-  ["accepted", "Accepted"], ["rejected", "Rejected"], ["parked", "Parked"], ["reworded", "Reworded"],
+  ["accepted", t("decision.accepted")], ["rejected", t("decision.rejected")],
+  ["parked", t("decision.parked")], ["reworded", t("decision.reworded")],
 ];
 const DECISION_LABELS = Object.fromEntries(DECISIONS);
 
@@ -21,16 +23,16 @@ export function createReconcile(ui) {
   // ---- filters -------------------------------------------------------------------
 
   if (bar) {
-    const decision = h("select", { id: "filter-decision", "aria-label": "Show notes by decision" },
-      h("option", { value: "all", text: "All decisions" }),
-      h("option", { value: "open", text: "Undecided" }),
+    const decision = h("select", { id: "filter-decision", "aria-label": t("reconcile.filter.label") },
+      h("option", { value: "all", text: t("reconcile.filter.all") }),
+      h("option", { value: "open", text: t("reconcile.filter.open") }),
       ...DECISIONS.map(([value, label]) => h("option", { value, text: label })));
     decision.addEventListener("change", () => { filter.decision = decision.value; ui.rerender(); });
     const contested = h("input", { type: "checkbox", id: "filter-contested" });
     contested.addEventListener("change", () => { filter.contested = contested.checked; ui.rerender(); });
     bar.append(
-      h("label", { class: "filter-label", for: "filter-decision", text: "Show" }), decision,
-      h("label", { class: "filter-check" }, contested, h("span", { text: "Contested only" })));
+      h("label", { class: "filter-label", for: "filter-decision", text: t("reconcile.filter.show") }), decision,
+      h("label", { class: "filter-check" }, contested, h("span", { text: t("reconcile.filter.contested") })));
   }
 
   /** Whether a note or group passes the filters. */
@@ -104,22 +106,22 @@ export function createReconcile(ui) {
   }
 
   function decideForm(targetType, item) {
-    const select = h("select", { name: "decision", "aria-label": "Decision" },
+    const select = h("select", { name: "decision", "aria-label": t("reconcile.decision") },
       ...DECISIONS.map(([value, label]) => h("option", { value, text: label })),
-      h("option", { value: "", text: "Reopen (undecided)" }));
+      h("option", { value: "", text: t("reconcile.reopen") }));
     select.value = item.decision?.decision ?? "accepted";
-    const reason = h("input", { name: "reason", maxlength: "500", placeholder: "Why? (optional)",
-      "aria-label": "Reason" });
+    const reason = h("input", { name: "reason", maxlength: "500", placeholder: t("reconcile.reason_placeholder"),
+      "aria-label": t("reconcile.reason") });
     const wording = h("textarea", { name: "text", rows: "2", maxlength: "500",
-      placeholder: "The new wording", "aria-label": "New wording" });
+      placeholder: t("reconcile.wording_placeholder"), "aria-label": t("reconcile.wording") });
     wording.value = item.decision?.text ?? (item.text ?? item.title ?? "");
     const wordingField = h("div", { class: "decide-wording" }, wording);
     const sync = () => { wordingField.hidden = select.value !== "reworded"; };
     select.addEventListener("change", sync);
     sync();
-    const details = h("details", { class: "decide" }, h("summary", { text: "Decide" }));
+    const details = h("details", { class: "decide" }, h("summary", { text: t("reconcile.decide") }));
     const form = h("form", { class: "decide-form" }, select, reason, wordingField,
-      h("button", { class: "button button-small button-primary", type: "submit", text: "Save decision" }));
+      h("button", { class: "button button-small button-primary", type: "submit", text: t("reconcile.save_decision") }));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const data = { target_type: targetType, target_id: item.id, decision: select.value || null,
@@ -138,17 +140,17 @@ export function createReconcile(ui) {
     const comments = state.comments.filter((c) => c.target_id === id);
     const toggle = h("button", { class: "icon-button thread-toggle", type: "button",
       "aria-expanded": String(openThreads.has(id)),
-      text: comments.length ? `Discuss (${comments.length})` : "Discuss",
+      text: comments.length ? t("reconcile.discuss_count", { n: comments.length }) : t("reconcile.discuss"),
       onclick: () => {
         if (openThreads.has(id)) openThreads.delete(id); else openThreads.add(id);
         ui.rerender();
         if (openThreads.has(id)) document.querySelector(`[data-thread="${id}"] textarea`)?.focus();
       } });
     if (!openThreads.has(id)) return { toggle, panel: null };
-    const input = h("textarea", { rows: "2", maxlength: "1000", placeholder: "Add to the discussion…",
-      "aria-label": "Comment" });
+    const input = h("textarea", { rows: "2", maxlength: "1000", placeholder: t("reconcile.comment_placeholder"),
+      "aria-label": t("reconcile.comment") });
     const form = h("form", { class: "thread-form" }, input,
-      h("button", { class: "button button-small", type: "submit", text: "Send" }));
+      h("button", { class: "button button-small", type: "submit", text: t("reconcile.send") }));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const text = input.value.trim();
@@ -164,15 +166,15 @@ export function createReconcile(ui) {
       if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
     });
     const panel = h("div", { class: "thread", "data-thread": id },
-      h("ul", { class: "thread-list", "aria-label": "Discussion" }, ...comments.map((comment) => {
+      h("ul", { class: "thread-list", "aria-label": t("reconcile.discussion") }, ...comments.map((comment) => {
         const author = state.participants.find((p) => p.id === comment.author_id);
         const mine = comment.author_id === me.id;
         return h("li", { class: "thread-item" },
           h("span", { class: `thread-author ${teamClass(author?.team)}`,
-            text: author ? author.name : "Anonymous" }),
+            text: author ? author.name : t("common.anonymous") }),
           h("span", { class: "thread-text", text: comment.text }),
-          mine || isFacilitator ? h("button", { class: "icon-button", type: "button", text: "Remove",
-            "aria-label": "Remove comment", onclick: () => send("comment.delete", { id: comment.id }) }) : null);
+          mine || isFacilitator ? h("button", { class: "icon-button", type: "button", text: t("common.remove"),
+            "aria-label": t("reconcile.remove_comment"), onclick: () => send("comment.delete", { id: comment.id }) }) : null);
       })),
       me.role === "observer" ? null : form);
     return { toggle, panel };
@@ -220,7 +222,7 @@ export function createReconcile(ui) {
     el.querySelector(".note-original")?.remove();
     if (reworded) {
       el.querySelector(".note-text").textContent = note.decision.text;
-      el.querySelector(".note-text").after(h("p", { class: "note-original", text: `Originally: ${note.text}` }));
+      el.querySelector(".note-text").after(h("p", { class: "note-original", text: t("reconcile.originally", { text: note.text }) }));
     }
     const old = el.querySelector(":scope > .reconcile");
     const sig = signature(note, note.text);
@@ -231,18 +233,18 @@ export function createReconcile(ui) {
     if (isFacilitator && !note.hidden) {
       if (picking && picking !== note.id) {
         actions.append(h("button", { class: "button button-small button-primary group-here", type: "button",
-          text: "Group here", "aria-label": `Group with: ${note.text}`,
+          text: t("reconcile.group_here"), "aria-label": t("reconcile.group_with", { text: note.text }),
           onclick: () => groupOnto(picking, note.id) }));
       } else if (picking === note.id) {
-        actions.append(h("button", { class: "icon-button", type: "button", text: "Cancel",
+        actions.append(h("button", { class: "icon-button", type: "button", text: t("common.cancel"),
           onclick: () => { picking = null; ui.rerender(); } }));
       } else if (note.group_id) {
-        actions.append(h("button", { class: "icon-button", type: "button", text: "Take out",
-          "aria-label": "Take this note out of its group",
+        actions.append(h("button", { class: "icon-button", type: "button", text: t("reconcile.take_out"),
+          "aria-label": t("reconcile.take_out_label"),
           onclick: () => send("group.remove", { assumption_id: note.id }) }));
       } else {
-        actions.append(h("button", { class: "icon-button group-start", type: "button", text: "Group",
-          "aria-label": "Group this note with another", onclick: () => startPicking(note.id) }));
+        actions.append(h("button", { class: "icon-button group-start", type: "button", text: t("common.group"),
+          "aria-label": t("reconcile.group_start_label"), onclick: () => startPicking(note.id) }));
       }
       if (!note.group_id) actions.append(decideForm("assumption", note));
     }
@@ -263,7 +265,7 @@ export function createReconcile(ui) {
     if (!card) {
       card = h("li", { class: "group-card", "data-group": group.id, "data-id": "" },
         h("header", { class: "group-head" },
-          h("span", { class: "group-kicker", text: "Group" }),
+          h("span", { class: "group-kicker", text: t("common.group") }),
           h("h4", { class: "group-title" })),
         h("div", { class: "group-body" }),
         h("ul", { class: "group-notes" }),
@@ -288,27 +290,29 @@ export function createReconcile(ui) {
     card.querySelector(".group-title").textContent = reworded ? group.decision.text : group.title;
     const body = card.querySelector(".group-body");
     const summary = group.votes.tally
-      ? `${group.votes.voters} voted on these notes`
-      : `${group.votes.voters} voted`;
+      ? plural("reconcile.group_voted", group.votes.voters)
+      : plural("vote.voted", group.votes.voters);
     body.replaceChildren(
-      reworded ? h("p", { class: "note-original", text: `Originally: ${group.title}` }) : "",
+      reworded ? h("p", { class: "note-original", text: t("reconcile.originally", { text: group.title }) }) : "",
       decisionBadge(group.decision) ?? "",
       h("p", { class: "group-votes", text: summary }));
     const measures = ui.measuresFor(group.id);
     if (measures?.agreement != null) {
       body.append(h("p", { class: "group-measures",
-        text: `Agreement ${Math.round(measures.agreement * 100)}% · consensus ${Math.round((measures.consensus ?? 0) * 100)}%${measures.contested ? " · contested" : ""}` }));
+        text: t("reconcile.group_measures", { agreement: `${Math.round(measures.agreement * 100)}%`,
+          consensus: `${Math.round((measures.consensus ?? 0) * 100)}%` })
+          + (measures.contested ? ` · ${t("dv.summary.contested")}` : "") }));
     }
     const oldFoot = card.querySelector(":scope > .group-foot");
     const sig = signature(group, group.title);
     if (oldFoot.dataset.sig === sig) return card;
     const foot = h("div", { class: "group-foot", "data-sig": sig });
     if (isFacilitator) {
-      const rename = h("details", { class: "decide" }, h("summary", { text: "Rename" }));
-      const title = h("input", { maxlength: "200", "aria-label": "Group title" });
+      const rename = h("details", { class: "decide" }, h("summary", { text: t("reconcile.rename") }));
+      const title = h("input", { maxlength: "200", "aria-label": t("reconcile.group_title") });
       title.value = group.title;
       const form = h("form", { class: "decide-form" }, title,
-        h("button", { class: "button button-small", type: "submit", text: "Save title" }));
+        h("button", { class: "button button-small", type: "submit", text: t("reconcile.save_title") }));
       form.addEventListener("submit", async (event) => {
         event.preventDefault();
         const ack = await send("group.rename", { id: group.id, title: title.value.trim() });
@@ -316,7 +320,7 @@ export function createReconcile(ui) {
       });
       rename.append(form);
       foot.append(decideForm("group", group), rename,
-        h("button", { class: "icon-button", type: "button", text: "Ungroup",
+        h("button", { class: "icon-button", type: "button", text: t("reconcile.ungroup"),
           onclick: () => send("group.dissolve", { id: group.id }) }));
     }
     const { toggle, panel } = thread("group", group.id);
@@ -330,7 +334,7 @@ export function createReconcile(ui) {
     if (pickBanner) {
       const note = picking && state.assumptions.find((a) => a.id === picking);
       pickBanner.hidden = !note;
-      if (note) pickBanner.textContent = `Grouping “${note.text}”: choose “Group here” on the note it duplicates, or press Esc.`;
+      if (note) pickBanner.textContent = t("reconcile.picking", { text: note.text });
     }
     for (const id of groupElements.keys()) {
       if (!state.groups.some((g) => g.id === id)) groupElements.delete(id);
