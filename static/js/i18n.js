@@ -10,6 +10,9 @@ const development = ["localhost", "127.0.0.1"].includes(globalThis.location?.hos
 /** The language of the page ("en" or "nl"). */
 export const lang = globalThis.document?.documentElement.lang || "en";
 
+/** The locale for dates and numbers: the browser's own in English, else the page's language. */
+export const locale = lang === "en" ? undefined : lang;
+
 /** The text of `key` with its `{name}` placeholders filled from `params`. */
 export function t(key, params = {}) {
   const text = messages[key];

@@ -1,6 +1,6 @@
 // Reconciliation on the board: group duplicates (drag and drop, or the keyboard),
 // discuss in threads, decide (accepted / rejected / parked / reworded), and filter.
-import { plural, t } from "./i18n.js";
+import { locale, plural, t } from "./i18n.js";
 
 const DECISIONS = [
   ["accepted", t("decision.accepted")], ["rejected", t("decision.rejected")],
@@ -98,7 +98,7 @@ export function createReconcile(ui) {
   function decisionBadge(decision) {
     if (!decision) return null;
     const by = state.participants.find((p) => p.id === decision.by)?.name;
-    const when = new Date(decision.at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    const when = new Date(decision.at).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
     return h("div", { class: `decision decision-${decision.decision}` },
       h("span", { class: "decision-label", text: DECISION_LABELS[decision.decision] }),
       h("span", { class: "decision-meta", text: [by, when].filter(Boolean).join(" · ") }),
