@@ -127,8 +127,10 @@ def test_the_start_page_speaks_dutch_with_lang_nl_and_remembers_it(client):
 
 
 def test_the_browser_language_is_used_without_a_choice(client):
-    html = client.get("/", headers={"Accept-Language": "nl-BE,nl;q=0.9"}).get_data(as_text=True)
-    assert '<html lang="nl">' in html
+    response = client.get("/", headers={"Accept-Language": "nl-BE,nl;q=0.9"})
+    assert '<html lang="nl">' in response.get_data(as_text=True)
+    assert {"Accept-Language", "Cookie"} <= set(response.vary)
+    assert "Set-Cookie" not in response.headers  # only an explicit ?lang= is remembered
     html = client.get("/", headers={"Accept-Language": "fr-FR"}).get_data(as_text=True)
     assert '<html lang="en">' in html
 

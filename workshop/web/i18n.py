@@ -33,7 +33,9 @@ def _choose_language() -> None:
 
 
 def _remember_language(response):
-    """Keep a language chosen with `?lang=` for a year."""
+    """Keep a language chosen with `?lang=` for a year; pages vary by the language inputs."""
+    if response.mimetype == "text/html":
+        response.vary.update(("Accept-Language", "Cookie"))
     lang = g.get("remember_lang")
     if lang:
         https = (current_app.config.get("PUBLIC_URL") or "").startswith("https://")
