@@ -4,6 +4,13 @@ Plain Python (no Flask), so pages, exports and tests share it. A catalogue is a 
 object `{"page.thing": "Text with {named} placeholders"}` in `workshop/messages/<lang>.json`.
 Plural forms are separate keys, `<key>.one` and `<key>.other`; English and Dutch both use
 "one" for exactly 1 and "other" for every other number.
+
+Adding a language: copy `en.json` to `<lang>.json`, translate every value (keep the
+`{placeholders}`), and add the code to LANGUAGES and its own name to NAMES. tests/test_i18n.py
+checks that every catalogue has exactly the English keys and placeholders. A language with
+other plural rules would need `plural_form` (here and in static/js/i18n.js) to learn them.
+What stays English: the API's error messages (its contract; the board shows them as they
+come) and the exports (Markdown, JSON, one-pager, CSV), which are documents for the team.
 """
 
 from __future__ import annotations
