@@ -100,9 +100,69 @@ const reducers = {
   "evidence.unlinked": (state, data) => {
     state.evidence = state.evidence.filter((e) => e.id !== data.id);
   },
+  "document.created": (state, data) => {
+    state.documents.push(structuredClone(data.version));
+    state.versions.push(versionSummary(data.version));
+  },
+  "document.saved": (state, data) => {
+    if (data.started) { // the first change after agreement: a new draft, change included
+      state.documents = state.documents.map((d) => (d.persona_id === data.persona_id
+        ? structuredClone(data.started) : d));
+      state.versions.push(versionSummary(data.started));
+      return;
+    }
+    const version = findDocument(state, data.persona_id);
+    if (!version) return;
+    setDocumentField(version.document, data.path, data.value);
+    version.revisions[data.path] = { ...data.revision };
+    version.signoffs = {};
+    version.updated_seq = data.revision.seq;
+  },
+  "document.signed": (state, data) => {
+    const version = findDocument(state, data.persona_id);
+    if (version) version.signoffs[data.team] = { ...data.signoff };
+  },
+  "document.agreed": (state, data) => {
+    const agreed = { status: "agreed", agreed_by: data.agreed_by, agreed_at: data.agreed_at };
+    const version = findDocument(state, data.persona_id);
+    if (version) Object.assign(version, agreed, { updated_seq: data.seq });
+    for (const summary of state.versions) {
+      if (summary.persona_id === data.persona_id && summary.number === data.number) {
+        Object.assign(summary, agreed);
+      }
+    }
+  },
+  "persona.imported": (state, data) => {
+    state.personas.push({ ...data.persona });
+    state.documents.push(structuredClone(data.version));
+    state.versions.push(versionSummary(data.version));
+  },
   // "invite.rotated" changes no board state; "hidden" is someone else's private entry.
   // Both only advance seq.
 };
+
+function findDocument(state, personaId) {
+  return state.documents.find((d) => d.persona_id === personaId);
+}
+
+function versionSummary(version) {
+  const { persona_id, number, status, seq, agreed_by, agreed_at } = version;
+  return { persona_id, number, status, seq, agreed_by, agreed_at };
+}
+
+/** Put a saved value at its path (`identity.<field>` or `items.<item id>`), in place. */
+export function setDocumentField(document, path, value) {
+  const dot = path.indexOf(".");
+  const kind = path.slice(0, dot);
+  const key = path.slice(dot + 1);
+  if (kind === "identity") {
+    document.identity[key] = structuredClone(value);
+    return;
+  }
+  for (const section of document.sections) {
+    for (const item of section.items) if (item.id === key) item.text = value;
+  }
+}
 
 function findGroup(state, id) {
   return state.groups.find((g) => g.id === id);

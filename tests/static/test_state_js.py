@@ -18,7 +18,7 @@ const events = JSON.parse(await new Promise((resolve) => {
   process.stdin.on("end", () => resolve(data));
 }));
 const state = { workshop: null, personas: [], participants: [], assumptions: [], groups: [],
-  comments: [], notes: [], evidence: [], seq: 0 };
+  comments: [], notes: [], evidence: [], documents: [], versions: [], seq: 0 };
 const results = events.map((event) => applyEvent(state, event));
 console.log(JSON.stringify({ state, results }));
 """
@@ -67,7 +67,33 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(node, sqlite_url)
     send(backend, created.id, facilitator["id"], "group.remove", {"assumption_id": notes[2]})
     send(backend, created.id, facilitator["id"], "settings.update", {"dot_budget": 3})
     send(backend, created.id, facilitator["id"], "phase.set", {"phase": "reconcile"})
+    # The research library and the persona document, with a new draft after agreement.
+    research = send(backend, created.id, sam["id"], "note.add", {
+        "title": "Interview", "source_type": "interview", "body": "Likes it *cheap*"})
+    research_id = research["event"]["data"]["note"]["id"]
+    send(backend, created.id, sam["id"], "evidence.link", {
+        "note_id": research_id, "group_id": group_id, "relation": "supports",
+        "quote": "likes it cheap"})
+    send(backend, created.id, sam["id"], "note.edit", {"id": research_id, "tags": ["price"]})
+    default_persona = workshops.snapshot(backend, created.id, sam)["personas"][0]["id"]
+    send(backend, created.id, facilitator["id"], "document.create",
+         {"persona_id": default_persona})
+    item = f"items.g:{group_id}"
+    send(backend, created.id, sam["id"], "document.save", {
+        "persona_id": default_persona, "path": item, "value": "Careful with money",
+        "base_rev": 0})
+    send(backend, created.id, sam["id"], "document.sign",
+         {"persona_id": default_persona, "number": 1})
+    send(backend, created.id, facilitator["id"], "document.agree",
+         {"persona_id": default_persona, "number": 1})
+    send(backend, created.id, sam["id"], "document.save", {
+        "persona_id": default_persona, "path": "identity.name", "value": "Anouk",
+        "base_rev": 0})
+    send(backend, created.id, sam["id"], "document.save", {
+        "persona_id": default_persona, "path": "identity.quote", "value": "Keep it simple",
+        "base_rev": 0})
     log = workshops.sync(backend, created.id, sam, 0)["events"]
+    assert any(e["type"] == "document.saved" and "started" in e["data"] for e in log)
     gap_and_repeat = [log[0], {**log[3], "seq": log[-1]["seq"] + 5}]
 
     module = json.dumps((ROOT / "static/js/state.js").as_uri())
