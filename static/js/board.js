@@ -143,6 +143,9 @@ function renderTabs() {
     }, h("span", { class: "persona-tab-name", text: persona.name }),
     h("span", { class: "count", text: String(count), "aria-label": `${count} notes` }));
   }));
+  // The merge view of the persona shown: its document, versions and exports.
+  const docLink = document.getElementById("persona-doc-link");
+  if (docLink && activePersona) docLink.href = `/w/${state.workshop.id}/persona/${activePersona}`;
 }
 
 function selectPersona(id) {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -17,6 +18,10 @@ from workshop.services import log
 from workshop.services.backend import Backend
 from workshop.services.documents import board_inputs, version_summary, version_view
 from workshop.services.errors import ServiceError
+
+# One page layout at a time: WeasyPrint's first import is not safe to run twice at once (a
+# green thread can see the module half-imported), and layout is CPU-bound anyway.
+_LAYOUT = threading.Lock()
 
 FORMATS = {"md": "markdown", "json": "json", "html": "html", "pdf": "pdf"}
 MEDIA_TYPES = {"markdown": "text/markdown; charset=utf-8", "json": "application/json",
@@ -107,11 +112,19 @@ def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id:
     elif fmt == "html":
         content = standalone_html(document, meta).encode()
     else:
-        content = onepager.to_pdf(document, meta)
+        with _LAYOUT:
+            content = onepager.to_pdf(document, meta)
     label = f"v{meta['version']}" if meta["status"] == "agreed" else \
         f"v{meta['version']}-draft" if meta["version"] else "draft"
     name = f"{_slug(document['identity']['name'] or meta['persona_name'])}-{label}.{extension}"
     return Export(content, MEDIA_TYPES[fmt], name)
+
+
+def onepager_page(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
+                  number: int | None, stylesheet_href: str) -> str:
+    """The one-pager as a page of the app, linking its print stylesheet."""
+    loaded = load(backend, workshop_id, viewer, persona_id, number)
+    return onepager.onepager_html(loaded.document, loaded.meta, stylesheet_href=stylesheet_href)
 
 
 def standalone_html(document: dict, meta: dict) -> str:
@@ -173,4 +186,5 @@ def fit(backend: Backend, workshop_id: str, viewer: dict, persona_id: str) -> di
 def _pages(document_json: str, meta_json: str) -> int:
     """Laying out a page takes a good part of a second: every editor asks after each save,
     so the answer is kept per document text."""
-    return onepager.page_count(json.loads(document_json), json.loads(meta_json))
+    with _LAYOUT:
+        return onepager.page_count(json.loads(document_json), json.loads(meta_json))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
-from workshop.services import workshops
+from workshop.services import exports, workshops
 from workshop.services.errors import ServiceError
 from workshop.web.sessions import membership
 
@@ -55,3 +55,44 @@ def board(workshop_id: str):
             message="Open the invite link you were sent to join this workshop."), 403
     state = workshops.snapshot(_backend(), workshop_id, member)
     return render_template("board.html", state=state, snapshot_json=embed_json(state))
+
+
+def _member_or_message(workshop_id: str):
+    member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
+    if member is None:
+        return None, (render_template(
+            "message.html", title="Join first",
+            message="Open the invite link you were sent to join this workshop."), 403)
+    return member, None
+
+
+@bp.get("/w/<workshop_id>/persona/<persona_id>")
+def persona(workshop_id: str, persona_id: str):
+    """The merge view: the persona document, edited live, with its versions and exports."""
+    member, refusal = _member_or_message(workshop_id)
+    if refusal:
+        return refusal
+    state = workshops.snapshot(_backend(), workshop_id, member)
+    chosen = next((p for p in state["personas"] if p["id"] == persona_id), None)
+    if chosen is None:
+        return render_template("message.html", title="No such persona",
+                               message="This workshop has no such persona."), 404
+    return render_template("persona.html", state=state, persona=chosen,
+                           snapshot_json=embed_json(state))
+
+
+@bp.get("/w/<workshop_id>/persona/<persona_id>/onepager")
+def onepager(workshop_id: str, persona_id: str):
+    """The A4 one-pager of a version (?version=n; the current one by default), to print."""
+    member, refusal = _member_or_message(workshop_id)
+    if refusal:
+        return refusal
+    number = request.args.get("version", "")
+    try:
+        page = exports.onepager_page(
+            _backend(), workshop_id, member, persona_id,
+            int(number) if number.isdigit() and len(number) < 10 else None,
+            url_for("static", filename="css/onepager.css"))
+    except ServiceError as error:
+        return render_template("message.html", title="Not found", message=error.message), 404
+    return page

@@ -1,0 +1,143 @@
+"""The merge view in real browsers: two editors at once, "is editing", a conflict resolved
+without losing either text, agreement freezing version 1, version 2, the diff, and exports."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+
+import pytest
+
+from tests.e2e.test_voting_browser import create_workshop, join
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+NOTES = [("Commutes 15 km each way, rain or shine", "behaviours"),
+         ("Needs a repair within one day", "needs"),
+         ("Wants to arrive at work without sweating", "goals")]
+
+
+def op(someone, workshop_id: str, type_: str, data: dict) -> dict:
+    """An op over HTTP with this person's cookie (the browser context's own)."""
+    response = someone.page.request.post(f"/api/workshops/{workshop_id}/ops", data={
+        "op_id": uuid.uuid4().hex, "type": type_, "data": data})
+    assert response.status in (200, 201), response.text()
+    return response.json()
+
+
+@pytest.fixture
+def merge(person, live_server):
+    """A facilitator and two participants; three accepted notes; the document created."""
+    created = create_workshop(live_server.url)
+    maria = join(person, created["facilitator_url"], "Maria")
+    sam = join(person, created["invite_url"], "Sam", "Support")
+    lotte = join(person, created["invite_url"], "Lotte", "Marketing")
+    workshop_id = created["id"]
+    state = maria.page.request.get(f"/api/workshops/{workshop_id}").json()
+    persona = state["personas"][0]["id"]
+    for text, category in NOTES:
+        note = op(sam, workshop_id, "assumption.add",
+                  {"persona_id": persona, "category": category, "text": text})
+        op(maria, workshop_id, "decision.set", {
+            "target_type": "assumption", "decision": "accepted",
+            "target_id": note["event"]["data"]["assumption"]["id"]})
+    url = f"/w/{workshop_id}/persona/{persona}"
+    maria.page.goto(url)
+    maria.page.get_by_role("button", name=re.compile("Create the persona document")).click()
+    for someone in (sam, lotte):
+        someone.page.goto(url)
+    for someone in (maria, sam, lotte):
+        someone.page.wait_for_selector(".persona-sheet")
+    return {"maria": maria, "sam": sam, "lotte": lotte, "url": url, "id": workshop_id,
+            "persona": persona}
+
+
+def field(page, label: str):
+    return page.get_by_label(label, exact=True)
+
+
+def test_two_editors_change_different_fields_at_once_and_both_persist(merge):
+    from playwright.sync_api import expect
+
+    sam, lotte = merge["sam"].page, merge["lotte"].page
+    field(sam, "Role").fill("Night nurse")
+    field(lotte, "Location").fill("Utrecht")
+    field(sam, "Role").press("Enter")
+    field(lotte, "Location").press("Enter")
+    for page in (sam, lotte, merge["maria"].page):
+        expect(field(page, "Role")).to_have_value("Night nurse")
+        expect(field(page, "Location")).to_have_value("Utrecht")
+    sam.reload()
+    expect(field(sam, "Role")).to_have_value("Night nurse")
+    expect(field(sam, "Location")).to_have_value("Utrecht")
+
+
+def test_the_others_see_who_is_editing_a_field(merge):
+    from playwright.sync_api import expect
+
+    field(merge["sam"].page, "Quote").focus()
+    quote = merge["lotte"].page.locator(".field[data-path='identity.quote'] .field-editing")
+    expect(quote).to_have_text("Sam is editing")
+    field(merge["sam"].page, "Name").focus()  # moving on clears it
+    expect(quote).to_have_text("")
+
+
+def test_a_conflicting_save_shows_both_versions_and_keeping_mine_loses_nothing(merge):
+    from playwright.sync_api import expect
+
+    sam, lotte = merge["sam"].page, merge["lotte"].page
+    field(lotte, "Quote").fill("Keep it")  # Lotte starts typing from revision 0 ...
+    field(sam, "Quote").fill("Just let me pay")
+    field(sam, "Quote").press("Control+Enter")  # ... and Sam saves first
+    expect(field(sam, "Quote")).to_have_value("Just let me pay")
+    expect(lotte.locator(".field[data-path='identity.quote'] .field-note")).to_contain_text(
+        "Sam just saved this field")
+    expect(field(lotte, "Quote")).to_have_value("Keep it")  # her text stays
+    field(lotte, "Quote").press("End")
+    field(lotte, "Quote").type(" simple")
+    field(lotte, "Quote").press("Control+Enter")
+    conflict = lotte.locator(".field[data-path='identity.quote'] .field-conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict.locator(".conflict-side").first).to_contain_text("Just let me pay")
+    expect(conflict.locator(".conflict-side.mine")).to_contain_text("Keep it simple")
+    conflict.get_by_role("button", name="Keep mine").click()
+    expect(conflict).to_be_hidden()
+    for page in (sam, lotte):
+        expect(field(page, "Quote")).to_have_value("Keep it simple")
+
+
+def test_agreeing_freezes_version_one_and_the_next_edit_starts_version_two(merge):
+    from playwright.sync_api import expect
+
+    maria, sam = merge["maria"].page, merge["sam"].page
+    field(sam, "Name").fill("Jasper")
+    field(sam, "Name").press("Enter")
+    expect(field(maria, "Name")).to_have_value("Jasper")
+    maria.get_by_role("button", name="Mark version 1 agreed").click()
+    for page in (maria, sam):
+        expect(page.locator("#version-chip")).to_have_text("Agreed · version 1")
+    field(sam, "Name").fill("Jasper de Vries")
+    field(sam, "Name").press("Enter")
+    for page in (maria, sam):
+        expect(page.locator("#version-chip")).to_have_text("Draft · version 2")
+    maria.locator("#diff-from").select_option("1")
+    maria.locator("#diff-to").select_option("2")
+    maria.get_by_role("button", name="Show changes").click()
+    row = maria.locator(".diff-table tbody tr", has_text="Name")
+    expect(row.locator("ins")).to_have_text(re.compile("de Vries"))
+    expect(maria.locator(".diff-table caption")).to_contain_text("1 change")
+
+
+def test_exports_download_from_the_page(merge):
+    page = merge["maria"].page
+    pdf = page.request.get(page.get_by_role("link", name="PDF (one A4 page)").get_attribute("href"))
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    exported = page.request.get(page.get_by_role(
+        "link", name="JSON (provenance and evidence)").get_attribute("href"))
+    assert json.loads(exported.body())["persona"]["sections"]
+    with page.expect_popup() as popup:
+        page.get_by_role("link", name="A4 one-pager (print view)").click()
+    onepager = popup.value
+    onepager.wait_for_selector("article.persona")
+    assert "Needs a repair within one day" in onepager.content()
