@@ -1,15 +1,21 @@
 // The live board: persona tabs, category columns of sticky notes, presence by team.
 // Phases, voting and the divergence view live in their own modules, wired in below.
+import { translatedCategory } from "./categories.js";
 import { Connection } from "./connection.js";
 import { createDivergence } from "./divergence.js";
 import { createEvidenceBoard } from "./evidence-board.js";
 import { createFacilitation } from "./facilitation.js";
+import { plural, t } from "./i18n.js";
 import { createLibrary } from "./library.js";
 import { createReconcile } from "./reconcile.js";
 import { teamSlot } from "./state.js";
 import { createVoting } from "./voting.js";
 
 const state = JSON.parse(document.getElementById("snapshot").textContent);
+const PHASE_NAMES = {
+  collect: t("phase.collect"), vote: t("phase.vote"), reconcile: t("phase.reconcile"),
+  merge: t("phase.merge"), agreed: t("phase.agreed"),
+};
 const me = state.me;
 const canWrite = me.role !== "observer";
 const isFacilitator = me.role === "facilitator";
@@ -68,7 +74,8 @@ function teamClass(team) {
 }
 
 function categoryLabel(key) {
-  return state.categories.find((c) => c.key === key)?.label ?? key;
+  const category = state.categories.find((c) => c.key === key);
+  return category ? translatedCategory(category).label : key;
 }
 
 let toastTimer;
@@ -90,22 +97,24 @@ let pendingAnnouncements = [];
 let announceTimer;
 function announce(event) {
   if (event.actor === me.id) return;
-  const who = participant(event.actor)?.name ?? "Someone";
+  const who = participant(event.actor)?.name ?? t("common.someone");
   const text = {
-    "assumption.added": () => `${who} added a note to ${categoryLabel(event.data.assumption.category)}`,
-    "assumption.edited": () => `${who} edited a note`,
-    "assumption.deleted": () => `${who} removed a note`,
-    "participant.joined": () => `${event.data.participant.name} joined`,
-    "persona.added": () => `${who} added the persona ${event.data.persona.name}`,
-    "phase.changed": () => `The workshop moved to the ${event.data.phase} phase`,
-    "notes.revealed": () => "The facilitator revealed the private notes",
-    "votes.revealed": () => "The facilitator revealed the votes",
-    "note.added": () => `${who} added the research note ${event.data.note.title}`,
-    "notes.imported": () => `${who} imported ${event.data.notes.length} research notes`,
-    "note.edited": () => `${who} edited the research note ${event.data.note.title}`,
-    "note.deleted": () => `${who} deleted the research note ${event.data.previous.title}`,
-    "evidence.linked": () => `${who} linked a passage that ${event.data.link.relation} a note on the board`,
-    "evidence.unlinked": () => `${who} removed an evidence link`,
+    "assumption.added": () => t("announce.note_added", { who, category: categoryLabel(event.data.assumption.category) }),
+    "assumption.edited": () => t("announce.note_edited", { who }),
+    "assumption.deleted": () => t("announce.note_removed", { who }),
+    "participant.joined": () => t("announce.joined", { name: event.data.participant.name }),
+    "persona.added": () => t("announce.persona_added", { who, name: event.data.persona.name }),
+    "phase.changed": () => t("announce.phase", {
+      phase: (PHASE_NAMES[event.data.phase] ?? event.data.phase).toLowerCase() }),
+    "notes.revealed": () => t("announce.notes_revealed"),
+    "votes.revealed": () => t("announce.votes_revealed"),
+    "note.added": () => t("announce.research_added", { who, title: event.data.note.title }),
+    "notes.imported": () => plural("announce.research_imported", event.data.notes.length, { who }),
+    "note.edited": () => t("announce.research_edited", { who, title: event.data.note.title }),
+    "note.deleted": () => t("announce.research_deleted", { who, title: event.data.previous.title }),
+    "evidence.linked": () => (event.data.link.relation === "contradicts"
+      ? t("announce.linked_contradicts", { who }) : t("announce.linked_supports", { who })),
+    "evidence.unlinked": () => t("announce.unlinked", { who }),
   }[event.type];
   if (!text) return;
   pendingAnnouncements.push(text());
@@ -113,16 +122,16 @@ function announce(event) {
   announceTimer = setTimeout(() => {
     const items = pendingAnnouncements;
     pendingAnnouncements = [];
-    els.announcer.textContent = items.length > 3 ? `${items.length} changes on the board` : items.join(". ");
+    els.announcer.textContent = items.length > 3 ? t("announce.many", { n: items.length }) : items.join(". ");
   }, 1500);
 }
 
 function showStatus(kind, detail) {
   const labels = {
-    live: "Live · saved",
-    saving: `Saving ${detail} change${detail === 1 ? "" : "s"}…`,
-    offline: detail ? `Offline · ${detail} waiting` : "Offline · reconnecting…",
-    refused: detail || "Not allowed",
+    live: t("board.status.live"),
+    saving: plural("board.status.saving", detail),
+    offline: detail ? t("board.status.offline_waiting", { n: detail }) : t("board.status.offline"),
+    refused: detail || t("board.status.refused"),
   };
   els.status.dataset.state = kind;
   els.status.textContent = labels[kind];
@@ -141,7 +150,7 @@ function renderTabs() {
       onclick: () => selectPersona(persona.id),
       onkeydown: tabKeys,
     }, h("span", { class: "persona-tab-name", text: persona.name }),
-    h("span", { class: "count", text: String(count), "aria-label": `${count} notes` }));
+    h("span", { class: "count", text: String(count), "aria-label": plural("board.notes_count", count) }));
   }));
   // The merge view of the persona shown: its document, versions and exports.
   const docLink = document.getElementById("persona-doc-link");
@@ -165,8 +174,9 @@ function tabKeys(event) {
 
 // ---- columns and notes -----------------------------------------------------
 
-function buildColumn(category) {
-  const list = h("ul", { class: "notes", "aria-label": `${category.label} notes` });
+function buildColumn(serverCategory) {
+  const category = translatedCategory(serverCategory);
+  const list = h("ul", { class: "notes", "aria-label": t("board.column_notes", { category: category.label }) });
   const column = h("section", { class: "column", "data-category": category.key,
     "aria-labelledby": `col-${category.key}` },
   h("header", { class: "column-head" },
@@ -180,12 +190,12 @@ function buildColumn(category) {
 
 function buildAddForm(category) {
   const textarea = h("textarea", { name: "text", rows: "2", maxlength: "500",
-    placeholder: "Write one belief about this customer…", "aria-label": `New note in ${category.label}` });
+    placeholder: t("board.add.placeholder"), "aria-label": t("board.add.label", { category: category.label }) });
   const form = h("form", { class: "add-note", "data-category": category.key },
     textarea,
     h("div", { class: "add-note-actions" },
-      h("button", { class: "button button-small button-primary", type: "submit", text: "Add note" }),
-      h("span", { class: "hint", text: "Enter to add · Shift+Enter for a new line" })));
+      h("button", { class: "button button-small button-primary", type: "submit", text: t("board.add.submit") }),
+      h("span", { class: "hint", text: t("board.add.hint") })));
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = textarea.value.trim();
@@ -227,10 +237,10 @@ function updateNote(el, note) {
   const actions = el.querySelector(".note-actions");
   if (mayChange(note) && !actions.childElementCount) {
     actions.append(
-      h("button", { class: "icon-button", type: "button", text: "Edit",
-        "aria-label": "Edit note", onclick: () => startEdit(el, note.id) }),
-      h("button", { class: "icon-button danger", type: "button", text: "Delete",
-        "aria-label": "Delete note", onclick: (event) => confirmDelete(event.currentTarget, note.id) }));
+      h("button", { class: "icon-button", type: "button", text: t("common.edit"),
+        "aria-label": t("board.note.edit"), onclick: () => startEdit(el, note.id) }),
+      h("button", { class: "icon-button danger", type: "button", text: t("common.delete"),
+        "aria-label": t("board.note.delete"), onclick: (event) => confirmDelete(event.currentTarget, note.id) }));
   } else if (!mayChange(note)) {
     actions.replaceChildren();
   }
@@ -243,7 +253,7 @@ function startEdit(el, id) {
   const note = state.assumptions.find((a) => a.id === id);
   if (!note) return;
   el.classList.add("editing");
-  const textarea = h("textarea", { rows: "3", maxlength: "500", "aria-label": "Note text" });
+  const textarea = h("textarea", { rows: "3", maxlength: "500", "aria-label": t("board.note.text") });
   textarea.value = note.text;
   const finish = () => { el.classList.remove("editing"); editor.remove(); render(); };
   const save = async () => {
@@ -254,8 +264,8 @@ function startEdit(el, id) {
   };
   const editor = h("div", { class: "note-editor" }, textarea,
     h("div", { class: "add-note-actions" },
-      h("button", { class: "button button-small button-primary", type: "button", text: "Save", onclick: save }),
-      h("button", { class: "button button-small", type: "button", text: "Cancel", onclick: finish })));
+      h("button", { class: "button button-small button-primary", type: "button", text: t("common.save"), onclick: save }),
+      h("button", { class: "button button-small", type: "button", text: t("common.cancel"), onclick: finish })));
   textarea.addEventListener("keydown", (event) => {
     if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); save(); }
     if (event.key === "Escape") { event.preventDefault(); finish(); el.focus(); }
@@ -271,8 +281,8 @@ function confirmDelete(button, id) {
     return;
   }
   button.dataset.armed = "1";
-  button.textContent = "Sure?";
-  setTimeout(() => { delete button.dataset.armed; button.textContent = "Delete"; }, 3000);
+  button.textContent = t("common.sure");
+  setTimeout(() => { delete button.dataset.armed; button.textContent = t("common.delete"); }, 3000);
 }
 
 function renderColumns() {
@@ -322,7 +332,7 @@ function renderColumns() {
 function renderPresence() {
   const groups = new Map();
   for (const person of present) {
-    const key = person.team || (person.role === "observer" ? "Observers" : "Facilitation");
+    const key = person.team || (person.role === "observer" ? t("board.presence.observers") : t("board.facilitation"));
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(person);
   }
@@ -333,7 +343,7 @@ function renderPresence() {
         h("span", { class: `swatch ${teamClass(people[0].team)}`, "aria-hidden": "true" }), team),
       h("ul", {}, ...people.map((person) => h("li", { class: "presence-person" },
         h("span", { class: "avatar", "aria-hidden": "true", text: person.name.charAt(0).toUpperCase() }),
-        h("span", { text: person.id === me.id ? `${person.name} (you)` : person.name })))))));
+        h("span", { text: person.id === me.id ? t("board.presence.you", { name: person.name }) : person.name })))))));
 }
 
 function renderLegend() {

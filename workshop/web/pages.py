@@ -7,8 +7,10 @@ import json
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from workshop.i18n import translate
 from workshop.services import exports, workshops
 from workshop.services.errors import ServiceError
+from workshop.web.i18n import current_language
 from workshop.web.sessions import membership
 
 bp = Blueprint("pages", __name__)
@@ -35,8 +37,10 @@ def join(token: str):
     """A link was opened: go to the board if this browser is already in, else ask for a name."""
     try:
         target = workshops.resolve_token(_backend(), token)
-    except ServiceError as error:
-        return render_template("message.html", title="Link not valid", message=error.message), 404
+    except ServiceError:
+        lang = current_language()  # resolve_token's one refusal, in the page's language
+        return render_template("message.html", title=translate(lang, "message.link_invalid.title"),
+                               message=translate(lang, "message.link_invalid.text")), 404
     member = workshops.find_member(_backend(), target.workshop_id, membership(target.workshop_id))
     if member and member["role"] == target.role:
         return redirect(url_for("pages.board", workshop_id=target.workshop_id))
@@ -48,11 +52,9 @@ def join(token: str):
 @bp.get("/w/<workshop_id>")
 def board(workshop_id: str):
     """The live board, rendered with the snapshot this member may see."""
-    member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
-    if member is None:
-        return render_template(
-            "message.html", title="Join first",
-            message="Open the invite link you were sent to join this workshop."), 403
+    member, refusal = _member_or_message(workshop_id)
+    if refusal:
+        return refusal
     state = workshops.snapshot(_backend(), workshop_id, member)
     return render_template("board.html", state=state, snapshot_json=embed_json(state))
 
@@ -60,9 +62,10 @@ def board(workshop_id: str):
 def _member_or_message(workshop_id: str):
     member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
     if member is None:
+        lang = current_language()
         return None, (render_template(
-            "message.html", title="Join first",
-            message="Open the invite link you were sent to join this workshop."), 403)
+            "message.html", title=translate(lang, "message.join_first.title"),
+            message=translate(lang, "message.join_first.text")), 403)
     return member, None
 
 
@@ -75,8 +78,9 @@ def persona(workshop_id: str, persona_id: str):
     state = workshops.snapshot(_backend(), workshop_id, member)
     chosen = next((p for p in state["personas"] if p["id"] == persona_id), None)
     if chosen is None:
-        return render_template("message.html", title="No such persona",
-                               message="This workshop has no such persona."), 404
+        lang = current_language()
+        return render_template("message.html", title=translate(lang, "message.no_persona.title"),
+                               message=translate(lang, "message.no_persona.text")), 404
     return render_template("persona.html", state=state, persona=chosen,
                            snapshot_json=embed_json(state))
 
@@ -93,6 +97,8 @@ def onepager(workshop_id: str, persona_id: str):
             _backend(), workshop_id, member, persona_id,
             int(number) if number.isdigit() and len(number) < 10 else None,
             url_for("static", filename="css/onepager.css"))
-    except ServiceError as error:
-        return render_template("message.html", title="Not found", message=error.message), 404
+    except ServiceError as error:  # the service's message is English, like the API's
+        lang = current_language()
+        return render_template("message.html", title=translate(lang, "message.not_found.title"),
+                               message=error.message), 404
     return page
