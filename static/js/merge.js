@@ -2,7 +2,9 @@
 // with the revision its editor started from; a stale save comes back with both versions, so
 // nothing is overwritten unseen. Versions, sign-off, agreement, diff and exports sit beside it.
 import { postJSON } from "./api.js";
+import { translatedCategory } from "./categories.js";
 import { Connection, newOpId } from "./connection.js";
+import { locale, plural, t } from "./i18n.js";
 
 const state = JSON.parse(document.getElementById("snapshot").textContent);
 const me = state.me;
@@ -12,11 +14,18 @@ const canWrite = me.role !== "observer";
 const base = `/api/workshops/${state.workshop.id}/personas/${personaId}`;
 
 const IDENTITY = [
-  ["name", "Name", "input"], ["quote", "Quote", "textarea"], ["role", "Role", "input"],
-  ["age_range", "Age range", "input"], ["location", "Location", "input"],
-  ["story", "Short story (Markdown)", "textarea"],
+  ["name", t("merge.identity.name"), "input"], ["quote", t("merge.identity.quote"), "textarea"],
+  ["role", t("merge.identity.role"), "input"], ["age_range", t("merge.identity.age_range"), "input"],
+  ["location", t("merge.identity.location"), "input"], ["story", t("merge.identity.story"), "textarea"],
 ];
-const STATE_LABELS = { validated: "Validated", contradicted: "Contradicted", untested: "Untested" };
+const STATE_LABELS = {
+  validated: t("evidence.validated"), contradicted: t("evidence.contradicted"), untested: t("evidence.untested"),
+};
+const DECISION_LABELS = {
+  accepted: t("decision.accepted"), rejected: t("decision.rejected"), parked: t("decision.parked"),
+  reworded: t("decision.reworded"),
+};
+const STATUS_LABELS = { draft: t("merge.status.draft"), agreed: t("merge.status.agreed") };
 const EDITING_TTL_MS = 15000;
 const EDITING_REFRESH_MS = 10000;
 
@@ -73,7 +82,7 @@ function announce(text) {
 }
 
 function nameOf(id) {
-  return state.participants.find((p) => p.id === id)?.name ?? "someone";
+  return state.participants.find((p) => p.id === id)?.name ?? t("merge.someone");
 }
 
 function current() {
@@ -103,16 +112,16 @@ const connection = new Connection(state, {
       remoteSave(event);
       scheduleFit();
     }
-    if (event.type === "document.agreed") announce(`Version ${event.data.number} is agreed`);
-    if (event.type === "document.signed") announce(`${event.data.team} signed off`);
+    if (event.type === "document.agreed") announce(t("merge.announce.agreed", { n: event.data.number }));
+    if (event.type === "document.signed") announce(t("merge.announce.signed", { team: event.data.team }));
     if (event.type === "document.created") scheduleFit();
   },
   onPresence: () => {},
   onStatus: (kind, detail) => {
     const labels = {
-      live: "Live · saved", saving: `Saving ${detail} change${detail === 1 ? "" : "s"}…`,
-      offline: detail ? `Offline · ${detail} waiting` : "Offline · reconnecting…",
-      refused: detail || "Not allowed",
+      live: t("board.status.live"), saving: plural("board.status.saving", detail),
+      offline: detail ? t("board.status.offline_waiting", { n: detail }) : t("board.status.offline"),
+      refused: detail || t("board.status.refused"),
     };
     els.status.dataset.state = kind;
     els.status.textContent = labels[kind];
@@ -183,16 +192,16 @@ async function save(path, { value, baseRev } = {}) {
   }
   entry.saving = true;
   entry.note.textContent = version.status === "agreed"
-    ? `Saving… version ${version.number} is agreed, so this starts version ${version.number + 1}`
-    : "Saving…";
+    ? t("merge.saving_new_version", { n: version.number, next: version.number + 1 })
+    : t("merge.saving");
   const ack = await send("document.save", { persona_id: personaId, path, value: text,
     base_rev: rev }, { quiet: true });
   entry.saving = false;
   if (ack.ok) {
     entry.base = document.activeElement === entry.el ? ack.event.data.revision.rev : null;
-    entry.note.textContent = "Saved";
+    entry.note.textContent = t("merge.saved");
     hideConflict(entry);
-    setTimeout(() => { if (entry.note.textContent === "Saved") entry.note.textContent = ""; }, 2500);
+    setTimeout(() => { if (entry.note.textContent === t("merge.saved")) entry.note.textContent = ""; }, 2500);
   } else if (ack.error.code === "conflict" && ack.error.details) {
     entry.note.textContent = "";
     showConflict(path, ack.error.details);
@@ -212,18 +221,18 @@ function showConflict(path, details) {
   };
   fill(entry.conflict, 
     h("p", { class: "conflict-title", role: "alert",
-      text: `${nameOf(theirs.by)} saved this field while you were editing. Nothing is lost: compare and choose.` }),
+      text: t("merge.conflict", { name: nameOf(theirs.by) }) }),
     h("div", { class: "conflict-sides" },
-      h("figure", { class: "conflict-side" }, h("figcaption", { text: `Theirs (${nameOf(theirs.by)})` }),
-        h("p", { text: typeof theirs.value === "string" ? theirs.value : "(picture)" })),
-      h("figure", { class: "conflict-side mine" }, h("figcaption", { text: "Yours" }),
+      h("figure", { class: "conflict-side" }, h("figcaption", { text: t("merge.conflict.theirs", { name: nameOf(theirs.by) }) }),
+        h("p", { text: typeof theirs.value === "string" ? theirs.value : t("merge.conflict.picture") })),
+      h("figure", { class: "conflict-side mine" }, h("figcaption", { text: t("merge.conflict.yours") }),
         h("p", { text: details.yours ?? "" }))),
     h("div", { class: "button-row" },
-      h("button", { class: "button button-small", type: "button", text: "Use theirs",
+      h("button", { class: "button button-small", type: "button", text: t("merge.conflict.use_theirs"),
         onclick: () => { resolve(theirs.value); entry.base = null; } }),
-      h("button", { class: "button button-small button-primary", type: "button", text: "Keep mine",
+      h("button", { class: "button button-small button-primary", type: "button", text: t("merge.conflict.keep_mine"),
         onclick: () => { hideConflict(entry); save(path, { value: details.yours, baseRev: theirs.rev }); } }),
-      h("button", { class: "button button-small", type: "button", text: "Merge both",
+      h("button", { class: "button button-small", type: "button", text: t("merge.conflict.merge_both"),
         onclick: () => { resolve(`${theirs.value} ${details.yours}`); entry.el.focus(); } })));
   entry.conflict.querySelector("button")?.focus();
 }
@@ -243,11 +252,12 @@ function remoteSave(event) {
     // Nothing typed here yet: take their text and build on it.
     entry.el.value = typeof event.data.value === "string" ? event.data.value : entry.el.value;
     entry.base = revision.rev;
-    entry.note.textContent = `Updated by ${nameOf(revision.by)}`;
+    entry.note.textContent = t("merge.updated_by", { name: nameOf(revision.by) });
   } else if (focused) {
-    entry.note.textContent = `${nameOf(revision.by)} just saved this field; your text is kept. Saving will show both.`;
+    entry.note.textContent = t("merge.just_saved", { name: nameOf(revision.by) });
   } else {
-    announce(`${nameOf(revision.by)} changed ${entry.wrapper.querySelector(".field-label").textContent}`);
+    announce(t("merge.announce.changed", { name: nameOf(revision.by),
+      field: entry.wrapper.querySelector(".field-label").textContent }));
   }
   dropEditing(path, event.actor);
 }
@@ -275,7 +285,7 @@ function renderEditing() {
   for (const [path, entry] of fields) {
     const people = [...(editing.get(path)?.entries() ?? [])].filter(([, v]) => v.until > now);
     entry.who.textContent = people.length
-      ? `${people.map(([, v]) => v.name).join(", ")} ${people.length === 1 ? "is" : "are"} editing`
+      ? plural("merge.editing", people.length, { names: people.map(([, v]) => v.name).join(", ") })
       : "";
     entry.wrapper.classList.toggle("being-edited", people.length > 0);
   }
@@ -293,29 +303,33 @@ function provenance(item) {
   const votes = p.votes;
   const list = (items) => h("ul", {}, ...items);
   return h("details", { class: "provenance" },
-    h("summary", {}, "Where this comes from ", evidenceBadge(p.evidence_state),
-      p.contested ? h("span", { class: "contested-badge", text: "Contested" }) : null),
+    h("summary", {}, `${t("merge.provenance")} `, evidenceBadge(p.evidence_state),
+      p.contested ? h("span", { class: "contested-badge", text: t("vote.contested") }) : null),
     h("dl", {},
-      h("dt", { text: "From the notes" }),
+      h("dt", { text: t("merge.provenance.notes") }),
       h("dd", {}, list(p.sources.map((s) => h("li", {}, `“${s.text}”`,
         s.team ? h("span", { class: "muted", text: ` · ${s.team}` }) : null)))),
-      p.original !== item.text ? h("dt", { text: "Original wording" }) : null,
+      p.original !== item.text ? h("dt", { text: t("merge.provenance.original") }) : null,
       p.original !== item.text ? h("dd", { text: p.original }) : null,
-      h("dt", { text: "Believed by" }),
-      h("dd", { text: p.believers.length ? p.believers.join(", ") : "No team leaned agree" }),
-      h("dt", { text: "Votes" }),
-      h("dd", { text: `${percent(votes.agreement)} agree · consensus ${percent(votes.consensus)} · ${votes.dots} dot${votes.dots === 1 ? "" : "s"} · ${votes.voters} voter${votes.voters === 1 ? "" : "s"}` }),
-      p.dissent ? h("dt", { text: "Minority view" }) : null,
+      h("dt", { text: t("merge.provenance.believed_by") }),
+      h("dd", { text: p.believers.length ? p.believers.join(", ") : t("merge.provenance.no_believers") }),
+      h("dt", { text: t("merge.provenance.votes") }),
+      h("dd", { text: [t("vote.share_agree", { share: percent(votes.agreement) }),
+        t("merge.provenance.consensus", { share: percent(votes.consensus) }), plural("merge.provenance.dots", votes.dots),
+        plural("merge.provenance.voters", votes.voters)].join(" · ") }),
+      p.dissent ? h("dt", { text: t("merge.provenance.minority") }) : null,
       p.dissent ? h("dd", { class: "dissent" },
-        p.dissent.teams.map((t) => `${t.team}: ${t.agree} agree, ${t.disagree} disagree`).join(" · "),
+        p.dissent.teams.map((team) => t("merge.provenance.dissent", team)).join(" · "),
         p.dissent.reason ? h("span", { class: "muted", text: ` — “${p.dissent.reason}”` }) : null) : null,
-      h("dt", { text: "Decision" }),
-      h("dd", { text: `${capital(p.decision.decision)}${p.decision.by_name ? ` by ${p.decision.by_name}` : ""}${p.decision.reason ? `: “${p.decision.reason}”` : ""}` }),
-      h("dt", { text: "Evidence" }),
+      h("dt", { text: t("reconcile.decision") }),
+      h("dd", { text: `${DECISION_LABELS[p.decision.decision] ?? capital(p.decision.decision)}`
+        + `${p.decision.by_name ? ` ${t("merge.provenance.by", { name: p.decision.by_name })}` : ""}`
+        + `${p.decision.reason ? `: “${p.decision.reason}”` : ""}` }),
+      h("dt", { text: t("panel.evidence") }),
       h("dd", {}, p.evidence.length ? list(p.evidence.map((e) => h("li", { class: `ev-${e.relation}` },
-        h("strong", { text: e.relation === "supports" ? "Supports: " : "Contradicts: " }),
+        h("strong", { text: `${e.relation === "supports" ? t("evidence.supports") : t("evidence.contradicts")}: ` }),
         `“${e.quote}” — ${e.note_title}`, h("span", { class: "muted", text: ` (${e.source_type}${e.date ? `, ${e.date}` : ""})` }))))
-        : h("span", { class: "muted", text: "No research linked yet: an untested assumption." }))));
+        : h("span", { class: "muted", text: t("merge.provenance.untested") }))));
 }
 
 function portrait(version) {
@@ -323,7 +337,7 @@ function portrait(version) {
   const box = h("div", { class: "portrait" });
   if (picture) {
     box.append(h("img", { src: `data:${picture.media_type};base64,${picture.data}`,
-      alt: `Picture of ${version.document.identity.name}` }));
+      alt: t("merge.picture_of", { name: version.document.identity.name }) }));
   } else {
     const initials = (version.document.identity.name || "?").split(/\s+/).filter(Boolean)
       .slice(0, 2).map((w) => w[0].toUpperCase()).join("");
@@ -335,8 +349,8 @@ function portrait(version) {
   input.addEventListener("change", () => uploadPicture(input, progress));
   return h("div", { class: "portrait-box" }, box,
     h("div", { class: "portrait-actions" },
-      h("label", { class: "button button-small", for: "picture-file", text: "Upload picture" }), input,
-      picture ? h("button", { class: "button button-small", type: "button", text: "Use avatar",
+      h("label", { class: "button button-small", for: "picture-file", text: t("merge.picture.upload") }), input,
+      picture ? h("button", { class: "button button-small", type: "button", text: t("merge.picture.avatar"),
         onclick: () => send("document.picture", { persona_id: personaId, picture: null,
           base_rev: current().revisions["identity.picture"]?.rev ?? 0 }) }) : null,
       progress));
@@ -347,14 +361,14 @@ async function uploadPicture(input, progress) {
   input.value = "";
   if (!file) return;
   if (!["image/png", "image/jpeg", "image/webp"].includes(file.type)) {
-    progress.textContent = "Use a PNG, JPEG or WebP image.";
+    progress.textContent = t("merge.picture.type");
     return;
   }
   if (file.size > 2 * 1024 * 1024) {
-    progress.textContent = "The image is larger than 2 MiB.";
+    progress.textContent = t("merge.picture.size");
     return;
   }
-  progress.textContent = "Uploading…";
+  progress.textContent = t("library.import.uploading_dots");
   const data = await new Promise((resolve) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result).split(",", 2)[1]);
@@ -363,7 +377,7 @@ async function uploadPicture(input, progress) {
   try {
     const ack = await postJSON(`${base}/picture`, { content_base64: data, op_id: newOpId(),
       base_rev: current().revisions["identity.picture"]?.rev ?? 0 });
-    progress.textContent = ack.ok ? "Picture saved" : capital(ack.error.message);
+    progress.textContent = ack.ok ? t("merge.picture.saved") : capital(ack.error.message);
     if (ack.ok) connection.receive(ack.event);
   } catch (error) {
     progress.textContent = error.message;
@@ -376,14 +390,17 @@ function buildDocument(version) {
     h("div", { class: "persona-who" },
       ...IDENTITY.map(([key, label, kind]) => fieldControl(`identity.${key}`, label, kind,
         { rows: key === "story" ? 5 : 2, cls: `field-${key}` }))));
-  const sections = version.document.sections.map((section) => h("section", {
-    class: `persona-section cat-${section.category}`, "aria-labelledby": `sec-${section.category}` },
-  h("h3", { id: `sec-${section.category}`, text: section.label }),
-  h("ol", { class: "persona-items" }, ...section.items.map((item) => h("li", { class: "persona-item" },
-    fieldControl(`items.${item.id}`, `${section.label}: trait`, "textarea", { rows: 2, cls: "field-item" }),
-    provenance(item))))));
+  const sections = version.document.sections.map((section) => {
+    const label = translatedCategory({ key: section.category, label: section.label }).label;
+    return h("section", {
+      class: `persona-section cat-${section.category}`, "aria-labelledby": `sec-${section.category}` },
+    h("h3", { id: `sec-${section.category}`, text: label }),
+    h("ol", { class: "persona-items" }, ...section.items.map((item) => h("li", { class: "persona-item" },
+      fieldControl(`items.${item.id}`, t("merge.trait", { category: label }), "textarea", { rows: 2, cls: "field-item" }),
+      provenance(item)))));
+  });
   const empty = version.document.sections.length ? null : h("p", { class: "empty-hint",
-    text: "No accepted notes yet. Accept notes on the board in the reconcile phase; they appear here when the document is created." });
+    text: t("merge.no_accepted") });
   fill(els.document, h("article", { class: "persona-sheet" }, identity, ...sections, empty));
   built = { id: version.id, items: itemIds(version) };
 }
@@ -412,12 +429,12 @@ function renderEmpty() {
     .filter((i) => i.persona_id === personaId && ["accepted", "reworded"].includes(i.decision?.decision)).length;
   const action = isFacilitator
     ? h("button", { class: "button button-primary", type: "button", id: "create-document",
-      text: `Create the persona document from ${accepted} accepted item${accepted === 1 ? "" : "s"}`,
+      text: plural("merge.create", accepted),
       onclick: () => send("document.create", { persona_id: personaId }) })
-    : h("p", { class: "muted", text: "The facilitator creates it when the reconcile phase is done." });
+    : h("p", { class: "muted", text: t("merge.create.wait") });
   fill(els.document, h("div", { class: "empty-state" },
-    h("h3", { text: "No persona document yet" }),
-    h("p", { text: "In the merge phase, the accepted notes and groups become one persona document: identity, then every category, ordered by consensus and priority dots. Every trait keeps where it came from: the notes, the teams, the votes, the decision and the research behind it." }),
+    h("h3", { text: t("merge.empty.title") }),
+    h("p", { text: t("merge.empty.text") }),
     action));
   built = null;
 }
@@ -426,32 +443,33 @@ function renderEmpty() {
 
 function teamsWithMembers() {
   const teams = new Set(state.participants.filter((p) => p.team && !p.removed).map((p) => p.team));
-  return state.workshop.teams.filter((t) => teams.has(t));
+  return state.workshop.teams.filter((team) => teams.has(team));
 }
 
 function renderVersion(version) {
-  if (!version) { fill(els.version, h("p", { class: "muted", text: "Created in the merge phase." })); return; }
+  if (!version) { fill(els.version, h("p", { class: "muted", text: t("merge.version.none") })); return; }
   const draft = version.status === "draft";
   const teams = teamsWithMembers();
   const required = state.workshop.settings.require_signoff;
   const mine = me.team && version.signoffs[me.team];
   fill(els.version, 
     h("p", { class: `version-chip ${draft ? "draft" : "agreed"}`, id: "version-chip",
-      text: draft ? `Draft · version ${version.number}` : `Agreed · version ${version.number}` }),
-    draft ? null : h("p", { class: "muted", text: `Agreed by ${nameOf(version.agreed_by)} on ${new Date(version.agreed_at).toLocaleString()}. It is frozen: the next change starts version ${version.number + 1}.` }),
-    h("h3", { class: "panel-sub", text: required ? "Sign-off (required before agreeing)" : "Sign-off" }),
+      text: draft ? t("merge.version.draft", { n: version.number }) : t("merge.version.agreed", { n: version.number }) }),
+    draft ? null : h("p", { class: "muted", text: t("merge.version.frozen", { name: nameOf(version.agreed_by),
+      when: new Date(version.agreed_at).toLocaleString(locale), next: version.number + 1 }) }),
+    h("h3", { class: "panel-sub", text: required ? t("merge.signoff.required") : t("merge.signoff") }),
     h("ul", { class: "signoffs" }, ...teams.map((team) => {
       const signed = version.signoffs[team];
       return h("li", { class: signed ? "signed" : "" },
         h("span", { class: "signoff-mark", "aria-hidden": "true", text: signed ? "✓" : "·" }),
-        h("span", { text: signed ? `${team} — ${signed.name}` : `${team} — not yet` }));
+        h("span", { text: signed ? `${team} — ${signed.name}` : t("merge.signoff.not_yet", { team }) }));
     })),
     draft && canWrite && me.team && !mine ? h("button", { class: "button button-small", type: "button",
-      id: "sign-off", text: `Sign off for ${me.team}`,
+      id: "sign-off", text: t("merge.signoff.button", { team: me.team }),
       onclick: () => send("document.sign", { persona_id: personaId, number: version.number }) }) : null,
-    draft ? h("p", { class: "muted small", text: "A change clears the sign-offs: they were given for the text as it was." }) : null,
+    draft ? h("p", { class: "muted small", text: t("merge.signoff.cleared") }) : null,
     draft && isFacilitator ? h("button", { class: "button button-primary", type: "button", id: "mark-agreed",
-      text: `Mark version ${version.number} agreed`,
+      text: t("merge.mark_agreed", { n: version.number }),
       onclick: () => send("document.agree", { persona_id: personaId, number: version.number }) }) : null);
 }
 
@@ -460,13 +478,13 @@ function renderExports(version) {
   const link = (href, text, download = true) => h("li", {}, h("a", { href, text, download: download ? "" : null,
     target: download ? null : "_blank", rel: download ? null : "noopener" }));
   fill(els.exports, 
-    h("p", { class: "muted small", text: version && version.status === "draft" ? "Exports of a draft say so." : "" }),
+    h("p", { class: "muted small", text: version && version.status === "draft" ? t("merge.export.draft") : "" }),
     h("ul", { class: "export-links" },
-      link(`${base}/export.md${suffix}`, "Markdown (evidence as footnotes)"),
-      link(`${base}/export.json${suffix}`, "JSON (provenance and evidence)"),
-      link(`/w/${state.workshop.id}/persona/${personaId}/onepager${suffix}`, "A4 one-pager (print view)", false),
-      link(`${base}/export.pdf${suffix}`, "PDF (one A4 page)"),
-      link(`/api/workshops/${state.workshop.id}/export/assumptions.csv`, "CSV of all assumptions")),
+      link(`${base}/export.md${suffix}`, t("merge.export.md")),
+      link(`${base}/export.json${suffix}`, t("merge.export.json")),
+      link(`/w/${state.workshop.id}/persona/${personaId}/onepager${suffix}`, t("merge.export.onepager"), false),
+      link(`${base}/export.pdf${suffix}`, t("merge.export.pdf")),
+      link(`/api/workshops/${state.workshop.id}/export/assumptions.csv`, t("merge.export.csv"))),
     isFacilitator ? importForm() : null);
 }
 
@@ -479,22 +497,23 @@ function importForm() {
     if (!file) return;
     try {
       const exported = JSON.parse(await file.text());
-      result.textContent = "Importing…";
+      result.textContent = t("library.import.importing");
       const ack = await postJSON(`/api/workshops/${state.workshop.id}/personas/import`, { export: exported, op_id: newOpId() });
       connection.receive(ack.event);
-      result.textContent = `Imported as the persona “${ack.event.data.persona.name}”.`;
+      result.textContent = t("merge.import.done", { name: ack.event.data.persona.name });
     } catch (error) {
       result.textContent = error.message;
     }
   });
-  return h("div", { class: "import-json" }, h("label", { for: "import-json", text: "Import a persona (JSON) as a new persona" }), input, result);
+  return h("div", { class: "import-json" }, h("label", { for: "import-json", text: t("merge.import") }), input, result);
 }
 
 function renderHistory() {
   const versions = state.versions.filter((v) => v.persona_id === personaId);
-  if (!versions.length) { fill(els.history, h("p", { class: "muted", text: "No versions yet." })); return; }
+  if (!versions.length) { fill(els.history, h("p", { class: "muted", text: t("merge.history.none") })); return; }
   const select = (id, chosen) => h("select", { id }, ...versions.map((v) => {
-    const option = h("option", { value: String(v.number), text: `Version ${v.number} (${v.status})` });
+    const option = h("option", { value: String(v.number),
+      text: t("merge.history.option", { n: v.number, status: STATUS_LABELS[v.status] ?? v.status }) });
     if (v.number === chosen) option.selected = true;
     return option;
   }));
@@ -505,25 +524,28 @@ function renderHistory() {
   fill(els.history, 
     h("ol", { class: "history" }, ...versions.map((v) => h("li", {},
       h("span", { class: `version-dot ${v.status}`, "aria-hidden": "true" }),
-      `Version ${v.number} · ${v.status}${v.agreed_at ? ` · ${new Date(v.agreed_at).toLocaleDateString()}` : ""}`))),
+      `${t("merge.history.item", { n: v.number, status: STATUS_LABELS[v.status] ?? v.status })}`
+        + `${v.agreed_at ? ` · ${new Date(v.agreed_at).toLocaleDateString(locale)}` : ""}`))),
     versions.length > 1 ? h("div", { class: "diff-controls" },
-      h("label", { for: "diff-from", text: "Compare" }), from,
-      h("label", { for: "diff-to", text: "with" }), to,
-      h("button", { class: "button button-small", type: "button", id: "show-diff", text: "Show changes",
+      h("label", { for: "diff-from", text: t("merge.diff.compare") }), from,
+      h("label", { for: "diff-to", text: t("merge.diff.with") }), to,
+      h("button", { class: "button button-small", type: "button", id: "show-diff", text: t("merge.diff.show"),
         onclick: () => showDiff(from.value, to.value, output) })) : null,
     output);
 }
 
 async function showDiff(from, to, output) {
-  output.textContent = "Comparing…";
+  output.textContent = t("merge.diff.comparing");
   const response = await fetch(`${base}/diff?from=${from}&to=${to}`, { credentials: "same-origin" });
   const body = await response.json();
-  if (!response.ok) { output.textContent = body.error?.message ?? "Could not compare"; return; }
+  if (!response.ok) { output.textContent = body.error?.message ?? t("merge.diff.error"); return; }
   const changed = body.rows.filter((r) => r.status !== "same");
   const table = h("table", { class: "diff-table" },
-    h("caption", { text: `Version ${from} → version ${to}: ${changed.length} change${changed.length === 1 ? "" : "s"}, ${body.rows.length - changed.length} unchanged` }),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "Field" }),
-      h("th", { scope: "col", text: `Version ${from}` }), h("th", { scope: "col", text: `Version ${to}` }))),
+    h("caption", { text: plural("merge.diff.caption", changed.length,
+      { from, to, same: body.rows.length - changed.length }) }),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col", text: t("merge.diff.field") }),
+      h("th", { scope: "col", text: t("merge.diff.version", { n: from }) }),
+      h("th", { scope: "col", text: t("merge.diff.version", { n: to }) }))),
     h("tbody", {}, ...changed.map((row) => {
       const old = h("td", { class: "diff-old" });
       const neu = h("td", { class: "diff-new" });
@@ -547,10 +569,10 @@ async function checkFit() {
     const response = await fetch(`${base}/fit`, { credentials: "same-origin" });
     const body = await response.json();
     els.fit.dataset.fits = String(body.fits);
-    els.fit.textContent = body.fits ? "Fits on one A4 page."
-      : `Too long for one A4 page: the one-pager takes ${body.pages} pages. Shorten the story or merge traits.`;
+    els.fit.textContent = body.fits ? t("merge.fit.yes")
+      : t("merge.fit.no", { pages: body.pages });
   } catch {
-    els.fit.textContent = "Could not check the page length.";
+    els.fit.textContent = t("merge.fit.error");
   }
 }
 
