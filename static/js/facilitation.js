@@ -155,7 +155,7 @@ export function createFacilitation(ui) {
       text: "Reveal votes", onclick: () => send("reveal", { what: "votes" }) });
     panel.revealStatus = h("p", { class: "setting-hint", role: "status" });
     panel.extend = h("button", { class: "button button-small", type: "button", text: "+1 min",
-      "aria-label": "Add one minute", onclick: () => send("timer.extend", { seconds: 60 }) });
+      "aria-label": "+1 min: add one minute", onclick: () => send("timer.extend", { seconds: 60 }) });
     panel.stop = h("button", { class: "button button-small", type: "button", text: "Stop",
       "aria-label": "Stop the timer", onclick: () => send("timer.stop", {}) });
 
@@ -241,7 +241,7 @@ export function createFacilitation(ui) {
                 setTimeout(() => { event.target.textContent = "Copy"; }, 1500);
               } }),
             h("button", { class: "button button-small", type: "button", text: "New link",
-              "aria-label": `Replace the ${label.toLowerCase()}; the old one stops working`,
+              "aria-label": `New link: replace the ${label.toLowerCase()}; the old one stops working`,
               onclick: () => send("invite.rotate", { role }) })));
       });
     return h("div", { class: "panel-group" },
