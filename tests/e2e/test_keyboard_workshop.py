@@ -154,3 +154,51 @@ def test_a_whole_workshop_with_the_keyboard_alone(person):
     path = download.value.path()
     markdown = open(path, encoding="utf-8").read()
     assert "Jasper" in markdown and NEED in markdown
+
+
+IN_DIALOG = "() => Boolean(document.activeElement?.closest('dialog.help-dialog[open]'))"
+
+
+def test_question_mark_opens_the_keyboard_help_which_keeps_and_returns_focus(person, live_server):
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_voting_browser import create_workshop
+
+    links = create_workshop(live_server.url)
+    page = person("Fay").page
+    page.goto(links["facilitator_url"])
+    join_by_keyboard(page, "Fay")
+    help_dialog = page.locator("dialog.help-dialog")
+
+    # In a text field "?" is just a character.
+    add_by_keyboard(page, "goals", "Why? Because")
+    expect(note(page, "Why? Because")).to_have_count(1)
+    expect(help_dialog).to_have_count(0)
+
+    # Outside one it opens the help; focus stays inside until Escape, then comes back.
+    tab_to(page, ".phase-step-button[data-phase=vote]")
+    page.keyboard.press("?")
+    expect(help_dialog).to_be_visible()
+    expect(help_dialog.get_by_role("heading", name="Keyboard shortcuts")).to_be_visible()
+    expect(help_dialog).to_contain_text("“Group” on one note, then “Group here” on the other")
+    for _ in range(5):
+        assert page.evaluate(IN_DIALOG)
+        page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(help_dialog).to_be_hidden()
+    assert page.evaluate("() => document.activeElement.dataset.phase") == "vote"
+
+    # The top bar's button opens it too; its Close button closes it.
+    tab_to(page, "#help-open", back=True)
+    page.keyboard.press("Enter")
+    expect(help_dialog).to_be_visible()
+    page.keyboard.press("Enter")  # focus starts on Close
+    expect(help_dialog).to_be_hidden()
+    assert page.evaluate("() => document.activeElement.id") == "help-open"
+
+    # The merge view has it as well, with its own keys.
+    state = page.request.get(f"/api/workshops/{links['id']}").json()
+    page.goto(f"/w/{links['id']}/persona/{state['personas'][0]['id']}")
+    page.wait_for_selector("#merge-document *")
+    page.keyboard.press("?")
+    expect(help_dialog).to_contain_text("Save a longer text")
