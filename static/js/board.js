@@ -325,6 +325,8 @@ function renderColumns() {
   for (const [id, el] of noteElements) {
     if (!seen.has(id)) { el.remove(); noteElements.delete(id); }
   }
+  const empty = document.getElementById("board-empty");
+  if (empty) empty.hidden = visible.length > 0;
 }
 
 // ---- presence and teams ----------------------------------------------------

@@ -21,11 +21,17 @@ def assert_fits(page, where: str) -> None:
 
 def assert_reachable(page, locator, where: str) -> None:
     """Visible, inside the screen's width once scrolled to, and not covered by something else."""
-    from playwright.sync_api import expect
+    from playwright.sync_api import Error, expect
 
-    expect(locator).to_be_visible()
-    locator.scroll_into_view_if_needed()
-    box = locator.bounding_box()
+    for attempt in range(3):  # a live re-render may swap the element under us: look again
+        expect(locator).to_be_visible()
+        try:
+            locator.scroll_into_view_if_needed()
+            box = locator.bounding_box()
+            break
+        except Error:
+            if attempt == 2:
+                raise
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= WIDTH + 0.5, f"{where}: {box}"
     hit = page.evaluate("([x, y]) => document.elementFromPoint(x, y)?.outerHTML.slice(0, 80)",
                         [box["x"] + box["width"] / 2, box["y"] + box["height"] / 2])
@@ -68,6 +74,7 @@ def test_join_add_vote_and_read_the_persona_on_a_phone(person, live_server):
     state = fay.page.request.get(f"/api/workshops/{wid}").json()
     persona = state["personas"][0]["id"]
     op(fay, wid, "phase.set", {"phase": "vote"})
+    expect(page.locator("#phase")).to_have_attribute("data-phase", "vote")
     agree = note(page, NOTE).get_by_role("button", name="Agree", exact=True)
     assert_reachable(page, agree, "Agree button")
     agree.click()
@@ -91,3 +98,18 @@ def test_join_add_vote_and_read_the_persona_on_a_phone(person, live_server):
     assert_fits(page, "merge view")
     assert_reachable(page, page.get_by_label("Name", exact=True), "name field in the persona")
     assert_reachable(page, page.locator(".export-links a").first, "export link")
+
+
+def test_an_empty_board_tells_the_facilitator_and_participants_what_to_do_next(person, live_server):
+    from playwright.sync_api import expect
+
+    links = create_workshop(live_server.url)
+    fay = join(person, links["facilitator_url"], "Fay")
+    pat = join(person, links["invite_url"], "Pat", "Support")
+    expect(fay.page.locator("#board-empty")).to_contain_text("Share the invite link")
+    expect(pat.page.locator("#board-empty")).to_contain_text("one belief per note")
+    box = pat.page.locator("section.column[data-category=goals] form.add-note textarea")
+    box.fill(NOTE)
+    box.press("Enter")
+    for someone in (fay, pat):
+        expect(someone.page.locator("#board-empty")).to_be_hidden()
