@@ -28,7 +28,9 @@ def assert_reachable(page, locator, where: str) -> None:
         try:
             locator.scroll_into_view_if_needed()
             box = locator.bounding_box()
-            break
+            if box:
+                break
+            page.wait_for_timeout(200)
         except Error:
             if attempt == 2:
                 raise
