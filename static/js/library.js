@@ -77,6 +77,14 @@ function markedNodes(html) {
   return out;
 }
 
+/** Links in a note open in a new tab, so the board (and a draft) stays open. */
+function linksElsewhere(container) {
+  for (const anchor of container.querySelectorAll("a[href]")) {
+    anchor.target = "_blank";
+    anchor.rel = "noopener noreferrer nofollow";
+  }
+}
+
 /** Base64 of a file's bytes (for the JSON import request). */
 function readBase64(file) {
   return new Promise((resolve, reject) => {
@@ -449,10 +457,7 @@ export function createLibrary(ui) {
     if (reader.html !== note.body_html) {
       reader.html = note.body_html;
       reader.body.innerHTML = note.body_html; // sanitised on the server (rendering.py)
-      for (const anchor of reader.body.querySelectorAll("a[href]")) {
-        anchor.target = "_blank"; // leave the board open; the server adds rel="noopener noreferrer"
-        anchor.rel = "noopener noreferrer nofollow";
-      }
+      linksElsewhere(reader.body);
       if (!note.body_html.trim()) reader.body.append(h("p", { class: "lib-body-empty", text: "This note has no text yet." }));
     }
     reader.linksHeading.textContent = links.length
@@ -920,6 +925,7 @@ export function createLibrary(ui) {
       const answer = await postJSON(api("/preview"), { body });
       if (number !== editor.previewNumber) return;
       editor.preview.innerHTML = answer.html; // rendered and sanitised by the server
+      linksElsewhere(editor.preview);
       editor.previewState.textContent = "Up to date";
     } catch (error) {
       if (number !== editor.previewNumber) return;

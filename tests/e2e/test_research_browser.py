@@ -27,7 +27,7 @@ GOOD_MD = (b"---\ntitle: Interview with Bram\nsource_type: interview\ndate: 2026
 GOOD_CSV = (b"title,type,body,tags\n"
             b"Ticket digest,support,Customers ask for paper invoices,invoices\n"
             b"App reviews,analytics,Ratings dropped after the redesign,app\n")
-BAD_CSV = (b"title,source_type,body\n"
+BAD_CSV = (b"title,type,body\n"
            b"Fine row,survey,all good\n"
            b"Bad row,gossip,not a source type\n")
 
@@ -61,11 +61,16 @@ def select_passage(page, text: str) -> None:
       const body = document.getElementById("lib-body");
       const walker = document.createTreeWalker(body, NodeFilter.SHOW_TEXT);
       let all = "", nodes = [];
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, all.length]); all += n.data; }
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        nodes.push([n, all.length]);
+        all += n.data;
+      }
       const at = all.indexOf(wanted);
       if (at < 0) return false;
       const locate = (offset) => {
-        for (let i = nodes.length - 1; i >= 0; i--) if (nodes[i][1] <= offset) return [nodes[i][0], offset - nodes[i][1]];
+        for (let i = nodes.length - 1; i >= 0; i--) {
+          if (nodes[i][1] <= offset) return [nodes[i][0], offset - nodes[i][1]];
+        }
       };
       const range = document.createRange();
       range.setStart(...locate(at));
@@ -182,6 +187,8 @@ def test_a_linked_passage_changes_anothers_badge_and_coverage_live(person, live_
 def test_import_previews_refuses_problems_and_imports_whole(person, live_server):
     from playwright.sync_api import expect
 
+    good = [file("bram.md", GOOD_MD), file("digest.csv", GOOD_CSV)]
+
     links = create_workshop(live_server.url)
     pat = join(person, links["invite_url"], "Pat", "Support")
     mo = join(person, links["invite_url"], "Mo", "Marketing")
@@ -194,7 +201,7 @@ def test_import_previews_refuses_problems_and_imports_whole(person, live_server)
     submit = dialog.locator("#imp-submit")
 
     # Good files: a preview of what will be created, and the Import button.
-    dialog.locator("#imp-files").set_input_files([file("bram.md", GOOD_MD), file("digest.csv", GOOD_CSV)])
+    dialog.locator("#imp-files").set_input_files(good)
     table = dialog.locator(".imp-table")
     expect(table.locator("tbody .imp-note-title")).to_have_text(
         ["Interview with Bram", "Ticket digest", "App reviews"])
@@ -202,7 +209,8 @@ def test_import_previews_refuses_problems_and_imports_whole(person, live_server)
     expect(submit).to_have_text("Import 3 notes")
 
     # A bad CSV: its problems are listed, by row, and nothing can be imported.
-    dialog.locator("#imp-files").set_input_files([file("bram.md", GOOD_MD), file("rows.csv", BAD_CSV)])
+    dialog.locator("#imp-files").set_input_files(
+        [file("bram.md", GOOD_MD), file("rows.csv", BAD_CSV)])
     problems = dialog.locator(".imp-problems li")
     expect(problems).not_to_have_count(0)
     expect(problems.first.locator(".imp-problem-source")).to_contain_text("rows.csv")
@@ -212,7 +220,7 @@ def test_import_previews_refuses_problems_and_imports_whole(person, live_server)
     pat.errors[:] = [e for e in pat.errors if "status of 422" not in e]
 
     # Good files again, imported whole, with the progress bar run to the end.
-    dialog.locator("#imp-files").set_input_files([file("bram.md", GOOD_MD), file("digest.csv", GOOD_CSV)])
+    dialog.locator("#imp-files").set_input_files(good)
     expect(submit).to_have_text("Import 3 notes")
     submit.click()
     expect(dialog.locator(".imp-result")).to_have_text(re.compile(r"^Imported 3 notes\."))
@@ -223,7 +231,8 @@ def test_import_previews_refuses_problems_and_imports_whole(person, live_server)
     # The other participant's library has them, live.
     titles = mo.page.locator(".lib-item-title")
     expect(titles).to_have_count(3)
-    expect(mo.page.locator(".lib-item", has_text="Interview with Bram").locator(".lib-chip")).to_have_text("Interview")
+    bram = mo.page.locator(".lib-item", has_text="Interview with Bram")
+    expect(bram.locator(".lib-chip")).to_have_text("Interview")
     mo.page.locator("#lib-filter-source").select_option("support")
     expect(titles).to_have_text(["Ticket digest"])
     mo.page.locator("#lib-filter-source").select_option("")
