@@ -1,5 +1,7 @@
 """The browser's reducer (static/js/state.js) rebuilds the same state as the server."""
 
+import base64
+import io
 import json
 import shutil
 import subprocess
@@ -8,7 +10,7 @@ import pytest
 
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
 from workshop.config import ROOT
-from workshop.services import workshops
+from workshop.services import exports, pictures, workshops
 
 REPLAY = """
 import { applyEvent } from %s;
@@ -22,6 +24,14 @@ const state = { workshop: null, personas: [], participants: [], assumptions: [],
 const results = events.map((event) => applyEvent(state, event));
 console.log(JSON.stringify({ state, results }));
 """
+
+
+def tiny_png() -> str:
+    """A small PNG, base64, as the browser uploads it."""
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (24, 24), (247, 201, 72)).save(out, "PNG")
+    return base64.b64encode(out.getvalue()).decode()
 
 
 @pytest.fixture
@@ -92,8 +102,28 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(node, sqlite_url)
     send(backend, created.id, sam["id"], "document.save", {
         "persona_id": default_persona, "path": "identity.quote", "value": "Keep it simple",
         "base_rev": 0})
+    # Version 2: a sign-off that the next save clears, an uploaded picture, then the avatar.
+    send(backend, created.id, sam["id"], "document.sign",
+         {"persona_id": default_persona, "number": 2})
+    send(backend, created.id, sam["id"], "document.save", {
+        "persona_id": default_persona, "path": "identity.role", "value": "Nurse",
+        "base_rev": 0})
+    pictures.upload(backend, created.id, sam["id"], default_persona, {
+        "content_base64": tiny_png(), "base_rev": 0, "op_id": "picture-1"})
+    send(backend, created.id, sam["id"], "document.picture",
+         {"persona_id": default_persona, "picture": None, "base_rev": 1})
+    # The persona exported as JSON and imported again: a second persona with its own version.
+    exported = exports.export_persona(backend, created.id, facilitator, default_persona, "json")
+    send(backend, created.id, facilitator["id"], "persona.import",
+         {"export": json.loads(exported.content)})
     log = workshops.sync(backend, created.id, sam, 0)["events"]
     assert any(e["type"] == "document.saved" and "started" in e["data"] for e in log)
+    assert any(e["type"] == "document.saved" and e["data"]["signoffs_cleared"] for e in log)
+    assert {"persona.imported", "document.signed", "document.agreed"} <= {
+        e["type"] for e in log}
+    pictures_saved = [e["data"]["value"] for e in log if e["type"] == "document.saved"
+                      and e["data"]["path"] == "identity.picture"]
+    assert pictures_saved[0]["data"] and pictures_saved[1] is None  # re-encoded, then avatar
     gap_and_repeat = [log[0], {**log[3], "seq": log[-1]["seq"] + 5}]
 
     module = json.dumps((ROOT / "static/js/state.js").as_uri())
