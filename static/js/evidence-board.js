@@ -2,8 +2,11 @@
 // untested) that lists its linked passages, and the persona's coverage picture — an
 // overall ring and one meter per category — above the columns. Rules: evidence.js.
 import { evidenceState, linksByTarget, linksFor, personaEvidence } from "./evidence.js";
+import { plural, t } from "./i18n.js";
 
-const STATE_LABELS = { validated: "Validated", contradicted: "Contradicted", untested: "Untested" };
+const STATE_LABELS = {
+  validated: t("evidence.validated"), contradicted: t("evidence.contradicted"), untested: t("evidence.untested"),
+};
 const SVG = "http://www.w3.org/2000/svg";
 const RING_RADIUS = 22;
 const RING_LENGTH = 2 * Math.PI * RING_RADIUS;
@@ -32,18 +35,18 @@ export function createEvidenceBoard(ui, library) {
     return cache.index;
   }
 
-  const noteTitle = (id) => state.notes.find((n) => n.id === id)?.title ?? "A research note";
+  const noteTitle = (id) => state.notes.find((n) => n.id === id)?.title ?? t("evidence.a_research_note");
 
   // ---- badges ------------------------------------------------------------------------
 
   function summaryOf(links, evState) {
     const supports = links.filter((l) => l.relation === "supports").length;
     const contradicts = links.length - supports;
-    if (evState === "untested") return "no research linked";
+    if (evState === "untested") return t("evidence.none_linked");
     const parts = [];
-    if (supports) parts.push(`${supports} supporting`);
-    if (contradicts) parts.push(`${contradicts} contradicting`);
-    return `${parts.join(", ")} passage${links.length === 1 ? "" : "s"}`;
+    if (supports) parts.push(t("evidence.n_supporting", { n: supports }));
+    if (contradicts) parts.push(t("evidence.n_contradicting", { n: contradicts }));
+    return plural("evidence.passages", links.length, { counts: parts.join(", ") });
   }
 
   function passageList(kind, id, links) {
@@ -53,22 +56,22 @@ export function createEvidenceBoard(ui, library) {
       : a.relation === "contradicts" ? -1 : 1));
     const panel = h("div", { class: "ev-panel", id: `ev-panel-${id}` });
     if (!sorted.length) {
-      panel.append(h("p", { class: "ev-panel-empty", text: "No research linked yet." }),
-        h("button", { class: "icon-button", type: "button", text: "Open the research library",
+      panel.append(h("p", { class: "ev-panel-empty", text: t("evidence.none_yet") }),
+        h("button", { class: "icon-button", type: "button", text: t("evidence.open_library"),
           onclick: () => library.openPassage(null, "") }));
       return panel;
     }
-    panel.append(h("ul", { class: "ev-passages", "aria-label": "Linked passages" },
+    panel.append(h("ul", { class: "ev-passages", "aria-label": t("evidence.linked_passages") },
       ...sorted.map((link) => {
         const member = members.get(link.target_id);
         return h("li", { class: `ev-passage ev-passage-${link.relation}` },
           h("span", { class: `ev-relation ev-relation-${link.relation}`,
-            text: link.relation === "supports" ? "Supports" : "Contradicts" }),
+            text: link.relation === "supports" ? t("evidence.supports") : t("evidence.contradicts") }),
           h("q", { class: "ev-quote", text: link.quote }),
           h("span", { class: "ev-source" },
-            h("span", { text: member ? `on “${member.text}” · ` : "" }),
+            h("span", { text: member ? `${t("evidence.on_note", { text: member.text })} · ` : "" }),
             h("button", { class: "ev-open", type: "button", text: noteTitle(link.note_id),
-              "aria-label": `Open the passage in “${noteTitle(link.note_id)}”`,
+              "aria-label": t("evidence.open_passage", { title: noteTitle(link.note_id) }),
               onclick: () => library.openPassage(link.note_id, link.quote) })));
       })));
     return panel;
@@ -85,8 +88,8 @@ export function createEvidenceBoard(ui, library) {
     lastStates.set(item.id, evState);
     let badge = el.querySelector(`:scope .ev-badge[data-for="${item.id}"]`);
     if (badge && badge.dataset.sig === sig) return;
-    const label = `Evidence: ${STATE_LABELS[evState].toLowerCase()}, ${summaryOf(links, evState)}. `
-      + (isOpen ? "Hide the passages" : "Show the passages");
+    const label = t("evidence.badge_label", { state: STATE_LABELS[evState].toLowerCase(),
+      summary: summaryOf(links, evState) }) + " " + (isOpen ? t("evidence.hide_passages") : t("evidence.show_passages"));
     const fresh = h("button", { class: `ev-badge ev-${evState}`, type: "button", "data-for": item.id,
       "data-sig": sig, "data-state": evState, "aria-expanded": String(isOpen), "aria-controls": `ev-panel-${item.id}`,
       "aria-label": label, title: `${STATE_LABELS[evState]}: ${summaryOf(links, evState)}`,
@@ -140,12 +143,12 @@ export function createEvidenceBoard(ui, library) {
     parts.detail = h("p", { class: "ev-detail" });
     parts.debt = h("div", { class: "ev-debt" });
     parts.states = h("div", { class: "ev-states" });
-    parts.categories = h("ul", { class: "ev-categories", "aria-label": "Evidence coverage by category" });
+    parts.categories = h("ul", { class: "ev-categories", "aria-label": t("evidence.coverage_by_category") });
     strip.append(
-      h("h2", { class: "sr-only", id: "evidence-strip-heading", text: "Evidence coverage" }),
+      h("h2", { class: "sr-only", id: "evidence-strip-heading", text: t("evidence.coverage") }),
       h("div", { class: "ev-overall" }, parts.ring,
         h("div", { class: "ev-overall-text" },
-          h("p", { class: "ev-kicker", text: "Evidence coverage" }), parts.headline, parts.detail)),
+          h("p", { class: "ev-kicker", text: t("evidence.coverage") }), parts.headline, parts.detail)),
       parts.debt,
       h("div", { class: "ev-breakdown" }, parts.states, parts.categories));
   }
@@ -162,9 +165,11 @@ export function createEvidenceBoard(ui, library) {
     }
     const value = category.coverage === null ? "–" : percent(category.coverage);
     const spoken = category.accepted
-      ? `${label}: ${value} coverage, ${category.supported} of ${category.accepted} accepted backed by research`
-        + `${category.debt ? `, debt ${category.debt}` : ""}${category.contradicted ? `, ${category.contradicted} contradicted` : ""}`
-      : `${label}: nothing accepted yet${category.items ? ` (${category.items} item${category.items === 1 ? "" : "s"})` : ""}`;
+      ? t("evidence.meter", { category: label, value, supported: category.supported, accepted: category.accepted })
+        + (category.debt ? `, ${t("evidence.meter.debt", { n: category.debt })}` : "")
+        + (category.contradicted ? `, ${t("evidence.meter.contradicted", { n: category.contradicted })}` : "")
+      : t("evidence.meter.none", { category: label })
+        + (category.items ? ` (${plural("evidence.items", category.items)})` : "");
     return h("li", { class: `ev-cat${category.accepted ? "" : " ev-cat-none"}${category.debt ? " has-debt" : ""}`,
       "data-category": category.key, title: spoken },
     h("span", { class: "sr-only", text: spoken }),
@@ -197,20 +202,21 @@ export function createEvidenceBoard(ui, library) {
     parts.ringText.textContent = figures.coverage === null ? "–" : percent(figures.coverage);
     const name = state.personas.find((p) => p.id === persona)?.name ?? "";
     if (figures.accepted) {
-      parts.headline.textContent = `${figures.supported} of ${figures.accepted} accepted item${figures.accepted === 1 ? "" : "s"} backed by research`;
-      parts.detail.textContent = `${name} · ${percent(figures.coverage)} coverage`;
+      parts.headline.textContent = plural("evidence.headline", figures.accepted, { supported: figures.supported });
+      parts.detail.textContent = t("evidence.detail", { name, coverage: percent(figures.coverage) });
     } else {
-      parts.headline.textContent = "Nothing accepted yet";
-      parts.detail.textContent = `${name} · coverage counts accepted and reworded items`;
+      parts.headline.textContent = t("evidence.nothing_accepted");
+      parts.detail.textContent = t("evidence.detail.none", { name });
     }
     strip.setAttribute("aria-label", figures.accepted
-      ? `Evidence coverage of ${name}: ${percent(figures.coverage)}, ${figures.supported} of ${figures.accepted} accepted items backed by research, assumption debt ${figures.debt}`
-      : `Evidence coverage of ${name}: nothing accepted yet`);
+      ? t("evidence.strip_label", { name, coverage: percent(figures.coverage), supported: figures.supported,
+        accepted: figures.accepted, debt: figures.debt })
+      : t("evidence.strip_label.none", { name }));
 
     parts.debt.replaceChildren(
-      h("span", { class: "ev-kicker", text: "Assumption debt" }),
+      h("span", { class: "ev-kicker", text: t("evidence.debt") }),
       h("span", { class: "ev-debt-value", text: String(figures.debt) }),
-      h("span", { class: "ev-debt-label", text: figures.debt === 1 ? "accepted item with no research" : "accepted items with no research" }));
+      h("span", { class: "ev-debt-label", text: figures.debt === 1 ? t("evidence.debt_label.one") : t("evidence.debt_label.other") }));
     parts.debt.classList.toggle("has-debt", figures.debt > 0);
 
     const { validated, contradicted, untested } = figures.states;
@@ -224,10 +230,13 @@ export function createEvidenceBoard(ui, library) {
       h("div", { class: "ev-states-bar", "aria-hidden": "true" },
         ...(total ? [segment("validated", validated), segment("contradicted", contradicted), segment("untested", untested)]
           : [h("span", { class: "ev-seg ev-seg-empty" })])),
-      h("ul", { class: "ev-states-legend", "aria-label": "Evidence state of every item of this persona" },
-        h("li", { class: "ev-legend-validated" }, h("strong", { text: String(validated) }), " validated"),
-        h("li", { class: "ev-legend-contradicted" }, h("strong", { text: String(contradicted) }), " contradicted"),
-        h("li", { class: "ev-legend-untested" }, h("strong", { text: String(untested) }), " untested")));
+      h("ul", { class: "ev-states-legend", "aria-label": t("evidence.states_label") },
+        h("li", { class: "ev-legend-validated" }, h("strong", { text: String(validated) }),
+          ` ${STATE_LABELS.validated.toLowerCase()}`),
+        h("li", { class: "ev-legend-contradicted" }, h("strong", { text: String(contradicted) }),
+          ` ${STATE_LABELS.contradicted.toLowerCase()}`),
+        h("li", { class: "ev-legend-untested" }, h("strong", { text: String(untested) }),
+          ` ${STATE_LABELS.untested.toLowerCase()}`)));
     parts.categories.replaceChildren(...figures.categories.map(meter));
   }
 

@@ -4,14 +4,15 @@
 //   coverage: accepted items (accepted or reworded) with a supporting link / accepted items,
 //             null when nothing is accepted; debt: accepted items with no supporting link.
 // A group's evidence is its own links plus its member notes' links.
+import { t } from "./i18n.js";
 
 export const SOURCE_TYPES = [
-  ["interview", "Interview"],
-  ["survey", "Survey"],
-  ["analytics", "Analytics"],
-  ["support", "Support tickets"],
-  ["desk", "Desk research"],
-  ["other", "Other"],
+  ["interview", t("source.interview")],
+  ["survey", t("source.survey")],
+  ["analytics", t("source.analytics")],
+  ["support", t("source.support")],
+  ["desk", t("source.desk")],
+  ["other", t("source.other")],
 ];
 
 export const SOURCE_LABELS = Object.fromEntries(SOURCE_TYPES);

@@ -1,36 +1,38 @@
 // Facilitation: the phase (pill, stepper and prompt), the shared countdown, and the
 // facilitator's panel of settings, reveals and timer controls.
+import { t } from "./i18n.js";
 
 export const PHASES = ["collect", "vote", "reconcile", "merge", "agreed"];
 
-const PHASE_LABELS = {
-  collect: "Collect", vote: "Vote", reconcile: "Reconcile", merge: "Merge", agreed: "Agreed",
+export const PHASE_LABELS = {
+  collect: t("phase.collect"), vote: t("phase.vote"), reconcile: t("phase.reconcile"),
+  merge: t("phase.merge"), agreed: t("phase.agreed"),
 };
 
-// The same texts as PHASE_PROMPTS in workshop/domain/settings.py (the server does not send them).
+// In English the same texts as PHASE_PROMPTS in workshop/domain/settings.py (the server does
+// not send them).
 export const PHASE_PROMPTS = {
-  collect: "Write down what you believe about the customer, one note per belief.",
-  vote: "Take a stance on every note: agree, disagree or unsure. Spend your dots on what "
-    + "matters most.",
-  reconcile: "Look at where the teams differ. Discuss, group duplicates, decide.",
-  merge: "Turn the accepted notes into one persona.",
-  agreed: "This version of the persona is agreed.",
+  collect: t("phase.collect.prompt"),
+  vote: t("phase.vote.prompt"),
+  reconcile: t("phase.reconcile.prompt"),
+  merge: t("phase.merge.prompt"),
+  agreed: t("phase.agreed.prompt"),
 };
 
 const SWITCHES = [
-  ["private_collect", "Private collect", "New notes stay with their author until you reveal them."],
-  ["blind_voting", "Blind voting", "Nobody sees stances until you reveal the votes."],
-  ["anonymous", "Anonymous notes", "Hide who wrote each note. Choose before the first note."],
+  ["private_collect", t("settings.private_collect"), t("settings.private_collect.hint")],
+  ["blind_voting", t("settings.blind_voting"), t("settings.blind_voting.hint")],
+  ["anonymous", t("settings.anonymous"), t("settings.anonymous.hint")],
 ];
 
 // Chips in the phase banner telling everyone which rules are in force.
 const MODES = [
-  ["private_collect", "Private collect", "New notes stay with their author until the facilitator reveals them"],
-  ["blind_voting", "Blind voting", "Stances stay hidden until the facilitator reveals the votes"],
-  ["anonymous", "Anonymous", "Nobody sees who wrote a note"],
+  ["private_collect", t("settings.private_collect"), t("mode.private_collect.hint")],
+  ["blind_voting", t("settings.blind_voting"), t("mode.blind_voting.hint")],
+  ["anonymous", t("mode.anonymous"), t("mode.anonymous.hint")],
 ];
 
-const TIMER_PRESETS = [[300, "5 min"], [600, "10 min"]];
+const TIMER_PRESETS = [[300, t("timer.minutes", { n: 5 })], [600, t("timer.minutes", { n: 10 })]];
 const MAX_DOT_BUDGET = 20;
 
 /** "4:05" for 245 seconds; "1:02:03" from an hour on. */
@@ -75,7 +77,7 @@ export function createFacilitation(ui) {
         ? h("button", {
           class: "phase-step-button", type: "button", "data-phase": key,
           "aria-current": index === current ? "step" : false,
-          title: index === current ? "Current phase" : `Move everyone to ${PHASE_LABELS[key]}`,
+          title: index === current ? t("phase.current") : t("phase.move_to", { phase: PHASE_LABELS[key] }),
           onclick: () => { if (key !== state.workshop.phase) send("phase.set", { phase: key }); },
         }, ...content)
         : h("span", { class: "phase-step-static", "aria-current": index === current ? "step" : false },
@@ -96,7 +98,7 @@ export function createFacilitation(ui) {
       const chip = modeChips.get(key);
       const revealed = key === "blind_voting" && settings.votes_revealed;
       chip.hidden = !settings[key];
-      chip.textContent = revealed ? "Votes revealed" : label;
+      chip.textContent = revealed ? t("mode.votes_revealed") : label;
       chip.dataset.state = revealed ? "revealed" : "on";
     }
   }
@@ -123,12 +125,12 @@ export function createFacilitation(ui) {
       return;
     }
     const left = Math.max(0, Math.round((Date.parse(timer.ends_at) - (Date.now() + clockOffset)) / 1000));
-    const text = left > 0 ? formatRemaining(left) : "Time's up";
+    const text = left > 0 ? formatRemaining(left) : t("timer.up");
     if (els.timer.textContent !== text) els.timer.textContent = text;
     els.timer.hidden = false;
     els.timer.dataset.state = left === 0 ? "up" : left <= 60 ? "low" : "running";
     els.timer.setAttribute("aria-label", left > 0
-      ? `Time left: ${Math.floor(left / 60)} min ${left % 60} s` : "Time's up");
+      ? t("timer.left", { min: Math.floor(left / 60), s: left % 60 }) : t("timer.up"));
     if (!ticker) ticker = setInterval(renderTimer, 1000);
   }
 
@@ -150,38 +152,38 @@ export function createFacilitation(ui) {
       max: String(MAX_DOT_BUDGET), step: "1", inputmode: "numeric", class: "budget-input",
       onchange: changeBudget });
     panel.revealNotes = h("button", { class: "button button-small", type: "button",
-      text: "Reveal notes", onclick: () => send("reveal", { what: "notes" }) });
+      text: t("reveal.notes"), onclick: () => send("reveal", { what: "notes" }) });
     panel.revealVotes = h("button", { class: "button button-small button-primary", type: "button",
-      text: "Reveal votes", onclick: () => send("reveal", { what: "votes" }) });
+      text: t("reveal.votes"), onclick: () => send("reveal", { what: "votes" }) });
     panel.revealStatus = h("p", { class: "setting-hint", role: "status" });
-    panel.extend = h("button", { class: "button button-small", type: "button", text: "+1 min",
-      "aria-label": "+1 min: add one minute", onclick: () => send("timer.extend", { seconds: 60 }) });
-    panel.stop = h("button", { class: "button button-small", type: "button", text: "Stop",
-      "aria-label": "Stop the timer", onclick: () => send("timer.stop", {}) });
+    panel.extend = h("button", { class: "button button-small", type: "button", text: t("timer.extend"),
+      "aria-label": t("timer.extend.label"), onclick: () => send("timer.extend", { seconds: 60 }) });
+    panel.stop = h("button", { class: "button button-small", type: "button", text: t("timer.stop"),
+      "aria-label": t("timer.stop.label"), onclick: () => send("timer.stop", {}) });
 
     els.panel.append(
       h("div", { class: "panel-group" },
-        h("h3", { class: "panel-heading", text: "Settings" }),
+        h("h3", { class: "panel-heading", text: t("panel.settings") }),
         ...switches,
         h("div", { class: "setting setting-inline" },
-          h("label", { for: "setting-dot_budget", text: "Dots per person" }), panel.budget)),
+          h("label", { for: "setting-dot_budget", text: t("panel.dots_per_person") }), panel.budget)),
       buildRequireEvidence(),
       h("div", { class: "panel-group" },
-        h("h3", { class: "panel-heading", text: "Reveal" }),
+        h("h3", { class: "panel-heading", text: t("panel.reveal") }),
         h("div", { class: "button-row" }, panel.revealNotes, panel.revealVotes),
         panel.revealStatus),
       h("div", { class: "panel-group" },
-        h("h3", { class: "panel-heading", text: "Timer" }),
-        h("div", { class: "button-row", role: "group", "aria-label": "Timer" },
+        h("h3", { class: "panel-heading", text: t("panel.timer") }),
+        h("div", { class: "button-row", role: "group", "aria-label": t("panel.timer") },
           ...TIMER_PRESETS.map(([seconds, label]) => h("button", {
             class: "button button-small", type: "button", text: label,
-            "aria-label": `Start a ${label} timer`,
+            "aria-label": t("timer.start", { duration: label }),
             onclick: () => send("timer.start", { seconds }) })),
           panel.extend, panel.stop)),
       buildLinks(),
       h("div", { class: "panel-group" },
-        h("h3", { class: "panel-heading", text: "People" }),
-        panel.people = h("ul", { class: "people-list", "aria-label": "People in this workshop" })));
+        h("h3", { class: "panel-heading", text: t("panel.people") }),
+        panel.people = h("ul", { class: "people-list", "aria-label": t("panel.people.label") })));
     ui.onEvent((event) => { if (event.type === "invite.rotated") loadLinks(); });
     loadLinks();
   }
@@ -194,16 +196,16 @@ export function createFacilitation(ui) {
       const input = h("input", { type: "checkbox", id: `require-${category.key}`, value: category.key,
         onchange: changeRequired });
       panel.require.set(category.key, input);
-      return h("li", {}, h("label", { for: `require-${category.key}` }, input, category.label));
+      return h("li", {}, h("label", { for: `require-${category.key}` }, input, ui.categoryLabel(category.key)));
     });
     panel.requireSummary = h("summary", {});
     return h("div", { class: "panel-group" },
-      h("h3", { class: "panel-heading", text: "Evidence" }),
+      h("h3", { class: "panel-heading", text: t("panel.evidence") }),
       h("details", { class: "require-evidence" }, panel.requireSummary,
         h("p", { class: "setting-hint", id: "require-hint",
-          text: "Items of these categories can be accepted only once a research passage supports them." }),
+          text: t("panel.require.hint") }),
         h("ul", { class: "require-list", role: "group", "aria-describedby": "require-hint",
-          "aria-label": "Categories that need supporting research" }, ...items)));
+          "aria-label": t("panel.require.label") }, ...items)));
   }
 
   async function changeRequired() {
@@ -215,38 +217,40 @@ export function createFacilitation(ui) {
   function renderRequired() {
     const required = new Set(state.workshop.settings.require_evidence ?? []);
     for (const [key, input] of panel.require) input.checked = required.has(key);
-    const names = state.categories.filter((c) => required.has(c.key)).map((c) => c.label);
+    const names = state.categories.filter((c) => required.has(c.key)).map((c) => ui.categoryLabel(c.key));
     panel.requireSummary.textContent = names.length
-      ? `Required before accepting: ${names.join(", ")}`
-      : "Require research before accepting…";
+      ? t("panel.require.summary", { categories: names.join(", ") })
+      : t("panel.require.none");
   }
 
   // ---- links and people (rotating a link; removing someone) ------------------------
 
   function buildLinks() {
     panel.links = {};
-    const rows = [["invite_url", "participant", "Invite link"], ["observer_url", "observer", "Observer link"]]
-      .map(([key, role, label]) => {
+    const rows = [["invite_url", "participant", t("home.created.invite_link"), t("panel.links.copy_invite"),
+      t("panel.links.rotate_invite")], ["observer_url", "observer", t("home.created.observer_link"),
+      t("panel.links.copy_observer"), t("panel.links.rotate_observer")]]
+      .map(([key, role, label, copyLabel, rotateLabel]) => {
         const input = h("input", { readonly: true, "aria-label": label, class: "link-input" });
         panel.links[key] = input;
         return h("div", { class: "link-field" },
           h("span", { class: "link-label", text: label }), input,
           h("div", { class: "button-row" },
-            h("button", { class: "button button-small", type: "button", text: "Copy",
-              "aria-label": `Copy the ${label.toLowerCase()}`,
+            h("button", { class: "button button-small", type: "button", text: t("common.copy"),
+              "aria-label": copyLabel,
               onclick: async (event) => {
                 input.select();
-                try { await navigator.clipboard.writeText(input.value); event.target.textContent = "Copied"; }
-                catch { event.target.textContent = "Press Ctrl+C"; }
-                setTimeout(() => { event.target.textContent = "Copy"; }, 1500);
+                try { await navigator.clipboard.writeText(input.value); event.target.textContent = t("common.copied"); }
+                catch { event.target.textContent = t("common.press_ctrl_c"); }
+                setTimeout(() => { event.target.textContent = t("common.copy"); }, 1500);
               } }),
-            h("button", { class: "button button-small", type: "button", text: "New link",
-              "aria-label": `New link: replace the ${label.toLowerCase()}; the old one stops working`,
+            h("button", { class: "button button-small", type: "button", text: t("panel.links.new"),
+              "aria-label": rotateLabel,
               onclick: () => send("invite.rotate", { role }) })));
       });
     return h("div", { class: "panel-group" },
-      h("h3", { class: "panel-heading", text: "Links" }), ...rows,
-      h("p", { class: "setting-hint", text: "A new link retires the old one; people already in stay in." }));
+      h("h3", { class: "panel-heading", text: t("panel.links") }), ...rows,
+      h("p", { class: "setting-hint", text: t("panel.links.hint") }));
   }
 
   async function loadLinks() {
@@ -267,20 +271,21 @@ export function createFacilitation(ui) {
     if (panel.people.dataset.key === key) return;
     panel.people.dataset.key = key;
     panel.people.replaceChildren(...people.map((person) => h("li", { class: "people-item" },
-      h("span", { text: person.team ? `${person.name} · ${person.team}` : `${person.name} · ${person.role}` }),
-      h("button", { class: "icon-button danger", type: "button", text: "Remove",
-        "aria-label": `Remove ${person.name} from the workshop`,
+      h("span", { text: person.team ? `${person.name} · ${person.team}`
+        : `${person.name} · ${person.role === "observer" ? t("role.observer") : t("role.facilitator")}` }),
+      h("button", { class: "icon-button danger", type: "button", text: t("common.remove"),
+        "aria-label": t("panel.people.remove", { name: person.name }),
         onclick: (event) => {
           const button = event.currentTarget;
           if (!button.dataset.armed) {
             button.dataset.armed = "1";
-            button.textContent = "Sure?";
-            setTimeout(() => { delete button.dataset.armed; button.textContent = "Remove"; }, 3000);
+            button.textContent = t("common.sure");
+            setTimeout(() => { delete button.dataset.armed; button.textContent = t("common.remove"); }, 3000);
             return;
           }
           send("participant.remove", { id: person.id });
         } }))));
-    if (!people.length) panel.people.append(h("li", { class: "setting-hint", text: "Nobody else has joined yet." }));
+    if (!people.length) panel.people.append(h("li", { class: "setting-hint", text: t("panel.people.none") }));
   }
 
   async function changeSetting(key, value) {
@@ -291,7 +296,7 @@ export function createFacilitation(ui) {
   async function changeBudget() {
     const value = Number(panel.budget.value);
     if (!Number.isInteger(value) || value < 0 || value > MAX_DOT_BUDGET) {
-      toast(`The dot budget is a whole number from 0 to ${MAX_DOT_BUDGET}.`);
+      toast(t("panel.budget_invalid", { max: MAX_DOT_BUDGET }));
       renderPanel(true);
       return;
     }
@@ -312,8 +317,8 @@ export function createFacilitation(ui) {
     const votesHidden = settings.blind_voting && !settings.votes_revealed;
     panel.revealNotes.disabled = !settings.private_collect;
     panel.revealVotes.disabled = !votesHidden;
-    panel.revealStatus.textContent = votesHidden ? "Votes are hidden from everyone."
-      : settings.blind_voting ? "Votes are revealed." : "Votes are visible as they come in.";
+    panel.revealStatus.textContent = votesHidden ? t("reveal.status.hidden")
+      : settings.blind_voting ? t("reveal.status.revealed") : t("reveal.status.open");
     panel.extend.disabled = !settings.timer;
     panel.stop.disabled = !settings.timer;
   }

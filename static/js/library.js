@@ -11,6 +11,7 @@ import {
   SOURCE_LABELS, SOURCE_TYPES, boardItems, evidenceState, linksByTarget, locateQuote,
 } from "./evidence.js";
 import { postJSON } from "./api.js";
+import { locale, plural, t } from "./i18n.js";
 
 const SEARCH_DELAY_MS = 250;
 const PREVIEW_DELAY_MS = 300;
@@ -25,7 +26,7 @@ const BLOCKS = new Set(["P", "LI", "UL", "OL", "BLOCKQUOTE", "PRE", "H1", "H2", 
 export function formatDate(iso) {
   if (!iso) return "";
   const [y, m, d] = iso.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined,
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(locale,
     { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 }
 
@@ -90,7 +91,7 @@ function readBase64(file) {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result).split(",", 2)[1] ?? "");
-    reader.onerror = () => reject(new Error(`Could not read ${file.name}.`));
+    reader.onerror = () => reject(new Error(t("library.import.unreadable", { name: file.name })));
     reader.readAsDataURL(file);
   });
 }
@@ -140,35 +141,35 @@ export function createLibrary(ui) {
   const els = {};
   function build() {
     els.search = h("input", { type: "search", id: "lib-search", class: "lib-search-input",
-      placeholder: "Search titles and text…", autocomplete: "off", maxlength: "200",
+      placeholder: t("library.search.placeholder"), autocomplete: "off", maxlength: "200",
       "aria-describedby": "lib-result-status" });
     els.source = h("select", { id: "lib-filter-source", class: "lib-select" },
-      h("option", { value: "", text: "All sources" }),
+      h("option", { value: "", text: t("library.filter.all_sources") }),
       ...SOURCE_TYPES.map(([value, label]) => h("option", { value, text: label })));
     els.tag = h("select", { id: "lib-filter-tag", class: "lib-select" });
     els.status = h("p", { class: "lib-result-status", id: "lib-result-status", role: "status" });
-    els.list = h("ul", { class: "lib-list", "aria-label": "Research notes" });
+    els.list = h("ul", { class: "lib-list", "aria-label": t("library.notes") });
     els.detail = h("div", { class: "lib-detail" });
     const actions = canWrite ? h("div", { class: "lib-head-actions" },
       h("button", { class: "button button-small", type: "button", id: "lib-import-open",
-        text: "Import files…", onclick: () => importDialog.open() }),
+        text: t("library.import_files"), onclick: () => importDialog.open() }),
       h("button", { class: "button button-small button-primary", type: "button", id: "lib-new",
-        text: "New note", onclick: () => startNew() })) : null;
+        text: t("library.new_note"), onclick: () => startNew() })) : null;
     root.append(
       h("header", { class: "lib-head" },
         h("div", {},
-          h("h2", { id: "research-heading", text: "Research library" }),
+          h("h2", { id: "research-heading", text: t("library.heading") }),
           els.sub = h("p", { class: "lib-sub" })),
         actions),
       h("div", { class: "lib-layout" },
         h("div", { class: "lib-index" },
           h("form", { class: "lib-toolbar", role: "search", onsubmit: (e) => e.preventDefault() },
-            h("label", { class: "sr-only", for: "lib-search", text: "Search research notes" }),
+            h("label", { class: "sr-only", for: "lib-search", text: t("library.search.label") }),
             els.search,
             h("div", { class: "lib-filters" },
-              h("label", { class: "sr-only", for: "lib-filter-source", text: "Filter by source type" }),
+              h("label", { class: "sr-only", for: "lib-filter-source", text: t("library.filter.source") }),
               els.source,
-              h("label", { class: "sr-only", for: "lib-filter-tag", text: "Filter by tag" }),
+              h("label", { class: "sr-only", for: "lib-filter-tag", text: t("library.filter.tag") }),
               els.tag)),
           els.status,
           els.list),
@@ -249,16 +250,16 @@ export function createLibrary(ui) {
     const key = JSON.stringify(tags);
     if (els.tag.dataset.key === key) return;
     els.tag.dataset.key = key;
-    els.tag.replaceChildren(h("option", { value: "", text: "All tags" }),
+    els.tag.replaceChildren(h("option", { value: "", text: t("library.filter.all_tags") }),
       ...tags.map((tag) => h("option", { value: tag, text: `#${tag}` })));
-    if (filter.tag && !tags.some((t) => t.toLowerCase() === filter.tag.toLowerCase())) filter.tag = "";
+    if (filter.tag && !tags.some((known) => known.toLowerCase() === filter.tag.toLowerCase())) filter.tag = "";
     els.tag.value = filter.tag;
   }
 
   function localMatches() {
     const tag = filter.tag.toLowerCase();
     return [...state.notes].reverse().filter((note) => (!filter.source || note.source_type === filter.source)
-      && (!tag || note.tags.some((t) => t.toLowerCase() === tag)));
+      && (!tag || note.tags.some((own) => own.toLowerCase() === tag)));
   }
 
   function sourceChip(type) {
@@ -270,14 +271,14 @@ export function createLibrary(ui) {
     if (note.date) parts.push(h("span", { class: "lib-meta-item", text: formatDate(note.date) }));
     if (note.respondents != null) {
       parts.push(h("span", { class: "lib-meta-item",
-        text: `${note.respondents.toLocaleString()} respondent${note.respondents === 1 ? "" : "s"}` }));
+        text: plural("library.respondents", note.respondents, { count: note.respondents.toLocaleString(locale) }) }));
     }
     return parts;
   }
 
   function tagList(tags) {
     if (!tags.length) return null;
-    return h("ul", { class: "lib-tags", "aria-label": "Tags" },
+    return h("ul", { class: "lib-tags", "aria-label": t("library.tags") },
       ...tags.map((tag) => h("li", { class: "lib-tag", text: `#${tag}` })));
   }
 
@@ -292,7 +293,7 @@ export function createLibrary(ui) {
       h("button", { class: `lib-item${selected ? " selected" : ""}`, type: "button", "data-id": note.id,
         "aria-current": selected ? "true" : false, onclick: () => select(note.id) },
       h("span", { class: "lib-item-top" }, sourceChip(note.source_type), ...metaLine(note),
-        linkCount ? h("span", { class: "lib-item-links", text: `${linkCount} link${linkCount === 1 ? "" : "s"}` }) : null),
+        linkCount ? h("span", { class: "lib-item-links", text: plural("library.links", linkCount) }) : null),
       title,
       excerpt,
       note.tags.length ? h("span", { class: "lib-item-tags" },
@@ -304,8 +305,8 @@ export function createLibrary(ui) {
     renderTagFilter();
     const count = state.notes.length;
     els.sub.textContent = count
-      ? `${count} note${count === 1 ? "" : "s"} · select a passage in a note to link it to the board as evidence`
-      : "Interview notes, survey results, analytics, tickets and desk research";
+      ? plural("library.sub", count)
+      : t("library.sub.none");
     const linkCounts = new Map();
     for (const link of state.evidence) linkCounts.set(link.note_id, (linkCounts.get(link.note_id) ?? 0) + 1);
     const key = JSON.stringify([state.seq, search?.key, search?.status, filter.source, filter.tag, selectedId,
@@ -320,14 +321,14 @@ export function createLibrary(ui) {
         const note = noteById(result.id);
         return note ? itemFor(note, result, linkCounts.get(note.id)) : null;
       }).filter(Boolean);
-      statusText = search.status === "loading" ? "Searching…"
-        : search.status === "error" ? "Search failed. Check your connection and try again."
-          : `${entries.length} note${entries.length === 1 ? " matches" : "s match"} “${filter.q.trim()}”`;
+      statusText = search.status === "loading" ? t("library.search.loading")
+        : search.status === "error" ? t("library.search.error")
+          : plural("library.search.matches", entries.length, { q: filter.q.trim() });
     } else {
       const notes = localMatches();
       entries = notes.map((note) => itemFor(note, null, linkCounts.get(note.id)));
       if (count && (filter.source || filter.tag)) {
-        statusText = `${notes.length} of ${count} note${count === 1 ? "" : "s"}`;
+        statusText = plural("library.filtered", count, { shown: notes.length });
       }
     }
     els.status.textContent = statusText;
@@ -335,8 +336,8 @@ export function createLibrary(ui) {
     const focusedId = els.list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
     if (!entries.length) {
       els.list.replaceChildren(h("li", { class: "lib-none", text: count
-        ? "No notes match. Try other words or clear the filters."
-        : "No research yet." }));
+        ? t("library.no_match")
+        : t("library.none") }));
     } else {
       els.list.replaceChildren(...entries);
     }
@@ -365,15 +366,15 @@ export function createLibrary(ui) {
   function emptyDetail() {
     const empty = h("div", { class: "lib-empty" },
       h("span", { class: "lib-empty-icon", "aria-hidden": "true" }),
-      h("p", { class: "lib-empty-title", text: state.notes.length ? "Open a note to read it" : "No research yet" }),
+      h("p", { class: "lib-empty-title", text: state.notes.length ? t("library.empty.open") : t("library.empty.none") }),
       h("p", { class: "lib-empty-text", text: state.notes.length
-        ? "Select a passage in it to link it to an assumption on the board, as evidence that supports or contradicts it."
-        : "Write a note, or import interview notes, survey results and tickets as Markdown or CSV files. Then link passages to the board's assumptions." }));
+        ? t("library.empty.open.text")
+        : t("library.empty.none.text") }));
     if (canWrite && !state.notes.length) {
       empty.append(h("div", { class: "button-row lib-empty-actions" },
-        h("button", { class: "button button-small button-primary", type: "button", text: "Write a note",
+        h("button", { class: "button button-small button-primary", type: "button", text: t("library.write_note"),
           onclick: () => startNew() }),
-        h("button", { class: "button button-small", type: "button", text: "Import files…",
+        h("button", { class: "button button-small", type: "button", text: t("library.import_files"),
           onclick: () => importDialog.open() })));
     }
     return empty;
@@ -388,7 +389,7 @@ export function createLibrary(ui) {
       if (readerKey === key) return;
       readerKey = key;
       const gone = selectedId ? h("p", { class: "lib-gone", role: "status",
-        text: "This note was deleted." }) : null;
+        text: t("library.deleted") }) : null;
       els.detail.replaceChildren(...[gone, emptyDetail()].filter(Boolean));
       return;
     }
@@ -417,15 +418,15 @@ export function createLibrary(ui) {
     reader.tags = h("div", { class: "lib-reader-tags" });
     reader.actions = h("div", { class: "lib-reader-actions" });
     reader.confirm = h("div", { class: "lib-confirm", role: "alertdialog", "aria-labelledby": "lib-confirm-text", hidden: true });
-    reader.body = h("div", { class: "lib-body prose", id: "lib-body", "aria-label": "Note text" });
-    reader.toolbar = h("div", { class: "lib-selection-toolbar", hidden: true, role: "toolbar", "aria-label": "Selected passage" },
-      h("button", { class: "button button-small button-primary", type: "button", text: "Link as evidence",
+    reader.body = h("div", { class: "lib-body prose", id: "lib-body", "aria-label": t("board.note.text") });
+    reader.toolbar = h("div", { class: "lib-selection-toolbar", hidden: true, role: "toolbar", "aria-label": t("library.selected_passage") },
+      h("button", { class: "button button-small button-primary", type: "button", text: t("library.link_as_evidence"),
         onmousedown: (event) => event.preventDefault(), // keep the selection
         onclick: () => linkForm.openFor(selection.quote, { floating: true }) }));
     reader.bodyWrap = h("div", { class: "lib-body-wrap" }, reader.body, reader.toolbar);
     reader.linksHeading = h("h4", { class: "lib-links-heading", id: "lib-links-heading" });
     reader.linkButton = canWrite ? h("button", { class: "button button-small", type: "button", id: "lib-link-passage",
-      text: "Link a passage", "aria-expanded": "false",
+      text: t("library.link_a_passage"), "aria-expanded": "false",
       onclick: () => linkForm.openFor("", { floating: false }) }) : null;
     reader.links = h("ul", { class: "lib-links", "aria-labelledby": "lib-links-heading" });
     reader.linkSlot = h("div", { class: "lib-link-slot" });
@@ -444,60 +445,62 @@ export function createLibrary(ui) {
     reader.title.textContent = note.title;
     const author = personName(note.author_id);
     reader.meta.replaceChildren(sourceChip(note.source_type), ...metaLine(note),
-      author ? h("span", { class: "lib-meta-item", text: `added by ${author}` }) : null);
+      author ? h("span", { class: "lib-meta-item", text: t("library.added_by", { name: author }) }) : null);
     reader.tags.replaceChildren(tagList(note.tags) ?? "");
     reader.actions.replaceChildren();
     if (mayChange(note.author_id)) {
       reader.actions.append(
-        h("button", { class: "button button-small", type: "button", text: "Edit",
+        h("button", { class: "button button-small", type: "button", text: t("common.edit"),
           onclick: () => startEdit(note.id) }),
-        h("button", { class: "button button-small button-danger", type: "button", text: "Delete…",
+        h("button", { class: "button button-small button-danger", type: "button", text: t("library.delete"),
           onclick: () => askDelete(note) }));
     }
     if (reader.html !== note.body_html) {
       reader.html = note.body_html;
       reader.body.innerHTML = note.body_html; // sanitised on the server (rendering.py)
       linksElsewhere(reader.body);
-      if (!note.body_html.trim()) reader.body.append(h("p", { class: "lib-body-empty", text: "This note has no text yet." }));
+      if (!note.body_html.trim()) reader.body.append(h("p", { class: "lib-body-empty", text: t("library.no_text") }));
     }
     reader.linksHeading.textContent = links.length
-      ? `Evidence from this note (${links.length})` : "Evidence from this note";
+      ? t("library.evidence_count", { n: links.length }) : t("library.evidence");
     reader.links.replaceChildren(...(links.length ? links.map(linkItem)
       : [h("li", { class: "lib-links-none", text: canWrite
-        ? "No passages linked yet. Select text above, or use “Link a passage”."
-        : "No passages linked yet." })]));
+        ? t("library.no_links.write")
+        : t("library.no_links") })]));
   }
 
   function targetLabel(link) {
     if (link.target_type === "group") {
       const group = state.groups.find((g) => g.id === link.target_id);
       return group ? { text: group.decision?.decision === "reworded" ? group.decision.text : group.title,
-        category: group.category, kind: "Group" } : null;
+        category: group.category, kind: t("common.group") } : null;
     }
     const item = state.assumptions.find((a) => a.id === link.target_id);
     return item ? { text: item.decision?.decision === "reworded" && !item.group_id ? item.decision.text : item.text,
-      category: item.category, kind: "Note" } : null;
+      category: item.category, kind: t("dv.table.note") } : null;
   }
 
   function linkItem(link) {
     const target = targetLabel(link);
     const by = personName(link.author_id);
     const remove = canWrite && mayChange(link.author_id) ? h("button", { class: "icon-button danger", type: "button",
-      text: "Remove", "aria-label": `Remove this link (${link.relation} “${target?.text ?? "an item"}”)`,
-      onclick: (event) => armed(event.currentTarget, "Remove", () => send("evidence.unlink", { id: link.id })) }) : null;
+      text: t("common.remove"), "aria-label": link.relation === "contradicts"
+        ? t("library.remove_link.contradicts", { text: target?.text ?? t("library.an_item") })
+        : t("library.remove_link.supports", { text: target?.text ?? t("library.an_item") }),
+      onclick: (event) => armed(event.currentTarget, t("common.remove"), () => send("evidence.unlink", { id: link.id })) }) : null;
     return h("li", { class: `lib-link relation-${link.relation}` },
       h("div", { class: "lib-link-head" },
         h("span", { class: `ev-relation ev-relation-${link.relation}`,
-          text: link.relation === "supports" ? "Supports" : "Contradicts" }),
+          text: link.relation === "supports" ? t("evidence.supports") : t("evidence.contradicts") }),
         h("span", { class: "lib-link-target" },
           target ? h("span", { class: "lib-link-category", text: ui.categoryLabel(target.category) }) : null,
-          h("span", { text: target ? target.text : "an item that is no longer on the board" }))),
+          h("span", { text: target ? target.text : t("library.gone_item") }))),
       h("blockquote", { class: "lib-link-quote", text: link.quote }),
       h("div", { class: "lib-link-foot" },
-        by ? h("span", { class: "lib-link-by", text: `linked by ${by}` }) : h("span"),
+        by ? h("span", { class: "lib-link-by", text: t("library.linked_by", { name: by }) }) : h("span"),
         h("span", { class: "button-row" },
-          h("button", { class: "icon-button", type: "button", text: "Show passage",
-            "aria-label": `Show the passage in the note: ${link.quote.slice(0, 80)}`,
+          h("button", { class: "icon-button", type: "button", text: t("library.show_passage"),
+            "aria-label": t("library.show_passage.label", { quote: link.quote.slice(0, 80) }),
             onclick: () => highlight(link.quote, { focus: true }) }),
           remove)));
   }
@@ -506,22 +509,23 @@ export function createLibrary(ui) {
   function armed(button, label, action) {
     if (button.dataset.armed) { action(); return; }
     button.dataset.armed = "1";
-    button.textContent = "Sure?";
+    button.textContent = t("common.sure");
     setTimeout(() => { delete button.dataset.armed; button.textContent = label; }, 3000);
   }
 
   function askDelete(note) {
     const links = state.evidence.filter((l) => l.note_id === note.id).length;
-    const yes = h("button", { class: "button button-small button-danger-solid", type: "button", text: "Delete note",
+    const yes = h("button", { class: "button button-small button-danger-solid", type: "button", text: t("board.note.delete"),
       onclick: async () => {
         const ack = await send("note.delete", { id: note.id });
         if (ack.ok) { selectedId = null; readerKey = null; ui.rerender(); els.search.focus(); }
       } });
-    const no = h("button", { class: "button button-small", type: "button", text: "Keep it",
+    const no = h("button", { class: "button button-small", type: "button", text: t("library.keep_it"),
       onclick: () => { reader.confirm.hidden = true; reader.actions.querySelector("button:last-child")?.focus(); } });
     reader.confirm.replaceChildren(
-      h("p", { id: "lib-confirm-text", text: `Delete “${note.title}”${links
-        ? ` and the ${links} evidence link${links === 1 ? "" : "s"} to its passages` : ""}? This cannot be undone.` }),
+      h("p", { id: "lib-confirm-text", text: links
+        ? plural("library.confirm_delete.links", links, { title: note.title })
+        : t("library.confirm_delete", { title: note.title }) }),
       h("div", { class: "button-row" }, yes, no));
     reader.confirm.hidden = false;
     no.focus();
@@ -555,7 +559,7 @@ export function createLibrary(ui) {
     const spans = locateQuote(pieces, quote) ?? locateQuote(pieces, quote, { loose: true });
     if (!spans) {
       reader.highlighted = null;
-      if (focus) toast("That passage is not in the note as it reads now (it may have been edited).");
+      if (focus) toast(t("library.passage_missing"));
       return false;
     }
     const marks = [];
@@ -641,7 +645,7 @@ export function createLibrary(ui) {
         const list = byCategory.get(entry.category) ?? [];
         const text = entry.item.decision?.decision === "reworded" ? entry.item.decision.text
           : entry.kind === "group" ? entry.item.title : entry.item.text;
-        list.push({ kind: entry.kind, id: entry.item.id, text: entry.kind === "group" ? `Group: ${text}` : text,
+        list.push({ kind: entry.kind, id: entry.item.id, text: entry.kind === "group" ? t("library.group_item", { text }) : text,
           state: evidenceState(entry.links) });
         if (entry.kind === "group") {
           for (const member of members.filter((m) => m.group_id === entry.item.id)) {
@@ -670,22 +674,22 @@ export function createLibrary(ui) {
       parts.list.replaceChildren(...groups);
       parts.list.value = chosen;
       if (!parts.list.value && count === 1) parts.list.selectedIndex = 0;
-      parts.count.textContent = count ? `${count} item${count === 1 ? "" : "s"}`
-        : needle ? "Nothing on the board matches." : "This persona has no notes yet.";
+      parts.count.textContent = count ? plural("evidence.items", count)
+        : needle ? t("library.link.no_match") : t("library.link.no_notes");
     }
 
     function build(quote, floating) {
       const personas = state.personas;
       parts = {};
       parts.quote = h("textarea", { id: "lib-link-quote", rows: floating ? "2" : "3", maxlength: String(MAX_QUOTE),
-        required: true, placeholder: "Type or paste the passage exactly as it is in the note…" });
+        required: true, placeholder: t("library.link.quote_placeholder") });
       parts.quote.value = quote;
       parts.persona = h("select", { id: "lib-link-persona", class: "lib-select",
         onchange: () => fillOptions() },
       ...personas.map((p) => h("option", { value: p.id, text: p.name })));
       parts.persona.value = ui.activePersona() ?? personas[0]?.id ?? "";
       parts.find = h("input", { type: "search", id: "lib-link-find", autocomplete: "off",
-        placeholder: "Filter by words…", "aria-controls": "lib-link-item" });
+        placeholder: t("library.link.find_placeholder"), "aria-controls": "lib-link-item" });
       parts.list = h("select", { id: "lib-link-item", size: "6", required: true, class: "lib-listbox",
         "aria-describedby": "lib-link-count" });
       parts.count = h("p", { class: "lib-hint", id: "lib-link-count", "aria-live": "polite" });
@@ -704,27 +708,27 @@ export function createLibrary(ui) {
         h("span", { class: "lib-relation-hint", text: hint }));
       form = h("form", { class: `lib-link-form${floating ? " floating" : ""}`, "aria-labelledby": "lib-link-title" },
         h("div", { class: "lib-link-form-head" },
-          h("h4", { id: "lib-link-title", text: "Link as evidence" }),
-          h("button", { class: "icon-button", type: "button", text: "Close", "aria-label": "Close without linking",
+          h("h4", { id: "lib-link-title", text: t("library.link_as_evidence") }),
+          h("button", { class: "icon-button", type: "button", text: t("common.close"), "aria-label": t("library.link.close"),
             onclick: () => close(true) })),
         h("div", { class: "field" },
-          h("label", { for: "lib-link-quote", text: "Passage" }), parts.quote),
+          h("label", { for: "lib-link-quote", text: t("library.link.passage") }), parts.quote),
         h("div", { class: "field" },
           h("div", { class: "lib-link-item-head" },
-            h("label", { for: "lib-link-find", text: "Board item" }),
+            h("label", { for: "lib-link-find", text: t("library.link.item") }),
             personas.length > 1 ? h("span", { class: "lib-inline-field" },
-              h("label", { class: "sr-only", for: "lib-link-persona", text: "Persona" }), parts.persona) : null),
+              h("label", { class: "sr-only", for: "lib-link-persona", text: t("library.link.persona") }), parts.persona) : null),
           parts.find,
-          h("label", { class: "sr-only", for: "lib-link-item", text: "Choose the board item" }),
+          h("label", { class: "sr-only", for: "lib-link-item", text: t("library.link.choose_item") }),
           parts.list, parts.count),
         h("fieldset", { class: "lib-relations" },
-          h("legend", { text: "This passage…" }),
-          relation("supports", "Supports it", "research backs the assumption"),
-          relation("contradicts", "Contradicts it", "research speaks against it")),
+          h("legend", { text: t("library.link.this_passage") }),
+          relation("supports", t("library.link.supports"), t("library.link.supports.hint")),
+          relation("contradicts", t("library.link.contradicts"), t("library.link.contradicts.hint"))),
         parts.error,
         h("div", { class: "button-row" },
-          h("button", { class: "button button-small button-primary", type: "submit", text: "Link passage" }),
-          h("button", { class: "button button-small", type: "button", text: "Cancel", onclick: () => close(true) })));
+          h("button", { class: "button button-small button-primary", type: "submit", text: t("library.link.submit") }),
+          h("button", { class: "button button-small", type: "button", text: t("common.cancel"), onclick: () => close(true) })));
       form.addEventListener("submit", submit);
       form.addEventListener("keydown", (event) => {
         if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); close(true); }
@@ -737,9 +741,9 @@ export function createLibrary(ui) {
       const quote = parts.quote.value.replace(/\s+/g, " ").trim();
       const [kind, id] = (parts.list.value || ":").split(":");
       const relation = form.querySelector("input[name=relation]:checked")?.value ?? "supports";
-      const problem = !quote ? "Type or select the passage first."
-        : quote.length > MAX_QUOTE ? `A passage has at most ${MAX_QUOTE} characters: select a shorter one.`
-          : !id ? "Choose the board item this passage is evidence for." : "";
+      const problem = !quote ? t("library.link.need_quote")
+        : quote.length > MAX_QUOTE ? t("library.link.too_long", { max: MAX_QUOTE })
+          : !id ? t("library.link.need_item") : "";
       if (problem) { parts.error.textContent = problem; parts.error.hidden = false; return; }
       parts.error.hidden = true;
       const data = { note_id: reader.noteId, relation, quote };
@@ -802,7 +806,7 @@ export function createLibrary(ui) {
     if (!editor.form || !editor.dirty) return true;
     if (editor.leaveArmed) return true;
     editor.leaveArmed = true;
-    editor.notice.textContent = "You have unsaved changes. Save them, or choose again to discard them.";
+    editor.notice.textContent = t("library.editor.unsaved");
     editor.notice.hidden = false;
     setTimeout(() => { editor.leaveArmed = false; }, 4000);
     return false;
@@ -842,15 +846,15 @@ export function createLibrary(ui) {
     editor.respondents = h("input", { id: "lib-ed-respondents", name: "respondents", type: "number", min: "0",
       max: "10000000", step: "1", inputmode: "numeric", placeholder: "–" });
     editor.tags = h("input", { id: "lib-ed-tags", name: "tags", autocomplete: "off",
-      placeholder: "e.g. students, mobile", "aria-describedby": "lib-ed-tags-hint" });
+      placeholder: t("library.editor.tags_placeholder"), "aria-describedby": "lib-ed-tags-hint" });
     editor.body = h("textarea", { id: "lib-ed-body", name: "body", rows: "16", maxlength: String(MAX_BODY),
-      placeholder: "Write in Markdown: ## headings, **bold**, - lists, > quotes, [links](https://…)",
+      placeholder: t("library.editor.body_placeholder"),
       spellcheck: "true" });
     editor.preview = h("div", { class: "lib-preview prose", id: "lib-ed-preview", "aria-live": "off" });
     editor.previewState = h("span", { class: "lib-preview-state", role: "status" });
     editor.notice = h("div", { class: "lib-notice", role: "status", hidden: true });
     editor.error = h("p", { class: "form-error", role: "alert", hidden: true });
-    editor.save = h("button", { class: "button button-primary", type: "submit", text: note ? "Save changes" : "Add note" });
+    editor.save = h("button", { class: "button button-primary", type: "submit", text: note ? t("library.editor.save") : t("board.add.submit") });
     if (note) {
       editor.title.value = note.title;
       editor.source.value = note.source_type;
@@ -865,28 +869,28 @@ export function createLibrary(ui) {
       h("label", { for: id, text: label }), control, extra ?? null);
     editor.form = h("form", { class: "lib-editor", "aria-labelledby": "lib-ed-heading", novalidate: true },
       h("div", { class: "lib-editor-head" },
-        h("h3", { id: "lib-ed-heading", text: note ? "Edit research note" : "New research note" }),
-        h("p", { class: "lib-hint", text: "Markdown is rendered safely: no scripts, no raw HTML." })),
+        h("h3", { id: "lib-ed-heading", text: note ? t("library.editor.edit_heading") : t("library.editor.new_heading") }),
+        h("p", { class: "lib-hint", text: t("library.editor.safe") })),
       editor.notice,
       h("div", { class: "lib-editor-fields" },
-        field("lib-ed-title", "Title", editor.title),
-        field("lib-ed-source", "Source", editor.source),
-        field("lib-ed-date", "Date", editor.date),
-        field("lib-ed-respondents", "Respondents", editor.respondents),
+        field("lib-ed-title", t("home.create.title"), editor.title),
+        field("lib-ed-source", t("library.field.source"), editor.source),
+        field("lib-ed-date", t("library.field.date"), editor.date),
+        field("lib-ed-respondents", t("library.field.respondents"), editor.respondents),
         h("div", { class: "field lib-field-tags" },
-          h("label", { for: "lib-ed-tags", text: "Tags" }), editor.tags,
-          h("p", { class: "lib-hint", id: "lib-ed-tags-hint", text: "Separate tags with commas." }))),
+          h("label", { for: "lib-ed-tags", text: t("library.tags") }), editor.tags,
+          h("p", { class: "lib-hint", id: "lib-ed-tags-hint", text: t("library.editor.tags_hint") }))),
       h("div", { class: "lib-editor-split" },
         h("div", { class: "field lib-editor-pane" },
-          h("label", { for: "lib-ed-body", text: "Text (Markdown)" }), editor.body),
+          h("label", { for: "lib-ed-body", text: t("library.editor.body") }), editor.body),
         h("section", { class: "lib-editor-pane lib-preview-pane", "aria-labelledby": "lib-ed-preview-label" },
           h("div", { class: "lib-preview-head" },
-            h("span", { class: "lib-preview-label", id: "lib-ed-preview-label", text: "Preview" }), editor.previewState),
+            h("span", { class: "lib-preview-label", id: "lib-ed-preview-label", text: t("library.editor.preview") }), editor.previewState),
           editor.preview)),
       editor.error,
       h("div", { class: "lib-editor-foot" },
         editor.save,
-        h("button", { class: "button", type: "button", text: "Cancel", onclick: () => cancelEdit() }),
+        h("button", { class: "button", type: "button", text: t("common.cancel"), onclick: () => cancelEdit() }),
         h("span", { class: "lib-hint lib-count", id: "lib-ed-count" })));
     editor.form.addEventListener("submit", saveEditor);
     editor.form.addEventListener("input", () => { editor.dirty = true; });
@@ -904,12 +908,13 @@ export function createLibrary(ui) {
   function countChars() {
     const count = editor.form.querySelector("#lib-ed-count");
     const n = editor.body.value.length;
-    count.textContent = n > MAX_BODY * 0.8 ? `${n.toLocaleString()} of ${MAX_BODY.toLocaleString()} characters` : "";
+    count.textContent = n > MAX_BODY * 0.8
+      ? t("library.editor.chars", { n: n.toLocaleString(locale), max: MAX_BODY.toLocaleString(locale) }) : "";
   }
 
   function schedulePreview(delay = PREVIEW_DELAY_MS) {
     clearTimeout(editor.previewTimer);
-    editor.previewState.textContent = "Updating…";
+    editor.previewState.textContent = t("library.editor.updating");
     editor.previewTimer = setTimeout(runPreview, delay);
   }
 
@@ -917,7 +922,7 @@ export function createLibrary(ui) {
     const number = ++editor.previewNumber;
     const body = editor.body.value;
     if (!body.trim()) {
-      editor.preview.replaceChildren(h("p", { class: "lib-body-empty", text: "The preview shows the note as everyone will read it." }));
+      editor.preview.replaceChildren(h("p", { class: "lib-body-empty", text: t("library.editor.preview_empty") }));
       editor.previewState.textContent = "";
       return;
     }
@@ -926,10 +931,10 @@ export function createLibrary(ui) {
       if (number !== editor.previewNumber) return;
       editor.preview.innerHTML = answer.html; // rendered and sanitised by the server
       linksElsewhere(editor.preview);
-      editor.previewState.textContent = "Up to date";
+      editor.previewState.textContent = t("library.editor.up_to_date");
     } catch (error) {
       if (number !== editor.previewNumber) return;
-      editor.previewState.textContent = `Preview unavailable: ${error.message}`;
+      editor.previewState.textContent = t("library.editor.preview_error", { message: error.message });
     }
   }
 
@@ -948,11 +953,11 @@ export function createLibrary(ui) {
   async function saveEditor(event) {
     event.preventDefault();
     const values = editorValues();
-    const problem = !values.title ? ["Give the note a title.", editor.title]
+    const problem = !values.title ? [t("library.editor.need_title"), editor.title]
       : values.respondents !== null && (!Number.isInteger(values.respondents) || values.respondents < 0)
-        ? ["Respondents is a whole number (or empty).", editor.respondents]
-        : values.tags.some((t) => t.length > 40) ? ["A tag has at most 40 characters.", editor.tags]
-          : values.tags.length > 20 ? ["A note has at most 20 tags.", editor.tags] : null;
+        ? [t("library.editor.bad_respondents"), editor.respondents]
+        : values.tags.some((tag) => tag.length > 40) ? [t("library.editor.tag_too_long", { max: 40 }), editor.tags]
+          : values.tags.length > 20 ? [t("library.editor.too_many_tags", { max: 20 }), editor.tags] : null;
     if (problem) {
       editor.error.textContent = problem[0];
       editor.error.hidden = false;
@@ -1012,17 +1017,17 @@ export function createLibrary(ui) {
   /** Someone else changed or deleted the note being edited: say so, keep what is typed. */
   function editorHeard(event) {
     if (mode !== "edit" || !editor.form || !editor.noteId || event.actor === me.id) return;
-    const who = personName(event.actor) ?? "Someone";
+    const who = personName(event.actor) ?? t("common.someone");
     if (event.type === "note.edited" && event.data.note.id === editor.noteId) {
       editor.notice.replaceChildren(
-        h("span", { text: `${who} changed this note while you were editing. Saving keeps your version of the fields you changed. ` }),
-        h("button", { class: "icon-button", type: "button", text: "Show their version instead",
+        h("span", { text: `${t("library.editor.changed", { who })} ` }),
+        h("button", { class: "icon-button", type: "button", text: t("library.editor.show_theirs"),
           onclick: () => startEdit(editor.noteId) }));
       editor.notice.hidden = false;
     } else if (event.type === "note.deleted" && event.data.id === editor.noteId) {
       editor.noteId = null;
-      editor.save.textContent = "Save as a new note";
-      editor.notice.textContent = `${who} deleted this note. Your text is still here: save it as a new note to keep it.`;
+      editor.save.textContent = t("library.editor.save_as_new");
+      editor.notice.textContent = t("library.editor.deleted", { who });
       editor.notice.hidden = false;
     }
   }
@@ -1045,38 +1050,36 @@ export function createLibrary(ui) {
       d.modeRows = h("input", { type: "radio", name: "csv_mode", value: "rows", id: "imp-mode-rows", checked: true });
       d.modeSurvey = h("input", { type: "radio", name: "csv_mode", value: "survey", id: "imp-mode-survey" });
       d.source = h("select", { id: "imp-source", class: "lib-select" },
-        h("option", { value: "", text: "As the file says" }),
+        h("option", { value: "", text: t("library.import.as_file_says") }),
         ...SOURCE_TYPES.map(([value, label]) => h("option", { value, text: label })));
       d.date = h("input", { type: "date", id: "imp-date" });
-      d.tags = h("input", { id: "imp-tags", autocomplete: "off", placeholder: "e.g. panel, 2026" });
+      d.tags = h("input", { id: "imp-tags", autocomplete: "off", placeholder: t("library.import.tags_placeholder") });
       d.status = h("p", { class: "imp-status", id: "imp-status", role: "status" });
       d.preview = h("div", { class: "imp-preview" });
       d.progress = h("progress", { id: "imp-progress", max: "100", value: "0", "aria-labelledby": "imp-progress-label" });
-      d.progressLabel = h("span", { id: "imp-progress-label", class: "imp-progress-label", text: "Uploading" });
+      d.progressLabel = h("span", { id: "imp-progress-label", class: "imp-progress-label", text: t("library.import.uploading") });
       d.progressRow = h("div", { class: "imp-progress", hidden: true }, d.progressLabel, d.progress);
       d.result = h("div", { class: "imp-result", role: "alert", hidden: true });
-      d.submit = h("button", { class: "button button-primary", type: "submit", id: "imp-submit", text: "Import", disabled: true });
-      d.cancel = h("button", { class: "button", type: "button", text: "Cancel", onclick: () => dialog.close() });
+      d.submit = h("button", { class: "button button-primary", type: "submit", id: "imp-submit", text: t("library.import.submit"), disabled: true });
+      d.cancel = h("button", { class: "button", type: "button", text: t("common.cancel"), onclick: () => dialog.close() });
       const form = h("form", { class: "imp-form", method: "dialog" },
         h("header", { class: "imp-head" },
-          h("h2", { id: "imp-title", text: "Import research notes" }),
-          h("p", { class: "lib-hint", id: "imp-files-hint",
-            text: "Markdown files (optional front matter: title, source_type, date, respondents, tags) and CSV files. "
-              + "You see what will be created first. Nothing is imported unless every file is fine." })),
+          h("h2", { id: "imp-title", text: t("library.import.heading") }),
+          h("p", { class: "lib-hint", id: "imp-files-hint", text: t("library.import.hint") })),
         h("div", { class: "imp-options" },
           h("div", { class: "field imp-files-field" },
-            h("label", { for: "imp-files", text: "Files" }), d.files),
+            h("label", { for: "imp-files", text: t("library.import.files") }), d.files),
           h("fieldset", { class: "imp-fieldset" },
-            h("legend", { text: "CSV files hold…" }),
+            h("legend", { text: t("library.import.csv_holds") }),
             h("label", { class: "imp-radio", for: "imp-mode-rows" }, d.modeRows,
-              h("span", {}, h("strong", { text: "One note per row" }), h("span", { class: "lib-hint", text: " columns title, source_type, body, tags, date, respondents" }))),
+              h("span", {}, h("strong", { text: t("library.import.rows") }), h("span", { class: "lib-hint", text: ` ${t("library.import.rows.hint")}` }))),
             h("label", { class: "imp-radio", for: "imp-mode-survey" }, d.modeSurvey,
-              h("span", {}, h("strong", { text: "Survey answers" }), h("span", { class: "lib-hint", text: " one note per question, one row per respondent" })))),
+              h("span", {}, h("strong", { text: t("library.import.survey") }), h("span", { class: "lib-hint", text: ` ${t("library.import.survey.hint")}` })))),
           h("fieldset", { class: "imp-fieldset imp-defaults" },
-            h("legend", { text: "For notes that don't say" }),
-            h("div", { class: "field" }, h("label", { for: "imp-source", text: "Source" }), d.source),
-            h("div", { class: "field" }, h("label", { for: "imp-date", text: "Date" }), d.date),
-            h("div", { class: "field" }, h("label", { for: "imp-tags", text: "Tags" }), d.tags))),
+            h("legend", { text: t("library.import.defaults") }),
+            h("div", { class: "field" }, h("label", { for: "imp-source", text: t("library.field.source") }), d.source),
+            h("div", { class: "field" }, h("label", { for: "imp-date", text: t("library.field.date") }), d.date),
+            h("div", { class: "field" }, h("label", { for: "imp-tags", text: t("library.tags") }), d.tags))),
         d.status,
         d.preview,
         d.progressRow,
@@ -1105,10 +1108,10 @@ export function createLibrary(ui) {
       planKey = null;
       opId = null;
       d.preview.replaceChildren();
-      d.status.textContent = "Choose one or more files to see what will be imported.";
+      d.status.textContent = t("library.import.choose");
       d.result.hidden = true;
       d.progressRow.hidden = true;
-      d.cancel.textContent = "Cancel";
+      d.cancel.textContent = t("common.cancel");
       updateButton();
     }
 
@@ -1146,8 +1149,8 @@ export function createLibrary(ui) {
           xhr.upload.addEventListener("load", () => onProgress(1));
         }
         xhr.addEventListener("load", () => resolve({ status: xhr.status, body: xhr.response ?? {} }));
-        xhr.addEventListener("error", () => reject(new Error("Could not reach the server. Check your connection and try again.")));
-        xhr.addEventListener("abort", () => reject(new Error("The upload was cancelled.")));
+        xhr.addEventListener("error", () => reject(new Error(t("api.unreachable"))));
+        xhr.addEventListener("abort", () => reject(new Error(t("library.import.cancelled"))));
         xhr.send(JSON.stringify(body));
       });
     }
@@ -1159,7 +1162,7 @@ export function createLibrary(ui) {
       d.result.hidden = true;
       updateButton();
       if (!d.files.files.length) { reset(); return; }
-      d.status.textContent = `Reading ${d.files.files.length} file${d.files.files.length === 1 ? "" : "s"}…`;
+      d.status.textContent = plural("library.import.reading", d.files.files.length);
       let files;
       try {
         files = await readFiles();
@@ -1171,12 +1174,11 @@ export function createLibrary(ui) {
       const size = JSON.stringify(body).length;
       if (size > IMPORT_MAX_BYTES) {
         if (current !== number) return;
-        d.status.textContent = `These files are too large to import at once (${(size / 1048576).toFixed(1)} MB; `
-          + "at most 8 MB). Import them in smaller batches.";
+        d.status.textContent = t("library.import.too_large", { size: (size / 1048576).toFixed(1) });
         d.preview.replaceChildren();
         return;
       }
-      d.status.textContent = "Checking the files…";
+      d.status.textContent = t("library.import.checking");
       try {
         const answer = await post(body);
         if (current !== number) return;
@@ -1195,16 +1197,17 @@ export function createLibrary(ui) {
       if (problems.length) {
         parts.push(h("section", { class: "imp-problems", "aria-labelledby": "imp-problems-title" },
           h("h3", { id: "imp-problems-title",
-            text: `${problems.length} problem${problems.length === 1 ? "" : "s"} to fix first` }),
+            text: plural("library.import.problems", problems.length) }),
           h("ul", {}, ...problems.map((p) => h("li", {},
             h("span", { class: "imp-problem-source", text: p.source }),
             h("span", { class: "imp-problem-message", text: p.message }))))));
       }
       if (notes.length) {
-        parts.push(h("div", { class: "imp-table-wrap", tabindex: "0", role: "region", "aria-label": "Notes that will be created" },
+        parts.push(h("div", { class: "imp-table-wrap", tabindex: "0", role: "region", "aria-label": t("library.import.table") },
           h("table", { class: "imp-table" },
-            h("caption", { text: `${notes.length} note${notes.length === 1 ? "" : "s"} will be created` }),
-            h("thead", {}, h("tr", {}, ...["Title", "Source", "Date", "Respondents", "Tags", "From"]
+            h("caption", { text: plural("library.import.will_create", notes.length) }),
+            h("thead", {}, h("tr", {}, ...[t("home.create.title"), t("library.field.source"), t("library.field.date"),
+              t("library.field.respondents"), t("library.tags"), t("library.import.from")]
               .map((label) => h("th", { scope: "col", text: label })))),
             h("tbody", {}, ...notes.map((note) => h("tr", {},
               h("th", { scope: "row" },
@@ -1213,21 +1216,21 @@ export function createLibrary(ui) {
               h("td", {}, note.source_type ? sourceChip(note.source_type) : ""),
               h("td", { class: "imp-nowrap", text: note.date ? formatDate(note.date) : "–" }),
               h("td", { class: "imp-num", text: note.respondents != null ? String(note.respondents) : "–" }),
-              h("td", { text: (note.tags ?? []).map((t) => `#${t}`).join(" ") }),
+              h("td", { text: (note.tags ?? []).map((tag) => `#${tag}`).join(" ") }),
               h("td", { class: "imp-source", text: note.source ?? note.file ?? "" })))))));
       }
       d.preview.replaceChildren(...parts);
       if (problems.length) {
-        d.status.textContent = `Nothing can be imported until ${problems.length === 1 ? "this problem is" : "these problems are"} fixed`
-          + `${notes.length ? ` (${notes.length} note${notes.length === 1 ? "" : "s"} would be fine)` : ""}.`;
+        d.status.textContent = (problems.length === 1 ? t("library.import.blocked.one") : t("library.import.blocked.other"))
+          + (notes.length ? ` (${plural("library.import.would_be_fine", notes.length)})` : "") + ".";
       } else if (status >= 400) {
         d.status.textContent = body.error?.message
           ? body.error.message.charAt(0).toUpperCase() + body.error.message.slice(1)
-          : `The server answered ${status}.`;
+          : t("api.status", { status });
         plan = null;
       } else {
-        d.status.textContent = `Ready: ${notes.length} note${notes.length === 1 ? "" : "s"} from `
-          + `${d.files.files.length} file${d.files.files.length === 1 ? "" : "s"}.`;
+        d.status.textContent = t("library.import.ready", { notes: plural("library.import.notes", notes.length),
+          files: plural("library.import.files_count", d.files.files.length) });
       }
       updateButton();
     }
@@ -1237,7 +1240,7 @@ export function createLibrary(ui) {
         && planKey === JSON.stringify(request());
       d.submit.disabled = !ready;
       d.submit.textContent = plan?.notes.length && !plan.problems.length
-        ? `Import ${plan.notes.length} note${plan.notes.length === 1 ? "" : "s"}` : "Import";
+        ? plural("library.import.submit_n", plan.notes.length) : t("library.import.submit");
     }
 
     async function runImport() {
@@ -1247,31 +1250,32 @@ export function createLibrary(ui) {
       opId ??= newOpId(); // a retry of the same import applies once
       d.progressRow.hidden = false;
       d.progress.value = 0;
-      d.progressLabel.textContent = "Uploading…";
+      d.progressLabel.textContent = t("library.import.uploading_dots");
       d.result.hidden = true;
       try {
         const files = await readFiles();
         const { status, body } = await post({ files, ...request(), dry_run: false, op_id: opId }, (share) => {
           d.progress.value = Math.round(share * 100);
-          d.progressLabel.textContent = share < 1 ? `Uploading… ${Math.round(share * 100)}%` : "Importing…";
+          d.progressLabel.textContent = share < 1
+            ? t("library.import.uploading_share", { share: Math.round(share * 100) }) : t("library.import.importing");
         });
         d.progress.value = 100;
         if (status < 300 && body.ok) {
-          d.progressLabel.textContent = "Done";
-          result("ok", `Imported ${body.imported} note${body.imported === 1 ? "" : "s"}. They are in the library for everyone now.`);
-          d.cancel.textContent = "Close";
+          d.progressLabel.textContent = t("library.import.done");
+          result("ok", plural("library.import.imported", body.imported));
+          d.cancel.textContent = t("common.close");
           plan = null;
           d.files.value = "";
         } else {
           d.progressRow.hidden = true;
           if (body.plan) showPlan({ status, body });
-          const message = body.error?.message ?? `the server answered ${status}`;
-          result("error", `Nothing was imported: ${message.replace(/^nothing was imported:\s*/i, "")}.`
+          const message = body.error?.message ?? t("library.import.status", { status });
+          result("error", t("library.import.failed", { message: message.replace(/^nothing was imported:\s*/i, "") })
             .replace(/\.\.$/, "."));
         }
       } catch (error) {
         d.progressRow.hidden = true;
-        result("error", `Nothing was imported. ${error.message}`);
+        result("error", t("library.import.failed_plain", { message: error.message }));
       } finally {
         busy = false;
         updateButton();
