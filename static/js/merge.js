@@ -44,6 +44,7 @@ const fields = new Map(); // path → {el, base, conflict, wrapper}
 const editing = new Map(); // path → Map(participant id → {name, until})
 let built = null; // the version id and item ids the form was built for
 let fitTimer;
+let pictureStatus = ""; // the last upload's outcome, shown under the portrait
 
 // ---- helpers ---------------------------------------------------------------------
 
@@ -345,12 +346,12 @@ function portrait(version) {
   }
   if (!canWrite) return box;
   const input = h("input", { type: "file", id: "picture-file", accept: "image/png,image/jpeg,image/webp", class: "sr-only" });
-  const progress = h("span", { class: "picture-progress", role: "status" });
+  const progress = h("span", { class: "picture-progress", role: "status", text: pictureStatus });
   input.addEventListener("change", () => uploadPicture(input, progress));
   return h("div", { class: "portrait-box" }, box,
     h("div", { class: "portrait-actions" },
       h("label", { class: "button button-small", for: "picture-file", text: t("merge.picture.upload") }), input,
-      picture ? h("button", { class: "button button-small", type: "button", text: t("merge.picture.avatar"),
+      picture ? h("button", { class: "button button-small", type: "button", id: "picture-avatar", text: t("merge.picture.avatar"),
         onclick: () => send("document.picture", { persona_id: personaId, picture: null,
           base_rev: current().revisions["identity.picture"]?.rev ?? 0 }) }) : null,
       progress));
@@ -361,27 +362,56 @@ async function uploadPicture(input, progress) {
   input.value = "";
   if (!file) return;
   if (!["image/png", "image/jpeg", "image/webp"].includes(file.type)) {
-    progress.textContent = t("merge.picture.type");
+    showPictureStatus(t("merge.picture.type"));
     return;
   }
   if (file.size > 2 * 1024 * 1024) {
-    progress.textContent = t("merge.picture.size");
+    showPictureStatus(t("merge.picture.size"));
     return;
   }
-  progress.textContent = t("library.import.uploading_dots");
+  const bar = h("progress", { max: "100", class: "picture-bar", "aria-label": t("library.import.uploading_dots") });
+  pictureStatus = "";
+  fill(progress, bar, ` ${t("library.import.uploading_dots")}`);
   const data = await new Promise((resolve) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result).split(",", 2)[1]);
     reader.readAsDataURL(file);
   });
   try {
-    const ack = await postJSON(`${base}/picture`, { content_base64: data, op_id: newOpId(),
-      base_rev: current().revisions["identity.picture"]?.rev ?? 0 });
-    progress.textContent = ack.ok ? t("merge.picture.saved") : capital(ack.error.message);
+    const ack = await postWithProgress(`${base}/picture`, { content_base64: data, op_id: newOpId(),
+      base_rev: current().revisions["identity.picture"]?.rev ?? 0 }, (share) => { bar.value = share * 100; });
+    showPictureStatus(ack.ok ? t("merge.picture.saved") : capital(ack.error.message));
     if (ack.ok) connection.receive(ack.event);
   } catch (error) {
-    progress.textContent = error.message;
+    showPictureStatus(error.message);
   }
+}
+
+/** The upload's outcome, kept for the portrait that a new picture (or name) re-renders. */
+function showPictureStatus(text) {
+  pictureStatus = text;
+  const shown = els.document.querySelector(".picture-progress");
+  if (shown) shown.textContent = text;
+}
+
+/** postJSON through XMLHttpRequest, whose upload reports progress (fetch's does not). */
+function postWithProgress(url, body, onProgress) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", url);
+    request.setRequestHeader("Content-Type", "application/json");
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    });
+    request.addEventListener("error", () => reject(new Error(t("api.unreachable"))));
+    request.addEventListener("load", () => {
+      let payload = {};
+      try { payload = JSON.parse(request.responseText); } catch { /* not JSON: use the status */ }
+      if (request.status >= 200 && request.status < 300) { resolve(payload); return; }
+      reject(new Error(capital(payload.error?.message || t("api.status", { status: request.status }))));
+    });
+    request.send(JSON.stringify(body));
+  });
 }
 
 function buildDocument(version) {
@@ -419,8 +449,12 @@ function fillFields(version) {
   const look = `${identity.name}|${identity.picture?.data?.length ?? 0}|${identity.picture?.data?.slice(-16) ?? ""}`;
   const hero = els.document.querySelector(".portrait-box, .portrait");
   if (hero && built?.look !== look) {
+    const focused = hero.contains(document.activeElement) ? document.activeElement.id : null;
     hero.replaceWith(portrait(version)); // only when the picture or the name changed
     built.look = look;
+    if (focused) { // keyboard users stay where they were (the avatar button may be gone)
+      (document.getElementById(focused) ?? document.getElementById("picture-file"))?.focus();
+    }
   }
 }
 
@@ -520,7 +554,8 @@ function renderHistory() {
   const last = versions[versions.length - 1].number;
   const from = select("diff-from", Math.max(1, last - 1));
   const to = select("diff-to", last);
-  const output = h("div", { class: "diff-output", id: "diff-output", "aria-live": "polite" });
+  const output = document.getElementById("diff-output")
+    ?? h("div", { class: "diff-output", id: "diff-output", "aria-live": "polite" });
   fill(els.history, 
     h("ol", { class: "history" }, ...versions.map((v) => h("li", {},
       h("span", { class: `version-dot ${v.status}`, "aria-hidden": "true" }),
@@ -578,14 +613,31 @@ async function checkFit() {
 
 // ---- render ----------------------------------------------------------------------
 
+const drawn = new Map(); // panel element → the key it was last drawn for
+
+/** Redraw a side panel only when what it shows changed, so a remote save elsewhere does not
+ * take away a chosen diff, an import's result or the keyboard focus; focus comes back when
+ * the panel does change. */
+function redraw(el, key, draw) {
+  if (drawn.get(el) === key) return;
+  drawn.set(el, key);
+  const focused = el.contains(document.activeElement) ? document.activeElement.id : null;
+  draw();
+  if (focused) document.getElementById(focused)?.focus();
+}
+
 function render() {
   const version = current();
   if (!version) renderEmpty();
   else if (!built || built.items !== itemIds(version)) { buildDocument(version); fillFields(version); }
   else fillFields(version);
-  renderVersion(version);
-  renderExports(version);
-  renderHistory();
+  redraw(els.version, JSON.stringify([version && [version.number, version.status, version.signoffs,
+    version.agreed_by, version.agreed_at], teamsWithMembers(), state.workshop.settings.require_signoff,
+  state.participants.map((p) => p.name)]), () => renderVersion(version));
+  redraw(els.exports, JSON.stringify(version && [version.number, version.status]),
+    () => renderExports(version));
+  redraw(els.history, JSON.stringify(state.versions.filter((v) => v.persona_id === personaId)),
+    renderHistory);
   renderEditing();
 }
 

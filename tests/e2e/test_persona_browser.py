@@ -13,6 +13,7 @@ from tests.e2e.test_voting_browser import create_workshop, join
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
+ORDER = ["goals", "needs", "behaviours"]  # the categories' order in the document
 NOTES = [("Commutes 15 km each way, rain or shine", "behaviours"),
          ("Needs a repair within one day", "needs"),
          ("Wants to arrive at work without sweating", "goals")]
@@ -127,17 +128,86 @@ def test_agreeing_freezes_version_one_and_the_next_edit_starts_version_two(merge
     row = maria.locator(".diff-table tbody tr", has_text="Name")
     expect(row.locator("ins")).to_have_text(re.compile("de Vries"))
     expect(maria.locator(".diff-table caption")).to_contain_text("1 change")
+    field(sam, "Location").fill("Zwolle")  # a save elsewhere leaves the chosen diff alone
+    field(sam, "Location").press("Enter")
+    expect(field(maria, "Location")).to_have_value("Zwolle")
+    expect(maria.locator(".diff-table caption")).to_contain_text("1 change")
+    expect(maria.locator("#diff-from")).to_have_value("1")
 
 
-def test_exports_download_from_the_page(merge):
+def test_agreeing_waits_for_every_team_when_sign_off_is_required(merge):
+    from playwright.sync_api import expect
+
+    maria, sam, lotte = merge["maria"].page, merge["sam"].page, merge["lotte"].page
+    op(merge["maria"], merge["id"], "settings.update", {"require_signoff": True})
+    expect(maria.locator("#version-panel h3")).to_have_text("Sign-off (required before agreeing)")
+    maria.get_by_role("button", name="Mark version 1 agreed").click()
+    expect(maria.locator("#toast")).to_contain_text("Waiting for sign-off from Marketing, Support")
+    expect(maria.locator("#version-chip")).to_have_text("Draft · version 1")
+    sam.get_by_role("button", name="Sign off for Support").click()
+    lotte.get_by_role("button", name="Sign off for Marketing").click()
+    for page in (maria, sam, lotte):
+        expect(page.locator(".signoffs li.signed")).to_have_count(2)
+    expect(maria.locator(".signoffs")).to_contain_text("Support — Sam")
+    maria.get_by_role("button", name="Mark version 1 agreed").click()
+    for page in (maria, sam, lotte):
+        expect(page.locator("#version-chip")).to_have_text("Agreed · version 1")
+    expect(sam.get_by_role("button", name=re.compile("Sign off"))).to_have_count(0)
+
+
+def test_a_picture_is_checked_uploaded_with_progress_and_replaced_by_the_avatar(merge, tmp_path):
+    from PIL import Image
+    from playwright.sync_api import expect
+
+    sam, lotte = merge["sam"].page, merge["lotte"].page
+    text = tmp_path / "notes.txt"
+    text.write_text("not an image")
+    sam.locator("#picture-file").set_input_files(str(text))
+    expect(sam.locator(".picture-progress")).to_have_text("Use a PNG, JPEG or WebP image.")
+    picture = tmp_path / "portrait.png"
+    Image.new("RGB", (900, 700), (95, 179, 161)).save(picture)
+    sam.locator("#picture-file").set_input_files(str(picture))
+    expect(sam.locator(".picture-progress")).to_have_text("Picture saved")
+    for page in (sam, lotte):  # shrunk by the server, seen live by the others
+        expect(page.locator(".portrait img")).to_have_attribute("src", re.compile("^data:image/"))
+    lotte.get_by_role("button", name="Use avatar").click()
+    for page in (sam, lotte):
+        expect(page.locator(".portrait .avatar-initials")).to_be_visible()
+
+
+def test_exports_download_from_the_page(merge, tmp_path):
     page = merge["maria"].page
-    pdf = page.request.get(page.get_by_role("link", name="PDF (one A4 page)").get_attribute("href"))
-    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
-    exported = page.request.get(page.get_by_role(
-        "link", name="JSON (provenance and evidence)").get_attribute("href"))
-    assert json.loads(exported.body())["persona"]["sections"]
+    downloads = {}
+    for name in ("Markdown (evidence as footnotes)", "JSON (provenance and evidence)",
+                 "PDF (one A4 page)", "CSV of all assumptions"):
+        with page.expect_download() as download:
+            page.get_by_role("link", name=name).click()
+        path = tmp_path / download.value.suggested_filename
+        download.value.save_as(path)
+        downloads[name.split()[0]] = path
+    assert downloads["PDF"].read_bytes().startswith(b"%PDF")
+    assert downloads["PDF"].name.endswith("-v1-draft.pdf")
+    exported = json.loads(downloads["JSON"].read_text())
+    assert [item["text"] for section in exported["persona"]["sections"]
+            for item in section["items"]] == [text for text, _ in
+                                              sorted(NOTES, key=lambda n: ORDER.index(n[1]))]
+    assert "Needs a repair within one day" in downloads["Markdown"].read_text()
+    assert "Commutes 15 km each way" in downloads["CSV"].read_text()
     with page.expect_popup() as popup:
         page.get_by_role("link", name="A4 one-pager (print view)").click()
     onepager = popup.value
     onepager.wait_for_selector("article.persona")
     assert "Needs a repair within one day" in onepager.content()
+
+
+def test_the_facilitator_imports_an_exported_persona(merge, tmp_path):
+    from playwright.sync_api import expect
+
+    page = merge["maria"].page
+    exported = page.request.get(page.get_by_role(
+        "link", name="JSON (provenance and evidence)").get_attribute("href")).body()
+    path = tmp_path / "persona.json"
+    path.write_bytes(exported)
+    page.locator("#import-json").set_input_files(str(path))
+    expect(page.locator(".import-json [role=status]")).to_contain_text("Imported as the persona")
+    assert merge["sam"].page.get_by_label("Import a persona (JSON) as a new persona").count() == 0
