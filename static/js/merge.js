@@ -143,6 +143,19 @@ function signal(path) {
 
 // ---- editing fields ----------------------------------------------------------------
 
+/** A text area as tall as its text (at least its rows), so the sheet reads like a document. */
+function autosize(el) {
+  if (el.tagName !== "TEXTAREA" || !el.isConnected) return;
+  el.style.height = "auto";
+  el.style.height = `${el.scrollHeight + 2}px`; // + the borders (border-box)
+}
+
+let resizeTimer;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => { for (const entry of fields.values()) autosize(entry.el); }, 150);
+});
+
 function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
   const id = `f-${path.replace(/[^a-z0-9]/gi, "-")}`;
   const control = kind === "input"
@@ -158,6 +171,7 @@ function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
   const entry = { el: control, base: null, wrapper, who, note, conflict, saving: false };
   fields.set(path, entry);
   let keepAlive;
+  control.addEventListener("input", () => autosize(control));
   control.addEventListener("focus", () => {
     const version = current();
     entry.base = version.revisions[path]?.rev ?? 0;
@@ -175,6 +189,7 @@ function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
     if (event.key === "Escape") {
       event.preventDefault();
       control.value = valueAt(current(), path) ?? "";
+      autosize(control);
       entry.note.textContent = "";
     }
   });
@@ -218,6 +233,7 @@ function showConflict(path, details) {
   const resolve = (value) => {
     hideConflict(entry);
     entry.el.value = value;
+    autosize(entry.el);
     entry.base = theirs.rev;
   };
   fill(entry.conflict, 
@@ -252,6 +268,7 @@ function remoteSave(event) {
   if (focused && entry.el.value === (event.data.previous ?? "")) {
     // Nothing typed here yet: take their text and build on it.
     entry.el.value = typeof event.data.value === "string" ? event.data.value : entry.el.value;
+    autosize(entry.el);
     entry.base = revision.rev;
     entry.note.textContent = t("merge.updated_by", { name: nameOf(revision.by) });
   } else if (focused) {
@@ -419,14 +436,14 @@ function buildDocument(version) {
   const identity = h("header", { class: "persona-hero" }, portrait(version),
     h("div", { class: "persona-who" },
       ...IDENTITY.map(([key, label, kind]) => fieldControl(`identity.${key}`, label, kind,
-        { rows: key === "story" ? 5 : 2, cls: `field-${key}` }))));
+        { rows: key === "story" ? 3 : 1, cls: `field-${key}` }))));
   const sections = version.document.sections.map((section) => {
     const label = translatedCategory({ key: section.category, label: section.label }).label;
     return h("section", {
       class: `persona-section cat-${section.category}`, "aria-labelledby": `sec-${section.category}` },
     h("h3", { id: `sec-${section.category}`, text: label }),
     h("ol", { class: "persona-items" }, ...section.items.map((item) => h("li", { class: "persona-item" },
-      fieldControl(`items.${item.id}`, t("merge.trait", { category: label }), "textarea", { rows: 2, cls: "field-item" }),
+      fieldControl(`items.${item.id}`, t("merge.trait", { category: label }), "textarea", { rows: 1, cls: "field-item" }),
       provenance(item)))));
   });
   const empty = version.document.sections.length ? null : h("p", { class: "empty-hint",
@@ -443,7 +460,7 @@ function fillFields(version) {
   for (const [path, entry] of fields) {
     if (document.activeElement === entry.el || !entry.conflict.hidden) continue;
     const value = valueAt(version, path) ?? "";
-    if (entry.el.value !== value) entry.el.value = value;
+    if (entry.el.value !== value) { entry.el.value = value; autosize(entry.el); }
   }
   const identity = version.document.identity;
   const look = `${identity.name}|${identity.picture?.data?.length ?? 0}|${identity.picture?.data?.slice(-16) ?? ""}`;
@@ -629,7 +646,11 @@ function redraw(el, key, draw) {
 function render() {
   const version = current();
   if (!version) renderEmpty();
-  else if (!built || built.items !== itemIds(version)) { buildDocument(version); fillFields(version); }
+  else if (!built || built.items !== itemIds(version)) {
+    buildDocument(version);
+    fillFields(version);
+    for (const entry of fields.values()) autosize(entry.el);
+  }
   else fillFields(version);
   redraw(els.version, JSON.stringify([version && [version.number, version.status, version.signoffs,
     version.agreed_by, version.agreed_at], teamsWithMembers(), state.workshop.settings.require_signoff,
