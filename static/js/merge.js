@@ -173,8 +173,9 @@ function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
   let keepAlive;
   control.addEventListener("input", () => autosize(control));
   control.addEventListener("focus", () => {
-    const version = current();
-    entry.base = version.revisions[path]?.rev ?? 0;
+    // The revision this text rests on; a text pinned to a revision ("Merge both") keeps it,
+    // so a save made since is not overwritten unseen.
+    if (entry.base == null) entry.base = current().revisions[path]?.rev ?? 0;
     signal(path);
     keepAlive = setInterval(() => signal(path), EDITING_REFRESH_MS);
   });
@@ -189,6 +190,7 @@ function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
     if (event.key === "Escape") {
       event.preventDefault();
       control.value = valueAt(current(), path) ?? "";
+      entry.base = current().revisions[path]?.rev ?? 0;
       autosize(control);
       entry.note.textContent = "";
     }
@@ -203,7 +205,8 @@ async function save(path, { value, baseRev } = {}) {
   const text = (value ?? entry.el.value).trim();
   const rev = baseRev ?? entry.base ?? version.revisions[path]?.rev ?? 0;
   if (text === (valueAt(version, path) ?? "").trim() && baseRev == null) {
-    entry.base = null;
+    // Nothing to save: the text is the current one, so it rests on the current revision.
+    entry.base = document.activeElement === entry.el ? version.revisions[path]?.rev ?? 0 : null;
     return;
   }
   entry.saving = true;
@@ -460,7 +463,7 @@ function fillFields(version) {
   for (const [path, entry] of fields) {
     if (document.activeElement === entry.el || !entry.conflict.hidden) continue;
     const value = valueAt(version, path) ?? "";
-    if (entry.el.value !== value) { entry.el.value = value; autosize(entry.el); }
+    if (entry.el.value !== value) { entry.el.value = value; entry.base = null; autosize(entry.el); }
   }
   const identity = version.document.identity;
   const look = `${identity.name}|${identity.picture?.data?.length ?? 0}|${identity.picture?.data?.slice(-16) ?? ""}`;
