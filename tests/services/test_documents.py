@@ -270,3 +270,53 @@ def test_the_log_replays_to_the_same_documents(backend, room):
     save(backend, room, "lotte", "identity.name", "Anouk B.", 1)
     log = workshops.sync(backend, room["id"], room["sam"], 0)["events"]
     assert replay(log) == comparable(workshops.snapshot(backend, room["id"], room["sam"]))
+
+
+def _exported_with_picture(backend, room, picture):
+    """The room's persona exported as JSON, its picture replaced (as anyone can edit a file)."""
+    create(backend, room)
+    export = json.loads(exports.export_persona(backend, room["id"], room["maria"],
+                                               room["persona"], "json").content)
+    export["persona"]["identity"]["picture"] = picture
+    return export
+
+
+def _png(size=(64, 64)):
+    return base64.b64encode(image_bytes("PNG", size)).decode()
+
+
+@pytest.mark.parametrize(("data", "media_type", "says"), [
+    # 420 kB that are no image at all, labelled as a PNG
+    (base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 1640).decode(), "image/png",
+     "larger than 150,000 bytes"),
+    (base64.b64encode(b"not an image at all").decode(), "image/png", "not a readable"),
+    (base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40).decode(), "image/png",
+     "not a readable"),
+    (base64.b64encode(b"GIF89a" + b"\x00" * 20).decode(), "image/png", "not a readable"),
+    (base64.b64encode(image_bytes("JPEG", (64, 64))).decode(), "image/png",
+     "the data is image/jpeg, not image/png"),
+    (_png((900, 300)), "image/png", "at most 512 pixels on a side"),
+])
+def test_an_imported_picture_is_checked_like_an_upload(backend, room, data, media_type, says):
+    export = _exported_with_picture(backend, room, {"kind": "upload", "media_type": media_type,
+                                                    "data": data})
+    other = make_workshop(backend, "Another team's workshop")
+    femke = make_member(backend, other.facilitator_token, "Femke", "")
+    before = workshops.snapshot(backend, other.id, femke)
+    ack = send(backend, other.id, femke["id"], "persona.import", {"export": export})
+    assert ack["ok"] is False and ack["error"]["code"] == "invalid"
+    assert ack["error"]["message"].startswith("export: persona.identity.picture")
+    assert says in ack["error"]["message"]
+    after = workshops.snapshot(backend, other.id, femke)
+    assert (after["seq"], after["personas"], after["documents"]) == (
+        before["seq"], before["personas"], before["documents"])
+
+
+def test_an_imported_picture_that_passes_the_checks_is_kept(backend, room):
+    picture = {"kind": "upload", "media_type": "image/png", "data": _png()}
+    export = _exported_with_picture(backend, room, picture)
+    other = make_workshop(backend, "Another team's workshop")
+    femke = make_member(backend, other.facilitator_token, "Femke", "")
+    ack = send(backend, other.id, femke["id"], "persona.import", {"export": export})
+    assert ack["ok"], ack
+    assert ack["event"]["data"]["version"]["document"]["identity"]["picture"] == picture

@@ -237,6 +237,9 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
         raise ServiceError("invalid", f"export: {error}") from None
     except RecursionError:
         raise ServiceError("invalid", "export: nested too deeply") from None
+    picture = document["identity"].get("picture")
+    if picture is not None:  # an export is a file anyone can edit: check it like an upload
+        pictures.check(picture, field="export: persona.identity.picture")
     if count(ctx, Persona) >= MAX_PERSONAS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_PERSONAS} personas")
     name = (meta.get("persona_name") or document["identity"]["name"] or "Imported persona")

@@ -22,16 +22,16 @@ MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
 
-def _open(data: bytes) -> Image.Image:
-    """The image in these bytes, verified, or ServiceError('invalid')."""
+def _open(data: bytes, field: str = "picture") -> Image.Image:
+    """The image in these bytes, verified, or ServiceError('invalid') naming `field`."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             probe = Image.open(io.BytesIO(data))
             if probe.format not in FORMATS:
-                raise ServiceError("invalid", "picture: use a PNG, JPEG or WebP image")
+                raise ServiceError("invalid", f"{field}: use a PNG, JPEG or WebP image")
             if probe.width * probe.height > MAX_PIXELS:
-                raise ServiceError("invalid", "picture: the image has too many pixels")
+                raise ServiceError("invalid", f"{field}: the image has too many pixels")
             probe.verify()  # checks the file's structure without decoding it all
             image = Image.open(io.BytesIO(data))  # verify() leaves the image unusable
             image.load()
@@ -39,7 +39,7 @@ def _open(data: bytes) -> Image.Image:
     except ServiceError:
         raise
     except Exception:  # noqa: BLE001 - Pillow's parsers raise many kinds on corrupt files
-        raise ServiceError("invalid", "picture: this file is not a readable PNG, JPEG or "
+        raise ServiceError("invalid", f"{field}: this file is not a readable PNG, JPEG or "
                                       "WebP image") from None
 
 
@@ -68,21 +68,26 @@ def prepare_upload(content_base64: str) -> dict:
     return picture
 
 
-def check(picture: dict) -> None:
-    """Refuse a picture that is not a small image of the type it claims to be."""
+def check(picture: dict, field: str = "picture") -> None:
+    """Refuse a picture that is not a small image of the type it claims to be.
+
+    Every way a picture enters a document (an op, an import) passes here, so what is
+    stored is always what `prepare_upload` could have written; `field` names it in errors.
+    """
     try:
         data = base64.b64decode(picture["data"], validate=True)
     except (binascii.Error, ValueError):
-        raise ServiceError("invalid", "picture.data: not valid base64") from None
+        raise ServiceError("invalid", f"{field}.data: not valid base64") from None
     if len(data) > MAX_STORED_BYTES:
-        raise ServiceError("invalid", "picture: upload it through the picture endpoint, "
-                                      "which shrinks it")
-    image = _open(data)
+        raise ServiceError("invalid", f"{field}: larger than {MAX_STORED_BYTES:,} bytes; "
+                                      "upload it through the picture endpoint, which "
+                                      "shrinks it")
+    image = _open(data, field)
     if FORMATS[image.format] != picture["media_type"]:
-        raise ServiceError("invalid", f"picture: the data is {FORMATS[image.format]}, not "
+        raise ServiceError("invalid", f"{field}: the data is {FORMATS[image.format]}, not "
                                       f"{picture['media_type']}")
     if max(image.size) > MAX_SIDE:
-        raise ServiceError("invalid", f"picture: at most {MAX_SIDE} pixels on a side")
+        raise ServiceError("invalid", f"{field}: at most {MAX_SIDE} pixels on a side")
 
 
 def upload(backend, workshop_id: str, actor_id: str | None, persona_id: str, raw: object) -> dict:
