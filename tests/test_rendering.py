@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop.rendering import _sanitise, plain_text, render_markdown
+from workshop.rendering import _sanitise, plain_text, render_markdown, visible_text
 
 EXPECTED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre",
@@ -378,6 +378,31 @@ def test_empty_text_renders_as_nothing():
 def test_plain_text_is_what_a_reader_sees():
     assert plain_text("# Goals\n\n*Pay* by **invoice** & <b>card</b>") == (
         "Goals Pay by invoice & <b>card</b>")
+
+
+@pytest.mark.parametrize(("markdown_text", "seen"), [
+    # Inline formatting adds no space: the comma stays against the bold word.
+    ("She **pays every bill on her phone**, usually.",
+     "She pays every bill on her phone, usually."),
+    ("*Very* slow; *sadly*.", "Very slow; sadly."),
+    ("Read [the report](https://example.org)'s summary.", "Read the report's summary."),
+    ("A `code`-like word", "A code-like word"),
+    ("un**believ**able", "unbelievable"),
+    # Blocks are separated: list items, headings and paragraphs never run together.
+    ("- never opens letters\n- wants a push", "never opens letters wants a push"),
+    ("# Goals\nPay", "Goals Pay"),
+    ("one\n\ntwo", "one two"),
+    ("| a | b |\n|---|---|\n| c | d |", "a b c d"),
+])
+def test_plain_text_joins_inline_pieces_and_separates_blocks(markdown_text, seen):
+    assert plain_text(markdown_text) == seen
+
+
+def test_visible_text_puts_white_space_only_at_block_boundaries():
+    html = "<p>pays <strong>every</strong>, bill</p><ul><li>one</li><li>two</li></ul>"
+    text = visible_text(html)
+    assert "pays every, bill" in text
+    assert "one\n" in text and "onetwo" not in text
 
 
 # ---- properties ------------------------------------------------------------------------------

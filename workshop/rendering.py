@@ -110,17 +110,44 @@ def render_markdown(text: str) -> str:
     return _sanitise(_markdown().convert(_CONTROL.sub("", text)))
 
 
+# Elements that start a new line for a reader; text inside any other element runs on, so
+# "**pays every bill on her phone**, usually" reads "pays every bill on her phone, usually".
+BLOCK_TAGS = frozenset({
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote",
+    "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
+})
+
+
 class _TextCollector(HTMLParser):
-    """Collects the text content of HTML."""
+    """Collects the text content of HTML, with a line break at every block boundary."""
 
     def __init__(self) -> None:
         """Start with no text."""
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        """A block starts on a new line; an inline element adds nothing."""
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        """A block ends its line."""
+        if tag in BLOCK_TAGS:
+            self.parts.append("\n")
+
     def handle_data(self, data: str) -> None:
-        """Keep a piece of text."""
+        """Keep a piece of text as it is (no space is added between pieces)."""
         self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    """The text of (sanitised) HTML as a reader sees it: inline pieces run together, blocks
+    are separated by white space; white space itself is left as it is."""
+    collector = _TextCollector()
+    collector.feed(html)
+    collector.close()
+    return "".join(collector.parts)
 
 
 def plain_text(markdown_text: str) -> str:
@@ -128,7 +155,4 @@ def plain_text(markdown_text: str) -> str:
 
     This is text, not HTML: escape it before putting it into a page.
     """
-    collector = _TextCollector()
-    collector.feed(render_markdown(markdown_text))
-    collector.close()
-    return " ".join(" ".join(collector.parts).split())
+    return " ".join(visible_text(render_markdown(markdown_text)).split())

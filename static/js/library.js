@@ -601,7 +601,6 @@ export function createLibrary(ui) {
       return;
     }
     selection.quote = quote;
-    selection.serverForm = serverForm(sel.getRangeAt(0));
     const rect = sel.getRangeAt(0).getBoundingClientRect();
     const box = reader.bodyWrap.getBoundingClientRect();
     reader.toolbar.hidden = false;
@@ -609,25 +608,6 @@ export function createLibrary(ui) {
     const left = Math.min(Math.max(0, rect.left - box.left + rect.width / 2 - width / 2), box.width - width);
     reader.toolbar.style.left = `${left}px`;
     reader.toolbar.style.top = `${Math.max(0, rect.top - box.top - reader.toolbar.offsetHeight - 8)}px`;
-  }
-
-  /**
-   * The selected text as the server currently reads a note: its text pieces joined by a
-   * space, so "**slow** app" reads "slow  app" but "**slow**, sadly" reads "slow , sadly".
-   * WORKAROUND for services/research.passage_in_note (" ".join of the parser's parts):
-   * used only when the server refuses the selection as written; remove with that fix.
-   */
-  function serverForm(range) {
-    const parts = [];
-    const walker = document.createTreeWalker(range.commonAncestorContainer.nodeType === Node.TEXT_NODE
-      ? range.commonAncestorContainer.parentNode : range.commonAncestorContainer, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!range.intersectsNode(node)) continue;
-      const start = node === range.startContainer ? range.startOffset : 0;
-      const end = node === range.endContainer ? range.endOffset : node.data.length;
-      parts.push(node.data.slice(start, end));
-    }
-    return parts.join(" ").replace(/\s+/g, " ").trim();
   }
 
   // ---- the link form: quote, board item, relation -------------------------------------
@@ -750,11 +730,7 @@ export function createLibrary(ui) {
       data[kind === "group" ? "group_id" : "assumption_id"] = id;
       const button = form.querySelector("button[type=submit]");
       button.disabled = true;
-      let ack = await sendQuietly("evidence.link", data);
-      if (!ack.ok && ack.error.message.startsWith("quote:") && quote === selection.quote
-          && selection.serverForm && selection.serverForm !== quote) {
-        ack = await sendQuietly("evidence.link", { ...data, quote: selection.serverForm }); // see serverForm
-      }
+      const ack = await sendQuietly("evidence.link", data);
       if (!ack.ok) toast(ack.error.message.charAt(0).toUpperCase() + ack.error.message.slice(1));
       button.disabled = false;
       if (ack.ok) {

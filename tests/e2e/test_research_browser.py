@@ -18,9 +18,9 @@ OTHER_BELIEF = "Reads every letter from the bank"
 BODY = ("## Visit at home\n\nAnna rents a flat in Utrecht. She **pays every bill on her phone**, "
         "usually on the tram.\n\n- never opens letters\n- wants a push message instead\n")
 PASSAGE = "pays every bill on her phone, usually on the tram"
-# Until services/research.passage_in_note stops joining text pieces with a space, a selection
-# across "**…phone**, usually" is stored in the server's form, "phone , usually".
-STORED_PASSAGE = re.compile(r"^pays every bill on her phone ?, usually on the tram$")
+# A selection across "**…phone**, usually" is stored exactly as the reader sees it: no space
+# before the comma (the server matches the rendered text without adding any).
+STORED_PASSAGE = re.compile(r"^pays every bill on her phone, usually on the tram$")
 
 GOOD_MD = (b"---\ntitle: Interview with Bram\nsource_type: interview\ndate: 2026-09-14\n"
            b"tags: [students, mobile]\n---\nBram checks his balance daily on the bus.\n")

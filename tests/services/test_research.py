@@ -102,6 +102,29 @@ def test_a_quote_must_be_a_passage_of_the_note(backend, room):
                             "message": "quote: the passage is not in this research note"}
 
 
+FORMATTED = ("Anna **pays every bill on her phone**, usually on the *tram*. "
+             "She reads [the bank's app](https://bank.example)'s messages.\n\n"
+             "- never opens letters\n- wants a push message instead\n")
+
+
+@pytest.mark.parametrize(("quote", "found"), [
+    ("pays every bill on her phone, usually", True),       # across bold
+    ("usually on the tram.", True),                         # across italic
+    ("the bank's app's messages", True),                    # across a link
+    ("never opens letters wants a push", True),             # across list items
+    ("Instead", True),                                      # case does not matter
+    ("phone , usually", False),                             # a space formatting did not add
+    ("the tram . She", False),
+    ("app 's messages", False),
+    ("letterswants", False),                                # list items never run together
+])
+def test_a_quote_is_matched_as_a_reader_sees_the_note(backend, room, quote, found):
+    note = add_research(backend, room["id"], room["sam"], body=FORMATTED)
+    item = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    ack = link(backend, room, "sam", note, item, quote=quote)
+    assert ack["ok"] is found, ack
+
+
 def test_give_exactly_one_target(backend, room):
     note = add_research(backend, room["id"], room["sam"])
     ack = send(backend, room["id"], room["sam"]["id"], "evidence.link",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from html.parser import HTMLParser
 
 from sqlalchemy import select
 
@@ -12,7 +11,7 @@ from workshop.domain import permissions
 from workshop.domain.categories import category_label
 from workshop.domain.tokens import new_id
 from workshop.models import Assumption, EvidenceLink, NoteGroup, ResearchNote
-from workshop.rendering import render_markdown
+from workshop.rendering import render_markdown, visible_text
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import (
     OpContext,
@@ -56,31 +55,19 @@ def link_view(link: EvidenceLink) -> dict:
 
 # ---- text of a note, for checking quoted passages ------------------------------------------
 
-class _TextOf(HTMLParser):
-    """Collects the text content of (already sanitised) HTML."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
-
-
 def _normalised(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 def passage_in_note(note: ResearchNote, quote: str) -> bool:
-    """Whether the quoted passage is in the note, as rendered or as written.
+    """Whether the quoted passage is in the note, as a reader sees it or as written.
 
-    People select passages in the rendered note, so "**very** slow" is quoted as "very slow";
+    People select passages in the rendered note, so "**very** slow, sadly" is quoted as
+    "very slow, sadly" (inline formatting adds no space; a block boundary reads as one);
     white space and case are not significant.
     """
-    parser = _TextOf()
-    parser.feed(note.body_html)
     wanted = _normalised(quote)
-    return wanted in _normalised(" ".join(parser.parts)) or wanted in _normalised(note.body)
+    return wanted in _normalised(visible_text(note.body_html)) or wanted in _normalised(note.body)
 
 
 # ---- notes -------------------------------------------------------------------------------
