@@ -1,0 +1,109 @@
+"""Polish in real browsers: export progress, required sign-off from the facilitator's panel,
+polite announcements of others' work, the facilitator's layout at 1280 px, the print view,
+and (opt-in) the README's screenshots."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.e2e.test_persona_browser import op
+from tests.e2e.test_voting_browser import create_workshop, join
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+ACCEPTED = [("Commutes 15 km each way, rain or shine", "behaviours"),
+            ("Needs a repair within one day", "needs")]
+
+
+def workshop_with_people(person, live_server, participants=(("Sam", "Support"),)):
+    """A facilitator (Maria) and participants on the board; returns them and the ids."""
+    created = create_workshop(live_server.url)
+    maria = join(person, created["facilitator_url"], "Maria")
+    people = [join(person, created["invite_url"], name, team) for name, team in participants]
+    workshop_id = created["id"]
+    persona = maria.page.request.get(f"/api/workshops/{workshop_id}").json()["personas"][0]["id"]
+    return {"maria": maria, "people": people, "id": workshop_id, "persona": persona,
+            "url": f"/w/{workshop_id}/persona/{persona}", "links": created}
+
+
+def with_document(setup) -> dict:
+    """Add and accept the notes, and create the persona document (over HTTP)."""
+    maria, author = setup["maria"], setup["people"][0]
+    for text, category in ACCEPTED:
+        added = op(author, setup["id"], "assumption.add",
+                   {"persona_id": setup["persona"], "category": category, "text": text})
+        op(maria, setup["id"], "decision.set", {
+            "target_type": "assumption", "decision": "accepted",
+            "target_id": added["event"]["data"]["assumption"]["id"]})
+    op(maria, setup["id"], "document.create", {"persona_id": setup["persona"]})
+    return setup
+
+
+def wait_for(page, condition, what: str, timeout_ms: int = 10_000) -> None:
+    """Let the page run until a Python-side condition holds (e.g. a held request arrived)."""
+    for _ in range(timeout_ms // 50):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+# ---- 1. exports: progress, the file, a readable error ----------------------------------
+
+def test_an_export_shows_progress_then_hands_over_the_file_or_says_why_not(person, live_server,
+                                                                            tmp_path):
+    from playwright.sync_api import expect
+
+    setup = with_document(workshop_with_people(person, live_server))
+    page = setup["maria"].page
+    page.goto(setup["url"])
+    page.wait_for_selector(".persona-sheet")
+    held = []
+    pdf = re.compile(r"/export\.pdf(\?|$)")
+    page.route(pdf, lambda route: held.append(route))  # the PDF waits for the test
+    link = page.get_by_role("link", name="PDF (one A4 page)")
+    status = page.locator("#export-status")
+    link.click()
+    expect(status).to_have_text("Preparing PDF…")
+    expect(status).to_have_attribute("role", "status")
+    spinner = status.locator(".spinner")
+    expect(spinner).to_be_visible()
+    assert spinner.evaluate("el => getComputedStyle(el).animationName") == "spin"
+    expect(link).to_have_attribute("aria-disabled", "true")
+    wait_for(page, lambda: held, "the PDF request")
+    with page.expect_download() as download:
+        held.pop().continue_()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name.endswith("-v1-draft.pdf")
+    assert path.read_bytes().startswith(b"%PDF")
+    expect(status).to_have_text(f"{path.name} is ready: your browser saves it as a download.")
+    expect(link).not_to_have_attribute("aria-disabled", "true")
+    expect(spinner).to_have_count(0)
+
+    # A refusal is said in words, where the status was.
+    page.unroute(pdf)
+    page.route(pdf, lambda route: route.fulfill(status=503, content_type="application/json",
+                                                body=json.dumps({"error": {
+                                                    "code": "unavailable",
+                                                    "message": "the typesetter is busy"}})))
+    link.click()
+    expect(status).to_have_text("Could not prepare the PDF. The typesetter is busy")
+    expect(status).to_have_attribute("data-state", "error")
+    errors = setup["maria"].errors
+    assert [e for e in errors if "503" not in e] == []  # the console's note of the 503 only
+    errors.clear()
+
+    # With reduced motion the ring stands still; the words still say it is working.
+    page.unroute(pdf)
+    page.emulate_media(reduced_motion="reduce")
+    page.route(pdf, lambda route: held.append(route))
+    link.click()
+    expect(status).to_have_text("Preparing PDF…")
+    assert spinner.evaluate("el => getComputedStyle(el).animationName") == "none"
+    wait_for(page, lambda: held, "the PDF request")
+    with page.expect_download():
+        held.pop().continue_()
