@@ -16,9 +16,11 @@ from PIL import Image
 from workshop.services.errors import ServiceError
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_BASE64 = 4 * -(-MAX_UPLOAD_BYTES // 3)  # longer base64 decodes to more than that
 MAX_SIDE = 512  # pixels; a persona picture is shown at most a few centimetres wide
 MAX_STORED_BYTES = 150_000
 MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
+TOO_LARGE = "picture: the image is larger than 2 MiB"
 FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 
 
@@ -43,6 +45,27 @@ def _open(data: bytes, field: str = "picture") -> Image.Image:
                                       "WebP image") from None
 
 
+def _encode(image: Image.Image, has_alpha: bool) -> bytes:
+    """The image as PNG (with transparency) or JPEG, within MAX_STORED_BYTES.
+
+    A busy photo can exceed the stored limit even at 512 px: rather than refusing what
+    the person sent, lower the JPEG quality, then the size, until it fits.
+    """
+    quality = 85
+    while True:
+        out = io.BytesIO()
+        if has_alpha:
+            image.save(out, "PNG", optimize=True)
+        else:
+            image.save(out, "JPEG", quality=quality, optimize=True)
+        if out.tell() <= MAX_STORED_BYTES or max(image.size) <= 32:
+            return out.getvalue()
+        if not has_alpha and quality > 55:
+            quality -= 15
+        else:
+            image = image.resize((max(1, image.width * 3 // 4), max(1, image.height * 3 // 4)))
+
+
 def prepare_upload(content_base64: str) -> dict:
     """An uploaded image as the document's picture: checked, at most 512 px, re-encoded."""
     try:
@@ -50,20 +73,16 @@ def prepare_upload(content_base64: str) -> dict:
     except (binascii.Error, ValueError):
         raise ServiceError("invalid", "content_base64: not valid base64") from None
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ServiceError("too_large", "picture: the image is larger than 2 MiB")
+        raise ServiceError("too_large", TOO_LARGE)
     image = _open(data)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     has_alpha = image.mode in ("RGBA", "LA", "P") and "transparency" in image.info \
         or image.mode in ("RGBA", "LA")
-    out = io.BytesIO()
-    if has_alpha:
-        image.convert("RGBA").save(out, "PNG", optimize=True)
-        media_type = "image/png"
-    else:
-        image.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
-        media_type = "image/jpeg"
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    media_type = "image/png" if has_alpha else "image/jpeg"
+    encoded = _encode(image, has_alpha)
     picture = {"kind": "upload", "media_type": media_type,
-               "data": base64.b64encode(out.getvalue()).decode("ascii")}
+               "data": base64.b64encode(encoded).decode("ascii")}
     check(picture)
     return picture
 
@@ -95,6 +114,11 @@ def upload(backend, workshop_id: str, actor_id: str | None, persona_id: str, raw
     from workshop.services.ops import apply_op  # ops imports this module through documents
     from workshop.services.schemas import PictureUpload, parse
     from workshop.services.workshops import find_member
+    content = raw.get("content_base64") if isinstance(raw, dict) else None
+    if isinstance(content, str) and len(content) > MAX_UPLOAD_BASE64:
+        # Said before the schema's looser length check, so every oversized image gets
+        # the same answer, whatever its size up to the request limit.
+        raise ServiceError("too_large", TOO_LARGE)
     body = parse(PictureUpload, raw)
     if find_member(backend, workshop_id, actor_id) is None:  # before any decoding work
         raise ServiceError("unauthenticated", "join this workshop through its link first")
