@@ -23,6 +23,7 @@ const SWITCHES = [
   ["private_collect", t("settings.private_collect"), t("settings.private_collect.hint")],
   ["blind_voting", t("settings.blind_voting"), t("settings.blind_voting.hint")],
   ["anonymous", t("settings.anonymous"), t("settings.anonymous.hint")],
+  ["require_signoff", t("settings.require_signoff"), t("settings.require_signoff.hint")],
 ];
 
 // Chips in the phase banner telling everyone which rules are in force.
@@ -30,6 +31,7 @@ const MODES = [
   ["private_collect", t("settings.private_collect"), t("mode.private_collect.hint")],
   ["blind_voting", t("settings.blind_voting"), t("mode.blind_voting.hint")],
   ["anonymous", t("mode.anonymous"), t("mode.anonymous.hint")],
+  ["require_signoff", t("mode.require_signoff"), t("mode.require_signoff.hint")],
 ];
 
 const TIMER_PRESETS = [[300, t("timer.minutes", { n: 5 })], [600, t("timer.minutes", { n: 10 })]];

@@ -107,3 +107,45 @@ def test_an_export_shows_progress_then_hands_over_the_file_or_says_why_not(perso
     wait_for(page, lambda: held, "the PDF request")
     with page.expect_download():
         held.pop().continue_()
+
+
+# ---- 2. required sign-off, switched on from the facilitator's panel ---------------------
+
+def test_the_facilitator_switches_required_sign_off_and_the_merge_view_waits(person,
+                                                                             live_server):
+    from playwright.sync_api import expect
+
+    setup = with_document(workshop_with_people(person, live_server))
+    board, sam = setup["maria"].page, setup["people"][0].page
+    sam.goto(setup["url"])
+    sam.wait_for_selector(".persona-sheet")
+    heading = sam.locator("#version-panel h3")
+    expect(heading).to_have_text("Sign-off")
+
+    switch = board.get_by_role("switch", name="Required sign-off")
+    expect(switch).not_to_be_checked()
+    switch.focus()
+    board.keyboard.press("Space")  # by keyboard
+    expect(switch).to_be_checked()
+    expect(board.locator(".mode-chip[data-mode=require_signoff]")).to_have_text(
+        "Sign-off required")
+    expect(heading).to_have_text("Sign-off (required before agreeing)")  # live, elsewhere
+
+    board.goto(setup["url"])
+    board.get_by_role("button", name="Mark version 1 agreed").click()
+    expect(board.locator("#toast")).to_contain_text("Waiting for sign-off from Support")
+    expect(board.locator("#version-chip")).to_have_text("Draft · version 1")
+    sam.get_by_role("button", name="Sign off for Support").click()
+    expect(board.locator(".signoffs li.signed")).to_have_count(1)
+    board.get_by_role("button", name="Mark version 1 agreed").click()
+    expect(board.locator("#version-chip")).to_have_text("Agreed · version 1")
+
+    # And off again with a click: the panel says so, and so does the merge view.
+    board.goto(f"/w/{setup['id']}")
+    switch = board.get_by_role("switch", name="Required sign-off")
+    expect(switch).to_be_checked()
+    board.locator("label[for=setting-require_signoff]").click()
+    expect(switch).not_to_be_checked()
+    expect(heading).to_have_text("Sign-off")
+    state = board.request.get(f"/api/workshops/{setup['id']}").json()
+    assert state["workshop"]["settings"]["require_signoff"] is False
