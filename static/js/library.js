@@ -829,7 +829,7 @@ export function createLibrary(ui) {
     editor.preview = h("div", { class: "lib-preview prose", id: "lib-ed-preview", "aria-live": "off" });
     editor.previewState = h("span", { class: "lib-preview-state", role: "status" });
     editor.notice = h("div", { class: "lib-notice", role: "status", hidden: true });
-    editor.error = h("p", { class: "form-error", role: "alert", hidden: true });
+    editor.error = h("div", { class: "form-error", role: "alert", hidden: true });
     editor.save = h("button", { class: "button button-primary", type: "submit", text: note ? t("library.editor.save") : t("board.add.submit") });
     if (note) {
       editor.title.value = note.title;
@@ -967,9 +967,24 @@ export function createLibrary(ui) {
     if (ack.ok) {
       finishEditor(type === "note.add" ? ack.event.data.note.id : existing.id);
     } else {
-      editor.error.textContent = ack.error.message.charAt(0).toUpperCase() + ack.error.message.slice(1);
-      editor.error.hidden = false;
+      showEditorError(ack.error);
     }
+  }
+
+  /** A refused save in words; an edit that would drop quoted evidence lists those links. */
+  function showEditorError(error) {
+    const links = error.code === "conflict" ? error.details?.links : null;
+    if (links?.length) {
+      editor.error.replaceChildren(
+        h("p", { text: plural("library.editor.breaks_evidence", links.length) }),
+        h("ul", { class: "lib-broken-links" }, ...links.map((link) => h("li", {
+          text: link.relation === "contradicts"
+            ? t("library.editor.broken_link.contradicts", { quote: link.quote, text: link.target_text })
+            : t("library.editor.broken_link.supports", { quote: link.quote, text: link.target_text }) }))));
+    } else {
+      editor.error.textContent = error.message.charAt(0).toUpperCase() + error.message.slice(1);
+    }
+    editor.error.hidden = false;
   }
 
   function finishEditor(id) {

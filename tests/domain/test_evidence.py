@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from tests.domain import persona_fixture as fx
-from workshop.domain.evidence import board_items, coverage, evidence_state, figures, links_for
+from workshop.domain.evidence import (
+    board_items,
+    broken_by_edit,
+    coverage,
+    evidence_state,
+    figures,
+    links_for,
+    quote_in,
+)
 
 
 def link(target: str, relation: str, target_type: str = "assumption") -> dict:
@@ -72,3 +80,21 @@ def test_coverage_of_the_fixture_per_persona_and_category():
     assert got["p1"]["categories"]["channels"]["contradicted"] == 1
     assert "tone" not in got["p1"]["categories"]  # nothing accepted there
     assert got["p2"]["accepted"] == 1 and got["p2"]["coverage"] == 0.0
+
+
+# ---- quoted passages -------------------------------------------------------------------------
+
+def test_a_quote_matches_ignoring_case_and_runs_of_white_space():
+    assert quote_in("far  TOO\nlong", "It takes far too long.")
+    assert quote_in("slow", "nothing here", "the **slow** app")  # any of the texts
+    assert not quote_in("far too long", "far toolong")
+    assert not quote_in("   ", "anything")  # an empty quote quotes nothing
+
+
+def test_an_edit_breaks_only_the_quotes_it_removes():
+    quotes = [("kept", "every bill"), ("gone", "on the tram"), ("legacy", "phone , usually")]
+    before = ("pays every bill on her phone, usually on the tram",)
+    after = ("pays every bill on her phone, usually by bike",)
+    # "legacy" was not in the note before this edit either: not this edit's doing.
+    assert broken_by_edit(quotes, before, after) == ["gone"]
+    assert broken_by_edit(quotes, before, before) == []

@@ -125,6 +125,58 @@ def test_a_quote_is_matched_as_a_reader_sees_the_note(backend, room, quote, foun
     assert ack["ok"] is found, ack
 
 
+def test_an_edit_that_removes_a_quoted_passage_is_refused_and_names_the_links(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    item = add_note(backend, room["id"], room["lotte"], "Finds our forms slow")
+    target = item["event"]["data"]["assumption"]["id"]
+    made = link(backend, room, "lotte", note, target, quote="far too long")["event"]["data"]
+    before = snap(backend, room)
+    ack = send(backend, room["id"], room["sam"]["id"], "note.edit",
+               {"id": note["id"], "body": "Anna says the forms are fine.", "title": "New"})
+    assert ack["ok"] is False and ack["error"]["code"] == "conflict"
+    assert ack["error"]["message"] == (
+        "this edit removes 1 passage quoted as evidence (“far too long” supports “Finds our "
+        "forms slow”): keep the quoted text in the note, or remove the link first")
+    assert ack["error"]["details"]["links"] == [
+        made["link"] | {"target_text": "Finds our forms slow"}]
+    after = snap(backend, room)  # nothing changed, not even the title given with the body
+    assert after["seq"] == before["seq"] and after["notes"] == before["notes"]
+    assert after["evidence"] == before["evidence"]
+
+
+def test_an_edit_that_keeps_the_quoted_passages_goes_through(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    target = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    link(backend, room, "sam", note, target, quote="far too long")
+    # Formatting and white space around the passage may change; so may the rest of the note.
+    ack = send(backend, room["id"], room["sam"]["id"], "note.edit",
+               {"id": note["id"], "body": "Update: the forms take *far   too long*, she says."})
+    assert ack["ok"], ack
+    assert len(snap(backend, room)["evidence"]) == 1
+    # Without a body, the passages are not in question.
+    assert send(backend, room["id"], room["sam"]["id"], "note.edit",
+                {"id": note["id"], "title": "Renamed"})["ok"]
+
+
+def test_removing_the_link_first_lets_the_edit_through(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    group_a = add_note(backend, room["id"], room["sam"], "A")["event"]["data"]["assumption"]["id"]
+    group_b = add_note(backend, room["id"], room["sam"], "B")["event"]["data"]["assumption"]["id"]
+    group = send(backend, room["id"], room["maria"]["id"], "group.add",
+                 {"assumption_id": group_a, "onto_id": group_b})["event"]["data"]["groups"][0]
+    on_group = link(backend, room, "sam", note, group["id"], kind="group_id",
+                    relation="contradicts", quote="on her phone")["event"]["data"]["link"]
+    kept = link(backend, room, "sam", note, group_a, quote="the forms")["event"]["data"]["link"]
+    edit = {"id": note["id"], "body": "Anna says the forms take a while."}
+    refused = send(backend, room["id"], room["sam"]["id"], "note.edit", edit)
+    assert [made["id"] for made in refused["error"]["details"]["links"]] == [on_group["id"]]
+    assert refused["error"]["details"]["links"][0]["target_text"] == group["title"]
+    assert send(backend, room["id"], room["sam"]["id"], "evidence.unlink",
+                {"id": on_group["id"]})["ok"]
+    assert send(backend, room["id"], room["sam"]["id"], "note.edit", edit)["ok"]
+    assert [made["id"] for made in snap(backend, room)["evidence"]] == [kept["id"]]
+
+
 def test_give_exactly_one_target(backend, room):
     note = add_research(backend, room["id"], room["sam"])
     ack = send(backend, room["id"], room["sam"]["id"], "evidence.link",

@@ -104,3 +104,27 @@ def coverage(items: Iterable[dict], links: Iterable[dict]) -> dict:
     return {persona: {**figures(e for entries in cats.values() for e in entries),
                       "categories": {cat: figures(entries) for cat, entries in cats.items()}}
             for persona, cats in per.items()}
+
+
+# ---- quoted passages -------------------------------------------------------------------------
+
+def _normalised(text: str) -> str:
+    """Text as quotes are compared: runs of white space as one space, trimmed, case-folded."""
+    return " ".join(text.split()).casefold()
+
+
+def quote_in(quote: str, *texts: str) -> bool:
+    """Whether the quote occurs in any of the texts, ignoring case and runs of white space."""
+    wanted = _normalised(quote)
+    return bool(wanted) and any(wanted in _normalised(text) for text in texts)
+
+
+def broken_by_edit(quotes: Iterable[tuple[str, str]], before: tuple[str, ...],
+                   after: tuple[str, ...]) -> list[str]:
+    """The ids of the (id, quote) pairs whose passage an edit removes: in `before`, not `after`.
+
+    A quote that was already missing before the edit (e.g. stored by an older rule) is not
+    this edit's doing, so it does not count.
+    """
+    return [link_id for link_id, quote in quotes
+            if quote_in(quote, *before) and not quote_in(quote, *after)]

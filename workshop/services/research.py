@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy import select
 
-from workshop.domain import permissions
+from workshop.domain import evidence, permissions
 from workshop.domain.categories import category_label
 from workshop.domain.tokens import new_id
 from workshop.models import Assumption, EvidenceLink, NoteGroup, ResearchNote
@@ -55,8 +54,9 @@ def link_view(link: EvidenceLink) -> dict:
 
 # ---- text of a note, for checking quoted passages ------------------------------------------
 
-def _normalised(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+def _readings(body: str, body_html: str) -> tuple[str, str]:
+    """The two texts a quote may come from: the note as a reader sees it, and its Markdown."""
+    return visible_text(body_html), body
 
 
 def passage_in_note(note: ResearchNote, quote: str) -> bool:
@@ -66,8 +66,7 @@ def passage_in_note(note: ResearchNote, quote: str) -> bool:
     "very slow, sadly" (inline formatting adds no space; a block boundary reads as one);
     white space and case are not significant.
     """
-    wanted = _normalised(quote)
-    return wanted in _normalised(visible_text(note.body_html)) or wanted in _normalised(note.body)
+    return evidence.quote_in(quote, *_readings(note.body, note.body_html))
 
 
 # ---- notes -------------------------------------------------------------------------------
@@ -142,6 +141,44 @@ def _note_to_change(ctx: OpContext, note_id: str) -> ResearchNote:
     return note
 
 
+def _target_text(ctx: OpContext, link: EvidenceLink) -> str:
+    """What the linked board item says (an assumption's text, a group's title)."""
+    target = ctx.session.get(NoteGroup if link.target_type == "group" else Assumption,
+                             link.target_id)
+    if target is None:
+        return ""
+    return target.title if link.target_type == "group" else target.text
+
+
+def _refuse_breaking_evidence(ctx: OpContext, note: ResearchNote, before: tuple[str, str]) -> None:
+    """Refuse a body that no longer holds a passage quoted as evidence.
+
+    The quote is the evidence: an edit that silently dropped it would leave a badge that
+    points at nothing. The error names every such link so the author can keep the passage
+    or remove the link first.
+    """
+    links = list(ctx.session.scalars(select(EvidenceLink).where(EvidenceLink.note_id == note.id)
+                                     .order_by(EvidenceLink.created_seq)))
+    broken = set(evidence.broken_by_edit([(link.id, link.quote) for link in links], before,
+                                         _readings(note.body, note.body_html)))
+    if not broken:
+        return
+    stale = [link_view(link) | {"target_text": _target_text(ctx, link)}
+             for link in links if link.id in broken]
+    named = "; ".join(f"“{_short(link['quote'])}” {link['relation']} "
+                      f"“{_short(link['target_text'])}”" for link in stale)
+    raise ServiceError("conflict", f"this edit removes {len(stale)} passage"
+                                   f"{'s' if len(stale) != 1 else ''} quoted as evidence "
+                                   f"({named}): keep the quoted text in the note, or remove "
+                                   "the link first",
+                       details={"links": stale})
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """A quote or item text short enough to name in a message."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def note_edit(ctx: OpContext, data: NoteEdit) -> Outcome:
     """Change a note's fields; the event keeps what they were."""
     note = _note_to_change(ctx, data.id)
@@ -154,10 +191,12 @@ def note_edit(ctx: OpContext, data: NoteEdit) -> Outcome:
         changes[field] = None
     if not changes:
         raise ServiceError("invalid", "nothing to change")
+    before = _readings(note.body, note.body_html)
     for field, value in changes.items():
         previous[field] = list(note.tags) if field == "tags" else getattr(note, field)
         if field == "body":
             _set_body(note, value)
+            _refuse_breaking_evidence(ctx, note, before)
         elif field == "tags":
             _set_tags(note, value)
         else:
