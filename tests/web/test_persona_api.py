@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import csv
 import io
 import json
 import os
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from tests.helpers import add_note, add_research, first_persona, make_workshop, send
+from workshop.services import workshops
 from workshop.services.rate_limit import OpRateLimiter
 
 
@@ -68,7 +71,6 @@ def url(room, rest: str = "") -> str:
 
 
 def seq(backend, room) -> int:
-    from workshop.services import workshops
     return workshops.snapshot(backend, room["id"], room["maria"])["seq"]
 
 
@@ -120,3 +122,201 @@ def test_an_image_within_the_limit_is_accepted(backend, room):
     # Random pixels do not compress: the stored picture is made to fit all the same.
     assert picture["media_type"] == "image/jpeg"
     assert len(base64.b64decode(picture["data"])) <= 150_000
+
+
+# ---- reading the document, its versions and their diff ---------------------------------------
+
+def op(client, room, type_: str, data: dict):
+    """An op over HTTP (the same write path as the socket), asserting it was applied."""
+    response = client.post(f"/api/workshops/{room['id']}/ops",
+                           json={"op_id": os.urandom(8).hex(), "type": type_, "data": data})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def two_versions(room) -> None:
+    """Name the persona, agree version 1, rename it: version 2 is the draft."""
+    sam, maria = room["sam_client"], room["maria_client"]
+    op(sam, room, "document.save", {"persona_id": room["persona"], "path": "identity.name",
+                                    "value": "Anouk", "base_rev": 0})
+    op(maria, room, "document.agree", {"persona_id": room["persona"], "number": 1})
+    op(sam, room, "document.save", {"persona_id": room["persona"], "path": "identity.name",
+                                    "value": "Anouk Bakker", "base_rev": 1})
+
+
+def test_the_current_document_carries_its_items_with_provenance(room):
+    response = room["sam_client"].get(url(room))
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["persona"] == {"id": room["persona"], "name": "Primary customer"}
+    current = body["current"]
+    assert (current["number"], current["status"]) == (1, "draft")
+    assert [v["number"] for v in body["versions"]] == [1]
+    items = {item["id"]: item for section in current["document"]["sections"]
+             for item in section["items"]}
+    pays = items[f"a:{room['items']['pays']}"]["provenance"]
+    assert pays["evidence_state"] == "validated"
+    assert pays["evidence"][0]["quote"] == "every bill on her phone"
+    assert pays["votes"]["tally"] == {"Marketing": {"agree": 0, "disagree": 1, "unsure": 0},
+                                      "Support": {"agree": 1, "disagree": 0, "unsure": 0}}
+    assert f"a:{room['items']['forms']}" in items
+
+
+def test_versions_are_read_by_number_and_diffed(room):
+    two_versions(room)
+    client = room["sam_client"]
+    history = client.get(url(room)).get_json()
+    assert [(v["number"], v["status"]) for v in history["versions"]] == [
+        (1, "agreed"), (2, "draft")]
+    first = client.get(url(room, "/versions/1"))
+    assert first.status_code == 200
+    assert (first.get_json()["status"], first.get_json()["document"]["identity"]["name"]) == (
+        "agreed", "Anouk")
+    second = client.get(url(room, "/versions/2")).get_json()
+    assert (second["status"], second["document"]["identity"]["name"]) == (
+        "draft", "Anouk Bakker")
+    missing = client.get(url(room, "/versions/3"))
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+
+    diff = client.get(url(room, "/diff?from=1&to=2"))
+    assert diff.status_code == 200
+    rows = {row["path"]: row for row in diff.get_json()["rows"]}
+    name = rows["identity.name"]
+    assert (name["status"], name["old"], name["new"]) == ("changed", "Anouk", "Anouk Bakker")
+    assert "<ins>" in name["new_html"]
+    assert {row["status"] for path, row in rows.items() if path != "identity.name"} == {"same"}
+    assert client.get(url(room, "/diff?from=1")).status_code == 400
+    assert client.get(url(room, "/diff?from=1&to=x")).status_code == 400
+    assert client.get(url(room, "/diff?from=1&to=9")).status_code == 404
+
+
+# ---- exports --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("extension", "media_type"), [
+    ("md", "text/markdown; charset=utf-8"), ("json", "application/json"),
+    ("html", "text/html; charset=utf-8"), ("pdf", "application/pdf")])
+def test_each_persona_export_has_its_content_type_and_a_file_name(room, extension, media_type):
+    two_versions(room)
+    response = room["sam_client"].get(url(room, f"/export.{extension}"))
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == media_type
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="anouk-bakker-v2-draft.{extension}"'
+    agreed = room["sam_client"].get(url(room, f"/export.{extension}?version=1"))
+    assert agreed.headers["Content-Disposition"] == \
+        f'attachment; filename="anouk-v1.{extension}"'
+    if extension == "pdf":
+        reader = PdfReader(io.BytesIO(response.data))
+        box = reader.pages[0].mediabox
+        assert len(reader.pages) == 1 and (round(box.width), round(box.height)) == (595, 842)
+    elif extension == "json":
+        exported = response.get_json()
+        assert exported["schema_version"] == 1
+        assert exported["meta"]["version"] == 2 and exported["meta"]["status"] == "draft"
+        assert exported["persona"]["identity"]["name"] == "Anouk Bakker"
+        assert agreed.get_json()["persona"]["identity"]["name"] == "Anouk"
+    else:
+        assert "Anouk Bakker" in response.get_data(as_text=True)
+        assert "Pays every bill on her phone" in response.get_data(as_text=True)
+
+
+def test_unknown_formats_and_versions_are_refused(room):
+    client = room["sam_client"]
+    unknown = client.get(url(room, "/export.docx"))
+    assert unknown.status_code == 400 and unknown.get_json()["error"]["code"] == "invalid"
+    assert client.get(url(room, "/export.md?version=7")).status_code == 404
+    assert client.get(url(room, "/export.md?version=one")).status_code == 400
+
+
+def test_the_assumptions_csv_has_votes_decisions_and_evidence_states(room):
+    response = room["sam_client"].get(f"/api/workshops/{room['id']}/export/assumptions.csv")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Content-Disposition"].endswith('-assumptions.csv"')
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert len(rows) == 2
+    pays = next(row for row in rows if row["text"] == "Pays every bill on her phone")
+    assert (pays["decision"], pays["evidence state"]) == ("accepted", "validated")
+
+
+# ---- assumptions and research over the API ---------------------------------------------------
+
+def test_assumptions_come_with_their_votes_and_evidence(room):
+    snapshot = room["sam_client"].get(f"/api/workshops/{room['id']}").get_json()
+    notes = {note["id"]: note for note in snapshot["assumptions"]}
+    pays = notes[room["items"]["pays"]]
+    assert (pays["decision"]["decision"], pays["decision"]["by"]) == ("accepted",
+                                                                  room["maria"]["id"])
+    assert pays["votes"] == {"voters": 2, "dots": 0, "tally": {
+        "Marketing": {"agree": 0, "disagree": 1, "unsure": 0},
+        "Support": {"agree": 1, "disagree": 0, "unsure": 0}}}
+    assert pays["my_vote"] == {"stance": "agree", "dots": 0}
+    assert notes[room["items"]["forms"]]["votes"]["dots"] == 2
+    [link] = snapshot["evidence"]
+    assert (link["target_id"], link["relation"], link["note_id"]) == (
+        room["items"]["pays"], "supports", room["research"]["id"])
+
+
+def test_research_notes_are_listed_read_and_added(room):
+    client, wid = room["sam_client"], room["id"]
+    listed = client.get(f"/api/workshops/{wid}/notes")
+    assert listed.status_code == 200
+    assert [n["id"] for n in listed.get_json()["results"]] == [room["research"]["id"]]
+    note = client.get(f"/api/workshops/{wid}/notes/{room['research']['id']}").get_json()
+    assert note["body"] == "Anna pays every bill on her phone."
+    assert note["body_html"] == "<p>Anna pays every bill on her phone.</p>"
+    added = op(client, room, "note.add", {
+        "title": "Survey of 40 customers", "source_type": "survey",
+        "body": "Most of them <script>alert(1)</script>**read letters** late.",
+        "tags": ["letters"]})
+    new = added["event"]["data"]["note"]
+    assert "<script>" not in new["body_html"] and "<strong>read letters</strong>" in \
+        new["body_html"]
+    found = client.get(f"/api/workshops/{wid}/notes?q=letters").get_json()["results"]
+    assert [n["id"] for n in found] == [new["id"]]
+    assert client.get(f"/api/workshops/{wid}/notes?tag=letters").get_json()["results"][0][
+        "id"] == new["id"]
+
+
+# ---- who may read it -------------------------------------------------------------------------
+
+def reads(room) -> list[str]:
+    """Every read of the persona API for this room."""
+    wid = room["id"]
+    return [url(room), url(room, "/versions/1"), url(room, "/diff?from=1&to=1"),
+            url(room, "/fit"), *(url(room, f"/export.{ext}") for ext in ("md", "json", "html",
+                                                                          "pdf")),
+            f"/api/workshops/{wid}/export/assumptions.csv", f"/api/workshops/{wid}",
+            f"/api/workshops/{wid}/notes", f"/api/workshops/{wid}/notes/{room['research']['id']}"]
+
+
+def test_without_membership_every_read_and_the_note_add_is_401(app, room):
+    stranger = app.test_client()
+    for path in reads(room):
+        response = stranger.get(path)
+        assert response.status_code == 401, path
+        assert response.get_json()["error"]["code"] == "unauthenticated", path
+    response = stranger.post(f"/api/workshops/{room['id']}/ops", json={
+        "op_id": "x1", "type": "note.add",
+        "data": {"title": "t", "source_type": "interview", "body": "b"}})
+    assert response.status_code == 401
+
+
+def test_another_workshops_member_gets_401_here_and_404_through_their_own(app, backend, room):
+    other = make_workshop(backend, "Another workshop")
+    eve, _ = joined(app, other.facilitator_token, "Eve")
+    # Membership is per workshop: a cookie for another workshop holds none of this one.
+    for path in reads(room):
+        assert eve.get(path).status_code == 401, path
+    before = seq(backend, room)
+    response = eve.post(f"/api/workshops/{room['id']}/ops", json={
+        "op_id": "x2", "type": "note.add",
+        "data": {"title": "t", "source_type": "interview", "body": "b"}})
+    assert response.status_code == 401 and seq(backend, room) == before
+    # Through the workshop they belong to, this room's persona and notes do not exist.
+    foreign = {**room, "id": other.id}
+    for path in reads(foreign):
+        if path.startswith(f"/api/workshops/{other.id}/personas/") or "/notes/" in path:
+            response = eve.get(path)
+            assert response.status_code == 404, path
+            assert response.get_json()["error"]["code"] == "not_found", path

@@ -201,7 +201,9 @@ def _number(name: str) -> int | None:
 
 
 def _file(export: exports.Export, download: bool = True) -> Response:
-    response = Response(export.content, mimetype=export.media_type)
+    # content_type, not mimetype: the media type already names its charset, and Werkzeug
+    # would add a second one to a text/* mimetype.
+    response = Response(export.content, content_type=export.media_type)
     if download:
         response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     return response
