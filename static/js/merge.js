@@ -105,6 +105,8 @@ function percent(share) {
 
 // ---- the connection ----------------------------------------------------------------
 
+let wasOnline = null;
+
 const connection = new Connection(state, {
   onChange: render,
   onEvent: (event) => {
@@ -126,6 +128,11 @@ const connection = new Connection(state, {
     };
     els.status.dataset.state = kind;
     els.status.textContent = labels[kind];
+    // Seen, not heard, except when the connection drops or comes back.
+    const online = kind === "live" || kind === "saving";
+    if (kind === "offline" && wasOnline) announce(t("announce.offline"));
+    if (online && wasOnline === false) announce(t("announce.online"));
+    if (kind !== "refused") wasOnline = online;
   },
   onError: (ack) => toast(ack.error.message),
 });

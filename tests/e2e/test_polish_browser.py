@@ -10,7 +10,7 @@ import re
 import pytest
 
 from tests.e2e.test_persona_browser import op
-from tests.e2e.test_voting_browser import create_workshop, join
+from tests.e2e.test_voting_browser import create_workshop, join, note
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -149,3 +149,67 @@ def test_the_facilitator_switches_required_sign_off_and_the_merge_view_waits(per
     expect(heading).to_have_text("Sign-off")
     state = board.request.get(f"/api/workshops/{setup['id']}").json()
     assert state["workshop"]["settings"]["require_signoff"] is False
+
+
+# ---- 3. announcements: others' votes, decisions, comments; batched; no status chatter ----
+
+RECORD = """() => {
+  window.__heard = [];
+  const region = document.getElementById('announcer');
+  new MutationObserver(() => { if (region.textContent) window.__heard.push(region.textContent); })
+    .observe(region, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_others_votes_decisions_and_comments_are_announced_politely_and_in_batches(
+        person, live_server):
+    from playwright.sync_api import expect
+
+    setup = workshop_with_people(person, live_server, (("Pat", "Support"), ("Lou", "Marketing")))
+    maria, (pat, lou) = setup["maria"], setup["people"]
+    wid, page = setup["id"], pat.page
+    status = page.locator("#conn-status")
+    assert status.get_attribute("role") is None and status.get_attribute("aria-live") is None
+    expect(page.locator("#announcer")).to_have_attribute("aria-live", "polite")
+    op(maria, wid, "settings.update", {"blind_voting": True})
+    ids = [op(maria, wid, "assumption.add", {"persona_id": setup["persona"], "category": "needs",
+                                              "text": f"Need number {n}"})
+           ["event"]["data"]["assumption"]["id"] for n in range(12)]
+    expect(note(page, "Need number 11")).to_have_count(1)
+    page.wait_for_timeout(1500)  # the notes' own announcement has been made
+    page.evaluate(RECORD)
+    heard = lambda: page.evaluate("() => window.__heard")  # noqa: E731
+    announcer = page.locator("#announcer")
+
+    op(maria, wid, "phase.set", {"phase": "vote"})
+    expect(announcer).to_have_text("The workshop moved to the vote phase")
+    op(lou, wid, "vote.cast", {"assumption_id": ids[0], "stance": "agree"})  # blind: unsaid
+    vote = note(page, "Need number 0").get_by_role("button", name="Agree", exact=True)
+    vote.click()  # one's own vote (and its "saving") is not announced either
+    expect(vote).to_have_attribute("aria-pressed", "true")
+    page.wait_for_timeout(1800)
+    assert heard() == ["The workshop moved to the vote phase"]
+
+    op(maria, wid, "reveal", {"what": "votes"})
+    expect(announcer).to_have_text("The facilitator revealed the votes")
+    op(lou, wid, "vote.cast", {"assumption_id": ids[1], "stance": "disagree"})
+    expect(announcer).to_have_text("1 new vote from others")
+    op(maria, wid, "decision.set", {"target_type": "assumption", "target_id": ids[0],
+                                    "decision": "accepted", "reason": ""})
+    expect(announcer).to_have_text("Maria accepted “Need number 0”")
+    op(lou, wid, "comment.add", {"target_type": "assumption", "target_id": ids[0],
+                                 "text": "Our survey says so too"})
+    expect(announcer).to_have_text("Lou commented on “Need number 0”")
+    assert heard()[1:] == ["The facilitator revealed the votes", "1 new vote from others",
+                           "Maria accepted “Need number 0”", "Lou commented on “Need number 0”"]
+
+    # A flood: ten votes and five decisions become one summary.
+    before = len(heard())
+    for n in range(2, 12):
+        op(lou, wid, "vote.cast", {"assumption_id": ids[n], "stance": "agree"})
+    for n in range(2, 7):
+        op(maria, wid, "decision.set", {"target_type": "assumption", "target_id": ids[n],
+                                        "decision": "parked", "reason": ""})
+    expect(announcer).to_have_text("5 changes on the board. 10 new votes from others")
+    page.wait_for_timeout(1500)
+    assert heard()[before:] == ["5 changes on the board. 10 new votes from others"]
