@@ -813,6 +813,10 @@ export function createLibrary(ui) {
     reader.noteId = null;
     editor.noteId = note?.id ?? null;
     editor.baseSeq = note?.updated_seq ?? null;
+    // The note as editing started: a save sends only the fields changed since then, so a
+    // field someone else changed meanwhile is not reverted to what this form showed.
+    editor.base = note ? { ...note, tags: [...note.tags] } : null;
+    editor.changedBy = null;
     editor.dirty = false;
     editor.leaveArmed = false;
     editor.title = h("input", { id: "lib-ed-title", name: "title", maxlength: "200", required: true, autocomplete: "off" });
@@ -945,36 +949,58 @@ export function createLibrary(ui) {
     let type;
     let data;
     if (existing) {
+      const base = editor.base ?? existing;
       type = "note.edit";
       data = { id: existing.id, clear: [] };
-      for (const key of ["title", "source_type", "body"]) if (values[key] !== existing[key]) data[key] = values[key];
-      if (JSON.stringify(values.tags) !== JSON.stringify(existing.tags)) data.tags = values.tags;
+      for (const key of ["title", "source_type", "body"]) if (values[key] !== base[key]) data[key] = values[key];
+      if (JSON.stringify(values.tags) !== JSON.stringify(base.tags)) data.tags = values.tags;
       for (const key of ["date", "respondents"]) {
-        if (values[key] === existing[key]) continue;
+        if (values[key] === base[key]) continue;
         if (values[key] === null) data.clear.push(key); else data[key] = values[key];
       }
       if (!data.clear.length) delete data.clear;
       if (Object.keys(data).length === 1) { finishEditor(existing.id); return; }
+      if (editor.baseSeq !== null) data.base_seq = editor.baseSeq; // a stale save comes back as a conflict
     } else {
       type = "note.add";
       data = { title: values.title, source_type: values.source_type, body: values.body, tags: values.tags };
       if (values.date) data.date = values.date;
       if (values.respondents !== null) data.respondents = values.respondents;
     }
+    await submitEditor(type, data);
+  }
+
+  async function submitEditor(type, data) {
     editor.save.disabled = true;
-    const ack = await send(type, data);
+    const ack = await sendQuietly(type, data);
     editor.save.disabled = false;
     if (ack.ok) {
-      finishEditor(type === "note.add" ? ack.event.data.note.id : existing.id);
+      finishEditor(type === "note.add" ? ack.event.data.note.id : data.id);
     } else {
-      showEditorError(ack.error);
+      showEditorError(ack.error, data);
     }
   }
 
-  /** A refused save in words; an edit that would drop quoted evidence lists those links. */
-  function showEditorError(error) {
+  /**
+   * A refused save in words: a save over someone else's newer save offers to keep either
+   * version; an edit that would drop quoted evidence lists those links.
+   */
+  function showEditorError(error, data) {
+    const current = error.code === "conflict" ? error.details?.current : null;
     const links = error.code === "conflict" ? error.details?.links : null;
-    if (links?.length) {
+    if (current) {
+      const who = personName(editor.changedBy) ?? t("common.someone");
+      editor.error.replaceChildren(
+        h("p", { text: t("library.editor.stale", { who }) }),
+        h("div", { class: "button-row" },
+          h("button", { class: "button button-small", type: "button", text: t("library.editor.keep_mine"),
+            onclick: () => {
+              editor.baseSeq = current.updated_seq; // now resting on their save, knowingly
+              submitEditor("note.edit", { ...data, base_seq: current.updated_seq });
+            } }),
+          h("button", { class: "button button-small", type: "button", text: t("library.editor.show_theirs"),
+            onclick: () => startEdit(data.id) })));
+    } else if (links?.length) {
       editor.error.replaceChildren(
         h("p", { text: plural("library.editor.breaks_evidence", links.length) }),
         h("ul", { class: "lib-broken-links" }, ...links.map((link) => h("li", {
@@ -1010,6 +1036,7 @@ export function createLibrary(ui) {
     if (mode !== "edit" || !editor.form || !editor.noteId || event.actor === me.id) return;
     const who = personName(event.actor) ?? t("common.someone");
     if (event.type === "note.edited" && event.data.note.id === editor.noteId) {
+      editor.changedBy = event.actor;
       editor.notice.replaceChildren(
         h("span", { text: `${t("library.editor.changed", { who })} ` }),
         h("button", { class: "icon-button", type: "button", text: t("library.editor.show_theirs"),

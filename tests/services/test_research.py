@@ -63,6 +63,45 @@ def test_edit_changes_only_the_given_fields_and_keeps_what_they_were(backend, ro
     assert edited["previous"] == {"body": note["body"], "respondents": 3}
 
 
+def test_an_edit_from_a_stale_base_is_refused_with_both_versions(backend, room):
+    note = add_research(backend, room["id"], room["sam"], title="Visit")
+    base = note["updated_seq"]
+    # Maria (facilitator) saves first; Sam's editor still rests on the note as it was.
+    theirs = send(backend, room["id"], room["maria"]["id"], "note.edit",
+                  {"id": note["id"], "title": "Home visit", "base_seq": base})
+    assert theirs["ok"], theirs
+    before = snap(backend, room)
+    ack = send(backend, room["id"], room["sam"]["id"], "note.edit",
+               {"id": note["id"], "body": "My version", "clear": ["date"], "base_seq": base})
+    assert ack["ok"] is False and ack["error"]["code"] == "conflict"
+    assert ack["error"]["message"] == ("someone saved this note after you started editing: "
+                                       "compare both versions and save again")
+    details = ack["error"]["details"]
+    assert details["current"] == theirs["event"]["data"]["note"]
+    assert details["yours"] == {"body": "My version", "date": None}
+    assert details["base_seq"] == base
+    after = snap(backend, room)  # nothing changed
+    assert after["seq"] == before["seq"] and after["notes"] == before["notes"]
+    # Saving again on the current version goes through (and keeps their title).
+    again = send(backend, room["id"], room["sam"]["id"], "note.edit",
+                 {"id": note["id"], "body": "My version",
+                  "base_seq": details["current"]["updated_seq"]})
+    assert again["ok"], again
+    assert again["event"]["data"]["note"]["title"] == "Home visit"
+    assert again["event"]["data"]["note"]["body"] == "My version"
+
+
+def test_an_edit_without_a_base_is_last_writer_wins_as_before(backend, room):
+    note = add_research(backend, room["id"], room["sam"])
+    send(backend, room["id"], room["sam"]["id"], "note.edit", {"id": note["id"], "title": "A"})
+    ack = send(backend, room["id"], room["sam"]["id"], "note.edit",
+               {"id": note["id"], "title": "B"})
+    assert ack["ok"] and ack["event"]["data"]["note"]["title"] == "B"
+    refused = send(backend, room["id"], room["sam"]["id"], "note.edit",
+                   {"id": note["id"], "title": "C", "base_seq": -1})
+    assert refused["error"]["code"] == "invalid"
+
+
 def test_only_the_author_or_the_facilitator_changes_a_note(backend, room):
     note = add_research(backend, room["id"], room["sam"])
     refused = send(backend, room["id"], room["lotte"]["id"], "note.delete", {"id": note["id"]})

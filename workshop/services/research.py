@@ -180,17 +180,24 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def note_edit(ctx: OpContext, data: NoteEdit) -> Outcome:
-    """Change a note's fields; the event keeps what they were."""
+    """Change a note's fields (refused if saved since `base_seq`); the event keeps the old."""
     note = _note_to_change(ctx, data.id)
     _check_date(data.date)
     previous: dict = {}
-    changes = data.model_dump(exclude_none=True, exclude={"id", "clear"})
+    changes = data.model_dump(exclude_none=True, exclude={"id", "clear", "base_seq"})
     for field in data.clear:
         if field in changes:
             raise ServiceError("invalid", f"clear: {field} is both set and cleared")
         changes[field] = None
     if not changes:
         raise ServiceError("invalid", "nothing to change")
+    if data.base_seq is not None and data.base_seq != note.updated_seq:
+        # Like the persona document: nothing is silently overwritten, the editor gets both
+        # versions and decides.
+        raise ServiceError("conflict", "someone saved this note after you started editing: "
+                                       "compare both versions and save again",
+                           details={"current": note_view(note), "yours": changes,
+                                    "base_seq": data.base_seq})
     before = _readings(note.body, note.body_html)
     for field, value in changes.items():
         previous[field] = list(note.tags) if field == "tags" else getattr(note, field)

@@ -277,6 +277,8 @@ class NoteEdit(Payload):
     respondents: int | None = Field(default=None, ge=0, le=10_000_000)
     # Explicitly emptying the optional fields (null above means "unchanged").
     clear: list[Literal["date", "respondents"]] = Field(default_factory=list, max_length=2)
+    # The note's updated_seq the edit started from; if it was saved since, `conflict`.
+    base_seq: int | None = Field(default=None, ge=0)
 
 
 class NoteDelete(Payload):
