@@ -1,8 +1,10 @@
 """Per-participant op rate limits: a flood is refused clearly; everyone else carries on."""
 
+from limits import parse_many
+
 from tests.helpers import add_note, first_persona, make_member, make_workshop, send
 from workshop.services import workshops
-from workshop.services.rate_limit import OpRateLimiter
+from workshop.services.rate_limit import MovingWindows, OpRateLimiter
 
 
 def test_a_burst_passes_and_a_flood_is_refused_with_a_clear_error(backend):
@@ -29,3 +31,19 @@ def test_the_limiter_counts_per_participant_and_per_window():
     limiter = OpRateLimiter("2/second;3/minute")
     assert [limiter.allow("a") for _ in range(3)] == [True, True, False]
     assert limiter.allow("b")
+
+
+def test_a_moving_window_frees_one_op_as_each_old_one_leaves_it():
+    now = [0.0]
+    windows = MovingWindows(parse_many("3/second;5/minute"), clock=lambda: now[0])
+    assert [windows.allow("a") for _ in range(4)] == [True, True, True, False]
+    now[0] = 0.999  # still inside the second of the first three
+    assert not windows.allow("a")
+    now[0] = 1.001  # the oldest three have left the second; the minute has room for two
+    assert [windows.allow("a") for _ in range(3)] == [True, True, False]
+    now[0] = 59.9  # the minute still holds five
+    assert not windows.allow("a")
+    now[0] = 60.01  # the first three have left the minute too
+    assert [windows.allow("a") for _ in range(4)] == [True, True, True, False]
+    assert windows.allow("b")  # every participant has windows of their own
+

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workshop.domain import permissions
@@ -56,15 +57,27 @@ class OpSpec:
 
 # ---- lookups ---------------------------------------------------------------------------
 
+@cache
+def _by_id_statement(model):
+    # Built once per table: a reused statement keeps its cache key, and a SELECT by key is
+    # cheaper than Session.get's identity-map machinery in a session that is always fresh.
+    return select(model).where(model.id == bindparam("id"))
+
+
+def by_id(session: Session, model, id_: str):
+    """The row of `model` with this id, or None."""
+    return session.scalars(_by_id_statement(model), {"id": id_}).one_or_none()
+
+
 def persona_in_workshop(ctx: OpContext, persona_id: str) -> Persona:
-    persona = ctx.session.get(Persona, persona_id)
+    persona = by_id(ctx.session, Persona, persona_id)
     if persona is None or persona.workshop_id != ctx.workshop.id:
         raise ServiceError("not_found", "no such persona in this workshop")
     return persona
 
 
 def visible_note(ctx: OpContext, assumption_id: str) -> Assumption:
-    note = ctx.session.get(Assumption, assumption_id)
+    note = by_id(ctx.session, Assumption, assumption_id)
     if (note is None or note.workshop_id != ctx.workshop.id
             or not visibility.can_see_note(note, ctx.actor.id)):
         raise ServiceError("not_found", "no such note in this workshop")
@@ -83,8 +96,11 @@ def count(ctx: OpContext, model, *where) -> int:
                               .where(model.workshop_id == ctx.workshop.id, *where))
 
 
+_VOTES_ON = select(Vote).where(Vote.assumption_id == bindparam("note_id"))
+
+
 def votes_on(ctx: OpContext, note_id: str) -> list[Vote]:
-    return list(ctx.session.scalars(select(Vote).where(Vote.assumption_id == note_id)))
+    return list(ctx.session.scalars(_VOTES_ON, {"note_id": note_id}))
 
 
 def note_outcome(ctx: OpContext, note: Assumption, type_: str,
@@ -100,7 +116,7 @@ def note_outcome(ctx: OpContext, note: Assumption, type_: str,
 
 def group_in_workshop(ctx: OpContext, group_id: str) -> NoteGroup:
     """A group of this workshop, or not_found."""
-    group = ctx.session.get(NoteGroup, group_id)
+    group = by_id(ctx.session, NoteGroup, group_id)
     if group is None or group.workshop_id != ctx.workshop.id:
         raise ServiceError("not_found", "no such group in this workshop")
     return group

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from workshop.domain import permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS, in_board_order
 from workshop.domain.tokens import is_safe_id, new_id
-from workshop.models import Assumption, Comment, Participant, Persona, Vote, Workshop
+from workshop.models import Assumption, Comment, Participant, Persona, Vote
 from workshop.services import documents, log, membership, reconcile, research, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
@@ -19,6 +19,7 @@ from workshop.services.op_context import (
     OpContext,
     OpSpec,
     Outcome,
+    by_id,
     count,
     member_votes,
     note_outcome,
@@ -114,6 +115,12 @@ def assumption_delete(ctx: OpContext, data: AssumptionDelete) -> Outcome:
 
 # ---- voting ----------------------------------------------------------------------------
 
+_DOTS_ELSEWHERE = select(func.coalesce(func.sum(Vote.dots), 0)).where(
+    Vote.workshop_id == bindparam("workshop_id"),
+    Vote.participant_id == bindparam("participant_id"),
+    Vote.assumption_id != bindparam("note_id"))
+
+
 def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
     """Set, change or retract a stance and the dots on a note, within the dot budget."""
     note = visible_note(ctx, data.assumption_id)
@@ -123,10 +130,8 @@ def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
     mine = next((v for v in votes if v.participant_id == ctx.actor.id), None)
     dots = data.dots if data.dots is not None else (mine.dots if mine else 0)
     budget = ctx.settings["dot_budget"]
-    spent_elsewhere = ctx.session.scalar(
-        select(func.coalesce(func.sum(Vote.dots), 0)).where(
-            Vote.workshop_id == ctx.workshop.id, Vote.participant_id == ctx.actor.id,
-            Vote.assumption_id != note.id))
+    spent_elsewhere = ctx.session.scalar(_DOTS_ELSEWHERE, {
+        "workshop_id": ctx.workshop.id, "participant_id": ctx.actor.id, "note_id": note.id})
     # Only adding dots can break the budget; lowering them or changing a stance never does.
     if dots > (mine.dots if mine else 0) and spent_elsewhere + dots > budget:
         left = budget - spent_elsewhere
@@ -137,7 +142,6 @@ def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
         ctx.session.add(mine)
         votes.append(mine)
     mine.stance, mine.dots, mine.updated_seq = data.stance, dots, ctx.seq
-    ctx.session.flush()
     shared = {"assumption_id": note.id, "votes": visibility.votes_summary(votes, ctx.settings)}
     if note.group_id:  # the group's combined figures change too
         shared["group"] = {"id": note.group_id, "votes": visibility.votes_summary(
@@ -285,21 +289,22 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
         if not is_safe_id(workshop_id):
             raise ServiceError("not_found", "no such workshop")
         with backend.db.writing() as session:
-            seq = log.next_seq(session, workshop_id)  # also locks the workshop on PostgreSQL
-            if seq is None:
+            workshop = log.take_seq(session, workshop_id)  # locks it on PostgreSQL
+            if workshop is None:
                 raise ServiceError("not_found", "no such workshop")
+            seq = workshop.seq
             done = log.find_op(session, workshop_id, actor_id, envelope.op_id)
             if done is not None:
                 session.rollback()
                 return {"ok": True, "seq": done.seq, "duplicate": True,
                         "event": visibility.wire(done, actor_id)}
-            actor = session.get(Participant, actor_id)
+            actor = by_id(session, Participant, actor_id)
             if actor is None or actor.workshop_id != workshop_id or actor.removed:
                 raise ServiceError("unauthenticated", "you are not a member of this workshop")
             if not permissions.may_send(actor.role, envelope.type):
                 raise ServiceError("forbidden", f"{actor.role}s may not send {envelope.type}")
             data = parse(spec.schema, envelope.data)
-            ctx = OpContext(session, session.get(Workshop, workshop_id), actor, seq)
+            ctx = OpContext(session, workshop, actor, seq)
             outcome = spec.handler(ctx, data)
             event = log.append(session, workshop_id, seq, outcome.type, outcome.data,
                                actor_id=actor.id, op_id=envelope.op_id,
