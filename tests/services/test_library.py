@@ -53,7 +53,18 @@ def test_title_matches_rank_first_and_are_highlighted(backend, stocked):
 
 
 def test_accents_do_not_matter(backend, stocked):
-    assert titles(library.search_notes(backend, stocked["id"], "cafe")) == ["Café survey"]
+    answer = library.search_notes(backend, stocked["id"], "cafe")
+    assert titles(answer) == ["Café survey"]
+    # The match is marked in the text as written, accent and all, on both databases.
+    assert answer["results"][0]["title_html"] == "<mark>Café</mark> survey"
+    add_research(backend, stocked["id"], stocked["sam"], "Visit", "Zoë paid at the café.")
+    visit = library.search_notes(backend, stocked["id"], "zoe cafe")["results"]
+    assert titles({"results": visit}) == ["Visit"]
+    assert "<mark>Zoë</mark>" in visit[0]["snippet_html"]
+    assert "<mark>café</mark>" in visit[0]["snippet_html"]
+    # And the other way round: an accented query finds and marks the plain spelling.
+    assert "<mark>survey</mark>" in library.search_notes(
+        backend, stocked["id"], "sürvey")["results"][0]["title_html"]
 
 
 def test_filters_by_source_type_and_tag(backend, stocked):

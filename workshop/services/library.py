@@ -57,8 +57,10 @@ def _postgres_search(session, workshop_id: str, terms: list[str]) -> list[tuple[
     query = " & ".join(f"{term}:*" for term in terms)  # terms are \w+, so this parses
     options = f"StartSel={_OPEN}, StopSel={_CLOSE}"
     rows = session.execute(text(
-        "SELECT id, ts_headline('simple', title, q, :all),"
-        " ts_headline('simple', body, q, :frag)"
+        # workshop_search (migration 0006) strips accents while headlining, so "cafe" marks
+        # "Café" in the original text, as the search column (unaccented) found it.
+        "SELECT id, ts_headline('workshop_search', title, q, :all),"
+        " ts_headline('workshop_search', body, q, :frag)"
         " FROM research_notes, to_tsquery('simple', workshop_unaccent(:query)) AS q"
         " WHERE workshop_id = :workshop AND search @@ q"
         " ORDER BY ts_rank(search, q) DESC, created_seq LIMIT :limit"),
