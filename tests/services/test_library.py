@@ -1,11 +1,12 @@
 """Searching and importing the research library, on SQLite (FTS5) and PostgreSQL (tsvector)."""
 
 import base64
+import dataclasses
 
 import pytest
 
 from tests.helpers import add_research, make_member, make_workshop, send
-from workshop.services import library, workshops
+from workshop.services import library, research, workshops
 from workshop.services.errors import ServiceError
 
 
@@ -159,6 +160,74 @@ def test_any_problem_imports_nothing_and_says_why(backend, room, bad):
     assert answer["error"]["message"].startswith("nothing was imported")
     assert answer["plan"]["problems"] and all(p["message"] for p in answer["plan"]["problems"])
     assert notes_of(backend, room) == []
+
+
+THREE_MD = [upload(f"{name}.md", f"---\ntitle: {name}\nsource_type: interview\n---\n"
+                                 f"Notes of {name}.\n".encode())
+            for name in ("Ann", "Bo", "Cas")]
+
+
+def test_a_later_note_refused_on_write_stores_none_and_says_which(backend, room):
+    before = workshops.snapshot(backend, room["id"], room["sam"])["seq"]
+    notes = [{"title": "Ann", "source_type": "interview", "body": "a", "date": "2026-02-01"},
+             {"title": "Bo", "source_type": "interview", "body": "b"},
+             {"title": "Cas", "source_type": "interview", "body": "c", "date": "2026-02-30"}]
+    ack = send(backend, room["id"], room["sam"]["id"], "notes.import", {"notes": notes})
+    assert ack["ok"] is False
+    assert ack["error"] == {"code": "invalid", "message": "notes.2.date: not a calendar date "
+                                                          "(YYYY-MM-DD) (note 3, “Cas”)"}
+    assert notes_of(backend, room) == []
+    assert workshops.snapshot(backend, room["id"], room["sam"])["seq"] == before
+
+
+def test_an_import_that_plans_but_fails_on_write_stores_nothing(backend, room, monkeypatch):
+    # The planner and the writer disagree about the third note (as if a rule changed in one
+    # of them): the first two are written in the same transaction and must go as well.
+    real_plan = library.plan_import
+
+    def plan_with_a_bad_third_date(*args, **kwargs):
+        plan = real_plan(*args, **kwargs)
+        plan.notes[2] = dataclasses.replace(plan.notes[2], date="2026-02-30")
+        return plan
+
+    monkeypatch.setattr(library, "plan_import", plan_with_a_bad_third_date)
+    answer = library.import_notes(backend, room["id"], room["sam"]["id"],
+                                  {"files": THREE_MD, "op_id": "imp-w1"})
+    assert answer["ok"] is False and answer["imported"] == 0
+    assert answer["plan"]["problems"] == [] and len(answer["plan"]["notes"]) == 3
+    assert answer["error"]["code"] == "invalid"
+    assert answer["error"]["message"] == ("nothing was imported: notes.2.date: not a calendar "
+                                          "date (YYYY-MM-DD) (note 3, “Cas”)")
+    assert notes_of(backend, room) == []
+
+
+def test_an_import_over_the_library_limit_stores_nothing(backend, room, monkeypatch):
+    monkeypatch.setattr(research, "MAX_NOTES", 4)  # a small limit keeps the test fast
+    add_research(backend, room["id"], room["sam"], "Already there", "one")
+    add_research(backend, room["id"], room["sam"], "Also there", "two")
+    answer = library.import_notes(backend, room["id"], room["sam"]["id"],
+                                  {"files": THREE_MD, "op_id": "imp-w2"})
+    assert answer["ok"] is False and answer["plan"]["problems"] == []
+    assert answer["error"] == {"code": "limit", "message": "nothing was imported: a workshop "
+                                                           "holds at most 4 research notes"}
+    assert [n["title"] for n in notes_of(backend, room)] == ["Already there", "Also there"]
+
+
+def test_an_import_over_the_size_limit_stores_nothing(backend, room, monkeypatch):
+    monkeypatch.setattr(research, "MAX_IMPORT_CHARS", 20)  # each body is about 15 characters
+    answer = library.import_notes(backend, room["id"], room["sam"]["id"],
+                                  {"files": THREE_MD, "op_id": "imp-w3"})
+    assert answer["ok"] is False and answer["plan"]["problems"] == []
+    assert answer["error"]["code"] == "limit"
+    assert answer["error"]["message"] == ("nothing was imported: one import carries at most 20 "
+                                          "characters of notes: split it")
+    assert notes_of(backend, room) == []
+    # Retrying with the same op id once the limit allows it goes through: a refusal is not
+    # remembered as the outcome of the import.
+    monkeypatch.setattr(research, "MAX_IMPORT_CHARS", 2_000_000)
+    again = library.import_notes(backend, room["id"], room["sam"]["id"],
+                                 {"files": THREE_MD, "op_id": "imp-w3"})
+    assert again["ok"] and again["imported"] == 3
 
 
 def test_survey_answers_become_one_note_per_question(backend, room):

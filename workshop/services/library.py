@@ -156,7 +156,11 @@ def import_notes(backend: Backend, workshop_id: str, actor_id: str | None, raw: 
         "op_id": body.op_id, "type": "notes.import",
         "data": {"notes": [_op_note(draft.as_dict()) for draft in plan.notes]}})
     if not ack["ok"]:
-        return {**answer, "ok": False, "error": ack["error"]}
+        # The plan was fine but writing it was refused (a limit, a rule the planner does not
+        # know): the op is one transaction, so nothing of it was stored.
+        error = ack["error"]
+        return {**answer, "ok": False,
+                "error": {**error, "message": f"nothing was imported: {error['message']}"}}
     return {**answer, "seq": ack["seq"], "imported": len(ack["event"]["data"]["notes"])}
 
 

@@ -127,7 +127,14 @@ def notes_import(ctx: OpContext, data: NotesImport) -> Outcome:
     if sum(len(note.body) for note in data.notes) > MAX_IMPORT_CHARS:
         raise ServiceError("limit", f"one import carries at most {MAX_IMPORT_CHARS:,} "
                                     "characters of notes: split it")
-    notes = [_new_note(ctx, note) for note in data.notes]
+    notes = []
+    for number, draft in enumerate(data.notes):
+        try:
+            notes.append(_new_note(ctx, draft))
+        except ServiceError as error:
+            # The op's transaction rolls back the notes added so far; say which one failed.
+            raise ServiceError(error.code, f"notes.{number}.{error.message} (note {number + 1}, "
+                                           f"“{draft.title}”)") from None
     return Outcome("notes.imported", {"notes": [note_view(note) for note in notes]})
 
 
