@@ -77,6 +77,30 @@ def test_filters_by_source_type_and_tag(backend, stocked):
         "Interview with Anna"]
 
 
+def test_filters_find_matches_ranked_below_many_others(backend, room):
+    # 205 notes match "phone" in their title (which ranks first) and are of the wrong kind;
+    # the two that pass the filters match only in their body, so they rank last of all.
+    crowd = [{"title": f"Phone call {n}", "source_type": "interview", "body": "phone",
+              "tags": ["common"]} for n in range(205)]
+    wanted = [{"title": f"Ticket {n}", "source_type": "support", "body": "asked by phone",
+               "tags": ["Rare"]} for n in range(2)]
+    assert send(backend, room["id"], room["sam"]["id"], "notes.import",
+                {"notes": crowd + wanted})["ok"]
+    assert len(library.search_notes(backend, room["id"], "phone")["results"]) == \
+        library.MAX_RESULTS
+    for found in (library.search_notes(backend, room["id"], "phone", source_type="support"),
+                  library.search_notes(backend, room["id"], "phone", tag="rare"),
+                  library.search_notes(backend, room["id"], "phone", source_type="support",
+                                       tag="RARE")):
+        assert sorted(titles(found)) == ["Ticket 0", "Ticket 1"]
+        assert all("<mark>phone</mark>" in r["snippet_html"] for r in found["results"])
+    assert titles(library.search_notes(backend, room["id"], "phone", source_type="survey")) == []
+    assert titles(library.search_notes(backend, room["id"], "phone", tag="nowhere")) == []
+    # Without a query, the filters pick from the whole library too (one import: one seq).
+    assert sorted(titles(library.search_notes(backend, room["id"], "", tag="rare"))) == [
+        "Ticket 0", "Ticket 1"]
+
+
 def test_search_syntax_in_the_query_is_just_text(backend, stocked):
     for query in ['"', "phone OR", "NEAR(", "a:*", "(!", "*", "'; DROP TABLE x; --"]:
         library.search_notes(backend, stocked["id"], query)  # never an error

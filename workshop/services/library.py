@@ -7,7 +7,7 @@ import binascii
 import html
 import re
 
-from sqlalchemy import select, text
+from sqlalchemy import bindparam, select, text
 
 from workshop.domain import permissions
 from workshop.domain.note_import import plan_import
@@ -40,35 +40,84 @@ def search_terms(query: str) -> list[str]:
     return re.findall(r"\w+", query.casefold())[:MAX_TERMS]
 
 
-def _sqlite_search(session, workshop_id: str, terms: list[str]) -> list[tuple[str, str, str]]:
+def _filters(dialect: str, source_type: str | None, tags: list[str] | None) -> tuple[str, dict]:
+    """SQL conditions on research_notes (as `n`) for the source type and tag filters.
+
+    `tags` are the spellings of the wanted tag in this library (None: no tag filter), so the
+    database compares exact strings and needs no Unicode-aware case folding of its own.
+    """
+    sql, params = "", {}
+    if source_type:
+        sql += " AND n.source_type = :source_type"
+        params["source_type"] = source_type
+    if tags is not None:
+        elements = ("json_each(n.tags) AS t WHERE t.value" if dialect == "sqlite"
+                    else "json_array_elements_text(n.tags) AS t(value) WHERE t.value")
+        sql += f" AND EXISTS (SELECT 1 FROM {elements} IN :tags)"
+        params["tags"] = tags
+    return sql, params
+
+
+def _query(sql: str, params: dict):
+    """A text query, with the tag spellings (if any) bound as a list."""
+    query = text(sql)
+    return query.bindparams(bindparam("tags", expanding=True)) if "tags" in params else query
+
+
+def _sqlite_search(session, workshop_id: str, terms: list[str], filters: str,
+                   params: dict) -> list[tuple[str, str, str]]:
     match = " ".join(f'"{term}"*' for term in terms)  # terms are \w+, so quoting is safe
-    rows = session.execute(text(
+    # The filters sit in the query (not applied to its first hits afterwards), so a filtered
+    # match is found however many better matches of other kinds the library holds.
+    rows = session.execute(_query(
         "SELECT note_id, highlight(research_notes_fts, 2, :o, :c),"
         " snippet(research_notes_fts, 3, :o, :c, ' … ', 24)"
         " FROM research_notes_fts WHERE research_notes_fts MATCH :match"
         " AND workshop_id = :workshop"
-        " ORDER BY bm25(research_notes_fts, 0, 0, 10.0, 1.0, 5.0) LIMIT :limit"),
+        " AND note_id IN (SELECT n.id FROM research_notes AS n"
+        f" WHERE n.workshop_id = :workshop{filters})"
+        " ORDER BY bm25(research_notes_fts, 0, 0, 10.0, 1.0, 5.0) LIMIT :limit", params),
         {"o": _OPEN, "c": _CLOSE, "match": match, "workshop": workshop_id,
-         "limit": MAX_RESULTS * 4})
+         "limit": MAX_RESULTS, **params})
     return [tuple(row) for row in rows]
 
 
-def _postgres_search(session, workshop_id: str, terms: list[str]) -> list[tuple[str, str, str]]:
+def _postgres_search(session, workshop_id: str, terms: list[str], filters: str,
+                     params: dict) -> list[tuple[str, str, str]]:
     query = " & ".join(f"{term}:*" for term in terms)  # terms are \w+, so this parses
     options = f"StartSel={_OPEN}, StopSel={_CLOSE}"
-    rows = session.execute(text(
+    rows = session.execute(_query(
         # workshop_search (migration 0006) strips accents while headlining, so "cafe" marks
         # "Café" in the original text, as the search column (unaccented) found it.
-        "SELECT id, ts_headline('workshop_search', title, q, :all),"
-        " ts_headline('workshop_search', body, q, :frag)"
-        " FROM research_notes, to_tsquery('simple', workshop_unaccent(:query)) AS q"
-        " WHERE workshop_id = :workshop AND search @@ q"
-        " ORDER BY ts_rank(search, q) DESC, created_seq LIMIT :limit"),
+        "SELECT n.id, ts_headline('workshop_search', n.title, q, :all),"
+        " ts_headline('workshop_search', n.body, q, :frag)"
+        " FROM research_notes AS n, to_tsquery('simple', workshop_unaccent(:query)) AS q"
+        f" WHERE n.workshop_id = :workshop AND n.search @@ q{filters}"
+        " ORDER BY ts_rank(n.search, q) DESC, n.created_seq LIMIT :limit", params),
         {"all": options + ", HighlightAll=true",
          "frag": options + ", MaxWords=30, MinWords=12, MaxFragments=2, "
                            "FragmentDelimiter=\" … \"",
-         "query": query, "workshop": workshop_id, "limit": MAX_RESULTS * 4})
+         "query": query, "workshop": workshop_id, "limit": MAX_RESULTS, **params})
     return [tuple(row) for row in rows]
+
+
+def _newest(session, workshop_id: str, filters: str, params: dict) -> list[tuple[str, None, None]]:
+    """Without search words: the newest notes that pass the filters."""
+    rows = session.execute(_query(
+        f"SELECT n.id FROM research_notes AS n WHERE n.workshop_id = :workshop{filters}"
+        " ORDER BY n.created_seq DESC LIMIT :limit", params),
+        {"workshop": workshop_id, "limit": MAX_RESULTS, **params})
+    return [(row[0], None, None) for row in rows]
+
+
+def _tag_spellings(session, workshop_id: str, tag: str) -> list[str]:
+    """Every spelling of the tag in this library (tags match whatever their case)."""
+    wanted = tag.casefold()
+    spellings: set[str] = set()
+    for tags in session.scalars(select(ResearchNote.tags)
+                                .where(ResearchNote.workshop_id == workshop_id)):
+        spellings.update(name for name in tags if name.casefold() == wanted)
+    return sorted(spellings)
 
 
 def _summary(note: ResearchNote) -> dict:
@@ -83,30 +132,28 @@ def search_notes(backend: Backend, workshop_id: str, query: str = "",
     Without words, every note (newest first) that passes the filters.
     """
     terms = search_terms(query)
-    with backend.db.reading() as session:
-        notes = {n.id: _summary(n) for n in session.scalars(
-            select(ResearchNote).where(ResearchNote.workshop_id == workshop_id))}
-        if terms:
-            search = (_sqlite_search if session.bind.dialect.name == "sqlite"
-                      else _postgres_search)
-            hits = search(session, workshop_id, terms)
-        else:
-            hits = [(n["id"], None, None) for n in sorted(notes.values(),
-                                                          key=lambda n: -n["seq"])]
-    wanted_tag = tag.casefold() if tag else None
     results = []
+    with backend.db.reading() as session:
+        dialect = session.bind.dialect.name
+        spellings = _tag_spellings(session, workshop_id, tag) if tag else None
+        if spellings == []:  # no note has this tag
+            return {"query": query, "terms": terms, "results": results}
+        filters, params = _filters(dialect, source_type, spellings)
+        if terms:
+            search = _sqlite_search if dialect == "sqlite" else _postgres_search
+            hits = search(session, workshop_id, terms, filters, params)
+        else:
+            hits = _newest(session, workshop_id, filters, params)
+        notes = {n.id: _summary(n) for n in session.scalars(
+            select(ResearchNote).where(ResearchNote.id.in_([hit[0] for hit in hits])))}
     for note_id, title, snippet in hits:
         note = notes.get(note_id)
-        if note is None or (source_type and note["source_type"] != source_type):
-            continue
-        if wanted_tag and wanted_tag not in (t.casefold() for t in note["tags"]):
+        if note is None:
             continue
         results.append({key: note[key] for key in ("id", "title", "source_type", "date",
                                                    "tags")} | {
             "title_html": _highlighted(title) if title else html.escape(note["title"]),
             "snippet_html": _highlighted(snippet) if snippet else ""})
-        if len(results) == MAX_RESULTS:
-            break
     return {"query": query, "terms": terms, "results": results}
 
 
