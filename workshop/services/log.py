@@ -24,6 +24,8 @@ _FIND_OP = select(Event.id).where(Event.workshop_id == bindparam("workshop_id"),
                                   Event.actor_id == bindparam("actor_id"),
                                   Event.op_id == bindparam("op_id"))
 _INSERT = Event.__table__.insert()
+# The session is new, so there is nothing to synchronise, and the row it returns is the truth.
+_FRESH = {"populate_existing": True, "synchronize_session": False}
 
 
 def next_seq(session: Session, workshop_id: str) -> int | None:
@@ -38,7 +40,7 @@ def take_seq(session: Session, workshop_id: str) -> Workshop | None:
     On PostgreSQL the UPDATE also locks the row until commit, which serialises writers.
     """
     return session.scalars(_TAKE_SEQ, {"workshop_id": workshop_id},
-                           execution_options={"populate_existing": True}).one_or_none()
+                           execution_options=_FRESH).one_or_none()
 
 
 def append(session: Session, workshop_id: str, seq: int, type_: str, data: dict,
