@@ -162,6 +162,25 @@ def test_agreeing_waits_for_every_team_when_sign_off_is_required(merge):
     expect(sam.get_by_role("button", name=re.compile("Sign off"))).to_have_count(0)
 
 
+def test_saving_a_very_long_story_makes_the_merge_view_warn_it_no_longer_fits_a4(merge):
+    from playwright.sync_api import expect
+
+    maria, sam = merge["maria"].page, merge["sam"].page
+    # Maria created the document on this page: its creation, too, asks for the check.
+    for page in (maria, sam):
+        expect(page.locator("#fit")).to_have_attribute("data-fits", "true")
+        expect(page.locator("#fit")).to_have_text("Fits on one A4 page.")
+    story = "\n\n".join(f"Day {n}: Jasper rides to the hospital in every weather, and on the "
+                         "way he plans which repair shop might still be open after his shift."
+                         for n in range(30))
+    field(sam, "Short story (Markdown)").fill(story)
+    field(sam, "Short story (Markdown)").press("Control+Enter")
+    for page in (maria, sam):  # the saver and whoever else looks at the sheet
+        expect(page.locator("#fit")).to_have_attribute("data-fits", "false")
+        expect(page.locator("#fit")).to_contain_text(re.compile(
+            r"Too long for one A4 page: the one-pager takes [2-9] pages"))
+
+
 def test_a_picture_is_checked_uploaded_with_progress_and_replaced_by_the_avatar(merge, tmp_path):
     from PIL import Image
     from playwright.sync_api import expect

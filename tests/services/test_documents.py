@@ -54,6 +54,7 @@ def create(backend, room):
     ack = send(backend, room["id"], room["maria"]["id"], "document.create",
                {"persona_id": room["persona"]})
     assert ack["ok"], ack
+    assert ack["event"]["data"]["persona_id"] == room["persona"]  # the merge view filters on it
     return ack["event"]["data"]["version"]
 
 

@@ -320,3 +320,24 @@ def test_another_workshops_member_gets_401_here_and_404_through_their_own(app, b
             response = eve.get(path)
             assert response.status_code == 404, path
             assert response.get_json()["error"]["code"] == "not_found", path
+
+
+# ---- the A4 check ----------------------------------------------------------------------------
+
+LONG_STORY = "\n\n".join(
+    f"Paragraph {n}: Anouk works nights at the hospital and pays every bill on her phone "
+    "between two rounds, because the forms on paper never fit in her week." for n in range(30))
+
+
+def test_a_typical_persona_fits_on_one_a4_page_and_a_long_one_does_not(room):
+    client = room["sam_client"]
+    typical = client.get(url(room, "/fit"))
+    assert typical.status_code == 200 and typical.get_json() == {"pages": 1, "fits": True}
+    assert len(LONG_STORY) <= 5000  # one save may carry it
+    op(client, room, "document.save", {"persona_id": room["persona"], "path": "identity.story",
+                                       "value": LONG_STORY, "base_rev": 0})
+    long = client.get(url(room, "/fit")).get_json()
+    assert long["fits"] is False and long["pages"] >= 2
+    # The PDF of that document is what the warning is about: it too takes more than a page.
+    pdf = PdfReader(io.BytesIO(client.get(url(room, "/export.pdf")).data))
+    assert len(pdf.pages) == long["pages"]

@@ -107,7 +107,9 @@ def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
                              revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
                              signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
     ctx.session.add(version)
-    return Outcome("document.created", {"version": version_view(version)})
+    # persona_id at the top, as in every other document event: clients filter on it.
+    return Outcome("document.created", {"persona_id": persona.id,
+                                        "version": version_view(version)})
 
 
 def _editable(ctx: OpContext, persona_id: str) -> tuple[PersonaVersion, dict | None]:
