@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workshop.domain import permissions
@@ -21,17 +21,29 @@ HIDDEN = {"type": "hidden", "data": {}, "actor": None}
 
 @dataclass
 class OpContext:
-    """What an op handler works with: the open session, the locked workshop, the actor."""
+    """What an op handler works with: the open session, the locked workshop, the actor.
+
+    `head` is the workshop's row as its seq was taken (seq, settings, teams, phase) and
+    `actor` the member's row, both read-only; `workshop` loads the mapped object only for
+    the handlers that change the workshop itself, so the hot ops never pay for it.
+    """
 
     session: Session
-    workshop: Workshop
-    actor: Participant
+    workshop_id: str
+    head: Row
+    actor: Row
     seq: int
+
+    @cached_property
+    def workshop(self) -> Workshop:
+        """The workshop as a mapped object, for handlers that change it."""
+        return by_id(self.session, Workshop, self.workshop_id)
 
     @property
     def settings(self) -> dict:
-        """The workshop's settings with defaults filled in."""
-        return workshop_settings.effective(self.workshop.settings)
+        """The workshop's settings with defaults filled in (as changed so far in this op)."""
+        changed = self.__dict__.get("workshop")
+        return workshop_settings.effective(changed.settings if changed else self.head.settings)
 
 
 @dataclass(frozen=True)
@@ -69,16 +81,25 @@ def by_id(session: Session, model, id_: str):
     return session.scalars(_by_id_statement(model), {"id": id_}).one_or_none()
 
 
+_PARTICIPANTS = Participant.__table__
+_MEMBER = _PARTICIPANTS.select().where(_PARTICIPANTS.c.id == bindparam("id"))
+
+
+def member_row(session: Session, participant_id: str) -> Row | None:
+    """A participant as a read-only row (Core: the envelope reads it on every op)."""
+    return session.connection().execute(_MEMBER, {"id": participant_id}).one_or_none()
+
+
 def persona_in_workshop(ctx: OpContext, persona_id: str) -> Persona:
     persona = by_id(ctx.session, Persona, persona_id)
-    if persona is None or persona.workshop_id != ctx.workshop.id:
+    if persona is None or persona.workshop_id != ctx.workshop_id:
         raise ServiceError("not_found", "no such persona in this workshop")
     return persona
 
 
 def visible_note(ctx: OpContext, assumption_id: str) -> Assumption:
     note = by_id(ctx.session, Assumption, assumption_id)
-    if (note is None or note.workshop_id != ctx.workshop.id
+    if (note is None or note.workshop_id != ctx.workshop_id
             or not visibility.can_see_note(note, ctx.actor.id)):
         raise ServiceError("not_found", "no such note in this workshop")
     return note
@@ -93,7 +114,7 @@ def note_to_change(ctx: OpContext, assumption_id: str) -> Assumption:
 
 def count(ctx: OpContext, model, *where) -> int:
     return ctx.session.scalar(select(func.count()).select_from(model)
-                              .where(model.workshop_id == ctx.workshop.id, *where))
+                              .where(model.workshop_id == ctx.workshop_id, *where))
 
 
 _VOTES_ON = select(Vote).where(Vote.assumption_id == bindparam("note_id"))

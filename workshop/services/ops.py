@@ -10,7 +10,7 @@ from workshop.domain import permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS, in_board_order
 from workshop.domain.tokens import is_safe_id, new_id
-from workshop.models import Assumption, Comment, Participant, Persona, Vote
+from workshop.models import Assumption, Comment, Persona, Vote
 from workshop.services import documents, log, membership, reconcile, research, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
@@ -19,8 +19,8 @@ from workshop.services.op_context import (
     OpContext,
     OpSpec,
     Outcome,
-    by_id,
     count,
+    member_row,
     member_votes,
     note_outcome,
     note_to_change,
@@ -56,7 +56,7 @@ def persona_add(ctx: OpContext, data: PersonaAdd) -> Outcome:
     """Add a persona tab (one per target group)."""
     if count(ctx, Persona) >= MAX_PERSONAS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_PERSONAS} personas")
-    persona = Persona(id=new_id(), workshop_id=ctx.workshop.id, name=data.name,
+    persona = Persona(id=new_id(), workshop_id=ctx.workshop_id, name=data.name,
                       created_seq=ctx.seq)
     ctx.session.add(persona)
     return Outcome("persona.added", {"persona": persona_view(persona)})
@@ -77,7 +77,7 @@ def assumption_add(ctx: OpContext, data: AssumptionAdd) -> Outcome:
         raise ServiceError("invalid", f"category: unknown category {data.category!r}")
     if count(ctx, Assumption) >= MAX_ASSUMPTIONS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_ASSUMPTIONS} notes")
-    note = Assumption(id=new_id(), workshop_id=ctx.workshop.id, persona_id=persona.id,
+    note = Assumption(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona.id,
                       category=data.category, text=data.text, author_id=ctx.actor.id,
                       created_seq=ctx.seq, updated_seq=ctx.seq,
                       hidden=bool(ctx.settings["private_collect"]))
@@ -131,13 +131,13 @@ def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
     dots = data.dots if data.dots is not None else (mine.dots if mine else 0)
     budget = ctx.settings["dot_budget"]
     spent_elsewhere = ctx.session.scalar(_DOTS_ELSEWHERE, {
-        "workshop_id": ctx.workshop.id, "participant_id": ctx.actor.id, "note_id": note.id})
+        "workshop_id": ctx.workshop_id, "participant_id": ctx.actor.id, "note_id": note.id})
     # Only adding dots can break the budget; lowering them or changing a stance never does.
     if dots > (mine.dots if mine else 0) and spent_elsewhere + dots > budget:
         left = budget - spent_elsewhere
         raise ServiceError("limit", f"you have {left} of {budget} dots left")
     if mine is None:
-        mine = Vote(workshop_id=ctx.workshop.id, assumption_id=note.id,
+        mine = Vote(workshop_id=ctx.workshop_id, assumption_id=note.id,
                     participant_id=ctx.actor.id, team=ctx.actor.team, updated_seq=ctx.seq)
         ctx.session.add(mine)
         votes.append(mine)
@@ -190,7 +190,7 @@ def reveal(ctx: OpContext, data: Reveal) -> Outcome:
     settings = ctx.settings
     if data.what == "notes":
         notes = list(ctx.session.scalars(
-            select(Assumption).where(Assumption.workshop_id == ctx.workshop.id,
+            select(Assumption).where(Assumption.workshop_id == ctx.workshop_id,
                                      Assumption.hidden.is_(True))
             .order_by(Assumption.created_seq)))
         for note in notes:
@@ -206,9 +206,9 @@ def reveal(ctx: OpContext, data: Reveal) -> Outcome:
     updated = {**settings, "votes_revealed": True}
     _store_settings(ctx, updated)
     notes = list(ctx.session.scalars(select(Assumption).where(
-        Assumption.workshop_id == ctx.workshop.id)))
+        Assumption.workshop_id == ctx.workshop_id)))
     votes_by_note: dict[str, list[Vote]] = {note.id: [] for note in notes}
-    for vote in ctx.session.scalars(select(Vote).where(Vote.workshop_id == ctx.workshop.id)):
+    for vote in ctx.session.scalars(select(Vote).where(Vote.workshop_id == ctx.workshop_id)):
         votes_by_note[vote.assumption_id].append(vote)
     groups = sorted({n.group_id for n in notes if n.group_id})
     return Outcome("votes.revealed", {
@@ -289,22 +289,22 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
         if not is_safe_id(workshop_id):
             raise ServiceError("not_found", "no such workshop")
         with backend.db.writing() as session:
-            workshop = log.take_seq(session, workshop_id)  # locks it on PostgreSQL
-            if workshop is None:
+            head = log.take_seq(session, workshop_id)  # locks the workshop on PostgreSQL
+            if head is None:
                 raise ServiceError("not_found", "no such workshop")
-            seq = workshop.seq
+            seq = head.seq
             done = log.find_op(session, workshop_id, actor_id, envelope.op_id)
             if done is not None:
                 session.rollback()
                 return {"ok": True, "seq": done.seq, "duplicate": True,
                         "event": visibility.wire(done, actor_id)}
-            actor = by_id(session, Participant, actor_id)
+            actor = member_row(session, actor_id)
             if actor is None or actor.workshop_id != workshop_id or actor.removed:
                 raise ServiceError("unauthenticated", "you are not a member of this workshop")
             if not permissions.may_send(actor.role, envelope.type):
                 raise ServiceError("forbidden", f"{actor.role}s may not send {envelope.type}")
             data = parse(spec.schema, envelope.data)
-            ctx = OpContext(session, workshop, actor, seq)
+            ctx = OpContext(session, workshop_id, head, actor, seq)
             outcome = spec.handler(ctx, data)
             event = log.append(session, workshop_id, seq, outcome.type, outcome.data,
                                actor_id=actor.id, op_id=envelope.op_id,
