@@ -145,7 +145,7 @@ class Vote(Base):
 
     __table_args__ = (
         UniqueConstraint("assumption_id", "participant_id", name="uq_votes_voter"),
-        Index("ix_votes_workshop", "workshop_id"),
+        Index("ix_votes_workshop_voter", "workshop_id", "participant_id"),
     )
 
 
