@@ -408,6 +408,7 @@ def _populate(backend, created, facilitator: dict, author: dict) -> dict[str, st
     link = _ok(send(backend, wid, author["id"], "evidence.link", {
         "note_id": research, "assumption_id": notes[2], "relation": "supports",
         "quote": "on her phone"}))["link"]["id"]
+    _ok(send(backend, wid, facilitator["id"], "phase.set", {"phase": "merge"}))
     _ok(send(backend, wid, facilitator["id"], "document.create", {"persona_id": persona}))
     exported = exports.export_persona(backend, wid, facilitator, persona, "json").content
     second = _ok(send(backend, wid, facilitator["id"], "persona.add",

@@ -21,9 +21,10 @@ def workshop(app):
         "target_type": "assumption", "decision": "accepted",
         "target_id": note["event"]["data"]["assumption"]["id"]})
     persona = note["event"]["data"]["assumption"]["persona_id"]
-    send(backend, created.id, maria["id"], "document.create", {"persona_id": persona})
-    send(backend, created.id, sam["id"], "document.save", {
-        "persona_id": persona, "path": "identity.name", "value": "Anouk", "base_rev": 0})
+    assert send(backend, created.id, maria["id"], "phase.set", {"phase": "merge"})["ok"]
+    assert send(backend, created.id, maria["id"], "document.create", {"persona_id": persona})["ok"]
+    assert send(backend, created.id, sam["id"], "document.save", {
+        "persona_id": persona, "path": "identity.name", "value": "Anouk", "base_rev": 0})["ok"]
     return created.id
 
 

@@ -25,6 +25,7 @@ def editors(live_server, join):  # noqa: F811 - the fixture imported above
     sam = join(created["invite_url"], "Sam", "Support")
     lotte = join(created["invite_url"], "Lotte", "Marketing")
     persona = maria.state["personas"][0]["id"]
+    assert maria.op("phase.set", {"phase": "merge"})["ok"]
     ack = maria.op("document.create", {"persona_id": persona})
     assert ack["ok"], ack
     for member in (maria, sam, lotte):

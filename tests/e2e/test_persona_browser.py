@@ -50,6 +50,7 @@ def merge(person, live_server):
         op(maria, workshop_id, "decision.set", {
             "target_type": "assumption", "decision": "accepted",
             "target_id": note["event"]["data"]["assumption"]["id"]})
+    op(maria, workshop_id, "phase.set", {"phase": "merge"})
     url = f"/w/{workshop_id}/persona/{persona}"
     maria.page.goto(url)
     maria.page.get_by_role("button", name=re.compile("Create the persona document")).click()

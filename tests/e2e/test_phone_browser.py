@@ -90,6 +90,7 @@ def test_join_add_vote_and_read_the_persona_on_a_phone(person, live_server):
     assumption = fay.page.request.get(f"/api/workshops/{wid}").json()["assumptions"][0]
     op(fay, wid, "decision.set", {"target_type": "assumption", "target_id": assumption["id"],
                                   "decision": "accepted"})
+    op(fay, wid, "phase.set", {"phase": "merge"})
     op(fay, wid, "document.create", {"persona_id": persona})
 
     doc = page.locator("#persona-doc-link")

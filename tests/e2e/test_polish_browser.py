@@ -38,6 +38,8 @@ def with_document(setup) -> dict:
         op(maria, setup["id"], "decision.set", {
             "target_type": "assumption", "decision": "accepted",
             "target_id": added["event"]["data"]["assumption"]["id"]})
+    op(maria, setup["id"], "phase.set", {"phase": "merge"})
+    op(maria, setup["id"], "phase.set", {"phase": "merge"})
     op(maria, setup["id"], "document.create", {"persona_id": setup["persona"]})
     return setup
 

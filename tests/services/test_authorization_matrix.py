@@ -86,6 +86,7 @@ def world(sqlite_url):
     link = send(backend, created.id, sam["id"], "evidence.link", {
         "note_id": research["id"], "assumption_id": notes[0], "relation": "supports",
         "quote": "far too long"})["event"]["data"]["link"]
+    send(backend, created.id, facilitator["id"], "phase.set", {"phase": "merge"})
     assert send(backend, created.id, facilitator["id"], "document.create",
                 {"persona_id": persona})["ok"]
     exported = json.loads(exports.export_persona(backend, created.id, facilitator, persona,

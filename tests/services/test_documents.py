@@ -45,6 +45,7 @@ def room(backend):
         assert send(backend, wid, maria["id"], "decision.set", {
             "target_type": "assumption", "target_id": target, "decision": decision,
             "reason": "Marketing sees it, Support does not" if target == price else ""})["ok"]
+    assert send(backend, wid, maria["id"], "phase.set", {"phase": "merge"})["ok"]
     persona = workshops.snapshot(backend, wid, maria)["personas"][0]["id"]
     return {"id": wid, "maria": maria, "sam": sam, "lotte": lotte, "persona": persona,
             "items": {"pays": pays, "forms": forms, "price": price, "letters": letters}}
@@ -91,6 +92,37 @@ def test_only_the_facilitator_creates_it_and_only_once(backend, room):
     again = send(backend, room["id"], room["maria"]["id"], "document.create",
                  {"persona_id": room["persona"]})
     assert again["error"]["code"] == "conflict"
+
+
+@pytest.mark.parametrize("phase", ["collect", "vote", "reconcile"])
+def test_the_document_is_created_in_the_merge_phase_only(backend, room, phase):
+    maria = room["maria"]["id"]
+    assert send(backend, room["id"], maria, "phase.set", {"phase": phase})["ok"]
+    before = current_seq(backend, room)
+    refused = send(backend, room["id"], maria, "document.create",
+                   {"persona_id": room["persona"]})
+    assert refused["error"] == {"code": "conflict", "message": (
+        "the persona document is created in the merge phase: move the workshop to merge first")}
+    state = workshops.snapshot(backend, room["id"], room["sam"])
+    assert (state["seq"], state["documents"], state["versions"]) == (before, [], [])
+
+
+def test_in_the_agreed_phase_the_document_can_still_be_created(backend, room):
+    assert send(backend, room["id"], room["maria"]["id"], "phase.set",
+                {"phase": "agreed"})["ok"]
+    assert create(backend, room)["number"] == 1
+
+
+def test_the_board_keeps_working_on_a_document_in_any_phase_after_the_merge(backend, room):
+    create(backend, room)
+    assert send(backend, room["id"], room["maria"]["id"], "phase.set",
+                {"phase": "collect"})["ok"]
+    assert save(backend, room, "sam", "identity.role", "Nurse", 0)["ok"]
+    assert current(backend, room)["document"]["identity"]["role"] == "Nurse"
+
+
+def current_seq(backend, room) -> int:
+    return workshops.snapshot(backend, room["id"], room["sam"])["seq"]
 
 
 def test_a_save_from_a_stale_revision_is_refused_with_both_versions(backend, room):

@@ -86,6 +86,7 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(node, sqlite_url)
         "quote": "likes it cheap"})
     send(backend, created.id, sam["id"], "note.edit", {"id": research_id, "tags": ["price"]})
     default_persona = workshops.snapshot(backend, created.id, sam)["personas"][0]["id"]
+    send(backend, created.id, facilitator["id"], "phase.set", {"phase": "merge"})
     send(backend, created.id, facilitator["id"], "document.create",
          {"persona_id": default_persona})
     item = f"items.g:{group_id}"

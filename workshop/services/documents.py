@@ -28,6 +28,7 @@ from workshop.services.schemas import (
 from workshop.services.views import persona_view
 
 DRAFT, AGREED = "draft", "agreed"
+MERGE_PHASES = ("merge", "agreed")  # where document.create is allowed; everything else works
 
 
 # ---- views -------------------------------------------------------------------------------
@@ -97,6 +98,11 @@ def _fresh_revisions(document: dict, by: str, seq: int) -> dict:
 def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
     """Create a persona's document from its accepted notes and groups (version 1, a draft)."""
     persona = persona_in_workshop(ctx, data.persona_id)
+    if ctx.workshop.phase not in MERGE_PHASES:
+        # The document is built from the decisions: before the merge they are not all made,
+        # and a document started early would miss what is accepted later.
+        raise ServiceError("conflict", "the persona document is created in the merge phase: "
+                                       "move the workshop to merge first")
     if latest_version(ctx.session, persona.id) is not None:
         raise ServiceError("conflict", "this persona already has a document: edit it")
     viewer = {"id": ctx.actor.id, "role": ctx.actor.role}
