@@ -163,6 +163,49 @@ def test_agreeing_waits_for_every_team_when_sign_off_is_required(merge):
     expect(sam.get_by_role("button", name=re.compile("Sign off"))).to_have_count(0)
 
 
+def test_two_editors_at_once_then_agreed_then_version_two_and_its_diff(merge):
+    """The issue's browser scenario, start to end, in one session of three browsers."""
+    from playwright.sync_api import expect
+
+    maria, sam, lotte = merge["maria"].page, merge["sam"].page, merge["lotte"].page
+    # Both are typing before either saves: two fields, both from the same version.
+    field(sam, "Role").fill("Night nurse")
+    field(lotte, "Location").fill("Utrecht")
+    expect(field(sam, "Location")).to_have_value("")
+    field(sam, "Role").press("Enter")
+    field(lotte, "Location").press("Enter")
+    for page in (maria, sam, lotte):
+        expect(field(page, "Role")).to_have_value("Night nurse")
+        expect(field(page, "Location")).to_have_value("Utrecht")
+    # Persisted on the server, not only on the pages: a fresh load shows both.
+    lotte.reload()
+    expect(field(lotte, "Role")).to_have_value("Night nurse")
+    expect(field(lotte, "Location")).to_have_value("Utrecht")
+
+    maria.get_by_role("button", name="Mark version 1 agreed").click()
+    for page in (maria, sam, lotte):
+        expect(page.locator("#version-chip")).to_have_text("Agreed · version 1")
+    field(lotte, "Location").fill("Utrecht, Lombok")
+    field(lotte, "Location").press("Enter")
+    for page in (maria, sam, lotte):
+        expect(page.locator("#version-chip")).to_have_text("Draft · version 2")
+
+    maria.locator("#diff-from").select_option("1")
+    maria.locator("#diff-to").select_option("2")
+    maria.get_by_role("button", name="Show changes").click()
+    expect(maria.locator(".diff-table caption")).to_contain_text("1 change")
+    row = maria.locator(".diff-table tbody tr", has_text="Location")
+    expect(row.locator(".diff-old")).to_have_text("Utrecht")
+    expect(row.locator("ins")).to_have_text(re.compile("Lombok"))
+    history = maria.request.get(f"/api/workshops/{merge['id']}/personas/{merge['persona']}")
+    versions = {v["number"]: v["status"] for v in history.json()["versions"]}
+    assert versions == {1: "agreed", 2: "draft"}
+    first = maria.request.get(
+        f"/api/workshops/{merge['id']}/personas/{merge['persona']}/versions/1").json()
+    assert (first["document"]["identity"]["role"], first["document"]["identity"]["location"]) \
+        == ("Night nurse", "Utrecht")
+
+
 def test_saving_a_very_long_story_makes_the_merge_view_warn_it_no_longer_fits_a4(merge):
     from playwright.sync_api import expect
 
