@@ -27,7 +27,7 @@ form.addEventListener("submit", async (event) => {
     document.getElementById("open-facilitator").href = result.facilitator_url;
     form.closest(".card").hidden = true;
     created.hidden = false;
-    created.querySelector("h2").focus?.();
+    document.getElementById("created-heading").focus();
   } catch (err) {
     showError(error, err.message);
   } finally {

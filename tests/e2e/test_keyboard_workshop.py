@@ -15,6 +15,9 @@ pytestmark = [pytest.mark.live, pytest.mark.browser]
 FIRST = "Wants to commute without a car"
 SECOND = "Wants to get to work without owning a car"
 NEED = "Needs a repair within one day"
+TYPO = "Prefers WhatsApp over e-mial"
+FIXED = "Prefers WhatsApp over e-mail"
+COMMENT = "Our repair tickets say the same"
 
 FOCUSED = """([selector, name, within]) => {
   const el = document.activeElement;
@@ -73,6 +76,8 @@ def test_a_whole_workshop_with_the_keyboard_alone(person):
     tab_to(page, "button[type=submit]")
     page.keyboard.press("Enter")
     expect(page.locator("#invite-url")).not_to_have_value("")
+    # Focus moves to the "ready" heading, so a screen reader says what happened.
+    expect(page.locator("#created-heading")).to_be_focused()
     invite = page.locator("#invite-url").input_value()
     tab_to(page, "#open-facilitator")
     page.keyboard.press("Enter")
@@ -87,6 +92,17 @@ def test_a_whole_workshop_with_the_keyboard_alone(person):
     for category, text in (("goals", FIRST), ("goals", SECOND), ("needs", NEED)):
         add_by_keyboard(pat, category, text)
     expect(note(page, NEED)).to_have_count(1)
+
+    # Edit a note: its Edit button, the text selected in place, retyped, Enter to save.
+    add_by_keyboard(pat, "channels", TYPO)
+    tab_to(pat, ".note-actions button", name="Edit note", within=TYPO)
+    pat.keyboard.press("Enter")
+    expect(pat.locator("li.note.editing textarea")).to_be_focused()
+    pat.keyboard.type(FIXED)  # replaces the selected text
+    pat.keyboard.press("Enter")
+    expect(note(page, FIXED)).to_have_count(1)
+    expect(note(pat, FIXED)).to_have_count(1)
+    expect(note(page, TYPO)).to_have_count(0)
 
     # The facilitator switches blind voting on and moves everyone to the vote.
     tab_to(page, "#setting-blind_voting")
@@ -128,6 +144,15 @@ def test_a_whole_workshop_with_the_keyboard_alone(person):
         page.keyboard.press("Enter")
     expect(page.locator(".group-card .decision-label")).to_have_text("Accepted")
     expect(note(page, NEED).locator(".decision-label")).to_have_text("Accepted")
+
+    # Discuss: "Discuss" opens the thread with the focus in its text box; Enter sends.
+    tab_to(pat, ".thread-toggle", within=NEED)
+    pat.keyboard.press("Enter")
+    expect(note(pat, NEED).locator(".thread textarea")).to_be_focused()
+    pat.keyboard.type(COMMENT)
+    pat.keyboard.press("Enter")
+    expect(note(pat, NEED).locator(".thread-text")).to_have_text([COMMENT])
+    expect(note(page, NEED).locator(".thread-toggle")).to_contain_text("1")
 
     # Merge: the board's "Persona document" link leads to the merge view.
     tab_to(page, ".phase-step-button[data-phase=merge]")
