@@ -98,7 +98,7 @@ def _fresh_revisions(document: dict, by: str, seq: int) -> dict:
 def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
     """Create a persona's document from its accepted notes and groups (version 1, a draft)."""
     persona = persona_in_workshop(ctx, data.persona_id)
-    if ctx.workshop.phase not in MERGE_PHASES:
+    if ctx.head.phase not in MERGE_PHASES:
         # The document is built from the decisions: before the merge they are not all made,
         # and a document started early would miss what is accepted later.
         raise ServiceError("conflict", "the persona document is created in the merge phase: "
@@ -106,9 +106,9 @@ def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
     if latest_version(ctx.session, persona.id) is not None:
         raise ServiceError("conflict", "this persona already has a document: edit it")
     viewer = {"id": ctx.actor.id, "role": ctx.actor.role}
-    snapshot, notes, links = board_inputs(ctx.session, ctx.workshop.id, viewer)
+    snapshot, notes, links = board_inputs(ctx.session, ctx.workshop_id, viewer)
     document = merge.build_document(snapshot, persona.id, notes, links)
-    version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop.id, persona_id=persona.id,
+    version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona.id,
                              number=1, status=DRAFT, document=document,
                              revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
                              signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
@@ -126,7 +126,7 @@ def _editable(ctx: OpContext, persona_id: str) -> tuple[PersonaVersion, dict | N
     current = _current(ctx, persona_id)
     if current.status == DRAFT:
         return current, None
-    draft = PersonaVersion(id=new_id(), workshop_id=ctx.workshop.id, persona_id=persona_id,
+    draft = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona_id,
                            number=current.number + 1, status=DRAFT,
                            document=current.document, revisions=dict(current.revisions),
                            signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
@@ -207,9 +207,9 @@ def missing_signoffs(ctx: OpContext, version: PersonaVersion) -> list[str]:
     """Teams with members that have not signed off this version."""
     from workshop.models import Participant
     teams = {p.team for p in ctx.session.scalars(select(Participant).where(
-        Participant.workshop_id == ctx.workshop.id, Participant.removed.is_(False)))
+        Participant.workshop_id == ctx.workshop_id, Participant.removed.is_(False)))
         if p.team}
-    return [team for team in ctx.workshop.teams if team in teams
+    return [team for team in ctx.head.teams if team in teams
             and team not in version.signoffs]
 
 
@@ -251,11 +251,11 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
     if count(ctx, Persona) >= MAX_PERSONAS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_PERSONAS} personas")
     name = (meta.get("persona_name") or document["identity"]["name"] or "Imported persona")
-    persona = Persona(id=new_id(), workshop_id=ctx.workshop.id, name=name[:120],
+    persona = Persona(id=new_id(), workshop_id=ctx.workshop_id, name=name[:120],
                       created_seq=ctx.seq)
     ctx.session.add(persona)
     ctx.session.flush()
-    version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop.id, persona_id=persona.id,
+    version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona.id,
                              number=1, status=DRAFT, document=document,
                              revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
                              signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
