@@ -5,7 +5,7 @@ import { Connection } from "./connection.js";
 import { createDivergence } from "./divergence.js";
 import { createEvidenceBoard } from "./evidence-board.js";
 import { createFacilitation } from "./facilitation.js";
-import { plural, t } from "./i18n.js";
+import { errorText, plural, t } from "./i18n.js";
 import { createLibrary } from "./library.js";
 import { createReconcile } from "./reconcile.js";
 import { teamSlot } from "./state.js";
@@ -46,7 +46,7 @@ const connection = new Connection(state, {
   },
   onPresence: (list) => { present = list; renderPresence(); },
   onStatus: showStatus,
-  onError: (ack) => toast(ack.error.message.charAt(0).toUpperCase() + ack.error.message.slice(1)),
+  onError: (ack) => toast(errorText(ack.error)),
 });
 
 // ---- helpers ---------------------------------------------------------------
@@ -88,7 +88,7 @@ function toast(message) {
 
 async function send(type, data) {
   const ack = await connection.op(type, data);
-  if (!ack.ok) toast(ack.error.message.charAt(0).toUpperCase() + ack.error.message.slice(1));
+  if (!ack.ok) toast(errorText(ack.error));
   return ack;
 }
 

@@ -4,7 +4,7 @@
 import { postJSON } from "./api.js";
 import { translatedCategory } from "./categories.js";
 import { Connection, newOpId } from "./connection.js";
-import { locale, plural, t } from "./i18n.js";
+import { errorText, locale, plural, t } from "./i18n.js";
 
 const state = JSON.parse(document.getElementById("snapshot").textContent);
 const me = state.me;
@@ -134,12 +134,12 @@ const connection = new Connection(state, {
     if (online && wasOnline === false) announce(t("announce.online"));
     if (kind !== "refused") wasOnline = online;
   },
-  onError: (ack) => toast(ack.error.message),
+  onError: (ack) => toast(errorText(ack.error)),
 });
 
 async function send(type, data, { quiet = false } = {}) {
   const ack = await connection.op(type, data);
-  if (!ack.ok && !quiet) toast(ack.error.message);
+  if (!ack.ok && !quiet) toast(errorText(ack.error));
   return ack;
 }
 
@@ -232,7 +232,7 @@ async function save(path, { value, baseRev } = {}) {
     entry.note.textContent = "";
     showConflict(path, ack.error.details);
   } else {
-    entry.note.textContent = capital(ack.error.message);
+    entry.note.textContent = errorText(ack.error);
   }
 }
 
@@ -407,7 +407,7 @@ async function uploadPicture(input, progress) {
   try {
     const ack = await postWithProgress(`${base}/picture`, { content_base64: data, op_id: newOpId(),
       base_rev: current().revisions["identity.picture"]?.rev ?? 0 }, (share) => { bar.value = share * 100; });
-    showPictureStatus(ack.ok ? t("merge.picture.saved") : capital(ack.error.message));
+    showPictureStatus(ack.ok ? t("merge.picture.saved") : errorText(ack.error));
     if (ack.ok) connection.receive(ack.event);
   } catch (error) {
     showPictureStatus(error.message);
@@ -435,7 +435,7 @@ function postWithProgress(url, body, onProgress) {
       let payload = {};
       try { payload = JSON.parse(request.responseText); } catch { /* not JSON: use the status */ }
       if (request.status >= 200 && request.status < 300) { resolve(payload); return; }
-      reject(new Error(capital(payload.error?.message || t("api.status", { status: request.status }))));
+      reject(new Error(payload.error ? errorText(payload.error) : t("api.status", { status: request.status })));
     });
     request.send(JSON.stringify(body));
   });
@@ -583,7 +583,7 @@ async function downloadExport(link, status) {
     }
     if (!response.ok) {
       const payload = await response.json().catch(() => ({}));
-      throw new Error(payload.error?.message ? capital(payload.error.message) : t("api.status", { status: response.status }));
+      throw new Error(payload.error ? errorText(payload.error) : t("api.status", { status: response.status }));
     }
     const blob = await response.blob();
     const filename = filenameFrom(response, link.dataset.format);
@@ -655,7 +655,7 @@ async function showDiff(from, to, output) {
   output.textContent = t("merge.diff.comparing");
   const response = await fetch(`${base}/diff?from=${from}&to=${to}`, { credentials: "same-origin" });
   const body = await response.json();
-  if (!response.ok) { output.textContent = body.error?.message ?? t("merge.diff.error"); return; }
+  if (!response.ok) { output.textContent = body.error ? errorText(body.error) : t("merge.diff.error"); return; }
   const changed = body.rows.filter((r) => r.status !== "same");
   const table = h("table", { class: "diff-table" },
     h("caption", { text: plural("merge.diff.caption", changed.length,

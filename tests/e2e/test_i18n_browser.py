@@ -84,3 +84,45 @@ def test_the_board_speaks_dutch(person, live_server):
     page.locator(".lang-switch a[hreflang=en]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#phase-prompt")).to_have_text(i18n.translate("en", "phase.vote.prompt"))
+
+
+def test_refusals_reach_a_dutch_screen_in_dutch(person, live_server):
+    """A refusal's toast is said in Dutch: a known one in its own words, others by their
+    code; a code the page does not know keeps the server's message."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_persona_browser import op
+
+    links = requests.post(live_server.url + "/api/workshops", timeout=10, json={
+        "title": "Wie fietst er op onze e-bikes?", "teams": ["Marketing", "Support"]}).json()
+    fay = person("Fay")
+    page = fay.page
+    page.goto(links["facilitator_url"] + "?lang=nl")
+    page.fill("#name", "Fay")
+    page.click("#join-form button[type=submit]")
+    page.wait_for_url(BOARD_URL)
+    page.wait_for_selector("#columns section.column")
+    sam = person("Sam")
+    sam.page.goto(links["invite_url"])
+    sam.page.fill("#name", "Sam")
+    sam.page.fill("#team", "Support")
+    sam.page.click("#join-form button[type=submit]")
+    sam.page.wait_for_url(BOARD_URL)
+    persona = page.request.get(f"/api/workshops/{links['id']}").json()["personas"][0]["id"]
+    added = op(sam, links["id"], "assumption.add", {"persona_id": persona, "category": "goals",
+                                                   "text": NOTE})
+    op(sam, links["id"], "vote.cast", {"assumption_id": added["event"]["data"]["assumption"]["id"],
+                                       "stance": "agree"})
+    expect(page.locator("li.note")).to_have_count(1)
+    page.locator("label[for=setting-blind_voting]").click()  # refused: someone already voted
+    expect(page.locator("#toast")).to_have_text(nl("error.blind_after_votes"))
+    expect(page.locator("#setting-blind_voting")).not_to_be_checked()
+
+    said = page.evaluate("""async () => {
+      const { errorText } = await import('/static/js/i18n.js');
+      return [errorText({code: 'forbidden', message: 'observers may not send vote.cast'}),
+              errorText({code: 'limit', message: 'you have 1 of 5 dots left'}),
+              errorText({code: 'teapot', message: "the server's own words"})];
+    }""")
+    assert said == [nl("error.forbidden"), nl("error.dots_left", left=1, budget=5),
+                    "The server's own words"]
