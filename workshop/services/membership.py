@@ -27,7 +27,7 @@ def invite_rotate(ctx: OpContext, data: InviteRotate) -> Outcome:
 def participant_remove(ctx: OpContext, data: ParticipantRemove) -> Outcome:
     """Remove someone: their cookie stops working and their connections are cut."""
     member = ctx.session.get(Participant, data.id)
-    if member is None or member.workshop_id != ctx.workshop.id or member.removed:
+    if member is None or member.workshop_id != ctx.workshop_id or member.removed:
         raise ServiceError("not_found", "no such participant in this workshop")
     if member.id == ctx.actor.id:
         raise ServiceError("conflict", "you cannot remove yourself")

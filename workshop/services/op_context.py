@@ -138,7 +138,7 @@ def note_outcome(ctx: OpContext, note: Assumption, type_: str,
 def group_in_workshop(ctx: OpContext, group_id: str) -> NoteGroup:
     """A group of this workshop, or not_found."""
     group = by_id(ctx.session, NoteGroup, group_id)
-    if group is None or group.workshop_id != ctx.workshop.id:
+    if group is None or group.workshop_id != ctx.workshop_id:
         raise ServiceError("not_found", "no such group in this workshop")
     return group
 

@@ -70,7 +70,7 @@ def group_add(ctx: OpContext, data: GroupAdd) -> Outcome:
     if note.hidden or onto.hidden:
         raise ServiceError("conflict", "reveal private notes before grouping them")
     if onto.group_id is None:
-        group = NoteGroup(id=new_id(), workshop_id=ctx.workshop.id, persona_id=onto.persona_id,
+        group = NoteGroup(id=new_id(), workshop_id=ctx.workshop_id, persona_id=onto.persona_id,
                           category=onto.category, title=default_group_title(onto.text),
                           created_seq=ctx.seq)
         ctx.session.add(group)
@@ -146,7 +146,7 @@ def comment_add(ctx: OpContext, data: CommentAdd) -> Outcome:
     target = _target(ctx, data.target_type, data.target_id)
     if count(ctx, Comment) >= MAX_COMMENTS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_COMMENTS} comments")
-    comment = Comment(id=new_id(), workshop_id=ctx.workshop.id, target_type=data.target_type,
+    comment = Comment(id=new_id(), workshop_id=ctx.workshop_id, target_type=data.target_type,
                       target_id=target.id, author_id=ctx.actor.id, text=data.text,
                       created_seq=ctx.seq)
     ctx.session.add(comment)
@@ -158,7 +158,7 @@ def comment_add(ctx: OpContext, data: CommentAdd) -> Outcome:
 def comment_delete(ctx: OpContext, data: CommentDelete) -> Outcome:
     """Remove a message (its author or the facilitator)."""
     comment = ctx.session.get(Comment, data.id)
-    if comment is None or comment.workshop_id != ctx.workshop.id:
+    if comment is None or comment.workshop_id != ctx.workshop_id:
         raise ServiceError("not_found", "no such comment in this workshop")
     target = _target(ctx, comment.target_type, comment.target_id)
     if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, comment.author_id):
