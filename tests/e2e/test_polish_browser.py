@@ -215,3 +215,52 @@ def test_others_votes_decisions_and_comments_are_announced_politely_and_in_batch
     expect(announcer).to_have_text("5 changes on the board. 10 new votes from others")
     page.wait_for_timeout(1500)
     assert heard()[before:] == ["5 changes on the board. 10 new votes from others"]
+
+
+# ---- 8. the facilitator's layout at 1280 px, and the board's print view -------------------
+
+NO_SIDEWAYS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+
+
+def assert_on_screen(page, selectors: list[str], width: int = 1280) -> None:
+    """Each control is visible and lies within the window's width (no sideways scrolling)."""
+    from playwright.sync_api import expect
+
+    for selector in selectors:
+        control = page.locator(selector).first
+        expect(control).to_be_visible()
+        box = control.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (selector, box)
+
+
+def test_the_facilitator_board_and_merge_view_fit_1280_px_and_the_board_prints_notes(
+        person, live_server):
+    from playwright.sync_api import expect
+
+    setup = with_document(workshop_with_people(person, live_server))
+    page = setup["maria"].page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"/w/{setup['id']}")
+    page.wait_for_selector("li.note")
+    assert page.evaluate(NO_SIDEWAYS), "the board scrolls sideways at 1280 px"
+    assert_on_screen(page, ["#persona-tabs", "#view-switch", "#persona-doc-link",
+                            ".phase-step-button[data-phase=agreed]", "#persona-name",
+                            "#help-open", "#conn-status",
+                            "#setting-require_signoff + .switch-track",
+                            "section.column[data-category=goals] form.add-note textarea",
+                            "li.note .decide summary"])
+    page.emulate_media(media="print")
+    expect(page.locator("li.note")).to_have_count(len(ACCEPTED))
+    for text, _ in ACCEPTED:
+        expect(note(page, text)).to_be_visible()
+    for hidden in (".sidebar", ".add-note", ".phase-steps", ".view-switch", "#help-open",
+                   "li.note .decide", "#persona-add-form"):
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.locator(".workshop-title")).to_be_visible()
+    page.emulate_media(media="screen")
+
+    page.goto(setup["url"])
+    page.wait_for_selector(".persona-sheet")
+    assert page.evaluate(NO_SIDEWAYS), "the merge view scrolls sideways at 1280 px"
+    assert_on_screen(page, [".back-link", ".field[data-path='identity.name'] input",
+                            "#version-chip", "#mark-agreed", ".export-links a", "#fit"])
