@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from tests.e2e.test_persona_browser import op
 from tests.e2e.test_voting_browser import create_workshop, join, note
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
@@ -81,6 +82,33 @@ def select_passage(page, text: str) -> None:
       return true;
     }""", text)
     assert found, f"{text!r} is not in the rendered note"
+
+
+def open_note(page, title: str) -> None:
+    """Open a note of the library in the reader."""
+    from playwright.sync_api import expect
+
+    page.locator(".lib-item", has_text=title).click()
+    expect(page.locator(".lib-reader-title")).to_have_text(title)
+
+
+def seeded(person, live_server):
+    """Fay (facilitator), Pat and Mo; Pat's accepted belief and research note, over HTTP."""
+    links = create_workshop(live_server.url)
+    fay = join(person, links["facilitator_url"], "Fay")
+    pat = join(person, links["invite_url"], "Pat", "Support")
+    mo = join(person, links["invite_url"], "Mo", "Marketing")
+    workshop_id = links["id"]
+    persona = pat.page.request.get(f"/api/workshops/{workshop_id}").json()["personas"][0]["id"]
+    belief = op(pat, workshop_id, "assumption.add",
+                {"persona_id": persona, "category": "goals", "text": BELIEF})
+    belief_id = belief["event"]["data"]["assumption"]["id"]
+    op(fay, workshop_id, "decision.set",
+       {"target_type": "assumption", "target_id": belief_id, "decision": "accepted"})
+    research = op(pat, workshop_id, "note.add", {"title": "Interview with Anna",
+                                                 "source_type": "interview", "body": BODY})
+    return {"id": workshop_id, "fay": fay, "pat": pat, "mo": mo, "belief": belief_id,
+            "note": research["event"]["data"]["note"]}
 
 
 def file(name: str, content: bytes, mime: str = "text/plain") -> dict:
@@ -182,6 +210,80 @@ def test_a_linked_passage_changes_anothers_badge_and_coverage_live(person, live_
     expect(badge).to_have_attribute("data-state", "contradicted")
     expect(note(mo.page, BELIEF)).to_have_class(re.compile(r"\bev-card-contradicted\b"))
     expect(strip.locator(".ev-legend-contradicted strong")).to_have_text("1")
+
+
+def test_removing_a_link_in_the_library_changes_anothers_badge_live(person, live_server):
+    from playwright.sync_api import expect
+
+    room = seeded(person, live_server)
+    pat, mo = room["pat"], room["mo"]
+    op(pat, room["id"], "evidence.link", {"note_id": room["note"]["id"],
+                                          "assumption_id": room["belief"],
+                                          "relation": "supports", "quote": PASSAGE})
+    badge = note(mo.page, BELIEF).locator(".ev-badge")
+    strip = mo.page.locator("#evidence-strip")
+    expect(badge).to_have_attribute("data-state", "validated")
+    expect(strip.locator(".ev-debt-value")).to_have_text("0")
+
+    # An edit that would drop the quoted passage is refused, and the editor says which link.
+    open_research(pat.page)
+    open_note(pat.page, "Interview with Anna")
+    pat.page.get_by_role("button", name="Edit", exact=True).click()
+    pat.page.locator("#lib-ed-body").fill("## Visit at home\n\nAnna rents a flat.\n")
+    pat.page.get_by_role("button", name="Save changes").click()
+    error = pat.page.locator("form.lib-editor .form-error")
+    expect(error).to_contain_text("this edit removes a passage that is quoted as evidence")
+    expect(error.locator("li")).to_have_text([f"“{PASSAGE}”, which supports “{BELIEF}”"])
+    pat.page.get_by_role("button", name="Cancel").click()
+    expect(badge).to_have_attribute("data-state", "validated")
+
+    # Pat removes the link in the reader (two presses); Mo's board follows without a reload.
+    remove = pat.page.get_by_role("button", name=f"Remove this link (supports “{BELIEF}”)")
+    remove.click()
+    expect(remove).to_have_text("Sure?")
+    remove.click()
+    expect(pat.page.locator(".lib-link")).to_have_count(0)
+    expect(badge).to_have_attribute("data-state", "untested")
+    expect(strip.locator(".ev-debt-value")).to_have_text("1")
+    expect(strip.locator(".ev-headline")).to_have_text("0 of 1 accepted item backed by research")
+
+
+def test_an_edited_note_reaches_another_reader_and_a_stale_save_asks(person, live_server):
+    from playwright.sync_api import expect
+
+    room = seeded(person, live_server)
+    fay, pat, mo = room["fay"], room["pat"], room["mo"]
+    for someone in (fay, pat, mo):
+        open_research(someone.page)
+        open_note(someone.page, "Interview with Anna")
+    # Fay (who may edit any note) starts editing; Pat edits and saves first.
+    fay.page.get_by_role("button", name="Edit", exact=True).click()
+    pat.page.get_by_role("button", name="Edit", exact=True).click()
+    pat.page.locator("#lib-ed-title").fill("Home visit: Anna")
+    pat.page.locator("#lib-ed-body").fill(BODY + "\nShe also pays rent by phone.\n")
+    pat.page.get_by_role("button", name="Save changes").click()
+    expect(pat.page.locator(".lib-reader-title")).to_have_text("Home visit: Anna")
+
+    # Mo, reading the note, sees the change without a reload.
+    expect(mo.page.locator(".lib-reader-title")).to_have_text("Home visit: Anna")
+    expect(mo.page.locator("#lib-body")).to_contain_text("She also pays rent by phone.")
+    expect(mo.page.locator(".lib-item-title")).to_have_text(["Home visit: Anna"])
+
+    # Fay's editor was told; her save rests on the old version, so it asks instead of
+    # overwriting Pat's.
+    expect(fay.page.locator(".lib-notice")).to_contain_text("Pat changed this note")
+    fay.page.locator("#lib-ed-body").fill(BODY + "\nFollow-up call planned.\n")
+    fay.page.get_by_role("button", name="Save changes").click()
+    error = fay.page.locator("form.lib-editor .form-error")
+    expect(error).to_contain_text("Pat saved this note after you started editing")
+    expect(mo.page.locator("#lib-body")).not_to_contain_text("Follow-up call planned.")
+    fay.page.get_by_role("button", name="Save my version").click()
+
+    # Her body wins, knowingly; Pat's title stays (she did not change it).
+    expect(mo.page.locator("#lib-body")).to_contain_text("Follow-up call planned.")
+    expect(mo.page.locator("#lib-body")).not_to_contain_text("She also pays rent by phone.")
+    expect(mo.page.locator(".lib-reader-title")).to_have_text("Home visit: Anna")
+    expect(fay.page.locator(".lib-reader-title")).to_have_text("Home visit: Anna")
 
 
 def test_import_previews_refuses_problems_and_imports_whole(person, live_server):
