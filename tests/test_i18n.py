@@ -154,3 +154,17 @@ def test_the_join_page_and_board_speak_dutch(client):
     client.post("/api/join", json={"token": token, "name": "Sam", "team": "Support"})
     html = client.get(f"/w/{body['id']}").get_data(as_text=True)
     assert '<html lang="nl">' in html and "Naar de inhoud" in html
+
+
+def test_every_refusal_the_page_translates_is_still_worded_so_by_the_server():
+    # static/js/i18n.js recognises a few refusals by their English words; a reworded message
+    # in the services would silently fall back to the generic text of its code.
+    script = (ROOT / "static" / "js" / "i18n.js").read_text()
+    patterns = re.findall(r"^\s*\[/\^(.+?)/, ", script, re.M)
+    assert len(patterns) >= 8
+    services = "\n".join(path.read_text() for path in (ROOT / "workshop").rglob("*.py"))
+    for pattern in patterns:
+        # Every run of literal words between captures must appear in the services' messages.
+        pieces = [p for p in re.split(r"\(.+?\)|\$$", pattern) if p.strip()]
+        assert max(len(p) for p in pieces) >= 8, pattern
+        assert all(p in services for p in pieces), pattern
