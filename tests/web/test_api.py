@@ -1,5 +1,7 @@
 """The JSON API other programs rely on, and the headers every response carries."""
 
+import re
+
 import pytest
 
 
@@ -95,14 +97,64 @@ def test_ops_over_http_use_the_same_write_path_as_sockets(client):
     assert client.get(f"/api/workshops/{body['id']}/events?since=x").status_code == 400
 
 
-def test_every_response_carries_the_security_headers(client):
+def assert_security_headers(response, path):
+    """The headers every response carries; script only from our own origin (or a nonce)."""
+    headers = response.headers
+    csp = headers["Content-Security-Policy"]
+    directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
+    script = directives.get("script-src", directives.get("default-src"))
+    assert script and "'self'" in script, (path, csp)
+    assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script, (path, csp)
+    assert "frame-ancestors 'none'" in csp, path
+    assert headers["Referrer-Policy"] == "no-referrer", path
+    assert headers["X-Content-Type-Options"] == "nosniff", path
+
+
+def op(client, workshop_id, type_, data, n=[0]):  # noqa: B006 - a counter for op ids
+    n[0] += 1
+    response = client.post(f"/api/workshops/{workshop_id}/ops",
+                           json={"op_id": f"hdr-{n[0]}", "type": type_, "data": data})
+    assert response.status_code in (200, 201), response.get_json()
+    return response.get_json()
+
+
+def test_every_response_carries_the_security_headers(client, app):
     for path in ("/", "/healthz", "/join/nope.nope"):
-        headers = client.get(path).headers
-        csp = headers["Content-Security-Policy"]
-        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
-        assert "frame-ancestors 'none'" in csp
-        assert headers["Referrer-Policy"] == "no-referrer"
-        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert_security_headers(client.get(path), path)
+    body = create(client).get_json()
+    wid = body["id"]
+    # Message pages: a stranger on the board, a missing persona, a missing one-pager.
+    stranger = app.test_client()
+    for path in (f"/w/{wid}", f"/w/{wid}/persona/nope", f"/w/{wid}/persona/nope/onepager"):
+        response = stranger.get(path)
+        assert response.status_code in (403, 404), path
+        assert_security_headers(response, path)
+    # A member's pages: the board (the research library is one of its views), the merge view,
+    # the one-pager, and the library's JSON.
+    client.post("/api/join", json={"token": token_of(body["facilitator_url"]), "name": "Maria",
+                                   "team": ""})
+    state = client.get(f"/api/workshops/{wid}").get_json()
+    persona = state["personas"][0]["id"]
+    item = op(client, wid, "assumption.add",
+              {"persona_id": persona, "category": "goals", "text": "Pays by phone"})
+    op(client, wid, "decision.set", {"target_type": "assumption", "decision": "accepted",
+                                     "target_id": item["event"]["data"]["assumption"]["id"]})
+    note = op(client, wid, "note.add", {"title": "Visit", "source_type": "interview",
+                                        "body": "Pays by *phone*."})["event"]["data"]["note"]
+    op(client, wid, "phase.set", {"phase": "merge"})
+    op(client, wid, "document.create", {"persona_id": persona})
+    pages = [f"/w/{wid}", f"/w/{wid}/persona/{persona}",
+             f"/w/{wid}/persona/{persona}/onepager"]
+    for path in [*pages, f"/api/workshops/{wid}/notes?q=phone",
+                 f"/api/workshops/{wid}/notes/{note['id']}"]:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        assert_security_headers(response, path)
+    for path in pages:  # the pages need no inline script: every <script> is a file or data
+        html = client.get(path).get_data(as_text=True)
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or 'type="application/json"' in tag, (path, tag)
+        assert not re.search(r"\son[a-z]+=", html), path  # no event-handler attributes
 
 
 def test_odd_since_values_get_400_not_a_server_error(client):
