@@ -168,3 +168,14 @@ def test_every_refusal_the_page_translates_is_still_worded_so_by_the_server():
         pieces = [p for p in re.split(r"\(.+?\)|\$$", pattern) if p.strip()]
         assert max(len(p) for p in pieces) >= 8, pattern
         assert all(p in services for p in pieces), pattern
+
+
+def test_a_workshop_created_in_dutch_starts_with_a_dutch_persona_name(client):
+    body = client.post("/api/workshops?lang=nl", json={"title": "Energiecoach"}).get_json()
+    token = body["invite_url"].rsplit("/join/", 1)[1]
+    client.post("/api/join", json={"token": token, "name": "Sam", "team": "Support"})
+    personas = client.get(f"/api/workshops/{body['id']}").get_json()["personas"]
+    assert [p["name"] for p in personas] == ["Hoofdklant"]
+    english = client.post("/api/workshops", headers={"Accept-Language": "en"},
+                          json={"title": "Energy coach"}).get_json()
+    assert english["id"] != body["id"]

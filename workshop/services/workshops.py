@@ -54,8 +54,10 @@ class CreatedWorkshop:
     observer_token: str
 
 
-def create_workshop(backend: Backend, raw: dict) -> CreatedWorkshop:
-    """Create a workshop with one default persona; its log starts with workshop.created."""
+def create_workshop(backend: Backend, raw: dict,
+                    persona_name: str = "Primary customer") -> CreatedWorkshop:
+    """Create a workshop with one persona named `persona_name` (the creator's language);
+    its log starts with workshop.created."""
     body = parse(CreateWorkshop, raw)
     teams = normalise_teams(body.teams) or list(DEFAULT_TEAMS)
     workshop = Workshop(id=new_workshop_id(), title=body.title, context=body.context,
@@ -67,7 +69,7 @@ def create_workshop(backend: Backend, raw: dict) -> CreatedWorkshop:
         session.flush()
         created = log.append(session, workshop.id, log.next_seq(session, workshop.id),
                              "workshop.created", {"workshop": workshop_view(workshop)})
-        persona = Persona(id=new_id(), workshop_id=workshop.id, name="Primary customer",
+        persona = Persona(id=new_id(), workshop_id=workshop.id, name=persona_name,
                           created_seq=log.next_seq(session, workshop.id))
         session.add(persona)
         added = log.append(session, workshop.id, persona.created_seq, "persona.added",

@@ -6,9 +6,11 @@ import re
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
+from workshop.i18n import translate
 from workshop.services import divergence, exports, library, ops, pictures, workshops
 from workshop.services.errors import ServiceError
 from workshop.services.membership import links as current_links
+from workshop.web.i18n import current_language
 from workshop.web.openapi import build_openapi
 from workshop.web.sessions import membership, remember
 
@@ -102,7 +104,9 @@ def openapi_document():
 @bp.post("/api/workshops")
 def create_workshop():
     """Create a workshop; answers its three links."""
-    created = workshops.create_workshop(_backend(), _body())
+    lang = current_language()  # the first persona is named in the creator's language
+    created = workshops.create_workshop(
+        _backend(), _body(), translate(lang, "workshop.default_persona"))
     return jsonify(id=created.id, title=created.title,
                    facilitator_url=_link(created.facilitator_token),
                    invite_url=_link(created.invite_token),
