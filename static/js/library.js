@@ -22,6 +22,11 @@ const NOTE_EVENTS = /^(note\.|notes\.imported|evidence\.)/;
 const BLOCKS = new Set(["P", "LI", "UL", "OL", "BLOCKQUOTE", "PRE", "H1", "H2", "H3", "H4", "H5",
   "H6", "TABLE", "TR", "TD", "TH", "DIV", "HR", "BR", "DT", "DD"]);
 
+/** "smooth", unless the reader asked the system for less motion (asked each time: it may change). */
+function scrollBehaviour() {
+  return window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
+}
+
 /** "14 Sep 2026" for "2026-09-14" (read as a calendar date, not a moment). */
 export function formatDate(iso) {
   if (!iso) return "";
@@ -413,6 +418,7 @@ export function createLibrary(ui) {
   function buildReader(note) {
     reader.noteId = note.id;
     reader.highlighted = null;
+    reader.html = null; // a new, empty body: fillReader must fill it (e.g. after a cancelled edit)
     reader.title = h("h3", { class: "lib-reader-title", id: "lib-reader-title", tabindex: "-1" });
     reader.meta = h("div", { class: "lib-reader-meta" });
     reader.tags = h("div", { class: "lib-reader-tags" });
@@ -575,7 +581,7 @@ export function createLibrary(ui) {
     }
     if (marks[0] && focus) {
       marks[0].tabIndex = -1;
-      marks[0].scrollIntoView({ block: "center", behavior: "smooth" });
+      marks[0].scrollIntoView({ block: "center", behavior: scrollBehaviour() });
       marks[0].focus({ preventScroll: true });
     }
     return true;
@@ -758,7 +764,7 @@ export function createLibrary(ui) {
         reader.linkSlot.append(form);
         reader.linkButton?.setAttribute("aria-expanded", "true");
       }
-      form.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      form.scrollIntoView({ block: "nearest", behavior: scrollBehaviour() });
       (quote ? parts.find : parts.quote).focus({ preventScroll: true });
     }
 

@@ -236,6 +236,23 @@ def test_removing_a_link_in_the_library_changes_anothers_badge_live(person, live
     expect(error.locator("li")).to_have_text([f"“{PASSAGE}”, which supports “{BELIEF}”"])
     pat.page.get_by_role("button", name="Cancel").click()
     expect(badge).to_have_attribute("data-state", "validated")
+    expect(pat.page.locator("#lib-body strong")).to_have_text("pays every bill on her phone")
+
+    # Showing the passage scrolls to it, without animation for someone who asked for less motion.
+    pat.page.evaluate("""() => {
+      window.scrolls = [];
+      const original = Element.prototype.scrollIntoView;
+      Element.prototype.scrollIntoView = function (options) {
+        window.scrolls.push(options?.behavior ?? null);
+        return original.call(this, options);
+      };
+    }""")
+    show = pat.page.get_by_role("button", name=re.compile("^Show the passage in the note"))
+    show.click()
+    pat.page.emulate_media(reduced_motion="reduce")
+    show.click()
+    expect(pat.page.locator("mark.lib-passage").first).to_be_visible()
+    assert pat.page.evaluate("window.scrolls") == ["smooth", "auto"]
 
     # Pat removes the link in the reader (two presses); Mo's board follows without a reload.
     remove = pat.page.get_by_role("button", name=f"Remove this link (supports “{BELIEF}”)")
