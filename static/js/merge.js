@@ -14,7 +14,7 @@ const canWrite = me.role !== "observer";
 const base = `/api/workshops/${state.workshop.id}/personas/${personaId}`;
 
 const IDENTITY = [
-  ["name", t("merge.identity.name"), "input"], ["quote", t("merge.identity.quote"), "textarea"],
+  ["name", t("merge.identity.name"), "line"], ["quote", t("merge.identity.quote"), "textarea"],
   ["role", t("merge.identity.role"), "input"], ["age_range", t("merge.identity.age_range"), "input"],
   ["location", t("merge.identity.location"), "input"], ["story", t("merge.identity.story"), "textarea"],
 ];
@@ -26,6 +26,7 @@ const DECISION_LABELS = {
   reworded: t("decision.reworded"),
 };
 const STATUS_LABELS = { draft: t("merge.status.draft"), agreed: t("merge.status.agreed") };
+const CREATE_PHASES = ["merge", "agreed"]; // where the server creates the persona document
 const EDITING_TTL_MS = 15000;
 const EDITING_REFRESH_MS = 10000;
 
@@ -165,9 +166,12 @@ window.addEventListener("resize", () => {
 
 function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
   const id = `f-${path.replace(/[^a-z0-9]/gi, "-")}`;
+  // A "line" is one line of text that wraps (the persona's name, long on a phone): a text
+  // area that Enter saves, like an input, and that keeps no line breaks.
   const control = kind === "input"
     ? h("input", { id, type: "text", class: `field-input ${cls}`, maxlength: "5000", autocomplete: "off" })
-    : h("textarea", { id, class: `field-input ${cls}`, rows: String(rows), maxlength: "5000" });
+    : h("textarea", { id, class: `field-input ${cls}${kind === "line" ? " field-line" : ""}`,
+      rows: kind === "line" ? "1" : String(rows), maxlength: "5000" });
   control.readOnly = !canWrite;
   const who = h("span", { class: "field-editing", "aria-live": "polite" });
   const note = h("p", { class: "field-note", role: "status" });
@@ -178,8 +182,16 @@ function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
   const entry = { el: control, base: null, wrapper, who, note, conflict, saving: false };
   fields.set(path, entry);
   let keepAlive;
-  control.addEventListener("input", () => autosize(control));
+  control.addEventListener("input", () => {
+    if (kind === "line" && /[\r\n]/.test(control.value)) control.value = control.value.replace(/\s*[\r\n]+\s*/g, " ");
+    autosize(control);
+  });
+  // Like an input, a line reached by the keyboard has its text selected, ready to retype.
+  let pointed = false;
+  control.addEventListener("pointerdown", () => { pointed = true; });
   control.addEventListener("focus", () => {
+    if (kind === "line" && !pointed) control.select();
+    pointed = false;
     // The revision this text rests on; a text pinned to a revision ("Merge both") keeps it,
     // so a save made since is not overwritten unseen.
     if (entry.base == null) entry.base = current().revisions[path]?.rev ?? 0;
@@ -192,7 +204,7 @@ function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
     save(path);
   });
   control.addEventListener("keydown", (event) => {
-    const submit = event.key === "Enter" && (kind === "input" || event.ctrlKey || event.metaKey);
+    const submit = event.key === "Enter" && (kind !== "textarea" || event.ctrlKey || event.metaKey);
     if (submit) { event.preventDefault(); save(path); }
     if (event.key === "Escape") {
       event.preventDefault();
@@ -367,8 +379,10 @@ function portrait(version) {
     box.append(h("img", { src: `data:${picture.media_type};base64,${picture.data}`,
       alt: t("merge.picture_of", { name: version.document.identity.name }) }));
   } else {
-    const initials = (version.document.identity.name || "?").split(/\s+/).filter(Boolean)
-      .slice(0, 2).map((w) => w[0].toUpperCase()).join("");
+    // As the exports' avatar (workshop/domain/avatar.py): the first and the last word.
+    const words = (version.document.identity.name || "").split(/\s+/).filter((w) => /^[\p{L}\p{N}]/u.test(w));
+    const initials = words.length
+      ? (words[0][0] + (words.length > 1 ? words[words.length - 1][0] : "")).toUpperCase() : "?";
     box.append(h("span", { class: "avatar-initials", "aria-hidden": "true", text: initials }));
   }
   if (!canWrite) return box;
@@ -459,6 +473,7 @@ function buildDocument(version) {
   const empty = version.document.sections.length ? null : h("p", { class: "empty-hint",
     text: t("merge.no_accepted") });
   fill(els.document, h("article", { class: "persona-sheet" }, identity, ...sections, empty));
+  delete els.document.dataset.empty;
   built = { id: version.id, items: itemIds(version) };
 }
 
@@ -488,16 +503,44 @@ function fillFields(version) {
 function renderEmpty() {
   const accepted = [...state.assumptions.filter((a) => !a.group_id), ...state.groups]
     .filter((i) => i.persona_id === personaId && ["accepted", "reworded"].includes(i.decision?.decision)).length;
-  const action = isFacilitator
-    ? h("button", { class: "button button-primary", type: "button", id: "create-document",
+  // The server creates the document in the merge and agreed phases only; before that the
+  // facilitator is told so and offered the move to merge (as the board's phase steps do).
+  const ready = CREATE_PHASES.includes(state.workshop.phase);
+  let action;
+  if (isFacilitator && ready) {
+    action = h("button", { class: "button button-primary", type: "button", id: "create-document",
       text: plural("merge.create", accepted),
-      onclick: () => send("document.create", { persona_id: personaId }) })
-    : h("p", { class: "muted", text: t("merge.create.wait") });
+      onclick: () => send("document.create", { persona_id: personaId }) });
+  } else if (isFacilitator) {
+    action = h("div", { class: "empty-action", id: "create-not-yet" },
+      h("p", { class: "phase-note", text: t("merge.create.not_yet") }),
+      h("button", { class: "button button-primary", type: "button", id: "move-to-merge",
+        text: t("merge.create.move_to_merge"),
+        onclick: () => send("phase.set", { phase: "merge" }) }));
+  } else {
+    action = h("p", { class: "muted", id: "create-not-yet",
+      text: ready ? t("merge.create.wait") : t("merge.create.not_yet") });
+  }
+  const key = JSON.stringify([ready, accepted, isFacilitator]);
+  if (built === null && els.document.dataset.empty === key) return; // the same: keep the focus
+  const focused = els.document.contains(document.activeElement);
   fill(els.document, h("div", { class: "empty-state" },
     h("h3", { text: t("merge.empty.title") }),
     h("p", { text: t("merge.empty.text") }),
     action));
+  els.document.dataset.empty = key;
   built = null;
+  if (focused) (els.document.querySelector("#create-document, #move-to-merge"))?.focus();
+}
+
+/** The phase pill in the top bar follows the workshop's phase. */
+function renderPhasePill() {
+  const pill = document.querySelector(".phase-pill");
+  if (!pill) return;
+  const phase = state.workshop.phase;
+  pill.textContent = t(`phase.${phase}`);
+  pill.dataset.phase = phase;
+  document.body.dataset.phase = phase;
 }
 
 // ---- versions, sign-off, exports, history ------------------------------------------------
@@ -710,6 +753,7 @@ function redraw(el, key, draw) {
 
 function render() {
   const version = current();
+  renderPhasePill();
   if (!version) renderEmpty();
   else if (!built || built.items !== itemIds(version)) {
     buildDocument(version);

@@ -5,10 +5,14 @@ and (opt-in) the README's screenshots."""
 from __future__ import annotations
 
 import json
+import os
+import pathlib
 import re
 
 import pytest
+import requests
 
+from tests.e2e.test_browser import ARTIFACTS
 from tests.e2e.test_persona_browser import op
 from tests.e2e.test_voting_browser import create_workshop, join, note
 
@@ -262,5 +266,260 @@ def test_the_facilitator_board_and_merge_view_fit_1280_px_and_the_board_prints_n
     page.goto(setup["url"])
     page.wait_for_selector(".persona-sheet")
     assert page.evaluate(NO_SIDEWAYS), "the merge view scrolls sideways at 1280 px"
-    assert_on_screen(page, [".back-link", ".field[data-path='identity.name'] input",
+    assert_on_screen(page, [".back-link", ".field[data-path='identity.name'] :is(input, textarea)",
                             "#version-chip", "#mark-agreed", ".export-links a", "#fit"])
+
+
+# ---- 9. the persona document waits for the merge phase ----------------------------------
+
+def test_the_merge_view_says_the_document_waits_for_the_merge_phase_and_moves_there(
+        person, live_server):
+    from playwright.sync_api import expect
+
+    setup = workshop_with_people(person, live_server)
+    maria, sam = setup["maria"], setup["people"][0]
+    added = op(sam, setup["id"], "assumption.add", {"persona_id": setup["persona"],
+                                                    "category": "needs", "text": ACCEPTED[1][0]})
+    op(maria, setup["id"], "decision.set", {
+        "target_type": "assumption", "decision": "accepted",
+        "target_id": added["event"]["data"]["assumption"]["id"]})
+    op(maria, setup["id"], "phase.set", {"phase": "reconcile"})
+    board, other = maria.page, sam.page
+    for page in (board, other):
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(setup["url"])
+    waiting = "The persona document is created in the merge phase."
+    expect(board.locator("#create-not-yet")).to_contain_text(waiting)
+    create = board.get_by_role("button", name=re.compile("Create the persona document"))
+    expect(create).to_have_count(0)
+    expect(other.locator("#create-not-yet")).to_have_text(waiting)
+    expect(other.get_by_role("button", name="Move the workshop to merge")).to_have_count(0)
+    expect(board.locator(".phase-pill")).to_have_text("Reconcile")
+    ARTIFACTS.mkdir(exist_ok=True)
+    board.screenshot(path=str(ARTIFACTS / "merge-not-yet-phase.png"))  # to look at, not shipped
+
+    # The facilitator moves the workshop on from here; both views follow, live.
+    move = board.get_by_role("button", name="Move the workshop to merge")
+    move.focus()
+    board.keyboard.press("Enter")
+    create = board.get_by_role("button", name="Create the persona document from 1 accepted item")
+    expect(create).to_be_visible()
+    expect(create).to_be_focused()  # the keyboard stays where it was
+    for page in (board, other):
+        expect(page.locator(".phase-pill")).to_have_text("Merge")
+    expect(other.locator("#create-not-yet")).to_have_text(
+        "The facilitator creates it when the reconcile phase is done.")
+    create.click()
+    for page in (board, other):
+        expect(page.locator(".persona-sheet")).to_be_visible()
+
+    # In Dutch, for a participant of a workshop still collecting.
+    fresh = workshop_with_people(person, live_server)
+    page = fresh["people"][0].page
+    page.goto(fresh["url"] + "?lang=nl")
+    expect(page.locator("#create-not-yet")).to_have_text(
+        "Het personadocument maak je in de fase Samenvoegen.")
+
+
+# ---- 10. (opt-in) the README's screenshots -----------------------------------------------
+
+SHOTS = os.environ.get("WORKSHOP_SCREENSHOTS")  # a folder, e.g. docs/screenshots
+
+PEOPLE = [("Lotte", "Marketing"), ("Sam", "Support"), ("Jeroen", "Sales"), ("Priya", "Product")]
+# (category, author index, text); the first persona's notes, as in the demo seed
+ANOUK = [
+    ("identity", 0, "Anouk, 38, owns a 1970s terraced house in Utrecht"),
+    ("goals", 0, "Wants to cut the energy bill before winter without a big renovation"),
+    ("needs", 1, "Needs to know which measure pays back first, in euros, not kWh"),
+    ("needs", 3, "Wants to see the monthly saving before she commits"),
+    ("motivations", 3, "Feels responsible for the climate her kids grow up in"),
+    ("fears", 1, "Afraid of being sold a heat pump she does not need"),
+    ("fears", 2, "Worries installers will not show up on time"),
+    ("fears", 1, "Installers never turn up when they promised"),
+    ("desires", 2, "Would love to see how her house compares with the neighbours"),
+    ("behaviours", 3, "Reads reviews on her phone in the evening, decides at the weekend"),
+    ("behaviours", 0, "Compares offers online before she calls anyone"),
+    ("channels", 1, "Prefers WhatsApp over phone calls for quick questions"),
+    ("channels", 0, "Opens our newsletter when the subject line mentions savings"),
+    ("tone", 0, "Plain, calm, no jargon; never pushy"),
+]
+CONTESTED = "Afraid of being sold a heat pump she does not need"
+# (note, stances per person in PEOPLE order, dots per person)
+VOTES = {
+    CONTESTED: (("disagree", "agree", "disagree", "agree"), (0, 2, 0, 1)),
+    "Opens our newsletter when the subject line mentions savings":
+        (("agree", "disagree", "unsure", "disagree"), (1, 0, 0, 0)),
+    "Needs to know which measure pays back first, in euros, not kWh":
+        (("agree", "agree", "agree", "agree"), (2, 1, 1, 1)),
+    "Wants to cut the energy bill before winter without a big renovation":
+        (("agree", "agree", "unsure", "agree"), (1, 0, 2, 0)),
+    "Worries installers will not show up on time":
+        (("agree", "agree", "agree", "unsure"), (0, 1, 1, 0)),
+    "Prefers WhatsApp over phone calls for quick questions":
+        (("agree", "agree", "disagree", "agree"), (0, 0, 0, 2)),
+}
+
+
+def energy_workshop(person, live_server):
+    """The demo's workshop, built over HTTP by five people in their own browsers: two
+    personas, notes in several categories, votes from four teams with one contested note."""
+    response = requests.post(live_server.url + "/api/workshops", timeout=10, json={
+        "title": "Who is our customer? — the home energy coach",
+        "context": "We are launching an app that coaches households to save energy. Before we "
+                   "design the onboarding, we want one shared picture of who we build it for.",
+        "teams": [team for _, team in PEOPLE]})
+    assert response.status_code == 201, response.text
+    created = response.json()
+    maria = join(person, created["facilitator_url"], "Maria")
+    people = [join(person, created["invite_url"], name, team) for name, team in PEOPLE]
+    wid = created["id"]
+    anouk = maria.page.request.get(f"/api/workshops/{wid}").json()["personas"][0]["id"]
+    op(maria, wid, "persona.rename", {"id": anouk, "name": "Anouk, the busy homeowner"})
+    ruben = op(maria, wid, "persona.add", {"name": "Ruben, the student renter"})
+    op(people[3], wid, "assumption.add", {
+        "persona_id": ruben["event"]["data"]["persona"]["id"], "category": "needs",
+        "text": "Needs tips that work without the landlord's permission"})
+    notes = {}
+    for category, author, text in ANOUK:
+        added = op(people[author], wid, "assumption.add",
+                   {"persona_id": anouk, "category": category, "text": text})
+        notes[text] = added["event"]["data"]["assumption"]["id"]
+    return {"maria": maria, "people": people, "id": wid, "persona": anouk, "notes": notes,
+            "url": f"/w/{wid}", "merge": f"/w/{wid}/persona/{anouk}"}
+
+
+def scroll_below_the_top_bar(page, selector: str) -> None:
+    """Scroll so that the element starts just under the (sticky) top bar."""
+    page.evaluate("""(selector) => {
+      const top = document.querySelector(selector).getBoundingClientRect().top + window.scrollY;
+      window.scrollTo(0, top - document.querySelector('.topbar').offsetHeight - 12);
+    }""", selector)
+
+
+def settle(page) -> None:
+    """No hover, no caret, nothing refused: a still picture of the page as it is."""
+    from playwright.sync_api import expect
+
+    page.mouse.move(0, 0)
+    page.evaluate("() => document.activeElement?.blur?.()")
+    expect(page.locator("#toast")).to_be_hidden()
+    page.wait_for_timeout(400)
+
+
+@pytest.mark.skipif(not SHOTS, reason="set WORKSHOP_SCREENSHOTS=<folder> to take screenshots")
+def test_screenshots_of_voting_reconciling_divergence_and_the_phone(person, live_server):
+    """docs/screenshots/vote.png, reconcile.png, divergence.png, phone-board.png and
+    phone-persona.png, from one realistic small workshop."""
+    from playwright.sync_api import expect
+
+    folder = pathlib.Path(SHOTS)
+    w = energy_workshop(person, live_server)
+    maria, people, wid, notes = w["maria"], w["people"], w["id"], w["notes"]
+    lotte, sam = people[0], people[1]
+
+    # Vote: four teams take their stances and spend dots; Lotte looks at the board.
+    op(maria, wid, "phase.set", {"phase": "vote"})
+    op(maria, wid, "timer.start", {"seconds": 600})
+    for text, (stances, dots) in VOTES.items():
+        for someone, stance, dot in zip(people, stances, dots, strict=True):
+            if someone is lotte and text == CONTESTED:
+                continue  # Lotte has not decided on this one yet
+            op(someone, wid, "vote.cast", {"assumption_id": notes[text], "stance": stance,
+                                           "dots": dot})
+    page = lotte.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(w["url"])
+    expect(note(page, CONTESTED)).to_be_visible()
+    settle(page)
+    scroll_below_the_top_bar(page, "#columns")
+    page.screenshot(path=str(folder / "vote.png"))
+
+    # Reconcile: duplicates grouped, a thread on the contested note, decisions with reasons.
+    op(lotte, wid, "vote.cast", {"assumption_id": notes[CONTESTED], "stance": "disagree",
+                                 "dots": 0})
+    op(maria, wid, "timer.stop", {})
+    op(maria, wid, "phase.set", {"phase": "reconcile"})
+    grouped = op(maria, wid, "group.add", {
+        "assumption_id": notes["Installers never turn up when they promised"],
+        "onto_id": notes["Worries installers will not show up on time"]})
+    group = grouped["event"]["data"]["groups"][0]["id"]
+    reviews = op(maria, wid, "group.add", {
+        "assumption_id": notes["Compares offers online before she calls anyone"],
+        "onto_id": notes["Reads reviews on her phone in the evening, decides at the weekend"]})
+    op(maria, wid, "group.rename", {"id": reviews["event"]["data"]["groups"][0]["id"],
+                                    "title": "Researches on her phone before she decides"})
+    op(maria, wid, "decision.set", {"target_type": "group",
+                                    "target_id": reviews["event"]["data"]["groups"][0]["id"],
+                                    "decision": "accepted", "reason": "Matches the home visit"})
+    for someone, text in [(sam, "Support hears this every week: people ask if they really "
+                                "need one"),
+                          (lotte, "Our campaign data says heat pumps are what they ask for"),
+                          (people[2], "Sales sees both: let's check the survey")]:
+        op(someone, wid, "comment.add", {"target_type": "assumption",
+                                         "target_id": notes[CONTESTED], "text": text})
+    op(maria, wid, "decision.set", {"target_type": "group", "target_id": group,
+                                    "decision": "accepted", "reason": "Two teams, one fear"})
+    for text, decision, reason in [
+            ("Needs to know which measure pays back first, in euros, not kWh", "accepted",
+             "Every team agrees"),
+            ("Wants to cut the energy bill before winter without a big renovation", "accepted",
+             ""),
+            ("Opens our newsletter when the subject line mentions savings", "parked",
+             "Survey: 9% read it; ask again after the campaign"),
+            ("Feels responsible for the climate her kids grow up in", "rejected",
+             "Nobody has heard her say it"),
+            ("Would love to see how her house compares with the neighbours", "parked",
+             "A feature idea, not a need yet")]:
+        op(maria, wid, "decision.set", {"target_type": "assumption", "target_id": notes[text],
+                                        "decision": decision, "reason": reason})
+    op(maria, wid, "decision.set", {
+        "target_type": "assumption", "decision": "reworded",
+        "target_id": notes["Prefers WhatsApp over phone calls for quick questions"],
+        "text": "Asks quick questions on WhatsApp, never by phone", "reason": ""})
+    page = maria.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(w["url"])
+    contested = note(page, CONTESTED)
+    contested.locator(".thread-toggle").click()
+    expect(contested.locator(".thread-item")).to_have_count(3)
+    expect(page.locator(".group-card")).to_have_count(2)
+    settle(page)
+    scroll_below_the_top_bar(page, "section.column[data-category=fears]")
+    page.screenshot(path=str(folder / "reconcile.png"))
+
+    # The divergence view: notes × teams, the most divisive first.
+    page.get_by_role("button", name="Divergence").click()
+    expect(page.locator("#divergence")).to_be_visible()
+    settle(page)
+    scroll_below_the_top_bar(page, "#divergence")
+    page.screenshot(path=str(folder / "divergence.png"))
+
+    # A phone: the top of Sam's board, top bar included.
+    phone = sam.page
+    phone.set_viewport_size({"width": 390, "height": 844})
+    phone.goto(w["url"])
+    first = phone.locator("section.column").first
+    expect(first).to_be_visible()
+    settle(phone)
+    assert first.bounding_box()["y"] < 700, "the first column is pushed off the phone's screen"
+    phone.screenshot(path=str(folder / "phone-board.png"))
+
+    # And the persona document on the phone, its name whole.
+    op(maria, wid, "phase.set", {"phase": "merge"})
+    op(maria, wid, "document.create", {"persona_id": w["persona"]})
+    for path, value in [
+            ("identity.name", "Anouk, the busy homeowner"),
+            ("identity.quote", "I want to save, but not spend my Saturdays on it."),
+            ("identity.role", "Project manager, mother of two"),
+            ("identity.age_range", "35–44"), ("identity.location", "Utrecht"),
+            ("identity.story", "Anouk and her partner bought a 1972 terraced house. The "
+             "energy bill doubled last winter; she wants to know **what to do first**.")]:
+        op(sam, wid, "document.save", {"persona_id": w["persona"], "path": path,
+                                       "value": value, "base_rev": 0})
+    phone.goto(w["merge"])
+    name = phone.get_by_label("Name", exact=True)
+    expect(name).to_have_value("Anouk, the busy homeowner")
+    assert name.evaluate("el => el.scrollWidth <= el.clientWidth && "
+                         "el.scrollHeight <= el.clientHeight + 2"), "the name is cut off"
+    settle(phone)
+    phone.screenshot(path=str(folder / "phone-persona.png"))
