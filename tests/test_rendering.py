@@ -312,9 +312,11 @@ def test_control_characters_are_dropped_before_rendering():
 # ---- what a note may look like ---------------------------------------------------------------
 
 def test_headings_and_emphasis():
+    # A note's outline continues below the reader's own h3 title.
     html = render_markdown("# Interview with Anna\n\n## Goals\n\n*quick* and **cheap**, `code`")
-    assert html == ("<h1>Interview with Anna</h1>\n<h2>Goals</h2>\n"
+    assert html == ("<h4>Interview with Anna</h4>\n<h5>Goals</h5>\n"
                     "<p><em>quick</em> and <strong>cheap</strong>, <code>code</code></p>")
+    assert render_markdown("### a\n\n###### b") == "<h6>a</h6>\n<h6>b</h6>"
 
 
 def test_lists_keep_their_numbering():

@@ -85,6 +85,22 @@ class _ImagesAsLinks(Treeprocessor):
             element.text = text
 
 
+class _HeadingsUnderTheReader(Treeprocessor):
+    """Moves a note's headings below the page's own: `#` becomes h4, `##` h5, the rest h6.
+
+    A note is always shown under a heading of the page (the reader's title is an h3), so
+    its own outline must continue from there; an h1 inside it would break the page's.
+    """
+
+    SHIFT = 3
+
+    def run(self, root: etree.Element) -> None:
+        """Rename the headings of the tree in place."""
+        for element in root.iter():
+            if len(element.tag) == 2 and element.tag[0] == "h" and element.tag[1] in "123456":
+                element.tag = f"h{min(6, int(element.tag[1]) + self.SHIFT)}"
+
+
 def _markdown() -> markdown.Markdown:
     """A fresh Markdown converter with raw HTML switched off (instances are not thread-safe)."""
     converter = markdown.Markdown(extensions=list(EXTENSIONS),
@@ -97,6 +113,7 @@ def _markdown() -> markdown.Markdown:
     converter.inlinePatterns.deregister("html")
     # Priority below "inline" (20) so that images exist already when it runs.
     converter.treeprocessors.register(_ImagesAsLinks(converter), "images_as_links", 15)
+    converter.treeprocessors.register(_HeadingsUnderTheReader(converter), "headings", 14)
     return converter
 
 

@@ -20,20 +20,6 @@ NOTES = [("goals", "Wants to commute without a car"),
 RESEARCH = "# Visit at home\n\nShe **pays every bill on her phone**.\n\n- rides daily\n- no car\n"
 
 
-# Findings that are known and owned elsewhere: (rule, a selector it points at) → why.
-KNOWN = {
-    ("heading-order", "#lib-links-heading"):
-        "a research note's own Markdown headings (# → h1) sit inside the reader's h3; shifting "
-        "them under the reader's level belongs to workshop/rendering.py and library.js",
-}
-
-
-def known(violation: dict) -> bool:
-    """Whether every node of a finding is a known one (see KNOWN)."""
-    return all(any(rule == violation["id"] and selector in str(node) for rule, selector in KNOWN)
-               for node in violation["nodes"])
-
-
 class Audit:
     """Collects axe's findings page by page, so one run reports every page at once."""
 
@@ -44,8 +30,6 @@ class Audit:
     def check(self, page, where: str) -> None:
         page.wait_for_timeout(150)  # let transitions settle before colours are sampled
         for v in audit(page):
-            if known(v):
-                continue
             self.found.append(f"[{self.width}px] {where}: {v['id']} ({v['impact']}): "
                               f"{v['help']} at {v['nodes']} ({v['why']})")
 

@@ -144,7 +144,7 @@ def test_a_linked_passage_changes_anothers_badge_and_coverage_live(person, live_
     pat.page.locator("#lib-ed-tags").fill("mobile, bills")
     pat.page.locator("#lib-ed-body").fill(BODY)
     preview = pat.page.locator("#lib-ed-preview")
-    expect(preview.locator("h2")).to_have_text("Visit at home")
+    expect(preview.locator("h5")).to_have_text("Visit at home")
     expect(preview.locator("strong")).to_have_text("pays every bill on her phone")
     expect(preview.locator("li")).to_have_count(2)
     pat.page.get_by_role("button", name="Add note").click()

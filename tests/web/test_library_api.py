@@ -48,7 +48,7 @@ def test_the_preview_renders_like_the_library_and_sanitises(client, member):
     response = client.post(f"/api/workshops/{member}/preview",
                            json={"body": "# Hi\n<img src=x onerror=alert(1)>"})
     html = response.get_json()["html"]
-    assert "<h1>Hi</h1>" in html
+    assert "<h4>Hi</h4>" in html
     assert "<img" not in html  # raw HTML shows as text, never as an element
 
 
