@@ -18,4 +18,6 @@ from workshop.serving import serve  # noqa: E402
 app = create_app()
 
 if __name__ == "__main__":
+    # A served SQLite file is checkpointed from an OS thread (workshop/wal_checkpoints.py).
+    app.extensions["workshop"].db.checkpoint_in_background()
     serve(app)

@@ -1,15 +1,19 @@
 """The database layer: migrations match the models; green threads never freeze on SQLite."""
 
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 from workshop.config import ROOT, normalise_database_url
+from workshop.db import Database, sqlite_file
 from workshop.models import Base
+from workshop.wal_checkpoints import SAFETY_NET_PAGES
 
 # Full-text search lives outside the models, in each database's own form (migration 0004).
 SEARCH_OBJECTS = {"ix_research_notes_search", "search"}
@@ -101,3 +105,84 @@ def test_green_threads_writing_to_sqlite_all_succeed(sqlite_url):
                             timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("OK 200 notes")
+
+
+# ---- WAL checkpoints outside the hub (workshop/wal_checkpoints.py) -------------------------
+
+def _autocheckpoint(database: Database) -> int:
+    with database.engine.connect() as conn:
+        return conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+
+
+def _wait_for(condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def test_a_served_sqlite_file_is_checkpointed_by_its_own_thread(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'served.sqlite3'}")
+    assert _autocheckpoint(database) == 1000  # SQLite's own default until served
+    assert database.checkpoint_in_background(interval=0.05)
+    assert not database.checkpoint_in_background()  # once is enough
+    checkpointer = database._checkpointer
+    # Commits no longer checkpoint (that would fsync inside an op), short of the safety net.
+    assert _autocheckpoint(database) == SAFETY_NET_PAGES
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x TEXT)")
+    for i in range(300):
+        with database.engine.begin() as conn:
+            conn.exec_driver_sql("INSERT INTO t VALUES (?)", (f"row {i} " * 50,))
+    # The thread copies every page of the log back into the database file.
+    assert _wait_for(lambda: checkpointer.last is not None and checkpointer.last[1] > 0
+                     and checkpointer.last[1] == checkpointer.last[2]), checkpointer.last
+    database.dispose()
+    assert not checkpointer.running
+    with sqlite3.connect(tmp_path / "served.sqlite3") as check:
+        assert check.execute("SELECT count(*) FROM t").fetchone() == (300,)
+
+
+def test_checkpoints_apply_only_to_a_sqlite_file():
+    assert not Database("sqlite://").checkpoint_in_background()
+    assert sqlite_file("sqlite:///:memory:") is None
+    assert sqlite_file("postgresql+pg8000://postgres@127.0.0.1/test") is None
+    assert sqlite_file("sqlite:////srv/workshop.sqlite3") == "/srv/workshop.sqlite3"
+
+
+GREEN_CHECKPOINTS = textwrap.dedent("""
+    import eventlet
+    eventlet.monkey_patch()
+    import sys, time
+    sys.path.insert(0, {root!r})
+    from tests.helpers import add_note, make_member, make_workshop
+    from workshop.db import Database
+    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+
+    database = Database({url!r})
+    backend = Backend(database, CollectingPublisher(), PresenceRegistry())
+    created = make_workshop(backend)
+    members = [make_member(backend, created.invite_token, f"P{{i}}", "Support") for i in range(5)]
+    assert database.checkpoint_in_background(interval=0.05)
+    checkpointer = database._checkpointer
+    # An OS thread, not a green one: it checkpoints while the hub is blocked outright.
+    before = checkpointer.checkpoints
+    eventlet.patcher.original("time").sleep(0.5)  # blocks every green thread
+    assert checkpointer.checkpoints > before, "the checkpointer is a green thread"
+    for i in range(100):
+        add_note(backend, created.id, members[i % 5], f"note {{i}} " * 20)
+    deadline = time.monotonic() + 10
+    while not (checkpointer.last and checkpointer.last[1] == checkpointer.last[2] > 0):
+        assert time.monotonic() < deadline, checkpointer.last
+        eventlet.sleep(0.02)  # green: the checkpoint runs while this hub keeps going
+    database.dispose()
+    print("OK", checkpointer.checkpoints)
+""")
+
+
+def test_under_eventlet_checkpoints_run_in_an_os_thread(sqlite_url):
+    script = GREEN_CHECKPOINTS.format(root=str(ROOT), url=sqlite_url)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("OK")

@@ -1,6 +1,11 @@
-"""Serving: accepted connections have Nagle's algorithm switched off."""
+"""Serving: accepted connections have Nagle's algorithm switched off; startup is frozen."""
 
 import socket
+import subprocess
+import sys
+import textwrap
+
+from workshop.config import ROOT
 
 from workshop.serving import NoDelayListener
 
@@ -24,3 +29,24 @@ def test_the_listener_passes_everything_else_through():
         assert NoDelayListener(raw).getsockname() == raw.getsockname()
     finally:
         raw.close()
+
+
+FREEZE_CHECK = textwrap.dedent("""
+    import gc
+    from workshop import create_app
+    from workshop.serving import freeze_startup_objects
+    app = create_app()
+    startup = len(gc.get_objects())  # what a full collection walks
+    freeze_startup_objects()
+    print(startup, gc.get_freeze_count(), len(gc.get_objects()))
+""")
+
+
+def test_serving_freezes_the_startup_objects_out_of_full_collections():
+    result = subprocess.run([sys.executable, "-c", FREEZE_CHECK], capture_output=True,
+                            text=True, timeout=60, cwd=ROOT,
+                            env={"PATH": "/usr/bin:/bin", "WORKSHOP_DATABASE_URL": "sqlite://"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    startup, frozen, walked = (int(x) for x in result.stdout.split())
+    assert frozen >= 0.9 * startup > 50_000  # the app's modules and objects, not a handful
+    assert walked < startup / 100  # a full collection no longer walks them

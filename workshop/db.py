@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
+from workshop.wal_checkpoints import SAFETY_NET_PAGES, WalCheckpointer
+
 
 class Database:
     """One engine per app, a session factory for reads and one for writes."""
@@ -32,6 +34,27 @@ class Database:
         # after monkey-patching), so a green thread waiting for it yields instead of freezing
         # the hub on SQLite's file lock; it also keeps broadcasts in seq order in this process.
         self.write_lock = threading.Lock()
+        self._checkpointer: WalCheckpointer | None = None
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", self._on_sqlite_connect)
+
+    def checkpoint_in_background(self, interval: float = 1.0) -> bool:
+        """While serving a SQLite file, checkpoint its WAL from an OS thread, not in commits.
+
+        Returns whether it applies (a SQLite file; not in memory, not PostgreSQL).
+        """
+        path = sqlite_file(self.url)
+        if path is None or self._checkpointer is not None:
+            return False
+        self._checkpointer = WalCheckpointer(path, interval).start()
+        self.engine.dispose()  # pooled connections reopen with the safety-net threshold
+        return True
+
+    def _on_sqlite_connect(self, dbapi_connection, _record):
+        if self._checkpointer is not None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
+            cursor.close()
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -57,8 +80,19 @@ class Database:
                 session.close()
 
     def dispose(self) -> None:
-        """Close pooled connections (tests, shutdown)."""
+        """Close pooled connections and stop checkpointing (tests, shutdown)."""
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         self.engine.dispose()
+
+
+def sqlite_file(url: str) -> str | None:
+    """The file path of a SQLite URL, or None for PostgreSQL and in-memory databases."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1]
+    return path if path and path != ":memory:" and "///" in url else None
 
 
 def _make_engine(url: str) -> Engine:

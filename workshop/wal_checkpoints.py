@@ -1,0 +1,82 @@
+"""SQLite WAL checkpoints in an OS thread of their own, so a checkpoint never stalls the hub.
+
+In WAL mode SQLite copies the log back into the database (a checkpoint) once the log holds
+`wal_autocheckpoint` pages, and it does so inside the COMMIT that crossed the line: that
+commit also fsyncs the database. Under eventlet the sqlite3 driver is C code that the hub
+cannot switch away from, so every ~100 ops one op took ~7 ms instead of ~1 ms, and every
+other green thread (everyone's fan-out) waited for it (bench/README.md, "Profile").
+
+While served, a real OS thread checkpoints every `interval` seconds on its own connection.
+The sqlite3 module releases the GIL while SQLite works, so the hub keeps running. A PASSIVE
+checkpoint never waits for readers or writers; what it cannot copy yet it copies next time.
+The served connections keep a high `wal_autocheckpoint` as a safety net: should this thread
+ever fall behind, the log is still bounded.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import sys
+import threading
+
+log = logging.getLogger(__name__)
+
+# Pages (4 KiB) a served connection lets the log grow to before checkpointing itself.
+SAFETY_NET_PAGES = 10_000
+
+
+def os_threading():
+    """The threading module of the OS, even where eventlet has monkey-patched `threading`."""
+    patcher = sys.modules.get("eventlet.patcher")  # only a process that imported eventlet
+    if patcher is not None and patcher.is_monkey_patched("thread"):
+        return patcher.original("threading")
+    return threading
+
+
+class WalCheckpointer:
+    """Checkpoints one SQLite database file from an OS thread until stopped."""
+
+    def __init__(self, path: str, interval: float = 1.0):
+        self.path = path
+        self.interval = interval
+        self.checkpoints = 0  # completed checkpoint calls, for tests and curiosity
+        self.last: tuple[int, int, int] | None = None  # what the latest one reported
+        native = os_threading()
+        self._stop = native.Event()
+        self._thread = native.Thread(target=self._run, name="wal-checkpoints", daemon=True)
+
+    def start(self) -> WalCheckpointer:
+        """Start the thread; returns self."""
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the thread to finish and wait for it."""
+        self._stop.set()
+        self._thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        """Whether the thread is alive."""
+        return self._thread.is_alive()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        try:
+            connection.execute("PRAGMA busy_timeout=1000")
+            while not self._stop.wait(self.interval):
+                self.checkpoint(connection)
+        finally:
+            connection.close()
+
+    def checkpoint(self, connection: sqlite3.Connection) -> tuple[int, int, int]:
+        """One PASSIVE checkpoint: (busy, log pages, pages checkpointed), as SQLite reports."""
+        try:
+            result = tuple(connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone())
+        except sqlite3.Error as error:  # e.g. the file is being restored; try again later
+            log.warning("WAL checkpoint failed: %s", error)
+            return (1, -1, -1)
+        self.checkpoints += 1
+        self.last = result
+        return result
