@@ -97,8 +97,33 @@ def persona_in_workshop(ctx: OpContext, persona_id: str) -> Persona:
     return persona
 
 
+_PERSONAS = Persona.__table__
+_PERSONA_WORKSHOP = select(_PERSONAS.c.workshop_id).where(_PERSONAS.c.id == bindparam("id"))
+
+
+def check_persona(ctx: OpContext, persona_id: str) -> None:
+    """Refuse a persona of another workshop, or none (Core: every new note checks it)."""
+    owner = ctx.session.connection().execute(_PERSONA_WORKSHOP, {"id": persona_id}).scalar()
+    if owner != ctx.workshop_id:
+        raise ServiceError("not_found", "no such persona in this workshop")
+
+
 def visible_note(ctx: OpContext, assumption_id: str) -> Assumption:
-    note = by_id(ctx.session, Assumption, assumption_id)
+    return _visible(ctx, by_id(ctx.session, Assumption, assumption_id))
+
+
+_NOTES = Assumption.__table__
+_NOTE_ROW = select(_NOTES.c.id, _NOTES.c.workshop_id, _NOTES.c.author_id, _NOTES.c.hidden,
+                   _NOTES.c.group_id).where(_NOTES.c.id == bindparam("id"))
+
+
+def visible_note_row(ctx: OpContext, assumption_id: str) -> Row:
+    """A note the actor may see, as a read-only row (Core: votes read it on every cast)."""
+    return _visible(ctx, ctx.session.connection().execute(
+        _NOTE_ROW, {"id": assumption_id}).one_or_none())
+
+
+def _visible(ctx: OpContext, note):
     if (note is None or note.workshop_id != ctx.workshop_id
             or not visibility.can_see_note(note, ctx.actor.id)):
         raise ServiceError("not_found", "no such note in this workshop")
@@ -117,11 +142,34 @@ def count(ctx: OpContext, model, *where) -> int:
                               .where(model.workshop_id == ctx.workshop_id, *where))
 
 
+def insert(ctx: OpContext, row) -> None:
+    """Write a new mapped object with one INSERT, outside the unit of work.
+
+    For the hot ops: the object is only read afterwards (to build the event), and the unit
+    of work's flush costs several times the statement. Unset (None) columns are left out,
+    so they get their defaults, and a JSON column NULL rather than JSON null.
+    """
+    table = row.__table__
+    values = {column.key: value for column in table.columns
+              if (value := getattr(row, column.key)) is not None}
+    ctx.session.connection().execute(table.insert(), values)
+
+
 _VOTES_ON = select(Vote).where(Vote.assumption_id == bindparam("note_id"))
 
 
 def votes_on(ctx: OpContext, note_id: str) -> list[Vote]:
     return list(ctx.session.scalars(_VOTES_ON, {"note_id": note_id}))
+
+
+_VOTES = Vote.__table__
+_BALLOTS_ON = select(_VOTES.c.id, _VOTES.c.participant_id, _VOTES.c.team, _VOTES.c.stance,
+                     _VOTES.c.dots).where(_VOTES.c.assumption_id == bindparam("note_id"))
+
+
+def ballots_on(ctx: OpContext, note_id: str) -> list[Row]:
+    """Every vote on a note as read-only rows (Core: a popular note has hundreds)."""
+    return ctx.session.connection().execute(_BALLOTS_ON, {"note_id": note_id}).all()
 
 
 def note_outcome(ctx: OpContext, note: Assumption, type_: str,

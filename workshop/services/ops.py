@@ -19,13 +19,16 @@ from workshop.services.op_context import (
     OpContext,
     OpSpec,
     Outcome,
+    ballots_on,
+    check_persona,
     count,
+    insert,
     member_row,
     member_votes,
     note_outcome,
     note_to_change,
     persona_in_workshop,
-    visible_note,
+    visible_note_row,
     votes_on,
 )
 from workshop.services.schemas import (
@@ -45,6 +48,7 @@ from workshop.services.schemas import (
     parse,
 )
 from workshop.services.views import persona_view
+from workshop.services.visibility import Ballot
 
 MAX_PERSONAS = 12
 MAX_ASSUMPTIONS = 2000
@@ -72,17 +76,17 @@ def persona_rename(ctx: OpContext, data: PersonaRename) -> Outcome:
 
 def assumption_add(ctx: OpContext, data: AssumptionAdd) -> Outcome:
     """Stick a new note in a category of a persona (private while private collect is on)."""
-    persona = persona_in_workshop(ctx, data.persona_id)
+    check_persona(ctx, data.persona_id)
     if data.category not in CATEGORY_KEYS:
         raise ServiceError("invalid", f"category: unknown category {data.category!r}")
     if count(ctx, Assumption) >= MAX_ASSUMPTIONS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_ASSUMPTIONS} notes")
-    note = Assumption(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona.id,
+    settings = ctx.settings
+    note = Assumption(id=new_id(), workshop_id=ctx.workshop_id, persona_id=data.persona_id,
                       category=data.category, text=data.text, author_id=ctx.actor.id,
                       created_seq=ctx.seq, updated_seq=ctx.seq,
-                      hidden=bool(ctx.settings["private_collect"]))
-    ctx.session.add(note)
-    settings = ctx.settings
+                      hidden=bool(settings["private_collect"]))
+    insert(ctx, note)
     return note_outcome(ctx, note, "assumption.added", lambda viewer: {
         "assumption": visibility.note_view(note, settings, [], viewer)})
 
@@ -119,29 +123,40 @@ _DOTS_ELSEWHERE = select(func.coalesce(func.sum(Vote.dots), 0)).where(
     Vote.workshop_id == bindparam("workshop_id"),
     Vote.participant_id == bindparam("participant_id"),
     Vote.assumption_id != bindparam("note_id"))
+_VOTES = Vote.__table__
+_INSERT_VOTE = _VOTES.insert()
+_UPDATE_VOTE = _VOTES.update().where(_VOTES.c.id == bindparam("vote_id")).values(
+    stance=bindparam("new_stance"), dots=bindparam("new_dots"), updated_seq=bindparam("seq"))
 
 
 def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
     """Set, change or retract a stance and the dots on a note, within the dot budget."""
-    note = visible_note(ctx, data.assumption_id)
+    # The most frequent op: read and written as rows (Core), not mapped objects.
+    note = visible_note_row(ctx, data.assumption_id)
     if not ctx.actor.team:
         raise ServiceError("forbidden", "votes count per team: join with a team to vote")
-    votes = votes_on(ctx, note.id)
-    mine = next((v for v in votes if v.participant_id == ctx.actor.id), None)
+    ballots = ballots_on(ctx, note.id)
+    mine = next((b for b in ballots if b.participant_id == ctx.actor.id), None)
     dots = data.dots if data.dots is not None else (mine.dots if mine else 0)
     budget = ctx.settings["dot_budget"]
-    spent_elsewhere = ctx.session.scalar(_DOTS_ELSEWHERE, {
-        "workshop_id": ctx.workshop_id, "participant_id": ctx.actor.id, "note_id": note.id})
+    connection = ctx.session.connection()
+    spent_elsewhere = connection.execute(_DOTS_ELSEWHERE, {
+        "workshop_id": ctx.workshop_id, "participant_id": ctx.actor.id,
+        "note_id": note.id}).scalar()
     # Only adding dots can break the budget; lowering them or changing a stance never does.
     if dots > (mine.dots if mine else 0) and spent_elsewhere + dots > budget:
         left = budget - spent_elsewhere
         raise ServiceError("limit", f"you have {left} of {budget} dots left")
-    if mine is None:
-        mine = Vote(workshop_id=ctx.workshop_id, assumption_id=note.id,
-                    participant_id=ctx.actor.id, team=ctx.actor.team, updated_seq=ctx.seq)
-        ctx.session.add(mine)
-        votes.append(mine)
-    mine.stance, mine.dots, mine.updated_seq = data.stance, dots, ctx.seq
+    if mine is None:  # a vote keeps the team its voter had when first casting it
+        connection.execute(_INSERT_VOTE, {
+            "workshop_id": ctx.workshop_id, "assumption_id": note.id,
+            "participant_id": ctx.actor.id, "team": ctx.actor.team, "stance": data.stance,
+            "dots": dots, "updated_seq": ctx.seq})
+    else:
+        connection.execute(_UPDATE_VOTE, {"vote_id": mine.id, "new_stance": data.stance,
+                                          "new_dots": dots, "seq": ctx.seq})
+    cast = Ballot(ctx.actor.id, mine.team if mine else ctx.actor.team, data.stance, dots)
+    votes = [cast if b is mine else b for b in ballots] + ([cast] if mine is None else [])
     shared = {"assumption_id": note.id, "votes": visibility.votes_summary(votes, ctx.settings)}
     if note.group_id:  # the group's combined figures change too
         shared["group"] = {"id": note.group_id, "votes": visibility.votes_summary(
