@@ -6,7 +6,6 @@ import sys
 import textwrap
 
 from workshop.config import ROOT
-
 from workshop.serving import NoDelayListener
 
 

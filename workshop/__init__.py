@@ -8,8 +8,9 @@ from flask import Flask
 
 from workshop.config import INSTANCE_DIR, ROOT, Config
 from workshop.db import Database
-from workshop.services.backend import Backend, PresenceRegistry
+from workshop.services.backend import Backend
 from workshop.services.rate_limit import OpRateLimiter
+from workshop.services.shared_presence import presence_registry
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -34,7 +35,9 @@ def create_app(config: Config | None = None) -> Flask:
     database = Database(config.database_url)
     publisher = realtime.init_app(app, config)
     limiter = OpRateLimiter.from_config(config.op_rate, config.message_queue)
-    app.extensions["workshop"] = Backend(database, publisher, PresenceRegistry(), limiter)
+    presence = presence_registry(config.message_queue, config.message_queue_channel)
+    realtime.keep_presence_alive(presence)
+    app.extensions["workshop"] = Backend(database, publisher, presence, limiter)
     app.json.sort_keys = False  # keep payloads in the order the protocol documents
     web.init_app(app, https=https)
     cli.init_app(app)

@@ -2,10 +2,13 @@
 
 Ops sent to worker A reach the clients of worker B through Flask-SocketIO's Redis message
 queue, in seq order and each exactly once; and a client that moves from one worker to the
-other (a restart, a load balancer choosing again) catches up by `sync`.
+other (a restart, a load balancer choosing again) catches up by `sync`. Presence lists
+name the people on both workers.
 """
 
 from __future__ import annotations
+
+import threading
 
 import pytest
 import requests
@@ -128,3 +131,33 @@ def test_a_client_moving_to_the_other_worker_resyncs(two_workers, members):
     assert live_seqs(dana)[-1] == later["seq"]
     notes = [n["text"] for n in dana.state["assumptions"]]
     assert len(notes) == len(set(notes)) == 12
+
+
+def test_presence_lists_everyone_whichever_worker_they_are_on(two_workers, members):
+    a, b = two_workers
+    workshop = create_workshop(a.url)
+    latest: dict[str, list[str]] = {}
+    arrived = threading.Condition()
+
+    def watch(member: Member) -> Member:
+        def on_presence(message):
+            with arrived:
+                latest[member.participant["name"]] = [p["name"] for p in message["present"]]
+                arrived.notify_all()
+        member.sio.on("presence", on_presence)
+        members.append(member)
+        return member
+
+    def everyone_sees(expected: list[str]) -> None:
+        with arrived:
+            assert arrived.wait_for(lambda: all(latest.get(m.participant["name"]) == expected
+                                                for m in members), TIMEOUT_S), latest
+
+    alice = watch(join_at(a, workshop["invite_url"], "Alice", "Marketing"))
+    bob = watch(join_at(b, workshop["invite_url"], "Bob", "Support"))
+    carol = watch(join_at(a, workshop["invite_url"], "Carol", "Support"))
+    everyone_sees(["Alice", "Bob", "Carol"])  # Alice and Carol on A, Bob on B
+    members.remove(carol)
+    carol.disconnect()
+    everyone_sees(["Alice", "Bob"])
+    assert alice.sio.connected and bob.sio.connected

@@ -94,6 +94,21 @@ class SocketIOPublisher:
                          to=workshop_room(workshop_id))
 
 
+def keep_presence_alive(registry, interval: float | None = None) -> None:
+    """Renew a shared presence registry's entries in the background (none in-process)."""
+    from workshop.services.shared_presence import SharedPresenceRegistry
+
+    if not isinstance(registry, SharedPresenceRegistry):
+        return
+
+    def renew():
+        while True:
+            socketio.sleep(interval or registry.ttl / 3)
+            registry.heartbeat()
+
+    socketio.start_background_task(renew)
+
+
 def init_app(app, config: Config) -> SocketIOPublisher:
     """Bind Socket.IO to the app and register the handlers."""
     from workshop.realtime.handlers import register_handlers

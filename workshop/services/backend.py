@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -59,11 +60,17 @@ class Backend:
     rate_limiter: OpRateLimiter = field(default_factory=OpRateLimiter)
 
 
+def sorted_present(participants: Iterable[dict]) -> list[dict]:
+    """Participants once each, sorted by team and then name (as `presence` lists them)."""
+    unique = {p["id"]: p for p in participants}
+    return sorted(unique.values(), key=lambda p: (p["team"].casefold(), p["name"].casefold()))
+
+
 class PresenceRegistry:
     """Which participants have an open connection, per workshop, in this process.
 
-    In-process on purpose for one worker; several workers behind a message queue each
-    announce only their own connections (see docs/protocol.md, presence).
+    Enough for one worker; workers sharing a Redis message queue use the subclass in
+    services/shared_presence.py, whose lists span all of them.
     """
 
     def __init__(self) -> None:
@@ -82,5 +89,7 @@ class PresenceRegistry:
 
     def present(self, workshop_id: str) -> list[dict]:
         """Participants with at least one open connection, once each, sorted by team and name."""
-        unique = {p["id"]: p for p in self._by_workshop.get(workshop_id, {}).values()}
-        return sorted(unique.values(), key=lambda p: (p["team"].casefold(), p["name"].casefold()))
+        return sorted_present(self._by_workshop.get(workshop_id, {}).values())
+
+    def heartbeat(self) -> None:
+        """Nothing to renew in one process (see SharedPresenceRegistry)."""
