@@ -191,3 +191,51 @@ BOARD_SUMMARY = """() => [...document.querySelectorAll('#columns section.column'
     notes: [...item.querySelectorAll('.note-text')].map((n) => n.textContent),
   })),
 }))"""
+
+
+def test_board_badges_follow_each_vote_without_refetching_the_divergence_picture(
+        person, live_server):
+    """Votes carry their note's measures, so the badges on a board change with each vote
+    and no board refetches GET …/divergence for it (with 200 boards, 200 requests a vote)."""
+    from playwright.sync_api import expect
+
+    links = create_workshop(live_server.url)
+    fay = join(person, links["facilitator_url"], "Fay")
+    add_note(fay.page, SPLIT)
+    expect(note(fay.page, SPLIT)).to_have_count(1)
+    fay.page.locator(".phase-step-button[data-phase=vote]").click()
+    expect(fay.page.locator("#phase")).to_have_text("Vote")
+    mia = join(person, links["invite_url"], "Mia", "Marketing")
+    sam = join(person, links["invite_url"], "Sam", "Support")
+
+    fetched: list[str] = []
+    mia.page.on("requestfinished", lambda request: fetched.append(request.url)
+                if "/divergence" in request.url else None)
+    # The board loads the picture once for its badges (after a short delay).
+    for _ in range(100):
+        if fetched:
+            break
+        mia.page.wait_for_timeout(100)
+    assert len(fetched) == 1, fetched
+
+    vote(mia.page, SPLIT, "Agree")
+    vote(sam.page, SPLIT, "Disagree")
+    for someone in (mia, sam, fay):
+        badge = note(someone.page, SPLIT).locator(".badge-contested")
+        expect(badge).to_have_text("Contested")
+        expect(badge).to_have_attribute("title", "Only Marketing believes this")
+    vote(sam.page, SPLIT, "Agree")  # now both teams agree: no longer contested
+    expect(note(mia.page, SPLIT).locator(".badge-contested")).to_have_count(0)
+    # GAC with one agreeing voter per team: (1+1)/(1+2) × (1+1)/(1+2) = 4/9
+    expect(note(mia.page, SPLIT).locator(".vote-details")).to_have_text("Consensus 44%")
+    mia.page.wait_for_timeout(2500)  # longer than the board's refetch delay
+    assert len(fetched) == 1, fetched  # three votes, no refetch
+
+    # Other changes still refresh the picture: a new note is not in it yet.
+    add_note(fay.page, SHARED)
+    expect(note(mia.page, SHARED)).to_have_count(1)
+    for _ in range(100):
+        if len(fetched) > 1:
+            break
+        mia.page.wait_for_timeout(100)
+    assert len(fetched) == 2, fetched

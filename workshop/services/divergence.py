@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 
 from workshop.domain import agreement
 from workshop.domain.settings import effective, votes_hidden
@@ -11,6 +12,17 @@ from workshop.models import Assumption, NoteGroup, Participant, Vote, Workshop
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.visibility import can_see_note, group_ballots
+
+_PARTICIPANTS = Participant.__table__
+_MEMBER_TEAMS = select(_PARTICIPANTS.c.team).distinct().where(
+    _PARTICIPANTS.c.workshop_id == bindparam("workshop_id"), _PARTICIPANTS.c.team != "",
+    _PARTICIPANTS.c.removed.is_(False))
+
+
+def voting_teams(connection: Connection, workshop_id: str, workshop_teams: list[str]) -> list[str]:
+    """The teams that have a voting member, in the workshop's order: GAC runs over these."""
+    member_teams = set(connection.execute(_MEMBER_TEAMS, {"workshop_id": workshop_id}).scalars())
+    return [team for team in workshop_teams if team in member_teams]
 
 
 def divergence(backend: Backend, workshop_id: str, viewer: dict,
@@ -23,12 +35,7 @@ def divergence(backend: Backend, workshop_id: str, viewer: dict,
         if workshop is None:
             raise ServiceError("not_found", "no such workshop")
         settings = effective(workshop.settings)
-        # GAC runs over every team that has a voting participant, in the workshop's order.
-        member_teams = set(session.scalars(
-            select(Participant.team).where(Participant.workshop_id == workshop_id,
-                                           Participant.team != "",
-                                           Participant.removed.is_(False))))
-        teams = [t for t in workshop.teams if t in member_teams]
+        teams = voting_teams(session.connection(), workshop_id, workshop.teams)
         if votes_hidden(settings):
             return {"blind": True, "teams": teams, "items": []}
         query = select(Assumption).where(Assumption.workshop_id == workshop_id)

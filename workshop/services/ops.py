@@ -6,13 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select
 
-from workshop.domain import permissions
+from workshop.domain import agreement, permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS, in_board_order
+from workshop.domain.settings import votes_hidden
 from workshop.domain.tokens import is_safe_id, new_id
 from workshop.models import Assumption, Comment, Persona, Vote
 from workshop.services import documents, log, membership, reconcile, research, visibility
 from workshop.services.backend import Backend
+from workshop.services.divergence import voting_teams
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import (
     HIDDEN,
@@ -129,6 +131,11 @@ _UPDATE_VOTE = _VOTES.update().where(_VOTES.c.id == bindparam("vote_id")).values
     stance=bindparam("new_stance"), dots=bindparam("new_dots"), updated_seq=bindparam("seq"))
 
 
+def stance_measures(votes, teams: list[str]) -> dict:
+    """agreement.measures over the stances among these votes (or ballots)."""
+    return agreement.measures([(v.team, v.stance) for v in votes if v.stance], teams)
+
+
 def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
     """Set, change or retract a stance and the dots on a note, within the dot budget."""
     # The most frequent op: read and written as rows (Core), not mapped objects.
@@ -157,10 +164,19 @@ def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
                                           "new_dots": dots, "seq": ctx.seq})
     cast = Ballot(ctx.actor.id, mine.team if mine else ctx.actor.team, data.stance, dots)
     votes = [cast if b is mine else b for b in ballots] + ([cast] if mine is None else [])
-    shared = {"assumption_id": note.id, "votes": visibility.votes_summary(votes, ctx.settings)}
+    settings = ctx.settings
+    shared = {"assumption_id": note.id, "votes": visibility.votes_summary(votes, settings)}
     if note.group_id:  # the group's combined figures change too
-        shared["group"] = {"id": note.group_id, "votes": visibility.votes_summary(
-            visibility.group_ballots(member_votes(ctx, note.group_id)), ctx.settings)}
+        group_votes = visibility.group_ballots(member_votes(ctx, note.group_id))
+        shared["group"] = {"id": note.group_id,
+                           "votes": visibility.votes_summary(group_votes, settings)}
+    if not votes_hidden(settings):
+        # The new agreement measures, as GET …/divergence gives them: boards update their
+        # badges from this event instead of every board refetching the whole picture.
+        teams = voting_teams(connection, ctx.workshop_id, ctx.head.teams)
+        shared["measures"] = stance_measures(votes, teams)
+        if note.group_id:
+            shared["group"]["measures"] = stance_measures(group_votes, teams)
     public = HIDDEN if note.hidden else {"type": "vote.cast", "data": shared, "actor": None}
     return Outcome("vote.cast", {**shared, "my_vote": visibility.my_vote(votes, ctx.actor.id)},
                    audience=ctx.actor.id, public=public)
