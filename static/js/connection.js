@@ -1,7 +1,8 @@
-// The live connection: ops out with acks, events in by seq, sync after any gap or
+// The live connection: ops out with acks, events in by seq, sync after a gap that stays open or a
 // reconnect, and an outbox so an op sent while offline is retried with the same op id.
 import { io } from "/static/vendor/socket.io.esm.min.js";
 import { t } from "./i18n.js";
+import { SeqOrder } from "./seq_order.js";
 import { applyEvent } from "./state.js";
 
 const ACK_TIMEOUT_MS = 10000;
@@ -32,6 +33,13 @@ export class Connection {
     this.syncing = null;
     this.syncAgain = false;
     this.socket = null;
+    this.order = new SeqOrder({
+      current: () => this.state.seq,
+      apply: (event) => {
+        if (applyEvent(this.state, event) === "applied") this.onEvent(event);
+      },
+      onGap: () => this.resync(),
+    });
   }
 
   start() {
@@ -63,13 +71,9 @@ export class Connection {
   }
 
   receive(event) {
-    const result = applyEvent(this.state, event);
-    if (result === "applied") {
-      this.onEvent(event);
-      this.onChange();
-    } else if (result === "gap") {
-      this.resync();
-    }
+    const before = this.state.seq;
+    this.order.offer(event); // in seq order; a gap that stays open syncs
+    if (this.state.seq !== before) this.onChange();
   }
 
   /** Catch up from our seq: the missed events, or a fresh snapshot. */
@@ -90,6 +94,7 @@ export class Connection {
         } else {
           for (const event of ack.events) applyEvent(this.state, event);
         }
+        this.order.release(); // live events that arrived ahead of the answer
         this.onChange();
       } catch {
         // No answer in time: the next reconnect or gap tries again.
