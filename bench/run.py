@@ -498,6 +498,15 @@ def board_group(args, workdir: Path, mode: str = "eventlet") -> list[dict]:
                             timeout=30).json()
             snap.append((time.perf_counter() - t) * 1000)
         seq = s["seq"]
+        # The divergence picture: what each board fetched after votes before votes carried
+        # their measures (now only for other changes and the open view).
+        picture = []
+        for _ in range(args.board_repeats):
+            t = time.perf_counter()
+            r = session.get(f"{server.url}/api/workshops/{wid}/divergence",
+                            params={"persona": persona}, headers={"Cookie": viewer}, timeout=30)
+            picture.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200
         for _ in range(args.board_repeats):
             t = time.perf_counter()
             r = session.get(f"{server.url}/api/workshops/{wid}/events",
@@ -532,7 +541,7 @@ def board_group(args, workdir: Path, mode: str = "eventlet") -> list[dict]:
                  "page_load_ms": stats(page), "snapshot_ms": stats(snap),
                  "sync_socket_ms": stats(sync_socket), "sync_http_ms": stats(sync_http),
                  "sync_python_client_ms": stats(sync_python),
-                 "sync_events": events}]
+                 "divergence_ms": stats(picture), "sync_events": events}]
     finally:
         server.stop()
 
@@ -708,14 +717,16 @@ def markdown(report: dict) -> str:
         lines += ["### A big board: 1,000 notes, 200 participants, 1,000 votes", "",
                   "| mode | page load median / p90 | snapshot JSON median | sync after 500 "
                   "missed, socket.io-client median / p90 | python-socketio client | HTTP "
-                  "GET .../events | page size |",
-                  "|---|---|---|---|---|---|---|"]
+                  "GET .../events | GET .../divergence median | page size |",
+                  "|---|---|---|---|---|---|---|---|"]
         for b in boards:
             lines.append(f"| {b['mode']} | {b['page_load_ms']['median']} / "
                          f"{b['page_load_ms']['p90']} ms | {b['snapshot_ms']['median']} ms | "
                          f"{b['sync_socket_ms']['median']} / {b['sync_socket_ms']['p90']} ms | "
                          f"{b['sync_python_client_ms']['median']} ms | "
-                         f"{b['sync_http_ms']['median']} ms | {b['page_bytes'] // 1024} KiB |")
+                         f"{b['sync_http_ms']['median']} ms | "
+                         f"{b.get('divergence_ms', {}).get('median', '–')} ms | "
+                         f"{b['page_bytes'] // 1024} KiB |")
         lines.append("")
     checks = report["targets"]
     if checks:
