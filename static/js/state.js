@@ -202,3 +202,19 @@ export function teamSlot(state, team) {
   const index = state.workshop.teams.indexOf(team);
   return index < 0 ? null : index % 8;
 }
+
+/** Short labels for the teams (one to three letters), unique where a longer prefix helps:
+ *  Marketing → "M", but Support and Sales → "Su" and "Sa". */
+export function teamShortNames(teams) {
+  const names = new Map();
+  for (const team of teams) {
+    const folded = team.toLocaleLowerCase();
+    const others = teams.filter((other) => other !== team).map((other) => other.toLocaleLowerCase());
+    let length = 1;
+    while (length < 3 && length < team.length
+           && others.some((other) => other.startsWith(folded.slice(0, length)))) length += 1;
+    const prefix = [...team].slice(0, length).join("");
+    names.set(team, prefix.charAt(0).toLocaleUpperCase() + prefix.slice(1));
+  }
+  return names;
+}

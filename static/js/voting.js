@@ -1,6 +1,7 @@
 // Voting on notes: a stance (agree / disagree / unsure) and priority dots per note, the
 // results each viewer may see (only a voter count while voting is blind), and the dot budget.
 import { plural, t } from "./i18n.js";
+import { teamShortNames } from "./state.js";
 
 const STANCES = [["agree", t("vote.stance.agree")], ["disagree", t("vote.stance.disagree")],
   ["unsure", t("vote.stance.unsure")]];
@@ -161,6 +162,7 @@ export function createVoting(ui) {
       return counts && counts.agree + counts.disagree + counts.unsure > 0;
     });
     p.strip.hidden = teams.length === 0;
+    const short = teamShortNames(state.workshop.teams);
     p.strip.replaceChildren(...teams.map((team) => {
       const counts = votes.tally[team];
       const decisive = counts.agree + counts.disagree;
@@ -173,7 +175,7 @@ export function createVoting(ui) {
         + (LEANING_WORDS[leaning] ? `, ${LEANING_WORDS[leaning]}` : "");
       return h("li", { class: `strip-segment ${teamClass(team)} leaning-${leaning}`, title: label },
         h("span", { class: "sr-only", text: label }),
-        h("span", { class: "strip-team", "aria-hidden": "true", text: team.charAt(0).toUpperCase() }),
+        h("span", { class: "strip-team", "aria-hidden": "true", text: short.get(team) }),
         h("span", { class: "strip-value", "aria-hidden": "true", text: value }));
     }));
   }

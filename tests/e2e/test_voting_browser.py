@@ -3,6 +3,7 @@ divergence view that puts the split note first and marks it contested on every s
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -239,3 +240,23 @@ def test_board_badges_follow_each_vote_without_refetching_the_divergence_picture
             break
         mia.page.wait_for_timeout(100)
     assert len(fetched) == 2, fetched
+
+
+def test_vote_bars_name_teams_that_share_a_first_letter_apart(person, live_server):
+    from playwright.sync_api import expect
+
+    response = requests.post(live_server.url + "/api/workshops", timeout=10, json={
+        "title": "Who calls our helpdesk?", "teams": ["Support", "Sales", "Marketing"]})
+    assert response.status_code == 201, response.text
+    links = response.json()
+    fay = join(person, links["facilitator_url"], "Fay")
+    add_note(fay.page, SHARED)
+    expect(note(fay.page, SHARED)).to_have_count(1)
+    fay.page.locator(".phase-step-button[data-phase=vote]").click()
+    for name, team in (("Sam", "Support"), ("Sally", "Sales"), ("Mia", "Marketing")):
+        vote(join(person, links["invite_url"], name, team).page, SHARED, "Agree")
+    strip = note(fay.page, SHARED).locator(".team-strip li")
+    expect(strip.locator(".strip-team")).to_have_text(["Su", "Sa", "M"])
+    expect(strip.nth(1)).to_have_attribute("title", re.compile(r"^Sales: 100% agree"))
+    if folder := os.environ.get("WORKSHOP_SCREENSHOTS"):
+        note(fay.page, SHARED).screenshot(path=os.path.join(folder, "vote-strip.png"))
