@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,10 +31,16 @@ class Database:
             write_engine = self.engine
         self._read = sessionmaker(read_engine, expire_on_commit=False)
         self._write = sessionmaker(write_engine, expire_on_commit=False)
-        # Writes are serialised per process. Under eventlet this lock is green (it is created
-        # after monkey-patching), so a green thread waiting for it yields instead of freezing
-        # the hub on SQLite's file lock; it also keeps broadcasts in seq order in this process.
+        # SQLite writes are serialised per process. Under eventlet this lock is green (it is
+        # created after monkey-patching), so a green thread waiting for it yields instead of
+        # freezing the hub on SQLite's file lock; it also keeps broadcasts in seq order here.
         self.write_lock = threading.Lock()
+        # PostgreSQL serialises a workshop's writers on its row (take_seq); a lock per
+        # workshop keeps that workshop's commits and broadcasts in order within this process
+        # while other workshops' ops go on. Locks live while someone holds or awaits them.
+        self._workshop_locks: weakref.WeakValueDictionary[str, _WorkshopLock] = (
+            weakref.WeakValueDictionary())
+        self._locks_guard = threading.Lock()
         self._checkpointer: WalCheckpointer | None = None
         if self.is_sqlite:
             event.listen(self.engine, "connect", self._on_sqlite_connect)
@@ -66,10 +73,20 @@ class Database:
             session.rollback()
             session.close()
 
+    def _lock_for(self, workshop_id: str | None):
+        """The lock a write takes: the process's on SQLite, else its workshop's own."""
+        if self.is_sqlite or workshop_id is None:
+            return self.write_lock
+        with self._locks_guard:
+            lock = self._workshop_locks.get(workshop_id)
+            if lock is None:
+                lock = self._workshop_locks[workshop_id] = _WorkshopLock()
+            return lock
+
     @contextmanager
-    def writing(self) -> Iterator[Session]:
-        """A write session under the process write lock; the caller commits."""
-        with self.write_lock:
+    def writing(self, workshop_id: str | None = None) -> Iterator[Session]:
+        """A write session for one workshop, under its write lock; the caller commits."""
+        with self._lock_for(workshop_id):
             session = self._write()
             try:
                 yield session
@@ -85,6 +102,20 @@ class Database:
             self._checkpointer.stop()
             self._checkpointer = None
         self.engine.dispose()
+
+
+class _WorkshopLock:
+    """A lock that a WeakValueDictionary can hold (plain locks take no weak references)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def __enter__(self):
+        self._lock.acquire()
+        return self
+
+    def __exit__(self, *_exc):
+        self._lock.release()
 
 
 def sqlite_file(url: str) -> str | None:

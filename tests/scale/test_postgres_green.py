@@ -109,3 +109,53 @@ def test_a_slow_query_does_not_stall_other_requests_or_the_hub(postgres_url):
     assert result["writes_during"] >= 5, result
     assert result["slowest_ms"] < 500, result
     assert result["statuses"] == [200, 201], result
+
+
+WORKSHOP_LOCKS = textwrap.dedent("""
+    import eventlet
+    eventlet.monkey_patch()
+
+    import json, sys
+    from sqlalchemy import text
+    sys.path.insert(0, {root!r})
+    from tests.helpers import add_note, make_member, make_workshop
+    from workshop.db import Database
+    from workshop.services import log
+    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+
+    backend = Backend(Database({url!r}), CollectingPublisher(), PresenceRegistry())
+    slow_room, other_room = make_workshop(backend, "Slow"), make_workshop(backend, "Other")
+    in_slow = make_member(backend, slow_room.invite_token, "Ann", "Support")
+    in_other = make_member(backend, other_room.invite_token, "Bob", "Support")
+    finished = []
+
+    def slow_write():  # holds workshop Slow's write lock (and its row) for half a second
+        with backend.db.writing(slow_room.id) as session:
+            log.take_seq(session, slow_room.id)
+            session.execute(text("SELECT pg_sleep(0.5)"))
+            session.rollback()
+        finished.append("slow write")
+
+    def note_in(room, member, name):
+        ack = add_note(backend, room.id, member, "Meanwhile")
+        finished.append(name if ack["ok"] else ack)
+
+    slow = eventlet.spawn(slow_write)
+    eventlet.sleep(0.05)  # the slow write holds its lock now
+    same = eventlet.spawn(note_in, slow_room, in_slow, "same workshop")
+    other = eventlet.spawn(note_in, other_room, in_other, "other workshop")
+    for green in (slow, same, other):
+        green.wait()
+    print(json.dumps(finished))
+""")
+
+
+def test_a_slow_write_in_one_workshop_does_not_hold_up_another(postgres_url):
+    """On PostgreSQL each workshop has its own write lock in the process: another workshop's
+    op goes ahead while one is busy, and the busy workshop's next op waits its turn."""
+    script = WORKSHOP_LOCKS.format(root=str(REPO_ROOT), url=postgres_url)
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [
+        "other workshop", "slow write", "same workshop"]

@@ -319,7 +319,7 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
                                                "try again")
         if not is_safe_id(workshop_id):
             raise ServiceError("not_found", "no such workshop")
-        with backend.db.writing() as session:
+        with backend.db.writing(workshop_id) as session:
             head = log.take_seq(session, workshop_id)  # locks the workshop on PostgreSQL
             if head is None:
                 raise ServiceError("not_found", "no such workshop")

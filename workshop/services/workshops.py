@@ -64,7 +64,7 @@ def create_workshop(backend: Backend, raw: dict,
                         teams=teams, phase="collect", settings={}, seq=0,
                         facilitator_secret=new_secret(), invite_secret=new_secret(),
                         observer_secret=new_secret())
-    with backend.db.writing() as session:
+    with backend.db.writing(workshop.id) as session:
         session.add(workshop)
         session.flush()
         created = log.append(session, workshop.id, log.next_seq(session, workshop.id),
@@ -128,7 +128,7 @@ def join_workshop(backend: Backend, raw: dict) -> dict:
         raise ServiceError("invalid", "team: choose the team you are part of")
     if target.role == permissions.OBSERVER:
         team = ""  # observers look on; they do not count for any team
-    with backend.db.writing() as session:
+    with backend.db.writing(target.workshop_id) as session:
         seq = log.next_seq(session, target.workshop_id)
         participant = Participant(id=new_id(), workshop_id=target.workshop_id,
                                   name=" ".join(body.name.split()) or body.name, team=team,
