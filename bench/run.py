@@ -800,7 +800,9 @@ def main(argv=None) -> int:
               "drain_s": args.drain,
               "wall_s": round(time.time() - started), "results": results}
     report["targets"] = targets(results)
-    name = args.name or ("quick" if args.quick else "latest")
+    # Only the full matrix is "latest": a partial run (--only, --steps) never replaces it.
+    partial = args.only or args.steps
+    name = args.name or ("quick" if args.quick else "partial" if partial else "latest")
     (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=1))
     (RESULTS / f"{name}.md").write_text(markdown(report))
     print(markdown(report))
