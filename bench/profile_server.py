@@ -79,4 +79,6 @@ signal.signal(signal.SIGUSR2, lambda *_: _stopped.ready() or _stopped.send())
 eventlet.spawn(_controller)
 
 if __name__ == "__main__":
-    serve(create_app())
+    app = create_app()
+    app.extensions["workshop"].db.checkpoint_in_background()  # as wsgi.py serves
+    serve(app)
