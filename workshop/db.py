@@ -130,8 +130,8 @@ def _make_engine(url: str) -> Engine:
     """Create the engine with the settings each backend needs."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
+    path = sqlite_file(url)
+    if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # A pool of connections that stay open. Each is checked out by one session (one green
     # thread) at a time, so the C driver is never shared. Closing the last open connection
@@ -139,7 +139,7 @@ def _make_engine(url: str) -> Engine:
     # so a fresh connection per session (NullPool) paid that on nearly every write, blocking
     # the whole eventlet hub (bench/README.md, "Profile").
     # (An in-memory database exists once per connection, so it keeps exactly one.)
-    memory = not path or path == ":memory:"
+    memory = path is None
     engine = create_engine(url, poolclass=StaticPool if memory else QueuePool,
                            **({} if memory else {"pool_size": 5, "max_overflow": 20}),
                            connect_args={"check_same_thread": False})

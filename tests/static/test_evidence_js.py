@@ -6,21 +6,12 @@ items (None when nothing is accepted); debt = accepted items without support. A 
 evidence includes its member notes' links.
 """
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
-from workshop.config import ROOT
+from tests.static.node import node_runner
 
 RUN = """
 import * as evidence from %s;
-const input = JSON.parse(await new Promise((resolve) => {
-  let data = "";
-  process.stdin.on("data", (chunk) => { data += chunk; });
-  process.stdin.on("end", () => resolve(data));
-}));
 const out = {};
 for (const [name, [fn, args]] of Object.entries(input)) out[name] = evidence[fn](...args);
 console.log(JSON.stringify(out));
@@ -29,18 +20,7 @@ console.log(JSON.stringify(out));
 
 @pytest.fixture
 def run():
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    module = json.dumps((ROOT / "static/js/evidence.js").as_uri())
-
-    def _run(calls: dict) -> dict:
-        result = subprocess.run([node, "--input-type=module", "-e", RUN % module],
-                                input=json.dumps(calls), capture_output=True, text=True,
-                                timeout=30)
-        assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout)
-    return _run
+    return node_runner("evidence.js", RUN)
 
 
 def link(target, relation, id_=None):

@@ -4,19 +4,15 @@ With several workers, event n+1 can arrive just after n+2. The board holds n+2 b
 applies both in order; only a gap that stays open for the hold time costs a `sync`.
 """
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
-from workshop.config import ROOT
+from tests.static.node import node_runner
 
 # Steps: ["offer", seq] a live event arrives · ["wait"] the hold time passes (the pending
 # timer fires) · ["synced", seq] a sync answer brought the state to seq, then release().
 RUN = """
 import { SeqOrder } from %s;
-const steps = JSON.parse(process.argv[1]);
+const steps = input;
 const state = { seq: 10 };
 const applied = [];
 let gaps = 0;
@@ -40,17 +36,8 @@ console.log(JSON.stringify({ applied, gaps, held: [...order.held.keys()],
 
 @pytest.fixture
 def run():
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    module = json.dumps((ROOT / "static/js/seq_order.js").as_uri())
-
-    def _run(*steps) -> dict:
-        result = subprocess.run([node, "--input-type=module", "-e", RUN % module,
-                                 json.dumps(steps)], capture_output=True, text=True, timeout=30)
-        assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout)
-    return _run
+    runner = node_runner("seq_order.js", RUN)
+    return lambda *steps: runner(list(steps))
 
 
 def test_events_in_order_are_applied_at_once(run):

@@ -4,34 +4,19 @@ One letter where it is unique; a longer prefix (up to three letters) where teams
 first letter, so Support and Sales are no longer both "S".
 """
 
-import json
-import shutil
-import subprocess
-
 import pytest
 
-from workshop.config import ROOT
+from tests.static.node import node_runner
 
 RUN = """
 import { teamShortNames } from %s;
-const teams = JSON.parse(process.argv[1]);
-console.log(JSON.stringify(Object.fromEntries(teamShortNames(teams))));
+console.log(JSON.stringify(Object.fromEntries(teamShortNames(input))));
 """
 
 
 @pytest.fixture
 def short_names():
-    node = shutil.which("node")
-    if node is None:
-        pytest.skip("node is not installed")
-    module = json.dumps((ROOT / "static/js/state.js").as_uri())
-
-    def _run(teams: list[str]) -> dict:
-        result = subprocess.run([node, "--input-type=module", "-e", RUN % module,
-                                 json.dumps(teams)], capture_output=True, text=True, timeout=30)
-        assert result.returncode == 0, result.stderr
-        return json.loads(result.stdout)
-    return _run
+    return node_runner("state.js", RUN)
 
 
 def test_one_letter_where_it_is_unique(short_names):

@@ -94,7 +94,7 @@ class SocketIOPublisher:
                          to=workshop_room(workshop_id))
 
 
-def keep_presence_alive(registry, interval: float | None = None) -> None:
+def keep_presence_alive(registry) -> None:
     """Renew a shared presence registry's entries in the background (none in-process)."""
     from workshop.services.shared_presence import SharedPresenceRegistry
 
@@ -103,7 +103,7 @@ def keep_presence_alive(registry, interval: float | None = None) -> None:
 
     def renew():
         while True:
-            socketio.sleep(interval or registry.ttl / 3)
+            socketio.sleep(registry.ttl / 3)
             registry.heartbeat()
 
     socketio.start_background_task(renew)

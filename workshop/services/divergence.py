@@ -25,6 +25,11 @@ def voting_teams(connection: Connection, workshop_id: str, workshop_teams: list[
     return [team for team in workshop_teams if team in member_teams]
 
 
+def stance_measures(votes, teams: list[str]) -> dict:
+    """An item's agreement measures over the stances among its votes (or ballots)."""
+    return agreement.measures([(v.team, v.stance) for v in votes if v.stance], teams)
+
+
 def divergence(backend: Backend, workshop_id: str, viewer: dict,
                persona_id: str | None = None) -> dict:
     """The items × teams picture the viewer may see; empty while voting is blind."""
@@ -53,15 +58,12 @@ def divergence(backend: Backend, workshop_id: str, viewer: dict,
             if note.group_id:
                 members.setdefault(note.group_id, []).extend(votes.get(note.id, []))
                 continue
-            stances = [(v.team, v.stance) for v in votes.get(note.id, []) if v.stance]
             items.append(_item("assumption", note.id, note.persona_id, note.category, note.text,
-                               agreement.measures(stances, teams)))
+                               stance_measures(votes.get(note.id, []), teams)))
         for group_id, group_votes in members.items():
             group = groups[group_id]
             items.append(_item("group", group.id, group.persona_id, group.category, group.title,
-                               agreement.measures(
-                                   [(b.team, b.stance) for b in group_ballots(group_votes)
-                                    if b.stance], teams)))
+                               stance_measures(group_ballots(group_votes), teams)))
     items.sort(key=lambda item: agreement.divisiveness_key(item["measures"]))
     return {"blind": False, "teams": teams, "items": items}
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import bindparam, func, select
 
-from workshop.domain import agreement, permissions
+from workshop.domain import permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS, in_board_order
 from workshop.domain.settings import votes_hidden
@@ -14,7 +14,7 @@ from workshop.domain.tokens import is_safe_id, new_id
 from workshop.models import Assumption, Comment, Persona, Vote
 from workshop.services import documents, log, membership, reconcile, research, visibility
 from workshop.services.backend import Backend
-from workshop.services.divergence import voting_teams
+from workshop.services.divergence import stance_measures, voting_teams
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import (
     HIDDEN,
@@ -129,11 +129,6 @@ _VOTES = Vote.__table__
 _INSERT_VOTE = _VOTES.insert()
 _UPDATE_VOTE = _VOTES.update().where(_VOTES.c.id == bindparam("vote_id")).values(
     stance=bindparam("new_stance"), dots=bindparam("new_dots"), updated_seq=bindparam("seq"))
-
-
-def stance_measures(votes, teams: list[str]) -> dict:
-    """agreement.measures over the stances among these votes (or ballots)."""
-    return agreement.measures([(v.team, v.stance) for v in votes if v.stance], teams)
 
 
 def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:

@@ -49,14 +49,21 @@ class SharedPresenceRegistry(PresenceRegistry):
     def _workers_key(self, workshop_id: str) -> str:
         return f"{self.namespace}:presence-workers:{workshop_id}"
 
+    def _renew(self, pipe, workshop_id: str) -> None:
+        """Queue: this worker's hash and its place in the workshop's set live `ttl` more."""
+        pipe.expire(self._connections_key(workshop_id, self.worker), int(self.ttl))
+        pipe.sadd(self._workers_key(workshop_id), self.worker)
+        pipe.expire(self._workers_key(workshop_id), int(self.ttl))
+
     def connect(self, workshop_id: str, sid: str, participant: dict) -> None:
         """Record the connection here and in Redis."""
         super().connect(workshop_id, sid, participant)
-        key = self._connections_key(workshop_id, self.worker)
-        self._shared(lambda pipe: pipe.hset(key, sid, json.dumps(participant))
-                     .expire(key, int(self.ttl))
-                     .sadd(self._workers_key(workshop_id), self.worker)
-                     .expire(self._workers_key(workshop_id), int(self.ttl)))
+
+        def write(pipe):
+            pipe.hset(self._connections_key(workshop_id, self.worker), sid,
+                      json.dumps(participant))
+            self._renew(pipe, workshop_id)
+        self._shared(write)
 
     def disconnect(self, workshop_id: str, sid: str) -> None:
         """Forget the connection here and in Redis."""
@@ -85,10 +92,11 @@ class SharedPresenceRegistry(PresenceRegistry):
     def heartbeat(self) -> None:
         """Renew this worker's hashes (call more often than `ttl`)."""
         workshops = list(self._by_workshop)
-        self._shared(lambda pipe: [
-            (pipe.expire(self._connections_key(w, self.worker), int(self.ttl)),
-             pipe.sadd(self._workers_key(w), self.worker),
-             pipe.expire(self._workers_key(w), int(self.ttl))) for w in workshops])
+
+        def write(pipe):
+            for workshop_id in workshops:
+                self._renew(pipe, workshop_id)
+        self._shared(write)
 
     def _shared(self, build) -> None:
         """Run some writes in one round trip; on a Redis error, log and carry on locally."""
