@@ -3,22 +3,16 @@
 import base64
 import io
 import json
-import shutil
-import subprocess
 
 import pytest
 
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
-from workshop.config import ROOT
+from tests.static.node import node_runner
 from workshop.services import exports, pictures, workshops
 
 REPLAY = """
 import { applyEvent } from %s;
-const events = JSON.parse(await new Promise((resolve) => {
-  let data = "";
-  process.stdin.on("data", (chunk) => { data += chunk; });
-  process.stdin.on("end", () => resolve(data));
-}));
+const events = input;
 const state = { workshop: null, personas: [], participants: [], assumptions: [], groups: [],
   comments: [], notes: [], evidence: [], documents: [], versions: [], seq: 0 };
 const results = events.map((event) => applyEvent(state, event));
@@ -35,14 +29,11 @@ def tiny_png() -> str:
 
 
 @pytest.fixture
-def node():
-    path = shutil.which("node")
-    if path is None:
-        pytest.skip("node is not installed")
-    return path
+def replay():
+    return node_runner("state.js", REPLAY)
 
 
-def test_the_browser_reducer_replays_the_log_into_the_snapshot(node, sqlite_url):
+def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_url):
     from workshop.db import Database
     from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
 
@@ -127,12 +118,7 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(node, sqlite_url)
     assert pictures_saved[0]["data"] and pictures_saved[1] is None  # re-encoded, then avatar
     gap_and_repeat = [log[0], {**log[3], "seq": log[-1]["seq"] + 5}]
 
-    module = json.dumps((ROOT / "static/js/state.js").as_uri())
-    result = subprocess.run([node, "--input-type=module", "-e", REPLAY % module],
-                            input=json.dumps(log + gap_and_repeat), capture_output=True,
-                            text=True, timeout=30)
-    assert result.returncode == 0, result.stderr
-    output = json.loads(result.stdout)
+    output = replay(log + gap_and_repeat)
     assert output["state"] == comparable(workshops.snapshot(backend, created.id, sam))
     assert output["results"][-2:] == ["old", "gap"]
     backend.db.dispose()
