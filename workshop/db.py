@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
@@ -23,14 +23,19 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self.engine = _make_engine(url)
         if self.is_sqlite:
+            # Reads begin DEFERRED, writes IMMEDIATE (they take SQLite's write lock at once):
+            # two engines on the one pool, each beginning its own way (see _begin_with).
             read_engine: Engine = self.engine
-            write_engine: Engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            write_engine: Engine = create_engine(url, pool=self.engine.pool)
+            _begin_with(read_engine, "BEGIN")
+            _begin_with(write_engine, "BEGIN IMMEDIATE")
         else:
             # A snapshot spans several SELECTs; REPEATABLE READ makes them agree with its seq.
             read_engine = self.engine.execution_options(isolation_level="REPEATABLE READ")
             write_engine = self.engine
         self._read = sessionmaker(read_engine, expire_on_commit=False)
         self._write = sessionmaker(write_engine, expire_on_commit=False)
+        self._write_engine = write_engine
         # SQLite writes are serialised per process. Under eventlet this lock is green (it is
         # created after monkey-patching), so a green thread waiting for it yields instead of
         # freezing the hub on SQLite's file lock; it also keeps broadcasts in seq order here.
@@ -54,7 +59,7 @@ class Database:
         if path is None or self._checkpointer is not None:
             return False
         self._checkpointer = WalCheckpointer(path, interval).start()
-        self.engine.dispose()  # pooled connections reopen with the safety-net threshold
+        self.engine.pool.dispose()  # pooled connections reopen with the safety-net threshold
         return True
 
     def _on_sqlite_connect(self, dbapi_connection, _record):
@@ -96,12 +101,23 @@ class Database:
             finally:
                 session.close()
 
+    @contextmanager
+    def write_transaction(self, workshop_id: str) -> Iterator[Connection]:
+        """A connection for one workshop's write, under its write lock; the caller commits.
+
+        The op path's form of `writing`: a Core connection without an ORM session, which an
+        op handler makes only if it needs mapped objects (services/op_context.py). Closing it
+        rolls back whatever was not committed.
+        """
+        with self._lock_for(workshop_id), self._write_engine.connect() as connection:
+            yield connection
+
     def dispose(self) -> None:
         """Close pooled connections and stop checkpointing (tests, shutdown)."""
         if self._checkpointer is not None:
             self._checkpointer.stop()
             self._checkpointer = None
-        self.engine.dispose()
+        self.engine.pool.dispose()  # the pool both engines share on SQLite
 
 
 class _WorkshopLock:
@@ -156,9 +172,20 @@ def _make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        connection.exec_driver_sql(f"BEGIN {mode}")
-
     return engine
+
+
+def _begin_with(engine: Engine, statement: str) -> None:
+    """Make a SQLite engine begin its transactions with `statement`.
+
+    With the driver's own transaction handling off (isolation_level None, see _make_engine)
+    something must say BEGIN, or every statement would commit by itself. SQLAlchemy's
+    documented recipe is a "begin" event, but any engine event makes every statement
+    dispatch the engine's before/after-execute hooks, about a tenth of an op's cost
+    (bench/README.md, "Profile"). The dialect's do_begin is the same hook without that.
+    """
+
+    def do_begin(dbapi_connection) -> None:
+        dbapi_connection.cursor().execute(statement)
+
+    engine.dialect.do_begin = do_begin

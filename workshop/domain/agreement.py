@@ -27,7 +27,7 @@ Agree and disagree votes are "decisive"; unsure votes only count as having seen 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 STANCES = ("agree", "disagree", "unsure")
 
@@ -61,14 +61,14 @@ class TeamTally:
 
 def tally(votes: Iterable[tuple[str, str]], teams: Iterable[str]) -> dict[str, TeamTally]:
     """Count (team, stance) votes per team; every listed team gets an entry, voted or not."""
-    counts = {team: TeamTally() for team in teams}
+    # Counted in plain dicts, then frozen once per team: every vote on the board runs this.
+    counts = {team: dict.fromkeys(STANCES, 0) for team in teams}
     for team, stance in votes:
         if stance not in STANCES:
             raise ValueError(f"unknown stance: {stance!r}")
         # A voter's team may be missing from the list (joined late); the vote still counts.
-        current = counts.get(team, TeamTally())
-        counts[team] = replace(current, **{stance: getattr(current, stance) + 1})
-    return counts
+        counts.setdefault(team, dict.fromkeys(STANCES, 0))[stance] += 1
+    return {team: TeamTally(**count) for team, count in counts.items()}
 
 
 def agreement(tallies: Mapping[str, TeamTally]) -> float | None:

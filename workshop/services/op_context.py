@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from sqlalchemy import Row, bindparam, func, select
+from sqlalchemy import Connection, Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workshop.domain import permissions
@@ -21,18 +21,35 @@ HIDDEN = {"type": "hidden", "data": {}, "actor": None}
 
 @dataclass
 class OpContext:
-    """What an op handler works with: the open session, the locked workshop, the actor.
+    """What an op handler works with: the op's transaction, the locked workshop, the actor.
 
-    `head` is the workshop's row as its seq was taken (seq, settings, teams, phase) and
-    `actor` the member's row, both read-only; `workshop` loads the mapped object only for
-    the handlers that change the workshop itself, so the hot ops never pay for it.
+    `connection` is the transaction the op runs in. `head` is the workshop's row as its seq
+    was taken (seq, settings, teams, phase) and `actor` the member's row, both read-only.
+    `session` and `workshop` are made on first use, for the handlers that work with mapped
+    objects; the hot ops (votes, new notes) read and write rows on the connection and never
+    pay for an ORM session.
     """
 
-    session: Session
+    connection: Connection
     workshop_id: str
     head: Row
     actor: Row
     seq: int
+
+    @cached_property
+    def session(self) -> Session:
+        """An ORM session inside the op's transaction (it never commits by itself)."""
+        return Session(bind=self.connection, expire_on_commit=False)
+
+    def flush(self) -> None:
+        """Write what the handler changed through the session, if it made one."""
+        if "session" in self.__dict__:
+            self.session.flush()
+
+    def close(self) -> None:
+        """Let go of the session, if one was made; the transaction is the caller's."""
+        if "session" in self.__dict__:
+            self.session.close()
 
     @cached_property
     def workshop(self) -> Workshop:
@@ -85,9 +102,9 @@ _PARTICIPANTS = Participant.__table__
 _MEMBER = _PARTICIPANTS.select().where(_PARTICIPANTS.c.id == bindparam("id"))
 
 
-def member_row(session: Session, participant_id: str) -> Row | None:
+def member_row(connection: Connection, participant_id: str) -> Row | None:
     """A participant as a read-only row (Core: the envelope reads it on every op)."""
-    return session.connection().execute(_MEMBER, {"id": participant_id}).one_or_none()
+    return connection.execute(_MEMBER, {"id": participant_id}).one_or_none()
 
 
 def persona_in_workshop(ctx: OpContext, persona_id: str) -> Persona:
@@ -103,7 +120,7 @@ _PERSONA_WORKSHOP = select(_PERSONAS.c.workshop_id).where(_PERSONAS.c.id == bind
 
 def check_persona(ctx: OpContext, persona_id: str) -> None:
     """Refuse a persona of another workshop, or none (Core: every new note checks it)."""
-    owner = ctx.session.connection().execute(_PERSONA_WORKSHOP, {"id": persona_id}).scalar()
+    owner = ctx.connection.execute(_PERSONA_WORKSHOP, {"id": persona_id}).scalar()
     if owner != ctx.workshop_id:
         raise ServiceError("not_found", "no such persona in this workshop")
 
@@ -119,7 +136,7 @@ _NOTE_ROW = select(_NOTES.c.id, _NOTES.c.workshop_id, _NOTES.c.author_id, _NOTES
 
 def visible_note_row(ctx: OpContext, assumption_id: str) -> Row:
     """A note the actor may see, as a read-only row (Core: votes read it on every cast)."""
-    return _visible(ctx, ctx.session.connection().execute(
+    return _visible(ctx, ctx.connection.execute(
         _NOTE_ROW, {"id": assumption_id}).one_or_none())
 
 
@@ -137,9 +154,20 @@ def note_to_change(ctx: OpContext, assumption_id: str) -> Assumption:
     return note
 
 
+@cache
+def _count_statement(model):
+    # Built once per table, like _by_id_statement: new notes count the workshop's notes.
+    return select(func.count()).select_from(model).where(
+        model.workshop_id == bindparam("workshop_id"))
+
+
 def count(ctx: OpContext, model, *where) -> int:
-    return ctx.session.scalar(select(func.count()).select_from(model)
-                              .where(model.workshop_id == ctx.workshop_id, *where))
+    """How many rows of `model` the workshop has (that match `where`), changes included."""
+    ctx.flush()
+    statement = _count_statement(model)
+    if where:
+        statement = statement.where(*where)
+    return ctx.connection.execute(statement, {"workshop_id": ctx.workshop_id}).scalar()
 
 
 def insert(ctx: OpContext, row) -> None:
@@ -152,7 +180,7 @@ def insert(ctx: OpContext, row) -> None:
     table = row.__table__
     values = {column.key: value for column in table.columns
               if (value := getattr(row, column.key)) is not None}
-    ctx.session.connection().execute(table.insert(), values)
+    ctx.connection.execute(table.insert(), values)
 
 
 _VOTES_ON = select(Vote).where(Vote.assumption_id == bindparam("note_id"))
@@ -169,7 +197,7 @@ _BALLOTS_ON = select(_VOTES.c.id, _VOTES.c.participant_id, _VOTES.c.team, _VOTES
 
 def ballots_on(ctx: OpContext, note_id: str) -> list[Row]:
     """Every vote on a note as read-only rows (Core: a popular note has hundreds)."""
-    return ctx.session.connection().execute(_BALLOTS_ON, {"note_id": note_id}).all()
+    return ctx.connection.execute(_BALLOTS_ON, {"note_id": note_id}).all()
 
 
 def note_outcome(ctx: OpContext, note: Assumption, type_: str,

@@ -141,14 +141,16 @@ def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
     mine = next((b for b in ballots if b.participant_id == ctx.actor.id), None)
     dots = data.dots if data.dots is not None else (mine.dots if mine else 0)
     budget = ctx.settings["dot_budget"]
-    connection = ctx.session.connection()
-    spent_elsewhere = connection.execute(_DOTS_ELSEWHERE, {
-        "workshop_id": ctx.workshop_id, "participant_id": ctx.actor.id,
-        "note_id": note.id}).scalar()
-    # Only adding dots can break the budget; lowering them or changing a stance never does.
-    if dots > (mine.dots if mine else 0) and spent_elsewhere + dots > budget:
-        left = budget - spent_elsewhere
-        raise ServiceError("limit", f"you have {left} of {budget} dots left")
+    connection = ctx.connection
+    # Only adding dots can break the budget; lowering them or changing a stance never does,
+    # so most votes (a stance, no dots) skip the sum.
+    if dots > (mine.dots if mine else 0):
+        spent_elsewhere = connection.execute(_DOTS_ELSEWHERE, {
+            "workshop_id": ctx.workshop_id, "participant_id": ctx.actor.id,
+            "note_id": note.id}).scalar()
+        if spent_elsewhere + dots > budget:
+            left = budget - spent_elsewhere
+            raise ServiceError("limit", f"you have {left} of {budget} dots left")
     if mine is None:  # a vote keeps the team its voter had when first casting it
         connection.execute(_INSERT_VOTE, {
             "workshop_id": ctx.workshop_id, "assumption_id": note.id,
@@ -306,7 +308,7 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
         # Checked before the write lock, so a flood never queues behind others' writes.
         if not backend.rate_limiter.allow(actor_id):
             with backend.db.reading() as session:  # a retry of an applied op is still answered
-                done = log.find_op(session, workshop_id, actor_id, envelope.op_id)
+                done = log.find_op(session.connection(), workshop_id, actor_id, envelope.op_id)
                 if done is not None:
                     return {"ok": True, "seq": done.seq, "duplicate": True,
                             "event": visibility.wire(done, actor_id)}
@@ -314,28 +316,33 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
                                                "try again")
         if not is_safe_id(workshop_id):
             raise ServiceError("not_found", "no such workshop")
-        with backend.db.writing(workshop_id) as session:
-            head = log.take_seq(session, workshop_id)  # locks the workshop on PostgreSQL
+        # A Core connection, not an ORM session: the envelope and the hot ops work on rows,
+        # and a handler that needs mapped objects makes a session in this same transaction.
+        with backend.db.write_transaction(workshop_id) as connection:
+            head = log.take_seq(connection, workshop_id)  # locks the workshop on PostgreSQL
             if head is None:
                 raise ServiceError("not_found", "no such workshop")
             seq = head.seq
-            done = log.find_op(session, workshop_id, actor_id, envelope.op_id)
-            if done is not None:
-                session.rollback()
+            done = log.find_op(connection, workshop_id, actor_id, envelope.op_id)
+            if done is not None:  # leaving the block rolls the taken seq back
                 return {"ok": True, "seq": done.seq, "duplicate": True,
                         "event": visibility.wire(done, actor_id)}
-            actor = member_row(session, actor_id)
+            actor = member_row(connection, actor_id)
             if actor is None or actor.workshop_id != workshop_id or actor.removed:
                 raise ServiceError("unauthenticated", "you are not a member of this workshop")
             if not permissions.may_send(actor.role, envelope.type):
                 raise ServiceError("forbidden", f"{actor.role}s may not send {envelope.type}")
             data = parse(spec.schema, envelope.data)
-            ctx = OpContext(session, workshop_id, head, actor, seq)
-            outcome = spec.handler(ctx, data)
-            event = log.append(session, workshop_id, seq, outcome.type, outcome.data,
-                               actor_id=actor.id, op_id=envelope.op_id,
-                               audience=outcome.audience, public=outcome.public)
-            session.commit()
+            ctx = OpContext(connection, workshop_id, head, actor, seq)
+            try:
+                outcome = spec.handler(ctx, data)
+                ctx.flush()  # the handler's changes go before the entry that records them
+                event = log.write(connection, workshop_id, seq, outcome.type, outcome.data,
+                                  actor_id=actor.id, op_id=envelope.op_id,
+                                  audience=outcome.audience, public=outcome.public)
+                connection.commit()
+            finally:
+                ctx.close()
             visibility.publish(backend, event)
             if event.type == "participant.removed":
                 backend.publisher.disconnect_participant(workshop_id, event.data["id"])
