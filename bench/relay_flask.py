@@ -6,6 +6,11 @@ mode, the same Socket.IO settings and the same TCP_NODELAY listener as the app, 
 database, validation or visibility rules. The distance between the app and this server is
 what the app itself costs.
 
+With BENCH_RELAY_SQLITE=<file> it is the *persisting floor*: before rebroadcasting it also
+writes the event to that SQLite file (WAL, synchronous=NORMAL, like the app) through the
+sqlite3 module directly, one INSERT and a commit per op, with no ORM and no checks. That is
+the least any server that keeps every op before sending it pays on top of the relay.
+
     WORKSHOP_ASYNC_MODE=eventlet|threading PORT=5001 python bench/relay_flask.py
 """
 
@@ -20,6 +25,8 @@ if ASYNC_MODE == "eventlet":
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import json  # noqa: E402
+import sqlite3  # noqa: E402
 import threading  # noqa: E402
 from datetime import UTC, datetime  # noqa: E402
 
@@ -37,6 +44,14 @@ relay = SocketIO(app, async_mode=ASYNC_MODE, max_http_buffer_size=MAX_MESSAGE_BY
 _seq: dict[str, int] = {}
 _rooms: dict[str, str] = {}
 _lock = threading.Lock()
+_db: sqlite3.Connection | None = None
+if os.environ.get("BENCH_RELAY_SQLITE"):
+    _db = sqlite3.connect(os.environ["BENCH_RELAY_SQLITE"], isolation_level=None,
+                          check_same_thread=False)
+    _db.execute("PRAGMA journal_mode=WAL")
+    _db.execute("PRAGMA synchronous=NORMAL")
+    _db.execute("CREATE TABLE IF NOT EXISTS events (room TEXT, seq INTEGER, op_id TEXT, "
+                "body TEXT, PRIMARY KEY (room, seq))")
 
 
 @app.get("/healthz")
@@ -69,6 +84,11 @@ def on_op(payload=None):
         event = {"seq": seq, "type": payload.get("type"), "actor": request.sid,
                  "at": datetime.now(UTC).isoformat(timespec="milliseconds"),
                  "op_id": payload.get("op_id"), "data": payload.get("data")}
+        if _db is not None:  # commit, then emit
+            _db.execute("BEGIN IMMEDIATE")
+            _db.execute("INSERT INTO events VALUES (?, ?, ?, ?)",
+                        (room, seq, event["op_id"], json.dumps(event)))
+            _db.execute("COMMIT")
         relay.emit("event", event, to=room)
     return {"ok": True, "seq": seq, "event": event}
 

@@ -198,11 +198,15 @@ def start_app(workdir: Path, mode: str, database_url: str, queue: str | None = N
     return Server(name, argv or [PY, "wsgi.py"], env, port, workdir, cwd=cwd).start()
 
 
-def start_floor(workdir: Path, mode: str) -> Server:
+def start_floor(workdir: Path, mode: str, sqlite: Path | None = None) -> Server:
+    """The bare relay; with `sqlite`, the persisting floor (one INSERT and commit per op)."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSHOP_")}
     env.update(PORT=str(port), HOST="127.0.0.1", WORKSHOP_ASYNC_MODE=mode, PYTHONUNBUFFERED="1")
-    return Server("floor", [PY, str(BENCH / "relay_flask.py")], env, port, workdir).start()
+    if sqlite is not None:
+        env["BENCH_RELAY_SQLITE"] = str(sqlite)
+    return Server("floor-db" if sqlite else "floor", [PY, str(BENCH / "relay_flask.py")], env,
+                  port, workdir).start()
 
 
 def start_node(workdir: Path) -> Server:
@@ -389,6 +393,8 @@ def mode_group(mode: str, args, workdir: Path) -> list[dict]:
     migrate(app_env(0, mode, sqlite))
     starters = {"app": lambda: [start_app(workdir, mode, sqlite)],
                 "floor": lambda: [start_floor(workdir, mode)],
+                "floor-db": lambda: [start_floor(workdir, mode,
+                                                 workdir / f"floor-{mode}.sqlite3")],
                 "node": lambda: [start_node(workdir)]}
     if args.compare and mode == "eventlet":  # another checkout (a proposed patch) beside it
         other = Path(args.compare).resolve()
@@ -684,14 +690,15 @@ def markdown(report: dict) -> str:
         lines += [f"### {title}", "",
                   "| participants | ops/s each | server | ack p50/p99 | fan-out p50 / p90 / p99 "
                   "/ max | delivered | deliveries/s | CPU % | peak RSS MiB | KiB/participant |"
-                  " p99 vs floor | p99 vs node | deliv/s vs floor |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                  " p99 vs floor | p99 vs floor-db | p99 vs node | deliv/s vs floor |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         index = {(r["kind"], r["participants"], r["rate"]): r for r in rows}
         for r in rows:
             fo, ack = r["fanout_ms"], r["ack_ms"]
             base_kind = "floor" if group != "scale" else "app-pg"
             floor = index.get((base_kind, r["participants"], r["rate"]))
             node = index.get(("node", r["participants"], r["rate"]))
+            floor_db = index.get(("floor-db", r["participants"], r["rate"]))
             delivered = _f(r["delivered_ratio"], 4)
             if r["doubled"]:
                 delivered += f" ({r['doubled']} doubled)"
@@ -708,6 +715,7 @@ def markdown(report: dict) -> str:
                 f"{_f(r['server_cpu_pct'])} | {_f(r['server_rss_mib_peak'])} | "
                 f"{_f(r['rss_kib_per_participant'])} | "
                 f"{_ratio(fo['p99'], floor['fanout_ms']['p99']) if floor else '–'} | "
+                f"{_ratio(fo['p99'], floor_db['fanout_ms']['p99']) if floor_db else '–'} | "
                 f"{_ratio(fo['p99'], node['fanout_ms']['p99']) if node else '–'} | "
                 f"{_ratio(r['deliveries_per_s'], floor['deliveries_per_s']) if floor else '–'}"
                 f" |")

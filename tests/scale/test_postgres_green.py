@@ -130,10 +130,10 @@ WORKSHOP_LOCKS = textwrap.dedent("""
     finished = []
 
     def slow_write():  # holds workshop Slow's write lock (and its row) for half a second
-        with backend.db.writing(slow_room.id) as session:
-            log.take_seq(session, slow_room.id)
-            session.execute(text("SELECT pg_sleep(0.5)"))
-            session.rollback()
+        with backend.db.write_transaction(slow_room.id) as connection:
+            log.take_seq(connection, slow_room.id)
+            connection.execute(text("SELECT pg_sleep(0.5)"))
+            connection.rollback()
         finished.append("slow write")
 
     def note_in(room, member, name):
