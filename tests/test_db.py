@@ -186,3 +186,50 @@ def test_under_eventlet_checkpoints_run_in_an_os_thread(sqlite_url):
                             timeout=120, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("OK")
+
+
+# ---- how transactions begin on SQLite (workshop/db.py, _begin_with) ---------------------------
+
+def _other_writer_is_locked_out(path) -> bool:
+    """Whether another connection is refused SQLite's write lock right now."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return True
+    finally:
+        other.close()
+
+
+def test_a_write_transaction_holds_sqlites_write_lock_from_its_first_statement(tmp_path):
+    path = tmp_path / "begin.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    with database.write_transaction("w") as conn:
+        conn.exec_driver_sql("SELECT 1").all()  # a read, yet the write lock is taken (IMMEDIATE)
+        assert _other_writer_is_locked_out(path)
+        conn.rollback()
+    assert not _other_writer_is_locked_out(path)
+    database.dispose()
+
+
+def test_a_read_session_is_a_snapshot_that_takes_no_write_lock(tmp_path):
+    path = tmp_path / "begin.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    with database.write_transaction("w") as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+        conn.commit()
+    with database.reading() as session:
+        assert session.connection().exec_driver_sql("SELECT count(*) FROM t").scalar() == 1
+        assert not _other_writer_is_locked_out(path)  # a deferred BEGIN
+        with database.write_transaction("w") as conn:  # a write commits meanwhile
+            conn.exec_driver_sql("INSERT INTO t VALUES (2)")
+            conn.commit()
+        # The read transaction began before that commit, so it still sees one row.
+        assert session.connection().exec_driver_sql("SELECT count(*) FROM t").scalar() == 1
+    with database.reading() as session:
+        assert session.connection().exec_driver_sql("SELECT count(*) FROM t").scalar() == 2
+    database.dispose()
