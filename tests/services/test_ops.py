@@ -200,6 +200,40 @@ def test_a_retried_op_id_is_applied_once(backend, room):
     assert texts == ["Only once"]
 
 
+def test_a_retry_that_no_longer_applies_gets_the_first_answer(backend, room):
+    """The ack of a delete was lost; by the time the retry arrives the note is gone, so the
+    retry would be refused with not_found. It gets the first attempt's answer instead."""
+    note = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    first = send(backend, room["id"], room["sam"]["id"], "assumption.delete", {"id": note},
+                 op_id="delete-1")
+    seq = state_of(backend, room)["seq"]
+    again = send(backend, room["id"], room["sam"]["id"], "assumption.delete", {"id": note},
+                 op_id="delete-1")
+    assert first["ok"] and again["duplicate"] is True and again["event"] == first["event"]
+    assert state_of(backend, room)["seq"] == seq  # the retry took no seq
+
+
+def test_a_retry_from_a_member_removed_since_gets_the_first_answer(backend, room):
+    first = add_note(backend, room["id"], room["sam"], "Before removal")
+    with backend.db.writing() as session:
+        session.get(Participant, room["sam"]["id"]).removed = True
+        session.commit()
+    again = send(backend, room["id"], room["sam"]["id"], "assumption.add",
+                 {"persona_id": first_persona(backend, room["id"], room["lotte"]),
+                  "category": "goals", "text": "Before removal"}, op_id=first["event"]["op_id"])
+    assert again["duplicate"] is True and again["seq"] == first["seq"]
+
+
+def test_a_retried_vote_is_counted_once(backend, room):
+    note = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
+    vote = {"assumption_id": note, "stance": "agree", "dots": 2}
+    first = send(backend, room["id"], room["lotte"]["id"], "vote.cast", vote, op_id="vote-1")
+    again = send(backend, room["id"], room["lotte"]["id"], "vote.cast", vote, op_id="vote-1")
+    assert again["duplicate"] is True and again["event"] == first["event"]
+    votes = next(a for a in state_of(backend, room)["assumptions"] if a["id"] == note)["votes"]
+    assert votes["voters"] == 1 and votes["dots"] == 2
+
+
 def test_the_same_op_id_from_two_people_is_two_ops(backend, room):
     add_note(backend, room["id"], room["sam"])  # warm-up so both use explicit ids below
     persona_id = first_persona(backend, room["id"], room["sam"])

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Connection, Row, bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 
 from workshop.domain import permissions
 from workshop.domain import settings as workshop_settings
@@ -293,6 +294,34 @@ OPS: dict[str, OpSpec] = {
 }
 
 
+def _apply_new(connection: Connection, head: Row, workshop_id: str, actor_id: str,
+               envelope: OpEnvelope, spec: OpSpec) -> log.Entry:
+    """Check the member, apply the op and write its log entry, then commit."""
+    actor = member_row(connection, actor_id)
+    if actor is None or actor.workshop_id != workshop_id or actor.removed:
+        raise ServiceError("unauthenticated", "you are not a member of this workshop")
+    if not permissions.may_send(actor.role, envelope.type):
+        raise ServiceError("forbidden", f"{actor.role}s may not send {envelope.type}")
+    data = parse(spec.schema, envelope.data)
+    ctx = OpContext(connection, workshop_id, head, actor, head.seq)
+    try:
+        outcome = spec.handler(ctx, data)
+        ctx.flush()  # the handler's changes go before the entry that records them
+        event = log.write(connection, workshop_id, head.seq, outcome.type, outcome.data,
+                          actor_id=actor.id, op_id=envelope.op_id,
+                          audience=outcome.audience, public=outcome.public)
+        connection.commit()
+    finally:
+        ctx.close()
+    return event
+
+
+def _duplicate(done: Row, actor_id: str) -> dict:
+    """The ack for a retried op: the entry its first attempt wrote."""
+    return {"ok": True, "seq": done.seq, "duplicate": True,
+            "event": visibility.wire(done, actor_id)}
+
+
 def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: object) -> dict:
     """Apply one op for a member and return its ack; a retried op id is applied once.
 
@@ -310,8 +339,7 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
             with backend.db.reading() as session:  # a retry of an applied op is still answered
                 done = log.find_op(session.connection(), workshop_id, actor_id, envelope.op_id)
                 if done is not None:
-                    return {"ok": True, "seq": done.seq, "duplicate": True,
-                            "event": visibility.wire(done, actor_id)}
+                    return _duplicate(done, actor_id)
             raise ServiceError("rate_limited", "too many changes at once: wait a moment and "
                                                "try again")
         if not is_safe_id(workshop_id):
@@ -322,30 +350,21 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
             head = log.take_seq(connection, workshop_id)  # locks the workshop on PostgreSQL
             if head is None:
                 raise ServiceError("not_found", "no such workshop")
-            seq = head.seq
-            done = log.find_op(connection, workshop_id, actor_id, envelope.op_id)
-            if done is not None:  # leaving the block rolls the taken seq back
-                return {"ok": True, "seq": done.seq, "duplicate": True,
-                        "event": visibility.wire(done, actor_id)}
-            actor = member_row(connection, actor_id)
-            if actor is None or actor.workshop_id != workshop_id or actor.removed:
-                raise ServiceError("unauthenticated", "you are not a member of this workshop")
-            if not permissions.may_send(actor.role, envelope.type):
-                raise ServiceError("forbidden", f"{actor.role}s may not send {envelope.type}")
-            data = parse(spec.schema, envelope.data)
-            ctx = OpContext(connection, workshop_id, head, actor, seq)
             try:
-                outcome = spec.handler(ctx, data)
-                ctx.flush()  # the handler's changes go before the entry that records them
-                event = log.write(connection, workshop_id, seq, outcome.type, outcome.data,
-                                  actor_id=actor.id, op_id=envelope.op_id,
-                                  audience=outcome.audience, public=outcome.public)
-                connection.commit()
-            finally:
-                ctx.close()
+                event = _apply_new(connection, head, workshop_id, actor_id, envelope, spec)
+            except (ServiceError, IntegrityError):
+                # Nearly every op is new, so a retry is only looked for when applying it
+                # fails: the log's unique index refuses a second entry for its op id, or it
+                # no longer applies (the note it deleted is gone). Either way it gets the
+                # answer the first time got, and the rollback returns the seq it took.
+                connection.rollback()
+                done = log.find_op(connection, workshop_id, actor_id, envelope.op_id)
+                if done is None:
+                    raise
+                return _duplicate(done, actor_id)
             visibility.publish(backend, event)
             if event.type == "participant.removed":
                 backend.publisher.disconnect_participant(workshop_id, event.data["id"])
-        return {"ok": True, "seq": seq, "event": visibility.wire(event, actor_id)}
+        return {"ok": True, "seq": event.seq, "event": visibility.wire(event, actor_id)}
     except ServiceError as error:
         return {"ok": False, "error": error.as_dict()}
