@@ -110,6 +110,7 @@ class Database:
         rolls back whatever was not committed.
         """
         with self._lock_for(workshop_id), self._write_engine.connect() as connection:
+            connection.begin()  # now, for the statements run on the driver's cursor too
             yield connection
 
     def dispose(self) -> None:

@@ -9,19 +9,20 @@ from workshop.domain import agreement
 from workshop.domain.settings import effective, votes_hidden
 from workshop.domain.tokens import is_safe_id
 from workshop.models import Assumption, NoteGroup, Participant, Vote, Workshop
+from workshop.prepared import Prepared
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.visibility import can_see_note, group_ballots
 
 _PARTICIPANTS = Participant.__table__
-_MEMBER_TEAMS = select(_PARTICIPANTS.c.team).distinct().where(
+_MEMBER_TEAMS = Prepared(select(_PARTICIPANTS.c.team).distinct().where(
     _PARTICIPANTS.c.workshop_id == bindparam("workshop_id"), _PARTICIPANTS.c.team != "",
-    _PARTICIPANTS.c.removed.is_(False))
+    _PARTICIPANTS.c.removed.is_(False)))
 
 
 def voting_teams(connection: Connection, workshop_id: str, workshop_teams: list[str]) -> list[str]:
     """The teams that have a voting member, in the workshop's order: GAC runs over these."""
-    member_teams = set(connection.execute(_MEMBER_TEAMS, {"workshop_id": workshop_id}).scalars())
+    member_teams = {row.team for row in _MEMBER_TEAMS.all(connection, workshop_id=workshop_id)}
     return [team for team in workshop_teams if team in member_teams]
 
 

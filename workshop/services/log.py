@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from workshop.models import Event, Workshop
+from workshop.prepared import Prepared, Record
 
 
 def iso(moment: datetime) -> str:
@@ -18,19 +19,20 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-# Built once: these run on every op, and a statement object reused keeps its cache key.
-# Core, not ORM: an ORM UPDATE … RETURNING an entity costs twice as much on every op.
+# Built once and run on the driver's cursor (workshop/prepared.py): these run on every op.
 _WORKSHOPS = Workshop.__table__
-_TAKE_SEQ = (_WORKSHOPS.update().where(_WORKSHOPS.c.id == bindparam("workshop_id"))
-             .values(seq=_WORKSHOPS.c.seq + 1)
-             .returning(_WORKSHOPS.c.seq, _WORKSHOPS.c.settings, _WORKSHOPS.c.teams,
-                        _WORKSHOPS.c.phase))
+_TAKE_SEQ = Prepared(_WORKSHOPS.update().where(_WORKSHOPS.c.id == bindparam("workshop_id"))
+                     .values(seq=_WORKSHOPS.c.seq + 1)
+                     .returning(_WORKSHOPS.c.seq, _WORKSHOPS.c.settings, _WORKSHOPS.c.teams,
+                                _WORKSHOPS.c.phase))
 _EVENTS = Event.__table__
 _FIND_OP = select(_EVENTS.c.id).where(_EVENTS.c.workshop_id == bindparam("workshop_id"),
                                       _EVENTS.c.actor_id == bindparam("actor_id"),
                                       _EVENTS.c.op_id == bindparam("op_id"))
 _ENTRY = select(_EVENTS).where(_EVENTS.c.id == bindparam("id"))
-_INSERT = _EVENTS.insert()
+_ENTRY_COLUMNS = ("workshop_id", "seq", "type", "data", "actor_id", "op_id", "audience",
+                  "public", "at")
+_INSERT = Prepared(_EVENTS.insert(), column_keys=_ENTRY_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -54,12 +56,12 @@ def next_seq(session: Session, workshop_id: str) -> int | None:
     return head.seq if head else None
 
 
-def take_seq(connection: Connection, workshop_id: str) -> Row | None:
+def take_seq(connection: Connection, workshop_id: str) -> Record | None:
     """Take the workshop's next seq; the row also carries its settings, teams and phase.
 
     On PostgreSQL the UPDATE also locks the row until commit, which serialises writers.
     """
-    return connection.execute(_TAKE_SEQ, {"workshop_id": workshop_id}).one_or_none()
+    return _TAKE_SEQ.one_or_none(connection, workshop_id=workshop_id)
 
 
 def append(session: Session, workshop_id: str, seq: int, type_: str, data: dict,
@@ -79,10 +81,9 @@ def write(connection: Connection, workshop_id: str, seq: int, type_: str, data: 
     """
     entry = Entry(workshop_id, seq, type_, data, actor_id, op_id, audience, public,
                   datetime.now(UTC))
-    connection.execute(_INSERT, {
-        "workshop_id": workshop_id, "seq": seq, "type": type_, "data": data,
-        "actor_id": actor_id, "op_id": op_id, "audience": audience, "public": public,
-        "at": entry.at})
+    _INSERT.execute(connection, workshop_id=workshop_id, seq=seq, type=type_, data=data,
+                    actor_id=actor_id, op_id=op_id, audience=audience, public=public,
+                    at=entry.at)
     return entry
 
 

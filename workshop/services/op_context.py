@@ -6,12 +6,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from sqlalchemy import Connection, Row, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from workshop.domain import permissions
 from workshop.domain import settings as workshop_settings
 from workshop.models import Assumption, NoteGroup, Participant, Persona, Vote, Workshop
+from workshop.prepared import Prepared, Record
 from workshop.services import visibility
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import Payload
@@ -32,8 +33,8 @@ class OpContext:
 
     connection: Connection
     workshop_id: str
-    head: Row
-    actor: Row
+    head: Record
+    actor: Record
     seq: int
 
     @cached_property
@@ -99,12 +100,12 @@ def by_id(session: Session, model, id_: str):
 
 
 _PARTICIPANTS = Participant.__table__
-_MEMBER = _PARTICIPANTS.select().where(_PARTICIPANTS.c.id == bindparam("id"))
+_MEMBER = Prepared(_PARTICIPANTS.select().where(_PARTICIPANTS.c.id == bindparam("id")))
 
 
-def member_row(connection: Connection, participant_id: str) -> Row | None:
-    """A participant as a read-only row (Core: the envelope reads it on every op)."""
-    return connection.execute(_MEMBER, {"id": participant_id}).one_or_none()
+def member_row(connection: Connection, participant_id: str) -> Record | None:
+    """A participant as a read-only row (prepared: the envelope reads it on every op)."""
+    return _MEMBER.one_or_none(connection, id=participant_id)
 
 
 def persona_in_workshop(ctx: OpContext, persona_id: str) -> Persona:
@@ -115,12 +116,13 @@ def persona_in_workshop(ctx: OpContext, persona_id: str) -> Persona:
 
 
 _PERSONAS = Persona.__table__
-_PERSONA_WORKSHOP = select(_PERSONAS.c.workshop_id).where(_PERSONAS.c.id == bindparam("id"))
+_PERSONA_WORKSHOP = Prepared(select(_PERSONAS.c.workshop_id)
+                             .where(_PERSONAS.c.id == bindparam("id")))
 
 
 def check_persona(ctx: OpContext, persona_id: str) -> None:
-    """Refuse a persona of another workshop, or none (Core: every new note checks it)."""
-    owner = ctx.connection.execute(_PERSONA_WORKSHOP, {"id": persona_id}).scalar()
+    """Refuse a persona of another workshop, or none (prepared: every new note checks it)."""
+    owner = _PERSONA_WORKSHOP.scalar(ctx.connection, id=persona_id)
     if owner != ctx.workshop_id:
         raise ServiceError("not_found", "no such persona in this workshop")
 
@@ -130,14 +132,14 @@ def visible_note(ctx: OpContext, assumption_id: str) -> Assumption:
 
 
 _NOTES = Assumption.__table__
-_NOTE_ROW = select(_NOTES.c.id, _NOTES.c.workshop_id, _NOTES.c.author_id, _NOTES.c.hidden,
-                   _NOTES.c.group_id).where(_NOTES.c.id == bindparam("id"))
+_NOTE_ROW = Prepared(select(_NOTES.c.id, _NOTES.c.workshop_id, _NOTES.c.author_id,
+                            _NOTES.c.hidden, _NOTES.c.group_id)
+                     .where(_NOTES.c.id == bindparam("id")))
 
 
-def visible_note_row(ctx: OpContext, assumption_id: str) -> Row:
-    """A note the actor may see, as a read-only row (Core: votes read it on every cast)."""
-    return _visible(ctx, ctx.connection.execute(
-        _NOTE_ROW, {"id": assumption_id}).one_or_none())
+def visible_note_row(ctx: OpContext, assumption_id: str) -> Record:
+    """A note the actor may see, as a read-only row (prepared: votes read it on every cast)."""
+    return _visible(ctx, _NOTE_ROW.one_or_none(ctx.connection, id=assumption_id))
 
 
 def _visible(ctx: OpContext, note):
@@ -154,19 +156,23 @@ def note_to_change(ctx: OpContext, assumption_id: str) -> Assumption:
     return note
 
 
-@cache
 def _count_statement(model):
-    # Built once per table, like _by_id_statement: new notes count the workshop's notes.
     return select(func.count()).select_from(model).where(
         model.workshop_id == bindparam("workshop_id"))
+
+
+@cache
+def _prepared_count(model) -> Prepared:
+    # Built once per table: new notes count the workshop's notes.
+    return Prepared(_count_statement(model))
 
 
 def count(ctx: OpContext, model, *where) -> int:
     """How many rows of `model` the workshop has (that match `where`), changes included."""
     ctx.flush()
-    statement = _count_statement(model)
-    if where:
-        statement = statement.where(*where)
+    if not where:
+        return _prepared_count(model).scalar(ctx.connection, workshop_id=ctx.workshop_id)
+    statement = _count_statement(model).where(*where)
     return ctx.connection.execute(statement, {"workshop_id": ctx.workshop_id}).scalar()
 
 
@@ -180,7 +186,12 @@ def insert(ctx: OpContext, row) -> None:
     table = row.__table__
     values = {column.key: value for column in table.columns
               if (value := getattr(row, column.key)) is not None}
-    ctx.connection.execute(table.insert(), values)
+    _prepared_insert(table, tuple(values)).execute(ctx.connection, **values)
+
+
+@cache
+def _prepared_insert(table, keys: tuple[str, ...]) -> Prepared:
+    return Prepared(table.insert(), column_keys=keys)
 
 
 _VOTES_ON = select(Vote).where(Vote.assumption_id == bindparam("note_id"))
@@ -191,13 +202,14 @@ def votes_on(ctx: OpContext, note_id: str) -> list[Vote]:
 
 
 _VOTES = Vote.__table__
-_BALLOTS_ON = select(_VOTES.c.id, _VOTES.c.participant_id, _VOTES.c.team, _VOTES.c.stance,
-                     _VOTES.c.dots).where(_VOTES.c.assumption_id == bindparam("note_id"))
+_BALLOTS_ON = Prepared(select(_VOTES.c.id, _VOTES.c.participant_id, _VOTES.c.team,
+                              _VOTES.c.stance, _VOTES.c.dots)
+                       .where(_VOTES.c.assumption_id == bindparam("note_id")))
 
 
-def ballots_on(ctx: OpContext, note_id: str) -> list[Row]:
-    """Every vote on a note as read-only rows (Core: a popular note has hundreds)."""
-    return ctx.connection.execute(_BALLOTS_ON, {"note_id": note_id}).all()
+def ballots_on(ctx: OpContext, note_id: str) -> list[Record]:
+    """Every vote on a note as read-only rows (prepared: a popular note has hundreds)."""
+    return _BALLOTS_ON.all(ctx.connection, note_id=note_id)
 
 
 def note_outcome(ctx: OpContext, note: Assumption, type_: str,

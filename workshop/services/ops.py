@@ -13,6 +13,7 @@ from workshop.domain.categories import CATEGORY_KEYS, in_board_order
 from workshop.domain.settings import votes_hidden
 from workshop.domain.tokens import is_safe_id, new_id
 from workshop.models import Assumption, Comment, Persona, Vote
+from workshop.prepared import Prepared, Record
 from workshop.services import documents, log, membership, reconcile, research, visibility
 from workshop.services.backend import Backend
 from workshop.services.divergence import stance_measures, voting_teams
@@ -122,14 +123,15 @@ def assumption_delete(ctx: OpContext, data: AssumptionDelete) -> Outcome:
 
 # ---- voting ----------------------------------------------------------------------------
 
-_DOTS_ELSEWHERE = select(func.coalesce(func.sum(Vote.dots), 0)).where(
-    Vote.workshop_id == bindparam("workshop_id"),
-    Vote.participant_id == bindparam("participant_id"),
-    Vote.assumption_id != bindparam("note_id"))
 _VOTES = Vote.__table__
-_INSERT_VOTE = _VOTES.insert()
-_UPDATE_VOTE = _VOTES.update().where(_VOTES.c.id == bindparam("vote_id")).values(
-    stance=bindparam("new_stance"), dots=bindparam("new_dots"), updated_seq=bindparam("seq"))
+_DOTS_ELSEWHERE = Prepared(select(func.coalesce(func.sum(_VOTES.c.dots), 0)).where(
+    _VOTES.c.workshop_id == bindparam("workshop_id"),
+    _VOTES.c.participant_id == bindparam("participant_id"),
+    _VOTES.c.assumption_id != bindparam("note_id")))
+_INSERT_VOTE = Prepared(_VOTES.insert(), column_keys=(
+    "workshop_id", "assumption_id", "participant_id", "team", "stance", "dots", "updated_seq"))
+_UPDATE_VOTE = Prepared(_VOTES.update().where(_VOTES.c.id == bindparam("vote_id")).values(
+    stance=bindparam("new_stance"), dots=bindparam("new_dots"), updated_seq=bindparam("seq")))
 
 
 def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
@@ -146,20 +148,20 @@ def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
     # Only adding dots can break the budget; lowering them or changing a stance never does,
     # so most votes (a stance, no dots) skip the sum.
     if dots > (mine.dots if mine else 0):
-        spent_elsewhere = connection.execute(_DOTS_ELSEWHERE, {
-            "workshop_id": ctx.workshop_id, "participant_id": ctx.actor.id,
-            "note_id": note.id}).scalar()
+        spent_elsewhere = _DOTS_ELSEWHERE.scalar(
+            connection, workshop_id=ctx.workshop_id, participant_id=ctx.actor.id,
+            note_id=note.id)
         if spent_elsewhere + dots > budget:
             left = budget - spent_elsewhere
             raise ServiceError("limit", f"you have {left} of {budget} dots left")
     if mine is None:  # a vote keeps the team its voter had when first casting it
-        connection.execute(_INSERT_VOTE, {
-            "workshop_id": ctx.workshop_id, "assumption_id": note.id,
-            "participant_id": ctx.actor.id, "team": ctx.actor.team, "stance": data.stance,
-            "dots": dots, "updated_seq": ctx.seq})
+        _INSERT_VOTE.execute(
+            connection, workshop_id=ctx.workshop_id, assumption_id=note.id,
+            participant_id=ctx.actor.id, team=ctx.actor.team, stance=data.stance, dots=dots,
+            updated_seq=ctx.seq)
     else:
-        connection.execute(_UPDATE_VOTE, {"vote_id": mine.id, "new_stance": data.stance,
-                                          "new_dots": dots, "seq": ctx.seq})
+        _UPDATE_VOTE.execute(connection, vote_id=mine.id, new_stance=data.stance,
+                             new_dots=dots, seq=ctx.seq)
     cast = Ballot(ctx.actor.id, mine.team if mine else ctx.actor.team, data.stance, dots)
     votes = [cast if b is mine else b for b in ballots] + ([cast] if mine is None else [])
     settings = ctx.settings
@@ -294,7 +296,7 @@ OPS: dict[str, OpSpec] = {
 }
 
 
-def _apply_new(connection: Connection, head: Row, workshop_id: str, actor_id: str,
+def _apply_new(connection: Connection, head: Record, workshop_id: str, actor_id: str,
                envelope: OpEnvelope, spec: OpSpec) -> log.Entry:
     """Check the member, apply the op and write its log entry, then commit."""
     actor = member_row(connection, actor_id)

@@ -1,0 +1,111 @@
+"""Statements of the op path, compiled once and run on the database driver's own cursor.
+
+Every op runs about eight small statements. Through SQLAlchemy's Connection.execute each
+costs ~35 µs of Python before and after the driver's ~5 µs (bench/README.md, "Profile"),
+and a lone op after a pause pays for that code again from cold caches. A `Prepared`
+statement keeps what SQLAlchemy does well (its compiler writes the SQL for the dialect,
+and the column types' bind and result processors convert the values: JSON, dates,
+booleans) and skips only the execution layer. It runs inside a transaction that the
+SQLAlchemy connection began, so commit, rollback and the pool work as for any statement.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, exc
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import Executable
+
+# A row of a prepared statement: a named tuple, its fields named after the columns.
+Record = tuple
+
+
+class _Form:
+    """A statement as compiled for one dialect: SQL text, parameter order, converters."""
+
+    def __init__(self, statement, dialect: Dialect, column_keys: Sequence[str] | None):
+        compiled = statement.compile(dialect=dialect, column_keys=column_keys)
+        if compiled.positiontup is None:
+            raise ValueError(f"{dialect.name} does not take positional parameters")
+        self.sql = compiled.string
+        binds = [compiled.binds[name] for name in compiled.positiontup]
+        self.names = [bind.key for bind in binds]
+        self.binds = [_processor(bind.type.dialect_impl(dialect).bind_processor(dialect))
+                      for bind in binds]
+        # Literals in the statement (the 1 of seq + 1) travel as parameters too.
+        self.fixed = {bind.key: bind.value for bind in binds if not bind.required}
+        columns = list(statement.exported_columns)
+        self.results = [_processor(column.type.dialect_impl(dialect)
+                                   .result_processor(dialect, None)) for column in columns]
+        self.row = namedtuple("Row", [column.key for column in columns], rename=True)
+
+
+def _processor(function: Callable | None) -> Callable[[Any], Any]:
+    return function if function is not None else _same
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+class Prepared:
+    """A Core statement run on the driver's cursor; rows come back as named tuples."""
+
+    def __init__(self, statement: Executable, column_keys: Sequence[str] | None = None):
+        self.statement = statement
+        self.column_keys = column_keys
+        self._forms: dict[Dialect, _Form] = {}
+
+    def _run(self, connection: Connection, params: dict):
+        # Only inside a transaction the connection began: then its commit or rollback (and
+        # the pool's reset) also cover what ran here.
+        assert connection.in_transaction(), "a prepared statement needs an open transaction"
+        form = self._forms.get(connection.dialect)
+        if form is None:
+            form = self._forms[connection.dialect] = _Form(
+                self.statement, connection.dialect, self.column_keys)
+        values = {**form.fixed, **params}
+        parameters = [convert(values[name])
+                      for name, convert in zip(form.names, form.binds, strict=True)]
+        cursor = connection.connection.driver_connection.cursor()
+        driver_error = connection.dialect.loaded_dbapi.Error
+        try:
+            cursor.execute(form.sql, parameters)
+        except driver_error as error:
+            cursor.close()
+            # As SQLAlchemy's own exceptions (IntegrityError, OperationalError, …), so callers
+            # handle a refused statement the same whichever way it ran. (A dropped connection
+            # is not invalidated here; the pool's pre-ping finds it at the next checkout.)
+            raise exc.DBAPIError.instance(form.sql, parameters, error, driver_error,
+                                          dialect=connection.dialect) from error
+        return form, cursor
+
+    def execute(self, connection: Connection, **params) -> None:
+        """Run a statement that returns no rows."""
+        self._run(connection, params)[1].close()
+
+    def all(self, connection: Connection, **params) -> list:
+        """Every row."""
+        form, cursor = self._run(connection, params)
+        rows = cursor.fetchall()
+        cursor.close()
+        return [_row(form, raw) for raw in rows]
+
+    def one_or_none(self, connection: Connection, **params):
+        """The first row, or None (the statements here select by a key)."""
+        form, cursor = self._run(connection, params)
+        raw = cursor.fetchone()
+        cursor.close()
+        return None if raw is None else _row(form, raw)
+
+    def scalar(self, connection: Connection, **params):
+        """The first column of the first row, or None."""
+        row = self.one_or_none(connection, **params)
+        return None if row is None else row[0]
+
+
+def _row(form: _Form, raw: Sequence):
+    return form.row._make(convert(value) for convert, value in zip(form.results, raw, strict=True))
