@@ -11,6 +11,7 @@ SQLAlchemy connection began, so commit, rollback and the pool work as for any st
 
 from __future__ import annotations
 
+import weakref
 from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -57,7 +58,9 @@ class Prepared:
     def __init__(self, statement: Executable, column_keys: Sequence[str] | None = None):
         self.statement = statement
         self.column_keys = column_keys
-        self._forms: dict[Dialect, _Form] = {}
+        # One form per dialect in use; weak, so engines that are disposed of (tests make
+        # many) do not keep theirs alive here.
+        self._forms: weakref.WeakKeyDictionary[Dialect, _Form] = weakref.WeakKeyDictionary()
 
     def _run(self, connection: Connection, params: dict):
         # Only inside a transaction the connection began: then its commit or rollback (and
