@@ -28,7 +28,12 @@ class Audit:
         self.found: list[str] = []
 
     def check(self, page, where: str) -> None:
-        page.wait_for_timeout(150)  # let transitions settle before colours are sampled
+        # Colours sampled mid-fade are not the page's colours (a note fades in over 180 ms,
+        # and a fixed pause raced it): let every finite animation running now finish first.
+        page.wait_for_timeout(50)
+        page.evaluate("""() => Promise.all(document.getAnimations()
+            .filter(a => a.effect?.getComputedTiming().iterations !== Infinity)
+            .map(a => a.finished.catch(() => null)))""")
         for v in audit(page):
             self.found.append(f"[{self.width}px] {where}: {v['id']} ({v['impact']}): "
                               f"{v['help']} at {v['nodes']} ({v['why']})")
