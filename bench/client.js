@@ -2,15 +2,17 @@
 //
 //   node bench/client.js config.json > result.json
 //
-// config: {clients: [{url, cookie}], auth: {workshop}, rate (ops per participant per s),
+// config: {clients: [{url, cookie}], auth: {workshop, batch}, rate (ops per participant per s),
 //          duration, settle, drainTimeout (s), seed, personaId, assumptionIds, addShare}
 //
 // Every participant sends `op`s as a Poisson process (seeded, so every server gets the same
 // schedule): `assumption.add` with probability addShare, otherwise `vote.cast` on a note it
 // knows. All clients live in this one process, so one clock times everything:
 //   ack latency     = ack received - op sent (by the sender)
-//   fan-out latency = `event` received by another client - op sent, joined by seq afterwards
+//   fan-out latency = event received by another client - op sent, joined by seq afterwards
 //                     (an event can reach others before its ack reaches the sender)
+// Clients ask for batches as the board does (auth.batch): events come one per `event`
+// message, or several per `events` message when they pile up; "messages" counts both.
 // Delivered ratio = distinct (client, seq) receipts / (acked ops x clients): every client,
 // the sender included, is in the room. A second copy of a seq at a client other than the
 // op's sender is "doubled" (the app's sender legitimately gets its own form and the public
@@ -65,6 +67,7 @@ let opsSent = 0;
 let presenceSignals = 0;
 let loadEnd = Infinity;
 let disconnects = 0;
+let messages = 0;                                      // `event` and `events` messages
 
 function connectOne(i) {
   const c = cfg.clients[i];
@@ -73,12 +76,18 @@ function connectOne(i) {
       transports: ["websocket"], forceNew: true, reconnection: false, timeout: 20000,
       auth: cfg.auth, extraHeaders: c.cookie ? { Cookie: c.cookie } : {},
     });
-    socket.on("event", (event) => {
-      recvAt[i].push(performance.now());
+    const receive = (event, at) => {
+      recvAt[i].push(at);
       recvSeq[i].push(event.seq);
       if (i === 0 && event.type === "assumption.added" && event.data && event.data.assumption) {
         known.push(event.data.assumption.id);
       }
+    };
+    socket.on("event", (event) => { messages += 1; receive(event, performance.now()); });
+    socket.on("events", (message) => {
+      const at = performance.now();
+      messages += 1;
+      for (const event of message.events) receive(event, at);
     });
     socket.on("presence", () => { presenceSignals += 1; });
     socket.on("disconnect", () => { disconnects += 1; });
@@ -185,8 +194,10 @@ async function main() {
       if (seen.has(seq)) { if (sent[1] !== i) doubled += 1; continue; }
       seen.add(seq);
       unique += 1;
-      if (seq < maxSeq) outOfOrder += 1;
-      maxSeq = Math.max(maxSeq, seq);
+      if (sent[1] !== i) { // a client's own form may come just ahead of a batch (protocol.md)
+        if (seq < maxSeq) outOfOrder += 1;
+        maxSeq = Math.max(maxSeq, seq);
+      }
       lastDelivery = Math.max(lastDelivery, recvAt[i][k]);
       if (sent[1] !== i) fanout.push(recvAt[i][k] - sent[0]);
     }
@@ -200,7 +211,7 @@ async function main() {
     ack_ms: summary(ackLatency), fanout_ms: summary(fanout),
     deliveries: unique, expected_deliveries: expected,
     delivered_ratio: expected ? Math.round((unique / expected) * 1e6) / 1e6 : null,
-    doubled, out_of_order: outOfOrder, stray_events: stray,
+    doubled, out_of_order: outOfOrder, stray_events: stray, messages,
     deliveries_per_s: span > 0 ? Math.round(unique / span) : null,
     drained: deliveredAll(), drain_ms: Math.round(drainMs),
     connect_ms: Math.round(connectMs), disconnects, presence_signals: presenceSignals,

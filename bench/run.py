@@ -281,7 +281,8 @@ def measure(kind: str, servers: list[Server], participants: int, rate: float, ar
     bases = [s.url for s in servers]
     if kind.startswith("app"):
         ws = setup_workshop(bases, participants)
-        clients, auth = ws["clients"], {"workshop": ws["workshop"]}
+        # As the board connects: batches of events when they pile up (docs/protocol.md).
+        clients, auth = ws["clients"], {"workshop": ws["workshop"], "batch": not args.unbatched}
         persona, notes = ws["persona_id"], ws["note_ids"]
     else:
         room = f"bench-{seed}-{participants}-{rate}"
@@ -570,7 +571,8 @@ def profile(args, workdir: Path) -> None:
     participants, rate = args.profile_step
     try:
         ws = setup_workshop([server.url], participants)
-        config = {"clients": ws["clients"], "auth": {"workshop": ws["workshop"]}, "rate": rate,
+        config = {"clients": ws["clients"], "auth": {"workshop": ws["workshop"], "batch": True},
+                  "rate": rate,
                   "duration": args.duration, "settle": args.settle, "drainTimeout": args.drain,
                   "seed": 1, "personaId": ws["persona_id"], "assumptionIds": ws["note_ids"],
                   "addShare": 0.3}
@@ -764,6 +766,8 @@ def main(argv=None) -> int:
     parser.add_argument("--profile-step", default="100x0.5")
     parser.add_argument("--profile-postgres", action="store_true",
                         help="profile the app on PostgreSQL instead of SQLite")
+    parser.add_argument("--unbatched", action="store_true",
+                        help="app clients take one event per message (no auth.batch)")
     parser.add_argument("--compare", default=None, metavar="CHECKOUT",
                         help="also run the app from another checkout (kind app-compare)")
     parser.add_argument("--report", default=None, metavar="NAME",

@@ -43,7 +43,10 @@ export class Connection {
   }
 
   start() {
-    this.socket = io({ auth: { workshop: this.state.workshop.id }, transports: ["websocket"] });
+    // batch: under load the server sends what piled up as one `events` message, so a busy
+    // board applies and renders a burst once instead of once per event.
+    this.socket = io({ auth: { workshop: this.state.workshop.id, batch: true },
+                       transports: ["websocket"] });
     this.socket.on("connect", async () => {
       this.report();
       await this.resync();
@@ -59,6 +62,7 @@ export class Connection {
       }
     });
     this.socket.on("event", (event) => this.receive(event));
+    this.socket.on("events", (message) => this.receive(...message.events));
     this.socket.on("presence", (message) => this.onPresence(message.present));
   }
 
@@ -70,9 +74,9 @@ export class Connection {
     else this.onStatus("live", 0);
   }
 
-  receive(event) {
+  receive(...events) {
     const before = this.state.seq;
-    this.order.offer(event); // in seq order; a gap that stays open syncs
+    for (const event of events) this.order.offer(event); // in seq order; a lasting gap syncs
     if (this.state.seq !== before) this.onChange();
   }
 

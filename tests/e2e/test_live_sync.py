@@ -47,19 +47,23 @@ class Member:
     """One person at the board: a cookie of their own, a Socket.IO client, a local state."""
 
     def __init__(self, base_url: str, workshop_id: str, http: requests.Session,
-                 participant: dict):
+                 participant: dict, batch: bool = False):
         self.base_url = base_url
+        self.batch = batch
         self.workshop_id = workshop_id
         self.http = http
         self.participant = participant
         self.state: dict = self.fetch_snapshot()
         self.received: list[dict] = []
+        self.messages: list[tuple[str, list[int]]] = []  # (name, seqs), in arrival order
+        self.held: dict[int, dict] = {}  # events that arrived ahead of a missing one
         self.hooks: list = []
         self.connects = 0
         self.changed = threading.Condition(threading.RLock())
         self.sio = socketio.Client(reconnection_delay=0.5, reconnection_delay_max=2)
         self.sio.on("connect", self._on_connect)
-        self.sio.on("event", self._receive)
+        self.sio.on("event", self._on_event)
+        self.sio.on("events", self._on_events)
 
     @property
     def id(self) -> str:
@@ -93,7 +97,7 @@ class Member:
         self.sio.connect(
             self.base_url,
             headers={"Cookie": "workshop_session=" + self.http.cookies["workshop_session"]},
-            auth={"workshop": self.workshop_id},
+            auth={"workshop": self.workshop_id, **({"batch": True} if self.batch else {})},
             transports=["websocket"],
             wait_timeout=TIMEOUT_S,
         )
@@ -107,6 +111,31 @@ class Member:
         with self.changed:
             self.connects += 1
             self.changed.notify_all()
+
+    def _on_event(self, event: dict) -> None:
+        with self.changed:
+            self.messages.append(("event", [event["seq"]]))
+        if self.batch and event["seq"] > self.seq + 1:
+            # A batching board's own form can come just ahead of the batch holding the
+            # entries before it (docs/protocol.md): hold it until that batch arrives.
+            with self.changed:
+                self.held[event["seq"]] = event
+            return
+        self._receive(event)
+
+    def _on_events(self, message: dict) -> None:
+        with self.changed:
+            self.messages.append(("events", [event["seq"] for event in message["events"]]))
+        for event in message["events"]:
+            self._receive(event)
+            while True:
+                with self.changed:
+                    follows = self.held.pop(self.state["seq"] + 1, None)
+                    for seen in [seq for seq in self.held if seq <= self.state["seq"]]:
+                        del self.held[seen]
+                if follows is None:
+                    break
+                self._receive(follows)
 
     def _receive(self, event: dict) -> None:
         """Apply a live `event`; on a gap, catch up by `sync` in the background."""
@@ -167,14 +196,16 @@ def join(live_server):
     """join(link, name, team) -> a connected Member; every socket is closed afterwards."""
     members: list[Member] = []
 
-    def _join(link: str, name: str, team: str = "Support", connect: bool = True) -> Member:
+    def _join(link: str, name: str, team: str = "Support", connect: bool = True,
+              batch: bool = False) -> Member:
         http = requests.Session()
         response = http.post(live_server.url + "/api/join", timeout=TIMEOUT_S,
                              json={"token": token_of(link), "name": name, "team": team})
         assert response.status_code == 201, response.text
         assert "workshop_session" in http.cookies, "joining must set the session cookie"
         body = response.json()
-        member = Member(live_server.url, body["workshop_id"], http, body["participant"])
+        member = Member(live_server.url, body["workshop_id"], http, body["participant"],
+                        batch=batch)
         members.append(member)
         if connect:
             member.connect()
@@ -311,3 +342,71 @@ def test_board_survives_a_server_restart(live_server, join):
                                                               "Parks in the office basement"]
     assert comparable(alice.state) == comparable(bob.state) == comparable(fresh)
     assert_log_has_no_gap(bob.fetch_events(since=0))
+
+
+def test_batching_boards_get_every_entry_once_in_order_under_a_burst(live_server, join):
+    """Four boards that ask for batches and one that does not send 15 ops each at once
+    (notes, and votes, whose voter gets an own form): every board ends at the state of a
+    fresh snapshot; public forms arrive in seq order, none missing or doubled; a voter's own
+    form never comes after the public form of its vote; under eventlet the burst goes out
+    in batches of several entries."""
+    workshop = create_workshop(live_server.url)
+    teams = {"Alice": "Marketing", "Bob": "Support", "Carol": "Support", "Dan": "Marketing"}
+    boards = [join(workshop["invite_url"], name, team, batch=True)
+              for name, team in teams.items()]
+    plain = join(workshop["invite_url"], "Eve", "Support")
+    everyone = [*boards, plain]
+    seeds = [boards[0].add_note(f"Seed note {n}") for n in range(3)]
+    note_ids = [ack["event"]["data"]["assumption"]["id"] for ack in seeds]
+    for member in everyone:
+        member.wait_for_seq(seeds[-1]["seq"])
+    start = seeds[-1]["seq"]
+
+    acks: list[dict] = []
+    answered = threading.Condition()
+
+    def on_ack(ack: dict) -> None:
+        with answered:
+            acks.append(ack)
+            answered.notify_all()
+
+    persona_id = plain.state["personas"][0]["id"]
+    for k, member in enumerate(everyone):  # sent back to back, no one waits for an ack
+        for n in range(15):
+            data = ({"persona_id": persona_id, "category": "needs", "text": f"{k}-{n}"}
+                    if n % 3 == 0 else
+                    {"assumption_id": note_ids[(n + k) % 3],
+                     "stance": ("agree", "disagree", "unsure")[(n + k) % 3]})
+            member.sio.emit("op", {"op_id": uuid.uuid4().hex,
+                                   "type": "assumption.add" if n % 3 == 0 else "vote.cast",
+                                   "data": data}, callback=on_ack)
+    with answered:
+        assert answered.wait_for(lambda: len(acks) == 75, TIMEOUT_S), len(acks)
+    assert all(ack["ok"] for ack in acks), [a for a in acks if not a["ok"]][:3]
+    final = start + 75
+    assert sorted(ack["seq"] for ack in acks) == list(range(start + 1, final + 1))
+
+    for member in everyone:  # each as they see it: their own votes are theirs alone
+        member.wait_for_seq(final)
+        assert comparable(member.state) == comparable(member.fetch_snapshot()), (
+            member.participant["name"])
+
+    for board in boards:
+        public = [seq for name, seqs in board.messages if name == "events" for seq in seqs]
+        assert public == list(range(1, final + 1))[-len(public):]  # in order, once each
+        assert public[-(final - start):] == list(range(start + 1, final + 1))
+        arrival = {}  # seq -> index of the message that brought its public form
+        for index, (name, seqs) in enumerate(board.messages):
+            for seq in seqs:
+                if name == "events":
+                    arrival.setdefault(seq, index)
+        own = [(index, seqs[0]) for index, (name, seqs) in enumerate(board.messages)
+               if name == "event"]
+        assert own, "a voter gets the own form of each vote"
+        assert all(index < arrival[seq] for index, seq in own if seq > start)
+    assert {name for name, _ in plain.messages} == {"event"}
+    seqs = [seqs[0] for _, seqs in plain.messages]
+    assert seqs == sorted(seqs)  # one per message, in the order of the log
+    if live_server.async_mode == "eventlet":
+        biggest = max(len(seqs) for b in boards for name, seqs in b.messages if name == "events")
+        assert biggest > 1, "a burst read in one turn of the event loop goes out together"

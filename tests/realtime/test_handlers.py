@@ -24,8 +24,10 @@ def join(app, token, name, team="Support"):
     return browser, response.get_json()["participant"]
 
 
-def connect(app, browser, workshop_id):
-    return socketio.test_client(app, flask_test_client=browser, auth={"workshop": workshop_id})
+def connect(app, browser, workshop_id, batch=False):
+    """A board's connection: one event per message, or batches (`events`) when asked."""
+    auth = {"workshop": workshop_id, **({"batch": True} if batch else {})}
+    return socketio.test_client(app, flask_test_client=browser, auth=auth)
 
 
 def op(sock, type_, data, op_id=None):
@@ -34,17 +36,26 @@ def op(sock, type_, data, op_id=None):
 
 
 def events_of(sock, name="event"):
-    return [m["args"][0] for m in sock.get_received() if m["name"] == name]
+    """What a connection received under one name; log events from `event` and `events` alike,
+    in the order they arrived."""
+    received = []
+    for message in sock.get_received():
+        if message["name"] == name:
+            received.append(message["args"][0])
+        elif name == "event" and message["name"] == "events":
+            received.extend(message["args"][0]["events"])
+    return received
 
 
-@pytest.fixture
-def session(app, client):
-    """A workshop with a facilitator and two participants, each connected."""
+@pytest.fixture(params=[False, True], ids=["one-per-message", "batched"])
+def session(app, client, request):
+    """A workshop with a facilitator and two participants, each connected (every test runs
+    with connections of both kinds)."""
     workshop_id, tokens = create(client)
     fac_browser, facilitator = join(app, tokens["facilitator"], "Maria", "")
     sam_browser, sam = join(app, tokens["invite"], "Sam", "Support")
     lotte_browser, lotte = join(app, tokens["invite"], "Lotte", "Marketing")
-    socks = {name: connect(app, b, workshop_id) for name, b in
+    socks = {name: connect(app, b, workshop_id, batch=request.param) for name, b in
              [("facilitator", fac_browser), ("sam", sam_browser), ("lotte", lotte_browser)]}
     persona_id = workshops.snapshot(app.extensions["workshop"], workshop_id,
                                     sam)["personas"][0]["id"]
@@ -74,6 +85,15 @@ def test_a_connection_must_name_its_workshop(app, client):
     assert not socketio.test_client(app, flask_test_client=browser, auth={}).is_connected()
 
 
+@pytest.mark.parametrize("batch", ["yes", 1, None, {"on": True}])
+def test_asking_for_batches_takes_true_or_false(app, client, batch):
+    workshop_id, tokens = create(client)
+    browser, _ = join(app, tokens["invite"], "Sam")
+    refused = socketio.test_client(app, flask_test_client=browser,
+                                   auth={"workshop": workshop_id, "batch": batch})
+    assert not refused.is_connected()  # the message is checked over a real connection
+
+
 def test_a_member_cannot_connect_to_another_workshop(app, client):
     _, tokens = create(client)
     other_id, _ = create(client, "Other")
@@ -89,6 +109,26 @@ def test_an_op_is_acked_and_broadcast_to_everyone_in_the_workshop(session):
         assert [e["seq"] for e in received] == [ack["seq"]], name
         assert received[0]["data"]["assumption"]["text"] == "Prefers WhatsApp"
         assert set(received[0]) == {"seq", "type", "actor", "at", "op_id", "data"}
+
+
+def test_batching_and_one_per_message_boards_get_the_same_entries(app, client):
+    workshop_id, tokens = create(client)
+    old_browser, _ = join(app, tokens["invite"], "Sam", "Support")
+    new_browser, _ = join(app, tokens["invite"], "Lotte", "Marketing")
+    one_by_one, batched = (connect(app, old_browser, workshop_id),
+                           connect(app, new_browser, workshop_id, batch=True))
+    persona = workshops.snapshot(app.extensions["workshop"], workshop_id, None)["personas"][0]
+    for sock in (one_by_one, batched):
+        sock.get_received()
+    first = op(one_by_one, "assumption.add", note(persona["id"]))
+    op(batched, "vote.cast", {"assumption_id": first["event"]["data"]["assumption"]["id"],
+                              "stance": "agree"})
+    received_old, received_new = one_by_one.get_received(), batched.get_received()
+    assert {m["name"] for m in received_old} == {"event"}
+    assert {m["name"] for m in received_new} == {"event", "events"}  # own forms as `event`
+    batches = [m["args"][0]["events"] for m in received_new if m["name"] == "events"]
+    assert [e["seq"] for batch in batches for e in batch] == [
+        m["args"][0]["seq"] for m in received_old]
 
 
 def test_events_do_not_leak_into_other_workshops(app, client, session):

@@ -14,14 +14,16 @@ from tests.realtime.test_handlers import connect, create, events_of, join, op
 from workshop.domain.board import replay
 
 
-@pytest.fixture
-def room(app, client):
+@pytest.fixture(params=[False, True], ids=["one-per-message", "batched"])
+def room(app, client, request):
+    """Three people at a board; every test runs with connections of both kinds."""
     workshop_id, tokens = create(client)
     fac_browser, facilitator = join(app, tokens["facilitator"], "Maria", "")
     sam_browser, sam = join(app, tokens["invite"], "Sam", "Support")
     lotte_browser, lotte = join(app, tokens["invite"], "Lotte", "Marketing")
     browsers = {"facilitator": fac_browser, "sam": sam_browser, "lotte": lotte_browser}
-    socks = {name: connect(app, browser, workshop_id) for name, browser in browsers.items()}
+    socks = {name: connect(app, browser, workshop_id, batch=request.param)
+             for name, browser in browsers.items()}
     persona = lotte_browser.get(f"/api/workshops/{workshop_id}").get_json()["personas"][0]["id"]
     yield {"id": workshop_id, "socks": socks, "browsers": browsers, "persona": persona,
            "tokens": tokens,

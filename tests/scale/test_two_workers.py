@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.live, pytest.mark.postgres]
 TIMEOUT_S = 10
 
 
-def join_at(worker, link: str, name: str, team: str = "Support") -> Member:
+def join_at(worker, link: str, name: str, team: str = "Support", connect: bool = True) -> Member:
     """Join through `worker`'s HTTP API and connect to that worker's Socket.IO."""
     http = requests.Session()
     response = http.post(worker.url + "/api/join", timeout=TIMEOUT_S,
@@ -29,7 +29,8 @@ def join_at(worker, link: str, name: str, team: str = "Support") -> Member:
     assert response.status_code == 201, response.text
     body = response.json()
     member = Member(worker.url, body["workshop_id"], http, body["participant"])
-    member.connect()
+    if connect:
+        member.connect()
     return member
 
 
@@ -140,12 +141,14 @@ def test_presence_lists_everyone_whichever_worker_they_are_on(two_workers, membe
     arrived = threading.Condition()
 
     def watch(member: Member) -> Member:
+        """Listen for presence, then connect: the first list can follow the connect at once."""
         def on_presence(message):
             with arrived:
                 latest[member.participant["name"]] = [p["name"] for p in message["present"]]
                 arrived.notify_all()
         member.sio.on("presence", on_presence)
         members.append(member)
+        member.connect()
         return member
 
     def everyone_sees(expected: list[str]) -> None:
@@ -153,9 +156,9 @@ def test_presence_lists_everyone_whichever_worker_they_are_on(two_workers, membe
             assert arrived.wait_for(lambda: all(latest.get(m.participant["name"]) == expected
                                                 for m in members), TIMEOUT_S), latest
 
-    alice = watch(join_at(a, workshop["invite_url"], "Alice", "Marketing"))
-    bob = watch(join_at(b, workshop["invite_url"], "Bob", "Support"))
-    carol = watch(join_at(a, workshop["invite_url"], "Carol", "Support"))
+    alice = watch(join_at(a, workshop["invite_url"], "Alice", "Marketing", connect=False))
+    bob = watch(join_at(b, workshop["invite_url"], "Bob", "Support", connect=False))
+    carol = watch(join_at(a, workshop["invite_url"], "Carol", "Support", connect=False))
     everyone_sees(["Alice", "Bob", "Carol"])  # Alice and Carol on A, Bob on B
     members.remove(carol)
     carol.disconnect()

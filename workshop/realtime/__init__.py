@@ -8,6 +8,7 @@ import time
 from flask_socketio import SocketIO
 
 from workshop.config import Config
+from workshop.realtime.outbox import EventOutbox, chunks
 
 # Created unbound, bound in create_app (the Flask-SocketIO extension pattern).
 socketio = SocketIO()
@@ -22,8 +23,22 @@ def workshop_room(workshop_id: str) -> str:
 
 
 def participant_room(participant_id: str) -> str:
-    """The room of one participant's connections (private event forms go there)."""
+    """The room of all of one participant's connections (e.g. two tabs)."""
     return f"p:{participant_id}"
+
+
+# Connections receive the log one event per message (`event`, the default) or in batches
+# (`events`, asked for at connect); each kind has its own rooms because each is sent the
+# same entries in a different order (see SocketIOPublisher.send_events).
+
+def events_room(workshop_id: str, batched: bool) -> str:
+    """The room in which a workshop's connections of one kind get the public forms."""
+    return f"{'wb' if batched else 'we'}:{workshop_id}"
+
+
+def own_forms_room(participant_id: str, batched: bool) -> str:
+    """The room in which one participant's connections of one kind get their own forms."""
+    return f"{'pb' if batched else 'pe'}:{participant_id}"
 
 
 class SocketIOPublisher:
@@ -34,11 +49,20 @@ class SocketIOPublisher:
     the latest list. Each signal carries the whole list to everyone, so when 200 people
     (re)connect within a few seconds, one signal per connection would send 200 lists of up to
     200 names to up to 200 clients, about 40,000 messages; coalesced it is a handful.
+
+    Events are handed to an `EventOutbox` and sent by its background task, coalesced, unless
+    `coalesce` is off (Flask-SocketIO's test client only sees what a handler emits itself).
     """
 
-    def __init__(self, server: SocketIO, presence_interval: float = 0.0):
+    def __init__(self, server: SocketIO, presence_interval: float = 0.0,
+                 coalesce: bool = True, rooms_are_local: bool = False):
         self.server = server
         self.presence_interval = presence_interval
+        # One worker (no message queue) knows every room, so it can skip emitting to empty
+        # ones: python-socketio encodes a message before it looks who is in the room.
+        self.rooms_are_local = rooms_are_local
+        self.outbox = EventOutbox(self.send_events, server.start_background_task) \
+            if coalesce else None
         self._presence_lock = threading.Lock()
         self._presence_latest: dict[str, list[dict]] = {}
         self._presence_sent_at: dict[str, float] = {}
@@ -46,8 +70,38 @@ class SocketIOPublisher:
     def publish_event(self, workshop_id: str, event: dict,
                       participant_id: str | None = None) -> None:
         """Send a committed log event to the workshop's room, or to one participant."""
-        room = participant_room(participant_id) if participant_id else workshop_room(workshop_id)
-        self.server.emit("event", event, to=room)
+        if self.outbox is None:
+            self.send_events(workshop_id, [(participant_id, event)])
+        else:
+            self.outbox.put(workshop_id, event, participant_id)
+
+    def send_events(self, workshop_id: str, deliveries: list[tuple[str | None, dict]]) -> None:
+        """Emit a workshop's new entries, each in the form its receivers may see.
+
+        `deliveries` are in seq order, an entry's own form (to its participant) before its
+        public form (None), as `visibility.deliveries` lists them. Connections that take one
+        event per message get exactly that order. Batching connections get their own forms
+        first and then all the public forms in as few `events` messages as fit: an own form
+        can then arrive just ahead of the batch that holds the entries before it, never after
+        the public form of its own entry (docs/protocol.md, Batches).
+        """
+        public: list[dict] = []
+        for participant_id, event in deliveries:
+            if participant_id is None:
+                public.append(event)
+                self._emit("event", event, events_room(workshop_id, False))
+            else:
+                self._emit("event", event, own_forms_room(participant_id, False))
+        for participant_id, event in deliveries:
+            if participant_id is not None:
+                self._emit("event", event, own_forms_room(participant_id, True))
+        for batch in chunks(public):
+            self._emit("events", {"events": batch}, events_room(workshop_id, True))
+
+    def _emit(self, name: str, payload: dict, room: str) -> None:
+        if self.rooms_are_local and room not in self.server.server.manager.rooms.get("/", {}):
+            return  # nobody here (python-socketio drops a room when its last member leaves)
+        self.server.emit(name, payload, to=room)
 
     def disconnect_participant(self, workshop_id: str, participant_id: str) -> None:
         """Close this process's connections of a participant; their ops are refused anyway,
@@ -130,4 +184,6 @@ def init_app(app, config: Config) -> SocketIOPublisher:
     register_handlers(socketio)
     # Flask-SocketIO's test client only sees what is emitted while a handler runs, so tests
     # (testing=True) get every presence signal at once.
-    return SocketIOPublisher(socketio, 0.0 if config.testing else config.presence_interval)
+    return SocketIOPublisher(socketio, 0.0 if config.testing else config.presence_interval,
+                             coalesce=not config.testing,
+                             rooms_are_local=config.message_queue is None)

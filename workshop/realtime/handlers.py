@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
-from workshop.realtime import participant_room, workshop_room
+from workshop.realtime import events_room, own_forms_room, participant_room, workshop_room
 from workshop.services import ops, presence, signals, workshops
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import SyncRequest, parse
@@ -16,13 +16,20 @@ def _backend():
     return current_app.extensions["workshop"]
 
 
+def _refuse_invalid(message: str) -> ConnectionRefusedError:
+    return ConnectionRefusedError("invalid", {"code": "invalid", "message": message})
+
+
 def on_connect(auth=None):
-    """A browser opens a board with auth {"workshop": id}; it joins the workshop's room and
-    every member receives the new `presence` list. Refused without a membership cookie."""
+    """A browser opens a board with auth {"workshop": id[, "batch": true]}; it joins the
+    workshop's rooms and every member receives the new `presence` list. Refused without a
+    membership cookie."""
     workshop_id = auth.get("workshop") if isinstance(auth, dict) else None
     if not isinstance(workshop_id, str):
-        raise ConnectionRefusedError("invalid", {"code": "invalid",
-                                                 "message": "auth.workshop is required"})
+        raise _refuse_invalid("auth.workshop is required")
+    batched = auth.get("batch", False)
+    if not isinstance(batched, bool):
+        raise _refuse_invalid("auth.batch must be true or false")
     member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
     if member is None:
         raise ConnectionRefusedError("unauthenticated", {
@@ -30,6 +37,8 @@ def on_connect(auth=None):
     session["socket"] = {"workshop": workshop_id, "participant": member["id"]}
     join_room(workshop_room(workshop_id))
     join_room(participant_room(member["id"]))
+    join_room(events_room(workshop_id, batched))
+    join_room(own_forms_room(member["id"], batched))
     presence.arrive(_backend(), workshop_id, request.sid, member)
 
 

@@ -1,0 +1,177 @@
+"""Committed events on their way out: coalesced per workshop, in order, each form to its own."""
+
+from __future__ import annotations
+
+import threading
+from types import SimpleNamespace
+
+from workshop.realtime import SocketIOPublisher
+from workshop.realtime.outbox import MAX_BATCH, EventOutbox, chunks
+
+
+def entry(seq: int, form: str = "public") -> dict:
+    return {"seq": seq, "type": "vote.cast", "form": form}
+
+
+class Recorder:
+    """Stands in for Flask-SocketIO: records emits; the background task waits to be run."""
+
+    def __init__(self):
+        self.emitted: list[tuple[str, object, str]] = []
+        self.tasks: list = []
+
+    def emit(self, name, payload, to=None):
+        self.emitted.append((name, payload, to))
+
+    def start_background_task(self, target, *args):
+        self.tasks.append((target, args))
+
+
+def test_events_put_before_the_sender_runs_go_out_together_in_order():
+    sent = []
+    tasks = []
+    outbox = EventOutbox(lambda workshop, deliveries: sent.append((workshop, deliveries)),
+                         lambda target: tasks.append(target))
+    for seq in (1, 2, 3):
+        outbox.put("w1", entry(seq), None)
+    outbox.put("w1", entry(4, "own"), "sam")
+    assert len(tasks) == 1  # one sender, started by the first event
+    outbox.send_pending()
+    assert sent == [("w1", [(None, entry(1)), (None, entry(2)), (None, entry(3)),
+                            ("sam", entry(4, "own"))])]
+    outbox.send_pending()
+    assert len(sent) == 1  # nothing is sent twice
+
+
+def test_each_workshop_is_sent_apart():
+    sent = []
+    outbox = EventOutbox(lambda workshop, deliveries: sent.append((workshop, deliveries)),
+                         lambda target: None)
+    outbox.put("w1", entry(1), None)
+    outbox.put("w2", entry(1), None)
+    outbox.put("w1", entry(2), None)
+    outbox.send_pending()
+    assert sorted(sent) == [("w1", [(None, entry(1)), (None, entry(2))]),
+                            ("w2", [(None, entry(1))])]
+
+
+def test_a_failed_send_is_logged_and_the_next_workshop_and_later_events_still_go(caplog):
+    sent = []
+
+    def send(workshop, deliveries):
+        if workshop == "broken":
+            raise ConnectionError("message queue is down")
+        sent.append((workshop, [event["seq"] for _, event in deliveries]))
+
+    outbox = EventOutbox(send, lambda target: None)
+    outbox.put("broken", entry(1), None)
+    outbox.put("w1", entry(1), None)
+    outbox.send_pending()
+    outbox.put("w1", entry(2), None)
+    outbox.send_pending()
+    assert sent == [("w1", [1]), ("w1", [2])]
+    assert "could not send 1 events of workshop broken" in caplog.text
+
+
+def test_the_background_sender_wakes_for_each_new_event():
+    sent = []
+    arrived = threading.Condition()
+
+    def send(workshop, deliveries):
+        with arrived:
+            sent.extend(event["seq"] for _, event in deliveries)
+            arrived.notify_all()
+
+    def start(target):
+        threading.Thread(target=target, daemon=True).start()
+
+    outbox = EventOutbox(send, start)
+    for seq in range(1, 51):
+        outbox.put("w1", entry(seq), None)
+    with arrived:
+        assert arrived.wait_for(lambda: len(sent) == 50, timeout=5)
+    outbox.put("w1", entry(51), None)  # after a quiet moment the sender is still there
+    with arrived:
+        assert arrived.wait_for(lambda: len(sent) == 51, timeout=5)
+    assert sent == list(range(1, 52))
+
+
+def test_chunks_keep_order_and_size():
+    events = [entry(seq) for seq in range(1, 2 * MAX_BATCH + 2)]
+    parts = chunks(events)
+    assert [len(part) for part in parts] == [MAX_BATCH, MAX_BATCH, 1]
+    assert [e for part in parts for e in part] == events
+    assert chunks([]) == []
+
+
+# ---- what each kind of connection receives ------------------------------------------------
+
+def sent_events(server: Recorder, room: str) -> list:
+    """The seq and form of each event a room received, batches flattened, in order."""
+    received = []
+    for name, payload, to in server.emitted:
+        if to != room:
+            continue
+        batch = payload["events"] if name == "events" else [payload]
+        received.append([(e["seq"], e["form"]) for e in batch])
+    return received
+
+
+# Two votes and a note: each vote's own form goes to its voter, before its public form.
+DELIVERIES = [("sam", entry(7, "own")), (None, entry(7)), (None, entry(8)),
+              ("lotte", entry(9, "own")), (None, entry(9))]
+
+
+def test_one_event_per_message_connections_get_exactly_the_order_of_the_log():
+    server = Recorder()
+    SocketIOPublisher(server).send_events("w1", DELIVERIES)
+    emitted = [(to, payload["seq"]) for name, payload, to in server.emitted if name == "event"
+               and to in ("we:w1", "pe:sam", "pe:lotte")]
+    assert emitted == [("pe:sam", 7), ("we:w1", 7), ("we:w1", 8), ("pe:lotte", 9),
+                       ("we:w1", 9)]
+
+
+def test_batching_connections_get_own_forms_first_then_one_batch():
+    server = Recorder()
+    SocketIOPublisher(server).send_events("w1", DELIVERIES)
+    batched = [(name, to) for name, _, to in server.emitted if to[:2] in ("wb", "pb")]
+    assert batched == [("event", "pb:sam"), ("event", "pb:lotte"), ("events", "wb:w1")]
+    assert sent_events(server, "wb:w1") == [[(7, "public"), (8, "public"), (9, "public")]]
+    assert sent_events(server, "pb:sam") == [[(7, "own")]]
+
+
+def test_a_long_run_is_split_into_batches_of_at_most_max_batch():
+    server = Recorder()
+    SocketIOPublisher(server).send_events("w1", [(None, entry(s)) for s in range(1, 101)])
+    batches = sent_events(server, "wb:w1")
+    assert [len(b) for b in batches] == [MAX_BATCH, 100 - MAX_BATCH]
+    assert [seq for b in batches for seq, _ in b] == list(range(1, 101))
+
+
+def test_publishing_queues_and_the_background_task_sends():
+    server = Recorder()
+    publisher = SocketIOPublisher(server)
+    publisher.publish_event("w1", entry(1))
+    publisher.publish_event("w1", entry(2, "own"), "sam")
+    assert server.emitted == []  # nothing leaves inside the op: the ack goes first
+    assert len(server.tasks) == 1
+    publisher.outbox.send_pending()
+    assert sent_events(server, "wb:w1") == [[(1, "public")]]
+    assert sent_events(server, "pb:sam") == [[(2, "own")]]
+
+
+def test_without_coalescing_each_event_is_emitted_at_once():
+    server = Recorder()
+    publisher = SocketIOPublisher(server, coalesce=False)
+    publisher.publish_event("w1", entry(1))
+    assert sent_events(server, "we:w1") == [[(1, "public")]]
+    assert server.tasks == []
+
+
+def test_one_worker_skips_rooms_nobody_is_in():
+    server = Recorder()
+    rooms = {"/": {"wb:w1": {}, "pb:sam": {}}}  # only batching boards are connected
+    server.server = SimpleNamespace(manager=SimpleNamespace(rooms=rooms))
+    SocketIOPublisher(server, rooms_are_local=True).send_events("w1", DELIVERIES)
+    assert [(name, to) for name, _, to in server.emitted] == [
+        ("event", "pb:sam"), ("events", "wb:w1")]
