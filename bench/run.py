@@ -679,8 +679,10 @@ def markdown(report: dict) -> str:
              f"step. Latencies in ms, measured by the Node client (one clock). "
              f"\"delivered\" counts the events of acknowledged ops; an op whose ack took "
              f"longer than the drain time is counted apart (\"acks > n s\"): the step was "
-             f"saturated. \"out of order\": events that reached a client after a higher seq "
-             f"(two workers publish independently; clients order by seq).", ""]
+             f"saturated. \"out of order\": other clients' events that reached a client "
+             f"after a higher seq (two workers publish independently; clients order by seq). "
+             f"\"per message\": events per Socket.IO message received, where the app sent "
+             f"batches (the clients ask for them at connect, as the board does).", ""]
     for group in ("eventlet", "threading", "scale"):
         rows = [r for r in results if r["group"] == group]
         if not rows:
@@ -710,6 +712,8 @@ def markdown(report: dict) -> str:
                 delivered += f" ({r['ack_timeouts']} acks > {report.get('drain_s', 10):g} s)"
             if r.get("out_of_order"):
                 delivered += f" ({r['out_of_order']} out of order)"
+            if r.get("messages") and r["deliveries"] > 1.05 * r["messages"]:
+                delivered += f" ({r['deliveries'] / r['messages']:.1f} per message)"
             lines.append(
                 f"| {r['participants']} | {r['rate']:g} | {r['kind']} | {_f(ack['p50'])} / "
                 f"{_f(ack['p99'])} | {_f(fo['p50'])} / {_f(fo['p90'])} / {_f(fo['p99'])} / "
