@@ -21,14 +21,15 @@ pytestmark = [pytest.mark.live, pytest.mark.postgres]
 TIMEOUT_S = 10
 
 
-def join_at(worker, link: str, name: str, team: str = "Support", connect: bool = True) -> Member:
+def join_at(worker, link: str, name: str, team: str = "Support", connect: bool = True,
+            batch: bool = False) -> Member:
     """Join through `worker`'s HTTP API and connect to that worker's Socket.IO."""
     http = requests.Session()
     response = http.post(worker.url + "/api/join", timeout=TIMEOUT_S,
                          json={"token": token_of(link), "name": name, "team": team})
     assert response.status_code == 201, response.text
     body = response.json()
-    member = Member(worker.url, body["workshop_id"], http, body["participant"])
+    member = Member(worker.url, body["workshop_id"], http, body["participant"], batch=batch)
     if connect:
         member.connect()
     return member
@@ -62,7 +63,7 @@ def test_ops_on_one_worker_reach_the_other_workers_clients_in_order(two_workers,
     workshop = create_workshop(a.url)
     alice = join_at(a, workshop["invite_url"], "Alice", "Marketing")
     bob = join_at(b, workshop["invite_url"], "Bob", "Support")
-    carol = join_at(b, workshop["invite_url"], "Carol", "Sales")
+    carol = join_at(b, workshop["invite_url"], "Carol", "Sales", batch=True)  # as the board
     members += [alice, bob, carol]
     for member in members:
         member.wait_for_seq(carol.seq)
@@ -85,6 +86,8 @@ def test_ops_on_one_worker_reach_the_other_workers_clients_in_order(two_workers,
         member.wait_for_seq(sent[-1])
         # Through Redis, in seq order, each exactly once, with no gap that needed a sync.
         assert live_seqs(member) == sent, f"{member.participant['name']} on worker B"
+    batched = [seq for name, seqs in carol.messages if name == "events" for seq in seqs]
+    assert batched[-len(sent):] == sent  # batches travel through Redis too
 
     # And the other way round: Bob's op on worker B reaches Alice on worker A.
     ack = bob.add_note("Calls when the app fails")
