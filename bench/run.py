@@ -44,7 +44,7 @@ PY = sys.executable
 NODE = shutil.which("node") or "node"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PG_ADMIN = os.environ.get("WORKSHOP_BENCH_PG_ADMIN",
-                          "postgresql+pg8000://postgres@127.0.0.1:5432/test")
+                          "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("WORKSHOP_BENCH_REDIS", "redis://127.0.0.1:6379/0")
 TEAMS = ["Marketing", "Sales", "Support", "Product"]
 SEED_NOTES = 20

@@ -17,7 +17,7 @@ from workshop.services.rate_limit import OpRateLimiter
 
 IN_CI = os.environ.get("CI") == "true"
 PG_ADMIN_URL = os.environ.get("WORKSHOP_TEST_PG_ADMIN",
-                              "postgresql+pg8000://postgres@127.0.0.1:5432/test")
+                              "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 PG_TEST_DB = f"workshop_pytest_{os.getpid()}"  # parallel runs never share a database
 
 

@@ -50,9 +50,10 @@ def test_the_search_objects_exist_on_each_database(database_url):
     engine.dispose()
 
 
-def test_postgresql_urls_use_the_pure_python_driver():
-    assert normalise_database_url("postgresql://u@h/db") == "postgresql+pg8000://u@h/db"
-    assert normalise_database_url("postgres://u@h/db") == "postgresql+pg8000://u@h/db"
+def test_postgresql_urls_use_psycopg2_unless_they_name_a_driver():
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert normalise_database_url("postgresql+pg8000://u@h/db") == "postgresql+pg8000://u@h/db"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
 
 

@@ -155,7 +155,7 @@ def restore_sqlite(backup_path: str | os.PathLike, target_url: str, *,
 
 
 def libpq_url(url: str) -> str:
-    """The URL for pg_dump and pg_restore: postgresql://, no password, no pg8000 options."""
+    """The URL for pg_dump and pg_restore: postgresql://, no password, no driver options."""
     parsed = make_url(url)
     user = f"{quote(parsed.username, safe='')}@" if parsed.username else ""
     host = parsed.host or ""
@@ -196,7 +196,7 @@ def _password_note(url: str) -> str:
         notes.append("The password is left out of these commands: pg_dump and pg_restore ask "
                      "for it, or read it from PGPASSWORD or ~/.pgpass.")
     if parsed.query:
-        notes.append("The URL's query options are pg8000's and are left out.")
+        notes.append("The URL's query options are the Python driver's and are left out.")
     return "\n".join(notes) + ("\n" if notes else "")
 
 

@@ -30,10 +30,11 @@ def _secret_key() -> str:
 
 
 def normalise_database_url(url: str) -> str:
-    """Point plain PostgreSQL URLs at pg8000, a pure-Python driver that eventlet can make green."""
-    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg2://"):
+    """Point plain PostgreSQL URLs at psycopg2, which waits for the database through eventlet
+    when serving under it (see db._green_psycopg2); a driver named in the URL is kept."""
+    for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+pg8000://" + url[len(prefix):]
+            return "postgresql+psycopg2://" + url[len(prefix):]
     return url
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
@@ -143,9 +143,28 @@ def sqlite_file(url: str) -> str | None:
     return path if path and path != ":memory:" and "///" in url else None
 
 
+def _green_psycopg2(url: str) -> None:
+    """Under eventlet, make psycopg2 wait for the database through eventlet's hub.
+
+    psycopg2 is C code: a query would block every green thread until the database answered.
+    With a wait callback (psycogreen's, psycopg2's documented hook for coroutine libraries)
+    it sends and waits on its socket as a green thread does. pg8000 (pure Python) needs no
+    callback, but spends several times psycopg2's CPU per statement (bench/README.md).
+    """
+    if make_url(url).get_driver_name() != "psycopg2":
+        return
+    from eventlet import patcher
+
+    if patcher.is_monkey_patched("socket"):
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
+
+
 def _make_engine(url: str) -> Engine:
     """Create the engine with the settings each backend needs."""
     if not url.startswith("sqlite"):
+        _green_psycopg2(url)
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     path = sqlite_file(url)
     if path is not None:

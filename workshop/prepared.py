@@ -29,10 +29,13 @@ class _Form:
 
     def __init__(self, statement, dialect: Dialect, column_keys: Sequence[str] | None):
         compiled = statement.compile(dialect=dialect, column_keys=column_keys)
-        if compiled.positiontup is None:
-            raise ValueError(f"{dialect.name} does not take positional parameters")
         self.sql = compiled.string
-        binds = [compiled.binds[name] for name in compiled.positiontup]
+        # Drivers take parameters by position (pg8000, sqlite3: positiontup gives the order)
+        # or by name (psycopg2's %(name)s: a dict keyed by the names in the SQL).
+        positional = compiled.positiontup is not None
+        in_sql = list(compiled.positiontup if positional else compiled.binds)
+        self.by_name = None if positional else in_sql
+        binds = [compiled.binds[name] for name in in_sql]
         self.names = [bind.key for bind in binds]
         self.binds = [_processor(bind.type.dialect_impl(dialect).bind_processor(dialect))
                       for bind in binds]
@@ -71,8 +74,9 @@ class Prepared:
             form = self._forms[connection.dialect] = _Form(
                 self.statement, connection.dialect, self.column_keys)
         values = {**form.fixed, **params}
-        parameters = [convert(values[name])
-                      for name, convert in zip(form.names, form.binds, strict=True)]
+        converted = [convert(values[name])
+                     for name, convert in zip(form.names, form.binds, strict=True)]
+        parameters = converted if form.by_name is None else dict(zip(form.by_name, converted))
         cursor = connection.connection.driver_connection.cursor()
         driver_error = connection.dialect.loaded_dbapi.Error
         try:

@@ -69,7 +69,8 @@ class SocketIOPublisher:
 
     def publish_event(self, workshop_id: str, event: dict,
                       participant_id: str | None = None) -> None:
-        """Send a committed log event to the workshop's room, or to one participant."""
+        """Queue a committed log event for the workshop, or for one participant of it; the
+        outbox's task sends it (at once, here, when coalescing is off)."""
         if self.outbox is None:
             self.send_events(workshop_id, [(participant_id, event)])
         else:
