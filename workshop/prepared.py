@@ -76,7 +76,8 @@ class Prepared:
         values = {**form.fixed, **params}
         converted = [convert(values[name])
                      for name, convert in zip(form.names, form.binds, strict=True)]
-        parameters = converted if form.by_name is None else dict(zip(form.by_name, converted))
+        parameters = (converted if form.by_name is None
+                      else dict(zip(form.by_name, converted, strict=True)))
         cursor = connection.connection.driver_connection.cursor()
         driver_error = connection.dialect.loaded_dbapi.Error
         try:
