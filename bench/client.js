@@ -194,12 +194,11 @@ async function main() {
       if (seen.has(seq)) { if (sent[1] !== i) doubled += 1; continue; }
       seen.add(seq);
       unique += 1;
-      if (sent[1] !== i) { // a client's own form may come just ahead of a batch (protocol.md)
-        if (seq < maxSeq) outOfOrder += 1;
-        maxSeq = Math.max(maxSeq, seq);
-      }
       lastDelivery = Math.max(lastDelivery, recvAt[i][k]);
-      if (sent[1] !== i) fanout.push(recvAt[i][k] - sent[0]);
+      if (sent[1] === i) continue; // its own form may come just ahead of a batch (protocol.md)
+      if (seq < maxSeq) outOfOrder += 1;
+      maxSeq = Math.max(maxSeq, seq);
+      fanout.push(recvAt[i][k] - sent[0]);
     }
   }
   const acked = sentBySeq.size;

@@ -571,7 +571,8 @@ def profile(args, workdir: Path) -> None:
     participants, rate = args.profile_step
     try:
         ws = setup_workshop([server.url], participants)
-        config = {"clients": ws["clients"], "auth": {"workshop": ws["workshop"], "batch": True},
+        config = {"clients": ws["clients"],
+                  "auth": {"workshop": ws["workshop"], "batch": not args.unbatched},
                   "rate": rate,
                   "duration": args.duration, "settle": args.settle, "drainTimeout": args.drain,
                   "seed": 1, "personaId": ws["persona_id"], "assumptionIds": ws["note_ids"],
