@@ -6,7 +6,7 @@ import sys
 import textwrap
 
 from workshop.config import ROOT
-from workshop.serving import NoDelayListener
+from workshop.serving import YOUNG_GENERATION_THRESHOLD, NoDelayListener
 
 
 def test_accepted_sockets_have_tcp_nodelay():
@@ -33,19 +33,20 @@ def test_the_listener_passes_everything_else_through():
 FREEZE_CHECK = textwrap.dedent("""
     import gc
     from workshop import create_app
-    from workshop.serving import freeze_startup_objects
+    from workshop.serving import tune_garbage_collector
     app = create_app()
     startup = len(gc.get_objects())  # what a full collection walks
-    freeze_startup_objects()
-    print(startup, gc.get_freeze_count(), len(gc.get_objects()))
+    tune_garbage_collector()
+    print(startup, gc.get_freeze_count(), len(gc.get_objects()), gc.get_threshold()[0])
 """)
 
 
-def test_serving_freezes_the_startup_objects_out_of_full_collections():
+def test_serving_freezes_startup_objects_and_collects_the_young_less_often():
     result = subprocess.run([sys.executable, "-c", FREEZE_CHECK], capture_output=True,
                             text=True, timeout=60, cwd=ROOT,
                             env={"PATH": "/usr/bin:/bin", "WORKSHOP_DATABASE_URL": "sqlite://"})
     assert result.returncode == 0, result.stderr[-2000:]
-    startup, frozen, walked = (int(x) for x in result.stdout.split())
+    startup, frozen, walked, young = (int(x) for x in result.stdout.split())
     assert frozen >= 0.9 * startup > 50_000  # the app's modules and objects, not a handful
     assert walked < startup / 100  # a full collection no longer walks them
+    assert young == YOUNG_GENERATION_THRESHOLD > 700  # CPython's default
