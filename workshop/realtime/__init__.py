@@ -16,6 +16,9 @@ socketio = SocketIO()
 # Largest accepted Socket.IO message; a bigger one is refused by the transport.
 MAX_MESSAGE_BYTES = 64 * 1024
 
+# Where Socket.IO is served (the client library's default).
+SOCKETIO_PATH = "socket.io"
+
 
 def workshop_room(workshop_id: str) -> str:
     """The room every connection of a workshop joins."""
@@ -164,6 +167,27 @@ def keep_presence_alive(registry) -> None:
     socketio.start_background_task(renew)
 
 
+def _route_socketio_path(app) -> None:
+    """Give the Socket.IO URL a URL rule, so that every event's request context matches it.
+
+    Flask-SocketIO pushes a request context for the connection's URL around each event.
+    Without a rule, matching raises NotFound, which the request keeps with its traceback;
+    the traceback's frames point back at the context, so each event left ~120 objects of
+    cyclic garbage that only the cyclic GC frees, and its pauses stall the hub
+    (bench/README.md, "Profile"). Engine.IO's middleware answers this path before Flask
+    routes anything, so the view never runs.
+    """
+
+    def served_by_socketio():
+        return {"error": {"code": "not_found", "message": "Socket.IO answers here"}}, 404
+
+    # Werkzeug matches WebSocket requests only against rules made for them.
+    for endpoint, kind in (("socketio", {"methods": ["GET", "POST"]}),
+                           ("socketio_websocket", {"websocket": True})):
+        app.add_url_rule(f"/{SOCKETIO_PATH}/", endpoint=endpoint, view_func=served_by_socketio,
+                         strict_slashes=False, **kind)
+
+
 def init_app(app, config: Config) -> SocketIOPublisher:
     """Bind Socket.IO to the app and register the handlers."""
     from workshop.realtime.handlers import register_handlers
@@ -181,7 +205,9 @@ def init_app(app, config: Config) -> SocketIOPublisher:
         async_handlers=False,
         ping_interval=20,
         ping_timeout=20,
+        path=SOCKETIO_PATH,
     )
+    _route_socketio_path(app)
     register_handlers(socketio)
     # Flask-SocketIO's test client only sees what is emitted while a handler runs, so tests
     # (testing=True) get every presence signal at once.
