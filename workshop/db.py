@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
+from workshop import jsoncodec
 from workshop.wal_checkpoints import SAFETY_NET_PAGES, WalCheckpointer
 
 
@@ -26,7 +27,7 @@ class Database:
             # Reads begin DEFERRED, writes IMMEDIATE (they take SQLite's write lock at once):
             # two engines on the one pool, each beginning its own way (see _begin_with).
             read_engine: Engine = self.engine
-            write_engine: Engine = create_engine(url, pool=self.engine.pool)
+            write_engine: Engine = create_engine(url, pool=self.engine.pool, **_JSON)
             _begin_with(read_engine, "BEGIN")
             _begin_with(write_engine, "BEGIN IMMEDIATE")
         else:
@@ -161,11 +162,15 @@ def _green_psycopg2(url: str) -> None:
         patch_psycopg()
 
 
+# JSON columns (the log's payloads, settings) through orjson: a `sync` decodes hundreds.
+_JSON = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec.loads}
+
+
 def _make_engine(url: str) -> Engine:
     """Create the engine with the settings each backend needs."""
     if not url.startswith("sqlite"):
         _green_psycopg2(url)
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **_JSON)
     path = sqlite_file(url)
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -178,7 +183,7 @@ def _make_engine(url: str) -> Engine:
     memory = path is None
     engine = create_engine(url, poolclass=StaticPool if memory else QueuePool,
                            **({} if memory else {"pool_size": 5, "max_overflow": 20}),
-                           connect_args={"check_same_thread": False})
+                           connect_args={"check_same_thread": False}, **_JSON)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

@@ -294,3 +294,15 @@ def test_an_event_context_for_the_socketio_url_routes_without_an_error(app, path
         assert request.routing_exception is None
         assert request.endpoint.startswith("socketio")
 
+
+def test_packets_are_plain_json_even_for_large_answers():
+    """The server never looks for bytes to send as attachments: a packet stays a text packet,
+    encoded compactly."""
+    from socketio import packet
+
+    from workshop.realtime import JsonPacket
+    answer = [{"ok": True, "events": [{"seq": n, "data": {"tags": ["x"] * 3}} for n in range(500)]}]
+    ack = JsonPacket(packet.ACK, data=answer, id=7)
+    assert ack.packet_type == packet.ACK
+    text = ack.encode()
+    assert text.startswith("37[") and packet.Packet(encoded_packet=text).data == answer

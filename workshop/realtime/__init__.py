@@ -6,7 +6,9 @@ import threading
 import time
 
 from flask_socketio import SocketIO
+from socketio.packet import Packet
 
+from workshop import jsoncodec
 from workshop.config import Config
 from workshop.realtime.outbox import EventOutbox, chunks
 
@@ -167,6 +169,18 @@ def keep_presence_alive(registry) -> None:
     socketio.start_background_task(renew)
 
 
+class JsonPacket(Packet):
+    """Socket.IO packets as this app sends them: JSON only, encoded by orjson.
+
+    The default packet walks every payload looking for bytes to send as binary attachments
+    before it encodes it; for a `sync` answer of 500 events that walk alone took ~9 ms. Nothing
+    here sends bytes, so the walk is skipped (binary packets from clients still decode).
+    """
+
+    uses_binary_events = False
+    json = jsoncodec
+
+
 def _route_socketio_path(app) -> None:
     """Give the Socket.IO URL a URL rule, so that every event's request context matches it.
 
@@ -206,6 +220,8 @@ def init_app(app, config: Config) -> SocketIOPublisher:
         ping_interval=20,
         ping_timeout=20,
         path=SOCKETIO_PATH,
+        serializer=JsonPacket,
+        json=jsoncodec,
     )
     _route_socketio_path(app)
     register_handlers(socketio)

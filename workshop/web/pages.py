@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from markupsafe import Markup
 
+from workshop import jsoncodec
 from workshop.i18n import translate
 from workshop.services import exports, workshops
 from workshop.services.errors import ServiceError
@@ -22,7 +21,7 @@ def _backend():
 
 def embed_json(value: object) -> Markup:
     """JSON for a <script type="application/json"> block; '<' escaped so it cannot end it."""
-    text = json.dumps(value, separators=(",", ":"))
+    text = jsoncodec.dumps(value)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
