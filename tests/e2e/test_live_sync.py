@@ -11,6 +11,7 @@ import threading
 import uuid
 from urllib.parse import urlsplit
 
+import engineio
 import pytest
 import requests
 import socketio
@@ -43,6 +44,25 @@ def create_workshop(base_url: str, title: str = "Who rides our e-bikes?") -> dic
     return response.json()
 
 
+class _EngineIOInWireOrder(engineio.Client):
+    """python-engineio hands each received message to a new thread, so two messages sent
+    back to back can reach their handlers in either order. A board (one JavaScript thread)
+    handles them in the order they came, and so does this client: on its reading thread."""
+
+    def _trigger_event(self, event, *args, **kwargs):
+        if event == "message":
+            kwargs["run_async"] = False
+        return super()._trigger_event(event, *args, **kwargs)
+
+
+class BoardClient(socketio.Client):
+    """A Socket.IO client whose handlers see messages in wire order (handlers must not block:
+    a `sync` after a gap runs in a background task)."""
+
+    def _engineio_client_class(self):
+        return _EngineIOInWireOrder
+
+
 class Member:
     """One person at the board: a cookie of their own, a Socket.IO client, a local state."""
 
@@ -60,7 +80,7 @@ class Member:
         self.hooks: list = []
         self.connects = 0
         self.changed = threading.Condition(threading.RLock())
-        self.sio = socketio.Client(reconnection_delay=0.5, reconnection_delay_max=2)
+        self.sio = BoardClient(reconnection_delay=0.5, reconnection_delay_max=2)
         self.sio.on("connect", self._on_connect)
         self.sio.on("event", self._on_event)
         self.sio.on("events", self._on_events)
