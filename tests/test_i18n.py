@@ -156,18 +156,20 @@ def test_the_join_page_and_board_speak_dutch(client):
     assert '<html lang="nl">' in html and "Naar de inhoud" in html
 
 
-def test_every_refusal_the_page_translates_is_still_worded_so_by_the_server():
-    # static/js/i18n.js recognises a few refusals by their English words; a reworded message
-    # in the services would silently fall back to the generic text of its code.
-    script = (ROOT / "static" / "js" / "i18n.js").read_text()
-    patterns = re.findall(r"^\s*\[/\^(.+?)/, ", script, re.M)
-    assert len(patterns) >= 8
+def test_every_refusal_reason_the_server_names_is_said_by_the_page():
+    # A refusal people meet on the board names a `reason`; static/js/i18n.js says each in the
+    # page's language from the catalogue's error.<reason>, so a reason the page does not know
+    # would silently fall back to the generic text of its code.
     services = "\n".join(path.read_text() for path in (ROOT / "workshop").rglob("*.py"))
-    for pattern in patterns:
-        # Every run of literal words between captures must appear in the services' messages.
-        pieces = [p for p in re.split(r"\(.+?\)|\$$", pattern) if p.strip()]
-        assert max(len(p) for p in pieces) >= 8, pattern
-        assert all(p in services for p in pieces), pattern
+    reasons = set(re.findall(r'reason="(\w+)"|Refusal\("(\w+)"', services))
+    reasons = {name for pair in reasons for name in pair if name}
+    assert len(reasons) >= 10
+    script = (ROOT / "static" / "js" / "i18n.js").read_text()
+    by_reason = script[script.index("const BY_REASON"):script.index("const BY_CODE")]
+    said = set(re.findall(r"^\s+(\w+): \(", by_reason, re.M))
+    assert said == reasons
+    for reason in reasons:
+        assert f"error.{reason}" in i18n.catalogue("en") and f"error.{reason}" in by_reason
 
 
 def test_a_workshop_created_in_dutch_starts_with_a_dutch_persona_name(client):

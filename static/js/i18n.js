@@ -31,21 +31,22 @@ export function plural(key, n, params = {}) {
   return t(`${key}.${n === 1 ? "one" : "other"}`, { n, ...params });
 }
 
-// The server's refusals are English (the protocol's contract). A few that people meet on the
-// board are recognised by their words and said in the page's language; the rest by their code.
-const KNOWN_REFUSALS = [
-  [/^you have (\d+) of (\d+) dots left$/, ([, left, budget]) => t("error.dots_left", { left, budget })],
-  [/^waiting for sign-off from (.+)$/, ([, teams]) => t("error.waiting_signoff", { teams })],
-  [/^blind voting must be switched on before anyone votes$/, () => t("error.blind_after_votes")],
-  [/^reveal the votes before switching blind voting off$/, () => t("error.reveal_votes_first")],
-  [/^reveal the private notes before switching private collect off$/, () => t("error.reveal_notes_first")],
-  [/^anonymous mode is chosen before the first note is written$/, () => t("error.anonymous_late")],
-  [/^votes count per team: join with a team to vote$/, () => t("error.vote_needs_team")],
-  [/^sign-off is per team: join with a team to sign off$/, () => t("error.signoff_needs_team")],
-  [/^this version is already agreed$/, () => t("error.already_agreed")],
-  [/^only its author or the facilitator may /, () => t("error.not_yours")],
-  [/^the persona document is created in the merge phase/, () => t("error.document_in_merge")],
-];
+// The server's refusals are English (the protocol's contract). Those that people meet on the
+// board name a `reason` (docs/protocol.md), said here in the page's language with the
+// numbers or names from `details`; the rest are said by their code.
+const BY_REASON = {
+  dots_left: ({ left, budget }) => t("error.dots_left", { left, budget }),
+  waiting_signoff: ({ teams = [] }) => t("error.waiting_signoff", { teams: teams.join(", ") }),
+  blind_after_votes: () => t("error.blind_after_votes"),
+  reveal_votes_first: () => t("error.reveal_votes_first"),
+  reveal_notes_first: () => t("error.reveal_notes_first"),
+  anonymous_late: () => t("error.anonymous_late"),
+  vote_needs_team: () => t("error.vote_needs_team"),
+  signoff_needs_team: () => t("error.signoff_needs_team"),
+  already_agreed: () => t("error.already_agreed"),
+  not_yours: () => t("error.not_yours"),
+  document_in_merge: () => t("error.document_in_merge"),
+};
 
 const BY_CODE = {
   invalid: () => t("error.invalid"), forbidden: () => t("error.forbidden"),
@@ -54,14 +55,12 @@ const BY_CODE = {
   too_large: () => t("error.too_large"), unauthenticated: () => t("error.unauthenticated"),
 };
 
-/** A refusal (`{code, message}`) as a sentence in the page's language: a known refusal's own
- * words, else what its code means (in English the server's own, more precise message). */
+/** A refusal (`{code, message, reason?, details?}`) as a sentence in the page's language: its reason
+ * said in the page's words, else what its code means (in English the server's own message). */
 export function errorText(error) {
+  const byReason = BY_REASON[error?.reason];
+  if (byReason) return byReason(error.details ?? {});
   const message = String(error?.message ?? "");
-  for (const [pattern, say] of KNOWN_REFUSALS) {
-    const match = message.match(pattern);
-    if (match) return say(match);
-  }
   const byCode = lang === "en" ? null : BY_CODE[error?.code];
   const text = byCode ? byCode() : message || t("error.unknown");
   return text.charAt(0).toUpperCase() + text.slice(1);

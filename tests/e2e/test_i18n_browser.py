@@ -121,8 +121,15 @@ def test_refusals_reach_a_dutch_screen_in_dutch(person, live_server):
     said = page.evaluate("""async () => {
       const { errorText } = await import('/static/js/i18n.js');
       return [errorText({code: 'forbidden', message: 'observers may not send vote.cast'}),
+              errorText({code: 'limit', message: 'you have 1 of 5 dots left',
+                         reason: 'dots_left', details: {left: 1, budget: 5}}),
               errorText({code: 'limit', message: 'you have 1 of 5 dots left'}),
-              errorText({code: 'teapot', message: "the server's own words"})];
+              errorText({code: 'conflict', message: 'waiting for sign-off from A, B',
+                         reason: 'waiting_signoff', details: {teams: ['A', 'B']}}),
+              errorText({code: 'teapot', message: "the server's own words", reason: 'new'})];
     }""")
+    # By reason, whatever the English words; without one, by code; an unknown reason and
+    # code keep the server's own words.
     assert said == [nl("error.forbidden"), nl("error.dots_left", left=1, budget=5),
+                    nl("error.limit"), nl("error.waiting_signoff", teams="A, B"),
                     "The server's own words"]

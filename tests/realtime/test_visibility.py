@@ -150,7 +150,8 @@ def test_the_dot_budget_is_enforced_on_the_server(room):
     sam = room["socks"]["sam"]
     assert op(sam, "vote.cast", {"assumption_id": first, "stance": "agree", "dots": 3})["ok"]
     refused = op(sam, "vote.cast", {"assumption_id": second, "stance": "agree", "dots": 2})
-    assert refused["error"] == {"code": "limit", "message": "you have 1 of 4 dots left"}
+    assert refused["error"] == {"code": "limit", "message": "you have 1 of 4 dots left",
+                                "reason": "dots_left", "details": {"left": 1, "budget": 4}}
     assert op(sam, "vote.cast", {"assumption_id": second, "stance": "agree", "dots": 1})["ok"]
     # Moving dots: lowering them on one note frees them for another.
     assert op(sam, "vote.cast", {"assumption_id": first, "stance": "agree", "dots": 0})["ok"]

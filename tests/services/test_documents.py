@@ -101,7 +101,7 @@ def test_the_document_is_created_in_the_merge_phase_only(backend, room, phase):
     before = current_seq(backend, room)
     refused = send(backend, room["id"], maria, "document.create",
                    {"persona_id": room["persona"]})
-    assert refused["error"] == {"code": "conflict", "message": (
+    assert refused["error"] == {"code": "conflict", "reason": "document_in_merge", "message": (
         "the persona document is created in the merge phase: move the workshop to merge first")}
     state = workshops.snapshot(backend, room["id"], room["sam"])
     assert (state["seq"], state["documents"], state["versions"]) == (before, [], [])
@@ -192,7 +192,9 @@ def test_sign_off_by_every_team_can_be_required(backend, room):
     agree = {"persona_id": room["persona"], "number": 1}
     refused = send(backend, room["id"], maria, "document.agree", agree)
     assert refused["error"] == {"code": "conflict",
-                                "message": "waiting for sign-off from Marketing, Support"}
+                                "message": "waiting for sign-off from Marketing, Support",
+                                "reason": "waiting_signoff",
+                                "details": {"teams": ["Marketing", "Support"]}}
     for who in ("sam", "lotte"):
         assert send(backend, room["id"], room[who]["id"], "document.sign", agree)["ok"]
     assert set(current(backend, room)["signoffs"]) == {"Marketing", "Support"}

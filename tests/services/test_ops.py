@@ -86,7 +86,8 @@ def test_a_participant_may_not_change_someone_elses_note(backend, room, op_type,
     before = state_of(backend, room)
     ack = send(backend, room["id"], room["lotte"]["id"], op_type, {"id": note_id, **data})
     assert ack == {"ok": False, "error": {
-        "code": "forbidden", "message": "only its author or the facilitator may change this note"}}
+        "code": "forbidden", "message": "only its author or the facilitator may change this note",
+        "reason": "not_yours"}}
     assert state_of(backend, room) == before
 
 

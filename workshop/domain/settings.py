@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 PHASES = ("collect", "vote", "reconcile", "merge", "agreed")
 
 # What each phase asks of participants (shown on the board).
@@ -41,16 +43,28 @@ def votes_hidden(settings: dict) -> bool:
     return bool(settings["blind_voting"]) and not settings["votes_revealed"]
 
 
+class Refusal(NamedTuple):
+    """Why a change is refused: a stable key (the board says it in its own language) and the
+    English message of the protocol."""
+
+    reason: str
+    message: str
+
+
 def refusal(current: dict, changes: dict, *, hidden_notes: int, votes: int,
-            notes: int) -> str | None:
+            notes: int) -> Refusal | None:
     """Why a settings change is refused, or None. Refusals keep hidden things hidden."""
     if changes.get("private_collect") is False and hidden_notes:
-        return "reveal the private notes before switching private collect off"
+        return Refusal("reveal_notes_first",
+                       "reveal the private notes before switching private collect off")
     if "blind_voting" in changes and changes["blind_voting"] != current["blind_voting"]:
         if changes["blind_voting"] and votes:
-            return "blind voting must be switched on before anyone votes"
+            return Refusal("blind_after_votes",
+                           "blind voting must be switched on before anyone votes")
         if not changes["blind_voting"] and votes_hidden(current) and votes:
-            return "reveal the votes before switching blind voting off"
+            return Refusal("reveal_votes_first",
+                           "reveal the votes before switching blind voting off")
     if "anonymous" in changes and changes["anonymous"] != current["anonymous"] and notes:
-        return "anonymous mode is chosen before the first note is written"
+        return Refusal("anonymous_late",
+                       "anonymous mode is chosen before the first note is written")
     return None

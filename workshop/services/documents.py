@@ -102,7 +102,8 @@ def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
         # The document is built from the decisions: before the merge they are not all made,
         # and a document started early would miss what is accepted later.
         raise ServiceError("conflict", "the persona document is created in the merge phase: "
-                                       "move the workshop to merge first")
+                                       "move the workshop to merge first",
+                           reason="document_in_merge")
     if latest_version(ctx.session, persona.id) is not None:
         raise ServiceError("conflict", "this persona already has a document: edit it")
     viewer = {"id": ctx.actor.id, "role": ctx.actor.role}
@@ -193,9 +194,11 @@ def document_sign(ctx: OpContext, data: DocumentSign) -> Outcome:
     """Sign off the current draft for your team (its representative's yes)."""
     version = _named_version(ctx, data.persona_id, data.number)
     if version.status != DRAFT:
-        raise ServiceError("conflict", "this version is already agreed")
+        raise ServiceError("conflict", "this version is already agreed",
+                           reason="already_agreed")
     if not ctx.actor.team:
-        raise ServiceError("forbidden", "sign-off is per team: join with a team to sign off")
+        raise ServiceError("forbidden", "sign-off is per team: join with a team to sign off",
+                           reason="signoff_needs_team")
     signoff = {"by": ctx.actor.id, "name": ctx.actor.name, "at": log.iso(utcnow())}
     version.signoffs = {**version.signoffs, ctx.actor.team: signoff}
     return Outcome("document.signed", {"persona_id": version.persona_id,
@@ -217,11 +220,13 @@ def document_agree(ctx: OpContext, data: DocumentAgree) -> Outcome:
     """Mark the current draft agreed: from now on it is frozen."""
     version = _named_version(ctx, data.persona_id, data.number)
     if version.status != DRAFT:
-        raise ServiceError("conflict", "this version is already agreed")
+        raise ServiceError("conflict", "this version is already agreed",
+                           reason="already_agreed")
     if ctx.settings["require_signoff"]:
         missing = missing_signoffs(ctx, version)
         if missing:
-            raise ServiceError("conflict", "waiting for sign-off from " + ", ".join(missing))
+            raise ServiceError("conflict", "waiting for sign-off from " + ", ".join(missing),
+                               details={"teams": missing}, reason="waiting_signoff")
     version.status, version.agreed_by, version.agreed_at = AGREED, ctx.actor.id, utcnow()
     version.updated_seq = ctx.seq
     return Outcome("document.agreed", {"persona_id": version.persona_id,

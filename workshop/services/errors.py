@@ -18,13 +18,19 @@ STATUS_BY_CODE = {
 
 
 class ServiceError(Exception):
-    """A refused request: a stable code for programs and a message for people."""
+    """A refused request: a stable code for programs and a message for people.
 
-    def __init__(self, code: str, message: str, details: dict | None = None):
+    A refusal that people meet on the board also names its `reason`, a stable key the
+    board says in its own language (with `details` filling in the numbers or names).
+    """
+
+    def __init__(self, code: str, message: str, details: dict | None = None,
+                 reason: str | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.details = details  # machine-readable specifics, e.g. both sides of a conflict
+        self.reason = reason
 
     @property
     def status(self) -> int:
@@ -34,6 +40,8 @@ class ServiceError(Exception):
     def as_dict(self) -> dict:
         """The error object of the protocol."""
         error = {"code": self.code, "message": self.message}
+        if self.reason is not None:
+            error["reason"] = self.reason
         if self.details is not None:
             error["details"] = self.details
         return error

@@ -152,7 +152,8 @@ def _visible(ctx: OpContext, note):
 def note_to_change(ctx: OpContext, assumption_id: str) -> Assumption:
     note = visible_note(ctx, assumption_id)
     if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, note.author_id):
-        raise ServiceError("forbidden", "only its author or the facilitator may change this note")
+        raise ServiceError("forbidden", "only its author or the facilitator may change this note",
+                           reason="not_yours")
     return note
 
 

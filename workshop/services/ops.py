@@ -139,7 +139,8 @@ def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
     # The most frequent op: read and written as rows (Core), not mapped objects.
     note = visible_note_row(ctx, data.assumption_id)
     if not ctx.actor.team:
-        raise ServiceError("forbidden", "votes count per team: join with a team to vote")
+        raise ServiceError("forbidden", "votes count per team: join with a team to vote",
+                           reason="vote_needs_team")
     ballots = ballots_on(ctx, note.id)
     mine = next((b for b in ballots if b.participant_id == ctx.actor.id), None)
     dots = data.dots if data.dots is not None else (mine.dots if mine else 0)
@@ -153,7 +154,8 @@ def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
             note_id=note.id)
         if spent_elsewhere + dots > budget:
             left = budget - spent_elsewhere
-            raise ServiceError("limit", f"you have {left} of {budget} dots left")
+            raise ServiceError("limit", f"you have {left} of {budget} dots left",
+                               details={"left": left, "budget": budget}, reason="dots_left")
     if mine is None:  # a vote keeps the team its voter had when first casting it
         _INSERT_VOTE.execute(
             connection, workshop_id=ctx.workshop_id, assumption_id=note.id,
@@ -208,7 +210,7 @@ def settings_update(ctx: OpContext, data: SettingsUpdate) -> Outcome:
         hidden_notes=count(ctx, Assumption, Assumption.hidden.is_(True)),
         votes=count(ctx, Vote), notes=count(ctx, Assumption))
     if why:
-        raise ServiceError("conflict", why)
+        raise ServiceError("conflict", why.message, reason=why.reason)
     updated = {**current, **changes}
     if changes.get("blind_voting") and not current["blind_voting"]:
         updated["votes_revealed"] = False

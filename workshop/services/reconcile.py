@@ -162,7 +162,8 @@ def comment_delete(ctx: OpContext, data: CommentDelete) -> Outcome:
         raise ServiceError("not_found", "no such comment in this workshop")
     target = _target(ctx, comment.target_type, comment.target_id)
     if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, comment.author_id):
-        raise ServiceError("forbidden", "only its author or the facilitator may remove it")
+        raise ServiceError("forbidden", "only its author or the facilitator may remove it",
+                           reason="not_yours")
     ctx.session.delete(comment)
     return _comment_outcome(ctx, comment, getattr(target, "hidden", False), "comment.deleted",
                             lambda _viewer: {"id": comment.id, "text": comment.text})

@@ -144,7 +144,7 @@ def _note_to_change(ctx: OpContext, note_id: str) -> ResearchNote:
         raise ServiceError("not_found", "no such research note in this workshop")
     if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, note.author_id):
         raise ServiceError("forbidden", "only its author or the facilitator may change this "
-                                        "research note")
+                                        "research note", reason="not_yours")
     return note
 
 

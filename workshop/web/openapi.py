@@ -115,7 +115,15 @@ def _response_components() -> dict[str, Schema]:
     return {
         "ErrorCode": {"type": "string", "enum": list(STATUS_BY_CODE),
                       "description": "Stable codes for programs (docs/protocol.md#errors)."},
-        "ErrorObject": _closed({"code": _ref("ErrorCode"), "message": STRING}),
+        "ErrorObject": {
+            "type": "object", "required": ["code", "message"], "additionalProperties": False,
+            "properties": {
+                "code": _ref("ErrorCode"),
+                "message": {**STRING, "description": "English, for people; may be reworded."},
+                "reason": {**STRING, "description": "A refusal people meet on the board, as "
+                                                    "stable as a code (docs/protocol.md#errors)."},
+                "details": {**OPEN_OBJECT, "description": "What a program (or the reason's "
+                                                          "sentence) needs."}}},
         "Error": _closed({"error": _ref("ErrorObject")},
                          description="Every refusal outside the op endpoint's ack."),
         "Health": _closed({"status": {"type": "string", "const": "ok"}}),
