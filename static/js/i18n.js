@@ -55,8 +55,9 @@ const BY_CODE = {
   too_large: () => t("error.too_large"), unauthenticated: () => t("error.unauthenticated"),
 };
 
-/** A refusal (`{code, message, reason?, details?}`) as a sentence in the page's language: its reason
- * said in the page's words, else what its code means (in English the server's own message). */
+/** A refusal (`{code, message, reason?, details?}`) as a sentence in the page's language:
+ * its reason in the page's words, else what its code means (in English, the server's own
+ * message). */
 export function errorText(error) {
   const byReason = BY_REASON[error?.reason];
   if (byReason) return byReason(error.details ?? {});
