@@ -231,6 +231,32 @@ def test_handling_events_leaves_next_to_no_cyclic_garbage(session):
     del garbage
 
 
+def test_events_use_the_connections_session_without_opening_the_cookie_again(
+        session, monkeypatch):
+    """The cookie is read when the connection opens; each event then gets Flask-SocketIO's
+    copy of that session at once, not a fresh decode of the cookie it would throw away."""
+    from flask.sessions import SecureCookieSessionInterface
+    opened = []
+    original = SecureCookieSessionInterface.open_session
+    monkeypatch.setattr(SecureCookieSessionInterface, "open_session",
+                        lambda self, app, request: opened.append(request.path)
+                        or original(self, app, request))
+    sam = session["socks"]["sam"]
+    assert op(sam, "assumption.add", note(session["persona"]))["ok"]  # the member, by session
+    assert sam.emit("sync", {"since": 0}, callback=True)["ok"]
+    assert opened == []
+
+
+def test_a_new_connection_and_http_requests_still_read_the_cookie(app, client):
+    workshop_id, tokens = create(client)
+    browser, _ = join(app, tokens["invite"], "Sam")
+    sock = connect(app, browser, workshop_id)
+    assert sock.is_connected()  # the membership came from the cookie
+    assert browser.get(f"/api/workshops/{workshop_id}").status_code == 200
+    stranger = connect(app, app.test_client(), workshop_id)
+    assert not stranger.is_connected()
+
+
 @pytest.mark.parametrize("payload", [None, {}, {"since": -1}, {"since": "3"}, {"since": 1.5}])
 def test_a_bad_sync_gets_an_error_ack(session, payload):
     answer = session["socks"]["sam"].emit("sync", payload, callback=True)
