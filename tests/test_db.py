@@ -234,3 +234,22 @@ def test_a_read_session_is_a_snapshot_that_takes_no_write_lock(tmp_path):
     with database.reading() as session:
         assert session.connection().exec_driver_sql("SELECT count(*) FROM t").scalar() == 2
     database.dispose()
+
+
+def test_a_sqlite_file_hands_out_the_connection_used_last(tmp_path):
+    """Its page cache is still valid (in WAL mode SQLite drops a connection's cache when
+    another connection has written since), so reads and writes in turn reuse one warm
+    connection instead of rotating through the pool."""
+    database = Database(f"sqlite:///{tmp_path / 'lifo.sqlite3'}")
+    first, second = database.engine.connect(), database.engine.connect()
+    first_driver = first.connection.driver_connection
+    second_driver = second.connection.driver_connection
+    second.close()
+    first.close()  # returned last
+    with database.write_transaction("w") as conn:
+        assert conn.connection.driver_connection is first_driver
+        conn.rollback()
+    with database.reading() as session:
+        assert session.connection().connection.driver_connection is first_driver
+    assert second_driver is not first_driver
+    database.dispose()
