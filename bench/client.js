@@ -112,7 +112,7 @@ function sendOp(i, random, n) {
     pendingAcks -= 1;
     if (err) { ackTimeouts += 1; return; }
     ackLatency.push(performance.now() - sentAt);
-    if (ack && ack.ok) sentBySeq.set(ack.seq, [sentAt, i]);
+    if (ack && ack.ok) sentBySeq.set(ack.seq, [sentAt, i, performance.now(), op.type]);
     else {
       const code = (ack && ack.error && ack.error.code) || "unknown";
       ackErrors[code] = (ackErrors[code] || 0) + 1;
@@ -200,6 +200,22 @@ async function main() {
       maxSeq = Math.max(maxSeq, seq);
       fanout.push(recvAt[i][k] - sent[0]);
     }
+  }
+  if (cfg.rawOut) { // per op: sent, ack and every other client's receipt (ms since load start)
+    const byseq = new Map();
+    for (let i = 0; i < N; i++) {
+      for (let k = 0; k < recvSeq[i].length; k++) {
+        const sent = sentBySeq.get(recvSeq[i][k]);
+        if (!sent || sent[1] === i) continue;
+        if (!byseq.has(recvSeq[i][k])) byseq.set(recvSeq[i][k], []);
+        byseq.get(recvSeq[i][k]).push(Math.round((recvAt[i][k] - sent[0]) * 100) / 100);
+      }
+    }
+    const ops = [...sentBySeq].map(([seq, [sentAt, client, ackAt, type]]) => ({
+      seq, client, type, sent: Math.round((sentAt - loadStart) * 100) / 100,
+      ack: Math.round((ackAt - sentAt) * 100) / 100,
+      fanout: (byseq.get(seq) || []).sort((a, b) => a - b) }));
+    fs.writeFileSync(cfg.rawOut, JSON.stringify({ ops, lag }));
   }
   const acked = sentBySeq.size;
   const expected = acked * N;

@@ -292,6 +292,9 @@ def measure(kind: str, servers: list[Server], participants: int, rate: float, ar
     config = {"clients": clients, "auth": auth, "rate": rate, "duration": args.duration,
               "settle": args.settle, "drainTimeout": args.drain, "seed": seed,
               "personaId": persona, "assumptionIds": notes, "addShare": 0.3}
+    if getattr(args, "raw", None):  # every op's ack and receipts, to look at the tail
+        Path(args.raw).mkdir(parents=True, exist_ok=True)
+        config["rawOut"] = str(Path(args.raw) / f"{kind}-{participants}x{rate}-{seed}.json")
     with Sampler([s.pid for s in servers]) as sampler:
         result = run_client(config, workdir)
     epoch = {k: v / 1000 for k, v in result["epoch"].items()}
@@ -765,6 +768,8 @@ def main(argv=None) -> int:
     parser.add_argument("--drain", type=float, default=10.0,
                         help="seconds to wait for every event after the load stops")
     parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--raw", default=None, metavar="DIR",
+                        help="also write every op's ack and receipt times, one file per run")
     parser.add_argument("--board-repeats", type=int, default=30)
     parser.add_argument("--profile", action="store_true",
                         help="profile the app with pyinstrument during one step")
