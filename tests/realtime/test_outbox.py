@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from types import SimpleNamespace
 
+import pytest
+
 from workshop.realtime import SocketIOPublisher
 from workshop.realtime.outbox import MAX_BATCH, EventOutbox, chunks
 
@@ -94,6 +96,103 @@ def test_the_background_sender_wakes_for_each_new_event():
     with arrived:
         assert arrived.wait_for(lambda: len(sent) == 51, timeout=5)
     assert sent == list(range(1, 52))
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self):
+        return self.now
+
+
+def held_outbox(sent: list, clock: Clock) -> EventOutbox:
+    return EventOutbox(lambda workshop, deliveries: sent.append(
+        (workshop, [event["seq"] for _, event in deliveries])), lambda target: None,
+        max_hold=0.005, clock=clock)
+
+
+def test_events_wait_for_the_ops_still_under_way_in_their_workshop():
+    """Where ops wait for the database, the ones behind an op finish soon after it: its
+    event waits for theirs, and they go out together once the last is done."""
+    sent, clock = [], Clock()
+    outbox = held_outbox(sent, clock)
+    with outbox.applying("w1"):  # op 2, waiting for op 1 to commit
+        outbox.put("w1", entry(1), None)  # op 1 committed
+        assert outbox.send_pending() == pytest.approx(0.005)  # held, for at most that long
+        assert sent == []
+        clock.now += 0.002
+        outbox.put("w1", entry(2), None)
+    assert outbox._wake.is_set()  # the last op under way is done: the sender wakes
+    assert outbox.send_pending() is None
+    assert sent == [("w1", [1, 2])]
+
+
+def test_events_are_held_no_longer_than_max_hold():
+    """A steady stream of ops never starves the sends."""
+    sent, clock = [], Clock()
+    outbox = held_outbox(sent, clock)
+    with outbox.applying("w1"):
+        outbox.put("w1", entry(1), None)
+        clock.now += 0.003
+        outbox.put("w1", entry(2), None)
+        assert outbox.send_pending() == pytest.approx(0.002)  # from the first event's arrival
+        clock.now += 0.002
+        assert outbox.send_pending() is None
+        assert sent == [("w1", [1, 2])]
+        outbox.put("w1", entry(3), None)  # the next hold starts with the next event
+        assert outbox.send_pending() == pytest.approx(0.005)
+    outbox.send_pending()
+    assert sent == [("w1", [1, 2]), ("w1", [3])]
+
+
+def test_only_the_workshop_with_ops_under_way_waits():
+    sent, clock = [], Clock()
+    outbox = held_outbox(sent, clock)
+    with outbox.applying("busy"):
+        outbox.put("busy", entry(1), None)
+        outbox.put("quiet", entry(7), None)
+        outbox.send_pending()
+        assert sent == [("quiet", [7])]
+    outbox.send_pending()
+    assert sent == [("quiet", [7]), ("busy", [1])]
+
+
+def test_ops_under_way_are_counted_and_a_failed_op_counts_too():
+    sent, clock = [], Clock()
+    outbox = held_outbox(sent, clock)
+    with outbox.applying("w1"):
+        with pytest.raises(ValueError), outbox.applying("w1"):
+            raise ValueError("refused")
+        outbox.put("w1", entry(1), None)
+        with outbox.applying("w1"):
+            outbox.send_pending()
+        outbox.send_pending()
+        assert sent == []  # the outer op is still under way
+    outbox.send_pending()
+    assert sent == [("w1", [1])]
+    assert outbox._applying == {}
+
+
+def test_a_held_workshop_is_sent_by_the_background_task_when_its_hold_ends():
+    """The task sleeps until the hold ends even if nothing wakes it."""
+    sent = []
+    arrived = threading.Event()
+
+    def send(workshop, deliveries):
+        sent.extend(event["seq"] for _, event in deliveries)
+        arrived.set()
+
+    def start(target):
+        threading.Thread(target=target, daemon=True).start()
+
+    outbox = EventOutbox(send, start, max_hold=0.05)
+    with outbox.applying("w1"):
+        outbox.put("w1", entry(1), None)
+        assert arrived.wait(5)  # while the op is still under way
+        assert sent == [1]
 
 
 def test_chunks_keep_order_and_size():

@@ -1,5 +1,7 @@
 """Applying ops through the one write path: acks, validation, authorisation, dedup."""
 
+from contextlib import nullcontext
+
 import pytest
 from sqlalchemy import select
 
@@ -54,6 +56,9 @@ def test_events_are_published_only_after_commit(backend, room):
 
         def publish_presence(self, workshop_id, present):
             pass
+
+        def applying(self, workshop_id):
+            return nullcontext()
 
     backend.publisher = CheckingPublisher()
     ack = add_note(backend, room["id"], room["sam"])

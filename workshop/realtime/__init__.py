@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import nullcontext
 
 from flask.sessions import SecureCookieSessionInterface
 from flask_socketio import SocketIO
@@ -81,6 +82,11 @@ class SocketIOPublisher:
             self.send_events(workshop_id, [(participant_id, event)])
         else:
             self.outbox.put(workshop_id, event, participant_id)
+
+    def applying(self, workshop_id: str):
+        """Around applying an op: the workshop's events may wait for this op's (see
+        EventOutbox.applying)."""
+        return nullcontext() if self.outbox is None else self.outbox.applying(workshop_id)
 
     def send_events(self, workshop_id: str, deliveries: list[tuple[str | None, dict]]) -> None:
         """Emit a workshop's new entries, each in the form its receivers may see.

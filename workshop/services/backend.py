@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -19,6 +20,9 @@ class Publisher(Protocol):
 
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Deliver the current presence list of a workshop."""
+
+    def applying(self, workshop_id: str) -> AbstractContextManager:
+        """Around applying an op of the workshop, so its events can be sent together."""
 
     def disconnect_participant(self, workshop_id: str, participant_id: str) -> None:
         """Cut every open connection of a participant (after they were removed)."""
@@ -44,6 +48,10 @@ class CollectingPublisher:
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Keep the presence list."""
         self.presence.append((workshop_id, present))
+
+    def applying(self, workshop_id: str) -> AbstractContextManager:
+        """Nothing to coalesce: events are kept as they come."""
+        return nullcontext()
 
     def disconnect_participant(self, workshop_id: str, participant_id: str) -> None:
         """Keep who was to be disconnected."""

@@ -350,7 +350,10 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
             raise ServiceError("not_found", "no such workshop")
         # A Core connection, not an ORM session: the envelope and the hot ops work on rows,
         # and a handler that needs mapped objects makes a session in this same transaction.
-        with backend.db.write_transaction(workshop_id) as connection:
+        # Entered before waiting for the write lock: the events of the ops ahead may wait
+        # for this one's and go out together (realtime/outbox.py).
+        with backend.publisher.applying(workshop_id), \
+                backend.db.write_transaction(workshop_id) as connection:
             head = log.take_seq(connection, workshop_id)  # locks the workshop on PostgreSQL
             if head is None:
                 raise ServiceError("not_found", "no such workshop")
