@@ -216,8 +216,9 @@ class ConnectionSessionInterface(SecureCookieSessionInterface):
     one around every event, then swaps in the copy of the session it made when the
     connection opened (kept in the connection's WSGI environ as "saved_session"). So every
     event decoded and verified the cookie (base64, HMAC, JSON) only to throw the result
-    away: ~100 of the ~145 µs that pushing an event's context took. Here the event gets that copy
-    at once. A connection's first event, and every HTTP request, open the cookie as before.
+    away: ~100 of the ~145 µs that pushing an event's context took. Here the event gets
+    that copy at once. A connection's first event, and every HTTP request, open the cookie
+    as before.
     """
 
     def open_session(self, app, request):
