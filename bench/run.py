@@ -618,6 +618,25 @@ def machine() -> str:
             f"{platform.release()}, Python {platform.python_version()}, Node {node}")
 
 
+def host_speed_ms(rounds: int = 5) -> float:
+    """Median time of a fixed piece of Python work (JSON, sorting, dicts) in this process.
+
+    The host's speed moves within the hour (other machines share its cores), and a run's
+    figures only compare with runs made at a similar speed. Lower is faster.
+    """
+    payload = {"events": [{"seq": n, "type": "vote.cast", "data": {"tally": {"a": n, "b": -n}}}
+                          for n in range(200)]}
+    times = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _ in range(40):
+            decoded = json.loads(json.dumps(payload))
+            sorted(decoded["events"], key=lambda e: -e["seq"])
+            {e["seq"]: e["data"] for e in decoded["events"]}
+        times.append(time.perf_counter() - started)
+    return round(1000 * statistics.median(times), 1)
+
+
 def _f(value, digits=1) -> str:
     if value is None:
         return "–"
@@ -687,6 +706,11 @@ def markdown(report: dict) -> str:
              f"after a higher seq (two workers publish independently; clients order by seq). "
              f"\"per message\": events per Socket.IO message received, where the app sent "
              f"batches (the clients ask for them at connect, as the board does).", ""]
+    speed = report.get("host_speed_ms")
+    if speed:  # reports from before this check have none
+        lines[-1:-1] = [f"Host speed: a fixed piece of Python work took {speed['start']} ms "
+                        f"before the run and {speed['end']} ms after it (lower is faster; "
+                        f"compare runs made at a similar speed)."]
     for group in ("eventlet", "threading", "scale"):
         rows = [r for r in results if r["group"] == group]
         if not rows:
@@ -804,6 +828,7 @@ def main(argv=None) -> int:
         ["eventlet", "scale", "board"] if args.quick else
         ["eventlet", "threading", "scale", "board"])
     started = time.time()
+    speed_before = host_speed_ms()
     results: list[dict] = []
     for group in groups:
         try:
@@ -820,7 +845,9 @@ def main(argv=None) -> int:
                                                            else argv),
               "duration_s": args.duration, "settle_s": args.settle, "repeats": args.repeats,
               "drain_s": args.drain,
-              "wall_s": round(time.time() - started), "results": results}
+              "wall_s": round(time.time() - started),
+              "host_speed_ms": {"start": speed_before, "end": host_speed_ms()},
+              "results": results}
     report["targets"] = targets(results)
     # Only the full matrix is "latest": a partial run (--only, --steps) never replaces it.
     partial = args.only or args.steps
