@@ -292,7 +292,7 @@ def measure(kind: str, servers: list[Server], participants: int, rate: float, ar
     config = {"clients": clients, "auth": auth, "rate": rate, "duration": args.duration,
               "settle": args.settle, "drainTimeout": args.drain, "seed": seed,
               "personaId": persona, "assumptionIds": notes, "addShare": 0.3}
-    if getattr(args, "raw", None):  # every op's ack and receipts, to look at the tail
+    if args.raw:  # every op's ack and receipts, to look at the tail
         Path(args.raw).mkdir(parents=True, exist_ok=True)
         config["rawOut"] = str(Path(args.raw) / f"{kind}-{participants}x{rate}-{seed}.json")
     with Sampler([s.pid for s in servers]) as sampler:
