@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 
 from flask.sessions import SecureCookieSessionInterface
 from flask_socketio import SocketIO
@@ -83,7 +83,7 @@ class SocketIOPublisher:
         else:
             self.outbox.put(workshop_id, event, participant_id)
 
-    def applying(self, workshop_id: str):
+    def applying(self, workshop_id: str) -> AbstractContextManager:
         """Around applying an op: the workshop's events may wait for this op's (see
         EventOutbox.applying)."""
         return nullcontext() if self.outbox is None else self.outbox.applying(workshop_id)
