@@ -238,18 +238,60 @@ def test_a_read_session_is_a_snapshot_that_takes_no_write_lock(tmp_path):
 
 def test_a_sqlite_file_hands_out_the_connection_used_last(tmp_path):
     """Its page cache is still valid (in WAL mode SQLite drops a connection's cache when
-    another connection has written since), so reads and writes in turn reuse one warm
-    connection instead of rotating through the pool."""
+    another connection has written since), so reads in turn reuse one warm connection
+    instead of rotating through the pool."""
     database = Database(f"sqlite:///{tmp_path / 'lifo.sqlite3'}")
     first, second = database.engine.connect(), database.engine.connect()
     first_driver = first.connection.driver_connection
     second_driver = second.connection.driver_connection
     second.close()
     first.close()  # returned last
-    with database.write_transaction("w") as conn:
-        assert conn.connection.driver_connection is first_driver
-        conn.rollback()
-    with database.reading() as session:
-        assert session.connection().connection.driver_connection is first_driver
+    for _ in range(2):
+        with database.reading() as session:
+            assert session.connection().connection.driver_connection is first_driver
     assert second_driver is not first_driver
+    database.dispose()
+
+
+def _driver(connection):
+    return connection.connection.driver_connection
+
+
+def test_every_sqlite_write_goes_through_one_kept_connection(tmp_path):
+    """No other connection writes, so its page cache stays valid from op to op, and no op
+    pays for the pool's checkout and return. What an op leaves uncommitted is undone."""
+    database = Database(f"sqlite:///{tmp_path / 'writer.sqlite3'}")
+    with database.write_transaction("w") as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        conn.commit()
+        writer = _driver(conn)
+    with database.write_transaction("w") as conn:
+        assert _driver(conn) is writer
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")  # never committed
+    with database.reading() as session:
+        assert _driver(session.connection()) is not writer  # reads take the pool's
+        assert session.connection().exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+    try:
+        with database.write_transaction("w") as conn:
+            conn.exec_driver_sql("INSERT INTO t VALUES (2)")
+            raise RuntimeError("the op failed")
+    except RuntimeError:
+        pass
+    with database.write_transaction("w") as conn:
+        assert _driver(conn) is writer and conn.in_transaction()
+        assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+        conn.rollback()
+    assert not _other_writer_is_locked_out(tmp_path / "writer.sqlite3")
+    database.dispose()
+
+
+def test_a_broken_writer_is_replaced_by_a_new_connection(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'broken.sqlite3'}")
+    with database.write_transaction("w") as conn:
+        writer = _driver(conn)
+        conn.invalidate()  # as SQLAlchemy does when the driver reports a lost connection
+    with database.write_transaction("w") as conn:
+        assert _driver(conn) is not writer
+        assert conn.exec_driver_sql("SELECT 1").scalar() == 1
+        conn.rollback()
     database.dispose()
