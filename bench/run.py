@@ -275,6 +275,13 @@ def run_client(config: dict, workdir: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def load_seconds(participants: int, rate: float, args) -> float:
+    """How long a step's load runs: `--duration`, or longer where that gives fewer than
+    `--min-ops` ops. At 25 x 0.2/s four seconds are 20 ops, so the p99 of their receipts was
+    in effect the slowest op or two: one op's bad luck decided a step's ratio."""
+    return max(args.duration, args.min_ops / (participants * rate))
+
+
 def measure(kind: str, servers: list[Server], participants: int, rate: float, args,
             workdir: Path, seed: int) -> dict:
     """One run of one step against one kind of server."""
@@ -289,7 +296,8 @@ def measure(kind: str, servers: list[Server], participants: int, rate: float, ar
         clients = [{"url": bases[i % len(bases)], "cookie": None} for i in range(participants)]
         auth, persona = {"workshop": room}, "p0"
         notes = [f"a{n}" for n in range(SEED_NOTES)]
-    config = {"clients": clients, "auth": auth, "rate": rate, "duration": args.duration,
+    config = {"clients": clients, "auth": auth, "rate": rate,
+              "duration": load_seconds(participants, rate, args),
               "settle": args.settle, "drainTimeout": args.drain, "seed": seed,
               "personaId": persona, "assumptionIds": notes, "addShare": 0.3}
     if args.raw:  # every op's ack and receipts, to look at the tail
@@ -696,7 +704,9 @@ def markdown(report: dict) -> str:
     """The Markdown tables."""
     results = report["results"]
     lines = [f"Run {report['date']} on {report['machine']}.",
-             f"Command: `{report['command']}`. {report['duration_s']} s of load per run after "
+             f"Command: `{report['command']}`. {report['duration_s']} s of load per run"
+             + (f" (longer where that is fewer than {report['min_ops']} ops)"
+                if report.get("min_ops") else "") + " after "
              f"{report['settle_s']} s settle; medians over {report['repeats']} run(s) per step "
              f"({max(3, report['repeats'])} for 200 x 0.25/s); kinds run back to back on each "
              f"step. Latencies in ms, measured by the Node client (one clock). "
@@ -788,6 +798,8 @@ def main(argv=None) -> int:
                         help="comma-separated groups: eventlet,threading,scale,board")
     parser.add_argument("--steps", default="", help="e.g. 200x0.25,25x1")
     parser.add_argument("--duration", type=float, default=None, help="seconds of load per run")
+    parser.add_argument("--min-ops", type=int, default=None,
+                        help="run a step's load long enough for this many ops (default 100)")
     parser.add_argument("--settle", type=float, default=1.5)
     parser.add_argument("--drain", type=float, default=10.0,
                         help="seconds to wait for every event after the load stops")
@@ -809,6 +821,7 @@ def main(argv=None) -> int:
     parser.add_argument("--name", default=None, help="result file name (default: by mode)")
     args = parser.parse_args(argv)
     args.duration = args.duration or (3.0 if args.quick else 4.0)
+    args.min_ops = 0 if args.quick else (100 if args.min_ops is None else args.min_ops)
     args.profile_step = tuple(float(x) for x in args.profile_step.split("x"))
     args.profile_step = (int(args.profile_step[0]), args.profile_step[1])
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -843,7 +856,8 @@ def main(argv=None) -> int:
     report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
               "command": "python bench/run.py " + " ".join(sys.argv[1:] if argv is None
                                                            else argv),
-              "duration_s": args.duration, "settle_s": args.settle, "repeats": args.repeats,
+              "duration_s": args.duration, "min_ops": args.min_ops,
+              "settle_s": args.settle, "repeats": args.repeats,
               "drain_s": args.drain,
               "wall_s": round(time.time() - started),
               "host_speed_ms": {"start": speed_before, "end": host_speed_ms()},
