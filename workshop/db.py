@@ -134,7 +134,8 @@ class Database:
         SQLite takes one write at a time anyway (the write lock), so every op writes through
         one connection that stays checked out. That skips the pool's checkout and return on
         every op, and it keeps the connection's page cache: in WAL mode SQLite drops a
-        connection's cache whenever another connection has written since, and no other does.
+        connection's cache whenever another connection has written since, and only the rare
+        writes outside ops (creating or joining a workshop) come from another connection.
         With 200 ms between ops (25 people at 0.2 ops/s) an op took ~15% less
         (bench/README.md, "Profile").
         """
@@ -154,6 +155,7 @@ class Database:
             raise
 
     def _close_writer(self) -> None:
+        """Close the writer (it is opened again on the next write); call under the lock."""
         writer, self._writer = self._writer, None
         if writer is not None:
             try:
