@@ -2,6 +2,7 @@
 
 import gc
 import uuid
+from collections import Counter
 
 import pytest
 
@@ -207,27 +208,38 @@ def test_sync_answers_what_a_client_missed(session):
     assert [e["data"]["assumption"]["text"] for e in answer["events"]] == ["n0", "n1", "n2"]
 
 
+def _cyclic_garbage_of(sock, persona_id: str) -> list:
+    """What the cyclic GC finds unreachable after 30 events of one member (10 ops, 20 syncs:
+    within the op rate limit)."""
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        for i in range(10):
+            assert op(sock, "assumption.add", note(persona_id, f"n{i}"))["ok"]
+            assert sock.emit("sync", {"since": 0}, callback=True)["ok"]
+            assert sock.emit("sync", {"since": i}, callback=True)["ok"]
+        gc.collect()
+        return list(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+
+
 def test_handling_events_leaves_next_to_no_cyclic_garbage(session):
     """Each event's request context matches the Socket.IO URL's rule. A NotFound kept with
     its traceback would leave ~120 objects in reference cycles per event, which only the
     cyclic GC frees, in pauses that stall every connection."""
-    sam = session["socks"]["sam"]
+    sam, lotte = session["socks"]["sam"], session["socks"]["lotte"]
     op(sam, "assumption.add", note(session["persona"]))  # warm: first-use caches
-    gc.collect()
-    gc.set_debug(gc.DEBUG_SAVEALL)
-    try:
-        for i in range(10):  # 30 events, within the op rate limit
-            assert op(sam, "assumption.add", note(session["persona"], f"n{i}"))["ok"]
-            assert sam.emit("sync", {"since": 0}, callback=True)["ok"]
-            assert sam.emit("sync", {"since": i}, callback=True)["ok"]
-        gc.collect()
-        garbage = list(gc.garbage)
-    finally:
-        gc.set_debug(0)
-        gc.garbage.clear()
+    # Two rounds, and the smaller counts: what events leave comes back every round, while
+    # objects of earlier tests that happen to be freed meanwhile (an engine's compiled
+    # statements, once the test holding it is gone) show up in one round only.
+    garbage = min((_cyclic_garbage_of(sock, session["persona"]) for sock in (sam, lotte)),
+                  key=len)
     assert not [o for o in garbage if isinstance(o, BaseException)]
     # What is left is werkzeug's matcher: a recursive closure, 8 objects per match.
-    assert len(garbage) / 30 <= 10, len(garbage)
+    assert len(garbage) / 30 <= 10, (len(garbage), Counter(
+        type(o).__name__ for o in garbage).most_common(8))
     del garbage
 
 
