@@ -6,9 +6,11 @@ import sys
 import textwrap
 import time
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
+from sqlalchemy.exc import OperationalError
 
 from workshop.config import ROOT, normalise_database_url
 from workshop.db import Database, sqlite_file
@@ -282,6 +284,32 @@ def test_every_sqlite_write_goes_through_one_kept_connection(tmp_path):
         assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
         conn.rollback()
     assert not _other_writer_is_locked_out(tmp_path / "writer.sqlite3")
+    database.dispose()
+
+
+def test_a_write_refused_by_a_locked_file_leaves_the_writer_usable(tmp_path):
+    """Another process holding SQLite's write lock past the busy timeout refuses that one
+    write; the kept connection must not be left half in a transaction for the next op."""
+    path = tmp_path / "locked.sqlite3"
+    database = Database(f"sqlite:///{path}")
+    with database.write_transaction("w") as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        conn.commit()
+        _driver(conn).execute("PRAGMA busy_timeout=50")  # not the served 5 s
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(OperationalError, match="locked"):
+            with database.write_transaction("w"):
+                pass
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with database.write_transaction("w") as conn:
+        conn.exec_driver_sql("INSERT INTO t VALUES (1)")
+        conn.commit()
+    with database.reading() as session:
+        assert session.connection().exec_driver_sql("SELECT count(*) FROM t").scalar() == 1
     database.dispose()
 
 
