@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import weakref
 from collections import namedtuple
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, exc
 from sqlalchemy.engine import Dialect
@@ -37,22 +36,36 @@ class _Form:
         self.by_name = None if positional else in_sql
         binds = [compiled.binds[name] for name in in_sql]
         self.names = [bind.key for bind in binds]
-        self.binds = [_processor(bind.type.dialect_impl(dialect).bind_processor(dialect))
-                      for bind in binds]
+        # Only the values that need it are converted (JSON, dates, booleans): most columns
+        # are text and numbers, which the driver takes and gives as they are.
+        self.binds = [(index, processor) for index, bind in enumerate(binds)
+                      if (processor := bind.type.dialect_impl(dialect)
+                          .bind_processor(dialect)) is not None]
         # Literals in the statement (the 1 of seq + 1) travel as parameters too.
         self.fixed = {bind.key: bind.value for bind in binds if not bind.required}
         columns = list(statement.exported_columns)
-        self.results = [_processor(column.type.dialect_impl(dialect)
-                                   .result_processor(dialect, None)) for column in columns]
+        self.results = [(index, processor) for index, column in enumerate(columns)
+                        if (processor := column.type.dialect_impl(dialect)
+                            .result_processor(dialect, None)) is not None]
         self.row = namedtuple("Row", [column.key for column in columns], rename=True)
+        self.driver_error = dialect.loaded_dbapi.Error
 
+    def parameters(self, params: dict) -> list | dict:
+        """The driver's parameters for these values, converted where the column needs it."""
+        if self.fixed:
+            params = {**self.fixed, **params}
+        values = [params[name] for name in self.names]
+        for index, convert in self.binds:
+            values[index] = convert(values[index])
+        return values if self.by_name is None else dict(zip(self.by_name, values, strict=True))
 
-def _processor(function: Callable | None) -> Callable[[Any], Any]:
-    return function if function is not None else _same
-
-
-def _same(value: Any) -> Any:
-    return value
+    def make_row(self, raw: Sequence):
+        """A row as the driver returned it, converted where the column needs it."""
+        if self.results:
+            raw = list(raw)
+            for index, convert in self.results:
+                raw[index] = convert(raw[index])
+        return self.row._make(raw)
 
 
 class Prepared:
@@ -73,21 +86,17 @@ class Prepared:
         if form is None:
             form = self._forms[connection.dialect] = _Form(
                 self.statement, connection.dialect, self.column_keys)
-        values = {**form.fixed, **params}
-        converted = [convert(values[name])
-                     for name, convert in zip(form.names, form.binds, strict=True)]
-        parameters = (converted if form.by_name is None
-                      else dict(zip(form.by_name, converted, strict=True)))
-        cursor = connection.connection.driver_connection.cursor()
-        driver_error = connection.dialect.loaded_dbapi.Error
+        parameters = form.parameters(params)
+        # The DB-API connection (for sqlite3 and psycopg2 the driver's own).
+        cursor = connection.connection.dbapi_connection.cursor()
         try:
             cursor.execute(form.sql, parameters)
-        except driver_error as error:
+        except form.driver_error as error:
             cursor.close()
             # As SQLAlchemy's own exceptions (IntegrityError, OperationalError, …), so callers
             # handle a refused statement the same whichever way it ran. (A dropped connection
             # is not invalidated here; the pool's pre-ping finds it at the next checkout.)
-            raise exc.DBAPIError.instance(form.sql, parameters, error, driver_error,
+            raise exc.DBAPIError.instance(form.sql, parameters, error, form.driver_error,
                                           dialect=connection.dialect) from error
         return form, cursor
 
@@ -100,20 +109,16 @@ class Prepared:
         form, cursor = self._run(connection, params)
         rows = cursor.fetchall()
         cursor.close()
-        return [_row(form, raw) for raw in rows]
+        return [form.make_row(raw) for raw in rows]
 
     def one_or_none(self, connection: Connection, **params):
         """The first row, or None (the statements here select by a key)."""
         form, cursor = self._run(connection, params)
         raw = cursor.fetchone()
         cursor.close()
-        return None if raw is None else _row(form, raw)
+        return None if raw is None else form.make_row(raw)
 
     def scalar(self, connection: Connection, **params):
         """The first column of the first row, or None."""
         row = self.one_or_none(connection, **params)
         return None if row is None else row[0]
-
-
-def _row(form: _Form, raw: Sequence):
-    return form.row._make(convert(value) for convert, value in zip(form.results, raw, strict=True))
