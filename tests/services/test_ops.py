@@ -48,11 +48,12 @@ def test_events_are_published_only_after_commit(backend, room):
     seen_in_database = []
 
     class CheckingPublisher:
-        def publish_event(self, workshop_id, event, participant_id=None):
+        def publish_entry(self, workshop_id, deliveries):
             with backend.db.reading() as session:  # a separate session sees only committed rows
-                seen_in_database.append(session.scalar(
-                    select(Event.seq).where(Event.workshop_id == workshop_id,
-                                            Event.seq == event["seq"])))
+                for _participant_id, event in deliveries:
+                    seen_in_database.append(session.scalar(
+                        select(Event.seq).where(Event.workshop_id == workshop_id,
+                                                Event.seq == event["seq"])))
 
         def publish_presence(self, workshop_id, present):
             pass

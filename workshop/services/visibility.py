@@ -121,5 +121,4 @@ def deliveries(event: Event) -> list[tuple[str | None, dict]]:
 
 def publish(backend: Backend, event: Event) -> None:
     """Send a committed entry to its audience and to everyone, each in the form they may see."""
-    for participant_id, payload in deliveries(event):
-        backend.publisher.publish_event(event.workshop_id, payload, participant_id)
+    backend.publisher.publish_entry(event.workshop_id, deliveries(event))
