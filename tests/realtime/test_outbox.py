@@ -29,16 +29,11 @@ class Recorder:
         self.tasks.append((target, args))
 
 
-def coalescing(send, start=lambda target: None, **options) -> EventOutbox:
-    """An outbox that queues every event, as a busy one does: the coalescing on its own."""
-    return EventOutbox(send, start, idle_after=None, **options)
-
-
 def test_events_put_before_the_sender_runs_go_out_together_in_order():
     sent = []
     tasks = []
-    outbox = coalescing(lambda workshop, deliveries: sent.append((workshop, deliveries)),
-                        lambda target: tasks.append(target))
+    outbox = EventOutbox(lambda workshop, deliveries: sent.append((workshop, deliveries)),
+                         lambda target: tasks.append(target))
     for seq in (1, 2, 3):
         outbox.put("w1", entry(seq), None)
     outbox.put("w1", entry(4, "own"), "sam")
@@ -52,7 +47,8 @@ def test_events_put_before_the_sender_runs_go_out_together_in_order():
 
 def test_each_workshop_is_sent_apart():
     sent = []
-    outbox = coalescing(lambda workshop, deliveries: sent.append((workshop, deliveries)))
+    outbox = EventOutbox(lambda workshop, deliveries: sent.append((workshop, deliveries)),
+                         lambda target: None)
     outbox.put("w1", entry(1), None)
     outbox.put("w2", entry(1), None)
     outbox.put("w1", entry(2), None)
@@ -69,7 +65,7 @@ def test_a_failed_send_is_logged_and_the_next_workshop_and_later_events_still_go
             raise ConnectionError("message queue is down")
         sent.append((workshop, [event["seq"] for _, event in deliveries]))
 
-    outbox = coalescing(send)
+    outbox = EventOutbox(send, lambda target: None)
     outbox.put("broken", entry(1), None)
     outbox.put("w1", entry(1), None)
     outbox.send_pending()
@@ -113,8 +109,9 @@ class Clock:
 
 
 def held_outbox(sent: list, clock: Clock) -> EventOutbox:
-    return coalescing(lambda workshop, deliveries: sent.append(
-        (workshop, [event["seq"] for _, event in deliveries])), max_hold=0.005, clock=clock)
+    return EventOutbox(lambda workshop, deliveries: sent.append(
+        (workshop, [event["seq"] for _, event in deliveries])), lambda target: None,
+        max_hold=0.005, clock=clock)
 
 
 def test_events_wait_for_the_ops_still_under_way_in_their_workshop():
@@ -198,97 +195,6 @@ def test_a_held_workshop_is_sent_by_the_background_task_when_its_hold_ends():
         assert sent == [1]
 
 
-def idle_outbox(sent: list, clock: Clock, tasks: list | None = None) -> EventOutbox:
-    return EventOutbox(lambda workshop, deliveries: sent.append(
-        (workshop, [event["seq"] for _, event in deliveries])),
-        lambda target: (tasks if tasks is not None else []).append(target),
-        max_hold=0.005, idle_after=0.005, clock=clock)
-
-
-def test_an_idle_outbox_sends_an_entry_at_once_with_all_its_forms():
-    sent, tasks, clock = [], [], Clock()
-    outbox = idle_outbox(sent, clock, tasks)
-    with outbox.applying("w1"):  # the entry's own op
-        outbox.put_all("w1", [("sam", entry(1, "own")), (None, entry(1))])
-        assert sent == [("w1", [1, 1])]  # inside the op: before its ack
-    assert tasks == []  # no background task was needed
-
-
-def test_entries_soon_after_a_send_are_coalesced_until_the_outbox_is_idle_again():
-    sent, tasks, clock = [], [], Clock()
-    outbox = idle_outbox(sent, clock, tasks)
-    outbox.put("w1", entry(1), None)
-    clock.now += 0.001
-    outbox.put("w1", entry(2), None)
-    outbox.put("w2", entry(9), None)  # busy is busy, whichever workshop
-    clock.now += 0.001
-    outbox.put("w1", entry(3), None)
-    assert sent == [("w1", [1])] and len(tasks) == 1
-    outbox.send_pending()
-    assert sent == [("w1", [1]), ("w1", [2, 3]), ("w2", [9])]
-    clock.now += 0.004  # 4 ms after the last send: still busy
-    outbox.put("w1", entry(4), None)
-    assert sent[-1] == ("w2", [9])
-    outbox.send_pending()
-    clock.now += 0.006  # quiet again
-    outbox.put("w1", entry(5), None)
-    assert sent[-2:] == [("w1", [4]), ("w1", [5])]
-
-
-def test_an_entry_waits_for_the_other_ops_under_way_in_its_workshop():
-    """Where ops wait for the database (PostgreSQL, threads), the hold still applies."""
-    sent, clock = [], Clock()
-    outbox = idle_outbox(sent, clock)
-    with outbox.applying("w1"), outbox.applying("w1"):  # another op, and this one
-        outbox.put("w1", entry(1), None)
-        assert outbox.send_pending() == pytest.approx(0.005)
-        assert sent == []
-    outbox.send_pending()
-    assert sent == [("w1", [1])]
-
-
-def test_no_entry_overtakes_a_send_under_way():
-    """One send at a time: what comes in meanwhile is queued and goes after it, in order."""
-    sent, clock = [], Clock()
-    outbox = None
-
-    def send(workshop, deliveries):
-        seqs = [event["seq"] for _, event in deliveries]
-        if seqs == [1]:  # while the op sends entry 1, another thread commits entry 2
-            outbox.put("w1", entry(2), None)
-            assert outbox.send_pending() is None  # the task must not send meanwhile
-            assert sent == []
-        sent.append(seqs)
-
-    outbox = EventOutbox(send, lambda target: None, idle_after=0.005, clock=clock)
-    outbox.put("w1", entry(1), None)
-    assert sent == [[1]]
-    assert outbox._wake.is_set()  # the op's send woke the task for what came meanwhile
-    outbox.send_pending()
-    assert sent == [[1], [2]]
-
-
-def test_an_op_queues_while_the_task_sends():
-    sent, clock = [], Clock()
-    outbox = None
-
-    def send(workshop, deliveries):
-        seqs = [event["seq"] for _, event in deliveries]
-        if seqs == [1]:
-            clock.now += 1  # long enough to be idle, but the task is still sending
-            outbox.put("w1", entry(2), None)
-            assert sent == []
-        sent.append(seqs)
-
-    outbox = coalescing(send, clock=clock)
-    outbox.put("w1", entry(1), None)
-    outbox.idle_after = 0.005  # the task now sends entry 1
-    outbox.send_pending()
-    assert sent == [[1]]
-    outbox.send_pending()
-    assert sent == [[1], [2]]
-
-
 def test_chunks_keep_order_and_size():
     events = [entry(seq) for seq in range(1, 2 * MAX_BATCH + 2)]
     parts = chunks(events)
@@ -341,27 +247,23 @@ def test_a_long_run_is_split_into_batches_of_at_most_max_batch():
     assert [seq for b in batches for seq, _ in b] == list(range(1, 101))
 
 
-def test_an_idle_workshops_entry_is_emitted_by_its_op_and_the_next_ones_by_the_task():
+def test_publishing_queues_and_the_background_task_sends():
     server = Recorder()
     publisher = SocketIOPublisher(server)
-    publisher.publish_entry("w1", [("sam", entry(1, "own")), (None, entry(1))])
-    assert sent_events(server, "pb:sam") == [[(1, "own")]]  # before the op's ack
-    assert sent_events(server, "wb:w1") == [[(1, "public")]]
-    assert server.tasks == []
-    publisher.publish_entry("w1", [(None, entry(2))])  # right after: queued for the task
-    publisher.publish_entry("w1", [(None, entry(3))])
-    assert sent_events(server, "wb:w1") == [[(1, "public")]]
+    publisher.publish_event("w1", entry(1))
+    publisher.publish_event("w1", entry(2, "own"), "sam")
+    assert server.emitted == []  # nothing leaves inside the op: the ack goes first
     assert len(server.tasks) == 1
     publisher.outbox.send_pending()
-    assert sent_events(server, "wb:w1") == [[(1, "public")], [(2, "public"), (3, "public")]]
+    assert sent_events(server, "wb:w1") == [[(1, "public")]]
+    assert sent_events(server, "pb:sam") == [[(2, "own")]]
 
 
 def test_without_coalescing_each_event_is_emitted_at_once():
     server = Recorder()
     publisher = SocketIOPublisher(server, coalesce=False)
-    publisher.publish_entry("w1", [(None, entry(1))])
-    publisher.publish_entry("w1", [(None, entry(2))])
-    assert sent_events(server, "we:w1") == [[(1, "public")], [(2, "public")]]
+    publisher.publish_event("w1", entry(1))
+    assert sent_events(server, "we:w1") == [[(1, "public")]]
     assert server.tasks == []
 
 

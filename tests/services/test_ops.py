@@ -48,12 +48,11 @@ def test_events_are_published_only_after_commit(backend, room):
     seen_in_database = []
 
     class CheckingPublisher:
-        def publish_entry(self, workshop_id, deliveries):
+        def publish_event(self, workshop_id, event, participant_id=None):
             with backend.db.reading() as session:  # a separate session sees only committed rows
-                for _participant_id, event in deliveries:
-                    seen_in_database.append(session.scalar(
-                        select(Event.seq).where(Event.workshop_id == workshop_id,
-                                                Event.seq == event["seq"])))
+                seen_in_database.append(session.scalar(
+                    select(Event.seq).where(Event.workshop_id == workshop_id,
+                                            Event.seq == event["seq"])))
 
         def publish_presence(self, workshop_id, present):
             pass

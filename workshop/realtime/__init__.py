@@ -57,9 +57,8 @@ class SocketIOPublisher:
     (re)connect within a few seconds, one signal per connection would send 200 lists of up to
     200 names to up to 200 clients, about 40,000 messages; coalesced it is a handful.
 
-    Events are handed to an `EventOutbox`, which sends them at once when it was idle and
-    coalesced by its background task when not, unless `coalesce` is off (Flask-SocketIO's
-    test client only sees what a handler emits itself).
+    Events are handed to an `EventOutbox` and sent by its background task, coalesced, unless
+    `coalesce` is off (Flask-SocketIO's test client only sees what a handler emits itself).
     """
 
     def __init__(self, server: SocketIO, presence_interval: float = 0.0,
@@ -75,14 +74,14 @@ class SocketIOPublisher:
         self._presence_latest: dict[str, list[dict]] = {}
         self._presence_sent_at: dict[str, float] = {}
 
-    def publish_entry(self, workshop_id: str,
-                      deliveries: list[tuple[str | None, dict]]) -> None:
-        """Hand the forms of a committed entry to the outbox, which sends them at once or
-        with the events around them (at once, here, when coalescing is off)."""
+    def publish_event(self, workshop_id: str, event: dict,
+                      participant_id: str | None = None) -> None:
+        """Queue a committed log event for the workshop, or for one participant of it; the
+        outbox's task sends it (at once, here, when coalescing is off)."""
         if self.outbox is None:
-            self.send_events(workshop_id, deliveries)
+            self.send_events(workshop_id, [(participant_id, event)])
         else:
-            self.outbox.put_all(workshop_id, deliveries)
+            self.outbox.put(workshop_id, event, participant_id)
 
     def applying(self, workshop_id: str) -> AbstractContextManager:
         """Around applying an op: the workshop's events may wait for this op's (see

@@ -14,10 +14,9 @@ from workshop.services.rate_limit import OpRateLimiter
 class Publisher(Protocol):
     """Sends committed events and ephemeral signals to the connected clients."""
 
-    def publish_entry(self, workshop_id: str,
-                      deliveries: list[tuple[str | None, dict]]) -> None:
-        """Deliver the forms of one committed log entry: each to one member, or to everyone
-        in the workshop (None), as `visibility.deliveries` lists them."""
+    def publish_event(self, workshop_id: str, event: dict,
+                      participant_id: str | None = None) -> None:
+        """Deliver one committed log event to everyone in the workshop, or to one member."""
 
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Deliver the current presence list of a workshop."""
@@ -38,14 +37,13 @@ class CollectingPublisher:
         self.presence: list[tuple[str, list[dict]]] = []
         self.disconnected: list[tuple[str, str]] = []
 
-    def publish_entry(self, workshop_id: str,
-                      deliveries: list[tuple[str | None, dict]]) -> None:
-        """Keep the forms: workshop-wide ones in `events`, one member's in `direct`."""
-        for participant_id, event in deliveries:
-            if participant_id is None:
-                self.events.append((workshop_id, event))
-            else:
-                self.direct.append((participant_id, event))
+    def publish_event(self, workshop_id: str, event: dict,
+                      participant_id: str | None = None) -> None:
+        """Keep the event: workshop-wide ones in `events`, one member's in `direct`."""
+        if participant_id is None:
+            self.events.append((workshop_id, event))
+        else:
+            self.direct.append((participant_id, event))
 
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Keep the presence list."""

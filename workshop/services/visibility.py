@@ -121,4 +121,5 @@ def deliveries(event: Event) -> list[tuple[str | None, dict]]:
 
 def publish(backend: Backend, event: Event) -> None:
     """Send a committed entry to its audience and to everyone, each in the form they may see."""
-    backend.publisher.publish_entry(event.workshop_id, deliveries(event))
+    for participant_id, payload in deliveries(event):
+        backend.publisher.publish_event(event.workshop_id, payload, participant_id)
