@@ -1,6 +1,7 @@
 """One op at a time in one process: how long `apply_op` takes, and how much code it runs.
 
     .venv/bin/python bench/op_loop.py [--gaps 0,20,200] [--ops 300] [--calls] [--database URL]
+                                      [--no-prepared-statements]
 
 A workshop of 25 members in two teams and 40 notes; the ops are 30% new notes and 70% votes,
 as in the benchmark's session. For each gap (ms of sleep between ops) it prints the median
@@ -38,10 +39,11 @@ class _DiscardingPublisher(CollectingPublisher):
         pass
 
 
-def make_session(database_url: str) -> tuple[Backend, str, list[str], list[str], str]:
+def make_session(database_url: str, prepared_statements: bool = True
+                 ) -> tuple[Backend, str, list[str], list[str], str]:
     """A backend and a workshop ready for ops: its id, members, notes and persona."""
-    backend = Backend(Database(database_url), _DiscardingPublisher(), PresenceRegistry(),
-                      OpRateLimiter("10000/second"))
+    backend = Backend(Database(database_url, prepared_statements), _DiscardingPublisher(),
+                      PresenceRegistry(), OpRateLimiter("10000/second"))
     created = workshops.create_workshop(backend, {"title": "Bench",
                                                   "teams": ["Marketing", "Support"]})
     members = [workshops.join_workshop(backend, {
@@ -136,12 +138,14 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=300, help="ops per gap (fewer at long gaps)")
     parser.add_argument("--calls", action="store_true", help="count calls per op by package")
     parser.add_argument("--database", help="a migrated database URL (default: a new SQLite file)")
+    parser.add_argument("--no-prepared-statements", action="store_true",
+                        help="PostgreSQL: statements as text, as WORKSHOP_PREPARED_STATEMENTS=off")
     args = parser.parse_args()
     url = args.database
     if url is None:
         url = f"sqlite:///{tempfile.mkdtemp(prefix='op-loop-')}/bench.sqlite3"
         upgrade(url)
-    session = make_session(url)
+    session = make_session(url, not args.no_prepared_statements)
     rng = random.Random(7)
     time_ops(session, 0, 200, rng)  # warm up: imports, compiled statements
     if args.calls:

@@ -3,11 +3,15 @@
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import bindparam, exc, select
+from sqlalchemy import bindparam, exc, literal_column, select, text
 
 from tests.helpers import make_member, make_workshop
+from workshop.config import Config
+from workshop.db import Database
 from workshop.models import Event, Participant
 from workshop.prepared import Prepared
+from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.rate_limit import OpRateLimiter
 
 EVENTS = Event.__table__
 PARTICIPANTS = Participant.__table__
@@ -69,3 +73,91 @@ def test_a_refused_statement_raises_sqlalchemys_exception_and_rolls_back(backend
 def test_it_runs_only_inside_a_transaction(backend):
     with backend.db.engine.connect() as connection, pytest.raises(AssertionError):
         MEMBER.one_or_none(connection, id="x")
+
+
+# ---- PostgreSQL: statements prepared on the server -------------------------------------
+
+PERCENT = Prepared(select(literal_column("'50%'"), PARTICIPANTS.c.name)
+                   .where(PARTICIPANTS.c.id == bindparam("id")))
+
+
+def _server_statements(connection) -> dict[str, str]:
+    """The statements prepared in this connection's session, by name."""
+    return dict(connection.execute(text(
+        "SELECT name, statement FROM pg_prepared_statements")).all())
+
+
+@pytest.fixture
+def pg_room(postgres_url):
+    """A PostgreSQL database with one workshop and member; yields (url, workshop, member)."""
+    database = Database(postgres_url)
+    backend = Backend(database, CollectingPublisher(), PresenceRegistry(),
+                      OpRateLimiter("10000/second"))
+    room = make_workshop(backend)
+    member = make_member(backend, room.invite_token, "Zoë", "Support")
+    database.dispose()
+    return postgres_url, room, member
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_statement_is_prepared_once_per_connection(pg_room):
+    url, room, member = pg_room
+    database = Database(url)
+    with database.write_transaction(room.id) as connection:
+        first = MEMBER.one_or_none(connection, id=member["id"])
+        prepared = _server_statements(connection)
+        assert MEMBER.one_or_none(connection, id=member["id"]) == first
+        assert _server_statements(connection) == prepared  # the second run only executes
+    (name, statement), = prepared.items()
+    assert statement.startswith(f"PREPARE {name} AS SELECT participants.id")
+    assert "participants.id = $1" in statement
+    assert first.name == "Zoë" and first.removed is False
+    database.dispose()
+
+
+@pytest.mark.postgres
+def test_a_prepared_statement_outlives_a_rollback_and_a_new_connection_prepares_again(pg_room):
+    url, room, member = pg_room
+    database = Database(url)
+    with database.write_transaction(room.id) as connection:
+        MEMBER.one_or_none(connection, id=member["id"])
+        connection.rollback()
+        connection.begin()
+        assert MEMBER.one_or_none(connection, id=member["id"]).name == "Zoë"
+        connection.invalidate()  # the session, and what it prepared, is gone
+    with database.write_transaction(room.id) as connection:
+        assert MEMBER.one_or_none(connection, id=member["id"]).name == "Zoë"
+        assert len(_server_statements(connection)) == 1
+    database.dispose()
+
+
+@pytest.mark.postgres
+def test_a_literal_percent_sign_survives_preparing(pg_room):
+    url, room, member = pg_room
+    database = Database(url)
+    with database.write_transaction(room.id) as connection:
+        assert tuple(PERCENT.one_or_none(connection, id=member["id"])) == ("50%", "Zoë")
+    database.dispose()
+
+
+@pytest.mark.postgres
+def test_with_prepared_statements_off_nothing_is_prepared_and_rows_are_the_same(pg_room):
+    url, room, member = pg_room
+    database = Database(url, prepared_statements=False)  # as behind PgBouncer's transactions
+    with database.write_transaction(room.id) as connection:
+        assert MEMBER.one_or_none(connection, id=member["id"]).name == "Zoë"
+        INSERT_ENTRY.execute(connection, **_entry(room.id, 300))
+        assert ENTRY_AT.one_or_none(connection, w=room.id, seq=300).data["n"] == [1, 2.5, None]
+        assert _server_statements(connection) == {}
+    database.dispose()
+
+
+@pytest.mark.parametrize(("value", "on"), [(None, True), ("on", True), ("off", False),
+                                           ("0", False), ("false", False)])
+def test_prepared_statements_are_on_unless_the_environment_turns_them_off(monkeypatch,
+                                                                          value, on):
+    if value is None:
+        monkeypatch.delenv("WORKSHOP_PREPARED_STATEMENTS", raising=False)
+    else:
+        monkeypatch.setenv("WORKSHOP_PREPARED_STATEMENTS", value)
+    assert Config.from_env().prepared_statements is on

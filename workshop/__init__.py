@@ -32,7 +32,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     from workshop import cli, realtime, web
 
-    database = Database(config.database_url)
+    database = Database(config.database_url, config.prepared_statements)
     publisher = realtime.init_app(app, config)
     limiter = OpRateLimiter.from_config(config.op_rate, config.message_queue)
     presence = presence_registry(config.message_queue, config.message_queue_channel)

@@ -54,6 +54,10 @@ class Config:
     op_rate: str | None = None
     # At most one `presence` signal per workshop per this many seconds (0: one per change).
     presence_interval: float = 0.25
+    # PostgreSQL: prepare the op path's statements on the server, once per connection. Off
+    # behind a pooler that hands a session's statements to other clients (PgBouncer in
+    # transaction mode): see docs/deploy.md.
+    prepared_statements: bool = True
     testing: bool = False
 
     @classmethod
@@ -73,4 +77,6 @@ class Config:
             public_url=os.environ.get("WORKSHOP_PUBLIC_URL") or None,
             op_rate=os.environ.get("WORKSHOP_OP_RATE") or None,
             presence_interval=float(os.environ.get("WORKSHOP_PRESENCE_INTERVAL") or 0.25),
+            prepared_statements=os.environ.get("WORKSHOP_PREPARED_STATEMENTS", "on").lower()
+            not in ("0", "off", "false", "no"),
         )

@@ -13,16 +13,19 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
 from workshop import jsoncodec
+from workshop.prepared import SERVER_SIDE
 from workshop.wal_checkpoints import SAFETY_NET_PAGES, WalCheckpointer
 
 
 class Database:
     """One engine per app, a session factory for reads and one for writes."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, prepared_statements: bool = True):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.engine = _make_engine(url)
+        if prepared_statements and make_url(url).get_driver_name() == "psycopg2":
+            event.listen(self.engine, "connect", _prepare_on_server)
         if self.is_sqlite:
             # Reads begin DEFERRED, writes IMMEDIATE (they take SQLite's write lock at once):
             # two engines on the one pool, each beginning its own way (see _begin_with).
@@ -211,6 +214,11 @@ def _green_psycopg2(url: str) -> None:
         from psycogreen.eventlet import patch_psycopg
 
         patch_psycopg()
+
+
+def _prepare_on_server(_dbapi_connection, record) -> None:
+    """Let this connection prepare the op path's statements on the server (prepared.py)."""
+    record.info[SERVER_SIDE] = set()
 
 
 # JSON columns (the log's payloads, settings) through orjson: a `sync` decodes hundreds.

@@ -11,6 +11,8 @@ SQLAlchemy connection began, so commit, rollback and the pool work as for any st
 
 from __future__ import annotations
 
+import itertools
+import re
 import weakref
 from collections import namedtuple
 from collections.abc import Sequence
@@ -21,6 +23,14 @@ from sqlalchemy.sql import Executable
 
 # A row of a prepared statement: a named tuple, its fields named after the columns.
 Record = tuple
+
+# In a DB-API connection's pool record (`info`): the names of the statements prepared on the
+# server in that connection's session. Database puts an empty set there when it connects to
+# PostgreSQL (workshop/db.py), unless server-side statements are turned off.
+SERVER_SIDE = "workshop_server_side_statements"
+
+_names = itertools.count(1)
+_PYFORMAT = re.compile(r"%\((\w+)\)s|%%")
 
 
 class _Form:
@@ -49,6 +59,31 @@ class _Form:
                             .result_processor(dialect, None)) is not None]
         self.row = namedtuple("Row", [column.key for column in columns], rename=True)
         self.driver_error = dialect.loaded_dbapi.Error
+        if self.by_name is not None:
+            self._server_side_forms()
+
+    def _server_side_forms(self) -> None:
+        """PREPARE and EXECUTE forms of a psycopg2 statement (named %(x)s parameters).
+
+        psycopg2 sends every statement as text, which PostgreSQL parses and plans each time
+        (~16 µs for one of these small statements, bench/README.md). Prepared once per
+        connection, an op's statements are only executed.
+        """
+        order: list[str] = []
+
+        def numbered(match: re.Match) -> str:
+            name = match.group(1)
+            if name is None:
+                return "%"  # PREPARE's text is sent as it is, without psycopg2's escaping
+            if name not in order:
+                order.append(name)
+            return f"${order.index(name) + 1}"
+
+        self.server_name = f"workshop_{next(_names)}"
+        self.prepare = f"PREPARE {self.server_name} AS {_PYFORMAT.sub(numbered, self.sql)}"
+        self.execute = (f"EXECUTE {self.server_name}"
+                        + (f"({', '.join(['%s'] * len(order))})" if order else ""))
+        self.execute_order = order
 
     def parameters(self, params: dict) -> list | dict:
         """The driver's parameters for these values, converted where the column needs it."""
@@ -87,10 +122,19 @@ class Prepared:
             form = self._forms[connection.dialect] = _Form(
                 self.statement, connection.dialect, self.column_keys)
         parameters = form.parameters(params)
+        pooled = connection.connection
         # The DB-API connection (for sqlite3 and psycopg2 the driver's own).
-        cursor = connection.connection.dbapi_connection.cursor()
+        cursor = pooled.dbapi_connection.cursor()
+        prepared = pooled.info.get(SERVER_SIDE) if form.by_name is not None else None
         try:
-            cursor.execute(form.sql, parameters)
+            if prepared is None:
+                cursor.execute(form.sql, parameters)
+            else:
+                if form.server_name not in prepared:
+                    # A prepared statement belongs to the session, and outlives a rollback.
+                    cursor.execute(form.prepare)
+                    prepared.add(form.server_name)
+                cursor.execute(form.execute, [parameters[name] for name in form.execute_order])
         except form.driver_error as error:
             cursor.close()
             # As SQLAlchemy's own exceptions (IntegrityError, OperationalError, …), so callers
