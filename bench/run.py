@@ -170,10 +170,15 @@ class Server:
                 self.process.wait(10)
 
 
+# Settings given with --app-env, for every app server this run starts.
+APP_ENV: dict[str, str] = {}
+
+
 def app_env(port: int, mode: str, database_url: str, queue: str | None = None,
             channel: str | None = None) -> dict[str, str]:
     """What `python wsgi.py` reads; the op rate limit is raised so it never refuses bench ops."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSHOP_")}
+    env.update(APP_ENV)
     env.update(HOST="127.0.0.1", PORT=str(port), WORKSHOP_ASYNC_MODE=mode,
                WORKSHOP_DATABASE_URL=database_url, WORKSHOP_SECRET_KEY="bench-secret",
                WORKSHOP_OP_RATE="1000/second", PYTHONUNBUFFERED="1")
@@ -819,7 +824,11 @@ def main(argv=None) -> int:
     parser.add_argument("--report", default=None, metavar="NAME",
                         help="only render results/NAME.md again from results/NAME.json")
     parser.add_argument("--name", default=None, help="result file name (default: by mode)")
+    parser.add_argument("--app-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting for every app server, e.g. "
+                             "WORKSHOP_PREPARED_STATEMENTS=off (repeatable)")
     args = parser.parse_args(argv)
+    APP_ENV.update(setting.split("=", 1) for setting in args.app_env)
     args.duration = args.duration or (3.0 if args.quick else 4.0)
     args.min_ops = 0 if args.quick else (100 if args.min_ops is None else args.min_ops)
     args.profile_step = tuple(float(x) for x in args.profile_step.split("x"))
