@@ -89,21 +89,30 @@ def _server_statements(connection) -> dict[str, str]:
 
 @pytest.fixture
 def pg_room(postgres_url):
-    """A PostgreSQL database with one workshop and member; yields (url, workshop, member)."""
-    database = Database(postgres_url)
-    backend = Backend(database, CollectingPublisher(), PresenceRegistry(),
+    """A PostgreSQL database with one workshop and member, and a way to open it again.
+
+    Yields (open_database, workshop, member); `open_database(prepared_statements=...)` makes a
+    fresh `Database` (a fresh pool, so nothing prepared yet), disposed of afterwards.
+    """
+    opened = []
+
+    def open_database(prepared_statements: bool = True) -> Database:
+        opened.append(Database(postgres_url, prepared_statements))
+        return opened[-1]
+
+    backend = Backend(open_database(), CollectingPublisher(), PresenceRegistry(),
                       OpRateLimiter("10000/second"))
     room = make_workshop(backend)
     member = make_member(backend, room.invite_token, "Zoë", "Support")
-    database.dispose()
-    return postgres_url, room, member
+    yield open_database, room, member
+    for database in opened:
+        database.dispose()
 
 
 @pytest.mark.postgres
 def test_on_postgresql_a_statement_is_prepared_once_per_connection(pg_room):
-    url, room, member = pg_room
-    database = Database(url)
-    with database.write_transaction(room.id) as connection:
+    open_database, room, member = pg_room
+    with open_database().write_transaction(room.id) as connection:
         first = MEMBER.one_or_none(connection, id=member["id"])
         prepared = _server_statements(connection)
         assert MEMBER.one_or_none(connection, id=member["id"]) == first
@@ -112,44 +121,40 @@ def test_on_postgresql_a_statement_is_prepared_once_per_connection(pg_room):
     assert statement.startswith(f"PREPARE {name} AS SELECT participants.id")
     assert "participants.id = $1" in statement
     assert first.name == "Zoë" and first.removed is False
-    database.dispose()
 
 
 @pytest.mark.postgres
 def test_a_prepared_statement_outlives_a_rollback_and_a_new_connection_prepares_again(pg_room):
-    url, room, member = pg_room
-    database = Database(url)
+    open_database, room, member = pg_room
+    database = open_database()
     with database.write_transaction(room.id) as connection:
         MEMBER.one_or_none(connection, id=member["id"])
         connection.rollback()
         connection.begin()
+        # Only executed now: it would fail had the rollback taken the statement with it.
         assert MEMBER.one_or_none(connection, id=member["id"]).name == "Zoë"
         connection.invalidate()  # the session, and what it prepared, is gone
     with database.write_transaction(room.id) as connection:
         assert MEMBER.one_or_none(connection, id=member["id"]).name == "Zoë"
         assert len(_server_statements(connection)) == 1
-    database.dispose()
 
 
 @pytest.mark.postgres
 def test_a_literal_percent_sign_survives_preparing(pg_room):
-    url, room, member = pg_room
-    database = Database(url)
-    with database.write_transaction(room.id) as connection:
+    open_database, room, member = pg_room
+    with open_database().write_transaction(room.id) as connection:
         assert tuple(PERCENT.one_or_none(connection, id=member["id"])) == ("50%", "Zoë")
-    database.dispose()
 
 
 @pytest.mark.postgres
 def test_with_prepared_statements_off_nothing_is_prepared_and_rows_are_the_same(pg_room):
-    url, room, member = pg_room
-    database = Database(url, prepared_statements=False)  # as behind PgBouncer's transactions
+    open_database, room, member = pg_room
+    database = open_database(prepared_statements=False)  # as behind PgBouncer's transactions
     with database.write_transaction(room.id) as connection:
         assert MEMBER.one_or_none(connection, id=member["id"]).name == "Zoë"
         INSERT_ENTRY.execute(connection, **_entry(room.id, 300))
         assert ENTRY_AT.one_or_none(connection, w=room.id, seq=300).data["n"] == [1, 2.5, None]
         assert _server_statements(connection) == {}
-    database.dispose()
 
 
 @pytest.mark.parametrize(("value", "on"), [(None, True), ("on", True), ("off", False),
