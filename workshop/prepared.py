@@ -7,6 +7,9 @@ statement keeps what SQLAlchemy does well (its compiler writes the SQL for the d
 and the column types' bind and result processors convert the values: JSON, dates,
 booleans) and skips only the execution layer. It runs inside a transaction that the
 SQLAlchemy connection began, so commit, rollback and the pool work as for any statement.
+
+On PostgreSQL with psycopg2, each statement is also prepared on the server the first time a
+connection runs it, and only executed afterwards (see _Form._server_side_forms).
 """
 
 from __future__ import annotations
@@ -65,9 +68,9 @@ class _Form:
     def _server_side_forms(self) -> None:
         """PREPARE and EXECUTE forms of a psycopg2 statement (named %(x)s parameters).
 
-        psycopg2 sends every statement as text, which PostgreSQL parses and plans each time
-        (~16 µs for one of these small statements, bench/README.md). Prepared once per
-        connection, an op's statements are only executed.
+        psycopg2 sends every statement as text, which PostgreSQL parses and plans each time.
+        Prepared once per connection, an op's statements are only executed: an op took about
+        a quarter less (bench/README.md, item 36).
         """
         order: list[str] = []
 
