@@ -146,6 +146,27 @@ def test_a_served_sqlite_file_is_checkpointed_by_its_own_thread(tmp_path):
         assert check.execute("SELECT count(*) FROM t").fetchone() == (300,)
 
 
+def test_a_file_that_turns_to_wal_after_serving_began_is_still_checkpointed(tmp_path):
+    # As `python wsgi.py` starts on a freshly migrated file: the migrations leave it in
+    # rollback-journal mode, and the first checkpoint comes before any served connection has
+    # switched it to WAL. A connection that looked at the file then kept answering "no WAL"
+    # (0, -1, -1) for good, and commits checkpointed 10,000 pages at a time.
+    path = tmp_path / "fresh.sqlite3"
+    with sqlite3.connect(path) as setup:
+        setup.execute("CREATE TABLE t (x TEXT)")
+    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    database = Database(f"sqlite:///{path}")
+    assert database.checkpoint_in_background(interval=0.05)
+    checkpointer = database._checkpointer
+    assert _wait_for(lambda: checkpointer.checkpoints >= 2)  # before any write
+    for i in range(100):
+        with database.engine.begin() as conn:  # the served connection switches it to WAL
+            conn.exec_driver_sql("INSERT INTO t VALUES (?)", (f"row {i} " * 50,))
+    assert _wait_for(lambda: checkpointer.last is not None and checkpointer.last[1] > 0
+                     and checkpointer.last[1] == checkpointer.last[2]), checkpointer.last
+    database.dispose()
+
+
 def test_checkpoints_apply_only_to_a_sqlite_file():
     assert not Database("sqlite://").checkpoint_in_background()
     assert sqlite_file("sqlite:///:memory:") is None
