@@ -12,6 +12,8 @@ What runs against what (see bench/README.md):
   run back to back on every step, so each ratio compares runs a few seconds apart;
 - group "scale" (eventlet, PostgreSQL): one worker, one worker with the Redis message queue,
   and two workers behind Redis with the clients split between them;
+- group "sessions": several workshops at once (200 people in all), against one SQLite
+  worker, one PostgreSQL worker and two PostgreSQL workers behind Redis;
 - "board": first page load and `sync` after 500 missed events on a board with 1,000 notes
   and 200 participants.
 """
@@ -36,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+from tail import percentile  # bench/tail.py: the nearest-rank percentile the client uses
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -52,6 +55,9 @@ SEED_NOTES = 20
 FULL_PARTICIPANTS = [25, 50, 100, 200]
 FULL_RATES = [0.2, 1.0, 2.0]
 TARGET_STEP = (200, 0.25)  # 50 ops/s into one workshop: p99 fan-out <= 30 ms
+# Several workshops at once, as a company runs them: (workshops, participants each, ops/s
+# each). 200 people in all, so the figures compare with one 200-person workshop's.
+SESSION_STEPS = [(4, 50, 1.0), (8, 25, 1.0)]
 
 
 def log(message: str) -> None:
@@ -268,16 +274,28 @@ def setup_workshop(bases: list[str], participants: int, notes: int = SEED_NOTES)
 
 # ---- one measured run ---------------------------------------------------------------------
 
-def run_client(config: dict, workdir: Path) -> dict:
-    """Run bench/client.js with a config; returns its JSON result."""
-    path = workdir / "client-config.json"
-    path.write_text(json.dumps(config))
-    done = subprocess.run([NODE, str(BENCH / "client.js"), str(path)], cwd=ROOT,
-                          capture_output=True, text=True,
-                          timeout=config["duration"] + config["drainTimeout"] + 120)
-    if done.returncode != 0:
-        raise RuntimeError(f"bench client failed: {done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+def run_clients(configs: list[dict], workdir: Path) -> list[dict]:
+    """Run one bench/client.js per config, all at once; returns their JSON results."""
+    clients = []
+    for n, config in enumerate(configs):
+        path = workdir / f"client-config-{n}.json"
+        path.write_text(json.dumps(config))
+        clients.append(subprocess.Popen([NODE, str(BENCH / "client.js"), str(path)], cwd=ROOT,
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                        text=True))
+    timeout = max(c["duration"] for c in configs) + configs[0]["drainTimeout"] + 120
+    results = []
+    try:
+        for client in clients:
+            out, err = client.communicate(timeout=timeout)
+            if client.returncode != 0:
+                raise RuntimeError(f"bench client failed: {err[-3000:]}")
+            results.append(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        for client in clients:
+            if client.poll() is None:
+                client.kill()
+    return results
 
 
 def load_seconds(participants: int, rate: float, args) -> float:
@@ -309,20 +327,74 @@ def measure(kind: str, servers: list[Server], participants: int, rate: float, ar
         Path(args.raw).mkdir(parents=True, exist_ok=True)
         config["rawOut"] = str(Path(args.raw) / f"{kind}-{participants}x{rate}-{seed}.json")
     with Sampler([s.pid for s in servers]) as sampler:
-        result = run_client(config, workdir)
-    epoch = {k: v / 1000 for k, v in result["epoch"].items()}
+        result = run_clients([config], workdir)[0]
+    result.update(kind=kind, workers=len(servers),
+                  **server_figures(sampler, result["epoch"], participants))
+    return result
+
+
+def server_figures(sampler: Sampler, epoch_ms: dict, participants: int) -> dict:
+    """The servers' CPU over load and drain, their peak RSS, and RSS per participant."""
+    epoch = {k: v / 1000 for k, v in epoch_ms.items()}
     before = sampler.samples[0]
     connected = sampler.at(epoch["load_start"])
     start, end = sampler.at(epoch["load_start"]), sampler.at(epoch["drain_end"])
     window = [s for s in sampler.samples if epoch["load_start"] <= s[0] <= epoch["drain_end"]]
-    result.update(
-        kind=kind, workers=len(servers),
-        server_cpu_pct=round(100 * (end[1] - start[1]) / max(1e-3, end[0] - start[0]), 1),
-        server_rss_mib_before=round(before[2] / 1024, 1),
-        server_rss_mib_peak=round(max([s[2] for s in window] + [end[2]]) / 1024, 1),
-        rss_kib_per_participant=round((connected[2] - before[2]) / participants, 1),
-    )
-    return result
+    return {
+        "server_cpu_pct": round(100 * (end[1] - start[1]) / max(1e-3, end[0] - start[0]), 1),
+        "server_rss_mib_before": round(before[2] / 1024, 1),
+        "server_rss_mib_peak": round(max([s[2] for s in window] + [end[2]]) / 1024, 1),
+        "rss_kib_per_participant": round((connected[2] - before[2]) / participants, 1),
+    }
+
+
+def latency_summary(values: list[float]) -> dict:
+    """n, p50, p90, p99 and max, as bench/client.js summarises (nearest rank)."""
+    values = sorted(values)
+    return {"n": len(values), **{f"p{p}": round(percentile(values, p), 2) if values else None
+                                 for p in (50, 90, 99)},
+            "max": round(values[-1], 2) if values else None}
+
+
+def measure_sessions(kind: str, servers: list[Server], workshops: int, participants: int,
+                     rate: float, args, workdir: Path, seed: int) -> dict:
+    """One run of several workshops at once: a client process per workshop, started together.
+
+    Each workshop's ops fan out to its own members only. Latencies are taken over every op
+    and receipt of all the workshops (from each client's per-op file); counts are summed,
+    and the delivered ratio is the worst workshop's.
+    """
+    bases = [s.url for s in servers]
+    raw_dir = Path(args.raw) if args.raw else workdir
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    configs = []
+    for n in range(workshops):
+        ws = setup_workshop(bases, participants)
+        configs.append({
+            "clients": ws["clients"],
+            "auth": {"workshop": ws["workshop"], "batch": not args.unbatched}, "rate": rate,
+            "duration": load_seconds(workshops * participants, rate, args),
+            "settle": args.settle, "drainTimeout": args.drain, "seed": seed + n,
+            "personaId": ws["persona_id"], "assumptionIds": ws["note_ids"], "addShare": 0.3,
+            "rawOut": str(raw_dir / f"{kind}-{workshops}w{participants}x{rate}-{seed}-{n}.json")})
+    with Sampler([s.pid for s in servers]) as sampler:
+        runs = run_clients(configs, workdir)
+    ops = [op for c in configs for op in json.loads(Path(c["rawOut"]).read_text())["ops"]]
+    epoch = {"load_start": min(r["epoch"]["load_start"] for r in runs),
+             "drain_end": max(r["epoch"]["drain_end"] for r in runs)}
+    totals = {key: sum(r[key] for r in runs)
+              for key in ("ops_sent", "ops_acked_ok", "ack_timeouts", "deliveries",
+                          "expected_deliveries", "doubled", "out_of_order", "stray_events",
+                          "messages", "deliveries_per_s", "disconnects", "client_cpu_s")}
+    return dict(runs[0], **totals, kind=kind, workers=len(servers), workshops=workshops,
+                participants=participants, epoch=epoch,
+                ack_ms=latency_summary([op["ack"] for op in ops]),
+                fanout_ms=latency_summary([x for op in ops for x in op["fanout"]]),
+                delivered_ratio=min(r["delivered_ratio"] or 0 for r in runs),
+                drained=all(r["drained"] for r in runs),
+                ack_errors={k: sum(r["ack_errors"].get(k, 0) for r in runs)
+                            for r in runs for k in r["ack_errors"]},
+                **server_figures(sampler, epoch, workshops * participants))
 
 
 def median_run(runs: list[dict]) -> dict:
@@ -361,27 +433,37 @@ def steps_for(args) -> list[tuple[int, float]]:
     return steps
 
 
+def step_label(step: tuple) -> str:
+    """'100 x 1/s', or '4 workshops x 50 x 1/s'."""
+    *sizes, rate = step
+    return (f"{sizes[0]} workshops x " if len(sizes) == 2 else "") + f"{sizes[-1]} x {rate:g}/s"
+
+
 def run_group(name: str, starters: dict, args, workdir: Path,
-              max_rate: float | None = None) -> list[dict]:
-    """Start every kind's servers, then run each step against each kind, back to back."""
+              max_rate: float | None = None, steps: list[tuple] | None = None,
+              measure_step=measure) -> list[dict]:
+    """Start every kind's servers, then run each step against each kind, back to back.
+
+    A step is (participants, rate) for `measure`, or (workshops, participants, rate) for
+    `measure_sessions`; it defaults to the matrix's steps."""
     servers: dict[str, list[Server]] = {}
     results = []
     try:
         for kind, start in starters.items():
             log(f"{name}: starting {kind}")
             servers[kind] = start()
-        for participants, rate in steps_for(args):
+        for step in steps or steps_for(args):
+            participants, rate = step[-2:]
             if max_rate is not None and rate > max_rate:
                 continue  # one PostgreSQL worker is saturated well before 2 ops/s each
             runs: dict[str, list[dict]] = {kind: [] for kind in starters}
-            repeats = max(args.repeats, 3) if (participants, rate) == TARGET_STEP else args.repeats
+            repeats = max(args.repeats, 3) if step == TARGET_STEP else args.repeats
             for repeat in range(repeats):
                 for kind in starters:
                     seed = 1000 * repeat + participants
-                    log(f"{name}: {kind} {participants} x {rate}/s (run {repeat + 1}/{repeats})")
+                    log(f"{name}: {kind} {step_label(step)} (run {repeat + 1}/{repeats})")
                     try:
-                        run = measure(kind, servers[kind], participants, rate, args, workdir,
-                                      seed)
+                        run = measure_step(kind, servers[kind], *step, args, workdir, seed)
                     except Exception as error:  # noqa: BLE001 - report, keep going
                         log(f"  failed: {error}")
                         run = None
@@ -471,6 +553,33 @@ def scale_group(args, workdir: Path) -> list[dict]:
 
 
 # ---- a big board: first page load and sync after 500 missed events ---------------------
+
+def sessions_group(args, workdir: Path) -> list[dict]:
+    """Several workshops at once (SESSION_STEPS): one SQLite worker, one PostgreSQL worker,
+    and two PostgreSQL workers behind Redis, each workshop's members split between them."""
+    sqlite = f"sqlite:///{workdir / 'sessions.sqlite3'}"
+    migrate(app_env(0, "eventlet", sqlite))
+    starters = {"app": lambda: [start_app(workdir, "eventlet", sqlite, name="sessions")]}
+    pg = None
+    try:
+        import redis
+        redis.Redis.from_url(REDIS_URL).ping()
+        pg = PostgresDatabase()
+    except Exception as error:  # noqa: BLE001
+        log(f"sessions: SQLite only, PostgreSQL or Redis unreachable: {error}")
+    try:
+        if pg is not None:
+            migrate(app_env(0, "eventlet", pg.url))
+            starters["app-pg"] = lambda: [start_app(workdir, "eventlet", pg.url, name="spg")]
+            starters["app-pg-redis-2w"] = lambda: [
+                start_app(workdir, "eventlet", pg.url, REDIS_URL, name=f"sw{i}")
+                for i in (1, 2)]
+        return run_group("sessions", starters, args, workdir, steps=SESSION_STEPS,
+                         measure_step=measure_sessions)
+    finally:
+        if pg is not None:
+            pg.drop()
+
 
 def board_group(args, workdir: Path, mode: str = "eventlet") -> list[dict]:
     """1,000 notes, 200 participants, ~1,000 votes; median page load and sync round trip."""
@@ -769,6 +878,30 @@ def markdown(report: dict) -> str:
                 f"{_ratio(r['deliveries_per_s'], floor['deliveries_per_s']) if floor else '–'}"
                 f" |")
         lines.append("")
+    sessions = [r for r in results if r["group"] == "sessions"]
+    if sessions:
+        lines += ["### Several workshops at once (200 people in all), eventlet", "",
+                  "Each workshop's ops reach its own members only. `app`: one worker on "
+                  "SQLite; `app-pg`: one worker on PostgreSQL; `app-pg-redis-2w`: two workers "
+                  "on PostgreSQL behind Redis, each workshop's members split between them.", "",
+                  "| workshops x participants | ops/s each | server | ack p50/p99 | fan-out p50 "
+                  "/ p90 / p99 / max | delivered | deliveries/s | CPU % | peak RSS MiB | "
+                  "p99 vs app |", "|---|---|---|---|---|---|---|---|---|---|"]
+        index = {(r["kind"], r["workshops"], r["participants"], r["rate"]): r for r in sessions}
+        for r in sessions:
+            fo, ack = r["fanout_ms"], r["ack_ms"]
+            one = index.get(("app", r["workshops"], r["participants"], r["rate"]))
+            delivered = _f(r["delivered_ratio"], 4) + ("" if r["drained"] else " (not drained)")
+            if r.get("out_of_order"):
+                delivered += f" ({r['out_of_order']} out of order)"
+            lines.append(
+                f"| {r['workshops']} x {r['participants']} | {r['rate']:g} | {r['kind']} | "
+                f"{_f(ack['p50'])} / {_f(ack['p99'])} | {_f(fo['p50'])} / {_f(fo['p90'])} / "
+                f"{_f(fo['p99'])} / {_f(fo['max'])} | {delivered} | "
+                f"{_f(r['deliveries_per_s'])} | {_f(r['server_cpu_pct'])} | "
+                f"{_f(r['server_rss_mib_peak'])} | "
+                f"{_ratio(fo['p99'], one['fanout_ms']['p99']) if one else '–'} |")
+        lines.append("")
     boards = [r for r in results if r["group"] == "board"]
     if boards:
         lines += ["### A big board: 1,000 notes, 200 participants, 1,000 votes", "",
@@ -800,7 +933,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a few steps, eventlet only")
     parser.add_argument("--only", default="",
-                        help="comma-separated groups: eventlet,threading,scale,board")
+                        help="comma-separated groups: "
+                             "eventlet,threading,scale,sessions,board")
     parser.add_argument("--steps", default="", help="e.g. 200x0.25,25x1")
     parser.add_argument("--duration", type=float, default=None, help="seconds of load per run")
     parser.add_argument("--min-ops", type=int, default=None,
@@ -848,7 +982,7 @@ def main(argv=None) -> int:
         return 0
     groups = [g for g in args.only.split(",") if g] or (
         ["eventlet", "scale", "board"] if args.quick else
-        ["eventlet", "threading", "scale", "board"])
+        ["eventlet", "threading", "scale", "sessions", "board"])
     started = time.time()
     speed_before = host_speed_ms()
     results: list[dict] = []
@@ -858,6 +992,8 @@ def main(argv=None) -> int:
                 results += mode_group(group, args, workdir)
             elif group == "scale":
                 results += scale_group(args, workdir)
+            elif group == "sessions":
+                results += sessions_group(args, workdir)
             elif group == "board":
                 results += board_group(args, workdir)
         except Exception as error:  # noqa: BLE001 - keep the other groups' results
