@@ -552,8 +552,6 @@ def scale_group(args, workdir: Path) -> list[dict]:
         pg.drop()
 
 
-# ---- a big board: first page load and sync after 500 missed events ---------------------
-
 def sessions_group(args, workdir: Path) -> list[dict]:
     """Several workshops at once (SESSION_STEPS): one SQLite worker, one PostgreSQL worker,
     and two PostgreSQL workers behind Redis, each workshop's members split between them."""
@@ -580,6 +578,8 @@ def sessions_group(args, workdir: Path) -> list[dict]:
         if pg is not None:
             pg.drop()
 
+
+# ---- a big board: first page load and sync after 500 missed events ---------------------
 
 def board_group(args, workdir: Path, mode: str = "eventlet") -> list[dict]:
     """1,000 notes, 200 participants, ~1,000 votes; median page load and sync round trip."""

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from contextlib import closing
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -154,7 +155,8 @@ def test_a_file_that_turns_to_wal_after_serving_began_is_still_checkpointed(tmp_
     path = tmp_path / "fresh.sqlite3"
     with sqlite3.connect(path) as setup:
         setup.execute("CREATE TABLE t (x TEXT)")
-    assert sqlite3.connect(path).execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    with closing(sqlite3.connect(path)) as look:
+        assert look.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     database = Database(f"sqlite:///{path}")
     assert database.checkpoint_in_background(interval=0.05)
     checkpointer = database._checkpointer

@@ -2,6 +2,7 @@
 
 import sqlite3
 import time
+from contextlib import closing
 
 import requests
 
@@ -15,7 +16,7 @@ def _workshops_in_the_database_file(database_url: str) -> int:
     shows up here only once a checkpoint has copied it back.
     """
     uri = f"file:{sqlite_file(database_url)}?immutable=1"
-    with sqlite3.connect(uri, uri=True) as connection:
+    with closing(sqlite3.connect(uri, uri=True)) as connection:
         return connection.execute("SELECT count(*) FROM workshops").fetchone()[0]
 
 
@@ -27,7 +28,7 @@ def test_a_freshly_migrated_file_is_served_in_wal_mode_and_checkpointed(live_ser
                                  json={"title": title, "teams": ["Sales", "Support"]},
                                  timeout=5)
         assert response.status_code == 201, response.text
-    with sqlite3.connect(sqlite_file(live_server.database_url)) as connection:
+    with closing(sqlite3.connect(sqlite_file(live_server.database_url))) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     # Commits leave their pages in the WAL; the thread copies them into the file within
     # about a second (before the fix it never did, short of 10,000 pages).
