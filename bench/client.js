@@ -13,10 +13,11 @@
 //                     (an event can reach others before its ack reaches the sender)
 // Clients ask for batches as the board does (auth.batch): events come one per `event`
 // message, or several per `events` message when they pile up; "messages" counts both.
-// Delivered ratio = distinct (client, seq) receipts / (acked ops x clients): every client,
-// the sender included, is in the room. A second copy of a seq at a client other than the
-// op's sender is "doubled" (the app's sender legitimately gets its own form and the public
-// form of a vote; docs/protocol.md).
+// Delivered ratio = distinct (client, seq) receipts / (acked ops x clients): every client
+// counts, the sender by the event in its ack (every server here sends the event to everyone
+// but the sending connection, as docs/protocol.md says). A second copy of a seq at a client
+// other than the op's sender is "doubled" (a batch that holds others' entries too may bring
+// the sender its own again, which is not counted).
 "use strict";
 const fs = require("fs");
 const { performance } = require("perf_hooks");
@@ -111,9 +112,14 @@ function sendOp(i, random, n) {
   sockets[i].timeout(cfg.drainTimeout * 1000).emit("op", op, (err, ack) => {
     pendingAcks -= 1;
     if (err) { ackTimeouts += 1; return; }
-    ackLatency.push(performance.now() - sentAt);
-    if (ack && ack.ok) sentBySeq.set(ack.seq, [sentAt, i, performance.now(), op.type]);
-    else {
+    const ackAt = performance.now();
+    ackLatency.push(ackAt - sentAt);
+    if (ack && ack.ok) {
+      sentBySeq.set(ack.seq, [sentAt, i, ackAt, op.type]);
+      // The ack carries the entry, as the board applies it (docs/protocol.md).
+      recvSeq[i].push(ack.seq);
+      recvAt[i].push(ackAt);
+    } else {
       const code = (ack && ack.error && ack.error.code) || "unknown";
       ackErrors[code] = (ackErrors[code] || 0) + 1;
     }

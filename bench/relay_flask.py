@@ -1,10 +1,10 @@
 """The framework floor: a bare Flask-SocketIO relay (join a room, number, rebroadcast).
 
-It speaks the app's wire shape (auth {"workshop": id}, `op` acked with {"ok", "seq"},
-`event` {"seq", "type", "actor", "at", "op_id", "data"} to the room) with the same async
-mode, the same Socket.IO settings and the same TCP_NODELAY listener as the app, but with no
-database, validation or visibility rules. The distance between the app and this server is
-what the app itself costs.
+It speaks the app's wire shape (auth {"workshop": id}, `op` acked with {"ok", "seq", "event"},
+`event` {"seq", "type", "actor", "at", "op_id", "data"} to the rest of the room: the sender
+has it in its ack) with the same async mode, the same Socket.IO settings and the same
+TCP_NODELAY listener as the app, but with no database, validation or visibility rules. The
+distance between the app and this server is what the app itself costs.
 
 With BENCH_RELAY_SQLITE=<file> it is the *persisting floor*: before rebroadcasting it also
 writes the event to that SQLite file (WAL, synchronous=NORMAL, like the app) through the
@@ -89,7 +89,7 @@ def on_op(payload=None):
             _db.execute("INSERT INTO events VALUES (?, ?, ?, ?)",
                         (room, seq, event["op_id"], json.dumps(event)))
             _db.execute("COMMIT")
-        relay.emit("event", event, to=room)
+        relay.emit("event", event, to=room, skip_sid=request.sid)
     return {"ok": True, "seq": seq, "event": event}
 
 

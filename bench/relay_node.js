@@ -36,7 +36,8 @@ io.on("connection", (socket) => {
     seqs.set(room, seq);
     const event = { seq, type: payload.type, actor: socket.id, at: new Date().toISOString(),
                     op_id: payload.op_id, data: payload.data };
-    io.to(room).emit("event", event);
+    // To everyone else: the sender has the event in its ack, as with the app (protocol.md).
+    socket.to(room).emit("event", event);
     if (typeof ack === "function") ack({ ok: true, seq, event });
   });
 });

@@ -103,34 +103,63 @@ def test_a_member_cannot_connect_to_another_workshop(app, client):
     assert not connect(app, browser, other_id).is_connected()
 
 
-def test_an_op_is_acked_and_broadcast_to_everyone_in_the_workshop(session):
+def test_an_op_is_acked_to_its_connection_and_broadcast_to_everyone_else(session):
     ack = op(session["socks"]["sam"], "assumption.add", note(session["persona"]))
     assert ack["ok"] is True and ack["event"]["type"] == "assumption.added"
-    for name in ("facilitator", "lotte", "sam"):
+    assert ack["event"]["data"]["assumption"]["text"] == "Prefers WhatsApp"
+    for name in ("facilitator", "lotte"):
         received = events_of(session["socks"][name])
         assert [e["seq"] for e in received] == [ack["seq"]], name
         assert received[0]["data"]["assumption"]["text"] == "Prefers WhatsApp"
         assert set(received[0]) == {"seq", "type", "actor", "at", "op_id", "data"}
+    assert events_of(session["socks"]["sam"]) == []  # the ack brought it
+
+
+@pytest.mark.parametrize("batch", [False, True], ids=["one-per-message", "batched"])
+def test_the_senders_other_tabs_get_its_own_form_and_the_sending_tab_only_the_ack(
+        app, client, batch):
+    workshop_id, tokens = create(client)
+    browser, _ = join(app, tokens["invite"], "Sam", "Support")
+    other_browser, _ = join(app, tokens["invite"], "Lotte", "Marketing")
+    sending, second_tab = (connect(app, browser, workshop_id, batch=batch),
+                           connect(app, browser, workshop_id, batch=batch))
+    lotte = connect(app, other_browser, workshop_id, batch=batch)
+    persona = workshops.snapshot(app.extensions["workshop"], workshop_id, None)["personas"][0]
+    added = op(lotte, "assumption.add", note(persona["id"]))
+    for sock in (sending, second_tab, lotte):
+        sock.get_received()
+    ack = op(sending, "vote.cast", {"assumption_id": added["event"]["data"]["assumption"]["id"],
+                                    "stance": "agree"})
+    assert ack["event"]["data"]["my_vote"] == {"stance": "agree", "dots": 0}
+    assert events_of(sending) == []
+    own_then_public = events_of(second_tab)
+    assert [e["seq"] for e in own_then_public] == [ack["seq"], ack["seq"]]
+    assert own_then_public[0]["data"]["my_vote"] == {"stance": "agree", "dots": 0}
+    assert "my_vote" not in own_then_public[1]["data"]
+    public = events_of(lotte)
+    assert [e["seq"] for e in public] == [ack["seq"]] and "my_vote" not in public[0]["data"]
 
 
 def test_batching_and_one_per_message_boards_get_the_same_entries(app, client):
     workshop_id, tokens = create(client)
     old_browser, _ = join(app, tokens["invite"], "Sam", "Support")
     new_browser, _ = join(app, tokens["invite"], "Lotte", "Marketing")
+    sender_browser, _ = join(app, tokens["invite"], "Maria", "Sales")
     one_by_one, batched = (connect(app, old_browser, workshop_id),
                            connect(app, new_browser, workshop_id, batch=True))
+    sender = connect(app, sender_browser, workshop_id)
     persona = workshops.snapshot(app.extensions["workshop"], workshop_id, None)["personas"][0]
     for sock in (one_by_one, batched):
         sock.get_received()
-    first = op(one_by_one, "assumption.add", note(persona["id"]))
-    op(batched, "vote.cast", {"assumption_id": first["event"]["data"]["assumption"]["id"],
-                              "stance": "agree"})
+    first = op(sender, "assumption.add", note(persona["id"]))
+    op(sender, "vote.cast", {"assumption_id": first["event"]["data"]["assumption"]["id"],
+                             "stance": "agree"})
     received_old, received_new = one_by_one.get_received(), batched.get_received()
     assert {m["name"] for m in received_old} == {"event"}
-    assert {m["name"] for m in received_new} == {"event", "events"}  # own forms as `event`
+    assert {m["name"] for m in received_new} == {"events"}
     batches = [m["args"][0]["events"] for m in received_new if m["name"] == "events"]
     assert [e["seq"] for batch in batches for e in batch] == [
-        m["args"][0]["seq"] for m in received_old]
+        m["args"][0]["seq"] for m in received_old] == [first["seq"], first["seq"] + 1]
 
 
 def test_events_do_not_leak_into_other_workshops(app, client, session):

@@ -41,11 +41,12 @@ def test_only_the_facilitator_sees_and_rotates_links(room):
 
 
 def test_a_removed_participant_is_cut_off_everywhere(app, room):
-    room["facilitator"].get_received()
+    other_tab = connect(app, room["fac_browser"], room["id"])
+    other_tab.get_received()
     ack = op(room["facilitator"], "participant.remove", {"id": room["sam"]["id"]})
-    assert ack["ok"]
+    assert ack["ok"] and ack["event"]["data"] == {"id": room["sam"]["id"]}
     assert not room["sam_sock"].is_connected()  # the server closed the connection
-    removed = [e for e in events_of(room["facilitator"]) if e["type"] == "participant.removed"]
+    removed = [e for e in events_of(other_tab) if e["type"] == "participant.removed"]
     assert removed and removed[0]["data"] == {"id": room["sam"]["id"]}
     browser = room["sam_browser"]
     assert browser.get(f"/api/workshops/{room['id']}").status_code == 401

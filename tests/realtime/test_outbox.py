@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from workshop.realtime import SocketIOPublisher
-from workshop.realtime.outbox import MAX_BATCH, EventOutbox, chunks
+from workshop.realtime.outbox import MAX_BATCH, Delivery, EventOutbox, chunks
 
 
 def entry(seq: int, form: str = "public") -> dict:
@@ -16,14 +16,18 @@ def entry(seq: int, form: str = "public") -> dict:
 
 
 class Recorder:
-    """Stands in for Flask-SocketIO: records emits; the background task waits to be run."""
+    """Stands in for Flask-SocketIO: records emits; the background task waits to be run.
+    `rooms` are this worker's rooms as python-socketio keeps them (sid -> Engine.IO sid)."""
 
-    def __init__(self):
+    def __init__(self, rooms: dict | None = None):
         self.emitted: list[tuple[str, object, str]] = []
+        self.skipped: list = []  # the connection(s) each emit skipped
         self.tasks: list = []
+        self.server = SimpleNamespace(manager=SimpleNamespace(rooms={"/": rooms or {}}))
 
-    def emit(self, name, payload, to=None):
+    def emit(self, name, payload, to=None, skip_sid=None):
         self.emitted.append((name, payload, to))
+        self.skipped.append(skip_sid)
 
     def start_background_task(self, target, *args):
         self.tasks.append((target, args))
@@ -39,8 +43,8 @@ def test_events_put_before_the_sender_runs_go_out_together_in_order():
     outbox.put("w1", entry(4, "own"), "sam")
     assert len(tasks) == 1  # one sender, started by the first event
     outbox.send_pending()
-    assert sent == [("w1", [(None, entry(1)), (None, entry(2)), (None, entry(3)),
-                            ("sam", entry(4, "own"))])]
+    assert sent == [("w1", [Delivery(None, entry(1)), Delivery(None, entry(2)),
+                            Delivery(None, entry(3)), Delivery("sam", entry(4, "own"))])]
     outbox.send_pending()
     assert len(sent) == 1  # nothing is sent twice
 
@@ -53,8 +57,8 @@ def test_each_workshop_is_sent_apart():
     outbox.put("w2", entry(1), None)
     outbox.put("w1", entry(2), None)
     outbox.send_pending()
-    assert sorted(sent) == [("w1", [(None, entry(1)), (None, entry(2))]),
-                            ("w2", [(None, entry(1))])]
+    assert sorted(sent) == [("w1", [Delivery(None, entry(1)), Delivery(None, entry(2))]),
+                            ("w2", [Delivery(None, entry(1))])]
 
 
 def test_a_failed_send_is_logged_and_the_next_workshop_and_later_events_still_go(caplog):
@@ -63,7 +67,7 @@ def test_a_failed_send_is_logged_and_the_next_workshop_and_later_events_still_go
     def send(workshop, deliveries):
         if workshop == "broken":
             raise ConnectionError("message queue is down")
-        sent.append((workshop, [event["seq"] for _, event in deliveries]))
+        sent.append((workshop, [event["seq"] for _, event, _ in deliveries]))
 
     outbox = EventOutbox(send, lambda target: None)
     outbox.put("broken", entry(1), None)
@@ -81,7 +85,7 @@ def test_the_background_sender_wakes_for_each_new_event():
 
     def send(workshop, deliveries):
         with arrived:
-            sent.extend(event["seq"] for _, event in deliveries)
+            sent.extend(event["seq"] for _, event, _ in deliveries)
             arrived.notify_all()
 
     def start(target):
@@ -110,7 +114,7 @@ class Clock:
 
 def held_outbox(sent: list, clock: Clock) -> EventOutbox:
     return EventOutbox(lambda workshop, deliveries: sent.append(
-        (workshop, [event["seq"] for _, event in deliveries])), lambda target: None,
+        (workshop, [event["seq"] for _, event, _ in deliveries])), lambda target: None,
         max_hold=0.005, clock=clock)
 
 
@@ -182,7 +186,7 @@ def test_a_held_workshop_is_sent_by_the_background_task_when_its_hold_ends():
     arrived = threading.Event()
 
     def send(workshop, deliveries):
-        sent.extend(event["seq"] for _, event in deliveries)
+        sent.extend(event["seq"] for _, event, _ in deliveries)
         arrived.set()
 
     def start(target):
@@ -217,8 +221,9 @@ def sent_events(server: Recorder, room: str) -> list:
 
 
 # Two votes and a note: each vote's own form goes to its voter, before its public form.
-DELIVERIES = [("sam", entry(7, "own")), (None, entry(7)), (None, entry(8)),
-              ("lotte", entry(9, "own")), (None, entry(9))]
+DELIVERIES = [Delivery("sam", entry(7, "own")), Delivery(None, entry(7)),
+              Delivery(None, entry(8)), Delivery("lotte", entry(9, "own")),
+              Delivery(None, entry(9))]
 
 
 def test_one_event_per_message_connections_get_exactly_the_order_of_the_log():
@@ -241,7 +246,7 @@ def test_batching_connections_get_own_forms_first_then_one_batch():
 
 def test_a_long_run_is_split_into_batches_of_at_most_max_batch():
     server = Recorder()
-    SocketIOPublisher(server).send_events("w1", [(None, entry(s)) for s in range(1, 101)])
+    SocketIOPublisher(server).send_events("w1", [Delivery(None, entry(s)) for s in range(1, 101)])
     batches = sent_events(server, "wb:w1")
     assert [len(b) for b in batches] == [MAX_BATCH, 100 - MAX_BATCH]
     assert [seq for b in batches for seq, _ in b] == list(range(1, 101))
@@ -268,9 +273,73 @@ def test_without_coalescing_each_event_is_emitted_at_once():
 
 
 def test_one_worker_skips_rooms_nobody_is_in():
-    server = Recorder()
-    rooms = {"/": {"wb:w1": {}, "pb:sam": {}}}  # only batching boards are connected
-    server.server = SimpleNamespace(manager=SimpleNamespace(rooms=rooms))
+    # Only batching boards are connected.
+    server = Recorder({"wb:w1": {"s1": "e1", "s2": "e2"}, "pb:sam": {"s1": "e1"}})
     SocketIOPublisher(server, rooms_are_local=True).send_events("w1", DELIVERIES)
     assert [(name, to) for name, _, to in server.emitted] == [
         ("event", "pb:sam"), ("events", "wb:w1")]
+
+
+# ---- the connection an op came from has its entry in the ack ------------------------------
+
+def emits(server: Recorder) -> list[tuple[str, list[int], str, object]]:
+    """Each emit as (name, seqs, to, skipped)."""
+    return [(name, [e["seq"] for e in (payload["events"] if name == "events" else [payload])],
+             to, skipped)
+            for (name, payload, to), skipped in zip(server.emitted, server.skipped, strict=True)]
+
+
+TABS = {"we:w1": {"plain-tab": "e0"}, "pe:sam": {},
+        "wb:w1": {"sam-tab-1": "e1", "lotte-tab-1": "e2", "sam-tab-2": "e3"},
+        "pb:sam": {"sam-tab-1": "e1", "sam-tab-2": "e3"}}
+
+
+def test_no_form_of_an_entry_goes_to_the_connection_whose_op_it_was():
+    server = Recorder(TABS)
+    vote = [Delivery("sam", entry(7, "own"), "sam-tab-1"), Delivery(None, entry(7), "sam-tab-1")]
+    SocketIOPublisher(server).send_events("w1", vote)
+    assert emits(server) == [
+        ("event", [7], "pe:sam", "sam-tab-1"), ("event", [7], "we:w1", "sam-tab-1"),
+        ("event", [7], "pb:sam", "sam-tab-1"),  # Sam's second tab gets the own form
+        ("events", [7], "wb:w1", ["sam-tab-1"])]
+
+
+def test_a_sender_gets_a_batch_without_its_own_entries_when_it_also_holds_others():
+    server = Recorder(TABS)
+    SocketIOPublisher(server).send_events("w1", [
+        Delivery(None, entry(7), "sam-tab-1"), Delivery(None, entry(8), "lotte-tab-1"),
+        Delivery(None, entry(9)),  # 9 came over HTTP: no connection has it yet
+        Delivery(None, entry(10), "plain-tab")])  # a sender that takes no batches
+    batches = [(seqs, to, skipped) for name, seqs, to, skipped in emits(server)
+               if name == "events"]
+    assert batches == [([7, 8, 9, 10], "wb:w1", ["sam-tab-1", "lotte-tab-1"]),
+                       ([8, 9, 10], "sam-tab-1", None), ([7, 9, 10], "lotte-tab-1", None)]
+    one_by_one = [(seqs, skipped) for _, seqs, to, skipped in emits(server) if to == "we:w1"]
+    assert one_by_one == [([7], "sam-tab-1"), ([8], "lotte-tab-1"), ([9], None),
+                          ([10], "plain-tab")]
+
+
+def test_a_batch_of_one_connections_entries_is_not_sent_to_it_at_all():
+    server = Recorder(TABS)
+    SocketIOPublisher(server).send_events("w1", [Delivery(None, entry(s), "sam-tab-1")
+                                                 for s in (7, 8)])
+    assert [(to, skipped) for name, _, to, skipped in emits(server) if name == "events"] == [
+        ("wb:w1", ["sam-tab-1"])]
+
+
+def test_one_worker_does_not_emit_to_a_room_that_holds_only_the_sending_connection():
+    # Sam has one tab open: the one that sent the vote.
+    server = Recorder({"wb:w1": {"sam-tab-1": "e1", "lotte-tab-1": "e2"},
+                       "pb:sam": {"sam-tab-1": "e1"}})
+    vote = [Delivery("sam", entry(7, "own"), "sam-tab-1"), Delivery(None, entry(7), "sam-tab-1")]
+    SocketIOPublisher(server, rooms_are_local=True).send_events("w1", vote)
+    assert emits(server) == [("events", [7], "wb:w1", ["sam-tab-1"])]
+
+
+def test_publishing_passes_the_sending_connection_to_the_background_send():
+    server = Recorder(TABS)
+    publisher = SocketIOPublisher(server)
+    publisher.publish_event("w1", entry(1), None, origin="sam-tab-1")
+    publisher.outbox.send_pending()
+    assert [(to, skipped) for _, _, to, skipped in emits(server)] == [
+        ("we:w1", "sam-tab-1"), ("wb:w1", ["sam-tab-1"])]

@@ -48,7 +48,7 @@ def test_events_are_published_only_after_commit(backend, room):
     seen_in_database = []
 
     class CheckingPublisher:
-        def publish_event(self, workshop_id, event, participant_id=None):
+        def publish_event(self, workshop_id, event, participant_id=None, origin=None):
             with backend.db.reading() as session:  # a separate session sees only committed rows
                 seen_in_database.append(session.scalar(
                     select(Event.seq).where(Event.workshop_id == workshop_id,

@@ -12,7 +12,7 @@ from socketio.packet import Packet
 
 from workshop import jsoncodec
 from workshop.config import Config
-from workshop.realtime.outbox import EventOutbox, chunks
+from workshop.realtime.outbox import Delivery, EventOutbox, chunks
 
 # Created unbound, bound in create_app (the Flask-SocketIO extension pattern).
 socketio = SocketIO()
@@ -75,20 +75,21 @@ class SocketIOPublisher:
         self._presence_sent_at: dict[str, float] = {}
 
     def publish_event(self, workshop_id: str, event: dict,
-                      participant_id: str | None = None) -> None:
+                      participant_id: str | None = None, origin: str | None = None) -> None:
         """Queue a committed log event for the workshop, or for one participant of it; the
-        outbox's task sends it (at once, here, when coalescing is off)."""
+        outbox's task sends it (at once, here, when coalescing is off). `origin`, the
+        connection whose op wrote it, is not sent it: its ack carries it."""
         if self.outbox is None:
-            self.send_events(workshop_id, [(participant_id, event)])
+            self.send_events(workshop_id, [Delivery(participant_id, event, origin)])
         else:
-            self.outbox.put(workshop_id, event, participant_id)
+            self.outbox.put(workshop_id, event, participant_id, origin)
 
     def applying(self, workshop_id: str) -> AbstractContextManager:
         """Around applying an op: the workshop's events may wait for this op's (see
         EventOutbox.applying)."""
         return nullcontext() if self.outbox is None else self.outbox.applying(workshop_id)
 
-    def send_events(self, workshop_id: str, deliveries: list[tuple[str | None, dict]]) -> None:
+    def send_events(self, workshop_id: str, deliveries: list[Delivery]) -> None:
         """Emit a workshop's new entries, each in the form its receivers may see.
 
         `deliveries` are in seq order, an entry's own form (to its participant) before its
@@ -97,24 +98,54 @@ class SocketIOPublisher:
         first and then all the public forms in as few `events` messages as fit: an own form
         can then arrive just ahead of the batch that holds the entries before it, never after
         the public form of its own entry (docs/protocol.md, Batches).
-        """
-        public: list[dict] = []
-        for participant_id, event in deliveries:
-            if participant_id is None:
-                public.append(event)
-                self._emit("event", event, events_room(workshop_id, False))
-            else:
-                self._emit("event", event, own_forms_room(participant_id, False))
-        for participant_id, event in deliveries:
-            if participant_id is not None:
-                self._emit("event", event, own_forms_room(participant_id, True))
-        for batch in chunks(public):
-            self._emit("events", {"events": batch}, events_room(workshop_id, True))
 
-    def _emit(self, name: str, payload: dict, room: str) -> None:
-        if self.rooms_are_local and room not in self.server.server.manager.rooms.get("/", {}):
-            return  # nobody here (python-socketio drops a room when its last member leaves)
-        self.server.emit(name, payload, to=room)
+        The connection an op came from has that op's entry in its ack and is sent it in no
+        other form: every `event` of the entry skips it, and a batch reaches it without its
+        own entries (as a message of its own when the batch also holds others'). So its own
+        form (the ack) is the only form it ever gets, whichever message comes first, and two
+        writes to the sender no longer come before every other receiver's: the ack is
+        queued before the outbox sends, so the sender's writer runs first (bench/README.md,
+        item 41).
+        """
+        public: list[Delivery] = []
+        for delivery in deliveries:
+            if delivery.participant_id is None:
+                public.append(delivery)
+                self._emit("event", delivery.event, events_room(workshop_id, False),
+                           skip=delivery.origin)
+            else:
+                self._emit("event", delivery.event,
+                           own_forms_room(delivery.participant_id, False), skip=delivery.origin)
+        for delivery in deliveries:
+            if delivery.participant_id is not None:
+                self._emit("event", delivery.event,
+                           own_forms_room(delivery.participant_id, True), skip=delivery.origin)
+        room = events_room(workshop_id, True)
+        for batch in chunks(public):
+            # An op's connection is always one of this worker's, so the local room says
+            # whether it takes batches (with a message queue too).
+            batching = self._members(room)
+            origins = list(dict.fromkeys(d.origin for d in batch if d.origin in batching))
+            self._emit("events", {"events": [d.event for d in batch]}, room,
+                       skip=origins or None)
+            for origin in origins:  # the others' entries, to a sender that wrote some of them
+                others = [d.event for d in batch if d.origin != origin]
+                if others:
+                    self.server.emit("events", {"events": others}, to=origin)
+
+    def _members(self, room: str) -> dict:
+        """This worker's connections in a room (Socket.IO sid -> Engine.IO sid)."""
+        return self.server.server.manager.rooms.get("/", {}).get(room) or {}
+
+    def _emit(self, name: str, payload: dict, room: str,
+              skip: str | list[str] | None = None) -> None:
+        if self.rooms_are_local:
+            # Nobody here (python-socketio drops a room when its last member leaves), or only
+            # connections to skip: python-socketio would encode the message for no one.
+            skipped = {skip} if isinstance(skip, str) else set(skip or ())
+            if not self._members(room).keys() - skipped:
+                return
+        self.server.emit(name, payload, to=room, skip_sid=skip)
 
     def disconnect_participant(self, workshop_id: str, participant_id: str) -> None:
         """Close this process's connections of a participant; their ops are refused anyway,

@@ -51,9 +51,11 @@ def on_disconnect(*_args):
 
 def on_op(payload=None):
     """A member sends `op`; acked with {"ok", "seq", "event"} or {"ok": false, "error"}.
-    The resulting `event` goes to everyone in the workshop, after commit."""
+    The resulting `event` goes to everyone else in the workshop, after commit; this
+    connection has it in the ack."""
     bound = session.get("socket") or {}
-    return ops.apply_op(_backend(), bound.get("workshop", ""), bound.get("participant"), payload)
+    return ops.apply_op(_backend(), bound.get("workshop", ""), bound.get("participant"), payload,
+                        origin=request.sid)
 
 
 def on_sync(payload=None):

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +17,22 @@ MAX_BATCH = 64
 # How long a workshop's events may wait for the ops still being applied in it (seconds).
 MAX_HOLD = 0.005
 
-Send = Callable[[str, list[tuple[str | None, dict]]], None]
+
+
+class Delivery(NamedTuple):
+    """One form of a committed entry on its way out.
+
+    `participant_id` is the one member it is for (their own form), or None for everyone.
+    `origin` is the connection whose op wrote the entry: that connection has the entry in its
+    ack already, so it is not sent to it again (docs/protocol.md, Delivery).
+    """
+
+    participant_id: str | None
+    event: dict
+    origin: str | None = None
+
+
+Send = Callable[[str, list[Delivery]], None]
 
 
 class EventOutbox:
@@ -44,18 +60,19 @@ class EventOutbox:
         self._clock = clock
         self._lock = threading.Lock()
         self._wake = threading.Event()
-        self._pending: dict[str, list[tuple[str | None, dict]]] = {}
+        self._pending: dict[str, list[Delivery]] = {}
         self._queued_at: dict[str, float] = {}  # when each workshop's first pending event came
         self._applying: dict[str, int] = {}  # ops under way per workshop
         self._running = False
 
-    def put(self, workshop_id: str, event: dict, participant_id: str | None) -> None:
+    def put(self, workshop_id: str, event: dict, participant_id: str | None,
+            origin: str | None = None) -> None:
         """Queue one committed event for the workshop (or for one participant of it)."""
         with self._lock:
             if workshop_id not in self._pending:
                 self._pending[workshop_id] = []
                 self._queued_at[workshop_id] = self._clock()
-            self._pending[workshop_id].append((participant_id, event))
+            self._pending[workshop_id].append(Delivery(participant_id, event, origin))
             start = not self._running
             self._running = True
         if start:

@@ -15,8 +15,9 @@ class Publisher(Protocol):
     """Sends committed events and ephemeral signals to the connected clients."""
 
     def publish_event(self, workshop_id: str, event: dict,
-                      participant_id: str | None = None) -> None:
-        """Deliver one committed log event to everyone in the workshop, or to one member."""
+                      participant_id: str | None = None, origin: str | None = None) -> None:
+        """Deliver one committed log event to everyone in the workshop, or to one member;
+        not to `origin`, the connection whose op wrote it (its ack carries the event)."""
 
     def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
         """Deliver the current presence list of a workshop."""
@@ -38,7 +39,7 @@ class CollectingPublisher:
         self.disconnected: list[tuple[str, str]] = []
 
     def publish_event(self, workshop_id: str, event: dict,
-                      participant_id: str | None = None) -> None:
+                      participant_id: str | None = None, origin: str | None = None) -> None:
         """Keep the event: workshop-wide ones in `events`, one member's in `direct`."""
         if participant_id is None:
             self.events.append((workshop_id, event))

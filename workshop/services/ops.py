@@ -326,10 +326,13 @@ def _duplicate(done: Row, actor_id: str) -> dict:
             "event": visibility.wire(done, actor_id)}
 
 
-def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: object) -> dict:
+def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: object,
+             origin: str | None = None) -> dict:
     """Apply one op for a member and return its ack; a retried op id is applied once.
 
     Commit, then publish: the event reaches other clients only once it is in the log.
+    `origin` is the connection the op came from (None over HTTP); the ack brings it the
+    event, so the event is not sent to it again.
     """
     try:
         envelope = parse(OpEnvelope, raw)
@@ -369,7 +372,7 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
                 if done is None:
                     raise
                 return _duplicate(done, actor_id)
-            visibility.publish(backend, event)
+            visibility.publish(backend, event, origin)
             if event.type == "participant.removed":
                 backend.publisher.disconnect_participant(workshop_id, event.data["id"])
         return {"ok": True, "seq": event.seq, "event": visibility.wire(event, actor_id)}

@@ -119,7 +119,8 @@ def deliveries(event: Event) -> list[tuple[str | None, dict]]:
     return [(event.audience, wire(event, event.audience)), (None, wire(event, None))]
 
 
-def publish(backend: Backend, event: Event) -> None:
-    """Send a committed entry to its audience and to everyone, each in the form they may see."""
+def publish(backend: Backend, event: Event, origin: str | None = None) -> None:
+    """Send a committed entry to its audience and to everyone, each in the form they may see
+    (except to `origin`, the connection whose op wrote it: its ack carries the entry)."""
     for participant_id, payload in deliveries(event):
-        backend.publisher.publish_event(event.workshop_id, payload, participant_id)
+        backend.publisher.publish_event(event.workshop_id, payload, participant_id, origin)
