@@ -18,7 +18,6 @@ MAX_BATCH = 64
 MAX_HOLD = 0.005
 
 
-
 class Delivery(NamedTuple):
     """One form of a committed entry on its way out.
 
