@@ -23,12 +23,16 @@ found the checkpointer that never checkpointed.
 
 import _thread
 import gc
-import importlib.abc
-import importlib.util
 import os
 import sys
 import time
 import traceback
+
+# bench/probe_hooks.py, shared by the probes; bench/ is on the path only for this import.
+sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from probe_hooks import after_import  # noqa: E402
+
+sys.path.pop()
 
 LAG_MS = 6.0  # a 1 ms sleep that takes longer than this is logged
 STALL_MS = 8.0  # no hub turn for this long: sample the main thread's stack
@@ -101,27 +105,7 @@ def _install(out) -> None:
 
     hooks = {"workshop.serving": hook_serving, "workshop.wal_checkpoints": hook_checkpoints}
 
-    class AfterImport(importlib.abc.MetaPathFinder):
-        """Runs a hook right after one of `hooks`' modules has been executed."""
-
-        def find_spec(self, name, path, target=None):
-            if name not in hooks:
-                return None
-            sys.meta_path.remove(self)  # find the real spec without finding ourselves
-            try:
-                spec = importlib.util.find_spec(name)
-            finally:
-                sys.meta_path.insert(0, self)
-            execute = spec.loader.exec_module
-
-            def exec_module(module):
-                execute(module)
-                hooks[name](module)
-
-            spec.loader.exec_module = exec_module
-            return spec
-
-    sys.meta_path.insert(0, AfterImport())
+    after_import(hooks)
 
 
 if os.path.basename(sys.argv[0] if sys.argv else "") == "wsgi.py":

@@ -23,11 +23,16 @@ a list append per mark on the hub (bench/README.md, item 41).
 """
 
 import _thread
-import importlib.abc
-import importlib.util
 import os
 import sys
 import time
+
+# bench/probe_hooks.py, shared by the probes; bench/ is on the path only for this import.
+sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from probe_hooks import after_import  # noqa: E402
+
+sys.path.pop()
+
 
 SCRIPTS = ("wsgi.py", "relay_flask.py")
 
@@ -84,27 +89,7 @@ def _install(out) -> None:
                                                    "send0", "send1"),
     }
 
-    class AfterImport(importlib.abc.MetaPathFinder):
-        """Runs a hook right after one of `hooks`' modules has been executed."""
-
-        def find_spec(self, name, path, target=None):
-            if name not in hooks:
-                return None
-            sys.meta_path.remove(self)  # find the real spec without finding ourselves
-            try:
-                spec = importlib.util.find_spec(name)
-            finally:
-                sys.meta_path.insert(0, self)
-            execute = spec.loader.exec_module
-
-            def exec_module(module):
-                execute(module)
-                hooks[name](module)
-
-            spec.loader.exec_module = exec_module
-            return spec
-
-    sys.meta_path.insert(0, AfterImport())
+    after_import(hooks)
 
 
 _script = os.path.basename(sys.argv[0] if sys.argv else "")
