@@ -121,10 +121,10 @@ class SocketIOPublisher:
                 self._emit("event", delivery.event,
                            own_forms_room(delivery.participant_id, True), skip=delivery.origin)
         room = events_room(workshop_id, True)
+        # An op's connection is always one of this worker's, so the local room says whether
+        # it takes batches (with a message queue too).
+        batching = self._members(room)
         for batch in chunks(public):
-            # An op's connection is always one of this worker's, so the local room says
-            # whether it takes batches (with a message queue too).
-            batching = self._members(room)
             origins = list(dict.fromkeys(d.origin for d in batch if d.origin in batching))
             self._emit("events", {"events": [d.event for d in batch]}, room,
                        skip=origins or None)
