@@ -35,7 +35,7 @@ from workshop.services.rate_limit import OpRateLimiter  # noqa: E402
 class _DiscardingPublisher(CollectingPublisher):
     """Publishes into nothing, so a long loop does not keep every event."""
 
-    def publish_event(self, workshop_id, event, participant_id=None):
+    def publish_event(self, workshop_id, event, participant_id=None, origin=None):
         pass
 
 
