@@ -18,6 +18,10 @@ from workshop.serving import serve  # noqa: E402
 app = create_app()
 
 if __name__ == "__main__":
+    database = app.extensions["workshop"].db
     # A served SQLite file is checkpointed from an OS thread (workshop/wal_checkpoints.py).
-    app.extensions["workshop"].db.checkpoint_in_background()
+    database.checkpoint_in_background()
+    # Then the op path is readied (statements compiled, connections open): the first ops
+    # served took 2-5 ms longer than later ones otherwise (bench/README.md, item 42).
+    database.warm_up()
     serve(app)

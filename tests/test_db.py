@@ -13,9 +13,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlalchemy.exc import OperationalError
 
+from tests.helpers import add_note, make_member, make_workshop, send
+from workshop import prepared
 from workshop.config import ROOT, normalise_database_url
 from workshop.db import Database, sqlite_file
 from workshop.models import Base
+from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.rate_limit import OpRateLimiter
 from workshop.wal_checkpoints import SAFETY_NET_PAGES
 
 # Full-text search lives outside the models, in each database's own form (migration 0004).
@@ -345,4 +349,60 @@ def test_a_broken_writer_is_replaced_by_a_new_connection(tmp_path):
         assert _driver(conn) is not writer
         assert conn.exec_driver_sql("SELECT 1").scalar() == 1
         conn.rollback()
+    database.dispose()
+
+
+def _statements_compiled(monkeypatch) -> list[str]:
+    """From now on, the SQL of each prepared statement compiled (at its first run otherwise)."""
+    compiled = []
+    real = prepared._Form
+
+    def counting(statement, dialect, column_keys):
+        compiled.append(str(statement))
+        return real(statement, dialect, column_keys)
+
+    monkeypatch.setattr(prepared, "_Form", counting)
+    return compiled
+
+
+def _first_note_and_vote(backend: Backend) -> None:
+    room = make_workshop(backend)
+    author = make_member(backend, room.invite_token, "Ada", "Marketing")
+    voter = make_member(backend, room.invite_token, "Bo", "Support")
+    note = add_note(backend, room.id, author)["event"]["data"]["assumption"]["id"]
+    assert send(backend, room.id, voter["id"], "vote.cast",
+                {"assumption_id": note, "stance": "agree"})["ok"]
+
+
+@pytest.mark.parametrize("warmed", [False, True], ids=["left alone", "warmed up"])
+def test_a_warmed_up_database_compiles_nothing_during_its_first_note_and_vote(
+        database_url, monkeypatch, warmed):
+    """`python wsgi.py` warms up before serving: the first ops it serves then run no compiler
+    (bench/README.md, item 42). Left alone, they compile their statements as they go."""
+    database = Database(database_url)
+    backend = Backend(database, CollectingPublisher(), PresenceRegistry(),
+                      OpRateLimiter("10000/second"))
+    if warmed:
+        assert database.warm_up() >= 10
+    compiled = _statements_compiled(monkeypatch)
+    _first_note_and_vote(backend)
+    if warmed:
+        assert compiled == []
+    else:
+        assert any(sql.startswith("INSERT INTO assumptions") for sql in compiled)
+        assert any(sql.startswith("INSERT INTO votes") for sql in compiled)
+    database.dispose()
+
+
+def test_warming_up_sqlite_opens_the_writer_that_the_first_op_then_uses(tmp_path):
+    """A new SQLite connection reads the whole schema at its first statement: the writer
+    does that while warming up, not during the first op."""
+    database = Database(f"sqlite:///{tmp_path / 'warm.sqlite3'}")
+    database.warm_up()
+    writer = database._writer
+    assert writer is not None and not writer.in_transaction()
+    with database.write_transaction("w") as conn:
+        assert conn is writer
+        conn.rollback()
+    assert not _other_writer_is_locked_out(tmp_path / "warm.sqlite3")
     database.dispose()

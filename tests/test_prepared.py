@@ -9,7 +9,7 @@ from tests.helpers import make_member, make_workshop
 from workshop.config import Config
 from workshop.db import Database
 from workshop.models import Event, Participant
-from workshop.prepared import Prepared
+from workshop.prepared import Prepared, compile_all
 from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
 from workshop.services.rate_limit import OpRateLimiter
 
@@ -166,3 +166,14 @@ def test_prepared_statements_are_on_unless_the_environment_turns_them_off(monkey
     else:
         monkeypatch.setenv("WORKSHOP_PREPARED_STATEMENTS", value)
     assert Config.from_env().prepared_statements is on
+
+
+
+def test_compile_all_compiles_every_statement_for_a_dialect_once(backend):
+    dialect = backend.db.engine.dialect
+    fresh = Prepared(select(PARTICIPANTS.c.name).where(PARTICIPANTS.c.id == bindparam("id")))
+    assert compile_all(dialect) >= 1
+    form = fresh.form(dialect)
+    assert form.sql.startswith("SELECT participants.name")
+    compile_all(dialect)
+    assert fresh.form(dialect) is form  # compiled once, kept

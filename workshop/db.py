@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
-from workshop import jsoncodec
+from workshop import jsoncodec, prepared
 from workshop.prepared import SERVER_SIDE
 from workshop.wal_checkpoints import SAFETY_NET_PAGES, WalCheckpointer
 
@@ -70,6 +70,25 @@ class Database:
             self._close_writer()
         self.engine.pool.dispose()
         return True
+
+    def warm_up(self) -> int:
+        """Ready the op path before serving, so that the first ops served pay for neither:
+        compile its prepared statements for this database's engines (SQLite's reads and
+        writes have one each) and, on SQLite, open the writer and a pooled reader (a new
+        connection reads the whole schema at its first statement). Returns how many
+        statements were compiled. Called after `checkpoint_in_background`, which reopens them.
+        """
+        dialects = {id(engine.dialect): engine.dialect
+                    for engine in (self.engine, self._write_engine)}
+        compiled = sum(prepared.compile_all(dialect) for dialect in dialects.values())
+        if self.is_sqlite:
+            with self.write_lock:
+                writer = self._writer_connection()
+                writer.exec_driver_sql("SELECT count(*) FROM sqlite_master")
+                writer.rollback()
+            with self.engine.connect() as reader:
+                reader.exec_driver_sql("SELECT count(*) FROM sqlite_master")
+        return compiled
 
     def _on_sqlite_connect(self, dbapi_connection, _record):
         if self._checkpointer is not None:

@@ -168,6 +168,12 @@ def _prepared_count(model) -> Prepared:
     return Prepared(_count_statement(model))
 
 
+def prepare_count(model) -> None:
+    """Make the statement `count(ctx, model)` runs now (at import), so the server compiles
+    it before its first op (workshop/prepared.py, compile_all)."""
+    _prepared_count(model)
+
+
 def count(ctx: OpContext, model, *where) -> int:
     """How many rows of `model` the workshop has (that match `where`), changes included."""
     ctx.flush()
@@ -193,6 +199,14 @@ def insert(ctx: OpContext, row) -> None:
 @cache
 def _prepared_insert(table, keys: tuple[str, ...]) -> Prepared:
     return Prepared(table.insert(), column_keys=keys)
+
+
+def prepare_insert(model, unset: tuple[str, ...] = ()) -> None:
+    """Make the INSERT that `insert` runs for a new row with every column set but `unset`
+    now (at import), so the server compiles it before its first op."""
+    table = model.__table__
+    _prepared_insert(table, tuple(column.key for column in table.columns
+                                  if column.key not in unset))
 
 
 _VOTES_ON = select(Vote).where(Vote.assumption_id == bindparam("note_id"))

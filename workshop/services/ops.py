@@ -32,6 +32,8 @@ from workshop.services.op_context import (
     note_outcome,
     note_to_change,
     persona_in_workshop,
+    prepare_count,
+    prepare_insert,
     visible_note_row,
     votes_on,
 )
@@ -56,6 +58,13 @@ from workshop.services.visibility import Ballot
 
 MAX_PERSONAS = 12
 MAX_ASSUMPTIONS = 2000
+
+# The statements of the hot ops that are made on demand, made now so that the server compiles
+# them with the others before its first op (workshop/prepared.py): a new note's INSERT (it
+# starts in no group and undecided) and the counts that guard the limits.
+prepare_insert(Assumption, unset=("group_id", "decision"))
+prepare_count(Assumption)
+prepare_count(Persona)
 
 
 # ---- personas and notes ----------------------------------------------------------------
