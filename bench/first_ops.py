@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -21,34 +20,22 @@ import tempfile
 import time
 import uuid
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OPS = ("note 1", "vote 1", "note 2", "vote 2", "note 3", "vote 3", "note 4", "vote 4")
 
 
 def one_run(warm: bool) -> list[float]:
     """In this process: the ms each of OPS took, on a new database."""
-    sys.path.insert(0, ROOT)
-    from workshop.db import Database
+    from op_loop import make_backend, make_members  # bench/ is on the path: the script's own
+
     from workshop.migrate import upgrade
-    from workshop.services import ops, workshops
-    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
-    from workshop.services.rate_limit import OpRateLimiter
+    from workshop.services import ops
 
     url = f"sqlite:///{tempfile.mkdtemp(prefix='first-ops-')}/bench.sqlite3"
     upgrade(url)
-    database = Database(url)
-    backend = Backend(database, CollectingPublisher(), PresenceRegistry(),
-                      OpRateLimiter("10000/second"))
+    backend = make_backend(url)
     if warm:
-        database.warm_up()
-    created = workshops.create_workshop(backend, {"title": "Bench",
-                                                  "teams": ["Marketing", "Support"]})
-    members = [workshops.join_workshop(backend, {
-        "token": created.invite_token, "name": f"P{i}",
-        "team": ("Marketing", "Support")[i % 2]})["id"] for i in range(25)]
-    facilitator = workshops.join_workshop(backend, {"token": created.facilitator_token,
-                                                    "name": "F", "team": ""})
-    persona = workshops.snapshot(backend, created.id, facilitator)["personas"][0]["id"]
+        backend.db.warm_up()
+    workshop_id, members, persona = make_members(backend)
     times, note = [], None
     for index, name in enumerate(OPS):
         if name.startswith("note"):
@@ -57,13 +44,13 @@ def one_run(warm: bool) -> list[float]:
         else:
             type_, data = "vote.cast", {"assumption_id": note, "stance": "agree"}
         started = time.perf_counter()
-        ack = ops.apply_op(backend, created.id, members[index], {
+        ack = ops.apply_op(backend, workshop_id, members[index], {
             "op_id": uuid.uuid4().hex, "type": type_, "data": data})
         times.append((time.perf_counter() - started) * 1000)
         assert ack["ok"], ack
         if type_ == "assumption.add":
             note = ack["event"]["data"]["assumption"]["id"]
-    database.dispose()
+    backend.db.dispose()
     return times
 
 

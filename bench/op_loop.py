@@ -39,11 +39,15 @@ class _DiscardingPublisher(CollectingPublisher):
         pass
 
 
-def make_session(database_url: str, prepared_statements: bool = True
-                 ) -> tuple[Backend, str, list[str], list[str], str]:
-    """A backend and a workshop ready for ops: its id, members, notes and persona."""
-    backend = Backend(Database(database_url, prepared_statements), _DiscardingPublisher(),
-                      PresenceRegistry(), OpRateLimiter("10000/second"))
+def make_backend(database_url: str, prepared_statements: bool = True) -> Backend:
+    """A backend on a migrated database whose events go nowhere and whose ops are never
+    rate-limited."""
+    return Backend(Database(database_url, prepared_statements), _DiscardingPublisher(),
+                   PresenceRegistry(), OpRateLimiter("10000/second"))
+
+
+def make_members(backend: Backend) -> tuple[str, list[str], str]:
+    """A workshop of 25 members in two teams: its id, the members' ids and its persona."""
     created = workshops.create_workshop(backend, {"title": "Bench",
                                                   "teams": ["Marketing", "Support"]})
     members = [workshops.join_workshop(backend, {
@@ -52,10 +56,18 @@ def make_session(database_url: str, prepared_statements: bool = True
     facilitator = workshops.join_workshop(backend, {"token": created.facilitator_token,
                                                     "name": "F", "team": ""})
     persona = workshops.snapshot(backend, created.id, facilitator)["personas"][0]["id"]
-    notes = [_send(backend, created.id, members[i % 25], "assumption.add", {
+    return created.id, members, persona
+
+
+def make_session(database_url: str, prepared_statements: bool = True
+                 ) -> tuple[Backend, str, list[str], list[str], str]:
+    """A backend and a workshop ready for ops: its id, members, notes and persona."""
+    backend = make_backend(database_url, prepared_statements)
+    workshop_id, members, persona = make_members(backend)
+    notes = [_send(backend, workshop_id, members[i % 25], "assumption.add", {
         "persona_id": persona, "category": "goals", "text": f"note {i}"})
         ["event"]["data"]["assumption"]["id"] for i in range(40)]
-    return backend, created.id, members, notes, persona
+    return backend, workshop_id, members, notes, persona
 
 
 def _send(backend: Backend, workshop_id: str, actor: str, type_: str, data: dict) -> dict:

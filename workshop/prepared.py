@@ -109,6 +109,10 @@ class _Form:
         return self.row._make(raw)
 
 
+# Every Prepared statement made so far (module-level ones, made at import), for compile_all.
+_EVERY: weakref.WeakSet[Prepared] = weakref.WeakSet()
+
+
 class Prepared:
     """A Core statement run on the driver's cursor; rows come back as named tuples."""
 
@@ -177,10 +181,6 @@ class Prepared:
         """The first column of the first row, or None."""
         row = self.one_or_none(connection, **params)
         return None if row is None else row[0]
-
-
-# Every Prepared statement made so far (module-level ones, made at import), for compile_all.
-_EVERY: weakref.WeakSet[Prepared] = weakref.WeakSet()
 
 
 def compile_all(dialect: Dialect) -> int:
