@@ -22,6 +22,6 @@ if __name__ == "__main__":
     # A served SQLite file is checkpointed from an OS thread (workshop/wal_checkpoints.py).
     database.checkpoint_in_background()
     # Then the op path is readied (statements compiled, connections open): the first ops
-    # served took 2-5 ms longer than later ones otherwise (bench/README.md, item 42).
+    # served took about 2 ms longer each otherwise (bench/README.md, item 42).
     database.warm_up()
     serve(app)
