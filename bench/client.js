@@ -3,7 +3,8 @@
 //   node bench/client.js config.json > result.json
 //
 // config: {clients: [{url, cookie}], auth: {workshop, batch}, rate (ops per participant per s),
-//          duration, settle, drainTimeout (s), seed, personaId, assumptionIds, addShare}
+//          duration, settle, drainTimeout (s), seed, personaId, assumptionIds, addShare,
+//          warmupOps}
 //
 // Every participant sends `op`s as a Poisson process (seeded, so every server gets the same
 // schedule): `assumption.add` with probability addShare, otherwise `vote.cast` on a note it
@@ -18,6 +19,9 @@
 // but the sending connection, as docs/protocol.md says). A second copy of a seq at a client
 // other than the op's sender is "doubled" (a batch that holds others' entries too may bring
 // the sender its own again, which is not counted).
+// Before the load, `warmupOps` ops (from different clients, 25 ms apart) go through the same
+// send and receive code and are not measured: the first ops of a fresh Node process run its
+// handlers unoptimised and were the slowest of a run for every server alike.
 "use strict";
 const fs = require("fs");
 const { performance } = require("perf_hooks");
@@ -97,7 +101,7 @@ function connectOne(i) {
   });
 }
 
-function sendOp(i, random, n) {
+function sendOp(i, random, n) { // n: the op's number at client i, or a warm-up op's tag
   const add = known.length === 0 || random() < cfg.addShare;
   const op = add
     ? { op_id: `b${i}-${n}`, type: "assumption.add",
@@ -151,6 +155,29 @@ function deliveredAll() {
   return true;
 }
 
+// Sends the warm-up ops, waits for every receipt, then forgets them: the measured load starts
+// from clean counters on a client (and server) that has already been through every path.
+async function warmUp() {
+  const count = cfg.warmupOps || 0;
+  if (count === 0) return;
+  const random = rng((cfg.seed || 1) * 104729);
+  const stride = Math.max(1, Math.floor(N / Math.min(N, count)));
+  for (let k = 0; k < count; k++) {
+    sendOp((k * stride) % N, random, `w${k}`);
+    await sleep(25);
+  }
+  const deadline = performance.now() + cfg.drainTimeout * 1000;
+  while (performance.now() < deadline && !deliveredAll()) await sleep(20);
+  if (!deliveredAll()) throw new Error("the warm-up ops were not all acked and delivered");
+  for (let i = 0; i < N; i++) { recvSeq[i].length = 0; recvAt[i].length = 0; }
+  sentBySeq.clear();
+  ackLatency.length = 0;
+  for (const code of Object.keys(ackErrors)) delete ackErrors[code];
+  ackTimeouts = 0;
+  opsSent = 0;
+  messages = 0;
+}
+
 async function main() {
   const t0 = performance.now();
   const batch = cfg.connectBatch || 25;
@@ -163,6 +190,7 @@ async function main() {
   const connectedAt = Date.now();
   await sleep((cfg.settle || 1) * 1000);
   for (let i = 0; i < N; i++) { recvSeq[i].length = 0; recvAt[i].length = 0; }
+  await warmUp();
 
   // Event-loop lag of this client process: if it is high, the client, not the server,
   // is the bottleneck and the latencies below are inflated.

@@ -322,7 +322,8 @@ def measure(kind: str, servers: list[Server], participants: int, rate: float, ar
     config = {"clients": clients, "auth": auth, "rate": rate,
               "duration": load_seconds(participants, rate, args),
               "settle": args.settle, "drainTimeout": args.drain, "seed": seed,
-              "personaId": persona, "assumptionIds": notes, "addShare": 0.3}
+              "personaId": persona, "assumptionIds": notes, "addShare": 0.3,
+              "warmupOps": args.warmup_ops}
     if args.raw:  # every op's ack and receipts, to look at the tail
         Path(args.raw).mkdir(parents=True, exist_ok=True)
         config["rawOut"] = str(Path(args.raw) / f"{kind}-{participants}x{rate}-{seed}.json")
@@ -376,6 +377,7 @@ def measure_sessions(kind: str, servers: list[Server], workshops: int, participa
             "duration": load_seconds(workshops * participants, rate, args),
             "settle": args.settle, "drainTimeout": args.drain, "seed": seed + n,
             "personaId": ws["persona_id"], "assumptionIds": ws["note_ids"], "addShare": 0.3,
+            "warmupOps": args.warmup_ops,
             "rawOut": str(raw_dir / f"{kind}-{workshops}w{participants}x{rate}-{seed}-{n}.json")})
     with Sampler([s.pid for s in servers]) as sampler:
         runs = run_clients(configs, workdir)
@@ -701,7 +703,7 @@ def profile(args, workdir: Path) -> None:
                   "rate": rate,
                   "duration": args.duration, "settle": args.settle, "drainTimeout": args.drain,
                   "seed": 1, "personaId": ws["persona_id"], "assumptionIds": ws["note_ids"],
-                  "addShare": 0.3}
+                  "addShare": 0.3, "warmupOps": args.warmup_ops}
         path = workdir / "client-config.json"
         path.write_text(json.dumps(config))
         client = subprocess.Popen([NODE, str(BENCH / "client.js"), str(path)], cwd=ROOT,
@@ -821,7 +823,10 @@ def markdown(report: dict) -> str:
              f"Command: `{report['command']}`. {report['duration_s']} s of load per run"
              + (f" (longer where that is fewer than {report['min_ops']} ops)"
                 if report.get("min_ops") else "") + " after "
-             f"{report['settle_s']} s settle; medians over {report['repeats']} run(s) per step "
+             f"{report['settle_s']} s settle"
+             + (f" and {report['warmup_ops']} unmeasured warm-up ops"
+                if report.get("warmup_ops") else "")
+             + f"; medians over {report['repeats']} run(s) per step "
              f"({max(3, report['repeats'])} for 200 x 0.25/s); kinds run back to back on each "
              f"step. Latencies in ms, measured by the Node client (one clock). "
              f"\"delivered\" counts the events of acknowledged ops; an op whose ack took "
@@ -940,6 +945,8 @@ def main(argv=None) -> int:
     parser.add_argument("--min-ops", type=int, default=None,
                         help="run a step's load long enough for this many ops (default 100)")
     parser.add_argument("--settle", type=float, default=1.5)
+    parser.add_argument("--warmup-ops", type=int, default=20,
+                        help="unmeasured ops before each run's load (default 20)")
     parser.add_argument("--drain", type=float, default=10.0,
                         help="seconds to wait for every event after the load stops")
     parser.add_argument("--repeats", type=int, default=1)
@@ -1002,7 +1009,8 @@ def main(argv=None) -> int:
               "command": "python bench/run.py " + " ".join(sys.argv[1:] if argv is None
                                                            else argv),
               "duration_s": args.duration, "min_ops": args.min_ops,
-              "settle_s": args.settle, "repeats": args.repeats,
+              "settle_s": args.settle, "warmup_ops": args.warmup_ops,
+              "repeats": args.repeats,
               "drain_s": args.drain,
               "wall_s": round(time.time() - started),
               "host_speed_ms": {"start": speed_before, "end": host_speed_ms()},

@@ -1,0 +1,47 @@
+"""bench/client.js measures only the load: its warm-up ops go through and are left out."""
+
+import json
+import sys
+
+import pytest
+
+from workshop.config import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+run = pytest.importorskip("run", reason="bench/run.py needs requests")  # bench/run.py
+
+
+@pytest.fixture
+def floor(tmp_path):
+    server = run.start_floor(tmp_path, "eventlet")
+    yield server
+    server.stop()
+
+
+def _config(floor, tmp_path, warmup_ops: int) -> dict:
+    return {"clients": [{"url": floor.url, "cookie": None} for _ in range(5)],
+            "auth": {"workshop": f"warm-{warmup_ops}"}, "rate": 4, "duration": 1.5,
+            "settle": 0.2, "drainTimeout": 10, "seed": 3, "personaId": "p0",
+            "assumptionIds": ["a0", "a1"], "addShare": 0.3, "warmupOps": warmup_ops,
+            "rawOut": str(tmp_path / f"raw-{warmup_ops}.json")}
+
+
+def test_warm_up_ops_are_applied_but_not_measured(floor, tmp_path):
+    config = _config(floor, tmp_path, warmup_ops=7)
+    result = run.run_clients([config], tmp_path)[0]
+    ops = json.loads((tmp_path / "raw-7.json").read_text())["ops"]
+
+    # The relay numbers a room's ops from 1, so the warm-up took seqs 1-7 and the measured
+    # load starts at 8; nothing of the warm-up is left in the figures.
+    assert min(op["seq"] for op in ops) == 8
+    assert result["ops_sent"] == result["ops_acked_ok"] == len(ops) == result["ack_ms"]["n"]
+    assert result["delivered_ratio"] == 1.0 and result["drained"]
+    assert result["stray_events"] == 0 and result["doubled"] == 0
+    assert result["fanout_ms"]["n"] == len(ops) * 4  # each op reaches the four others
+    assert all(len(op["fanout"]) == 4 for op in ops)
+
+
+def test_without_warm_up_the_load_starts_at_the_first_seq(floor, tmp_path):
+    run.run_clients([_config(floor, tmp_path, warmup_ops=0)], tmp_path)
+    ops = json.loads((tmp_path / "raw-0.json").read_text())["ops"]
+    assert min(op["seq"] for op in ops) == 1
