@@ -708,7 +708,8 @@ def profile(args, workdir: Path) -> None:
         path.write_text(json.dumps(config))
         client = subprocess.Popen([NODE, str(BENCH / "client.js"), str(path)], cwd=ROOT,
                                   stdout=subprocess.PIPE, text=True)
-        time.sleep(args.settle + 0.2 + participants / 100)  # connected and settled
+        # Connected, settled and warmed up (25 ms per warm-up op, then its receipts).
+        time.sleep(args.settle + 0.2 + participants / 100 + args.warmup_ops * 0.025 + 0.2)
         os.kill(server.pid, signal.SIGUSR1)  # profile the load, not the set-up
         stdout, _ = client.communicate(timeout=args.duration + args.drain + 120)
         os.kill(server.pid, signal.SIGUSR2)
