@@ -168,10 +168,12 @@ class Database:
         return connection
 
     def _end_write(self, connection: Connection) -> None:
-        """Roll back what the op left uncommitted, as closing a pooled connection would."""
+        """End the op's transaction whatever became of it, so that the next op can begin."""
         try:
             if connection.in_transaction():
-                connection.rollback()
+                connection.rollback()  # what the op left uncommitted, as a pool's reset would
+            elif connection.get_transaction() is not None:
+                _end_failed_commit(connection)
         except Exception:
             self._close_writer()  # a connection that cannot roll back is not reused
             raise
@@ -193,6 +195,19 @@ class Database:
         with self.write_lock:
             self._close_writer()
         self.engine.pool.dispose()  # the pool both engines share on SQLite
+
+
+def _end_failed_commit(connection: Connection) -> None:
+    """Roll back a transaction whose COMMIT failed (a full disk, an I/O error), on both sides.
+
+    SQLAlchemy keeps such a transaction, inactive, until it is rolled back, and refuses to
+    begin another; but its rollback then no longer reaches the driver, and neither does
+    closing the connection (the pool skips its reset), while SQLite may still hold the
+    transaction open. Every later op on the kept writer then failed to begin, until a
+    restart (issue 25). The driver's own rollback ends it where it is still open.
+    """
+    connection.rollback()
+    connection.connection.driver_connection.rollback()
 
 
 class _WorkshopLock:
