@@ -552,3 +552,4 @@ def test_a_commit_postgresql_refuses_is_answered_unavailable_and_the_next_op_wor
             admin.exec_driver_sql("DROP TRIGGER refuse_commit ON events; "
                                   "DROP FUNCTION refuse_commit(); DROP TABLE disk_full")
         engine.dispose()
+

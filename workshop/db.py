@@ -255,6 +255,9 @@ def _prepare_on_server(_dbapi_connection, record) -> None:
     record.info[SERVER_SIDE] = set()
 
 
+# How long a SQLite statement waits for another connection's lock before it fails.
+BUSY_TIMEOUT_MS = 5000
+
 # JSON columns (the log's payloads, settings) through orjson: a `sync` decodes hundreds.
 _JSON = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec.loads}
 
@@ -289,10 +292,13 @@ def _make_engine(url: str) -> Engine:
         # SQLAlchemy docs on pysqlite's transaction quirks), so reads really are snapshots.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # The busy timeout first, so that every statement below waits for another process's
+        # lock too. (Switching a file to WAL is refused at once while another process
+        # writes, busy timeout or not: start-up tries it again, workshop/startup.py.)
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
     return engine
