@@ -2,8 +2,8 @@
 operator meets it: a full disk, a file another process holds locked at start-up, a database
 that was never migrated, and a restore run while the server is up (issue 25).
 
-Every test ends the way the event log promises: each acknowledged op is in the log exactly
-once, with no gap in its seqs, also after the server was restarted.
+The tests that write end the way the event log promises: each acknowledged op is in the log
+exactly once, with no gap in its seqs, also after the server was restarted.
 """
 
 from __future__ import annotations
