@@ -5,6 +5,7 @@ WORKSHOP_ASYNC_MODE=threading serves with simple-websocket threads instead.
 """
 
 import os
+import sys
 
 os.environ.setdefault("WORKSHOP_ASYNC_MODE", "eventlet")
 if os.environ["WORKSHOP_ASYNC_MODE"] == "eventlet":
@@ -12,16 +13,15 @@ if os.environ["WORKSHOP_ASYNC_MODE"] == "eventlet":
 
     eventlet.monkey_patch()
 
-from workshop import create_app  # noqa: E402
+from workshop import create_app, startup  # noqa: E402
 from workshop.serving import serve  # noqa: E402
 
 app = create_app()
 
 if __name__ == "__main__":
-    database = app.extensions["workshop"].db
-    # A served SQLite file is checkpointed from an OS thread (workshop/wal_checkpoints.py).
-    database.checkpoint_in_background()
-    # Then the op path is readied (statements compiled, connections open): the first ops
-    # served took about 2 ms longer each otherwise (bench/README.md, item 42).
-    database.warm_up()
+    try:
+        # Kept while serving: `flask restore` is refused while this lock is held.
+        serving_lock = startup.prepare(app.extensions["workshop"].db)
+    except startup.CannotServe as problem:
+        sys.exit(f"Persona Workshop cannot start: {problem}")
     serve(app)

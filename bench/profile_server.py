@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from pyinstrument import Profiler  # noqa: E402
 
-from workshop import create_app  # noqa: E402
+from workshop import create_app, startup  # noqa: E402
 from workshop.serving import serve  # noqa: E402
 
 OUT = os.environ.get("BENCH_PROFILE_OUT", "profile")
@@ -80,5 +80,5 @@ eventlet.spawn(_controller)
 
 if __name__ == "__main__":
     app = create_app()
-    app.extensions["workshop"].db.checkpoint_in_background()  # as wsgi.py serves
+    serving_lock = startup.prepare(app.extensions["workshop"].db)  # as wsgi.py serves
     serve(app)

@@ -7,6 +7,7 @@ import shlex
 import shutil
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -18,7 +19,7 @@ from sqlalchemy import text
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
 from workshop import create_app
 from workshop.backup import BackupError, backup_sqlite, restore_sqlite
-from workshop.config import Config
+from workshop.config import ROOT, Config
 from workshop.db import Database
 from workshop.domain.board import replay
 from workshop.migrate import alembic_config
@@ -100,9 +101,11 @@ def stored_seq(path: Path, workshop_id: str) -> int:
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
-    """Each file in the folder and a hash of its bytes: proof nothing was touched."""
+    """Each file in the folder and a hash of its bytes: proof nothing was touched.
+
+    Not the empty serving lock file a restore takes (workshop/serving_lock.py)."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.iterdir()) if p.is_file()}
+            for p in sorted(folder.iterdir()) if p.is_file() and p.suffix != ".lock"}
 
 
 def path_of(url: str) -> Path:
@@ -258,7 +261,8 @@ def test_restore_discards_a_crashed_databases_leftover_wal(saved, tmp_path):
         assert ids == [saved["room"]["id"]]
     finally:
         restored.db.dispose()
-    assert sorted(p.name for p in crashed.iterdir()) == ["workshop.sqlite3"]
+    assert sorted(p.name for p in crashed.iterdir()) == ["workshop.sqlite3",
+                                                         "workshop.sqlite3.lock"]
 
 
 def test_restore_replaces_an_existing_database_only_when_forced(saved, sqlite_url):
@@ -377,6 +381,44 @@ def test_restore_command_asks_before_replacing(app, tmp_path):
     accepted = runner.invoke(args=["restore", str(target)], input="y\n")
     assert accepted.exit_code == 0, accepted.output
     assert state(backend, room) == board
+
+
+# A serving process as `python wsgi.py` is one, as far as a restore can tell: it holds the
+# database's serving lock (workshop/startup.py) until it ends.
+SERVING = """
+import sys, time
+from pathlib import Path
+from workshop.serving_lock import hold_for_serving
+lock = hold_for_serving(Path(sys.argv[1]))
+print("serving", flush=True)
+time.sleep(120)
+"""
+
+
+def test_restore_command_is_refused_while_a_server_holds_the_database(app, tmp_path):
+    backend = app.extensions["workshop"]
+    room = build_workshop(backend)
+    target = tmp_path / "b.sqlite3"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup", str(target)]).exit_code == 0
+    add_note(backend, room["id"], room["people"][1], "Written after the backup")
+    changed = state(backend, room)
+    server = subprocess.Popen([sys.executable, "-c", SERVING, str(path_of(backend.db.url))],
+                              stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert server.stdout.readline().strip() == "serving"
+        for args in (["restore", str(target), "--yes"], ["restore", str(target)]):
+            refused = runner.invoke(args=args, input="y\n")
+            assert refused.exit_code == 1
+            assert "stop the server first" in refused.output
+            assert "Replace the database" not in refused.output  # refused before asking
+        assert state(backend, room) == changed
+    finally:
+        server.kill()  # as a crash would end it: the kernel lets go of its lock
+        server.wait()
+    restored = runner.invoke(args=["restore", str(target), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert state(backend, room) != changed
 
 
 def test_restore_command_refuses_a_bad_file_with_a_clear_message(app, tmp_path):

@@ -1,4 +1,4 @@
-"""The command line: `flask --app workshop export` writes the same files as the API."""
+"""The command line: `db-upgrade` says what it did; `export` writes the same files as the API."""
 
 import io
 import json
@@ -7,6 +7,8 @@ import pytest
 from pypdf import PdfReader
 
 from tests.helpers import add_note, make_member, make_workshop, send
+from workshop import create_app, migrate
+from workshop.config import Config
 
 
 @pytest.fixture
@@ -62,3 +64,22 @@ def test_export_csv_and_clear_errors(app, workshop, tmp_path):
     assert "Primary customer" in missing.output  # it names the ones there are
     version = runner.invoke(args=["export", workshop, "--version", "7"])
     assert version.exit_code != 0 and "no version 7" in version.output
+
+
+def test_db_upgrade_says_whether_it_migrated_or_found_nothing_to_do(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    app = create_app(Config(database_url=url, secret_key="test-secret",
+                            async_mode="threading", testing=True))
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["db-upgrade"])
+    assert first.exit_code == 0, first.output
+    assert first.output == "migrated the new database to schema revision 0007\n"
+    again = runner.invoke(args=["db-upgrade"])
+    assert again.output == "the database is already up to date (schema revision 0007)\n"
+
+    older = f"sqlite:///{tmp_path / 'older.sqlite3'}"
+    migrate.upgrade(older, "0005")
+    app = create_app(Config(database_url=older, secret_key="test-secret",
+                            async_mode="threading", testing=True))
+    result = app.test_cli_runner().invoke(args=["db-upgrade"])
+    assert result.output == "migrated the database from schema revision 0005 to 0007\n"

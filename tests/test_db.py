@@ -5,19 +5,22 @@ import subprocess
 import sys
 import textwrap
 import time
+import uuid
+from collections import Counter
 from contextlib import closing
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tests.helpers import add_note, make_member, make_workshop, send
 from workshop import prepared
 from workshop.config import ROOT, normalise_database_url
 from workshop.db import Database, sqlite_file
 from workshop.models import Base
+from workshop.services import ops, workshops
 from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
 from workshop.services.rate_limit import OpRateLimiter
 from workshop.wal_checkpoints import SAFETY_NET_PAGES
@@ -406,3 +409,147 @@ def test_warming_up_sqlite_opens_the_writer_that_the_first_op_then_uses(tmp_path
         conn.rollback()
     assert not _other_writer_is_locked_out(tmp_path / "warm.sqlite3")
     database.dispose()
+
+
+# ---- writes the database could not store (issue 25) ----------------------------------------
+
+def test_a_commit_that_failed_leaves_the_writer_ready_for_the_next_write(tmp_path):
+    """SQLAlchemy keeps a transaction whose commit failed, inactive, until a rollback that no
+    longer reaches SQLite; every later write on the kept writer then failed to begin."""
+    database = Database(f"sqlite:///{tmp_path / 'commit.sqlite3'}")
+    with database.write_transaction("w") as conn:
+        conn.exec_driver_sql("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+        # A deferred foreign key is checked at COMMIT, so this commit itself fails.
+        conn.exec_driver_sql("CREATE TABLE child (parent INTEGER REFERENCES parent(id) "
+                             "DEFERRABLE INITIALLY DEFERRED)")
+        conn.commit()
+    with pytest.raises(IntegrityError):
+        with database.write_transaction("w") as conn:
+            conn.exec_driver_sql("INSERT INTO child VALUES (7)")
+            conn.commit()
+    with database.write_transaction("w") as conn:
+        conn.exec_driver_sql("INSERT INTO parent VALUES (1)")
+        conn.exec_driver_sql("INSERT INTO child VALUES (1)")
+        conn.commit()
+    with database.reading() as session:
+        rows = session.connection().exec_driver_sql("SELECT parent FROM child").all()
+    assert rows == [(1,)]  # the failed commit's row is gone, the next write's is there
+    assert not _other_writer_is_locked_out(tmp_path / "commit.sqlite3")
+    database.dispose()
+
+
+def _op_ids_in_log(backend: Backend, workshop_id: str) -> list[str]:
+    with backend.db.reading() as session:
+        return list(session.connection().execute(text(
+            "SELECT op_id FROM events WHERE workshop_id = :w AND op_id IS NOT NULL "
+            "ORDER BY seq"), {"w": workshop_id}).scalars())
+
+
+def _note_op(persona: str, text: str) -> dict:
+    return {"op_id": uuid.uuid4().hex, "type": "assumption.add",
+            "data": {"persona_id": persona, "category": "goals", "text": text}}
+
+
+def _assert_acked_once_and_no_gap(backend: Backend, workshop_id: str, acked: list[str]) -> None:
+    logged = _op_ids_in_log(backend, workshop_id)
+    assert Counter(logged) == Counter(set(logged)), "an op is in the log twice"
+    assert set(acked) <= set(logged), "an acknowledged op is missing"
+    with backend.db.reading() as session:
+        seqs = list(session.connection().execute(text(
+            "SELECT seq FROM events WHERE workshop_id = :w ORDER BY seq"), {"w": workshop_id})
+            .scalars())
+    assert seqs == list(range(1, len(seqs) + 1)), "the log has a gap"
+
+
+def test_a_full_sqlite_file_refuses_ops_as_unavailable_and_takes_them_once_space_is_back(
+        sqlite_url):
+    """SQLite's max_page_count stands in for a full disk: past it every write fails with
+    SQLITE_FULL. Freeing pages (an operator deleting something) must be enough to go on."""
+    path = sqlite_file(sqlite_url)
+    with closing(sqlite3.connect(path, isolation_level=None)) as admin:
+        admin.execute("CREATE TABLE ballast (b BLOB)")
+        admin.execute("INSERT INTO ballast VALUES (zeroblob(200000))")
+        limit = admin.execute("PRAGMA page_count").fetchone()[0] + 40  # ~160 KB to spare
+    database = Database(sqlite_url)
+    event.listen(database.engine, "connect",
+                 lambda dbapi, _record: dbapi.execute(f"PRAGMA max_page_count={limit}"))
+    backend = Backend(database, CollectingPublisher(), PresenceRegistry(),
+                      OpRateLimiter("10000/second"))
+    created = make_workshop(backend)
+    sam = make_member(backend, created.invite_token, "Sam", "Support")
+    persona = workshops.snapshot(backend, created.id, sam)["personas"][0]["id"]
+    acked, refused = [], None
+    for i in range(1000):
+        envelope = _note_op(persona, f"note {i} " + "x" * 480)
+        ack = ops.apply_op(backend, created.id, sam["id"], envelope)
+        if not ack["ok"]:
+            refused = (envelope, ack)
+            break
+        acked.append(envelope["op_id"])
+    assert refused is not None, "the database never filled up"
+    assert refused[1]["error"] == {"code": "unavailable",
+                                   "message": "the server could not save this; try again"}
+    assert len(acked) > 10
+    # Still full: refused again, and nothing half-written in between.
+    again = ops.apply_op(backend, created.id, sam["id"], _note_op(persona, "y" * 490))
+    assert again["error"]["code"] == "unavailable"
+    _assert_acked_once_and_no_gap(backend, created.id, acked)
+
+    with closing(sqlite3.connect(path, isolation_level=None, timeout=10)) as admin:
+        admin.execute("DROP TABLE ballast")  # its pages become free for the database to reuse
+    retried = ops.apply_op(backend, created.id, sam["id"], refused[0])  # the same op id
+    assert retried["ok"] and not retried.get("duplicate"), retried
+    following = ops.apply_op(backend, created.id, sam["id"], _note_op(persona, "after"))
+    assert following["ok"], following
+    acked += [refused[0]["op_id"], following["event"]["op_id"]]
+    _assert_acked_once_and_no_gap(backend, created.id, acked)
+    assert len(_op_ids_in_log(backend, created.id)) == len(acked)
+    database.dispose()
+
+
+REFUSE_COMMITS = """
+CREATE TABLE disk_full (on_ boolean);
+CREATE FUNCTION refuse_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM disk_full) THEN
+    RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
+  END IF;
+  RETURN NULL;
+END $$;
+-- A deferred constraint trigger runs at COMMIT, so the commit itself fails, as it does when
+-- PostgreSQL cannot write its WAL.
+CREATE CONSTRAINT TRIGGER refuse_commit AFTER INSERT ON events
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION refuse_commit();
+"""
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+def test_a_commit_postgresql_refuses_is_answered_unavailable_and_the_next_op_works(backend):
+    engine = create_engine(backend.db.url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as admin:
+        admin.exec_driver_sql(REFUSE_COMMITS)
+    try:
+        created = make_workshop(backend)
+        sam = make_member(backend, created.invite_token, "Sam", "Support")
+        persona = workshops.snapshot(backend, created.id, sam)["personas"][0]["id"]
+        first = ops.apply_op(backend, created.id, sam["id"], _note_op(persona, "before"))
+        assert first["ok"], first
+        with engine.connect() as admin:
+            admin.exec_driver_sql("INSERT INTO disk_full VALUES (true)")
+        refused_op = _note_op(persona, "while full")
+        refused = ops.apply_op(backend, created.id, sam["id"], refused_op)
+        assert refused["error"]["code"] == "unavailable", refused
+        with engine.connect() as admin:
+            admin.exec_driver_sql("DELETE FROM disk_full")
+        retried = ops.apply_op(backend, created.id, sam["id"], refused_op)
+        assert retried["ok"] and not retried.get("duplicate"), retried
+        assert retried["seq"] == first["seq"] + 1  # the refused commit took no seq
+        _assert_acked_once_and_no_gap(backend, created.id,
+                                      [first["event"]["op_id"], refused_op["op_id"]])
+    finally:
+        with engine.connect() as admin:
+            admin.exec_driver_sql("DROP TRIGGER refuse_commit ON events; "
+                                  "DROP FUNCTION refuse_commit(); DROP TABLE disk_full")
+        engine.dispose()
+

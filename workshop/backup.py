@@ -11,7 +11,8 @@ is one self-contained file, checked like a restore checks it, and only then rena
 A restore copies the backup next to the database, checks it (`PRAGMA integrity_check` and the
 Alembic `alembic_version` table), removes the database's leftover -wal, -shm and -journal files
 (SQLite would replay them into the restored file), and renames the copy over the database in
-one step. It replaces a database that exists only when asked to (`force=True`): the server
+one step. It replaces a database that exists only when asked to (`force=True`), and never
+while a server holds the database's serving lock (workshop/serving_lock.py): the server
 must be stopped first, and restarted afterwards.
 """
 
@@ -29,6 +30,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from sqlalchemy.engine import make_url
+
+from workshop import serving_lock
 
 # Files SQLite keeps beside a database; a stale one would be applied to a restored file.
 SIDECARS = ("-wal", "-shm", "-journal")
@@ -112,8 +115,8 @@ def restore_sqlite(backup_path: str | os.PathLike, target_url: str, *,
                    force: bool = False) -> RestoreResult:
     """Replace the SQLite database of target_url with a checked copy of the backup.
 
-    An existing database is replaced only with force=True, since a running server may be
-    using it: stop the server first and restart it afterwards.
+    An existing database is replaced only with force=True, and never while a server is
+    serving it (BackupError): stop the server first and restart it afterwards.
     """
     backup = Path(backup_path)
     target = _require_sqlite(target_url, lambda: postgres_restore_help(target_url, backup))
@@ -127,6 +130,26 @@ def restore_sqlite(backup_path: str | os.PathLike, target_url: str, *,
             f"{target} exists and a running server may be using it. Stop the server, then "
             "restore with force=True (`flask --app workshop restore PATH --yes`).")
     target.parent.mkdir(parents=True, exist_ok=True)
+    with _unserved(target):
+        return _replace_with_checked_copy(backup, target, replaced)
+
+
+def refuse_while_served(target: Path) -> None:
+    """Raise BackupError now if a server is serving the database (restore checks it again)."""
+    with _unserved(target):
+        pass
+
+
+def _unserved(target: Path) -> serving_lock.ServingLock:
+    """The database's serving lock, held while it is replaced: refused while a server runs."""
+    try:
+        return serving_lock.hold_for_restore(target)
+    except serving_lock.DatabaseInUse as exc:
+        raise BackupError(str(exc)) from None
+
+
+def _replace_with_checked_copy(backup: Path, target: Path, replaced: bool) -> RestoreResult:
+    """Copy the backup beside the target, check it, and rename it over the target."""
     temp = _temp_file(target)
     try:
         shutil.copyfile(backup, temp)

@@ -25,11 +25,11 @@ def _base_url() -> str:
 
 
 @click.command("db-upgrade")
+@with_appcontext
 def db_upgrade_command() -> None:
-    """Apply the Alembic migrations to the configured database."""
+    """Apply the Alembic migrations to the configured database; say what that did."""
     backend = current_app.extensions["workshop"]
-    migrate.upgrade(backend.db.url)
-    click.echo("database is up to date")
+    click.echo(migrate.upgrade(backend.db.url).describe())
 
 
 @click.command("seed-demo")
@@ -75,13 +75,15 @@ def backup_command(path: str | None) -> None:
 @click.option("--yes", is_flag=True, help="Replace the database without asking.")
 @with_appcontext
 def restore_command(path: Path, yes: bool) -> None:
-    """Replace the SQLite database with the backup at PATH (stop the server first).
+    """Replace the SQLite database with the backup at PATH; refused while a server runs.
 
     For PostgreSQL it prints the pg_restore command to run instead.
     """
     database = current_app.extensions["workshop"].db
     try:
         target = backup.sqlite_file(database.url)
+        if target is not None and target.exists():
+            backup.refuse_while_served(target)  # before asking, not after
         if target is not None and target.exists() and not yes:
             click.confirm(f"Replace the database {target} with the backup {path}? Everything "
                           "written since that backup is lost. Stop the server first.",

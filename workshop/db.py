@@ -168,10 +168,12 @@ class Database:
         return connection
 
     def _end_write(self, connection: Connection) -> None:
-        """Roll back what the op left uncommitted, as closing a pooled connection would."""
+        """End the op's transaction whatever became of it, so that the next op can begin."""
         try:
             if connection.in_transaction():
-                connection.rollback()
+                connection.rollback()  # what the op left uncommitted, as a pool's reset would
+            elif connection.get_transaction() is not None:
+                _end_failed_commit(connection)
         except Exception:
             self._close_writer()  # a connection that cannot roll back is not reused
             raise
@@ -193,6 +195,19 @@ class Database:
         with self.write_lock:
             self._close_writer()
         self.engine.pool.dispose()  # the pool both engines share on SQLite
+
+
+def _end_failed_commit(connection: Connection) -> None:
+    """Roll back a transaction whose COMMIT failed (a full disk, an I/O error), on both sides.
+
+    SQLAlchemy keeps such a transaction, inactive, until it is rolled back, and refuses to
+    begin another; but its rollback then no longer reaches the driver, and neither does
+    closing the connection (the pool skips its reset), while SQLite may still hold the
+    transaction open. Every later op on the kept writer then failed to begin, until a
+    restart (issue 25). The driver's own rollback ends it where it is still open.
+    """
+    connection.rollback()
+    connection.connection.driver_connection.rollback()
 
 
 class _WorkshopLock:
@@ -240,6 +255,9 @@ def _prepare_on_server(_dbapi_connection, record) -> None:
     record.info[SERVER_SIDE] = set()
 
 
+# How long a SQLite statement waits for another connection's lock before it fails.
+BUSY_TIMEOUT_MS = 5000
+
 # JSON columns (the log's payloads, settings) through orjson: a `sync` decodes hundreds.
 _JSON = {"json_serializer": jsoncodec.dumps, "json_deserializer": jsoncodec.loads}
 
@@ -274,10 +292,13 @@ def _make_engine(url: str) -> Engine:
         # SQLAlchemy docs on pysqlite's transaction quirks), so reads really are snapshots.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # The busy timeout first, so that every statement below waits for another process's
+        # lock too. (Switching a file to WAL is refused at once while another process
+        # writes, busy timeout or not: start-up tries it again, workshop/startup.py.)
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 
     return engine

@@ -14,7 +14,13 @@ STATUS_BY_CODE = {
     "limit": 422,
     "rate_limited": 429,
     "too_large": 413,
+    "internal": 500,
+    "unavailable": 503,
 }
+
+# What a write that the database could not store is answered (a full disk, a lost database
+# connection): nothing was applied, and the same op (same op id) can simply be sent again.
+UNAVAILABLE_MESSAGE = "the server could not save this; try again"
 
 
 class ServiceError(Exception):
@@ -45,3 +51,8 @@ class ServiceError(Exception):
         if self.details is not None:
             error["details"] = self.details
         return error
+
+
+def unavailable() -> ServiceError:
+    """The refusal of a write the database could not store (code `unavailable`, HTTP 503)."""
+    return ServiceError("unavailable", UNAVAILABLE_MESSAGE)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Row, bindparam, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from workshop.domain import permissions
 from workshop.domain import settings as workshop_settings
@@ -17,7 +18,7 @@ from workshop.prepared import Prepared, Record
 from workshop.services import documents, log, membership, reconcile, research, visibility
 from workshop.services.backend import Backend
 from workshop.services.divergence import stance_measures, voting_teams
-from workshop.services.errors import ServiceError
+from workshop.services.errors import ServiceError, unavailable
 from workshop.services.op_context import (
     HIDDEN,
     OpContext,
@@ -55,6 +56,8 @@ from workshop.services.schemas import (
 )
 from workshop.services.views import persona_view
 from workshop.services.visibility import Ballot
+
+logger = logging.getLogger(__name__)
 
 MAX_PERSONAS = 12
 MAX_ASSUMPTIONS = 2000
@@ -387,3 +390,9 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
         return {"ok": True, "seq": event.seq, "event": visibility.wire(event, actor_id)}
     except ServiceError as error:
         return {"ok": False, "error": error.as_dict()}
+    except OperationalError:
+        # The database could not store it (a full disk, a lost connection): nothing was
+        # applied (the transaction was rolled back), and the sender may retry the same op.
+        logger.exception("op %s in workshop %s could not be saved",
+                         raw.get("type") if isinstance(raw, dict) else None, workshop_id)
+        return {"ok": False, "error": unavailable().as_dict()}

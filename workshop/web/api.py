@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
 
 from workshop.i18n import translate
 from workshop.services import divergence, exports, library, ops, pictures, workshops
-from workshop.services.errors import ServiceError
+from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
 from workshop.services.membership import links as current_links
 from workshop.web.i18n import current_language
 from workshop.web.openapi import build_openapi
@@ -65,6 +67,27 @@ def _wrong_method(exception):
         return jsonify(error={"code": "invalid", "message": f"{request.method} is not "
                                                             "allowed here"}), 405
     return exception
+
+
+# The protocol's code for an HTTP status (the first code listed for it, e.g. 400 `invalid`).
+_CODE_BY_STATUS = {status: code for code, status in reversed(STATUS_BY_CODE.items())}
+
+
+@bp.app_errorhandler(HTTPException)
+def _any_api_error(exception: HTTPException):
+    """Every error under /api/ answers JSON, a server failure (500) included; pages keep
+    Flask's HTML. Flask has logged an unhandled exception with its traceback before this."""
+    if not request.path.startswith("/api/"):
+        return exception
+    if isinstance(getattr(exception, "original_exception", None), OperationalError):
+        return _error(unavailable())  # the database could not do it: nothing was changed
+    status = exception.code or 500
+    if status >= 500:
+        error = {"code": "internal", "message": "the server failed to answer this request"}
+    else:
+        error = {"code": _CODE_BY_STATUS.get(status, "invalid"),
+                 "message": exception.description or exception.name}
+    return jsonify(error=error), status
 
 
 def _json() -> object:

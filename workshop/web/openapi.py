@@ -266,6 +266,8 @@ ERRORS = {
     415: "unsupported_media_type: a write under /api/ without a JSON content type",
     422: "limit",
     429: "rate_limited: too many ops from this participant; wait and send it again",
+    500: "internal: the server failed unexpectedly",
+    503: "unavailable: the database could not store it; nothing was applied, try again",
 }
 CROSS_ORIGIN = "forbidden: cross-origin write (Origin differs from Host)"
 
@@ -299,7 +301,7 @@ def _paths(create: Schema, join: Schema, envelope: Schema) -> dict:
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": create}}},
             "responses": {"201": _json("Created.", _ref("CreatedWorkshop")),
-                          **_errors(400, 403, 413, 415, s403=CROSS_ORIGIN)},
+                          **_errors(400, 403, 413, 415, 503, s403=CROSS_ORIGIN)},
         }},
         "/api/join": {"post": {
             "operationId": "join",
@@ -508,6 +510,8 @@ def _op_answers() -> dict:
         **_errors(413, 415),
         "422": _json("limit", _ref("OpRefused")),
         "429": _json(ERRORS[429], _ref("OpRefused")),
+        "503": _json(ERRORS[503], _ref("OpRefused")),
+        **_errors(500),
     }
 
 
