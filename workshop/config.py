@@ -38,6 +38,32 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _number(name: str, default: float) -> float:
+    """A numeric setting from the environment; unset or empty means the default."""
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+@dataclass(frozen=True)
+class ServingLimits:
+    """How many connections one server process holds, and how long a request may take to
+    arrive; docs/deploy.md says what the reverse proxy adds in front of them."""
+
+    # Open client connections at once (eventlet's own default is 1,024). Each participant
+    # holds one WebSocket; the file-descriptor limit is raised to match at start-up.
+    max_connections: int = 10_000
+    # Seconds from the start of a request (or of a keep-alive connection's wait for its
+    # next one) until its request line and headers must have arrived; then it is closed.
+    header_timeout: float = 10.0
+
+    @classmethod
+    def from_env(cls) -> ServingLimits:
+        """Read WORKSHOP_MAX_CONNECTIONS and WORKSHOP_HEADER_TIMEOUT."""
+        return cls(max_connections=int(_number("WORKSHOP_MAX_CONNECTIONS",
+                                               cls.max_connections)),
+                   header_timeout=_number("WORKSHOP_HEADER_TIMEOUT", cls.header_timeout))
+
+
 @dataclass
 class Config:
     """Everything the app factory needs; tests build one directly."""
