@@ -3,20 +3,30 @@ clients and join floods do not lock anyone else out (docs/deploy.md, "Limits")."
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+import re
 import resource
 import socket
+import struct
 import time
+from pathlib import Path
 
 import pytest
 import requests
 
 from tests.e2e.conftest import LiveServer
-from tests.e2e.test_live_sync import create_workshop
+from tests.e2e.test_live_sync import create_workshop, token_of
 from tests.e2e.test_live_sync import join as join  # noqa: F401, PLC0414 - the fixture
 
 pytestmark = pytest.mark.live
 
 HEADER_TIMEOUT_S = 4
+SEND_QUEUE_BYTES = 256 * 1024
+FLOOD_NOTES = 500  # ~20 MB of events to each client that never reads
+MEMORY_BOUND_MIB = 12
+JOINS_PER_ADDRESS = 25
 # More than eventlet's default of 1,024 connections, which this many used to lock out.
 HALF_OPEN = 1_100
 
@@ -26,7 +36,11 @@ def live_server(tmp_path_factory):
     """The app under eventlet with a short header timeout (the `join` fixture uses it)."""
     server = LiveServer(tmp_path_factory.mktemp("limits"))
     server.env.update(WORKSHOP_HEADER_TIMEOUT=str(HEADER_TIMEOUT_S),
-                      WORKSHOP_MAX_CONNECTIONS="4000")
+                      WORKSHOP_MAX_CONNECTIONS="4000",
+                      WORKSHOP_SEND_QUEUE_BYTES=str(SEND_QUEUE_BYTES),
+                      WORKSHOP_OP_RATE="1000/second",
+                      WORKSHOP_JOIN_RATE_PER_ADDRESS=f"{JOINS_PER_ADDRESS}/minute",
+                      WORKSHOP_TRUSTED_PROXIES="1")
     server.migrate()
     server.start()
     try:
@@ -117,3 +131,105 @@ def test_a_request_head_that_never_completes_is_closed_after_the_header_timeout(
         close_all([*silent, trickle])
     # A complete request is answered as before.
     assert requests.get(live_server.url + "/healthz", timeout=3).status_code == 200
+
+
+# ---- a client that never reads ---------------------------------------------------------------
+
+
+def ws_frame(text: str) -> bytes:
+    """One masked WebSocket text frame, as a client must send it (RFC 6455)."""
+    payload = text.encode()
+    mask = os.urandom(4)
+    header = bytes([0x81])
+    if len(payload) < 126:
+        header += bytes([0x80 | len(payload)])
+    else:
+        header += bytes([0x80 | 126]) + struct.pack("!H", len(payload))
+    return header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def never_reading_client(port: int, cookie: str, workshop_id: str) -> socket.socket:
+    """A Socket.IO connection over a raw WebSocket that joins the workshop's room and then
+    never reads again (with a small receive buffer, so the server's writes back up soon)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.settimeout(10)
+    sock.connect(("127.0.0.1", port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    sock.sendall((f"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                  f"Host: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                  f"Cookie: {cookie}\r\n\r\n").encode())
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += sock.recv(4096)
+    assert received.startswith(b"HTTP/1.1 101"), received[:200]
+    sock.sendall(ws_frame("40" + json.dumps({"workshop": workshop_id})))
+    while b'40{"sid"' not in received:  # the namespace is joined: stop reading from here on
+        received += sock.recv(4096)
+    return sock
+
+
+def server_rss_mib(server: LiveServer) -> float:
+    """The server process's resident memory."""
+    status = Path(f"/proc/{server.process.pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
+NOTE_BODY = "Interview notes. " * 1_150  # ~20 KB, the largest body a note may have
+
+
+def test_clients_that_never_read_are_dropped_and_memory_stays_flat(live_server, join):  # noqa: F811
+    links = create_workshop(live_server.url)
+    sam = join(links["invite_url"], "Sam")
+    kim = join(links["invite_url"], "Kim")
+    present: list[list[str]] = []
+    kim.sio.on("presence", lambda signal: present.append(
+        sorted(p["name"] for p in signal["present"])))
+    slow_members = [join(links["invite_url"], f"Slow {n}", connect=False) for n in range(3)]
+    note = {"title": "Interview", "source_type": "interview", "body": NOTE_BODY}
+    for n in range(20):  # warm up the note path before measuring
+        assert sam.op("note.add", {**note, "title": f"Warm-up {n}"})["ok"]
+    kim.wait_for_seq(sam.seq)
+    before = server_rss_mib(live_server)
+    slow = [never_reading_client(live_server.port, "workshop_session="
+                                 + m.http.cookies["workshop_session"], m.workshop_id)
+            for m in slow_members]
+    try:
+        kim.wait_for(lambda: present and len(present[-1]) == 5, "the slow readers to arrive")
+        for n in range(FLOOD_NOTES):
+            ack = sam.op("note.add", {**note, "title": f"Note {n}"})
+            assert ack["ok"], ack
+        kim.wait_for_seq(sam.seq)  # a reader that reads got every event
+        kim.wait_for(lambda: present[-1] == ["Kim", "Sam"], "the slow readers to be dropped")
+        grown = server_rss_mib(live_server) - before
+    finally:
+        close_all(slow)
+    sent_mib = FLOOD_NOTES * 2 * len(NOTE_BODY) / 2**20  # body and body_html in each event
+    assert grown < MEMORY_BOUND_MIB, (f"the server grew by {grown:.0f} MiB while sending "
+                                      f"{sent_mib:.0f} MiB to clients that never read")
+    # A dropped client that comes back catches up by seq, as after any disconnect.
+    back = slow_members[0]
+    back.connect()
+    assert back.seq == sam.seq
+
+
+# ---- joins ------------------------------------------------------------------------------------
+
+
+def test_a_join_flood_from_one_address_is_answered_429_and_others_still_join(live_server):
+    links = create_workshop(live_server.url)
+
+    def join_from(address: str, name: str) -> requests.Response:
+        # The server trusts one proxy (WORKSHOP_TRUSTED_PROXIES=1), as it would behind nginx.
+        return requests.post(live_server.url + "/api/join", timeout=10,
+                             headers={"X-Forwarded-For": address},
+                             json={"token": token_of(links["invite_url"]), "name": name,
+                                   "team": "Support"})
+
+    answers = [join_from("203.0.113.7", f"Bot {n}") for n in range(JOINS_PER_ADDRESS + 15)]
+    assert [a.status_code for a in answers] == [201] * JOINS_PER_ADDRESS + [429] * 15
+    assert answers[-1].json() == {"error": {
+        "code": "rate_limited",
+        "message": "too many joins from your network at once: wait a minute and try again"}}
+    assert join_from("198.51.100.20", "Kim").status_code == 201
