@@ -233,3 +233,40 @@ def test_a_join_flood_from_one_address_is_answered_429_and_others_still_join(liv
         "code": "rate_limited",
         "message": "too many joins from your network at once: wait a minute and try again"}}
     assert join_from("198.51.100.20", "Kim").status_code == 201
+
+
+@pytest.mark.browser
+def test_the_join_page_says_why_a_join_was_refused(live_server, person):
+    from playwright.sync_api import expect
+
+    links = requests.post(live_server.url + "/api/workshops", timeout=10, json={
+        "title": "Twelve teams", "teams": [f"Team {n}" for n in range(1, 13)]}).json()
+    sam = person("Sam")
+    sam.page.context.set_extra_http_headers({"X-Forwarded-For": "198.51.100.60"})
+    sam.page.goto(links["invite_url"])
+    sam.page.fill("#name", "Sam")
+    sam.page.fill("#team", "Legal")
+    sam.page.click("#join-form button[type=submit]")
+    expect(sam.page.locator("#join-error")).to_have_text(
+        "This workshop already has 12 teams: choose one of them")
+    sam.page.fill("#team", "team 3")  # one of the twelve, in any spelling
+    sam.page.click("#join-form button[type=submit]")
+    sam.page.wait_for_url(f"**/w/{links['id']}")
+
+    # Everyone behind one busy address: the page says to wait, and nothing was joined.
+    for n in range(JOINS_PER_ADDRESS):
+        requests.post(live_server.url + "/api/join", timeout=10,
+                      headers={"X-Forwarded-For": "198.51.100.61"},
+                      json={"token": token_of(links["invite_url"]), "name": f"Bot {n}",
+                            "team": "Team 1"})
+    kim = person("Kim")
+    kim.page.context.set_extra_http_headers({"X-Forwarded-For": "198.51.100.61"})
+    kim.page.goto(links["invite_url"])
+    kim.page.fill("#name", "Kim")
+    kim.page.fill("#team", "Team 2")
+    kim.page.click("#join-form button[type=submit]")
+    expect(kim.page.locator("#join-error")).to_have_text(
+        "Too many joins from your network at once: wait a minute and try again")
+    assert "/join/" in kim.page.url
+    for someone, status in ((sam, "status of 422"), (kim, "status of 429")):  # the refusals
+        someone.errors[:] = [e for e in someone.errors if status not in e]
