@@ -31,17 +31,23 @@ def test_packets_within_the_bound_are_queued_and_counted_until_taken():
     assert overflowed == []
 
 
-def test_the_first_packet_is_taken_however_large():
+def test_a_large_packet_is_taken_while_the_queue_is_below_its_bound():
     sends, overflowed = bounded(1000)
-    sends.put(message(50_000))  # a large `sync` answer to a connection with nothing queued
+    sends.put(message(200))
+    sends.put(message(50_000))  # a large `sync` answer while little else waits
+    assert sends.qsize() == 2 and overflowed == []
+    sends.get()
+    sends.get()  # the writer took it: a packet being written counts no more
+    sends.put(message(50_000))
     assert sends.qsize() == 1 and overflowed == []
 
 
 def test_overflow_empties_the_queue_stops_the_writer_and_reports_once():
     sends, overflowed = bounded(1000)
-    for _ in range(3):
-        sends.put(message(200))
-    sends.put(message(500))  # 900 + 600 > 1000
+    for _ in range(4):
+        sends.put(message(200))  # 4 x 300 bytes: the bound is reached
+    assert overflowed == []
+    sends.put(message(10))  # finds 1200 >= 1000 queued
     assert overflowed == [sends] and sends.overflowed
     assert sends.get(block=False) is None  # the writer's signal to stop; nothing else held
     assert sends.qsize() == 0 and sends.queued_bytes == 0

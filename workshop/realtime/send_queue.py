@@ -3,8 +3,8 @@
 Engine.IO gives every connection an unbounded queue, emptied by a writer that blocks while the
 client's TCP window is full. A client that never reads its socket therefore kept every event
 sent to its room in memory until the ping timeout cut it (~40 s): three such connections took
-the server from 217 to 379 MB (issue 25, point 8). Here, once a connection has more than
-`max_bytes` queued, it is disconnected and its queue emptied. Nothing is lost: the log holds
+the server from 217 to 379 MB (issue 25, point 8). Here, once a connection has `max_bytes`
+queued, the next message disconnects it and empties its queue. Nothing is lost: the log holds
 every event, and a client that comes back resyncs by seq (docs/protocol.md, Delivery).
 """
 
@@ -29,9 +29,12 @@ def packet_size(packet) -> int:
 class BoundedSendQueue:
     """One connection's send queue, wrapping the async mode's own queue.
 
-    The first packet is always taken, however large (a `sync` answer can be); after that, a
-    packet that would take the queue past `max_bytes` overflows it: the queue is emptied, its
-    writer told to stop, and `on_overflow(queue)` called. Later packets are discarded.
+    A packet that finds `max_bytes` or more already queued overflows it: the queue is
+    emptied, its writer told to stop, and `on_overflow(queue)` called; later packets are
+    discarded. Below that, any packet is taken however large (a `sync` answer or a snapshot
+    can be megabytes), and a packet counts only while it waits: the writer takes it out
+    before it writes it. So a client that reads, even slowly, is not dropped for one large
+    answer, while one that never reads is dropped at about `max_bytes` plus one packet.
     """
 
     def __init__(self, inner, max_bytes: int, empty_error: type[Exception], on_overflow):
@@ -52,7 +55,7 @@ class BoundedSendQueue:
         with self._lock:
             if self.overflowed:
                 return
-            overflow = self.queued_bytes > 0 and self.queued_bytes + size > self.max_bytes
+            overflow = self.queued_bytes >= self.max_bytes
             if overflow:
                 self.overflowed = True
             else:
