@@ -79,7 +79,7 @@ class Config:
     public_url: str | None = None
     op_rate: str | None = None
     # Joins per client address and per workshop, signals per participant (the `limits`
-    # notation; None: the defaults in services/join_limits.py and services/backend.py).
+    # notation; None: the defaults in services/join_limits.py and services/rate_limit.py).
     join_rate_per_address: str | None = None
     join_rate_per_workshop: str | None = None
     signal_rate: str | None = None
