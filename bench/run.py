@@ -182,12 +182,14 @@ APP_ENV: dict[str, str] = {}
 
 def app_env(port: int, mode: str, database_url: str, queue: str | None = None,
             channel: str | None = None) -> dict[str, str]:
-    """What `python wsgi.py` reads; the op rate limit is raised so it never refuses bench ops."""
+    """What `python wsgi.py` reads; the op and join rate limits are raised so they never
+    refuse bench ops, nor its 200 people joining from one address within a second or two."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKSHOP_")}
     env.update(APP_ENV)
     env.update(HOST="127.0.0.1", PORT=str(port), WORKSHOP_ASYNC_MODE=mode,
                WORKSHOP_DATABASE_URL=database_url, WORKSHOP_SECRET_KEY="bench-secret",
-               WORKSHOP_OP_RATE="1000/second", PYTHONUNBUFFERED="1")
+               WORKSHOP_OP_RATE="1000/second", WORKSHOP_JOIN_RATE_PER_ADDRESS="1000/second",
+               WORKSHOP_JOIN_RATE_PER_WORKSHOP="1000/second", PYTHONUNBUFFERED="1")
     if queue:
         env["WORKSHOP_MESSAGE_QUEUE"] = queue
         env["WORKSHOP_MESSAGE_QUEUE_CHANNEL"] = channel or f"bench-{os.getpid()}"

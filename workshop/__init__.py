@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workshop.config import INSTANCE_DIR, ROOT, Config
 from workshop.db import Database
 from workshop.services.backend import Backend
-from workshop.services.rate_limit import OpRateLimiter
+from workshop.services.join_limits import JoinLimits
+from workshop.services.rate_limit import DEFAULT_SIGNAL_RATE, OpRateLimiter
 from workshop.services.shared_presence import presence_registry
 
 
@@ -37,8 +39,17 @@ def create_app(config: Config | None = None) -> Flask:
     limiter = OpRateLimiter.from_config(config.op_rate, config.message_queue)
     presence = presence_registry(config.message_queue, config.message_queue_channel)
     realtime.keep_presence_alive(presence)
-    app.extensions["workshop"] = Backend(database, publisher, presence, limiter)
-    app.json.sort_keys = False  # keep payloads in the order the protocol documents
+    joins = JoinLimits.from_config(config.join_rate_per_address, config.join_rate_per_workshop,
+                                   config.max_participants, config.message_queue)
+    signals = OpRateLimiter.from_config(config.signal_rate, config.message_queue, "signal",
+                                        DEFAULT_SIGNAL_RATE)
+    app.extensions["workshop"] = Backend(database, publisher, presence, limiter, joins, signals)
+    if config.trusted_proxies:
+        # request.remote_addr is then the client's address as the proxies saw it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies)
+    # Keep payloads in the order the protocol documents (and the cookie's memberships in the
+    # order they were joined: web/sessions.py drops the oldest first).
+    app.json.sort_keys = False
     web.init_app(app, https=https)
     cli.init_app(app)
     return app

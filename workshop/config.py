@@ -38,6 +38,32 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def _number(name: str, default: float) -> float:
+    """A numeric setting from the environment; unset or empty means the default."""
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+@dataclass(frozen=True)
+class ServingLimits:
+    """How many connections one server process holds, and how long a request may take to
+    arrive; docs/deploy.md says what the reverse proxy adds in front of them."""
+
+    # Open client connections at once (eventlet's own default is 1,024). Each participant
+    # holds one WebSocket; the file-descriptor limit is raised to match at start-up.
+    max_connections: int = 10_000
+    # Seconds from the start of a request (or of a keep-alive connection's wait for its
+    # next one) until its request line and headers must have arrived; then it is closed.
+    header_timeout: float = 10.0
+
+    @classmethod
+    def from_env(cls) -> ServingLimits:
+        """Read WORKSHOP_MAX_CONNECTIONS and WORKSHOP_HEADER_TIMEOUT."""
+        return cls(max_connections=int(_number("WORKSHOP_MAX_CONNECTIONS",
+                                               cls.max_connections)),
+                   header_timeout=_number("WORKSHOP_HEADER_TIMEOUT", cls.header_timeout))
+
+
 @dataclass
 class Config:
     """Everything the app factory needs; tests build one directly."""
@@ -52,6 +78,18 @@ class Config:
     async_mode: str | None = None
     public_url: str | None = None
     op_rate: str | None = None
+    # Joins per client address and per workshop, signals per participant (the `limits`
+    # notation; None: the defaults in services/join_limits.py and services/rate_limit.py).
+    join_rate_per_address: str | None = None
+    join_rate_per_workshop: str | None = None
+    signal_rate: str | None = None
+    max_participants: int | None = None
+    # Bytes a connection may have queued and unsent before it is dropped (a reader that
+    # never reads); it resyncs by seq when it comes back (realtime/send_queue.py).
+    send_queue_bytes: int = 2 * 1024 * 1024
+    # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none), so
+    # that joins are counted per client address rather than per proxy.
+    trusted_proxies: int = 0
     # At most one `presence` signal per workshop per this many seconds (0: one per change).
     presence_interval: float = 0.25
     # PostgreSQL: prepare the op path's statements on the server, once per connection. Off
@@ -76,6 +114,12 @@ class Config:
             async_mode=os.environ.get("WORKSHOP_ASYNC_MODE") or None,
             public_url=os.environ.get("WORKSHOP_PUBLIC_URL") or None,
             op_rate=os.environ.get("WORKSHOP_OP_RATE") or None,
+            join_rate_per_address=os.environ.get("WORKSHOP_JOIN_RATE_PER_ADDRESS") or None,
+            join_rate_per_workshop=os.environ.get("WORKSHOP_JOIN_RATE_PER_WORKSHOP") or None,
+            signal_rate=os.environ.get("WORKSHOP_SIGNAL_RATE") or None,
+            max_participants=int(_number("WORKSHOP_MAX_PARTICIPANTS", 0)) or None,
+            send_queue_bytes=int(_number("WORKSHOP_SEND_QUEUE_BYTES", 2 * 1024 * 1024)),
+            trusted_proxies=int(_number("WORKSHOP_TRUSTED_PROXIES", 0)),
             presence_interval=float(os.environ.get("WORKSHOP_PRESENCE_INTERVAL") or 0.25),
             prepared_statements=os.environ.get("WORKSHOP_PREPARED_STATEMENTS", "on").lower()
             not in ("0", "off", "false", "no"),

@@ -9,6 +9,8 @@ import socket
 from flask import Flask
 from flask_socketio import SocketIO
 
+from workshop.config import ServingLimits
+from workshop.connection_limits import connection_slots, header_deadline_protocol
 from workshop.realtime import socketio
 
 
@@ -56,6 +58,9 @@ class WithoutWebSocketCompression:
         return self.wsgi_app(environ, start_response)
 
 
+# Connections the kernel queues before they are accepted (capped by net.core.somaxconn).
+LISTEN_BACKLOG = 1024
+
 # Allocations (net of frees) between two young-generation collections; CPython's default is
 # 700. A served board allocates thousands of short-lived container objects per second (a
 # message to each of 200 connections), so at 700 the collector ran ~20 times a second and
@@ -81,13 +86,18 @@ def tune_garbage_collector() -> None:
 
 
 def serve(app: Flask, host: str | None = None, port: int | None = None,
-          server: SocketIO | None = None, name: str = "Persona Workshop") -> None:
+          server: SocketIO | None = None, name: str = "Persona Workshop",
+          limits: ServingLimits | None = None) -> None:
     """Serve until interrupted, in the async mode Socket.IO was bound with.
 
     `server` defaults to the app's Socket.IO extension; the benchmark's bare relay passes its
-    own, so the framework floor is served with exactly the same socket settings.
+    own, so the framework floor is served with exactly the same socket settings. `limits`
+    (default: from the environment) bound the connections and the time a request's head may
+    take (workshop/connection_limits.py).
     """
     server = server or socketio
+    limits = limits or ServingLimits.from_env()
+    slots = connection_slots(limits.max_connections)
     tune_garbage_collector()
     if not _websocket_compression():
         app.wsgi_app = WithoutWebSocketCompression(app.wsgi_app)
@@ -97,9 +107,12 @@ def serve(app: Flask, host: str | None = None, port: int | None = None,
         import eventlet
         import eventlet.wsgi
 
-        listener = NoDelayListener(eventlet.listen((host, port)))
-        print(f"{name} on http://{host}:{port} (eventlet)", flush=True)
-        eventlet.wsgi.server(listener, app, log_output=False)
+        # A deep accept queue: after a restart, everyone's board reconnects at once.
+        listener = NoDelayListener(eventlet.listen((host, port), backlog=LISTEN_BACKLOG))
+        print(f"{name} on http://{host}:{port} (eventlet, up to {slots:,} connections)",
+              flush=True)
+        eventlet.wsgi.server(listener, app, log_output=False, max_size=slots,
+                             protocol=header_deadline_protocol(limits.header_timeout))
     else:
         from werkzeug.serving import WSGIRequestHandler
 
@@ -109,6 +122,18 @@ def serve(app: Flask, host: str | None = None, port: int | None = None,
             def setup(self):
                 set_nodelay(self.request)
                 super().setup()
+
+            def handle_one_request(self):
+                # Werkzeug runs a thread per connection (no connection limit); the request
+                # line and each header line must still come within the header timeout.
+                self.connection.settimeout(limits.header_timeout)
+                super().handle_one_request()
+
+            def parse_request(self):
+                try:
+                    return super().parse_request()
+                finally:
+                    self.connection.settimeout(None)
 
         print(f"{name} on http://{host}:{port} ({server.async_mode})", flush=True)
         server.run(app, host=host, port=port, allow_unsafe_werkzeug=True,

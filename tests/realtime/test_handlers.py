@@ -8,6 +8,7 @@ import pytest
 
 from workshop.realtime import socketio
 from workshop.services import workshops
+from workshop.services.rate_limit import OpRateLimiter
 
 
 def create(client, title="Who is our customer?"):
@@ -342,6 +343,32 @@ def test_a_malformed_signal_is_refused_and_relayed_to_no_one(session):
         ack = sam.emit("signal", bad, callback=True)
         assert ack["ok"] is False and ack["error"]["code"] == "invalid"
     assert events_of(lotte, "signal") == []
+
+
+def test_an_observer_may_send_no_signal(app, session):
+    browser, _ = join(app, session["tokens"]["observer"], "Olga", "")
+    olga, lotte = connect(app, browser, session["id"]), session["socks"]["lotte"]
+    lotte.get_received()
+    ack = olga.emit("signal", {"type": "editing", "persona_id": session["persona"],
+                               "path": "identity.quote"}, callback=True)
+    assert ack == {"ok": False, "error": {
+        "code": "forbidden", "message": "observers look on: they cannot send signals"}}
+    assert events_of(lotte, "signal") == []
+
+
+def test_a_flood_of_signals_is_refused_past_the_signal_rate(app, session):
+    app.extensions["workshop"].signal_limiter = OpRateLimiter("5/second;100/minute")
+    sam, lotte = session["socks"]["sam"], session["socks"]["lotte"]
+    acks = [sam.emit("signal", {"type": "editing", "persona_id": session["persona"],
+                                "path": None}, callback=True) for _ in range(50)]
+    assert acks[:5] == [{"ok": True}] * 5
+    assert acks[5:] == [{"ok": False, "error": {
+        "code": "rate_limited", "message": "too many signals at once: wait a moment"}}] * 45
+    assert len(events_of(lotte, "signal")) == 5  # the refused ones reach no one
+    # Another member's allowance is their own.
+    assert session["socks"]["facilitator"].emit("signal", {
+        "type": "editing", "persona_id": session["persona"], "path": None},
+        callback=True) == {"ok": True}
 
 
 def test_the_socketio_url_is_still_answered_by_engineio(client):

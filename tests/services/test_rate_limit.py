@@ -47,3 +47,16 @@ def test_a_moving_window_frees_one_op_as_each_old_one_leaves_it():
     assert [windows.allow("a") for _ in range(4)] == [True, True, True, False]
     assert windows.allow("b")  # every participant has windows of their own
 
+
+
+def test_keys_whose_windows_are_empty_are_forgotten_so_the_map_stays_small():
+    now = [0.0]
+    windows = MovingWindows(parse_many("2/second;5/minute"), clock=lambda: now[0])
+    for n in range(5000):  # a stream of new addresses, a few seconds apart in bursts
+        now[0] = n * 0.05
+        windows.allow(f"address {n}")
+    # Only keys seen within the last minute may be held, plus one sweep's slack.
+    assert len(windows.recent) <= 2 * (60 / 0.05) + 1
+    windows.allow("address 4999")
+    now[0] += 0.001
+    assert not windows.allow("address 4999")  # a recent key keeps its count

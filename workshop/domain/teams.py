@@ -6,6 +6,10 @@ from __future__ import annotations
 
 DEFAULT_TEAMS = ("Marketing", "Sales", "Support", "Product")
 
+# Teams a workshop may have, named at creation or added by joins: the divergence view shows
+# a column and a colour per team.
+MAX_TEAMS = 12
+
 
 def clean_team_name(name: str) -> str:
     """Collapse inner white space so 'Customer  Support ' and 'Customer Support' match."""

@@ -13,6 +13,7 @@ from socketio.packet import Packet
 from workshop import jsoncodec
 from workshop.config import Config
 from workshop.realtime.outbox import Delivery, EventOutbox, chunks
+from workshop.realtime.send_queue import bound_send_queues
 
 # Created unbound, bound in create_app (the Flask-SocketIO extension pattern).
 socketio = SocketIO()
@@ -284,6 +285,7 @@ def init_app(app, config: Config) -> SocketIOPublisher:
         serializer=JsonPacket,
         json=jsoncodec,
     )
+    bound_send_queues(socketio.server.eio, config.send_queue_bytes)
     _route_socketio_path(app)
     app.session_interface = ConnectionSessionInterface()
     register_handlers(socketio)

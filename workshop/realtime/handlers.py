@@ -79,7 +79,7 @@ def on_signal(payload=None):
     try:
         member = workshops.find_member(_backend(), bound.get("workshop", ""),
                                        bound.get("participant"))
-        relayed = signals.editing(member, payload)
+        relayed = signals.editing(_backend(), member, payload)
     except ServiceError as error:
         return {"ok": False, "error": error.as_dict()}
     emit("signal", relayed, to=workshop_room(bound["workshop"]), include_self=False)

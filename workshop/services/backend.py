@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from workshop.db import Database
-from workshop.services.rate_limit import OpRateLimiter
+from workshop.services.join_limits import JoinLimits
+from workshop.services.rate_limit import DEFAULT_SIGNAL_RATE, OpRateLimiter
 
 
 class Publisher(Protocol):
@@ -67,6 +68,9 @@ class Backend:
     publisher: Publisher
     presence: PresenceRegistry
     rate_limiter: OpRateLimiter = field(default_factory=OpRateLimiter)
+    join_limits: JoinLimits = field(default_factory=JoinLimits)
+    signal_limiter: OpRateLimiter = field(default_factory=lambda: OpRateLimiter(
+        DEFAULT_SIGNAL_RATE, scope="signal"))
 
 
 def sorted_present(participants: Iterable[dict]) -> list[dict]:

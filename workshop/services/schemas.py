@@ -14,6 +14,7 @@ from pydantic import (
     ValidationError,
 )
 
+from workshop.domain.teams import MAX_TEAMS
 from workshop.services.errors import ServiceError
 
 # Control characters (other than tab and newlines) are refused in free text: NUL breaks
@@ -72,7 +73,7 @@ class CreateWorkshop(Payload):
 
     title: Title
     context: Context = ""
-    teams: list[TeamName] = Field(default_factory=list, max_length=12)
+    teams: list[TeamName] = Field(default_factory=list, max_length=MAX_TEAMS)
 
 
 class JoinWorkshop(Payload):

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+from workshop.domain import permissions
+from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import EditingSignal, parse
 
 
-def editing(member: dict | None, raw: object) -> dict:
-    """The `signal` payload others receive when a member starts or stops editing a field."""
+def editing(backend: Backend, member: dict | None, raw: object) -> dict:
+    """The `signal` payload others receive when a member starts or stops editing a field.
+
+    Each signal reaches everyone in the room, so observers (who edit nothing) may send none
+    and members only a few a second (WORKSHOP_SIGNAL_RATE, docs/security.md).
+    """
     if member is None:
         raise ServiceError("unauthenticated", "you are not a member of this workshop")
+    if member["role"] == permissions.OBSERVER:
+        raise ServiceError("forbidden", "observers look on: they cannot send signals")
     body = parse(EditingSignal, raw)
+    if not backend.signal_limiter.allow(member["id"]):
+        raise ServiceError("rate_limited", "too many signals at once: wait a moment")
     return {"type": "editing", "participant_id": member["id"], "name": member["name"],
             "team": member["team"], "persona_id": body.persona_id, "path": body.path}

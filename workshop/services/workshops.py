@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workshop.domain import permissions
 from workshop.domain.categories import categories_for
 from workshop.domain.settings import effective
-from workshop.domain.teams import DEFAULT_TEAMS, canonical_team, normalise_teams
+from workshop.domain.teams import DEFAULT_TEAMS, MAX_TEAMS, canonical_team, normalise_teams
 from workshop.domain.tokens import (
     is_safe_id,
     make_token,
@@ -129,6 +129,9 @@ def join_workshop(backend: Backend, raw: dict) -> dict:
     if target.role == permissions.OBSERVER:
         team = ""  # observers look on; they do not count for any team
     with backend.db.writing(target.workshop_id) as session:
+        backend.join_limits.check_size(session.scalar(
+            select(func.count()).select_from(Participant).where(
+                Participant.workshop_id == target.workshop_id, Participant.removed.is_(False))))
         seq = log.next_seq(session, target.workshop_id)
         participant = Participant(id=new_id(), workshop_id=target.workshop_id,
                                   name=" ".join(body.name.split()) or body.name, team=team,
@@ -136,6 +139,9 @@ def join_workshop(backend: Backend, raw: dict) -> dict:
         session.add(participant)
         workshop = session.get(Workshop, target.workshop_id)
         if team and team not in workshop.teams:
+            if len(workshop.teams) >= MAX_TEAMS:  # as many as a workshop may be created with
+                raise ServiceError("limit", f"this workshop already has {MAX_TEAMS} teams: "
+                                            f"choose one of them")
             workshop.teams = [*workshop.teams, team]
         event = log.append(session, target.workshop_id, seq, "participant.joined",
                            {"participant": participant_view(participant)},
@@ -145,18 +151,20 @@ def join_workshop(backend: Backend, raw: dict) -> dict:
     return {"workshop_id": target.workshop_id, **participant_view(participant)}
 
 
-def join_or_rejoin(backend: Backend, raw: dict,
-                   member_of: Callable[[str], str | None]) -> tuple[dict, bool]:
+def join_or_rejoin(backend: Backend, raw: dict, member_of: Callable[[str], str | None],
+                   address: str | None = None) -> tuple[dict, bool]:
     """Join through a link; a browser already in with that role gets its participant back.
 
-    `member_of(workshop_id)` is the participant id this browser holds there, if any.
-    Returns the participant and whether they were created now.
+    `member_of(workshop_id)` is the participant id this browser holds there, if any; a new
+    participant counts against the join rate limits of `address` (the client's) and of the
+    workshop. Returns the participant and whether they were created now.
     """
     body = parse(JoinWorkshop, raw)
     target = resolve_token(backend, body.token)
     existing = find_member(backend, target.workshop_id, member_of(target.workshop_id))
     if existing and existing["role"] == target.role:
         return {"workshop_id": target.workshop_id, **existing}, False
+    backend.join_limits.admit(address, target.workshop_id)
     return join_workshop(backend, raw), True
 
 

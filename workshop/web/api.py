@@ -139,7 +139,8 @@ def create_workshop():
 @bp.post("/api/join")
 def join():
     """Join through a link token; sets the session cookie. Rejoining returns the same member."""
-    participant, created = workshops.join_or_rejoin(_backend(), _body(), membership)
+    participant, created = workshops.join_or_rejoin(_backend(), _body(), membership,
+                                                    request.remote_addr)
     remember(participant["workshop_id"], participant["id"])
     return jsonify(participant=participant,
                    workshop_id=participant["workshop_id"]), 201 if created else 200

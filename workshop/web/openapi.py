@@ -318,8 +318,11 @@ def _paths(create: Schema, join: Schema, envelope: Schema) -> dict:
                                  "schema": STRING}}),
                 "200": _json("Already joined in this role; nothing is written.",
                              _ref("Joined")),
-                **_errors(400, 403, 404, 413, 415, s403=CROSS_ORIGIN,
-                          s404="not_found: the link is not valid (any more)"),
+                **_errors(400, 403, 404, 413, 415, 422, 429, s403=CROSS_ORIGIN,
+                          s404="not_found: the link is not valid (any more)",
+                          s422="limit: the workshop is full, or already has 12 teams",
+                          s429="rate_limited: too many joins from this address or into this "
+                               "workshop; wait and join again"),
             },
         }},
         "/api/workshops/{workshop_id}": {"get": {

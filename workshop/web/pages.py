@@ -10,7 +10,7 @@ from workshop.i18n import translate
 from workshop.services import exports, workshops
 from workshop.services.errors import ServiceError
 from workshop.web.i18n import current_language
-from workshop.web.sessions import membership
+from workshop.web.sessions import membership, remember
 
 bp = Blueprint("pages", __name__)
 
@@ -54,6 +54,7 @@ def board(workshop_id: str):
     member, refusal = _member_or_message(workshop_id)
     if refusal:
         return refusal
+    remember(workshop_id, member["id"])  # the boards opened last are the last to expire
     state = workshops.snapshot(_backend(), workshop_id, member)
     return render_template("board.html", state=state, snapshot_json=embed_json(state))
 

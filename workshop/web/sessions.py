@@ -6,6 +6,11 @@ from flask import session
 
 _KEY = "memberships"
 
+# Memberships one cookie keeps, the most recently joined or opened last. Each adds ~36 bytes;
+# browsers drop a cookie over 4 KB, and with it every membership at once, so the oldest go
+# first instead (docs/security.md, "Limits").
+MAX_MEMBERSHIPS = 50
+
 
 def membership(workshop_id: str) -> str | None:
     """The participant id this browser holds in a workshop, if any."""
@@ -15,8 +20,11 @@ def membership(workshop_id: str) -> str | None:
 
 
 def remember(workshop_id: str, participant_id: str) -> None:
-    """Remember this browser as a participant of a workshop (a long-lived signed cookie)."""
-    memberships = dict(session.get(_KEY) or {})
-    memberships[workshop_id] = participant_id
-    session[_KEY] = memberships
+    """Remember this browser as a participant of a workshop (a long-lived signed cookie), as
+    its most recent membership; the oldest beyond MAX_MEMBERSHIPS are forgotten."""
+    held = session.get(_KEY)
+    memberships = {k: v for k, v in held.items() if k != workshop_id} \
+        if isinstance(held, dict) else {}
+    memberships[workshop_id] = participant_id  # insertion order is recency (sort_keys off)
+    session[_KEY] = dict(list(memberships.items())[-MAX_MEMBERSHIPS:])
     session.permanent = True
