@@ -295,10 +295,15 @@ function updateNote(el, note) {
   const authorLabel = author ? (author.team ? `${author.name} · ${author.team}` : author.name) : "";
   el.querySelector(".note-author").textContent = authorLabel;
   const actions = el.querySelector(".note-actions");
-  if (mayChange(note) && !actions.childElementCount) {
-    actions.append(
+  const fixed = mayChange(note) ? textFixed(note) : "";
+  if (mayChange(note) && (!actions.childElementCount || actions.dataset.fixed !== fixed)) {
+    actions.dataset.fixed = fixed;
+    el.querySelector(".note-fixed")?.remove();
+    actions.replaceChildren(
       h("button", { class: "icon-button", type: "button", text: t("common.edit"),
-        "aria-label": t("board.note.edit"), onclick: () => startEdit(el, note.id) }),
+        "aria-label": t("board.note.edit"), "aria-disabled": fixed ? "true" : false,
+        title: fixed ? FIXED_TEXT[fixed] : false,
+        onclick: () => (fixed ? explainFixed(el, fixed) : startEdit(el, note.id)) }),
       h("button", { class: "icon-button danger", type: "button", text: t("common.delete"),
         "aria-label": t("board.note.delete"), onclick: (event) => confirmDelete(event.currentTarget, note.id) }));
   } else if (!mayChange(note)) {
@@ -307,6 +312,22 @@ function updateNote(el, note) {
   voting.decorate(el, note);
   reconcile.decorateNote(el, note);
   evidence.decorateNote(el, note);
+}
+
+const FIXED_TEXT = { voted: t("board.note.fixed.voted"), decided: t("board.note.fixed.decided") };
+
+/** Why a note's text may no longer be edited ("voted", "decided"), or "" (docs/protocol.md:
+ * the text people voted on and the text decided on never change; the facilitator rewords). */
+function textFixed(note) {
+  const group = note.group_id ? state.groups.find((g) => g.id === note.group_id) : null;
+  if (note.decision || group?.decision) return "decided";
+  return note.votes?.voters ? "voted" : "";
+}
+
+function explainFixed(el, fixed) {
+  el.querySelector(".note-fixed")?.remove();
+  el.append(h("p", { class: "note-fixed", role: "status",
+    text: `${FIXED_TEXT[fixed]} ${isFacilitator ? t("board.note.fixed.reword") : t("board.note.fixed.ask")}` }));
 }
 
 function startEdit(el, id) {

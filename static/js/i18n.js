@@ -45,6 +45,8 @@ const BY_REASON = {
   signoff_needs_team: () => t("error.signoff_needs_team"),
   already_agreed: () => t("error.already_agreed"),
   not_yours: () => t("error.not_yours"),
+  text_voted_on: () => t("error.text_voted_on"),
+  text_decided: () => t("error.text_decided"),
   document_in_merge: () => t("error.document_in_merge"),
 };
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workshop.domain.permissions import may_change_note, may_send
+from workshop.domain.permissions import may_change_note, may_send, text_fixed
 from workshop.services.ops import OPS
 
 
@@ -27,3 +27,10 @@ def test_authors_change_their_own_notes_and_the_facilitator_any():
     assert not may_change_note("participant", "u1", "u2")
     assert may_change_note("facilitator", "f1", "u2")
     assert not may_change_note("observer", "o1", "o1")
+
+
+def test_a_notes_text_is_fixed_once_voted_on_or_decided():
+    assert text_fixed(0, False) is None
+    assert text_fixed(3, False).reason == "text_voted_on"
+    assert text_fixed(0, True).reason == "text_decided"
+    assert text_fixed(3, True).reason == "text_decided"  # the decision is the stronger reason
