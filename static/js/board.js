@@ -8,6 +8,7 @@ import { createFacilitation } from "./facilitation.js";
 import { errorText, plural, t } from "./i18n.js";
 import { createLibrary } from "./library.js";
 import { createReconcile } from "./reconcile.js";
+import { showRemoved } from "./removed.js";
 import { teamSlot } from "./state.js";
 import { createVoting } from "./voting.js";
 
@@ -41,6 +42,7 @@ const eventListeners = []; // modules that react to applied events (see `ui.onEv
 const connection = new Connection(state, {
   onChange: render,
   onEvent: (event) => {
+    if (event.type === "participant.removed" && event.data.id === me.id) showRemoved();
     announce(event);
     for (const listener of eventListeners) listener(event);
   },
@@ -188,13 +190,15 @@ function showStatus(kind, detail) {
     saving: plural("board.status.saving", detail),
     offline: detail ? t("board.status.offline_waiting", { n: detail }) : t("board.status.offline"),
     refused: detail || t("board.status.refused"),
+    removed: t("board.status.removed"),
   };
+  if (kind === "removed") showRemoved();
   els.status.dataset.state = kind;
   els.status.textContent = labels[kind];
   const online = kind === "live" || kind === "saving";
   if (kind === "offline" && wasOnline) speak(t("announce.offline"));
   if (online && wasOnline === false) speak(t("announce.online"));
-  if (kind !== "refused") wasOnline = online;
+  if (kind !== "refused" && kind !== "removed") wasOnline = online;
 }
 
 // ---- persona tabs ----------------------------------------------------------

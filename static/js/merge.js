@@ -5,6 +5,7 @@ import { postJSON } from "./api.js";
 import { translatedCategory } from "./categories.js";
 import { Connection, newOpId } from "./connection.js";
 import { errorText, locale, plural, t } from "./i18n.js";
+import { showRemoved } from "./removed.js";
 
 const state = JSON.parse(document.getElementById("snapshot").textContent);
 const me = state.me;
@@ -111,6 +112,7 @@ let wasOnline = null;
 const connection = new Connection(state, {
   onChange: render,
   onEvent: (event) => {
+    if (event.type === "participant.removed" && event.data.id === me.id) showRemoved();
     if (event.data?.persona_id !== personaId) return;
     if (event.type === "document.saved") {
       remoteSave(event);
@@ -125,15 +127,16 @@ const connection = new Connection(state, {
     const labels = {
       live: t("board.status.live"), saving: plural("board.status.saving", detail),
       offline: detail ? t("board.status.offline_waiting", { n: detail }) : t("board.status.offline"),
-      refused: detail || t("board.status.refused"),
+      refused: detail || t("board.status.refused"), removed: t("board.status.removed"),
     };
+    if (kind === "removed") showRemoved();
     els.status.dataset.state = kind;
     els.status.textContent = labels[kind];
     // Seen, not heard, except when the connection drops or comes back.
     const online = kind === "live" || kind === "saving";
     if (kind === "offline" && wasOnline) announce(t("announce.offline"));
     if (online && wasOnline === false) announce(t("announce.online"));
-    if (kind !== "refused") wasOnline = online;
+    if (kind !== "refused" && kind !== "removed") wasOnline = online;
   },
   onError: (ack) => toast(errorText(ack.error)),
 });

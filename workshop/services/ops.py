@@ -317,7 +317,9 @@ def _apply_new(connection: Connection, head: Record, workshop_id: str, actor_id:
                envelope: OpEnvelope, spec: OpSpec) -> log.Entry:
     """Check the member, apply the op and write its log entry, then commit."""
     actor = member_row(connection, actor_id)
-    if actor is None or actor.workshop_id != workshop_id or actor.removed:
+    if actor is not None and actor.workshop_id == workshop_id and actor.removed:
+        raise ServiceError("unauthenticated", "the facilitator removed you from this workshop")
+    if actor is None or actor.workshop_id != workshop_id:
         raise ServiceError("unauthenticated", "you are not a member of this workshop")
     if not permissions.may_send(actor.role, envelope.type):
         raise ServiceError("forbidden", f"{actor.role}s may not send {envelope.type}")

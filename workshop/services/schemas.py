@@ -239,9 +239,11 @@ class InviteRotate(Payload):
 
 
 class ParticipantRemove(Payload):
-    """participant.remove"""
+    """participant.remove: optionally with a new secret for the link they came in through."""
 
     id: Id
+    # Without it, their invite link lets them straight back in as someone new.
+    rotate_link: bool = False
 
 
 # ---- research notes and evidence -------------------------------------------------------
