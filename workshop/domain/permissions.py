@@ -66,3 +66,19 @@ def text_fixed(voters: int, decided: bool) -> Refusal | None:
     if voters:
         return _TEXT_FIXED["voted"]
     return None
+
+
+def reopen_refusal(role: str, facilitator_only: bool, confirmed: bool,
+                   number: int) -> tuple[str, Refusal] | None:
+    """Why a change to agreed version `number` may not start the next version, as (code,
+    refusal), or None. Reopening clears every sign-off, so it is never done by accident."""
+    if facilitator_only and role != FACILITATOR:
+        return "forbidden", Refusal("reopen_facilitator_only",
+                                    f"version {number} is agreed and only the facilitator may "
+                                    f"reopen it (a workshop setting)")
+    if not confirmed:
+        return "conflict", Refusal("reopen_unconfirmed",
+                                   f"version {number} is agreed: a change starts version "
+                                   f"{number + 1} as a draft and clears the sign-offs; send it "
+                                   f"again with reopen: true to go ahead")
+    return None

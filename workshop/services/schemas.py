@@ -154,6 +154,8 @@ class SettingsUpdate(Payload):
     require_evidence: list[CategoryKey] | None = Field(default=None, max_length=20)
     # Every team with members must sign off a persona version before it can be agreed.
     require_signoff: bool | None = None
+    # Only the facilitator may start a new version of an agreed persona document.
+    reopen_facilitator_only: bool | None = None
 
 
 class Reveal(Payload):
@@ -361,6 +363,8 @@ class DocumentSave(Payload):
     path: FieldPath
     value: free_text(0, 5000)
     base_rev: int = Field(ge=0)
+    # Confirms that a save on an agreed version starts the next one (documents.py, _editable).
+    reopen: bool = False
 
 
 class Picture(Payload):
@@ -377,6 +381,7 @@ class DocumentPicture(Payload):
     persona_id: Id
     picture: Picture | None
     base_rev: int = Field(ge=0)
+    reopen: bool = False
 
 
 class DocumentSign(Payload):
@@ -398,6 +403,7 @@ class PictureUpload(Payload):
 
     content_base64: Annotated[str, StringConstraints(min_length=1, max_length=2_800_000)]
     base_rev: int = Field(ge=0)
+    reopen: bool = False
     op_id: OpId
 
 
