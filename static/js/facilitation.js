@@ -24,6 +24,7 @@ const SWITCHES = [
   ["blind_voting", t("settings.blind_voting"), t("settings.blind_voting.hint")],
   ["anonymous", t("settings.anonymous"), t("settings.anonymous.hint")],
   ["require_signoff", t("settings.require_signoff"), t("settings.require_signoff.hint")],
+  ["reopen_facilitator_only", t("settings.reopen_facilitator_only"), t("settings.reopen_facilitator_only.hint")],
 ];
 
 // Chips in the phase banner telling everyone which rules are in force.

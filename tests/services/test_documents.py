@@ -355,7 +355,29 @@ def test_json_export_imports_into_another_workshop_and_exports_the_same(backend,
     again = json.loads(exports.export_persona(backend, other.id, facilitator, imported,
                                               "json").content)
     assert again["persona"] == first["persona"]
-    assert again["meta"]["persona_name"] == first["meta"]["persona_name"]
+    # The tab is named after the persona, made unique beside this workshop's own first tab.
+    assert first["persona"]["identity"]["name"] == first["meta"]["persona_name"]
+    assert again["meta"]["persona_name"] == first["meta"]["persona_name"] + " (2)"
+
+
+def test_an_imported_persona_is_named_after_itself_and_never_twice_the_same(backend, room):
+    create(backend, room)
+    save(backend, room, "sam", "identity.name", "Anouk", 0)
+    export = json.loads(exports.export_persona(backend, room["id"], room["maria"],
+                                               room["persona"], "json").content)
+    assert export["meta"]["persona_name"] == "Primary customer"  # the tab it came from
+    other = make_workshop(backend, "Another team's workshop")
+    femke = make_member(backend, other.facilitator_token, "Femke", "")
+    send(backend, other.id, femke["id"], "persona.add", {"name": "anouk"})
+    first = send(backend, other.id, femke["id"], "persona.import", {"export": export})
+    again = send(backend, other.id, femke["id"], "persona.import", {"export": export})
+    assert first["event"]["data"]["persona"]["name"] == "Anouk (2)"
+    assert again["event"]["data"]["persona"]["name"] == "Anouk (3)"
+    assert first["event"]["data"]["source"] == {
+        "workshop_title": export["meta"]["workshop_title"], "persona_name": "Primary customer",
+        "version": 1, "status": "draft"}
+    tabs = [p["name"] for p in workshops.snapshot(backend, other.id, femke)["personas"]]
+    assert tabs == ["Primary customer", "anouk", "Anouk (2)", "Anouk (3)"]
 
 
 def test_a_broken_export_is_refused_with_the_reason(backend, room):

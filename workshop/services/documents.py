@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workshop.domain import merge, permissions
+from workshop.domain import merge, names, permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.tokens import new_id
 from workshop.models import EvidenceLink, Persona, PersonaVersion, ResearchNote, utcnow
@@ -279,9 +279,14 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
         pictures.check(picture, field="export: persona.identity.picture")
     if count(ctx, Persona) >= MAX_PERSONAS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_PERSONAS} personas")
-    name = (meta.get("persona_name") or document["identity"]["name"] or "Imported persona")
-    persona = Persona(id=new_id(), workshop_id=ctx.workshop_id, name=name[:120],
-                      created_seq=ctx.seq)
+    # Named after the persona itself (its document's name), not the tab it came from, and
+    # never twice the same name among this workshop's tabs.
+    wanted = (document["identity"]["name"].strip() or meta.get("persona_name", "").strip()
+              or "Imported persona")
+    taken = ctx.session.scalars(select(Persona.name).where(
+        Persona.workshop_id == ctx.workshop_id))
+    persona = Persona(id=new_id(), workshop_id=ctx.workshop_id,
+                      name=names.unique_name(wanted, taken), created_seq=ctx.seq)
     ctx.session.add(persona)
     ctx.session.flush()
     version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona.id,
@@ -289,8 +294,10 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
                              revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
                              signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
     ctx.session.add(version)
+    source = {key: meta.get(key) for key in ("workshop_title", "persona_name", "version",
+                                             "status")}
     return Outcome("persona.imported", {"persona": persona_view(persona),
-                                        "version": version_view(version)})
+                                        "version": version_view(version), "source": source})
 
 
 HANDLERS = {
