@@ -10,6 +10,7 @@ import uuid
 import pytest
 import requests
 
+from tests.e2e.axe import audit
 from tests.e2e.test_persona_browser import field, merge, op  # noqa: F401 (merge: a fixture)
 from tests.e2e.test_voting_browser import create_workshop, join, note
 
@@ -50,6 +51,7 @@ def test_vote_decide_then_try_to_edit_the_note(person, live_server):
     expect(mine.locator(".note-editor")).to_have_count(0)
     expect(mine.locator(".note-fixed")).to_have_text(re.compile(
         "so its text stays as they voted on it.*Ask the facilitator to reword it"))
+    assert audit(sam.page) == []
 
     op(maria, wid, "decision.set", {"target_type": "assumption", "target_id": note_id,
                                     "decision": "accepted", "reason": "Brand guideline"})
@@ -96,6 +98,7 @@ def test_agreeing_reaches_agreed_and_reopening_asks_first(merge):  # noqa: F811
     expect(question).to_contain_text("Start version 2?")
     expect(question).to_contain_text("Version 1 stays agreed, exactly as it is.")
     expect(question).to_contain_text("The 2 sign-offs do not carry over")
+    assert audit(sam) == []
     question.get_by_role("button", name="Cancel").click()
     expect(field(sam, "Name")).not_to_be_editable()
     sam.get_by_role("button", name="Edit: start version 2…").click()
@@ -178,6 +181,7 @@ def test_a_removed_persons_open_pages_say_so(person, live_server):
     rotate = confirm.get_by_label("Also replace the invite link, so the old one cannot bring "
                                   "them back")
     expect(rotate).to_be_checked()
+    assert audit(maria.page) == []
     confirm.get_by_role("button", name="Remove Sam").click()
 
     for page in (sam.page, second):
@@ -185,6 +189,7 @@ def test_a_removed_persons_open_pages_say_so(person, live_server):
         expect(notice).to_be_visible()
         expect(notice).to_contain_text("The facilitator removed you from this workshop")
         expect(page.locator("#conn-status")).to_have_text("Removed by the facilitator")
+        assert audit(page) == []
     removed = maria.page.locator(".people-removed")
     expect(removed).to_be_visible()
     expect(removed.locator(".people-item")).to_have_text(re.compile("Sam · Support.*removed"))
