@@ -201,3 +201,35 @@ def test_a_removed_persons_open_pages_say_so(person, live_server):
     assert reload.status == 403 and "You were removed from this workshop" in reload.text()
     links = maria.page.request.get(f"/api/workshops/{wid}/links").json()
     assert links["invite_url"] != created["invite_url"]
+
+
+def test_a_removed_persons_connect_is_refused_with_the_reason(live_server):
+    """What a client written against docs/protocol.md sees: `reason: "removed"` on connect."""
+    import socketio
+
+    created = create_workshop(live_server.url)
+    people = {}
+    for name, link, team in (("Maria", created["facilitator_url"], ""),
+                             ("Sam", created["invite_url"], "Support")):
+        http = requests.Session()
+        token = link.rsplit("/join/", 1)[1]
+        joined = http.post(live_server.url + "/api/join", timeout=10,
+                           json={"token": token, "name": name, "team": team})
+        people[name] = (http, joined.json()["participant"])
+    maria, sam = people["Maria"][0], people["Sam"][0]
+    removed = maria.post(f"{live_server.url}/api/workshops/{created['id']}/ops", timeout=10,
+                         json={"op_id": uuid.uuid4().hex, "type": "participant.remove",
+                               "data": {"id": people["Sam"][1]["id"]}})
+    assert removed.status_code == 201, removed.text
+
+    refusals = []
+    client = socketio.Client(reconnection=False)
+    client.on("connect_error", refusals.append)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(live_server.url, transports=["websocket"], wait_timeout=10,
+                       headers={"Cookie": "workshop_session=" + sam.cookies["workshop_session"]},
+                       auth={"workshop": created["id"]})
+    # python-socketio hands over {"message", "data"}; `data` is the refusal on the wire.
+    assert [refusal["data"] for refusal in refusals] == [{
+        "code": "unauthenticated", "reason": "removed",
+        "message": "the facilitator removed you from this workshop"}]
