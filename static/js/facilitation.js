@@ -190,7 +190,9 @@ export function createFacilitation(ui) {
         panel.removed = h("div", { class: "people-removed", hidden: true },
           h("h4", { class: "panel-sub", id: "people-removed", text: t("panel.people.removed") }),
           panel.removedList = h("ul", { class: "people-list", "aria-labelledby": "people-removed" }))));
-    ui.onEvent((event) => { if (event.type === "invite.rotated") loadLinks(); });
+    ui.onEvent((event) => {
+      if (event.type === "invite.rotated" || event.data?.rotated) loadLinks(); // Remove may rotate
+    });
     loadLinks();
   }
 

@@ -201,6 +201,7 @@ def test_a_removed_persons_open_pages_say_so(person, live_server):
     assert reload.status == 403 and "You were removed from this workshop" in reload.text()
     links = maria.page.request.get(f"/api/workshops/{wid}/links").json()
     assert links["invite_url"] != created["invite_url"]
+    expect(maria.page.get_by_label("Invite link", exact=True)).to_have_value(links["invite_url"])
 
 
 def test_a_removed_persons_connect_is_refused_with_the_reason(live_server):
