@@ -106,7 +106,9 @@ function valueAt(version, path) {
 
 /** An agreed version nobody here has chosen to reopen: its fields are read only. */
 function locked(version) {
-  return version.status === "agreed" && !(reopen.number === version.number && reopen.step === "yes");
+  if (version.status !== "agreed") return false;
+  if (state.workshop.settings.reopen_facilitator_only && !isFacilitator) return true;
+  return !(reopen.number === version.number && reopen.step === "yes");
 }
 
 function percent(share) {
