@@ -8,6 +8,7 @@ import { createFacilitation } from "./facilitation.js";
 import { errorText, plural, t } from "./i18n.js";
 import { createLibrary } from "./library.js";
 import { createReconcile } from "./reconcile.js";
+import { showRemoved } from "./removed.js";
 import { teamSlot } from "./state.js";
 import { createVoting } from "./voting.js";
 
@@ -41,6 +42,7 @@ const eventListeners = []; // modules that react to applied events (see `ui.onEv
 const connection = new Connection(state, {
   onChange: render,
   onEvent: (event) => {
+    if (event.type === "participant.removed" && event.data.id === me.id) showRemoved();
     announce(event);
     for (const listener of eventListeners) listener(event);
   },
@@ -188,13 +190,15 @@ function showStatus(kind, detail) {
     saving: plural("board.status.saving", detail),
     offline: detail ? t("board.status.offline_waiting", { n: detail }) : t("board.status.offline"),
     refused: detail || t("board.status.refused"),
+    removed: t("board.status.removed"),
   };
+  if (kind === "removed") showRemoved();
   els.status.dataset.state = kind;
   els.status.textContent = labels[kind];
   const online = kind === "live" || kind === "saving";
   if (kind === "offline" && wasOnline) speak(t("announce.offline"));
   if (online && wasOnline === false) speak(t("announce.online"));
-  if (kind !== "refused") wasOnline = online;
+  if (kind !== "refused" && kind !== "removed") wasOnline = online;
 }
 
 // ---- persona tabs ----------------------------------------------------------
@@ -295,10 +299,15 @@ function updateNote(el, note) {
   const authorLabel = author ? (author.team ? `${author.name} · ${author.team}` : author.name) : "";
   el.querySelector(".note-author").textContent = authorLabel;
   const actions = el.querySelector(".note-actions");
-  if (mayChange(note) && !actions.childElementCount) {
-    actions.append(
+  const fixed = mayChange(note) ? textFixed(note) : "";
+  if (mayChange(note) && (!actions.childElementCount || actions.dataset.fixed !== fixed)) {
+    actions.dataset.fixed = fixed;
+    el.querySelector(".note-fixed")?.remove();
+    actions.replaceChildren(
       h("button", { class: "icon-button", type: "button", text: t("common.edit"),
-        "aria-label": t("board.note.edit"), onclick: () => startEdit(el, note.id) }),
+        "aria-label": t("board.note.edit"), "aria-disabled": fixed ? "true" : false,
+        title: fixed ? FIXED_TEXT[fixed] : false,
+        onclick: () => (fixed ? explainFixed(el, fixed) : startEdit(el, note.id)) }),
       h("button", { class: "icon-button danger", type: "button", text: t("common.delete"),
         "aria-label": t("board.note.delete"), onclick: (event) => confirmDelete(event.currentTarget, note.id) }));
   } else if (!mayChange(note)) {
@@ -307,6 +316,22 @@ function updateNote(el, note) {
   voting.decorate(el, note);
   reconcile.decorateNote(el, note);
   evidence.decorateNote(el, note);
+}
+
+const FIXED_TEXT = { voted: t("board.note.fixed.voted"), decided: t("board.note.fixed.decided") };
+
+/** Why a note's text may no longer be edited ("voted", "decided"), or "" (docs/protocol.md:
+ * the text people voted on and the text decided on never change; the facilitator rewords). */
+function textFixed(note) {
+  const group = note.group_id ? state.groups.find((g) => g.id === note.group_id) : null;
+  if (note.decision || group?.decision) return "decided";
+  return note.votes?.voters ? "voted" : "";
+}
+
+function explainFixed(el, fixed) {
+  el.querySelector(".note-fixed")?.remove();
+  el.append(h("p", { class: "note-fixed", role: "status",
+    text: `${FIXED_TEXT[fixed]} ${isFacilitator ? t("board.note.fixed.reword") : t("board.note.fixed.ask")}` }));
 }
 
 function startEdit(el, id) {

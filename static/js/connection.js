@@ -52,11 +52,16 @@ export class Connection {
       await this.resync();
       this.flush();
     });
-    this.socket.on("disconnect", () => this.report());
+    this.socket.on("disconnect", (reason) => {
+      this.report();
+      // The server closed the connection (e.g. the facilitator removed us): the client does
+      // not reconnect by itself, so ask again; a refusal then says why.
+      if (reason === "io server disconnect") this.socket.connect();
+    });
     this.socket.on("connect_error", (error) => {
       if (error.data?.code === "unauthenticated") {
         this.socket.disconnect();
-        this.onStatus("refused", error.data.message);
+        this.onStatus(error.data.reason === "removed" ? "removed" : "refused", error.data.message);
       } else {
         this.report();
       }

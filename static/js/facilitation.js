@@ -24,6 +24,7 @@ const SWITCHES = [
   ["blind_voting", t("settings.blind_voting"), t("settings.blind_voting.hint")],
   ["anonymous", t("settings.anonymous"), t("settings.anonymous.hint")],
   ["require_signoff", t("settings.require_signoff"), t("settings.require_signoff.hint")],
+  ["reopen_facilitator_only", t("settings.reopen_facilitator_only"), t("settings.reopen_facilitator_only.hint")],
 ];
 
 // Chips in the phase banner telling everyone which rules are in force.
@@ -185,8 +186,13 @@ export function createFacilitation(ui) {
       buildLinks(),
       h("div", { class: "panel-group" },
         h("h3", { class: "panel-heading", text: t("panel.people") }),
-        panel.people = h("ul", { class: "people-list", "aria-label": t("panel.people.label") })));
-    ui.onEvent((event) => { if (event.type === "invite.rotated") loadLinks(); });
+        panel.people = h("ul", { class: "people-list", "aria-label": t("panel.people.label") }),
+        panel.removed = h("div", { class: "people-removed", hidden: true },
+          h("h4", { class: "panel-sub", id: "people-removed", text: t("panel.people.removed") }),
+          panel.removedList = h("ul", { class: "people-list", "aria-labelledby": "people-removed" }))));
+    ui.onEvent((event) => {
+      if (event.type === "invite.rotated" || event.data?.rotated) loadLinks(); // Remove may rotate
+    });
     loadLinks();
   }
 
@@ -267,27 +273,58 @@ export function createFacilitation(ui) {
     }
   }
 
-  function renderPeople() {
-    const people = state.participants.filter((p) => !p.removed && p.id !== me.id);
-    const key = JSON.stringify(people.map((p) => p.id));
-    if (panel.people.dataset.key === key) return;
+  // Remove asks first, in place, and offers a new secret for the link the person came in
+  // through in the same step: without it, that link lets them straight back in.
+  let confirming = null; // the id of the person whose removal is being confirmed
+  const ROTATE_LABELS = {
+    participant: t("panel.people.rotate.participant"), observer: t("panel.people.rotate.observer"),
+    facilitator: t("panel.people.rotate.facilitator"),
+  };
+
+  function personLabel(person) {
+    return person.team ? `${person.name} · ${person.team}`
+      : `${person.name} · ${person.role === "observer" ? t("role.observer") : t("role.facilitator")}`;
+  }
+
+  function removeConfirmation(person) {
+    const rotate = h("input", { type: "checkbox", id: "remove-rotate", checked: true });
+    return h("div", { class: "remove-confirm", role: "group", "aria-labelledby": "remove-question" },
+      h("p", { id: "remove-question", class: "remove-question", text: t("panel.people.confirm", { name: person.name }) }),
+      h("label", { class: "remove-rotate", for: "remove-rotate" }, rotate, ROTATE_LABELS[person.role]),
+      h("p", { class: "setting-hint", text: t("panel.people.rotate.hint") }),
+      h("div", { class: "button-row" },
+        h("button", { class: "button button-small button-danger-solid", type: "button", id: "remove-confirm",
+          text: t("panel.people.remove_now", { name: person.name }),
+          onclick: async () => {
+            const ack = await send("participant.remove", { id: person.id, rotate_link: rotate.checked });
+            if (ack.ok) { confirming = null; renderPeople(true); }
+          } }),
+        h("button", { class: "button button-small", type: "button", text: t("common.cancel"),
+          onclick: () => { confirming = null; renderPeople(true); } })));
+  }
+
+  function renderPeople(force = false) {
+    const others = state.participants.filter((p) => p.id !== me.id);
+    const people = others.filter((p) => !p.removed);
+    const removed = others.filter((p) => p.removed);
+    if (!people.some((p) => p.id === confirming)) confirming = null;
+    const key = JSON.stringify([people.map((p) => p.id), removed.map((p) => p.id), confirming]);
+    if (panel.people.dataset.key === key && !force) return;
     panel.people.dataset.key = key;
     panel.people.replaceChildren(...people.map((person) => h("li", { class: "people-item" },
-      h("span", { text: person.team ? `${person.name} · ${person.team}`
-        : `${person.name} · ${person.role === "observer" ? t("role.observer") : t("role.facilitator")}` }),
-      h("button", { class: "icon-button danger", type: "button", text: t("common.remove"),
-        "aria-label": t("panel.people.remove", { name: person.name }),
-        onclick: (event) => {
-          const button = event.currentTarget;
-          if (!button.dataset.armed) {
-            button.dataset.armed = "1";
-            button.textContent = t("common.sure");
-            setTimeout(() => { delete button.dataset.armed; button.textContent = t("common.remove"); }, 3000);
-            return;
-          }
-          send("participant.remove", { id: person.id });
-        } }))));
+      h("span", { text: personLabel(person) }),
+      confirming === person.id ? null : h("button", { class: "icon-button danger", type: "button",
+        text: t("common.remove"), "aria-label": t("panel.people.remove", { name: person.name }),
+        onclick: () => {
+          confirming = person.id;
+          renderPeople(true);
+          document.getElementById("remove-confirm")?.focus();
+        } }),
+      confirming === person.id ? removeConfirmation(person) : null)));
     if (!people.length) panel.people.append(h("li", { class: "setting-hint", text: t("panel.people.none") }));
+    panel.removed.hidden = !removed.length;
+    panel.removedList.replaceChildren(...removed.map((person) => h("li", { class: "people-item removed" },
+      h("span", { text: personLabel(person) }), h("span", { class: "removed-tag", text: t("panel.people.removed_tag") }))));
   }
 
   async function changeSetting(key, value) {

@@ -44,7 +44,11 @@ const BY_REASON = {
   vote_needs_team: () => t("error.vote_needs_team"),
   signoff_needs_team: () => t("error.signoff_needs_team"),
   already_agreed: () => t("error.already_agreed"),
+  reopen_unconfirmed: ({ number, next }) => t("error.reopen_unconfirmed", { n: number, next }),
+  reopen_facilitator_only: ({ number }) => t("error.reopen_facilitator_only", { n: number }),
   not_yours: () => t("error.not_yours"),
+  text_voted_on: () => t("error.text_voted_on"),
+  text_decided: () => t("error.text_decided"),
   document_in_merge: () => t("error.document_in_merge"),
 };
 

@@ -5,6 +5,7 @@ import { postJSON } from "./api.js";
 import { translatedCategory } from "./categories.js";
 import { Connection, newOpId } from "./connection.js";
 import { errorText, locale, plural, t } from "./i18n.js";
+import { showRemoved } from "./removed.js";
 
 const state = JSON.parse(document.getElementById("snapshot").textContent);
 const me = state.me;
@@ -46,6 +47,9 @@ const editing = new Map(); // path → Map(participant id → {name, until})
 let built = null; // the version id and item ids the form was built for
 let fitTimer;
 let pictureStatus = ""; // the last upload's outcome, shown under the portrait
+// Reopening an agreed version starts the next one and clears its sign-offs, so the page asks
+// first: "ask" while the question is shown, "yes" once confirmed (for that version number).
+let reopen = { number: null, step: null };
 
 // ---- helpers ---------------------------------------------------------------------
 
@@ -100,6 +104,13 @@ function valueAt(version, path) {
   return undefined;
 }
 
+/** An agreed version nobody here has chosen to reopen: its fields are read only. */
+function locked(version) {
+  if (version.status !== "agreed") return false;
+  if (state.workshop.settings.reopen_facilitator_only && !isFacilitator) return true;
+  return !(reopen.number === version.number && reopen.step === "yes");
+}
+
 function percent(share) {
   return share == null ? "–" : `${Math.round(share * 100)}%`;
 }
@@ -111,6 +122,7 @@ let wasOnline = null;
 const connection = new Connection(state, {
   onChange: render,
   onEvent: (event) => {
+    if (event.type === "participant.removed" && event.data.id === me.id) showRemoved();
     if (event.data?.persona_id !== personaId) return;
     if (event.type === "document.saved") {
       remoteSave(event);
@@ -125,15 +137,16 @@ const connection = new Connection(state, {
     const labels = {
       live: t("board.status.live"), saving: plural("board.status.saving", detail),
       offline: detail ? t("board.status.offline_waiting", { n: detail }) : t("board.status.offline"),
-      refused: detail || t("board.status.refused"),
+      refused: detail || t("board.status.refused"), removed: t("board.status.removed"),
     };
+    if (kind === "removed") showRemoved();
     els.status.dataset.state = kind;
     els.status.textContent = labels[kind];
     // Seen, not heard, except when the connection drops or comes back.
     const online = kind === "live" || kind === "saving";
     if (kind === "offline" && wasOnline) announce(t("announce.offline"));
     if (online && wasOnline === false) announce(t("announce.online"));
-    if (kind !== "refused") wasOnline = online;
+    if (kind !== "refused" && kind !== "removed") wasOnline = online;
   },
   onError: (ack) => toast(errorText(ack.error)),
 });
@@ -233,7 +246,7 @@ async function save(path, { value, baseRev } = {}) {
     ? t("merge.saving_new_version", { n: version.number, next: version.number + 1 })
     : t("merge.saving");
   const ack = await send("document.save", { persona_id: personaId, path, value: text,
-    base_rev: rev }, { quiet: true });
+    base_rev: rev, reopen: version.status === "agreed" }, { quiet: true });
   entry.saving = false;
   if (ack.ok) {
     entry.base = document.activeElement === entry.el ? ack.event.data.revision.rev : null;
@@ -385,7 +398,7 @@ function portrait(version) {
       ? (words[0][0] + (words.length > 1 ? words[words.length - 1][0] : "")).toUpperCase() : "?";
     box.append(h("span", { class: "avatar-initials", "aria-hidden": "true", text: initials }));
   }
-  if (!canWrite) return box;
+  if (!canWrite || locked(version)) return box;
   const input = h("input", { type: "file", id: "picture-file", accept: "image/png,image/jpeg,image/webp", class: "sr-only" });
   const progress = h("span", { class: "picture-progress", role: "status", text: pictureStatus });
   input.addEventListener("change", () => uploadPicture(input, progress));
@@ -394,7 +407,8 @@ function portrait(version) {
       h("label", { class: "button button-small", for: "picture-file", text: t("merge.picture.upload") }), input,
       picture ? h("button", { class: "button button-small", type: "button", id: "picture-avatar", text: t("merge.picture.avatar"),
         onclick: () => send("document.picture", { persona_id: personaId, picture: null,
-          base_rev: current().revisions["identity.picture"]?.rev ?? 0 }) }) : null,
+          base_rev: current().revisions["identity.picture"]?.rev ?? 0,
+          reopen: current().status === "agreed" }) }) : null,
       progress));
 }
 
@@ -420,7 +434,8 @@ async function uploadPicture(input, progress) {
   });
   try {
     const ack = await postWithProgress(`${base}/picture`, { content_base64: data, op_id: newOpId(),
-      base_rev: current().revisions["identity.picture"]?.rev ?? 0 }, (share) => { bar.value = share * 100; });
+      base_rev: current().revisions["identity.picture"]?.rev ?? 0, reopen: current().status === "agreed" },
+    (share) => { bar.value = share * 100; });
     showPictureStatus(ack.ok ? t("merge.picture.saved") : errorText(ack.error));
     if (ack.ok) connection.receive(ack.event);
   } catch (error) {
@@ -482,13 +497,14 @@ function itemIds(version) {
 }
 
 function fillFields(version) {
+  for (const entry of fields.values()) entry.el.readOnly = !canWrite || locked(version);
   for (const [path, entry] of fields) {
     if (document.activeElement === entry.el || !entry.conflict.hidden) continue;
     const value = valueAt(version, path) ?? "";
     if (entry.el.value !== value) { entry.el.value = value; entry.base = null; autosize(entry.el); }
   }
   const identity = version.document.identity;
-  const look = `${identity.name}|${identity.picture?.data?.length ?? 0}|${identity.picture?.data?.slice(-16) ?? ""}`;
+  const look = `${identity.name}|${identity.picture?.data?.length ?? 0}|${identity.picture?.data?.slice(-16) ?? ""}|${locked(version)}`;
   const hero = els.document.querySelector(".portrait-box, .portrait");
   if (hero && built?.look !== look) {
     const focused = hero.contains(document.activeElement) ? document.activeElement.id : null;
@@ -556,11 +572,14 @@ function renderVersion(version) {
   const teams = teamsWithMembers();
   const required = state.workshop.settings.require_signoff;
   const mine = me.team && version.signoffs[me.team];
-  fill(els.version, 
+  // With required sign-off the button says, before anyone presses it, who still has to sign.
+  const missing = required ? teams.filter((team) => !version.signoffs[team]) : [];
+  fill(els.version,
     h("p", { class: `version-chip ${draft ? "draft" : "agreed"}`, id: "version-chip",
       text: draft ? t("merge.version.draft", { n: version.number }) : t("merge.version.agreed", { n: version.number }) }),
     draft ? null : h("p", { class: "muted", text: t("merge.version.frozen", { name: nameOf(version.agreed_by),
       when: new Date(version.agreed_at).toLocaleString(locale), next: version.number + 1 }) }),
+    draft ? null : phaseNote(),
     h("h3", { class: "panel-sub", text: required ? t("merge.signoff.required") : t("merge.signoff") }),
     h("ul", { class: "signoffs" }, ...teams.map((team) => {
       const signed = version.signoffs[team];
@@ -573,8 +592,52 @@ function renderVersion(version) {
       onclick: () => send("document.sign", { persona_id: personaId, number: version.number }) }) : null,
     draft ? h("p", { class: "muted small", text: t("merge.signoff.cleared") }) : null,
     draft && isFacilitator ? h("button", { class: "button button-primary", type: "button", id: "mark-agreed",
-      text: t("merge.mark_agreed", { n: version.number }),
-      onclick: () => send("document.agree", { persona_id: personaId, number: version.number }) }) : null);
+      text: t("merge.mark_agreed", { n: version.number }), disabled: missing.length > 0,
+      "aria-describedby": missing.length ? "agree-waiting" : null,
+      onclick: () => send("document.agree", { persona_id: personaId, number: version.number }) }) : null,
+    draft && missing.length ? h("p", { class: "agree-waiting", id: "agree-waiting",
+      text: t("merge.agree.waiting", { teams: missing.join(", ") }) }) : null,
+    draft ? null : reopenControl(version));
+}
+
+/** Under an agreed version: whether the workshop reached Agreed, or which personas keep it in Merge. */
+function phaseNote() {
+  if (state.workshop.phase === "agreed") return h("p", { class: "agreed-phase", id: "phase-note", text: t("merge.phase.agreed") });
+  const drafts = state.documents.filter((d) => d.status === "draft")
+    .map((d) => state.personas.find((p) => p.id === d.persona_id)?.name).filter(Boolean);
+  return drafts.length ? h("p", { class: "agreed-phase waiting", id: "phase-note",
+    text: t("merge.phase.waiting", { names: drafts.join(", ") }) }) : null;
+}
+
+/** Reopening an agreed version: asked for, saying what it does, and perhaps the facilitator's alone. */
+function reopenControl(version) {
+  if (!canWrite) return null;
+  const next = version.number + 1;
+  if (state.workshop.settings.reopen_facilitator_only && !isFacilitator) {
+    return h("p", { class: "muted small", id: "reopen-restricted", text: t("merge.reopen.restricted", { next }) });
+  }
+  const asking = reopen.number === version.number ? reopen.step : null;
+  const setReopen = (step) => { reopen = { number: step ? version.number : null, step }; render(); };
+  if (asking === "yes") {
+    return h("div", { class: "reopen-box", id: "reopen-open" },
+      h("p", { text: t("merge.reopen.open", { next }) }),
+      h("button", { class: "button button-small", type: "button", text: t("common.cancel"), onclick: () => setReopen(null) }));
+  }
+  if (asking === "ask") {
+    const signed = Object.keys(version.signoffs).length;
+    return h("div", { class: "reopen-box", id: "reopen-confirm-box", role: "group", "aria-labelledby": "reopen-question" },
+      h("p", { class: "reopen-question", id: "reopen-question", text: t("merge.reopen.question", { next }) }),
+      h("p", { text: t("merge.reopen.explain", { n: version.number, next }) }),
+      h("p", { text: signed ? plural("merge.reopen.signoffs", signed) : t("merge.reopen.no_signoffs") }),
+      h("div", { class: "button-row" },
+        h("button", { class: "button button-small button-primary", type: "button", id: "reopen-confirm",
+          text: t("merge.reopen.confirm", { next }),
+          onclick: () => { setReopen("yes"); els.document.querySelector(".field-input")?.focus(); } }),
+        h("button", { class: "button button-small", type: "button", text: t("common.cancel"), onclick: () => setReopen(null) })));
+  }
+  return h("button", { class: "button button-small", type: "button", id: "reopen",
+    text: t("merge.reopen.button", { next }),
+    onclick: () => { setReopen("ask"); document.getElementById("reopen-confirm")?.focus(); } });
 }
 
 // Exports are fetched here rather than followed as plain links: the PDF takes a few seconds
@@ -659,7 +722,11 @@ function importForm() {
       result.textContent = t("library.import.importing");
       const ack = await postJSON(`/api/workshops/${state.workshop.id}/personas/import`, { export: exported, op_id: newOpId() });
       connection.receive(ack.event);
-      result.textContent = t("merge.import.done", { name: ack.event.data.persona.name });
+      // Open the imported persona, and say there what came in (showImported).
+      const { persona, source } = ack.event.data;
+      result.textContent = t("merge.import.done", { name: persona.name });
+      sessionStorage.setItem(`imported:${persona.id}`, JSON.stringify({ name: persona.name, ...source }));
+      window.location.assign(`/w/${state.workshop.id}/persona/${persona.id}`);
     } catch (error) {
       result.textContent = error.message;
     }
@@ -763,7 +830,8 @@ function render() {
   else fillFields(version);
   redraw(els.version, JSON.stringify([version && [version.number, version.status, version.signoffs,
     version.agreed_by, version.agreed_at], teamsWithMembers(), state.workshop.settings.require_signoff,
-  state.participants.map((p) => p.name)]), () => renderVersion(version));
+  state.participants.map((p) => p.name), state.workshop.phase, state.workshop.settings.reopen_facilitator_only,
+  state.documents.map((d) => d.status), reopen]), () => renderVersion(version));
   redraw(els.exports, JSON.stringify(version && [version.number, version.status]),
     () => renderExports(version));
   redraw(els.history, JSON.stringify(state.versions.filter((v) => v.persona_id === personaId)),
@@ -771,6 +839,20 @@ function render() {
   renderEditing();
 }
 
+/** After an import, the imported persona's page says what was imported, and from where. */
+function showImported() {
+  const key = `imported:${personaId}`;
+  let source;
+  try { source = JSON.parse(sessionStorage.getItem(key) ?? "null"); } catch { source = null; }
+  sessionStorage.removeItem(key);
+  if (!source) return;
+  const notice = document.getElementById("import-notice");
+  notice.textContent = t("merge.import.notice", { name: source.name, workshop: source.workshop_title ?? "?",
+    version: source.version ?? "?", status: STATUS_LABELS[source.status] ?? source.status ?? "" });
+  notice.hidden = false;
+}
+
+showImported();
 render();
 connection.start();
 connection.socket.on("signal", receiveSignal);

@@ -109,6 +109,7 @@ const reducers = {
       state.documents = state.documents.map((d) => (d.persona_id === data.persona_id
         ? structuredClone(data.started) : d));
       state.versions.push(versionSummary(data.started));
+      if (data.phase) state.workshop.phase = data.phase; // back to merge if it was agreed
       return;
     }
     const version = findDocument(state, data.persona_id);
@@ -123,6 +124,7 @@ const reducers = {
     if (version) version.signoffs[data.team] = { ...data.signoff };
   },
   "document.agreed": (state, data) => {
+    if (data.phase) state.workshop.phase = data.phase; // agreed once every persona is
     const agreed = { status: "agreed", agreed_by: data.agreed_by, agreed_at: data.agreed_at };
     const version = findDocument(state, data.persona_id);
     if (version) Object.assign(version, agreed, { updated_seq: data.seq });

@@ -295,7 +295,7 @@ def test_message_pages_links_observer_dutch_private_notes_diff_linking_and_eight
                                    "value": "Utrecht", "base_rev": 0})
     op(fay, wid, "document.agree", {"persona_id": persona, "number": 1})
     op(fay, wid, "document.save", {"persona_id": persona, "path": "identity.location",
-                                   "value": "Zwolle", "base_rev": 1})
+                                   "value": "Zwolle", "base_rev": 1, "reopen": True})
     fay.page.goto(f"/w/{wid}/persona/{persona}")
     fay.page.locator("#show-diff").click()
     expect(fay.page.locator(".diff-table caption")).to_contain_text("1 change")

@@ -126,6 +126,8 @@ def test_agreeing_freezes_version_one_and_the_next_edit_starts_version_two(merge
     maria.get_by_role("button", name="Mark version 1 agreed").click()
     for page in (maria, sam):
         expect(page.locator("#version-chip")).to_have_text("Agreed · version 1")
+    sam.get_by_role("button", name="Edit: start version 2…").click()  # asked first
+    sam.get_by_role("button", name="Start version 2").click()
     field(sam, "Name").fill("Jasper de Vries")
     field(sam, "Name").press("Enter")
     for page in (maria, sam):
@@ -149,8 +151,9 @@ def test_agreeing_waits_for_every_team_when_sign_off_is_required(merge):
     maria, sam, lotte = merge["maria"].page, merge["sam"].page, merge["lotte"].page
     op(merge["maria"], merge["id"], "settings.update", {"require_signoff": True})
     expect(maria.locator("#version-panel h3")).to_have_text("Sign-off (required before agreeing)")
-    maria.get_by_role("button", name="Mark version 1 agreed").click()
-    expect(maria.locator("#toast")).to_contain_text("Waiting for sign-off from Marketing, Support")
+    expect(maria.get_by_role("button", name="Mark version 1 agreed")).to_be_disabled()
+    expect(maria.locator("#agree-waiting")).to_contain_text(
+        "Waiting for sign-off from Marketing, Support")
     expect(maria.locator("#version-chip")).to_have_text("Draft · version 1")
     sam.get_by_role("button", name="Sign off for Support").click()
     lotte.get_by_role("button", name="Sign off for Marketing").click()
@@ -185,6 +188,8 @@ def test_two_editors_at_once_then_agreed_then_version_two_and_its_diff(merge):
     maria.get_by_role("button", name="Mark version 1 agreed").click()
     for page in (maria, sam, lotte):
         expect(page.locator("#version-chip")).to_have_text("Agreed · version 1")
+    lotte.get_by_role("button", name="Edit: start version 2…").click()
+    lotte.get_by_role("button", name="Start version 2").click()
     field(lotte, "Location").fill("Utrecht, Lombok")
     field(lotte, "Location").press("Enter")
     for page in (maria, sam, lotte):
@@ -279,7 +284,8 @@ def test_the_facilitator_imports_an_exported_persona(merge, tmp_path):
     path = tmp_path / "persona.json"
     path.write_bytes(exported)
     page.locator("#import-json").set_input_files(str(path))
-    expect(page.locator(".import-json [role=status]")).to_contain_text("Imported as the persona")
+    # The page opens the imported persona and says what came in.
+    expect(page.locator("#import-notice")).to_contain_text("Imported “")
     assert merge["sam"].page.get_by_label("Import a persona (JSON) as a new persona").count() == 0
 
 

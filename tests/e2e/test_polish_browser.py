@@ -138,8 +138,8 @@ def test_the_facilitator_switches_required_sign_off_and_the_merge_view_waits(per
     expect(heading).to_have_text("Sign-off (required before agreeing)")  # live, elsewhere
 
     board.goto(setup["url"])
-    board.get_by_role("button", name="Mark version 1 agreed").click()
-    expect(board.locator("#toast")).to_contain_text("Waiting for sign-off from Support")
+    expect(board.get_by_role("button", name="Mark version 1 agreed")).to_be_disabled()
+    expect(board.locator("#agree-waiting")).to_contain_text("Waiting for sign-off from Support")
     expect(board.locator("#version-chip")).to_have_text("Draft · version 1")
     sam.get_by_role("button", name="Sign off for Support").click()
     expect(board.locator(".signoffs li.signed")).to_have_count(1)

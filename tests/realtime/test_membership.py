@@ -63,3 +63,39 @@ def test_removing_yourself_or_nobody_is_refused(room, target, code):
     ack = op(room["facilitator"], "participant.remove",
              {"id": me if target == "self" else "nobody"})
     assert ack["error"]["code"] == code
+
+
+def test_removing_with_a_new_link_keeps_the_old_invite_from_letting_them_back(app, room):
+    old = room["tokens"]["invite"]
+    ack = op(room["facilitator"], "participant.remove",
+             {"id": room["sam"]["id"], "rotate_link": True})
+    assert ack["ok"] and ack["event"]["data"] == {"id": room["sam"]["id"],
+                                                  "rotated": "participant"}
+    assert old not in str(ack)  # the new secret never enters the log either
+    # Sam's browser, back on the old invite link: no longer valid, nothing joined.
+    browser = room["sam_browser"]
+    assert browser.get(f"/join/{old}").status_code == 404
+    assert browser.post("/api/join", json={"token": old, "name": "Sam",
+                                           "team": "Support"}).status_code == 404
+    links = room["fac_browser"].get(f"/api/workshops/{room['id']}/links").get_json()
+    assert links["invite_url"].rsplit("/join/", 1)[1] != old
+    # The observer's and the facilitator's links are untouched.
+    assert room["tokens"]["observer"] in links["observer_url"]
+    assert room["tokens"]["facilitator"] in links["facilitator_url"]
+
+
+def test_without_a_new_link_the_old_invite_admits_them_as_someone_new(app, room):
+    ack = op(room["facilitator"], "participant.remove", {"id": room["sam"]["id"]})
+    assert ack["event"]["data"] == {"id": room["sam"]["id"]}
+    again = room["sam_browser"].post("/api/join", json={
+        "token": room["tokens"]["invite"], "name": "Sam", "team": "Support"})
+    assert again.status_code == 201 and again.get_json()["participant"]["id"] != room["sam"]["id"]
+
+
+def test_a_removed_persons_reload_says_they_were_removed(app, room):
+    op(room["facilitator"], "participant.remove", {"id": room["sam"]["id"]})
+    page = room["sam_browser"].get(f"/w/{room['id']}")
+    assert page.status_code == 403
+    assert "You were removed from this workshop" in page.get_data(as_text=True)
+    stranger = app.test_client()  # someone who never joined is still asked to join
+    assert "Join first" in stranger.get(f"/w/{room['id']}").get_data(as_text=True)

@@ -59,10 +59,19 @@ def create(backend, room):
     return ack["event"]["data"]["version"]
 
 
-def save(backend, room, who, path, value, base_rev):
+def save(backend, room, who, path, value, base_rev, reopen=False):
     return send(backend, room["id"], room[who]["id"], "document.save",
                 {"persona_id": room["persona"], "path": path, "value": value,
-                 "base_rev": base_rev})
+                 "base_rev": base_rev, **({"reopen": True} if reopen else {})})
+
+
+def agree(backend, room, number=1):
+    return send(backend, room["id"], room["maria"]["id"], "document.agree",
+                {"persona_id": room["persona"], "number": number})
+
+
+def phase(backend, room):
+    return workshops.snapshot(backend, room["id"], room["maria"])["workshop"]["phase"]
 
 
 def current(backend, room):
@@ -171,9 +180,9 @@ def test_agreeing_freezes_a_version_and_the_next_edit_starts_version_two(backend
     agreed = send(backend, room["id"], room["maria"]["id"], "document.agree",
                   {"persona_id": room["persona"], "number": 1})
     assert agreed["ok"] and current(backend, room)["status"] == "agreed"
-    assert save(backend, room, "sam", "identity.name", "Anouk B.", 0)["error"]["code"] == \
-        "conflict"  # the stale revision is still refused after agreement
-    edit = save(backend, room, "sam", "identity.name", "Anouk B.", 1)
+    assert save(backend, room, "sam", "identity.name", "Anouk B.", 0, reopen=True)["error"][
+        "code"] == "conflict"  # the stale revision is still refused after agreement
+    edit = save(backend, room, "sam", "identity.name", "Anouk B.", 1, reopen=True)
     assert edit["ok"] and edit["event"]["data"]["started"]["number"] == 2
     now = current(backend, room)
     assert (now["number"], now["status"], now["document"]["identity"]["name"]) == (
@@ -206,6 +215,66 @@ def test_sign_off_by_every_team_can_be_required(backend, room):
     for who in ("sam", "lotte"):
         send(backend, room["id"], room[who]["id"], "document.sign", agree)
     assert send(backend, room["id"], maria, "document.agree", agree)["ok"]
+
+
+def test_agreeing_moves_the_workshop_to_agreed_and_reopening_back_to_merge(backend, room):
+    create(backend, room)
+    agreed = agree(backend, room)
+    assert agreed["event"]["data"]["phase"] == "agreed" and phase(backend, room) == "agreed"
+    edit = save(backend, room, "sam", "identity.name", "Anouk B.", 0, reopen=True)
+    assert edit["event"]["data"]["phase"] == "merge" and phase(backend, room) == "merge"
+    log = workshops.sync(backend, room["id"], room["sam"], 0)["events"]
+    assert replay(log) == comparable(workshops.snapshot(backend, room["id"], room["sam"]))
+
+
+def test_with_another_persona_still_a_draft_the_phase_stays(backend, room):
+    create(backend, room)
+    maria = room["maria"]["id"]
+    other = send(backend, room["id"], maria, "persona.add", {"name": "Ruben"})["event"][
+        "data"]["persona"]["id"]
+    assert send(backend, room["id"], maria, "document.create", {"persona_id": other})["ok"]
+    assert agree(backend, room)["event"]["data"]["phase"] == "merge"
+    assert phase(backend, room) == "merge"  # Ruben's document is still a draft
+    assert send(backend, room["id"], maria, "document.agree",
+                {"persona_id": other, "number": 1})["event"]["data"]["phase"] == "agreed"
+
+
+def test_a_change_to_an_agreed_version_must_say_it_reopens(backend, room):
+    create(backend, room)
+    for who in ("sam", "lotte"):
+        send(backend, room["id"], room[who]["id"], "document.sign",
+             {"persona_id": room["persona"], "number": 1})
+    agree(backend, room)
+    before = comparable(workshops.snapshot(backend, room["id"], room["maria"]))
+    refused = save(backend, room, "sam", "identity.name", "Anouk B.", 0)
+    assert refused["error"] == {
+        "code": "conflict", "reason": "reopen_unconfirmed",
+        "message": "version 1 is agreed: a change starts version 2 as a draft and clears the "
+                   "sign-offs; send it again with reopen: true to go ahead",
+        "details": {"number": 1, "next": 2}}
+    picture = send(backend, room["id"], room["sam"]["id"], "document.picture",
+                   {"persona_id": room["persona"], "picture": None, "base_rev": 0})
+    assert picture["error"]["reason"] == "reopen_unconfirmed"
+    assert comparable(workshops.snapshot(backend, room["id"], room["maria"])) == before
+    started = save(backend, room, "sam", "identity.name", "Anouk B.", 0, reopen=True)
+    assert started["event"]["data"]["started"]["signoffs"] == {}
+    assert exports.version(backend, room["id"], room["persona"], 1)["signoffs"].keys() == {
+        "Marketing", "Support"}  # the agreed version keeps the sign-offs it was agreed with
+
+
+def test_the_facilitator_can_keep_reopening_to_themselves(backend, room):
+    create(backend, room)
+    maria = room["maria"]["id"]
+    assert send(backend, room["id"], maria, "settings.update",
+                {"reopen_facilitator_only": True})["ok"]
+    agree(backend, room)
+    refused = save(backend, room, "sam", "identity.name", "Anouk B.", 0, reopen=True)
+    assert (refused["error"]["code"], refused["error"]["reason"]) == (
+        "forbidden", "reopen_facilitator_only")
+    assert current(backend, room)["status"] == "agreed"
+    assert save(backend, room, "maria", "identity.name", "Anouk B.", 0, reopen=True)["ok"]
+    # Once the facilitator reopened it, the draft is everyone's to edit again.
+    assert save(backend, room, "sam", "identity.role", "Nurse", 0)["ok"]
 
 
 def image_bytes(fmt="PNG", size=(1200, 800), mode="RGB"):
@@ -286,7 +355,29 @@ def test_json_export_imports_into_another_workshop_and_exports_the_same(backend,
     again = json.loads(exports.export_persona(backend, other.id, facilitator, imported,
                                               "json").content)
     assert again["persona"] == first["persona"]
-    assert again["meta"]["persona_name"] == first["meta"]["persona_name"]
+    # The tab is named after the persona, made unique beside this workshop's own first tab.
+    assert first["persona"]["identity"]["name"] == first["meta"]["persona_name"]
+    assert again["meta"]["persona_name"] == first["meta"]["persona_name"] + " (2)"
+
+
+def test_an_imported_persona_is_named_after_itself_and_never_twice_the_same(backend, room):
+    create(backend, room)
+    save(backend, room, "sam", "identity.name", "Anouk", 0)
+    export = json.loads(exports.export_persona(backend, room["id"], room["maria"],
+                                               room["persona"], "json").content)
+    assert export["meta"]["persona_name"] == "Primary customer"  # the tab it came from
+    other = make_workshop(backend, "Another team's workshop")
+    femke = make_member(backend, other.facilitator_token, "Femke", "")
+    send(backend, other.id, femke["id"], "persona.add", {"name": "anouk"})
+    first = send(backend, other.id, femke["id"], "persona.import", {"export": export})
+    again = send(backend, other.id, femke["id"], "persona.import", {"export": export})
+    assert first["event"]["data"]["persona"]["name"] == "Anouk (2)"
+    assert again["event"]["data"]["persona"]["name"] == "Anouk (3)"
+    assert first["event"]["data"]["source"] == {
+        "workshop_title": export["meta"]["workshop_title"], "persona_name": "Primary customer",
+        "version": 1, "status": "draft"}
+    tabs = [p["name"] for p in workshops.snapshot(backend, other.id, femke)["personas"]]
+    assert tabs == ["Primary customer", "anouk", "Anouk (2)", "Anouk (3)"]
 
 
 def test_a_broken_export_is_refused_with_the_reason(backend, room):
@@ -302,7 +393,7 @@ def test_the_log_replays_to_the_same_documents(backend, room):
          {"persona_id": room["persona"], "number": 1})
     send(backend, room["id"], room["maria"]["id"], "document.agree",
          {"persona_id": room["persona"], "number": 1})
-    save(backend, room, "lotte", "identity.name", "Anouk B.", 1)
+    save(backend, room, "lotte", "identity.name", "Anouk B.", 1, reopen=True)
     log = workshops.sync(backend, room["id"], room["sam"], 0)["events"]
     assert replay(log) == comparable(workshops.snapshot(backend, room["id"], room["sam"]))
 

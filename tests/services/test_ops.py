@@ -104,6 +104,59 @@ def test_the_facilitator_may_edit_and_remove_any_note(backend, room):
     assert send(backend, room["id"], facilitator, "assumption.delete", {"id": note_id})["ok"]
 
 
+def _edit(backend, room, who, note_id, text="Serious, formal, no emojis"):
+    return send(backend, room["id"], room[who]["id"], "assumption.edit",
+                {"id": note_id, "text": text})
+
+
+def test_a_note_people_voted_on_keeps_its_text(backend, room):
+    note_id = add_note(backend, room["id"], room["sam"], "Playful, energetic")["event"][
+        "data"]["assumption"]["id"]
+    assert send(backend, room["id"], room["lotte"]["id"], "vote.cast",
+                {"assumption_id": note_id, "stance": "agree"})["ok"]
+    before = state_of(backend, room)
+    for who in ("sam", "facilitator"):  # the author, and the facilitator too
+        ack = _edit(backend, room, who, note_id)
+        assert ack["error"]["code"] == "conflict"
+        assert ack["error"]["reason"] == "text_voted_on"
+        assert "the facilitator rewords it instead" in ack["error"]["message"]
+    assert state_of(backend, room) == before
+    # A retracted vote is no vote: the text may change again.
+    send(backend, room["id"], room["lotte"]["id"], "vote.cast",
+         {"assumption_id": note_id, "stance": None, "dots": 0})
+    assert _edit(backend, room, "sam", note_id)["ok"]
+
+
+def test_a_decided_note_keeps_its_text_and_rewording_keeps_the_original(backend, room):
+    note_id = add_note(backend, room["id"], room["sam"], "Playful, energetic")["event"][
+        "data"]["assumption"]["id"]
+    maria = room["facilitator"]["id"]
+    assert send(backend, room["id"], maria, "decision.set", {
+        "target_type": "assumption", "target_id": note_id, "decision": "accepted",
+        "reason": "Brand guideline"})["ok"]
+    ack = _edit(backend, room, "sam", note_id)
+    assert (ack["error"]["code"], ack["error"]["reason"]) == ("conflict", "text_decided")
+    # What to do instead: the facilitator rewords it; the note keeps the text decided on.
+    assert send(backend, room["id"], maria, "decision.set", {
+        "target_type": "assumption", "target_id": note_id, "decision": "reworded",
+        "text": "Serious, formal, no emojis", "reason": "Brand guideline"})["ok"]
+    note = state_of(backend, room)["assumptions"][0]
+    assert note["text"] == "Playful, energetic"
+    assert note["decision"]["text"] == "Serious, formal, no emojis"
+
+
+def test_a_note_in_a_decided_group_keeps_its_text(backend, room):
+    first, second = (add_note(backend, room["id"], room["sam"], text)["event"]["data"][
+        "assumption"]["id"] for text in ("Pays by phone", "Pays with the app"))
+    maria = room["facilitator"]["id"]
+    group = send(backend, room["id"], maria, "group.add",
+                 {"assumption_id": first, "onto_id": second})["event"]["data"]["groups"][0]
+    assert _edit(backend, room, "sam", first, "Pays by phone, always")["ok"]  # undecided
+    send(backend, room["id"], maria, "decision.set", {
+        "target_type": "group", "target_id": group["id"], "decision": "accepted"})
+    assert _edit(backend, room, "sam", first)["error"]["reason"] == "text_decided"
+
+
 @pytest.mark.parametrize("op_type", ["assumption.add", "persona.add"])
 def test_observers_can_change_nothing(backend, room, op_type):
     before = state_of(backend, room)

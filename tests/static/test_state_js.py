@@ -90,7 +90,7 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
          {"persona_id": default_persona, "number": 1})
     send(backend, created.id, sam["id"], "document.save", {
         "persona_id": default_persona, "path": "identity.name", "value": "Anouk",
-        "base_rev": 0})
+        "base_rev": 0, "reopen": True})
     send(backend, created.id, sam["id"], "document.save", {
         "persona_id": default_persona, "path": "identity.quote", "value": "Keep it simple",
         "base_rev": 0})

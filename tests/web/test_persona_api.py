@@ -141,7 +141,7 @@ def two_versions(room) -> None:
                                     "value": "Anouk", "base_rev": 0})
     op(maria, room, "document.agree", {"persona_id": room["persona"], "number": 1})
     op(sam, room, "document.save", {"persona_id": room["persona"], "path": "identity.name",
-                                    "value": "Anouk Bakker", "base_rev": 1})
+                                    "value": "Anouk Bakker", "base_rev": 1, "reopen": True})
 
 
 def test_the_current_document_carries_its_items_with_provenance(room):

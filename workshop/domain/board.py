@@ -215,6 +215,7 @@ def _document_saved(state: State, data: dict) -> None:
                               if d["persona_id"] == data["persona_id"] else d
                               for d in state["documents"]]
         state["versions"].append(_version_summary(data["started"]))
+        state["workshop"]["phase"] = data.get("phase", state["workshop"]["phase"])
         return
     version = _document(state, data["persona_id"])
     if version is None:
@@ -232,6 +233,8 @@ def _document_signed(state: State, data: dict) -> None:
 
 
 def _document_agreed(state: State, data: dict) -> None:
+    # Logs written before agreeing could move the phase carry no "phase".
+    state["workshop"]["phase"] = data.get("phase", state["workshop"]["phase"])
     version = _document(state, data["persona_id"])
     if version is not None:
         version.update(status="agreed", agreed_by=data["agreed_by"],

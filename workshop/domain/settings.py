@@ -16,6 +16,18 @@ PHASE_PROMPTS = {
     "agreed": "This version of the persona is agreed.",
 }
 
+def phase_after_agreeing(phase: str, document_statuses: list[str]) -> str:
+    """The phase once a persona version is agreed: Agreed when every persona's current
+    document is agreed, else unchanged (another persona is still a draft)."""
+    return "agreed" if all(status == "agreed" for status in document_statuses) else phase
+
+
+def phase_after_reopening(phase: str) -> str:
+    """The phase once an agreed version is reopened: back to Merge from Agreed, because a
+    persona of the workshop is a draft again."""
+    return "merge" if phase == "agreed" else phase
+
+
 DEFAULTS = {
     "private_collect": False,
     "blind_voting": False,
@@ -28,6 +40,8 @@ DEFAULTS = {
     "require_evidence": [],
     # Every team with members must sign off a persona version before it is agreed.
     "require_signoff": False,
+    # Only the facilitator may reopen an agreed persona version (start the next draft).
+    "reopen_facilitator_only": False,
 }
 
 MAX_DOT_BUDGET = 20

@@ -31,6 +31,12 @@ def on_connect(auth=None):
     if not isinstance(batched, bool):
         raise _refuse_invalid("auth.batch must be true or false")
     member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
+    if member is None and workshops.was_removed(_backend(), workshop_id,
+                                                membership(workshop_id)):
+        # Said, so the removed person's open page can tell them instead of reconnecting.
+        raise ConnectionRefusedError("unauthenticated", {
+            "code": "unauthenticated", "reason": "removed",
+            "message": "the facilitator removed you from this workshop"})
     if member is None:
         raise ConnectionRefusedError("unauthenticated", {
             "code": "unauthenticated", "message": "join this workshop through its link first"})

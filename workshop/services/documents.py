@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workshop.domain import merge
+from workshop.domain import merge, names, permissions
+from workshop.domain import settings as workshop_settings
 from workshop.domain.tokens import new_id
 from workshop.models import EvidenceLink, Persona, PersonaVersion, ResearchNote, utcnow
 from workshop.services import log, pictures, research
@@ -119,14 +120,24 @@ def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
                                         "version": version_view(version)})
 
 
-def _editable(ctx: OpContext, persona_id: str) -> tuple[PersonaVersion, dict | None]:
-    """The draft to change; an agreed version is frozen, so the first change starts the next.
+def _editable(ctx: OpContext, persona_id: str,
+              reopen: bool) -> tuple[PersonaVersion, dict | None]:
+    """The draft to change; an agreed version is frozen, so the first change starts the next,
+    when the change says so (`reopen`) and the actor may (the reopen setting).
 
     Returns the draft and, when it was started now, its view before the change.
     """
     current = _current(ctx, persona_id)
     if current.status == DRAFT:
         return current, None
+    refused = permissions.reopen_refusal(ctx.actor.role,
+                                         ctx.settings["reopen_facilitator_only"], reopen,
+                                         current.number)
+    if refused:
+        code, why = refused
+        raise ServiceError(code, why.message, reason=why.reason,
+                           details={"number": current.number, "next": current.number + 1})
+    ctx.workshop.phase = workshop_settings.phase_after_reopening(ctx.workshop.phase)
     draft = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona_id,
                            number=current.number + 1, status=DRAFT,
                            document=current.document, revisions=dict(current.revisions),
@@ -161,12 +172,13 @@ def _saved(ctx: OpContext, version: PersonaVersion, started: dict | None, path: 
             "signoffs_cleared": cleared}
     if started is not None:
         data["started"] = version_view(version)  # the new draft, this change included
+        data["phase"] = ctx.workshop.phase  # back to merge if it was agreed
     return Outcome("document.saved", data)
 
 
 def document_save(ctx: OpContext, data: DocumentSave) -> Outcome:
     """Save one field of the persona document, if nobody saved it since `base_rev`."""
-    version, started = _editable(ctx, data.persona_id)
+    version, started = _editable(ctx, data.persona_id, data.reopen)
     _check_revision(version, data.path, data.base_rev, data.value)
     if data.path == "identity.picture":
         raise ServiceError("invalid", "path: the picture changes through document.picture")
@@ -183,7 +195,7 @@ def document_picture(ctx: OpContext, data: DocumentPicture) -> Outcome:
     ref = data.picture.model_dump() if data.picture else None
     if ref is not None:
         pictures.check(ref)  # an op may come from any client, not only the upload route
-    version, started = _editable(ctx, data.persona_id)
+    version, started = _editable(ctx, data.persona_id, data.reopen)
     _check_revision(version, "identity.picture", data.base_rev, ref)
     previous = version.document["identity"].get("picture")
     version.document = merge.with_picture(version.document, ref)
@@ -229,10 +241,22 @@ def document_agree(ctx: OpContext, data: DocumentAgree) -> Outcome:
                                details={"teams": missing}, reason="waiting_signoff")
     version.status, version.agreed_by, version.agreed_at = AGREED, ctx.actor.id, utcnow()
     version.updated_seq = ctx.seq
+    ctx.session.flush()
+    ctx.workshop.phase = workshop_settings.phase_after_agreeing(
+        ctx.workshop.phase, _document_statuses(ctx))
     return Outcome("document.agreed", {"persona_id": version.persona_id,
                                        "number": version.number, "agreed_by": ctx.actor.id,
                                        "agreed_at": log.iso(version.agreed_at),
-                                       "seq": ctx.seq})
+                                       "seq": ctx.seq, "phase": ctx.workshop.phase})
+
+
+def _document_statuses(ctx: OpContext) -> list[str]:
+    """The status of every persona's current document in the workshop."""
+    newest = {}
+    for version in ctx.session.scalars(select(PersonaVersion).where(
+            PersonaVersion.workshop_id == ctx.workshop_id).order_by(PersonaVersion.number)):
+        newest[version.persona_id] = version.status
+    return list(newest.values())
 
 
 def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
@@ -255,9 +279,14 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
         pictures.check(picture, field="export: persona.identity.picture")
     if count(ctx, Persona) >= MAX_PERSONAS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_PERSONAS} personas")
-    name = (meta.get("persona_name") or document["identity"]["name"] or "Imported persona")
-    persona = Persona(id=new_id(), workshop_id=ctx.workshop_id, name=name[:120],
-                      created_seq=ctx.seq)
+    # Named after the persona itself (its document's name), not the tab it came from, and
+    # never twice the same name among this workshop's tabs.
+    wanted = (document["identity"]["name"].strip() or meta.get("persona_name", "").strip()
+              or "Imported persona")
+    taken = ctx.session.scalars(select(Persona.name).where(
+        Persona.workshop_id == ctx.workshop_id))
+    persona = Persona(id=new_id(), workshop_id=ctx.workshop_id,
+                      name=names.unique_name(wanted, taken), created_seq=ctx.seq)
     ctx.session.add(persona)
     ctx.session.flush()
     version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona.id,
@@ -265,8 +294,10 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
                              revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
                              signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
     ctx.session.add(version)
+    source = {key: meta.get(key) for key in ("workshop_title", "persona_name", "version",
+                                             "status")}
     return Outcome("persona.imported", {"persona": persona_view(persona),
-                                        "version": version_view(version)})
+                                        "version": version_view(version), "source": source})
 
 
 HANDLERS = {

@@ -25,14 +25,19 @@ def invite_rotate(ctx: OpContext, data: InviteRotate) -> Outcome:
 
 
 def participant_remove(ctx: OpContext, data: ParticipantRemove) -> Outcome:
-    """Remove someone: their cookie stops working and their connections are cut."""
+    """Remove someone: their cookie stops working and their connections are cut; with
+    `rotate_link`, the link of their role gets a new secret in the same step, so it cannot
+    bring them back (docs/protocol.md, Removing someone)."""
     member = ctx.session.get(Participant, data.id)
     if member is None or member.workshop_id != ctx.workshop_id or member.removed:
         raise ServiceError("not_found", "no such participant in this workshop")
     if member.id == ctx.actor.id:
         raise ServiceError("conflict", "you cannot remove yourself")
     member.removed = True
-    return Outcome("participant.removed", {"id": member.id})
+    if not data.rotate_link:
+        return Outcome("participant.removed", {"id": member.id})
+    setattr(ctx.workshop, SECRET_FIELD[member.role], new_secret())
+    return Outcome("participant.removed", {"id": member.id, "rotated": member.role})
 
 
 def links(backend: Backend, workshop_id: str, viewer: dict) -> dict[str, str]:

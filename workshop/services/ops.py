@@ -13,7 +13,7 @@ from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS, in_board_order
 from workshop.domain.settings import votes_hidden
 from workshop.domain.tokens import is_safe_id, new_id
-from workshop.models import Assumption, Comment, Persona, Vote
+from workshop.models import Assumption, Comment, NoteGroup, Persona, Vote
 from workshop.prepared import Prepared, Record
 from workshop.services import documents, log, membership, reconcile, research, visibility
 from workshop.services.backend import Backend
@@ -108,8 +108,14 @@ def assumption_add(ctx: OpContext, data: AssumptionAdd) -> Outcome:
 
 
 def assumption_edit(ctx: OpContext, data: AssumptionEdit) -> Outcome:
-    """Change a note's text; the log keeps what it was."""
+    """Change a note's text while nobody has voted on it or decided it; the log keeps what
+    it was. After that the facilitator rewords it (decision.set), which keeps the original."""
     note = note_to_change(ctx, data.id)
+    group = ctx.session.get(NoteGroup, note.group_id) if note.group_id else None
+    voters = sum(1 for ballot in ballots_on(ctx, note.id) if ballot.stance or ballot.dots)
+    fixed = permissions.text_fixed(voters, bool(note.decision or (group and group.decision)))
+    if fixed:
+        raise ServiceError("conflict", fixed.message, reason=fixed.reason)
     previous, note.text, note.updated_seq = note.text, data.text, ctx.seq
     return note_outcome(ctx, note, "assumption.edited", lambda _viewer: {
         "id": note.id, "text": note.text, "previous": previous})
@@ -314,7 +320,9 @@ def _apply_new(connection: Connection, head: Record, workshop_id: str, actor_id:
                envelope: OpEnvelope, spec: OpSpec) -> log.Entry:
     """Check the member, apply the op and write its log entry, then commit."""
     actor = member_row(connection, actor_id)
-    if actor is None or actor.workshop_id != workshop_id or actor.removed:
+    if actor is not None and actor.workshop_id == workshop_id and actor.removed:
+        raise ServiceError("unauthenticated", "the facilitator removed you from this workshop")
+    if actor is None or actor.workshop_id != workshop_id:
         raise ServiceError("unauthenticated", "you are not a member of this workshop")
     if not permissions.may_send(actor.role, envelope.type):
         raise ServiceError("forbidden", f"{actor.role}s may not send {envelope.type}")

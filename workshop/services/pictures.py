@@ -125,4 +125,5 @@ def upload(backend, workshop_id: str, actor_id: str | None, persona_id: str, raw
     picture = prepare_upload(body.content_base64)
     return apply_op(backend, workshop_id, actor_id, {
         "op_id": body.op_id, "type": "document.picture",
-        "data": {"persona_id": persona_id, "picture": picture, "base_rev": body.base_rev}})
+        "data": {"persona_id": persona_id, "picture": picture, "base_rev": body.base_rev,
+                 "reopen": body.reopen}})

@@ -155,6 +155,8 @@ class SettingsUpdate(Payload):
     require_evidence: list[CategoryKey] | None = Field(default=None, max_length=20)
     # Every team with members must sign off a persona version before it can be agreed.
     require_signoff: bool | None = None
+    # Only the facilitator may start a new version of an agreed persona document.
+    reopen_facilitator_only: bool | None = None
 
 
 class Reveal(Payload):
@@ -240,9 +242,11 @@ class InviteRotate(Payload):
 
 
 class ParticipantRemove(Payload):
-    """participant.remove"""
+    """participant.remove: optionally with a new secret for the link they came in through."""
 
     id: Id
+    # Without it, their invite link lets them straight back in as someone new.
+    rotate_link: bool = False
 
 
 # ---- research notes and evidence -------------------------------------------------------
@@ -360,6 +364,8 @@ class DocumentSave(Payload):
     path: FieldPath
     value: free_text(0, 5000)
     base_rev: int = Field(ge=0)
+    # Confirms that a save on an agreed version starts the next one (documents.py, _editable).
+    reopen: bool = False
 
 
 class Picture(Payload):
@@ -376,6 +382,7 @@ class DocumentPicture(Payload):
     persona_id: Id
     picture: Picture | None
     base_rev: int = Field(ge=0)
+    reopen: bool = False
 
 
 class DocumentSign(Payload):
@@ -397,6 +404,7 @@ class PictureUpload(Payload):
 
     content_base64: Annotated[str, StringConstraints(min_length=1, max_length=2_800_000)]
     base_rev: int = Field(ge=0)
+    reopen: bool = False
     op_id: OpId
 
 

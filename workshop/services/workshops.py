@@ -179,6 +179,15 @@ def find_member(backend: Backend, workshop_id: str, participant_id: str | None) 
         return participant_view(member)
 
 
+def was_removed(backend: Backend, workshop_id: str, participant_id: str | None) -> bool:
+    """Whether this participant of this workshop was removed by the facilitator."""
+    if not is_safe_id(participant_id) or not is_safe_id(workshop_id):
+        return False
+    with backend.db.reading() as session:
+        member = session.get(Participant, participant_id)
+        return bool(member and member.workshop_id == workshop_id and member.removed)
+
+
 def snapshot(backend: Backend, workshop_id: str, viewer: dict) -> dict:
     """Everything the viewer may see of the workshop, consistent with its seq."""
     with backend.db.reading() as session:

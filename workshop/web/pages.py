@@ -61,6 +61,11 @@ def board(workshop_id: str):
 
 def _member_or_message(workshop_id: str):
     member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
+    if member is None and workshops.was_removed(_backend(), workshop_id, membership(workshop_id)):
+        lang = current_language()
+        return None, (render_template(
+            "message.html", title=translate(lang, "message.removed.title"),
+            message=translate(lang, "message.removed.text")), 403)
     if member is None:
         lang = current_language()
         return None, (render_template(
