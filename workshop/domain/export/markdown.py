@@ -40,8 +40,10 @@ def _record(item: dict) -> list[str]:
     lines = []
     for part in describe(item):
         text = _inline(part.text)
-        if part.key == "evidence":
+        if part.key == "evidence" and item["provenance"]["evidence"]:
             text = f"{STATE_MARKS[item['provenance']['evidence_state']]} — {text}"
+        elif part.key == "evidence":
+            text = f"? {text}"  # "? no research linked yet: an untested assumption"
         lines.append(f"  - **{_inline(part.label)}:** {text}")
     return lines
 
