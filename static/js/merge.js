@@ -345,7 +345,8 @@ function evidenceBadge(stateName) {
 // them for every export: the original wording, the rewording, the votes as cast and on which
 // wording, the minority view, the decision and the facilitator's reason, each apart.
 const PART_LABELS = {
-  original: t("merge.provenance.part.original"), sources: t("merge.provenance.part.sources"),
+  original: t("merge.provenance.part.original"), author: t("merge.provenance.part.author"),
+  sources: t("merge.provenance.part.sources"),
   rewording: t("merge.provenance.part.rewording"), votes: t("merge.provenance.part.votes"),
   votes_original: t("merge.provenance.part.votes_original"),
   votes_grouped: t("merge.provenance.part.votes_grouped"),
@@ -383,7 +384,8 @@ function provenance(item) {
     h("dl", {},
       ...(reworded ? part("original", PART_LABELS.original, p.original) : []),
       ...(p.kind === "group" ? part("sources", PART_LABELS.sources, list(p.sources.map((s) => h("li", {}, `“${s.text}”`,
-        s.team ? h("span", { class: "muted", text: ` · ${s.team}` }) : null)))) : []),
+        s.team ? h("span", { class: "muted", text: ` · ${s.team}` }) : null))))
+        : part("author", PART_LABELS.author, p.sources.find((s) => s.team)?.team ?? t("merge.provenance.no_team"))),
       ...(d.decision === "reworded" && d.text && d.text !== item.text ? part("rewording", PART_LABELS.rewording, d.text) : []),
       ...part("votes", PART_LABELS[p.kind === "group" ? "votes_grouped" : reworded ? "votes_original" : "votes"],
         votesText(p.votes)),

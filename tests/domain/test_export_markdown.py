@@ -40,6 +40,7 @@ def test_draft_marker_only_on_drafts():
 def test_dissent_and_states_are_shown():
     md = to_markdown(fx.document(), fx.meta())
     assert ("- Needs a chat with a human within minutes\n"
+            "  - **Written by:** Support\n"
             "  - **Votes:** Marketing 2 agree; Support 2 disagree; Product 2 agree · agreement "
             "67% · consensus 14% · 6 voters · 3 dots\n"
             "  - **Believed by:** Marketing, Product\n"
@@ -56,6 +57,7 @@ def test_a_reworded_item_keeps_its_original_wording_and_says_what_was_voted_on()
     md = to_markdown(fx.document(), fx.meta())
     assert ("- Wants to open a second shop within two years\n"
             "  - **Original wording:** wants growth\n"
+            "  - **Written by:** Product\n"
             "  - **Votes on the original wording:** Marketing 2 agree; Support 1 agree, 1 unsure;"
             " Product 2 agree") in md
     assert "  - **Decision:** Reworded by Fiona Facilitator (facilitator) on 2025-03-04\n" in md

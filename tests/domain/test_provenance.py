@@ -53,8 +53,9 @@ def parts(it: dict | None = None) -> dict[str, provenance.Part]:
 
 def test_each_part_is_labelled_for_what_it_is():
     got = parts()
-    assert list(got) == ["original", "votes", "believers", "dissent", "decision", "reason",
-                         "evidence"]
+    assert list(got) == ["original", "author", "votes", "believers", "dissent", "decision",
+                         "reason", "evidence"]
+    assert (got["author"].label, got["author"].text) == ("Written by", "Marketing")
     assert (got["original"].label, got["original"].text) == ("Original wording", ORIGINAL)
     assert got["votes"].label == "Votes on the original wording"
     assert got["votes"].text.startswith("Marketing 1 agree; Sales 1 disagree; Support 1 "
@@ -81,14 +82,14 @@ def test_a_later_edit_keeps_the_facilitators_rewording_in_view():
 
 def test_an_item_accepted_as_voted_has_no_original_or_rewording_part():
     got = parts(fx.document()["sections"][1]["items"][0])
-    assert "original" not in got and "rewording" not in got
+    assert "original" not in got and "rewording" not in got and "sources" not in got
     assert got["votes"].label == "Votes" and got["decision"].text.startswith("Accepted by")
 
 
 def test_a_group_says_its_votes_were_cast_on_its_notes():
     needs = next(s for s in fx.document()["sections"] if s["category"] == "needs")
     got = parts(needs["items"][0])
-    assert got["votes"].label == "Votes on the grouped notes"
+    assert got["votes"].label == "Votes on the grouped notes" and "author" not in got
     assert got["sources"].text.startswith("Needs to see at a glance who still owes her money "
                                           "(Support); Overview")
 
@@ -99,6 +100,7 @@ def test_the_apps_panel_uses_the_same_labels():
     for key, label in provenance.LABELS.items():
         assert messages[f"merge.provenance.part.{key}"] == label
     assert messages["merge.provenance.research_pending"] == provenance.RESEARCH_PENDING
+    assert messages["merge.provenance.no_team"] == provenance.NO_TEAM
 
 
 # ---- every format says it ---------------------------------------------------------------------
@@ -111,6 +113,7 @@ def test_markdown_says_it():
     md = markdown.to_markdown(document(), meta())
     assert (f"- {REWORDED}\n"
             f"  - **Original wording:** {ORIGINAL}\n"
+            "  - **Written by:** Marketing\n"
             "  - **Votes on the original wording:** Marketing 1 agree; Sales 1 disagree; "
             "Support 1 disagree") in md
     assert "  - **Facilitator's reason:** Brand guideline\n" in md

@@ -75,6 +75,7 @@ def test_vote_reword_then_the_panel_markdown_and_pdf_say_the_same(person, live_s
     page.wait_for_selector(".persona-sheet")
     page.locator(".provenance summary").click()
     expect(panel_row(page, "Original wording")).to_have_text(ORIGINAL)
+    expect(panel_row(page, "Written by")).to_have_text("Marketing")
     expect(panel_row(page, "Votes on the original wording")).to_contain_text(
         "Marketing 1 agree; Sales 1 disagree; Support 1 disagree · agreement 33%")
     expect(panel_row(page, "Minority view")).to_have_text(
@@ -98,8 +99,8 @@ def test_vote_reword_then_the_panel_markdown_and_pdf_say_the_same(person, live_s
     files["Markdown"].save_as(md)
     text = md.read_text(encoding="utf-8")
     assert (f"- {REWORDED}\n  - **Original wording:** {ORIGINAL}\n"
-            "  - **Votes on the original wording:** Marketing 1 agree; Sales 1 disagree; "
-            "Support 1 disagree · agreement 33%") in text
+            "  - **Written by:** Marketing\n  - **Votes on the original wording:** Marketing "
+            "1 agree; Sales 1 disagree; Support 1 disagree · agreement 33%") in text
     assert ("  - **Minority view:** Sales (0 agree, 1 disagree, 0 unsure), Support (0 agree, "
             "1 disagree, 0 unsure) disagreed with the original wording\n") in text
     assert "  - **Facilitator's reason:** Brand guideline\n" in text

@@ -424,7 +424,8 @@ def test_before_the_document_json_gives_the_same_draft_and_imports(app, backend)
             "text": "Pays every bill on her phone"} in item["record"]
     markdown = maria_client.get(f"{base}/export.md").get_data(as_text=True)
     assert "**DRAFT** — a preview from the board" in markdown
-    assert "- Pays her bills on the phone\n  - **Original wording:** Pays every bill" in markdown
+    assert ("- Pays her bills on the phone\n  - **Original wording:** Pays every bill on her "
+            "phone\n  - **Written by:** Support\n") in markdown
     # It imports like any other export: into another workshop, as a draft version 1.
     other = make_workshop(backend, title="Elsewhere")
     other_client, _ = joined(app, other.facilitator_token, "Femke")

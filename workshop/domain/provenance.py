@@ -6,6 +6,7 @@ into parts, in this order and each only when it applies:
 | key        | label                              | when                                    |
 |------------|------------------------------------|-----------------------------------------|
 | original   | Original wording                   | the trait's text differs from it        |
+| author     | Written by                         | a note (its author's team)              |
 | sources    | From the notes                     | a group (its notes, with their teams)   |
 | rewording  | Facilitator's rewording            | reworded, and the text was edited since |
 | votes      | Votes / Votes on the original      | always (as cast, on which wording)      |
@@ -34,6 +35,7 @@ from workshop.domain.agreement import STANCES
 
 LABELS = {
     "original": "Original wording",
+    "author": "Written by",
     "sources": "From the notes",
     "rewording": "Facilitator's rewording",
     "votes": "Votes",
@@ -47,12 +49,13 @@ LABELS = {
     "evidence": "Evidence",
 }
 # The parts' keys in the order they come.
-PARTS = ("original", "sources", "rewording", "votes", "believers", "dissent", "decision",
-         "reason", "research", "evidence")
+PARTS = ("original", "author", "sources", "rewording", "votes", "believers", "dissent",
+         "decision", "reason", "research", "evidence")
 DECISIONS = {"accepted": "Accepted", "reworded": "Reworded", "rejected": "Rejected",
              "parked": "Parked"}
 RESEARCH_PENDING = "accepted before research was required, no evidence yet"
 NO_BELIEVERS = "no team leaned agree"
+NO_TEAM = "no team shown"
 UNTESTED = "no research linked yet: an untested assumption"
 
 
@@ -137,6 +140,9 @@ def describe(item: dict) -> list[Part]:
     if prov["kind"] == "group":
         parts.append(Part("sources", LABELS["sources"], "; ".join(
             s["text"] + (f" ({s['team']})" if s["team"] else "") for s in prov["sources"])))
+    else:  # one note: its wording is `original`; who wrote it is its author's team
+        parts.append(Part("author", LABELS["author"], next(
+            (s["team"] for s in prov["sources"] if s["team"]), NO_TEAM)))
     if decision["decision"] == "reworded" and decision["text"] and decision["text"] != \
             item["text"]:
         parts.append(Part("rewording", LABELS["rewording"], decision["text"], decision["text"]))
