@@ -92,6 +92,21 @@ def links_for(item: dict, links: Iterable[dict]) -> list[dict]:
             or (link["target_type"] == "assumption" and link["target_id"] in members)]
 
 
+def links_by_item(items: Iterable[dict], links: Iterable[dict]) -> dict[tuple[str, str], list]:
+    """`links_for` of every item at once, by (type, id): one pass over the links, not one each."""
+    links = list(links)
+    by_target: dict[tuple[str, str], list[int]] = {}
+    for position, link in enumerate(links):
+        by_target.setdefault((link["target_type"], link["target_id"]), []).append(position)
+    out = {}
+    for item in items:
+        positions = list(by_target.get((item["type"], item["id"]), ()))
+        for member in item.get("member_ids") or ():
+            positions += by_target.get(("assumption", member), ())
+        out[(item["type"], item["id"])] = [links[p] for p in sorted(positions)]
+    return out
+
+
 def figures(states: Iterable[tuple[str, bool]]) -> dict:
     """Coverage figures from (evidence state, has a supporting link) of accepted items."""
     accepted = supported = contradicted = 0

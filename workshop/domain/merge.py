@@ -50,6 +50,7 @@ from workshop.domain.evidence import (
     evidence_state,
     figures,
     is_accepted,
+    links_by_item,
     links_for,
     required_categories,
     research_pending,
@@ -157,10 +158,13 @@ def board_records(snapshot: dict, notes: list[dict], links: list[dict]) -> dict:
     rows = {("assumption", a["id"]): a for a in snapshot["assumptions"]}
     rows.update({("group", g["id"]): g for g in snapshot["groups"]})
     notes_by_id = {n["id"]: n for n in notes}
+    items = board_items(snapshot)
+    linked = links_by_item(items, links)
     records = {}
-    for item in board_items(snapshot):
+    for item in items:
         board = rows[(item["type"], item["id"])]
-        provenance = _provenance(_entry(item, board, teams), snapshot, notes_by_id, links)
+        provenance = _provenance(_entry(item, board, teams), snapshot, notes_by_id,
+                                 linked[(item["type"], item["id"])])
         records[(item["type"], item["id"])] = {"text": _text(provenance),
                                                "provenance": provenance}
     return records
@@ -174,14 +178,13 @@ def with_research_flags(document: dict, snapshot: dict, links: list[dict]) -> di
     persona) from the evidence the item carries.
     """
     required = required_categories(snapshot)
-    live = {(i["type"], i["id"]): i for i in board_items(snapshot)}
+    live = links_by_item(board_items(snapshot), links)
     changed = copy.deepcopy(document)
     for section in changed["sections"]:
         for item in section["items"]:
             kind, _, item_id = item["id"].partition(":")
-            board_item = live.get(("group" if kind == "g" else "assumption", item_id))
-            item_links = (links_for(board_item, links) if board_item
-                          else item["provenance"]["evidence"])
+            item_links = live.get(("group" if kind == "g" else "assumption", item_id),
+                                  item["provenance"]["evidence"])
             item["provenance"]["research_pending"] = research_pending(
                 section["category"], {"decision": "accepted"}, item_links, required)
     return changed
@@ -197,8 +200,10 @@ def build_document(snapshot: dict, persona_id: str, notes: list[dict],
     rows = {("assumption", a["id"]): a for a in snapshot["assumptions"]}
     rows.update({("group", g["id"]): g for g in snapshot["groups"]})
     by_category: dict[str, list[dict]] = {}
-    for item in board_items(snapshot):
-        if item["persona_id"] != persona_id or not is_accepted(item["decision"]):
+    items = [item for item in board_items(snapshot) if item["persona_id"] == persona_id]
+    linked = links_by_item(items, links)
+    for item in items:
+        if not is_accepted(item["decision"]):
             continue
         by_category.setdefault(item["category"], []).append(
             _entry(item, rows[(item["type"], item["id"])], teams))
@@ -213,7 +218,8 @@ def build_document(snapshot: dict, persona_id: str, notes: list[dict],
                      category_label(key))
         items = []
         for entry in sorted(by_category[key], key=_order_key):
-            provenance = _provenance(entry, snapshot, notes_by_id, links)
+            provenance = _provenance(entry, snapshot, notes_by_id,
+                                     linked[(entry["item"]["type"], entry["item"]["id"])])
             prefix = "g:" if entry["item"]["type"] == "group" else "a:"
             items.append({"id": prefix + entry["item"]["id"], "text": _text(provenance),
                           "provenance": provenance})

@@ -85,6 +85,9 @@ def assumptions_csv(snapshot: dict, notes: list[dict], links: list[dict]) -> str
     """All assumptions of the workshop, every persona, in board order, as CSV text."""
     teams = voting_teams(snapshot)
     records = board_records(snapshot, notes, links)
+    on: dict[tuple[str, str], list[dict]] = {}  # links by what they are on
+    for link in links:
+        on.setdefault((link["target_type"], link["target_id"]), []).append(link)
     extra = sorted({team for a in snapshot["assumptions"]
                     for team in (a["votes"].get("tally") or {}) if team not in teams})
     all_teams = teams + extra  # a team that voted but has no member any more keeps a column
@@ -98,10 +101,8 @@ def assumptions_csv(snapshot: dict, notes: list[dict], links: list[dict]) -> str
     for note in snapshot["assumptions"]:
         group = groups.get(note.get("group_id") or "")
         decision = (group or note).get("decision") or {}
-        mine = [link for link in links
-                if (link["target_type"], link["target_id"]) == ("assumption", note["id"])
-                or (group and (link["target_type"], link["target_id"]) == ("group",
-                                                                          group["id"]))]
+        mine = on.get(("assumption", note["id"]), []) + (
+            on.get(("group", group["id"]), []) if group else [])
         m = item_measures(note["votes"], teams)
         tally = note["votes"].get("tally") or {}
         per_team = [tally.get(team, {}).get(stance, 0)
