@@ -1,7 +1,8 @@
 // Evidence on the board: a badge on every note and group (validated, contradicted,
 // untested) that lists its linked passages, and the persona's coverage picture — an
 // overall ring and one meter per category — above the columns. Rules: evidence.js.
-import { evidenceState, linksByTarget, linksFor, personaEvidence } from "./evidence.js";
+import { evidenceState, linksByTarget, linksFor, personaEvidence, requiredCategories,
+  researchPending } from "./evidence.js";
 import { plural, t } from "./i18n.js";
 
 const STATE_LABELS = {
@@ -84,6 +85,7 @@ export function createEvidenceBoard(ui, library) {
     const isOpen = openPanels.has(item.id);
     const sig = JSON.stringify([evState, links.map((l) => l.id), isOpen, isOpen ? state.notes.length : 0]);
     el.classList.toggle("ev-card-contradicted", evState === "contradicted");
+    flagResearch(el, anchor, item, researchPending(item, item.category, links, requiredCategories(state)));
     const previous = lastStates.get(item.id);
     lastStates.set(item.id, evState);
     let badge = el.querySelector(`:scope .ev-badge[data-for="${item.id}"]`);
@@ -112,6 +114,17 @@ export function createEvidenceBoard(ui, library) {
       if (kind === "group") el.querySelector(":scope > .group-body").after(panel);
       else el.querySelector(":scope > .note-meta").after(panel);
     }
+  }
+
+  /** "Needs research": accepted before its category required research, no evidence yet. */
+  function flagResearch(el, anchor, item, pending) {
+    el.classList.toggle("research-pending", pending);
+    const flag = el.querySelector(`:scope .research-flag[data-for="${CSS.escape(item.id)}"]`);
+    if (pending && !flag) {
+      anchor.append(h("span", { class: "research-flag", "data-for": item.id,
+        title: t("merge.provenance.research_pending") }, t("merge.provenance.part.research"),
+      h("span", { class: "sr-only", text: `: ${t("merge.provenance.research_pending")}` })));
+    } else if (!pending) flag?.remove();
   }
 
   function decorateNote(el, note) {

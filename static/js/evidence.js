@@ -4,6 +4,8 @@
 //   coverage: accepted items (accepted or reworded) with a supporting link / accepted items,
 //             null when nothing is accepted; debt: accepted items with no supporting link.
 // A group's evidence is its own links plus its member notes' links.
+//   research pending: accepted, in a category of the `require_evidence` setting, no supporting
+//   link (accepted before research was required, no evidence yet).
 import { t } from "./i18n.js";
 
 export const SOURCE_TYPES = [
@@ -36,6 +38,17 @@ export function isAccepted(item) {
 /** Whether any of the links supports. */
 export function hasSupport(links) {
   return links.some((link) => link.relation === "supports");
+}
+
+/** Whether an accepted item lacks the supporting research its category now requires
+ * (`research_pending` in workshop/domain/evidence.py). */
+export function researchPending(item, category, links, required) {
+  return isAccepted(item) && required.includes(category) && !hasSupport(links);
+}
+
+/** The categories whose items need supporting research (the `require_evidence` setting). */
+export function requiredCategories(state) {
+  return state.workshop.settings.require_evidence ?? [];
 }
 
 /** Links by the id of the item they are on: Map target_id → [link]. */

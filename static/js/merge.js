@@ -4,6 +4,7 @@
 import { postJSON } from "./api.js";
 import { translatedCategory } from "./categories.js";
 import { Connection, newOpId } from "./connection.js";
+import { boardItems, linksByTarget, requiredCategories, researchPending } from "./evidence.js";
 import { errorText, locale, plural, t } from "./i18n.js";
 import { showRemoved } from "./removed.js";
 
@@ -37,6 +38,8 @@ const els = {
   fit: document.getElementById("fit"),
   exports: document.getElementById("export-panel"),
   history: document.getElementById("history-panel"),
+  research: document.getElementById("research-panel"),
+  researchPanel: document.getElementById("research-section"),
   status: document.getElementById("conn-status"),
   toast: document.getElementById("toast"),
   announcer: document.getElementById("announcer"),
@@ -351,35 +354,65 @@ function evidenceBadge(stateName) {
   return h("span", { class: `evidence-badge ev-${stateName}`, text: STATE_LABELS[stateName] });
 }
 
+// The parts of a trait's record, labelled and worded as workshop/domain/provenance.py words
+// them for every export: the original wording, the rewording, the votes as cast and on which
+// wording, the minority view, the decision and the facilitator's reason, each apart.
+const PART_LABELS = {
+  original: t("merge.provenance.part.original"), author: t("merge.provenance.part.author"),
+  sources: t("merge.provenance.part.sources"),
+  rewording: t("merge.provenance.part.rewording"), votes: t("merge.provenance.part.votes"),
+  votes_original: t("merge.provenance.part.votes_original"),
+  votes_grouped: t("merge.provenance.part.votes_grouped"),
+  believers: t("merge.provenance.part.believers"), dissent: t("merge.provenance.part.dissent"),
+  decision: t("merge.provenance.part.decision"), reason: t("merge.provenance.part.reason"),
+  research: t("merge.provenance.part.research"), evidence: t("merge.provenance.part.evidence"),
+};
+const STANCE_COUNTS = {
+  agree: (n) => t("merge.provenance.stance.agree", { n }),
+  disagree: (n) => t("merge.provenance.stance.disagree", { n }),
+  unsure: (n) => t("merge.provenance.stance.unsure", { n }),
+};
+
+function votesText(votes) {
+  const teams = Object.entries(votes.tally)
+    .map(([team, counts]) => [team, Object.keys(STANCE_COUNTS).filter((s) => counts[s])
+      .map((s) => STANCE_COUNTS[s](counts[s])).join(", ")])
+    .filter(([, counts]) => counts).map(([team, counts]) => `${team} ${counts}`).join("; ");
+  return [teams || t("merge.provenance.no_votes"), t("merge.provenance.agreement", { share: percent(votes.agreement) }),
+    t("merge.provenance.consensus", { share: percent(votes.consensus) }),
+    plural("merge.provenance.voters", votes.voters), plural("merge.provenance.dots", votes.dots)].join(" · ");
+}
+
 function provenance(item) {
   const p = item.provenance;
-  const votes = p.votes;
+  const d = p.decision;
+  const reworded = p.original !== item.text;
   const list = (items) => h("ul", {}, ...items);
+  const part = (key, label, ...content) => [h("dt", { text: label }), h("dd", { class: `prov-${key}` }, ...content)];
+  const teams = p.dissent ? p.dissent.teams.map((team) => t("merge.provenance.dissent_team", team))
+    .join(", ") || t("merge.provenance.some_teams") : "";
   return h("details", { class: "provenance" },
     h("summary", {}, `${t("merge.provenance")} `, evidenceBadge(p.evidence_state),
       p.contested ? h("span", { class: "contested-badge", text: t("vote.contested") }) : null),
     h("dl", {},
-      h("dt", { text: t("merge.provenance.notes") }),
-      h("dd", {}, list(p.sources.map((s) => h("li", {}, `“${s.text}”`,
-        s.team ? h("span", { class: "muted", text: ` · ${s.team}` }) : null)))),
-      p.original !== item.text ? h("dt", { text: t("merge.provenance.original") }) : null,
-      p.original !== item.text ? h("dd", { text: p.original }) : null,
-      h("dt", { text: t("merge.provenance.believed_by") }),
-      h("dd", { text: p.believers.length ? p.believers.join(", ") : t("merge.provenance.no_believers") }),
-      h("dt", { text: t("merge.provenance.votes") }),
-      h("dd", { text: [t("vote.share_agree", { share: percent(votes.agreement) }),
-        t("merge.provenance.consensus", { share: percent(votes.consensus) }), plural("merge.provenance.dots", votes.dots),
-        plural("merge.provenance.voters", votes.voters)].join(" · ") }),
-      p.dissent ? h("dt", { text: t("merge.provenance.minority") }) : null,
-      p.dissent ? h("dd", { class: "dissent" },
-        p.dissent.teams.map((team) => t("merge.provenance.dissent", team)).join(" · "),
-        p.dissent.reason ? h("span", { class: "muted", text: ` — “${p.dissent.reason}”` }) : null) : null,
-      h("dt", { text: t("reconcile.decision") }),
-      h("dd", { text: `${DECISION_LABELS[p.decision.decision] ?? capital(p.decision.decision)}`
-        + `${p.decision.by_name ? ` ${t("merge.provenance.by", { name: p.decision.by_name })}` : ""}`
-        + `${p.decision.reason ? `: “${p.decision.reason}”` : ""}` }),
-      h("dt", { text: t("panel.evidence") }),
-      h("dd", {}, p.evidence.length ? list(p.evidence.map((e) => h("li", { class: `ev-${e.relation}` },
+      ...(reworded ? part("original", PART_LABELS.original, p.original) : []),
+      ...(p.kind === "group" ? part("sources", PART_LABELS.sources, list(p.sources.map((s) => h("li", {}, `“${s.text}”`,
+        s.team ? h("span", { class: "muted", text: ` · ${s.team}` }) : null))))
+        : part("author", PART_LABELS.author, p.sources.find((s) => s.team)?.team ?? t("merge.provenance.no_team"))),
+      ...(d.decision === "reworded" && d.text && d.text !== item.text ? part("rewording", PART_LABELS.rewording, d.text) : []),
+      ...part("votes", PART_LABELS[p.kind === "group" ? "votes_grouped" : reworded ? "votes_original" : "votes"],
+        votesText(p.votes)),
+      ...part("believers", PART_LABELS.believers, p.believers.length ? p.believers.join(", ") : t("merge.provenance.no_believers")),
+      ...(p.dissent ? part("dissent", PART_LABELS.dissent, reworded ? t("merge.provenance.disagreed_original", { teams })
+        : t("merge.provenance.disagreed", { teams })) : []),
+      ...part("decision", PART_LABELS.decision, t("merge.provenance.decided", {
+        decision: DECISION_LABELS[d.decision] ?? capital(d.decision),
+        name: d.by_name ?? t("merge.provenance.the_facilitator"), date: d.at ? d.at.slice(0, 10) : "–" })),
+      ...(d.reason ? part("reason", PART_LABELS.reason, d.reason) : []),
+      // Shown while the item needs research now (renderResearch keeps it current).
+      h("dt", { class: "research-row", hidden: true, text: PART_LABELS.research }),
+      h("dd", { class: "prov-research research-row", hidden: true, text: t("merge.provenance.research_pending") }),
+      ...part("evidence", PART_LABELS.evidence, p.evidence.length ? list(p.evidence.map((e) => h("li", { class: `ev-${e.relation}` },
         h("strong", { text: `${e.relation === "supports" ? t("evidence.supports") : t("evidence.contradicts")}: ` }),
         `“${e.quote}” — ${e.note_title}`, h("span", { class: "muted", text: ` (${e.source_type}${e.date ? `, ${e.date}` : ""})` }))))
         : h("span", { class: "muted", text: t("merge.provenance.untested") }))));
@@ -481,8 +514,10 @@ function buildDocument(version) {
     return h("section", {
       class: `persona-section cat-${section.category}`, "aria-labelledby": `sec-${section.category}` },
     h("h3", { id: `sec-${section.category}`, text: label }),
-    h("ol", { class: "persona-items" }, ...section.items.map((item) => h("li", { class: "persona-item" },
+    h("ol", { class: "persona-items" }, ...section.items.map((item) => h("li", { class: "persona-item", "data-item": item.id },
       fieldControl(`items.${item.id}`, t("merge.trait", { category: label }), "textarea", { rows: 1, cls: "field-item" }),
+      h("p", { class: "research-flag", hidden: true }, h("strong", { text: `${PART_LABELS.research}: ` }),
+        t("merge.provenance.research_pending")),
       provenance(item)))));
   });
   const empty = version.document.sections.length ? null : h("p", { class: "empty-hint",
@@ -805,6 +840,61 @@ async function checkFit() {
 
 // ---- render ----------------------------------------------------------------------
 
+// ---- needs research: accepted before its category required research -------------------
+
+/** The persona's items that need research now (the rule of workshop/domain/evidence.py):
+ * accepted board items, and document items (support counted from today's links while the
+ * item is on the board, else from the evidence it carries, as the exports count it). */
+function needingResearch(version) {
+  const required = requiredCategories(state);
+  const index = linksByTarget(state.evidence);
+  const entries = boardItems(state, personaId, index);
+  const byId = new Map(entries.map((e) => [`${e.kind === "group" ? "g" : "a"}:${e.item.id}`, e]));
+  const pending = new Map();
+  for (const [id, e] of byId) {
+    if (researchPending(e.item, e.category, e.links, required)) {
+      pending.set(id, { id, entry: e, category: e.category,
+        text: e.item.decision.decision === "reworded" ? e.item.decision.text : e.item.text ?? e.item.title });
+    }
+  }
+  for (const section of version?.document.sections ?? []) {
+    for (const item of section.items) {
+      const links = byId.get(item.id)?.links ?? item.provenance.evidence;
+      if (researchPending({ decision: { decision: "accepted" } }, section.category, links, required)) {
+        pending.set(item.id, { id: item.id, entry: pending.get(item.id)?.entry, category: section.category,
+          text: item.text, inDocument: true });
+      }
+    }
+  }
+  return [...pending.values()];
+}
+
+function renderResearch(version) {
+  const pending = needingResearch(version);
+  const ids = new Set(pending.filter((p) => p.inDocument).map((p) => p.id));
+  for (const li of els.document.querySelectorAll(".persona-item[data-item]")) {
+    const on = ids.has(li.dataset.item);
+    li.classList.toggle("research-pending", on);
+    for (const el of li.querySelectorAll(".research-flag, .research-row")) el.hidden = !on;
+  }
+  els.researchPanel.hidden = pending.length === 0;
+  redraw(els.research, JSON.stringify([pending.map((p) => [p.id, p.text, !!p.entry]), isFacilitator]), () => {
+    const category = (key) => translatedCategory(state.categories.find((c) => c.key === key) ?? { key, label: key }).label;
+    fill(els.research,
+      h("p", { class: "muted small", text: t("merge.research.intro") }),
+      h("ul", { class: "research-list" }, ...pending.map((p) => h("li", { "data-item": p.id },
+        h("span", { class: "research-text", text: p.text }),
+        h("span", { class: "muted small", text: ` · ${category(p.category)}` }),
+        isFacilitator && p.entry ? h("span", { class: "research-actions" },
+          h("button", { class: "button button-small", type: "button", text: t("merge.research.park"),
+            onclick: () => send("decision.set", { target_type: p.entry.kind, target_id: p.entry.item.id,
+              decision: "parked", reason: t("merge.research.park_reason") }) }),
+          h("a", { class: "button button-small", href: `/w/${state.workshop.id}`, text: t("merge.research.link") }))
+          : null))),
+      isFacilitator ? null : h("p", { class: "muted small", text: t("merge.research.wait") }));
+  });
+}
+
 const drawn = new Map(); // panel element → the key it was last drawn for
 
 /** Redraw a side panel only when what it shows changed, so a remote save elsewhere does not
@@ -836,6 +926,7 @@ function render() {
     () => renderExports(version));
   redraw(els.history, JSON.stringify(state.versions.filter((v) => v.persona_id === personaId)),
     renderHistory);
+  renderResearch(version);
   renderEditing();
 }
 

@@ -9,6 +9,7 @@ from workshop.domain.evidence import (
     coverage,
     evidence_state,
     figures,
+    links_by_item,
     links_for,
     quote_in,
 )
@@ -98,3 +99,13 @@ def test_an_edit_breaks_only_the_quotes_it_removes():
     # "legacy" was not in the note before this edit either: not this edit's doing.
     assert broken_by_edit(quotes, before, after) == ["gone"]
     assert broken_by_edit(quotes, before, before) == []
+
+
+def test_links_by_item_is_links_for_of_every_item_at_once():
+    items = board_items(fx.snapshot())
+    links = fx.evidence_links() + [{**fx.evidence_links()[0], "id": "g-own",
+                                    "target_type": "group", "target_id": "g1"}]
+    assert links_by_item(items, links) == {(i["type"], i["id"]): links_for(i, links)
+                                           for i in items}
+    assert [link["id"] for link in links_by_item(items, links)[("group", "g1")]] == [
+        "l2", "g-own"]

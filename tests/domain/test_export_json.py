@@ -91,3 +91,34 @@ def test_bad_input_gives_readable_errors(change, message):
 def test_not_an_object_is_refused():
     with pytest.raises(ValueError, match="expected a JSON object"):
         from_json([1, 2])
+
+
+def test_a_preview_before_the_document_is_version_0_and_only_a_draft():
+    data = to_json(fx.document(), fx.meta("draft", version=0))
+    jsonschema_rs.validator_for(json.loads(SCHEMA_FILE.read_text())).validate(data)
+    assert from_json(data)[1]["version"] == 0
+    with pytest.raises(ValueError, match="version 0 is a preview draft"):
+        to_json(fx.document(), fx.meta("agreed", version=0))
+
+
+def test_the_record_is_written_on_export_and_ignored_on_import():
+    data = export()
+    item = data["persona"]["sections"][1]["items"][2]
+    assert item["record"][0] == {"part": "original", "label": "Original wording",
+                                 "text": "wants growth"}
+    item["record"] = [{"part": "reason", "label": "Facilitator's reason", "text": "forged"}]
+    document, _ = from_json(data)
+    assert "record" not in document["sections"][1]["items"][2]
+    assert to_json(document, fx.meta()) == export()
+
+
+def test_an_older_export_with_the_reason_in_its_dissent_still_imports():
+    data = export()
+    needs = next(s for s in data["persona"]["sections"] if s["category"] == "needs")
+    contested = next(i for i in needs["items"] if i["provenance"]["dissent"])
+    contested["provenance"]["dissent"]["reason"] = contested["provenance"]["decision"]["reason"]
+    del contested["provenance"]["research_pending"]
+    for item in (i for s in data["persona"]["sections"] for i in s["items"]):
+        del item["record"]
+    document, _ = from_json(data)
+    assert to_json(document, fx.meta()) == export()

@@ -39,10 +39,33 @@ def test_draft_marker_only_on_drafts():
 
 def test_dissent_and_states_are_shown():
     md = to_markdown(fx.document(), fx.meta())
-    assert ("**Dissent:** Support (0 agree, 2 disagree, 0 unsure) disagreed. Accepted because: "
-            "Product and Marketing saw it in interviews") in md
-    assert "✗ contradicted · believed by Marketing, Support" in md
+    assert ("- Needs a chat with a human within minutes\n"
+            "  - **Written by:** Support\n"
+            "  - **Votes:** Marketing 2 agree; Support 2 disagree; Product 2 agree · agreement "
+            "67% · consensus 14% · 6 voters · 3 dots\n"
+            "  - **Believed by:** Marketing, Product\n"
+            "  - **Minority view:** Support (0 agree, 2 disagree, 0 unsure) disagreed\n"
+            "  - **Decision:** Accepted by Fiona Facilitator (facilitator) on 2025-03-04\n"
+            "  - **Facilitator's reason:** Product and Marketing saw it in interviews; Support "
+            "keeps the concern about staffing\n") in md
+    assert "**Evidence:** ✗ contradicted — 1 contradicting passage" in md
+    assert "Accepted because" not in md
     assert "assumption debt: 5" in md and "2 of 7 traits" in md
+
+
+def test_a_reworded_item_keeps_its_original_wording_and_says_what_was_voted_on():
+    md = to_markdown(fx.document(), fx.meta())
+    assert ("- Wants to open a second shop within two years\n"
+            "  - **Original wording:** wants growth\n"
+            "  - **Written by:** Product\n"
+            "  - **Votes on the original wording:** Marketing 2 agree; Support 1 agree, 1 unsure;"
+            " Product 2 agree") in md
+    assert "  - **Decision:** Reworded by Fiona Facilitator (facilitator) on 2025-03-04\n" in md
+
+
+def test_a_preview_before_the_document_says_it_is_one():
+    md = to_markdown(fx.document(), fx.meta("draft", version=0))
+    assert "> **DRAFT** — a preview from the board: the persona document is not created" in md
 
 
 def test_item_text_cannot_forge_structure():

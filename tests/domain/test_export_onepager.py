@@ -34,7 +34,8 @@ def test_page_shows_identity_sections_and_evidence():
     assert "<strong>De Korenbloem</strong>" in page  # the story rendered from Markdown
     assert page.count('class="trait state-validated"') == 2
     assert page.count('class="trait state-contradicted"') == 1
-    assert "Dissent: Support disagreed" in page
+    assert ('<span class="prov prov-dissent"><span class="prov-label">Minority view:</span> '
+            'Support disagreed</span>') in page
     assert "29%" in page and "Interviews with 8 bakery owners" in page
     assert '<link rel="stylesheet" href="/static/css/onepager.css">' in page
 

@@ -97,7 +97,7 @@ def test_join_add_vote_and_read_the_persona_on_a_phone(person, live_server):
     assert_reachable(page, doc, "persona document link")
     doc.click()
     page.wait_for_selector(".persona-sheet")
-    expect(page.locator(".persona-sheet")).to_contain_text(NOTE)
+    expect(page.get_by_label("Goals: trait", exact=True)).to_have_value(NOTE)
     assert_fits(page, "merge view")
     assert_reachable(page, page.get_by_label("Name", exact=True), "name field in the persona")
     assert_reachable(page, page.locator(".export-links a").first, "export link")

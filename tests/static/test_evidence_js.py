@@ -9,6 +9,7 @@ evidence includes its member notes' links.
 import pytest
 
 from tests.static.node import node_runner
+from workshop.domain.evidence import research_pending
 
 RUN = """
 import * as evidence from %s;
@@ -133,3 +134,24 @@ def test_a_loose_search_ignores_white_space_altogether(run):
                "loose": ["locateQuote", [pieces, "phone , usually", {"loose": True}]]})
     assert out["strict"] is None
     assert out["loose"] == [{"piece": 1, "start": 0, "end": 5}, {"piece": 2, "start": 0, "end": 9}]
+
+
+CASES = [  # (decision, category, links, required) — the same cases for JS and Python
+    ("accepted", "identity", [], ["identity"]),
+    ("reworded", "identity", [link("a", "contradicts")], ["identity", "behaviours"]),
+    ("accepted", "identity", [link("a", "supports")], ["identity"]),
+    ("accepted", "goals", [], ["identity"]),
+    ("parked", "identity", [], ["identity"]),
+    (None, "identity", [], ["identity"]),
+]
+
+
+def test_research_pending_is_the_rule_of_the_domain(run):
+    # Accepted (or reworded) in a required category with no supporting link: flagged.
+    out = run({str(n): ["researchPending", [{"decision": {"decision": d} if d else None},
+                                             category, links, required]]
+               for n, (d, category, links, required) in enumerate(CASES)})
+    expected = [research_pending(category, {"decision": d} if d else None, links, required)
+                for d, category, links, required in CASES]
+    assert [out[str(n)] for n in range(len(CASES))] == expected == [True, True, False, False,
+                                                                    False, False]

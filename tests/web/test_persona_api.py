@@ -7,7 +7,11 @@ import csv
 import io
 import json
 import os
+import re
+from pathlib import Path
+from urllib.parse import unquote
 
+import jsonschema_rs
 import pytest
 from PIL import Image
 from pypdf import PdfReader
@@ -200,11 +204,11 @@ def test_each_persona_export_has_its_content_type_and_a_file_name(room, extensio
     response = room["sam_client"].get(url(room, f"/export.{extension}"))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == media_type
-    assert response.headers["Content-Disposition"] == \
-        f'attachment; filename="anouk-bakker-v2-draft.{extension}"'
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=anouk-bakker-v2-draft.{extension}; "
+        f"filename*=UTF-8''anouk-bakker-v2-draft.{extension}")
     agreed = room["sam_client"].get(url(room, f"/export.{extension}?version=1"))
-    assert agreed.headers["Content-Disposition"] == \
-        f'attachment; filename="anouk-v1.{extension}"'
+    assert file_names(agreed) == (f"anouk-v1.{extension}", f"anouk-v1.{extension}")
     if extension == "pdf":
         reader = PdfReader(io.BytesIO(response.data))
         box = reader.pages[0].mediabox
@@ -232,11 +236,59 @@ def test_the_assumptions_csv_has_votes_decisions_and_evidence_states(room):
     response = room["sam_client"].get(f"/api/workshops/{room['id']}/export/assumptions.csv")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-    assert response.headers["Content-Disposition"].endswith('-assumptions.csv"')
+    assert file_names(response) == ("who-is-our-customer-assumptions.csv",) * 2
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == 2
     pays = next(row for row in rows if row["text"] == "Pays every bill on her phone")
     assert (pays["decision"], pays["evidence state"]) == ("accepted", "validated")
+
+
+def file_names(response) -> tuple[str, str]:
+    """(ASCII fallback, Unicode name) from an attachment's Content-Disposition header."""
+    header = response.headers["Content-Disposition"]
+    header.encode("ascii")  # a header outside ASCII is what made the server drop the line
+    fallback = re.search(r'(?:^|; )filename="?([^";]+)"?(?:;|$)', header)
+    encoded = re.search(r"filename\*=UTF-8''([^;]+)", header)
+    assert header.startswith("attachment; ") and fallback and encoded, header
+    assert re.fullmatch(r"[a-z0-9.-]+", fallback[1]) and "--" not in fallback[1], header
+    return fallback[1], unquote(encoded[1])
+
+
+NAMES = [  # (name, its Unicode slug, its ASCII fallback)
+    ("Zoë van der Ĳssel", "zoë-van-der-ĳssel", "zoe-van-der-ijssel"),
+    ("Ωmega Δέλτα", "ωmega-δέλτα", "mega"),
+    ("李小龍 日本", "李小龍-日本", "persona"),
+    ("ليلى الحسن", "ليلى-الحسن", "persona"),
+    ("🚲 Lisa, the hybrid commuter 🚲", "lisa-the-hybrid-commuter", "lisa-the-hybrid-commuter"),
+]
+
+
+@pytest.mark.parametrize(("name", "unicode_slug", "ascii_slug"), NAMES)
+def test_downloads_of_a_persona_named_in_any_script(room, name, unicode_slug, ascii_slug):
+    op(room["sam_client"], room, "document.save", {
+        "persona_id": room["persona"], "path": "identity.name", "value": name, "base_rev": 0})
+    for extension in ("md", "json", "html", "pdf"):
+        response = room["sam_client"].get(url(room, f"/export.{extension}"))
+        assert response.status_code == 200
+        assert file_names(response) == (f"{ascii_slug}-v1-draft.{extension}",
+                                        f"{unicode_slug}-v1-draft.{extension}")
+        if extension == "json":
+            assert response.get_json()["persona"]["identity"]["name"] == name
+        elif extension == "pdf":
+            assert len(PdfReader(io.BytesIO(response.data)).pages) == 1
+        else:
+            assert name in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("title", "unicode_slug", "ascii_slug"), NAMES)
+def test_the_csv_of_a_workshop_titled_in_any_script(app, backend, title, unicode_slug,
+                                                    ascii_slug):
+    created = make_workshop(backend, title=title)
+    client, _ = joined(app, created.facilitator_token, "Maria")
+    response = client.get(f"/api/workshops/{created.id}/export/assumptions.csv")
+    assert response.status_code == 200
+    assert file_names(response) == (f"{ascii_slug.replace('persona', 'workshop')}-assumptions.csv",
+                                    f"{unicode_slug}-assumptions.csv")
 
 
 # ---- assumptions and research over the API ---------------------------------------------------
@@ -341,3 +393,46 @@ def test_a_typical_persona_fits_on_one_a4_page_and_a_long_one_does_not(room):
     # The PDF of that document is what the warning is about: it too takes more than a page.
     pdf = PdfReader(io.BytesIO(client.get(url(room, "/export.pdf")).data))
     assert len(pdf.pages) == long["pages"]
+
+
+# ---- a draft before the persona document exists ----------------------------------------------
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "persona.schema.json")
+                    .read_text(encoding="utf-8"))
+
+
+def test_before_the_document_json_gives_the_same_draft_and_imports(app, backend):
+    created = make_workshop(backend, teams=["Marketing", "Support"])
+    maria_client, maria = joined(app, created.facilitator_token, "Maria")
+    _, sam = joined(app, created.invite_token, "Sam", "Support")
+    note = add_note(backend, created.id, sam, "Pays every bill on her phone",
+                    category="behaviours")["event"]["data"]["assumption"]["id"]
+    assert send(backend, created.id, maria["id"], "decision.set", {
+        "target_type": "assumption", "target_id": note, "decision": "reworded",
+        "text": "Pays her bills on the phone", "reason": "Plainer"})["ok"]
+    base = f"/api/workshops/{created.id}/personas/{first_persona(backend, created.id, maria)}"
+    response = maria_client.get(f"{base}/export.json")
+    assert response.status_code == 200
+    assert file_names(response)[1] == "primary-customer-draft.json"
+    exported = response.get_json()
+    jsonschema_rs.validator_for(SCHEMA).validate(exported)
+    assert (exported["meta"]["version"], exported["meta"]["status"]) == (0, "draft")
+    [section] = exported["persona"]["sections"]
+    [item] = section["items"]
+    assert item["text"] == "Pays her bills on the phone"
+    assert {"part": "original", "label": "Original wording",
+            "text": "Pays every bill on her phone"} in item["record"]
+    markdown = maria_client.get(f"{base}/export.md").get_data(as_text=True)
+    assert "**DRAFT** — a preview from the board" in markdown
+    assert ("- Pays her bills on the phone\n  - **Original wording:** Pays every bill on her "
+            "phone\n  - **Written by:** Support\n") in markdown
+    # It imports like any other export: into another workshop, as a draft version 1.
+    other = make_workshop(backend, title="Elsewhere")
+    other_client, _ = joined(app, other.facilitator_token, "Femke")
+    answer = other_client.post(f"/api/workshops/{other.id}/personas/import",
+                               json={"export": exported, "op_id": "draft-import"})
+    assert answer.status_code == 201, answer.get_json()
+    imported = answer.get_json()["event"]["data"]["version"]
+    assert imported["number"] == 1 and imported["status"] == "draft"
+    assert imported["document"]["sections"][0]["items"][0]["text"] == \
+        "Pays her bills on the phone"

@@ -13,6 +13,11 @@ itself and, for a group, every link on any of its member notes (the same rule as
   `coverage` (supported / accepted, rounded to four decimals; None when nothing is accepted),
   `debt` (accepted minus supported: the assumption debt) and `contradicted` (accepted items
   whose state is contradicted; such an item may also be supported).
+- Research pending: an accepted item of a category that requires research (the setting
+  `require_evidence`) with no supporting link. Accepting such an item is refused, so it was
+  accepted before the category required research (or its support was unlinked since): the
+  board, the merge view and the exports flag it until the facilitator re-decides it or
+  research backs it. The same rule is `researchPending` in `static/js/evidence.js`.
 """
 
 from __future__ import annotations
@@ -41,6 +46,18 @@ def evidence_state(links_for_item: Iterable[dict]) -> str:
 def is_accepted(decision: dict | None) -> bool:
     """Whether a decision puts its item into the persona (accepted or reworded)."""
     return bool(decision) and decision.get("decision") in ACCEPTED_DECISIONS
+
+
+def research_pending(category: str, decision: dict | None, item_links: Iterable[dict],
+                     required: Iterable[str]) -> bool:
+    """Whether an accepted item lacks the supporting research its category now requires."""
+    return (is_accepted(decision) and category in set(required)
+            and not any(link["relation"] == "supports" for link in item_links))
+
+
+def required_categories(snapshot: dict) -> list[str]:
+    """The category keys whose items need supporting research (the `require_evidence` setting)."""
+    return list(snapshot["workshop"].get("settings", {}).get("require_evidence") or [])
 
 
 def board_items(snapshot: dict) -> list[dict]:
@@ -73,6 +90,21 @@ def links_for(item: dict, links: Iterable[dict]) -> list[dict]:
     return [link for link in links
             if (link["target_type"], link["target_id"]) == own
             or (link["target_type"] == "assumption" and link["target_id"] in members)]
+
+
+def links_by_item(items: Iterable[dict], links: Iterable[dict]) -> dict[tuple[str, str], list]:
+    """`links_for` of every item at once, by (type, id): one pass over the links, not one each."""
+    links = list(links)
+    by_target: dict[tuple[str, str], list[int]] = {}
+    for position, link in enumerate(links):
+        by_target.setdefault((link["target_type"], link["target_id"]), []).append(position)
+    out = {}
+    for item in items:
+        positions = list(by_target.get((item["type"], item["id"]), ()))
+        for member in item.get("member_ids") or ():
+            positions += by_target.get(("assumption", member), ())
+        out[(item["type"], item["id"])] = [links[p] for p in sorted(positions)]
+    return out
 
 
 def figures(states: Iterable[tuple[str, bool]]) -> dict:

@@ -23,10 +23,15 @@ PROVENANCE (fixed at merge time; people edit `text` only)::
      "votes": {"tally": {team: {"agree", "disagree", "unsure"}}, "agreement": float|None,
                "consensus": float|None (GAC), "dots": int, "voters": int},
      "contested": bool,
-     "dissent": None | {"teams": [{"team", "agree", "disagree", "unsure"}], "reason": str},
+     "dissent": None | {"teams": [{"team", "agree", "disagree", "unsure"}]},
      "decision": {"decision", "reason", "text", "by", "by_name", "at"},
      "evidence": [{"id", "note_id", "note_title", "source_type", "date", "relation", "quote"}],
-     "evidence_state": "validated"|"contradicted"|"untested"}
+     "evidence_state": "validated"|"contradicted"|"untested",
+     "research_pending": bool}   # evidence.research_pending, refreshed by with_research_flags
+
+`votes` were cast on `original` (a group's on its notes); the facilitator's reason is
+`decision.reason` only (older documents also copied it into `dissent.reason`: read it from
+`decision`). `domain/provenance.describe` says all of this in labelled parts.
 
 A picture of None means "use the generated avatar" (`domain/avatar.py`). Identity-category
 items go into the "identity" section; the identity fields start empty for people to fill in.
@@ -45,7 +50,10 @@ from workshop.domain.evidence import (
     evidence_state,
     figures,
     is_accepted,
+    links_by_item,
     links_for,
+    required_categories,
+    research_pending,
 )
 
 IDENTITY_FIELDS = ("name", "quote", "story", "role", "age_range", "location")
@@ -98,7 +106,7 @@ def _provenance(entry: dict, snapshot: dict, notes: dict[str, dict], links: list
     else:
         sources, original = [board], board["text"]
     tally = {team: {s: t[s] for s in agreement.STANCES} for team, t in m["teams"].items()}
-    decision = board["decision"]
+    decision = board["decision"] or {}
     dissenters = [team for team, t in m["teams"].items() if t["leaning"] == agreement.DISAGREE]
     item_links = links_for(item, links)
     return {
@@ -112,16 +120,74 @@ def _provenance(entry: dict, snapshot: dict, notes: dict[str, dict], links: list
         "votes": {"tally": tally, "agreement": m["agreement"], "consensus": m["consensus"],
                   "dots": entry["dots"], "voters": board["votes"].get("voters", 0)},
         "contested": m["contested"],
-        # The minority view stays with a contested item that was accepted anyway.
-        "dissent": {"teams": [{"team": team, **tally[team]} for team in dissenters],
-                    "reason": decision.get("reason") or ""} if m["contested"] else None,
-        "decision": {"decision": decision["decision"], "reason": decision.get("reason") or "",
+        # The minority view stays with a contested item that was accepted anyway. The
+        # facilitator's reason is not theirs: it stays in `decision`.
+        "dissent": {"teams": [{"team": team, **tally[team]} for team in dissenters]}
+        if m["contested"] else None,
+        "decision": {"decision": decision.get("decision"),
+                     "reason": decision.get("reason") or "",
                      "text": decision.get("text") or "", "by": decision.get("by"),
                      "by_name": people.get(decision.get("by"), {}).get("name"),
                      "at": decision.get("at")},
         "evidence": _evidence(item_links, notes),
         "evidence_state": evidence_state(item_links),
+        "research_pending": research_pending(item["category"], board["decision"], item_links,
+                                             required_categories(snapshot)),
     }
+
+
+def _entry(item: dict, board: dict, teams: list[str]) -> dict:
+    return {"item": item, "board": board, "seq": item["seq"],
+            "dots": board["votes"].get("dots", 0),
+            "measures": item_measures(board["votes"], teams)}
+
+
+def _text(provenance: dict) -> str:
+    """The trait's first text: the facilitator's rewording, else the wording voted on."""
+    decision = provenance["decision"]
+    return (decision["text"] if decision["decision"] == "reworded" else "") or \
+        provenance["original"]
+
+
+def board_records(snapshot: dict, notes: list[dict], links: list[dict]) -> dict:
+    """Every decidable item's record `{"text", "provenance"}` by (type, id), decided or not.
+
+    The CSV export describes the notes with these, as the document describes its traits.
+    """
+    teams = voting_teams(snapshot)
+    rows = {("assumption", a["id"]): a for a in snapshot["assumptions"]}
+    rows.update({("group", g["id"]): g for g in snapshot["groups"]})
+    notes_by_id = {n["id"]: n for n in notes}
+    items = board_items(snapshot)
+    linked = links_by_item(items, links)
+    records = {}
+    for item in items:
+        board = rows[(item["type"], item["id"])]
+        provenance = _provenance(_entry(item, board, teams), snapshot, notes_by_id,
+                                 linked[(item["type"], item["id"])])
+        records[(item["type"], item["id"])] = {"text": _text(provenance),
+                                               "provenance": provenance}
+    return records
+
+
+def with_research_flags(document: dict, snapshot: dict, links: list[dict]) -> dict:
+    """A new document whose items say whether they still need research, as of now.
+
+    The rule is `evidence.research_pending` with today's `require_evidence` setting. Support
+    counts from today's links when the item is still on this board, else (an imported
+    persona) from the evidence the item carries.
+    """
+    required = required_categories(snapshot)
+    live = links_by_item(board_items(snapshot), links)
+    changed = copy.deepcopy(document)
+    for section in changed["sections"]:
+        for item in section["items"]:
+            kind, _, item_id = item["id"].partition(":")
+            item_links = live.get(("group" if kind == "g" else "assumption", item_id),
+                                  item["provenance"]["evidence"])
+            item["provenance"]["research_pending"] = research_pending(
+                section["category"], {"decision": "accepted"}, item_links, required)
+    return changed
 
 
 def build_document(snapshot: dict, persona_id: str, notes: list[dict],
@@ -134,14 +200,13 @@ def build_document(snapshot: dict, persona_id: str, notes: list[dict],
     rows = {("assumption", a["id"]): a for a in snapshot["assumptions"]}
     rows.update({("group", g["id"]): g for g in snapshot["groups"]})
     by_category: dict[str, list[dict]] = {}
-    for item in board_items(snapshot):
-        if item["persona_id"] != persona_id or not is_accepted(item["decision"]):
+    items = [item for item in board_items(snapshot) if item["persona_id"] == persona_id]
+    linked = links_by_item(items, links)
+    for item in items:
+        if not is_accepted(item["decision"]):
             continue
-        board = rows[(item["type"], item["id"])]
-        by_category.setdefault(item["category"], []).append({
-            "item": item, "board": board, "seq": item["seq"],
-            "dots": board["votes"].get("dots", 0),
-            "measures": item_measures(board["votes"], teams)})
+        by_category.setdefault(item["category"], []).append(
+            _entry(item, rows[(item["type"], item["id"])], teams))
     notes_by_id = {n["id"]: n for n in notes}
     order = [c["key"] for c in snapshot["categories"]]
     order += sorted(set(by_category) - set(order))  # a category the board no longer shows
@@ -153,11 +218,10 @@ def build_document(snapshot: dict, persona_id: str, notes: list[dict],
                      category_label(key))
         items = []
         for entry in sorted(by_category[key], key=_order_key):
-            provenance = _provenance(entry, snapshot, notes_by_id, links)
+            provenance = _provenance(entry, snapshot, notes_by_id,
+                                     linked[(entry["item"]["type"], entry["item"]["id"])])
             prefix = "g:" if entry["item"]["type"] == "group" else "a:"
-            text = (provenance["decision"]["text"] if entry["board"]["decision"]["decision"]
-                    == "reworded" else "") or provenance["original"]
-            items.append({"id": prefix + entry["item"]["id"], "text": text,
+            items.append({"id": prefix + entry["item"]["id"], "text": _text(provenance),
                           "provenance": provenance})
         sections.append({"category": key, "label": label, "items": items})
     identity = {field: "" for field in IDENTITY_FIELDS}

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from sqlalchemy import select
 
-from workshop.domain import merge
+from workshop.domain import filenames, merge
 from workshop.domain.diff import diff_documents
 from workshop.domain.export import csv_format, json_format, markdown, onepager
 from workshop.models import Persona, PersonaVersion, Workshop
@@ -31,11 +31,12 @@ MEDIA_TYPES = {"markdown": "text/markdown; charset=utf-8", "json": "application/
 
 @dataclass(frozen=True)
 class Export:
-    """A file to hand out: its bytes, media type and a sensible file name."""
+    """A file to hand out: its bytes, media type and a file name in Unicode and in ASCII."""
 
     content: bytes
     media_type: str
     filename: str
+    ascii_filename: str
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ def _load(session, workshop_id: str, viewer: dict, persona_id: str,
     else:
         document, number, status = version.document, version.number, version.status
         agreed_at = log.iso(version.agreed_at) if version.agreed_at else None
+    # "Needs research" is a warning about today: today's settings and links decide it.
+    document = merge.with_research_flags(document, snapshot, links)
     meta = {"workshop_title": workshop.title, "persona_name": persona.name, "version": number,
             "status": status, "agreed_at": agreed_at,
             "exported_at": log.iso(datetime.now(UTC)),
@@ -90,10 +93,6 @@ def load(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
     """A persona document and its export meta (see `_load`)."""
     with backend.db.reading() as session:
         return _load(session, workshop_id, viewer, persona_id, number)
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.casefold()).strip("-")[:40] or "persona"
 
 
 def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
@@ -116,8 +115,10 @@ def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id:
             content = onepager.to_pdf(document, meta)
     label = f"v{meta['version']}" if meta["status"] == "agreed" else \
         f"v{meta['version']}-draft" if meta["version"] else "draft"
-    name = f"{_slug(document['identity']['name'] or meta['persona_name'])}-{label}.{extension}"
-    return Export(content, MEDIA_TYPES[fmt], name)
+    names = filenames.download_name(
+        [(document["identity"]["name"] or meta["persona_name"], "persona"), (label, label)],
+        extension)
+    return Export(content, MEDIA_TYPES[fmt], *names)
 
 
 def onepager_page(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
@@ -143,8 +144,10 @@ def assumptions_csv(backend: Backend, workshop_id: str, viewer: dict) -> Export:
         title = workshop.title
         snapshot, notes, links = board_inputs(session, workshop_id, viewer)
     content = csv_format.assumptions_csv(snapshot, notes, links)
+    names = filenames.download_name([(title, "workshop"), ("assumptions", "assumptions")],
+                                    "csv")
     return Export(content.encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
-                  MEDIA_TYPES["csv"], f"{_slug(title)}-assumptions.csv")
+                  MEDIA_TYPES["csv"], *names)
 
 
 def versions(backend: Backend, workshop_id: str, persona_id: str) -> dict:

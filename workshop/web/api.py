@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from workshop.domain.filenames import content_disposition
 from workshop.i18n import translate
 from workshop.services import divergence, exports, library, ops, pictures, workshops
 from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
@@ -233,7 +234,9 @@ def _file(export: exports.Export, download: bool = True) -> Response:
     # would add a second one to a text/* mimetype.
     response = Response(export.content, content_type=export.media_type)
     if download:
-        response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        # Werkzeug quotes the ASCII fallback; `filename*` carries the Unicode name (RFC 6266).
+        response.headers.set("Content-Disposition", "attachment",
+                             **content_disposition(export.filename, export.ascii_filename))
     return response
 
 

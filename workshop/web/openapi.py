@@ -431,7 +431,8 @@ def _persona_paths(picture: Schema) -> dict:
                                   "schema": {"type": "string",
                                              "enum": ["md", "json", "html", "pdf"]}},
                            number],
-            "responses": {"200": _file("The file (Content-Disposition: attachment).",
+            "responses": {"200": _file("The file (Content-Disposition: attachment, with an "
+                                       "ASCII filename and filename*=UTF-8'').",
                                        "text/markdown", "application/json", "text/html",
                                        "application/pdf"),
                           **_errors(400, 401, 404, s400="invalid: format or version")}}},
@@ -439,7 +440,8 @@ def _persona_paths(picture: Schema) -> dict:
             "operationId": "assumptionsCsv", "security": COOKIE,
             "parameters": [_workshop_id()],
             "summary": "Every assumption with votes, decisions and evidence states.",
-            "responses": {"200": _file("CSV (UTF-8 with BOM).", "text/csv"),
+            "responses": {"200": _file("CSV (UTF-8 with BOM; every cell quoted and "
+                                       "neutralised against formula injection).", "text/csv"),
                           **_errors(401, 404)}}},
         "/api/workshops/{workshop_id}/personas/import": {"post": {
             "operationId": "personaImport", "security": COOKIE,

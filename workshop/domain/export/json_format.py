@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from workshop.domain import provenance
+
 SCHEMA_URL = "https://persona-workshop.example/schemas/persona-1.json"
 SCHEMA_VERSION = 1
 
@@ -83,10 +85,22 @@ class DissentingTeam(TeamVotes):
 
 
 class Dissent(_Strict):
-    """The minority view of a contested item that was accepted, and why it was accepted."""
+    """The minority view of a contested item that was accepted: the teams that leaned disagree.
+
+    The facilitator's reason for accepting it anyway is `decision.reason`, not the dissenters'
+    words; exports before that rule also carried it here as `reason`, which is read and
+    dropped.
+    """
 
     teams: list[DissentingTeam]
-    reason: Text
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_old_reason(cls, data: object) -> object:
+        """Older exports repeated the facilitator's reason as `reason`: drop it."""
+        if isinstance(data, dict) and "reason" in data:
+            data = {key: value for key, value in data.items() if key != "reason"}
+        return data
 
 
 class Decision(_Strict):
@@ -125,6 +139,17 @@ class Provenance(_Strict):
     decision: Decision
     evidence: list[Evidence]
     evidence_state: Literal["validated", "contradicted", "untested"]
+    research_pending: bool = Field(
+        default=False, description="Accepted in a category that requires research, with no "
+        "supporting evidence: accepted before research was required, no evidence yet.")
+
+
+class RecordPart(_Strict):
+    """One labelled part of an item's record, as every export and the app's panel word it."""
+
+    part: Literal[provenance.PARTS]  # type: ignore[valid-type]
+    label: str
+    text: Text
 
 
 class Item(_Strict):
@@ -133,6 +158,9 @@ class Item(_Strict):
     id: Annotated[str, Field(pattern=r"^[ag]:\S+$")]
     text: Text
     provenance: Provenance
+    record: list[RecordPart] = Field(
+        default_factory=list, description="The provenance in labelled parts "
+        "(workshop/domain/provenance.py), written by every export; ignored on import.")
 
 
 class Section(_Strict):
@@ -167,11 +195,19 @@ class Meta(_Strict):
 
     workshop_title: str
     persona_name: str
-    version: Annotated[int, Field(ge=1)]
+    version: Annotated[int, Field(ge=0, description="0: a draft previewed from the board "
+                                  "before the persona document exists (status draft)")]
     status: Literal["draft", "agreed"]
     agreed_at: str | None
     exported_at: str | None
     teams: list[str]
+
+    @model_validator(mode="after")
+    def _preview_is_a_draft(self) -> Meta:
+        """Version 0 is the preview before the document exists: never agreed."""
+        if self.version == 0 and self.status != "draft":
+            raise ValueError("version 0 is a preview draft: status must be draft")
+        return self
 
 
 class PersonaExport(_Strict):
@@ -202,10 +238,19 @@ def _validated(data: object) -> PersonaExport:
         raise ValueError(f"not a valid persona export: {_readable(error)}") from None
 
 
+def _with_records(document: dict) -> dict:
+    """The document with each item's record in labelled parts (`provenance.describe`)."""
+    return {**document, "sections": [
+        {**section, "items": [{**item, "record": [
+            {"part": part.key, "label": part.label, "text": part.text}
+            for part in provenance.describe(item)]} for item in section["items"]]}
+        for section in document["sections"]]}
+
+
 def to_json(document: dict, meta: dict) -> dict:
     """The export as JSON-ready data, validated against the schema."""
     raw = {"schema": SCHEMA_URL, "schema_version": SCHEMA_VERSION, "meta": meta,
-           "persona": document}
+           "persona": _with_records(document)}
     return _validated(raw).model_dump(mode="json", by_alias=True)
 
 
@@ -217,6 +262,9 @@ def from_json(data: object) -> tuple[dict, dict]:
         raise ValueError(f"not a valid persona export: schema_version "
                          f"{data.get('schema_version')!r} is not supported (only 1)")
     export = _validated(data).model_dump(mode="json", by_alias=True)
+    for section in export["persona"]["sections"]:
+        for item in section["items"]:
+            del item["record"]  # derived from the provenance: written anew on export
     return export["persona"], export["meta"]
 
 

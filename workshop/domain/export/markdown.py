@@ -1,7 +1,9 @@
 """The persona as Markdown: one page of text, evidence as footnotes, dissent kept in view.
 
 Each item's evidence becomes footnotes (`[^1]`) right after the item; the definitions come at
-the end: note title, source type, date and the quoted passage. A draft says so at the top.
+the end: note title, source type, date and the quoted passage. Under each item its record,
+one labelled part per line, worded by `domain/provenance.describe`. A draft says so at the
+top.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 
 from workshop.domain.merge import document_coverage
+from workshop.domain.provenance import describe
 
 STATE_MARKS = {"validated": "✓ validated", "contradicted": "✗ contradicted",
                "untested": "? untested"}
@@ -32,28 +35,27 @@ def _percent(share: float | None) -> str:
     return "–" if share is None else f"{round(share * 100)}%"
 
 
-def _figures(votes: dict) -> str:
-    return (f"agreement {_percent(votes['agreement'])} · consensus (GAC) "
-            f"{'–' if votes['consensus'] is None else format(votes['consensus'], '.2f')} · "
-            f"{_count(votes['voters'], 'voter')} · {_count(votes['dots'], 'dot')}")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _dissent(dissent: dict) -> str:
-    teams = ", ".join(f"{_inline(t['team'])} ({t['agree']} agree, {t['disagree']} disagree, "
-                      f"{t['unsure']} unsure)" for t in dissent["teams"])
-    reason = f" Accepted because: {_inline(dissent['reason'])}" if dissent["reason"] else ""
-    return f"**Dissent:** {teams or 'some teams'} disagreed.{reason}"
+def _record(item: dict) -> list[str]:
+    """The item's record as sub-items, one labelled part each (`provenance.describe`)."""
+    lines = []
+    for part in describe(item):
+        text = _inline(part.text)
+        if part.key == "evidence" and item["provenance"]["evidence"]:
+            text = f"{STATE_MARKS[item['provenance']['evidence_state']]} — {text}"
+        elif part.key == "evidence":
+            text = f"? {text}"  # "? no research linked yet: an untested assumption"
+        lines.append(f"  - **{_inline(part.label)}:** {text}")
+    return lines
 
 
 def to_markdown(document: dict, meta: dict) -> str:
     """The whole persona as a Markdown document."""
     identity = document["identity"]
     out: list[str] = [f"# {_inline(identity['name'])}", ""]
-    if meta["status"] == "draft":
+    if meta["status"] == "draft" and not meta["version"]:
+        out += ["> **DRAFT** — a preview from the board: the persona document is not created "
+                "yet.", ""]
+    elif meta["status"] == "draft":
         out += [f"> **DRAFT** — version {meta['version']}, not agreed yet.", ""]
     else:
         out += [f"> Agreed version {meta['version']}"
@@ -81,11 +83,7 @@ def to_markdown(document: dict, meta: dict) -> str:
                 footnotes.append(_footnote(len(footnotes) + 1, evidence))
                 marks += f"[^{len(footnotes)}]"
             out.append(f"- {_inline(item['text'])}{marks}")
-            believers = ", ".join(map(_inline, prov["believers"])) or "no team"
-            out.append(f"  - *{STATE_MARKS[prov['evidence_state']]} · believed by {believers}"
-                       f" · {_figures(prov['votes'])}*")
-            if prov["dissent"]:
-                out.append(f"  - {_dissent(prov['dissent'])}")
+            out += _record(item)
         out.append("")
     out += ["---", "", f"*{_inline(meta['workshop_title'])} · version {meta['version']} · "
                        f"{meta['status']} · exported {meta.get('exported_at') or '–'}*", ""]

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from workshop.domain.avatar import avatar_svg, picture_data_uri
 from workshop.domain.merge import document_coverage
+from workshop.domain.provenance import describe
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATES = ROOT / "templates"
@@ -59,9 +60,9 @@ def _weight(section: dict) -> float:
     """A rough height of a section in lines, for splitting the sections into two columns."""
     lines = 2.0  # the heading
     for item in section["items"]:
-        lines += 1.6 + len(item["text"]) / 48  # text lines (about 48 characters each), votes
-        if item["provenance"]["dissent"]:
-            lines += 2 + len(item["provenance"]["dissent"]["reason"]) / 70
+        lines += 0.6 + len(item["text"]) / 48  # text lines (about 48 characters each)
+        lines += sum(1 + len(part.label + part.brief) / 70 for part in describe(item)
+                     if part.brief)
     return lines
 
 
@@ -86,7 +87,9 @@ def _context(document: dict, meta: dict, stylesheet_href: str) -> dict:
     sources, refs = _sources(document)
     sections = [{"category": s["category"], "label": s["label"],
                  "coverage": coverage["categories"][s["category"]],
-                 "items": [{**item, "refs": refs.get(item["id"], [])} for item in s["items"]]}
+                 "items": [{**item, "refs": refs.get(item["id"], []),
+                            "record": [part for part in describe(item) if part.brief]}
+                           for item in s["items"]]}
                 for s in document["sections"]]
     share = coverage["coverage"]
     filled = round((share or 0) * COVERAGE_SEGMENTS)
