@@ -53,6 +53,9 @@ def test_vote_reword_then_the_panel_markdown_and_pdf_say_the_same(person, live_s
     fay.page.locator(".phase-step-button[data-phase=vote]").click()
     for team, stance in (("Marketing", "Agree"), ("Sales", "Disagree"),
                          ("Support", "Disagree")):
+        # The phase change re-renders the board: a click before it lands may hit a button
+        # that is being replaced.
+        expect(voters[team].page.locator("#phase")).to_have_text("Vote")
         vote(voters[team].page, ORIGINAL, stance)
 
     # Decide: the facilitator rewords it, with a reason.
