@@ -115,9 +115,11 @@ def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
                              revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
                              signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
     ctx.session.add(version)
+    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
     # persona_id at the top, as in every other document event: clients filter on it.
     return Outcome("document.created", {"persona_id": persona.id,
-                                        "version": version_view(version)})
+                                        "version": version_view(version),
+                                        "phase": ctx.workshop.phase})
 
 
 def _editable(ctx: OpContext, persona_id: str,
@@ -137,7 +139,7 @@ def _editable(ctx: OpContext, persona_id: str,
         code, why = refused
         raise ServiceError(code, why.message, reason=why.reason,
                            details={"number": current.number, "next": current.number + 1})
-    ctx.workshop.phase = workshop_settings.phase_after_reopening(ctx.workshop.phase)
+    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
     draft = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona_id,
                            number=current.number + 1, status=DRAFT,
                            document=current.document, revisions=dict(current.revisions),
@@ -294,10 +296,12 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
                              revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
                              signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
     ctx.session.add(version)
+    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
     source = {key: meta.get(key) for key in ("workshop_title", "persona_name", "version",
                                              "status")}
     return Outcome("persona.imported", {"persona": persona_view(persona),
-                                        "version": version_view(version), "source": source})
+                                        "version": version_view(version), "source": source,
+                                        "phase": ctx.workshop.phase})
 
 
 HANDLERS = {
