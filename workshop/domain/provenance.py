@@ -155,9 +155,8 @@ def describe(item: dict) -> list[Part]:
                           _dissent(item, counts=False)))
     parts.append(Part("decision", LABELS["decision"], _decision(decision),
                       _decision(decision, when=False) if contested_or_reworded else None))
-    if decision.get("reason"):
-        parts.append(Part("reason", LABELS["reason"], decision["reason"],
-                          decision["reason"] if contested_or_reworded else None))
+    if decision.get("reason"):  # the facilitator's word is on record wherever it was given
+        parts.append(Part("reason", LABELS["reason"], decision["reason"], decision["reason"]))
     if prov.get("research_pending"):
         parts.append(Part("research", LABELS["research"], RESEARCH_PENDING, RESEARCH_PENDING))
     parts.append(Part("evidence", LABELS["evidence"], _evidence(prov)))
