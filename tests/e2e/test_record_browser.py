@@ -160,6 +160,27 @@ def test_a_persona_imported_elsewhere_opens_under_its_own_name(merge, person, li
         ["Primary customer", "anouk", "Anouk (2)"])
 
 
+def test_a_persona_imported_into_an_agreed_workshop_takes_it_back_to_merge(merge,  # noqa: F811
+                                                                            tmp_path):
+    from playwright.sync_api import expect
+
+    maria, sam = merge["maria"].page, merge["sam"].page
+    maria.get_by_role("button", name="Mark version 1 agreed").click()
+    expect(sam.locator(".phase-pill")).to_have_text("Agreed")
+    exported = maria.request.get(
+        f"/api/workshops/{merge['id']}/personas/{merge['persona']}/export.json")
+    upload = tmp_path / "persona.json"
+    upload.write_bytes(exported.body())
+    maria.locator("#import-json").set_input_files(str(upload))
+    maria.wait_for_url(re.compile(r"/persona/(?!" + merge["persona"] + ")"))
+    expect(maria.locator("#version-chip")).to_have_text("Draft · version 1")
+    for page in (maria, sam):  # "Agreed" would claim every persona is agreed: not any more
+        expect(page.locator(".phase-pill")).to_have_text("Merge")
+    expect(sam.locator("#phase-note")).to_have_text(
+        "The workshop stays in Merge until every persona is agreed: "
+        "Primary customer (2) is still a draft.")
+
+
 def test_a_removed_persons_open_pages_say_so(person, live_server):
     from playwright.sync_api import expect
 
