@@ -55,6 +55,7 @@ DECISIONS = {"accepted": "Accepted", "reworded": "Reworded", "rejected": "Reject
              "parked": "Parked"}
 RESEARCH_PENDING = "accepted before research was required, no evidence yet"
 NO_BELIEVERS = "no team leaned agree"
+NO_VOTES = "no votes cast"
 NO_TEAM = "no team shown"
 UNTESTED = "no research linked yet: an untested assumption"
 
@@ -148,7 +149,8 @@ def describe(item: dict) -> list[Part]:
         parts.append(Part("rewording", LABELS["rewording"], decision["text"], decision["text"]))
     parts.append(Part("votes", _votes_label(item), votes_text(prov["votes"]),
                       f"{' · '.join(prov['believers']) or NO_BELIEVERS} · "
-                      f"{percent(prov['votes']['agreement'])} agree"))
+                      f"{percent(prov['votes']['agreement'])} agree"
+                      if prov["votes"]["voters"] else NO_VOTES))
     parts.append(Part("believers", LABELS["believers"], believers))
     if prov["dissent"]:
         parts.append(Part("dissent", LABELS["dissent"], _dissent(item),
