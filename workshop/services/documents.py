@@ -14,7 +14,7 @@ from sqlalchemy import select
 from workshop.domain import merge, names, permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.tokens import new_id
-from workshop.models import EvidenceLink, Persona, PersonaVersion, ResearchNote, utcnow
+from workshop.models import EvidenceLink, Participant, Persona, PersonaVersion, ResearchNote, utcnow
 from workshop.services import log, pictures, research
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import OpContext, Outcome, persona_in_workshop
@@ -222,7 +222,6 @@ def document_sign(ctx: OpContext, data: DocumentSign) -> Outcome:
 
 def missing_signoffs(ctx: OpContext, version: PersonaVersion) -> list[str]:
     """Teams with members that have not signed off this version."""
-    from workshop.models import Participant
     teams = {p.team for p in ctx.session.scalars(select(Participant).where(
         Participant.workshop_id == ctx.workshop_id, Participant.removed.is_(False)))
         if p.team}
