@@ -938,8 +938,11 @@ function showImported() {
   sessionStorage.removeItem(key);
   if (!source) return;
   const notice = document.getElementById("import-notice");
-  notice.textContent = t("merge.import.notice", { name: source.name, workshop: source.workshop_title ?? "?",
-    version: source.version ?? "?", status: STATUS_LABELS[source.status] ?? source.status ?? "" });
+  const values = { name: source.name, workshop: source.workshop_title ?? "?", version: source.version ?? "?",
+    status: STATUS_LABELS[source.status] ?? source.status ?? "" };
+  // Version 0 is the board's draft, exported before that persona had a document.
+  notice.textContent = source.version === 0 ? t("merge.import.notice_board", values)
+    : t("merge.import.notice", values);
   notice.hidden = false;
 }
 

@@ -103,6 +103,7 @@ const reducers = {
   "document.created": (state, data) => {
     state.documents.push(structuredClone(data.version));
     state.versions.push(versionSummary(data.version));
+    if (data.phase) state.workshop.phase = data.phase; // a new draft: back to merge
   },
   "document.saved": (state, data) => {
     if (data.started) { // the first change after agreement: a new draft, change included
@@ -138,6 +139,7 @@ const reducers = {
     state.personas.push({ ...data.persona });
     state.documents.push(structuredClone(data.version));
     state.versions.push(versionSummary(data.version));
+    if (data.phase) state.workshop.phase = data.phase; // a new draft: back to merge
   },
   // "invite.rotated" changes no board state; "hidden" is someone else's private entry.
   // Both only advance seq.

@@ -3,7 +3,7 @@
 import pytest
 
 from workshop.domain.permissions import may_change_note, may_send, reopen_refusal, text_fixed
-from workshop.domain.settings import phase_after_agreeing, phase_after_reopening
+from workshop.domain.settings import phase_after_agreeing, phase_after_new_draft
 from workshop.services.ops import OPS
 
 
@@ -50,5 +50,5 @@ def test_reopening_an_agreed_version_is_confirmed_and_may_be_the_facilitators_al
 def test_the_phase_follows_agreement():
     assert phase_after_agreeing("merge", ["agreed"]) == "agreed"
     assert phase_after_agreeing("merge", ["agreed", "draft"]) == "merge"
-    assert phase_after_reopening("agreed") == "merge"
-    assert phase_after_reopening("reconcile") == "reconcile"
+    assert phase_after_new_draft("agreed") == "merge"
+    assert phase_after_new_draft("reconcile") == "reconcile"

@@ -143,6 +143,29 @@ def test_the_one_pager_says_it():
     assert "— Brand guideline" not in text
 
 
+def test_the_one_pager_gives_the_facilitators_reason_for_a_plain_acceptance_too():
+    """The finding's first version: "Accepted – Brand guideline" on a note every team liked.
+    Only contested or reworded items show their decision, but a reason given is on record."""
+    snap = finding()
+    snap["assumptions"] = [fx.note("t1", "tone", ORIGINAL, 10, "u0",
+                                   fx.votes(0, Marketing=(1, 0, 0), Sales=(1, 0, 0)),
+                                   fx.decision("accepted", "Brand guideline"))]
+    page = onepager.onepager_html(build_document(snap, "p1", [], []), meta(),
+                                  stylesheet_href="")
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+    assert "Facilitator's reason: Brand guideline" in text
+    assert "Decision:" not in text  # every trait on the page is accepted: no line for that
+
+
+def test_the_one_pager_says_plainly_when_nobody_voted():
+    snap = finding()
+    snap["assumptions"] = [fx.note("t1", "tone", ORIGINAL, 10, "u0", fx.votes(0),
+                                   fx.decision("accepted"))]
+    [part] = [p for p in provenance.describe(build_document(snap, "p1", [], [])["sections"][0][
+        "items"][0]) if p.key == "votes"]
+    assert part.brief == "no votes cast"  # not "no team leaned agree · – agree"
+
+
 def test_the_pdf_says_it():
     reader = PdfReader(io.BytesIO(onepager.to_pdf(document(), meta())))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))

@@ -160,6 +160,53 @@ def test_a_persona_imported_elsewhere_opens_under_its_own_name(merge, person, li
         ["Primary customer", "anouk", "Anouk (2)"])
 
 
+def test_a_draft_exported_before_its_document_existed_says_so_when_imported(person,
+                                                                           live_server,
+                                                                           tmp_path):
+    from playwright.sync_api import expect
+
+    source = create_workshop(live_server.url)
+    maria = join(person, source["facilitator_url"], "Maria")
+    state = maria.page.request.get(f"/api/workshops/{source['id']}").json()
+    exported = maria.page.request.get(
+        f"/api/workshops/{source['id']}/personas/{state['personas'][0]['id']}/export.json")
+    assert exported.json()["meta"]["version"] == 0  # the board's draft: no document yet
+    upload = tmp_path / "draft.json"
+    upload.write_bytes(exported.body())
+    other = requests.post(live_server.url + "/api/workshops", timeout=10,
+                          json={"title": "Energy coaching"}).json()
+    femke = join(person, other["facilitator_url"], "Femke")
+    first = femke.page.request.get(f"/api/workshops/{other['id']}").json()["personas"][0]["id"]
+    femke.page.goto(f"/w/{other['id']}/persona/{first}")
+    femke.page.locator("#import-json").set_input_files(str(upload))
+    femke.page.wait_for_url(re.compile(r"/persona/(?!" + first + ")"))
+    expect(femke.page.locator("#import-notice")).to_have_text(
+        "Imported “Primary customer (2)” from the workshop “Who rides our e-bikes?” (a draft "
+        "from its board: it had no persona document yet). Here it starts as version 1, a "
+        "draft, with its provenance as exported.")  # not "version 0 there"
+
+
+def test_a_persona_imported_into_an_agreed_workshop_takes_it_back_to_merge(merge,  # noqa: F811
+                                                                            tmp_path):
+    from playwright.sync_api import expect
+
+    maria, sam = merge["maria"].page, merge["sam"].page
+    maria.get_by_role("button", name="Mark version 1 agreed").click()
+    expect(sam.locator(".phase-pill")).to_have_text("Agreed")
+    exported = maria.request.get(
+        f"/api/workshops/{merge['id']}/personas/{merge['persona']}/export.json")
+    upload = tmp_path / "persona.json"
+    upload.write_bytes(exported.body())
+    maria.locator("#import-json").set_input_files(str(upload))
+    maria.wait_for_url(re.compile(r"/persona/(?!" + merge["persona"] + ")"))
+    expect(maria.locator("#version-chip")).to_have_text("Draft · version 1")
+    for page in (maria, sam):  # "Agreed" would claim every persona is agreed: not any more
+        expect(page.locator(".phase-pill")).to_have_text("Merge")
+    expect(sam.locator("#phase-note")).to_have_text(
+        "The workshop stays in Merge until every persona is agreed: "
+        "Primary customer (2) is still a draft.")
+
+
 def test_a_removed_persons_open_pages_say_so(person, live_server):
     from playwright.sync_api import expect
 

@@ -239,6 +239,27 @@ def test_with_another_persona_still_a_draft_the_phase_stays(backend, room):
                 {"persona_id": other, "number": 1})["event"]["data"]["phase"] == "agreed"
 
 
+def test_a_new_draft_in_the_agreed_phase_takes_the_workshop_back_to_merge(backend, room):
+    """Agreed means every persona's document is agreed: a new draft beside it, created or
+    imported, makes that untrue, as reopening does."""
+    create(backend, room)
+    maria = room["maria"]["id"]
+    assert agree(backend, room)["event"]["data"]["phase"] == "agreed"
+    export = json.loads(exports.export_persona(backend, room["id"], room["maria"],
+                                               room["persona"], "json").content)
+    imported = send(backend, room["id"], maria, "persona.import", {"export": export})
+    assert imported["event"]["data"]["phase"] == "merge" and phase(backend, room) == "merge"
+    assert send(backend, room["id"], maria, "document.agree", {
+        "persona_id": imported["event"]["data"]["persona"]["id"], "number": 1,
+    })["event"]["data"]["phase"] == "agreed"
+    other = send(backend, room["id"], maria, "persona.add", {"name": "Ruben"})["event"][
+        "data"]["persona"]["id"]
+    created = send(backend, room["id"], maria, "document.create", {"persona_id": other})
+    assert created["event"]["data"]["phase"] == "merge" and phase(backend, room) == "merge"
+    log = workshops.sync(backend, room["id"], room["sam"], 0)["events"]
+    assert replay(log) == comparable(workshops.snapshot(backend, room["id"], room["sam"]))
+
+
 def test_a_change_to_an_agreed_version_must_say_it_reopens(backend, room):
     create(backend, room)
     for who in ("sam", "lotte"):

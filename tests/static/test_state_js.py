@@ -104,7 +104,10 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
         "content_base64": tiny_png(), "base_rev": 0, "op_id": "picture-1"})
     send(backend, created.id, sam["id"], "document.picture",
          {"persona_id": default_persona, "picture": None, "base_rev": 1})
-    # The persona exported as JSON and imported again: a second persona with its own version.
+    # Version 2 agreed (the Agreed phase), then the persona exported as JSON and imported
+    # again: a second persona with its own draft, which takes the workshop back to merge.
+    send(backend, created.id, facilitator["id"], "document.agree",
+         {"persona_id": default_persona, "number": 2})
     exported = exports.export_persona(backend, created.id, facilitator, default_persona, "json")
     send(backend, created.id, facilitator["id"], "persona.import",
          {"export": json.loads(exported.content)})

@@ -128,6 +128,21 @@ def test_an_image_within_the_limit_is_accepted(backend, room):
     assert len(base64.b64decode(picture["data"])) <= 150_000
 
 
+def test_a_picture_for_an_agreed_version_starts_the_next_once_confirmed(backend, room):
+    """The refusal says "send it again with reopen: true": the upload's body takes it."""
+    op(room["maria_client"], room, "document.agree", {"persona_id": room["persona"],
+                                                      "number": 1})
+    body = {"content_base64": base64.b64encode(noise_png(40)).decode(), "base_rev": 0,
+            "op_id": "agreed-picture"}
+    refused = room["sam_client"].post(url(room, "/picture"), json=body)
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["reason"] == "reopen_unconfirmed"
+    started = room["sam_client"].post(url(room, "/picture"), json={**body, "reopen": True})
+    assert started.status_code == 201, started.get_json()
+    assert started.get_json()["event"]["data"]["started"]["number"] == 2
+    assert picture_of(room["sam_client"], room) is not None  # on version 2
+
+
 # ---- reading the document, its versions and their diff ---------------------------------------
 
 def op(client, room, type_: str, data: dict):

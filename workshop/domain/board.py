@@ -195,6 +195,8 @@ def _version_summary(version: dict) -> dict:
 def _document_created(state: State, data: dict) -> None:
     state["documents"].append(copy.deepcopy(data["version"]))
     state["versions"].append(_version_summary(data["version"]))
+    # A new draft takes an agreed workshop back to merge; older logs carry no "phase".
+    state["workshop"]["phase"] = data.get("phase", state["workshop"]["phase"])
 
 
 def set_document_field(document: dict, path: str, value) -> None:

@@ -55,6 +55,7 @@ DECISIONS = {"accepted": "Accepted", "reworded": "Reworded", "rejected": "Reject
              "parked": "Parked"}
 RESEARCH_PENDING = "accepted before research was required, no evidence yet"
 NO_BELIEVERS = "no team leaned agree"
+NO_VOTES = "no votes cast"
 NO_TEAM = "no team shown"
 UNTESTED = "no research linked yet: an untested assumption"
 
@@ -148,16 +149,16 @@ def describe(item: dict) -> list[Part]:
         parts.append(Part("rewording", LABELS["rewording"], decision["text"], decision["text"]))
     parts.append(Part("votes", _votes_label(item), votes_text(prov["votes"]),
                       f"{' · '.join(prov['believers']) or NO_BELIEVERS} · "
-                      f"{percent(prov['votes']['agreement'])} agree"))
+                      f"{percent(prov['votes']['agreement'])} agree"
+                      if prov["votes"]["voters"] else NO_VOTES))
     parts.append(Part("believers", LABELS["believers"], believers))
     if prov["dissent"]:
         parts.append(Part("dissent", LABELS["dissent"], _dissent(item),
                           _dissent(item, counts=False)))
     parts.append(Part("decision", LABELS["decision"], _decision(decision),
                       _decision(decision, when=False) if contested_or_reworded else None))
-    if decision.get("reason"):
-        parts.append(Part("reason", LABELS["reason"], decision["reason"],
-                          decision["reason"] if contested_or_reworded else None))
+    if decision.get("reason"):  # the facilitator's word is on record wherever it was given
+        parts.append(Part("reason", LABELS["reason"], decision["reason"], decision["reason"]))
     if prov.get("research_pending"):
         parts.append(Part("research", LABELS["research"], RESEARCH_PENDING, RESEARCH_PENDING))
     parts.append(Part("evidence", LABELS["evidence"], _evidence(prov)))

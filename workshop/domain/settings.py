@@ -22,9 +22,9 @@ def phase_after_agreeing(phase: str, document_statuses: list[str]) -> str:
     return "agreed" if all(status == "agreed" for status in document_statuses) else phase
 
 
-def phase_after_reopening(phase: str) -> str:
-    """The phase once an agreed version is reopened: back to Merge from Agreed, because a
-    persona of the workshop is a draft again."""
+def phase_after_new_draft(phase: str) -> str:
+    """The phase once a persona has a new draft (reopened, created or imported): back to
+    Merge from Agreed, because a persona of the workshop is a draft again."""
     return "merge" if phase == "agreed" else phase
 
 

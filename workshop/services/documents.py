@@ -14,7 +14,7 @@ from sqlalchemy import select
 from workshop.domain import merge, names, permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.tokens import new_id
-from workshop.models import EvidenceLink, Persona, PersonaVersion, ResearchNote, utcnow
+from workshop.models import EvidenceLink, Participant, Persona, PersonaVersion, ResearchNote, utcnow
 from workshop.services import log, pictures, research
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import OpContext, Outcome, persona_in_workshop
@@ -115,9 +115,11 @@ def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
                              revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
                              signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
     ctx.session.add(version)
+    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
     # persona_id at the top, as in every other document event: clients filter on it.
     return Outcome("document.created", {"persona_id": persona.id,
-                                        "version": version_view(version)})
+                                        "version": version_view(version),
+                                        "phase": ctx.workshop.phase})
 
 
 def _editable(ctx: OpContext, persona_id: str,
@@ -137,7 +139,7 @@ def _editable(ctx: OpContext, persona_id: str,
         code, why = refused
         raise ServiceError(code, why.message, reason=why.reason,
                            details={"number": current.number, "next": current.number + 1})
-    ctx.workshop.phase = workshop_settings.phase_after_reopening(ctx.workshop.phase)
+    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
     draft = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona_id,
                            number=current.number + 1, status=DRAFT,
                            document=current.document, revisions=dict(current.revisions),
@@ -220,7 +222,6 @@ def document_sign(ctx: OpContext, data: DocumentSign) -> Outcome:
 
 def missing_signoffs(ctx: OpContext, version: PersonaVersion) -> list[str]:
     """Teams with members that have not signed off this version."""
-    from workshop.models import Participant
     teams = {p.team for p in ctx.session.scalars(select(Participant).where(
         Participant.workshop_id == ctx.workshop_id, Participant.removed.is_(False)))
         if p.team}
@@ -294,10 +295,12 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
                              revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
                              signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
     ctx.session.add(version)
+    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
     source = {key: meta.get(key) for key in ("workshop_title", "persona_name", "version",
                                              "status")}
     return Outcome("persona.imported", {"persona": persona_view(persona),
-                                        "version": version_view(version), "source": source})
+                                        "version": version_view(version), "source": source,
+                                        "phase": ctx.workshop.phase})
 
 
 HANDLERS = {
