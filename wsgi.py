@@ -2,22 +2,25 @@
 
 eventlet is the default and is monkey-patched before anything else is imported;
 WORKSHOP_ASYNC_MODE=threading serves with simple-websocket threads instead.
+
+Everything happens under `if __name__ == "__main__"`: the worker processes for heavy work
+(workshop/offload.py) start with `spawn`, which imports this file as `__mp_main__`, and
+they must neither monkey-patch nor build an app of their own.
 """
 
 import os
 
-os.environ.setdefault("WORKSHOP_ASYNC_MODE", "eventlet")
-if os.environ["WORKSHOP_ASYNC_MODE"] == "eventlet":
-    import eventlet
-
-    eventlet.monkey_patch()
-
-from workshop import create_app  # noqa: E402
-from workshop.serving import serve  # noqa: E402
-
-app = create_app()
-
 if __name__ == "__main__":
+    os.environ.setdefault("WORKSHOP_ASYNC_MODE", "eventlet")
+    if os.environ["WORKSHOP_ASYNC_MODE"] == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+
+    from workshop import create_app
+    from workshop.serving import serve
+
+    app = create_app()
     database = app.extensions["workshop"].db
     # A served SQLite file is checkpointed from an OS thread (workshop/wal_checkpoints.py).
     database.checkpoint_in_background()

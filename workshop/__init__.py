@@ -8,6 +8,7 @@ from flask import Flask
 
 from workshop.config import INSTANCE_DIR, ROOT, Config
 from workshop.db import Database
+from workshop.offload import WorkerPool
 from workshop.services.backend import Backend
 from workshop.services.rate_limit import OpRateLimiter
 from workshop.services.shared_presence import presence_registry
@@ -37,7 +38,8 @@ def create_app(config: Config | None = None) -> Flask:
     limiter = OpRateLimiter.from_config(config.op_rate, config.message_queue)
     presence = presence_registry(config.message_queue, config.message_queue_channel)
     realtime.keep_presence_alive(presence)
-    app.extensions["workshop"] = Backend(database, publisher, presence, limiter)
+    app.extensions["workshop"] = Backend(database, publisher, presence, limiter,
+                                         WorkerPool(config.offload_workers))
     app.json.sort_keys = False  # keep payloads in the order the protocol documents
     web.init_app(app, https=https)
     cli.init_app(app)

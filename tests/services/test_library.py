@@ -204,17 +204,20 @@ def test_a_later_note_refused_on_write_stores_none_and_says_which(backend, room)
     assert workshops.snapshot(backend, room["id"], room["sam"])["seq"] == before
 
 
+def planned_with_a_bad_third_date(*args):
+    """library.planned, but its third note has a date the writer refuses.
+
+    At module level, so the worker process that plans the import can import it by name.
+    """
+    plan = library.planned(*args)
+    plan.notes[2] = dataclasses.replace(plan.notes[2], date="2026-02-30")
+    return plan
+
+
 def test_an_import_that_plans_but_fails_on_write_stores_nothing(backend, room, monkeypatch):
     # The planner and the writer disagree about the third note (as if a rule changed in one
     # of them): the first two are written in the same transaction and must go as well.
-    real_plan = library.plan_import
-
-    def plan_with_a_bad_third_date(*args, **kwargs):
-        plan = real_plan(*args, **kwargs)
-        plan.notes[2] = dataclasses.replace(plan.notes[2], date="2026-02-30")
-        return plan
-
-    monkeypatch.setattr(library, "plan_import", plan_with_a_bad_third_date)
+    monkeypatch.setattr(library, "planned", planned_with_a_bad_third_date)
     answer = library.import_notes(backend, room["id"], room["sam"]["id"],
                                   {"files": THREE_MD, "op_id": "imp-w1"})
     assert answer["ok"] is False and answer["imported"] == 0

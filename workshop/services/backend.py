@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from workshop.db import Database
+from workshop.offload import WorkerPool
 from workshop.services.rate_limit import OpRateLimiter
 
 
@@ -67,6 +68,8 @@ class Backend:
     publisher: Publisher
     presence: PresenceRegistry
     rate_limiter: OpRateLimiter = field(default_factory=OpRateLimiter)
+    # Heavy work (PDFs, the A4 check, imports, pictures) runs in its worker processes.
+    offload: WorkerPool = field(default_factory=WorkerPool)
 
 
 def sorted_present(participants: Iterable[dict]) -> list[dict]:

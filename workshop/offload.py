@@ -1,0 +1,153 @@
+"""Heavy work in a small pool of worker processes, so it never holds the serving hub.
+
+Under eventlet one thread (the hub) serves every connection of the process. PDF layout
+(WeasyPrint), YAML and CSV parsing are mostly pure Python: in a thread (`eventlet.tpool`)
+they would still hold the GIL and stall the hub, so they run in other processes instead.
+
+- The workers start with the `spawn` method: a fresh interpreter that inherits neither
+  eventlet's monkey-patching nor the server's sockets and database connections.
+- They run at a lower CPU priority (`os.nice`), so on a small machine the hub keeps its
+  core while a PDF is laid out beside it.
+- Concurrency is bounded twice: `workers` processes run jobs, and at most `waiting` jobs
+  are accepted at once; one more is refused at once with `busy` (HTTP 503) rather than
+  queued without end behind a flood of heavy requests.
+- The caller waits on a `concurrent.futures` Future. Under eventlet its lock is green, so
+  the waiting request yields to the hub; in threading mode it blocks its own thread only.
+- A worker exits as soon as the server process is gone (even after SIGKILL), so no
+  worker outlives the server; `close` shuts the pool down in tests and at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import wait as wait_for_ready
+from typing import TypeVar
+
+from workshop.services.errors import ServiceError
+
+T = TypeVar("T")
+
+# Niceness added to a worker: the scheduler then favours the serving process's hub.
+WORKER_NICENESS = 10
+# Jobs accepted at once per worker process (running or queued for it).
+WAITING_PER_WORKER = 4
+# Longest a request waits for its job; a job that takes longer is abandoned (its worker
+# restarted), so a pathological input cannot hold a worker for ever.
+DEFAULT_TIMEOUT_S = 60.0
+BUSY = "the server is busy with other heavy requests (PDFs, imports): try again in a moment"
+
+
+def default_workers() -> int:
+    """One process per core but one (the hub's), at least one, at most four."""
+    return max(1, min(4, (os.cpu_count() or 2) - 1))
+
+
+def _start_worker(niceness: int) -> None:
+    """In each worker: lower its priority, and exit once the server process is gone."""
+    if niceness:
+        os.nice(niceness)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True,
+                         name="exit-with-server").start()
+
+
+def _exit_with(sentinel: int) -> None:
+    """Block until the parent's sentinel is ready (it exited), then leave at once."""
+    wait_for_ready([sentinel])
+    os._exit(0)
+
+
+class WorkerPool:
+    """Runs functions in worker processes with bounded concurrency (see the module doc)."""
+
+    def __init__(self, workers: int | None = None, waiting: int | None = None,
+                 timeout: float = DEFAULT_TIMEOUT_S, niceness: int = WORKER_NICENESS):
+        self.workers = workers or default_workers()
+        self.waiting = waiting or self.workers * WAITING_PER_WORKER
+        self.timeout = timeout
+        self.niceness = niceness
+        self._slots = threading.BoundedSemaphore(self.waiting)
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+        self._closed = False
+
+    def run(self, function: Callable[..., T], *args, **kwargs) -> T:
+        """`function(*args, **kwargs)` in a worker; its exception, if any, is raised here.
+
+        The function and its arguments must pickle (a module-level function, plain data).
+        Raises ServiceError('busy') when `waiting` jobs are already accepted, or when the
+        job runs past the timeout or its worker dies.
+        """
+        if not self._slots.acquire(blocking=False):
+            raise ServiceError("busy", BUSY)
+        try:
+            future = self._started().submit(function, *args, **kwargs)
+            try:
+                return future.result(self.timeout)
+            except FutureTimeout:
+                self._restart()
+                raise ServiceError("busy", "this took too long and was stopped: make it "
+                                           "smaller, or try again later") from None
+            except BrokenProcessPool:
+                self._restart()
+                raise ServiceError("busy", BUSY) from None
+        finally:
+            self._slots.release()
+
+    def _started(self) -> ProcessPoolExecutor:
+        """The executor, started on first use (most processes never need one)."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("this worker pool is closed")
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    self.workers, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_worker, initargs=(self.niceness,))
+                atexit.register(self.close)
+            return self._executor
+
+    def _restart(self) -> None:
+        """Drop a broken or stuck executor (killing its workers); the next job starts anew."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            _terminate(executor)
+
+    @property
+    def started(self) -> bool:
+        """Whether worker processes may be running."""
+        return self._executor is not None
+
+    def pids(self) -> list[int]:
+        """The worker processes' ids (for tests and the benchmark)."""
+        executor = self._executor
+        processes = getattr(executor, "_processes", None) or {}
+        return sorted(processes)
+
+    def close(self) -> None:
+        """Stop the workers and wait for them; the pool refuses work afterwards."""
+        with self._lock:
+            self._closed = True
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            _terminate(executor)
+        atexit.unregister(self.close)
+
+
+def _terminate(executor: ProcessPoolExecutor) -> None:
+    """Shut an executor down without waiting for running jobs: its workers are killed."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    executor.shutdown(wait=True, cancel_futures=True)
+    for process in processes:
+        process.join(5)
