@@ -8,6 +8,7 @@ import pytest
 from tests.helpers import add_research, make_member, make_workshop, send
 from workshop.services import library, research, workshops
 from workshop.services.errors import ServiceError
+from workshop.services.rate_limit import OpRateLimiter
 
 
 @pytest.fixture
@@ -184,6 +185,37 @@ def test_any_problem_imports_nothing_and_says_why(backend, room, bad):
     assert answer["error"]["message"].startswith("nothing was imported")
     assert answer["plan"]["problems"] and all(p["message"] for p in answer["plan"]["problems"])
     assert notes_of(backend, room) == []
+
+
+def test_the_first_problem_is_named_in_the_error(backend, room):
+    deep = upload("deep.md", b"---\ntitle: " + b"[" * 20_000 + b"\n---\nx")
+    answer = library.import_notes(backend, room["id"], room["sam"]["id"], {
+        "files": [deep, deep], "dry_run": True})
+    assert answer["error"] == {
+        "code": "invalid",
+        "message": "nothing was imported: 2 problems to fix first (deep.md: front matter is "
+                   "20,007 characters long; at most 4,096 (title, source_type, date, "
+                   "respondents and tags): put longer text in the body; …)"}
+
+
+def test_imports_and_dry_runs_count_against_the_op_rate_limit(backend, room):
+    limited = dataclasses.replace(backend, rate_limiter=OpRateLimiter("4/minute"))
+    sam = room["sam"]["id"]
+    files = [upload("bram.md", GOOD_MD)]
+    library.import_notes(limited, room["id"], sam, {"files": files, "dry_run": True})
+    library.import_notes(limited, room["id"], sam, {"files": [upload("x.pdf", b"%PDF")],
+                                                    "dry_run": True})  # refused, yet counted
+    assert library.import_notes(limited, room["id"], sam, {"files": files, "op_id": "i1"})["ok"]
+    # That import counted twice (reading its files, then its op): the minute's budget is spent.
+    with pytest.raises(ServiceError) as raised:
+        library.import_notes(limited, room["id"], sam, {"files": files, "dry_run": True})
+    assert raised.value.code == "rate_limited"
+    assert send(limited, room["id"], sam, "note.add", {
+        "title": "t", "source_type": "other", "body": "b"})["error"]["code"] == "rate_limited"
+    # Another participant has a budget of their own.
+    maria = room["maria"]["id"]
+    assert library.import_notes(limited, room["id"], maria, {"files": files,
+                                                             "dry_run": True})["ok"]
 
 
 THREE_MD = [upload(f"{name}.md", f"---\ntitle: {name}\nsource_type: interview\n---\n"
