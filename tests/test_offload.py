@@ -174,6 +174,47 @@ def test_under_eventlet_the_hub_keeps_running_while_workers_compute(tmp_path):
     assert float(longest_gap) < 0.3  # a noisy shared machine, yet far below 1.5 s
 
 
+BIG_JOB_BEHIND_A_BUSY_WORKER = textwrap.dedent("""
+    if __name__ == "__main__":
+        import eventlet
+        eventlet.monkey_patch()
+        import time
+        from tests.test_offload import sleep_for, whoami
+        from workshop.offload import WorkerPool
+
+        pool = WorkerPool(workers=1)
+        pool.run(whoami)
+        gaps, last = [], time.perf_counter()
+
+        def tick():
+            global last, gaps
+            while True:
+                eventlet.sleep(0.005)
+                now = time.perf_counter()
+                gaps.append(now - last)
+                last = now
+
+        ticker = eventlet.spawn(tick)
+        busy = eventlet.spawn(pool.run, sleep_for, 1.5)
+        eventlet.sleep(0.2)
+        pool.run(len, "x" * 4_000_000)  # 4 MB to send while the only worker sleeps
+        busy.wait()
+        ticker.kill()
+        print(f"{max(gaps):.3f}", flush=True)
+""")
+
+
+def test_a_job_larger_than_the_pipe_does_not_hold_the_hub_while_workers_are_busy(tmp_path):
+    # The job waits in the pipe until the worker is free: under eventlet, writing it must
+    # yield to the hub rather than block it for the 1.3 s the worker is still busy.
+    script = tmp_path / "big_job.py"
+    script.write_text(BIG_JOB_BEHIND_A_BUSY_WORKER)
+    result = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout) < 0.3
+
+
 def test_workers_exit_when_the_server_is_killed(tmp_path):
     script = tmp_path / "server_like.py"
     script.write_text(SERVER_LIKE)

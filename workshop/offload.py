@@ -13,6 +13,11 @@ they would still hold the GIL and stall the hub, so they run in other processes 
   queued without end behind a flood of heavy requests.
 - The caller waits on a `concurrent.futures` Future. Under eventlet its lock is green, so
   the waiting request yields to the hub; in threading mode it blocks its own thread only.
+- Jobs travel to the workers through a pipe. Under eventlet, a green thread writes them:
+  were the pipe blocking, a job larger than the pipe's buffer (an import of megabytes)
+  would hold the hub until a worker read it all, seconds when the worker is still busy
+  with the job before. The pipe is made non-blocking then, and eventlet's green `os.write`
+  waits for room by yielding to the hub.
 - A worker exits as soon as the server process is gone (even after SIGKILL), so no
   worker outlives the server; `close` shuts the pool down in tests and at exit.
 """
@@ -27,6 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for_ready
 from typing import TypeVar
 
@@ -111,6 +117,8 @@ class WorkerPool:
                 self._executor = ProcessPoolExecutor(
                     self.workers, mp_context=multiprocessing.get_context("spawn"),
                     initializer=_start_worker, initargs=(self.niceness,))
+                if _green_pipe_writes():
+                    os.set_blocking(_job_pipe(self._executor).fileno(), False)
                 atexit.register(self.close)
             return self._executor
 
@@ -140,6 +148,18 @@ class WorkerPool:
         if executor is not None:
             _terminate(executor)
         atexit.unregister(self.close)
+
+
+def _green_pipe_writes() -> bool:
+    """Whether multiprocessing writes pipes with eventlet's green `os.write` (monkey-patched
+    before multiprocessing was imported, as wsgi.py does)."""
+    return getattr(Connection._write, "__module__", "") == "eventlet.green.os"
+
+
+def _job_pipe(executor: ProcessPoolExecutor) -> Connection:
+    """The writing end of the pipe that carries jobs to the workers (a private attribute of
+    ProcessPoolExecutor, which offers no way to configure it)."""
+    return executor._call_queue._writer
 
 
 def _terminate(executor: ProcessPoolExecutor) -> None:

@@ -180,6 +180,39 @@ def test_hostile_imports_are_refused_quickly_while_the_room_keeps_answering(
     assert max(healthz) < STALL_BOUND_S, summary(healthz)
 
 
+def test_a_large_valid_import_is_read_rendered_and_stored_while_the_room_keeps_answering(
+        live_server, join, room):  # noqa: F811
+    # 50 files of 20,000 characters (half the Markdown one import may carry): reading and
+    # rendering them is over a second of pure Python, done in worker processes. What stays
+    # on the hub is writing the notes (SQLite's full-text index: C code), ~0.1 s.
+    other = create_workshop(live_server.url, "A library to fill")
+    carol = join(other["invite_url"], "Carol", "Support", connect=False)
+    paragraph = "Anouk pays **every** bill on her phone, mostly at night. " * 10 + "\n\n"
+    files = [upload(f"interview-{i}.md", f"---\ntitle: Interview {i}\nsource_type: interview\n"
+                                         f"---\n{(paragraph * 40)[:19_950]}".encode())
+             for i in range(50)]
+    answers: list[requests.Response] = []
+    done = threading.Event()
+
+    def import_all() -> None:
+        try:
+            answers.append(carol.http.post(
+                f"{live_server.url}/api/workshops/{carol.workshop_id}/notes/import",
+                json={"files": files, "op_id": "big-import"}, timeout=120))
+        finally:
+            done.set()
+
+    importer = threading.Thread(target=import_all)
+    importer.start()
+    fan_out, healthz = room.measure(until=done)
+    importer.join()
+
+    assert answers[0].status_code == 201, answers[0].text[:500]
+    assert answers[0].json()["imported"] == 50
+    assert max(fan_out) < STALL_BOUND_S, summary(fan_out)
+    assert max(healthz) < STALL_BOUND_S, summary(healthz)
+
+
 # ---- PDF exports back to back --------------------------------------------------------------
 
 # A one-pager that spills onto a second page: the longest layout a member can ask for.
