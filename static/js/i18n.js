@@ -53,6 +53,7 @@ const BY_CODE = {
   not_found: () => t("error.not_found"), conflict: () => t("error.conflict"),
   limit: () => t("error.limit"), rate_limited: () => t("error.rate_limited"),
   too_large: () => t("error.too_large"), unauthenticated: () => t("error.unauthenticated"),
+  busy: () => t("error.busy"),
 };
 
 /** A refusal (`{code, message, reason?, details?}`) as a sentence in the page's language:

@@ -276,3 +276,33 @@ def test_pdf_exports_back_to_back_do_not_stall_a_live_room(live_server, join, ro
     assert max(busy_fan_out) < STALL_BOUND_S, report
     assert p99(busy_fan_out) < max(0.5, 3 * p99(quiet_fan_out)), report
     assert max(healthz) < STALL_BOUND_S, report
+
+
+# ---- what the person importing sees ------------------------------------------------------
+
+@pytest.mark.browser
+def test_the_import_dialog_names_each_hostile_file_and_its_problem(person, live_server):
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_research_browser import file, open_research
+    from tests.e2e.test_voting_browser import join as join_in_browser
+
+    links = create_workshop(live_server.url)
+    pat = join_in_browser(person, links["invite_url"], "Pat", "Support")
+    open_research(pat.page)
+    pat.page.locator("#lib-import-open").click()
+    dialog = pat.page.locator("dialog.imp-dialog")
+    dialog.locator("#imp-files").set_input_files([
+        file("deep.md", b"---\ntitle: [[[[[[Anna]]]]]]\n---\nx"),
+        file("long.md", b"---\ntags: [" + b"a, " * 5_000 + b"a]\n---\nx"),
+        file("fine.md", b"# Visit to Bram\nHe banks on his phone.")])
+    problems = dialog.locator(".imp-problems li")
+    expect(problems).to_have_count(2, timeout=20_000)
+    expect(problems.locator(".imp-problem-source")).to_have_text(["deep.md", "long.md"])
+    expect(problems.locator(".imp-problem-message")).to_have_text([
+        "front matter is nested more than 3 levels deep; use 'key: value' lines (tags as one "
+        "list)",
+        "front matter is 15,009 characters long; at most 4,096 (title, source_type, date, "
+        "respondents and tags): put longer text in the body"])
+    expect(dialog.locator("#imp-submit")).to_be_disabled()
+    pat.errors[:] = [e for e in pat.errors if "status of 422" not in e]
