@@ -36,6 +36,11 @@ def sleep_for(seconds: float) -> float:
     return seconds
 
 
+def die() -> None:
+    """End the worker process at once, as an out-of-memory kill would."""
+    os._exit(1)
+
+
 def alive(pid: int) -> bool:
     """Whether a process with this id exists (and is not a zombie)."""
     try:
@@ -102,6 +107,14 @@ def test_a_job_past_the_timeout_is_stopped_and_the_pool_recovers():
         assert pool.run(whoami)[0] != first
     finally:
         pool.close()
+
+
+def test_a_worker_that_dies_is_answered_busy_and_replaced(pool):
+    first = pool.run(whoami)[0]
+    with pytest.raises(ServiceError) as raised:
+        pool.run(die)
+    assert raised.value.code == "busy"
+    assert pool.run(whoami)[0] != first
 
 
 def test_close_stops_the_workers_and_refuses_more_work():

@@ -96,15 +96,16 @@ class WorkerPool:
             raise ServiceError("busy", BUSY)
         try:
             future = self._started().submit(function, *args, **kwargs)
-            try:
-                return future.result(self.timeout)
-            except FutureTimeout:
-                self._restart()
-                raise ServiceError("busy", "this took too long and was stopped: make it "
-                                           "smaller, or try again later") from None
-            except BrokenProcessPool:
-                self._restart()
-                raise ServiceError("busy", BUSY) from None
+            return future.result(self.timeout)
+        except FutureTimeout:
+            if future.done():  # the job itself raised a TimeoutError
+                raise
+            self._restart()
+            raise ServiceError("busy", "this took too long and was stopped: make it smaller, "
+                                       "or try again later") from None
+        except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
+            self._restart()
+            raise ServiceError("busy", BUSY) from None
         finally:
             self._slots.release()
 
