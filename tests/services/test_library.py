@@ -6,6 +6,7 @@ import dataclasses
 import pytest
 
 from tests.helpers import add_research, make_member, make_workshop, send
+from workshop.rendering import render_markdown
 from workshop.services import library, research, workshops
 from workshop.services.errors import ServiceError
 from workshop.services.rate_limit import OpRateLimiter
@@ -319,3 +320,11 @@ def test_bad_base64_is_a_clear_error(backend, room):
         library.import_notes(backend, room["id"], room["sam"]["id"], {
             "files": [{"name": "x.md", "content_base64": "***"}], "dry_run": True})
     assert refused.value.code == "invalid" and "x.md" in str(refused.value.as_dict())
+
+
+def test_a_long_preview_is_rendered_in_a_worker_exactly_as_the_library_shows_it(backend):
+    long = "".join(f"{n}. Pays **every** bill <script>x</script> by phone\n" for n in range(200))
+    assert len(long) > research.RENDER_ELSEWHERE_CHARS
+    assert library.preview(backend, {"body": long}) == {"html": render_markdown(long)}
+    assert "<script" not in library.preview(backend, {"body": long})["html"]
+    assert library.preview(backend, {"body": "*short*"}) == {"html": "<p><em>short</em></p>"}

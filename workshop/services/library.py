@@ -16,7 +16,7 @@ from workshop.rendering import render_markdown
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.ops import apply_op
-from workshop.services.research import note_view
+from workshop.services.research import RENDER_ELSEWHERE_CHARS, note_view
 from workshop.services.schemas import ImportRequest, Preview, parse
 from workshop.services.workshops import find_member
 
@@ -120,7 +120,13 @@ def _tag_spellings(session, workshop_id: str, tag: str) -> list[str]:
     return sorted(spellings)
 
 
-def _summary(note: ResearchNote) -> dict:
+# A result names its note; the bodies (up to 20,000 characters each, twice with their HTML)
+# stay in the database: loading 50 of them was most of a search's time on the hub.
+_SUMMARY_COLUMNS = (ResearchNote.id, ResearchNote.title, ResearchNote.source_type,
+                    ResearchNote.date, ResearchNote.tags, ResearchNote.created_seq)
+
+
+def _summary(note) -> dict:
     return {"id": note.id, "title": note.title, "source_type": note.source_type,
             "date": note.date, "tags": list(note.tags), "seq": note.created_seq}
 
@@ -144,8 +150,8 @@ def search_notes(backend: Backend, workshop_id: str, query: str = "",
             hits = search(session, workshop_id, terms, filters, params)
         else:
             hits = _newest(session, workshop_id, filters, params)
-        notes = {n.id: _summary(n) for n in session.scalars(
-            select(ResearchNote).where(ResearchNote.id.in_([hit[0] for hit in hits])))}
+        notes = {n.id: _summary(n) for n in session.execute(
+            select(*_SUMMARY_COLUMNS).where(ResearchNote.id.in_([hit[0] for hit in hits])))}
     for note_id, title, snippet in hits:
         note = notes.get(note_id)
         if note is None:
@@ -157,9 +163,14 @@ def search_notes(backend: Backend, workshop_id: str, query: str = "",
     return {"query": query, "terms": terms, "results": results}
 
 
-def preview(raw: object) -> dict:
-    """Markdown rendered exactly as the library will show it (for the editor's preview)."""
+def preview(backend: Backend, raw: object) -> dict:
+    """Markdown rendered exactly as the library will show it (for the editor's preview).
+
+    A long text is rendered in a worker process, as a note op with it would be.
+    """
     body = parse(Preview, raw)
+    if len(body.body) > RENDER_ELSEWHERE_CHARS:
+        return {"html": backend.offload.run(render_markdown, body.body)}
     return {"html": render_markdown(body.body)}
 
 
