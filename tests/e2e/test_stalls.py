@@ -22,7 +22,9 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.test_live_sync import TIMEOUT_S, create_workshop, join  # noqa: F401 - fixture
+from tests.e2e.test_live_sync import create_workshop, join  # noqa: F401 - join is a fixture
+from tests.e2e.test_research_browser import file, open_research
+from tests.e2e.test_voting_browser import join as join_in_browser
 
 pytestmark = [pytest.mark.live,
               pytest.mark.parametrize("live_server", ["eventlet", "threading"], indirect=True)]
@@ -283,9 +285,6 @@ def test_pdf_exports_back_to_back_do_not_stall_a_live_room(live_server, join, ro
 @pytest.mark.browser
 def test_the_import_dialog_names_each_hostile_file_and_its_problem(person, live_server):
     from playwright.sync_api import expect
-
-    from tests.e2e.test_research_browser import file, open_research
-    from tests.e2e.test_voting_browser import join as join_in_browser
 
     links = create_workshop(live_server.url)
     pat = join_in_browser(person, links["invite_url"], "Pat", "Support")
