@@ -36,6 +36,12 @@ def sleep_for(seconds: float) -> float:
     return seconds
 
 
+def stamp(seconds: float) -> int:
+    """A value no two jobs return alike, after holding the worker for a while."""
+    time.sleep(seconds)
+    return time.monotonic_ns()
+
+
 def die() -> None:
     """End the worker process at once, as an out-of-memory kill would."""
     os._exit(1)
@@ -94,6 +100,21 @@ def test_more_work_than_the_pool_accepts_is_refused_at_once_with_busy(pool):
         assert raised.value.code == "busy" and raised.value.status == 503
         assert [f.result() for f in held] == [2.0, 2.0]
     assert pool.run(whoami)[0] > 0  # and the pool takes work again
+
+
+def test_callers_of_the_same_key_share_one_job_and_take_one_slot(pool):
+    # Every editor of a document asks for its A4 check after the same save.
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool.run(whoami)
+    with ThreadPoolExecutor(6) as requests:
+        same = [requests.submit(pool.run_shared, "doc-1", stamp, 1.0) for _ in range(5)]
+        time.sleep(0.3)
+        other = requests.submit(pool.run_shared, "doc-2", stamp, 0.1)  # the second slot
+        results = [f.result() for f in same]
+        assert len(set(results)) == 1  # one job answered all five
+        assert other.result() != results[0]
+    assert pool.run_shared("doc-1", stamp, 0) != results[0]  # once done, a new job
 
 
 def test_a_job_past_the_timeout_is_stopped_and_the_pool_recovers():
@@ -165,7 +186,7 @@ SERVER_LIKE = textwrap.dedent("""
                 last = now
 
         ticker = eventlet.spawn(tick)
-        jobs = [eventlet.spawn(pool.run, burn, 0.5) for _ in range(3)]
+        jobs = [eventlet.spawn(pool.run, burn, 1.0) for _ in range(3)]
         [job.wait() for job in jobs]
         ticker.kill()
         print(f"{max(gaps):.3f}", flush=True)
@@ -175,8 +196,9 @@ SERVER_LIKE = textwrap.dedent("""
 
 
 def test_under_eventlet_the_hub_keeps_running_while_workers_compute(tmp_path):
-    # 1.5 s of pure-Python work in the pool: the hub must keep ticking every few ms
-    # (the same work on the hub would stop it for the whole 1.5 s).
+    # 3 s of pure-Python work in the pool: the hub must keep ticking every few ms (the
+    # same work on the hub stops it for 1 s per job). The bound leaves room for a machine
+    # whose cores are shared with others.
     script = tmp_path / "server_like.py"
     script.write_text(SERVER_LIKE)
     result = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
@@ -184,7 +206,7 @@ def test_under_eventlet_the_hub_keeps_running_while_workers_compute(tmp_path):
     assert result.returncode == 0, result.stderr
     worker, longest_gap = result.stdout.split()
     assert int(worker) > 0
-    assert float(longest_gap) < 0.3  # a noisy shared machine, yet far below 1.5 s
+    assert float(longest_gap) < 0.6
 
 
 BIG_JOB_BEHIND_A_BUSY_WORKER = textwrap.dedent("""
@@ -208,7 +230,7 @@ BIG_JOB_BEHIND_A_BUSY_WORKER = textwrap.dedent("""
                 last = now
 
         ticker = eventlet.spawn(tick)
-        busy = eventlet.spawn(pool.run, sleep_for, 1.5)
+        busy = eventlet.spawn(pool.run, sleep_for, 3.0)
         eventlet.sleep(0.2)
         pool.run(len, "x" * 4_000_000)  # 4 MB to send while the only worker sleeps
         busy.wait()
@@ -219,13 +241,13 @@ BIG_JOB_BEHIND_A_BUSY_WORKER = textwrap.dedent("""
 
 def test_a_job_larger_than_the_pipe_does_not_hold_the_hub_while_workers_are_busy(tmp_path):
     # The job waits in the pipe until the worker is free: under eventlet, writing it must
-    # yield to the hub rather than block it for the 1.3 s the worker is still busy.
+    # yield to the hub rather than block it for the ~2.8 s the worker is still busy.
     script = tmp_path / "big_job.py"
     script.write_text(BIG_JOB_BEHIND_A_BUSY_WORKER)
     result = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
                             text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
     assert result.returncode == 0, result.stderr
-    assert float(result.stdout) < 0.3
+    assert float(result.stdout) < 1.0
 
 
 def test_workers_exit_when_the_server_is_killed(tmp_path):

@@ -28,8 +28,8 @@ import atexit
 import multiprocessing
 import os
 import threading
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Hashable
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
@@ -42,8 +42,9 @@ T = TypeVar("T")
 
 # Niceness added to a worker: the scheduler then favours the serving process's hub.
 WORKER_NICENESS = 10
-# Jobs accepted at once per worker process (running or queued for it).
-WAITING_PER_WORKER = 4
+# Jobs accepted at once per worker process (running or queued for it): enough for a room
+# exporting at the end of a session (each waits its turn), not a queue without end.
+WAITING_PER_WORKER = 8
 # Longest a request waits for its job; a job that takes longer is abandoned (its worker
 # restarted), so a pathological input cannot hold a worker for ever.
 DEFAULT_TIMEOUT_S = 60.0
@@ -84,6 +85,8 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
         self._closed = False
+        self._shared: dict[Hashable, tuple] = {}  # key -> (executor, Future) of a shared job
+        self._shared_lock = threading.Lock()
 
     def run(self, function: Callable[..., T], *args, **kwargs) -> T:
         """`function(*args, **kwargs)` in a worker; its exception, if any, is raised here.
@@ -92,22 +95,59 @@ class WorkerPool:
         Raises ServiceError('busy') when `waiting` jobs are already accepted, or when the
         job runs past the timeout or its worker dies.
         """
+        executor, future = self._submit(function, args, kwargs)
+        try:
+            return self._result(executor, future)
+        finally:
+            self._slots.release()
+
+    def run_shared(self, key: Hashable, function: Callable[..., T], *args) -> T:
+        """Like `run`, but callers asking for the same `key` while its job runs wait for that
+        one job instead of sending another (every editor of a document asks for its A4 check
+        after the same save)."""
+        with self._shared_lock:
+            shared = self._shared.get(key)
+            if shared is None:
+                shared = self._shared[key] = self._submit(function, args, {})
+                owner = True
+            else:
+                owner = False
+        try:
+            return self._result(*shared)
+        finally:
+            if owner:
+                with self._shared_lock:
+                    del self._shared[key]
+                self._slots.release()
+
+    def _submit(self, function: Callable, args: tuple, kwargs: dict) -> tuple:
+        """Take a slot and send the job: (its executor, its Future); busy without a slot."""
         if not self._slots.acquire(blocking=False):
             raise ServiceError("busy", BUSY)
+        executor = self._started()
         try:
-            future = self._started().submit(function, *args, **kwargs)
+            return executor, executor.submit(function, *args, **kwargs)
+        except BrokenProcessPool:  # a worker died since the last job: start afresh
+            self._slots.release()
+            self._restart(executor)
+            raise ServiceError("busy", BUSY) from None
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def _result(self, executor: ProcessPoolExecutor, future: Future):
+        """The job's result, waiting at most `timeout`; a stuck or broken pool is restarted."""
+        try:
             return future.result(self.timeout)
         except FutureTimeout:
             if future.done():  # the job itself raised a TimeoutError
                 raise
-            self._restart()
+            self._restart(executor)
             raise ServiceError("busy", "this took too long and was stopped: make it smaller, "
                                        "or try again later") from None
-        except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
-            self._restart()
+        except (BrokenProcessPool, CancelledError):  # a worker died (killed, out of memory)
+            self._restart(executor)
             raise ServiceError("busy", BUSY) from None
-        finally:
-            self._slots.release()
 
     def _started(self) -> ProcessPoolExecutor:
         """The executor, started on first use (most processes never need one)."""
@@ -123,12 +163,16 @@ class WorkerPool:
                 atexit.register(self.close)
             return self._executor
 
-    def _restart(self) -> None:
-        """Drop a broken or stuck executor (killing its workers); the next job starts anew."""
+    def _restart(self, executor: ProcessPoolExecutor) -> None:
+        """Stop a broken or stuck executor (killing its workers); the next job starts anew.
+
+        Several jobs may fail with the same executor: only the first replaces it, so a
+        later one never stops the new executor that other jobs already use.
+        """
         with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            _terminate(executor)
+            if self._executor is executor:
+                self._executor = None
+        _terminate(executor)
 
     @property
     def started(self) -> bool:

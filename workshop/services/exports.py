@@ -181,5 +181,7 @@ def fit(backend: Backend, workshop_id: str, viewer: dict, persona_id: str) -> di
 @lru_cache(maxsize=64)
 def _pages(offload: WorkerPool, document_json: str, meta_json: str) -> int:
     """Laying out a page takes a good part of a second: every editor asks after each save,
-    so the answer is kept per document text (and laid out in a worker process)."""
-    return offload.run(onepager.page_count, json.loads(document_json), json.loads(meta_json))
+    so the answer is kept per document text, and laid out once in a worker process for all
+    who ask at the same time."""
+    return offload.run_shared(("pages", document_json, meta_json), onepager.page_count,
+                              json.loads(document_json), json.loads(meta_json))
