@@ -31,6 +31,7 @@ pytestmark = [pytest.mark.live,
 
 PROBE_INTERVAL_S = 0.125  # 8 ops a second: well inside the op rate limit over a whole test
 STALL_BOUND_S = 1.0       # a probe answered later than this means the room stalled
+EXPORT_SECONDS = 4.0      # how long PDFs are exported back to back
 
 
 class RoomProbe:
@@ -217,7 +218,7 @@ def test_a_large_valid_import_is_read_rendered_and_stored_while_the_room_keeps_a
 
 # ---- PDF exports back to back --------------------------------------------------------------
 
-# A one-pager that spills onto a second page: the longest layout a member can ask for.
+# A one-pager that spills onto further pages: about the longest layout a member can ask for.
 LONG_STORY = "\n".join(
     f"- **Morning {i}:** Anouk checks the battery range before she rides to the hospital, "
     f"and plans a charging stop when the forecast says rain." for i in range(36))[:5000]
@@ -234,8 +235,9 @@ def heavy_persona(live_server, join) -> tuple[requests.Session, str]:  # noqa: F
     assert femke.op("phase.set", {"phase": "merge"})["ok"]
     assert femke.op("document.create", {"persona_id": persona_id})["ok"]
     for path, value in [("identity.story", LONG_STORY),
-                        ("identity.quote", "I want to arrive dry. " * 20),
-                        ("identity.role", "Night nurse")]:
+                        ("identity.quote", ("I want to arrive dry, and on time. " * 150)[:5000]),
+                        ("identity.role", ("Night nurse, cyclist, mother of two. " * 140)[:5000]),
+                        ("identity.location", ("Utrecht, near the canal. " * 200)[:5000])]:
         ack = femke.op("document.save", {"persona_id": persona_id, "path": path,
                                          "value": value, "base_rev": 0})  # each field's rev
         assert ack["ok"], ack
@@ -251,14 +253,20 @@ def test_pdf_exports_back_to_back_do_not_stall_a_live_room(live_server, join, ro
     quiet_fan_out, _ = room.measure(seconds=3)
 
     durations: list[float] = []
+    failures: list[str] = []
     done = threading.Event()
 
     def export_back_to_back() -> None:
+        # Long enough that layout on the hub would saturate it (each export laid out there
+        # held every connection, and the next one followed at once).
         try:
-            for _ in range(4):
+            deadline = time.monotonic() + EXPORT_SECONDS
+            while time.monotonic() < deadline or len(durations) < 3:
                 started = time.monotonic()
                 response = http.get(pdf_url, timeout=120)
-                assert response.status_code == 200 and response.content.startswith(b"%PDF")
+                if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+                    failures.append(f"{response.status_code} {response.text[:200]}")
+                    return
                 durations.append(time.monotonic() - started)
         finally:
             done.set()
@@ -268,13 +276,11 @@ def test_pdf_exports_back_to_back_do_not_stall_a_live_room(live_server, join, ro
     busy_fan_out, healthz = room.measure(until=done)
     exporter.join()
 
-    assert len(durations) == 4, "an export failed"
-    report = (f"PDF {statistics.median(durations):.2f} s each; quiet fan-out "
-              f"{summary(quiet_fan_out)}; during exports {summary(busy_fan_out)}; "
+    assert not failures, failures
+    report = (f"{len(durations)} PDFs, {statistics.median(durations):.2f} s each; quiet "
+              f"fan-out {summary(quiet_fan_out)}; during exports {summary(busy_fan_out)}; "
               f"healthz {summary(healthz)}")
     print(report)
-    # Each export lays out pages for longer than the bound: on the hub, it would show.
-    assert statistics.median(durations) > 0.3, report
     assert max(busy_fan_out) < STALL_BOUND_S, report
     assert p99(busy_fan_out) < max(0.5, 3 * p99(quiet_fan_out)), report
     assert max(healthz) < STALL_BOUND_S, report
