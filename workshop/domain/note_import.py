@@ -282,6 +282,8 @@ def _front_matter(text: str) -> tuple[dict, str, list[str]]:
                           f"{MAX_FRONT_MATTER_CHARS:,} (title, source_type, date, respondents "
                           "and tags): put longer text in the body"]
     try:
+        if _flow_depth(source) > MAX_FRONT_MATTER_DEPTH:
+            raise _TooDeep
         data = yaml.load(source, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader
     except _TooDeep:
         return {}, body, [f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels "
@@ -296,6 +298,29 @@ def _front_matter(text: str) -> tuple[dict, str, list[str]]:
         return {}, body, [f"front matter must be 'key: value' lines, not a "
                           f"{_yaml_type(data)}"]
     return _front_matter_result(data, body)
+
+
+def _flow_depth(source: str) -> int:
+    """How deeply `[` and `{` nest in the text, outside quotes (an upper bound for YAML).
+
+    Checked before parsing: PyYAML's scanner reads far ahead of its parser through open
+    brackets (each could start a key), so 4,000 of them took ~0.1 s to reach the depth
+    check even within the size cap.
+    """
+    depth = deepest = 0
+    quote = None
+    for char in source:
+        if quote is not None:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
 
 
 class _TooDeep(Exception):
