@@ -2,25 +2,29 @@
 
 eventlet is the default and is monkey-patched before anything else is imported;
 WORKSHOP_ASYNC_MODE=threading serves with simple-websocket threads instead.
+
+Everything happens under `if __name__ == "__main__"`: the worker processes for heavy work
+(workshop/offload.py) start with `spawn`, which imports this file as `__mp_main__`, and
+they must neither monkey-patch nor build an app of their own.
 """
 
 import os
 import sys
 
-os.environ.setdefault("WORKSHOP_ASYNC_MODE", "eventlet")
-if os.environ["WORKSHOP_ASYNC_MODE"] == "eventlet":
-    import eventlet
-
-    eventlet.monkey_patch()
-
-from workshop import create_app, startup  # noqa: E402
-from workshop.serving import serve  # noqa: E402
-
-app = create_app()
-
 if __name__ == "__main__":
+    os.environ.setdefault("WORKSHOP_ASYNC_MODE", "eventlet")
+    if os.environ["WORKSHOP_ASYNC_MODE"] == "eventlet":
+        import eventlet
+
+        eventlet.monkey_patch()
+
+    from workshop import create_app, startup
+    from workshop.serving import serve
+
+    app = create_app()
     try:
-        # Kept while serving: `flask restore` is refused while this lock is held.
+        # Kept while serving: `flask restore` is refused while this lock is held. It also
+        # checks the schema, starts the checkpoint thread and warms the op path up.
         serving_lock = startup.prepare(app.extensions["workshop"].db)
     except startup.CannotServe as problem:
         sys.exit(f"Persona Workshop cannot start: {problem}")

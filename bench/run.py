@@ -4,6 +4,7 @@ one Node process (bench/client.js), results as JSON and Markdown under bench/res
     .venv/bin/python bench/run.py            # the full matrix (make bench)
     .venv/bin/python bench/run.py --quick    # a few steps, a couple of minutes
     .venv/bin/python bench/run.py --only board      # page load and sync on a big board
+    .venv/bin/python bench/run.py --only heavy      # a live room beside PDF exports
     .venv/bin/python bench/run.py --profile  # pyinstrument on the app under load
 
 What runs against what (see bench/README.md):
@@ -14,6 +15,8 @@ What runs against what (see bench/README.md):
   and two workers behind Redis with the clients split between them;
 - group "sessions": several workshops at once (200 people in all), against one SQLite
   worker, one PostgreSQL worker and two PostgreSQL workers behind Redis;
+- group "heavy": the 200-person workshop at 0.25 ops/s, alone and while a member of another
+  workshop fetches PDF exports back to back (issue 25's stall probe);
 - "board": first page load and `sync` after 500 missed events on a board with 1,000 notes
   and 200 participants.
 """
@@ -583,6 +586,131 @@ def sessions_group(args, workdir: Path) -> list[dict]:
             pg.drop()
 
 
+# ---- heavy requests beside a live workshop -------------------------------------------------
+
+# Issue 25: with PDF exports running back to back in a second workshop, the 200-person room's
+# p99 fan-out rose from 50 to 165 ms (3.3x) while page layout ran on the hub. The target is
+# 1.3x the same room's p99 without them.
+HEAVY_TARGET_RATIO = 1.3
+# A persona story that fills the one-pager (the issue's exports were small drafts; --heavy-full
+# lays out this page instead, ~0.5-1 s each).
+FULL_STORY = "\n".join(
+    f"- **Morning {i}:** Anouk checks the battery range before she rides to the hospital, "
+    f"and plans a charging stop when the forecast says rain." for i in range(36))[:5000]
+
+
+def pdf_workshop(base: str, full: bool) -> tuple[str, str]:
+    """A second workshop and a member of it; returns its persona's PDF URL and their cookie.
+
+    Without `full`, the PDF is the draft built from an empty board (the issue's "small
+    draft"); with it, a document whose story fills the page."""
+    created = requests.post(base + "/api/workshops", json={"title": "Exporting workshop"},
+                            timeout=30).json()
+    cookie = join(base, _token(created["facilitator_url"]), "Exporter", "Product")
+    wid, headers = created["id"], {"Cookie": cookie}
+    persona = requests.get(f"{base}/api/workshops/{wid}", headers=headers,
+                           timeout=30).json()["personas"][0]["id"]
+    if full:
+        for n, (kind, data) in enumerate([
+                ("phase.set", {"phase": "merge"}), ("document.create", {"persona_id": persona}),
+                ("document.save", {"persona_id": persona, "path": "identity.story",
+                                   "value": FULL_STORY, "base_rev": 0})]):
+            ack = requests.post(f"{base}/api/workshops/{wid}/ops", headers=headers, timeout=30,
+                                json={"op_id": f"pdf-{n}", "type": kind, "data": data}).json()
+            assert ack["ok"], ack
+    return f"{base}/api/workshops/{wid}/personas/{persona}/export.pdf", cookie
+
+
+class PdfLoop:
+    """One member fetching PDF exports back to back, in a thread, until stopped."""
+
+    def __init__(self, url: str, cookie: str):
+        self.url, self.cookie = url, cookie
+        self.seconds: list[float] = []
+        self.failures: list[str] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        http = requests.Session()
+        while not self._stop.is_set():
+            started = time.perf_counter()
+            response = http.get(self.url, headers={"Cookie": self.cookie}, timeout=120)
+            if response.status_code == 200 and response.content.startswith(b"%PDF"):
+                self.seconds.append(time.perf_counter() - started)
+            else:
+                self.failures.append(f"{response.status_code} {response.text[:200]}")
+
+    def __enter__(self) -> PdfLoop:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(130)
+
+
+def heavy_runs(name: str, server: Server, args, workdir: Path) -> list[dict]:
+    """Quiet and busy runs of the 200-person workshop against one server, alternating (each
+    repeat swaps their order), so each ratio compares runs seconds apart; two result rows."""
+    participants, rate = TARGET_STEP
+    url, cookie = pdf_workshop(server.url, args.heavy_full)
+    started = time.perf_counter()  # the first export starts the workers
+    assert requests.get(url, headers={"Cookie": cookie}, timeout=120).ok
+    log(f"heavy: {name}: first PDF in {time.perf_counter() - started:.2f} s")
+    runs: dict[str, list[dict]] = {"quiet": [], "pdf": []}
+    for repeat in range(max(args.repeats, 3)):
+        for kind in ("quiet", "pdf") if repeat % 2 == 0 else ("pdf", "quiet"):
+            log(f"heavy: {name} {kind} {step_label(TARGET_STEP)} (run {repeat + 1})")
+            seed = 1000 * repeat + participants
+            if kind == "quiet":
+                run = measure("app", [server], participants, rate, args, workdir, seed)
+            else:
+                with PdfLoop(url, cookie) as loop:
+                    run = measure("app", [server], participants, rate, args, workdir, seed)
+                run.update(pdfs=len(loop.seconds), pdf_failures=len(loop.failures),
+                           pdf_s=round(statistics.median(loop.seconds), 3)
+                           if loop.seconds else None)
+                if loop.failures:
+                    log(f"  PDF failures: {loop.failures[:3]}")
+            runs[kind].append(run)
+            log(f"  fan-out p50/p99 {run['fanout_ms']['p50']}/{run['fanout_ms']['p99']} ms"
+                + (f", {run['pdfs']} PDFs" if kind == "pdf" else ""))
+    ratios = [b["fanout_ms"]["p99"] / q["fanout_ms"]["p99"]
+              for q, b in zip(runs["quiet"], runs["pdf"], strict=True)]
+    results = []
+    for kind, label in (("quiet", f"{name}, quiet"), ("pdf", f"{name}, PDF exports beside it")):
+        row = dict(median_run(runs[kind]), group="heavy", kind=label, server=name,
+                   raw=[{k: r.get(k) for k in ("fanout_ms", "ack_ms", "pdfs", "pdf_s",
+                                               "delivered_ratio")} for r in runs[kind]])
+        if kind == "pdf":
+            row.update(pdfs=sum(r["pdfs"] for r in runs[kind]),
+                       pdf_failures=sum(r["pdf_failures"] for r in runs[kind]),
+                       pdf_s=statistics.median(r["pdf_s"] for r in runs[kind] if r["pdf_s"]),
+                       ratios=[round(r, 2) for r in ratios],
+                       pdf_kind="full one-pager" if args.heavy_full else "small draft")
+        results.append(row)
+    return results
+
+
+def heavy_group(args, workdir: Path) -> list[dict]:
+    """The 200-person workshop at 0.25 ops/s, alone and beside PDF exports back to back, on
+    one eventlet worker on SQLite; with --compare, the other checkout's app after it."""
+    servers = {"app": ROOT}
+    if args.compare:
+        servers["app-compare"] = Path(args.compare).resolve()
+    results = []
+    for name, checkout in servers.items():
+        sqlite = f"sqlite:///{workdir / f'heavy-{name}.sqlite3'}"
+        migrate(app_env(0, "eventlet", sqlite), cwd=checkout)
+        server = start_app(workdir, "eventlet", sqlite, name=f"heavy-{name}", cwd=checkout)
+        try:
+            results += heavy_runs(name, server, args, workdir)
+        finally:
+            server.stop()
+    return results
+
+
 # ---- a big board: first page load and sync after 500 missed events ---------------------
 
 def board_group(args, workdir: Path, mode: str = "eventlet") -> list[dict]:
@@ -808,6 +936,14 @@ def targets(results: list[dict]) -> list[dict]:
                            "met": app["fanout_ms"]["p99"] <= 30 and app["delivered_ratio"] == 1,
                            "measured": f"p99 {app['fanout_ms']['p99']} ms, delivered "
                                        f"{app['delivered_ratio']} (median of {app['repeats']})"})
+    for busy in (r for r in results if r["group"] == "heavy" and r.get("ratios")):
+        ratio = statistics.median(busy["ratios"])
+        checks.append({"target": f"heavy, {busy['server']}: 200 x 0.25/s p99 fan-out with PDF "
+                                 f"exports back to back <= {HEAVY_TARGET_RATIO}x the quiet "
+                                 "room's",
+                       "applies": True, "met": ratio <= HEAVY_TARGET_RATIO,
+                       "measured": f"{ratio:.2f}x, median of {len(busy['ratios'])} "
+                                   f"(runs: {', '.join(f'{x:.2f}' for x in busy['ratios'])})"})
     for board in (r for r in results if r["group"] == "board"):
         checks.append({"target": f"board ({board['mode']}): first page load median <= 150 ms",
                        "applies": True, "met": board["page_load_ms"]["median"] <= 150,
@@ -910,6 +1046,28 @@ def markdown(report: dict) -> str:
                 f"{_f(r['server_rss_mib_peak'])} | "
                 f"{_ratio(fo['p99'], one['fanout_ms']['p99']) if one else '–'} |")
         lines.append("")
+    heavy = [r for r in results if r["group"] == "heavy"]
+    if heavy:
+        busy = next(r for r in heavy if r.get("ratios"))
+        lines += ["### Heavy requests beside a live workshop (eventlet, SQLite)", "",
+                  f"The 200-person workshop at 0.25 ops/s each, alone and while a member of a "
+                  f"second workshop fetches PDF exports ({busy['pdf_kind']}) back to back, "
+                  f"on the same worker; medians of {len(busy['ratios'])} runs of each, "
+                  f"alternating. CPU is the serving process's (the PDF worker processes "
+                  f"are apart). `app-compare` (with `--compare`): another checkout.", "",
+                  "| room | ack p50/p99 | fan-out p50 / p90 / p99 / max | delivered | CPU % | "
+                  "PDFs (median s each) | p99 vs quiet, per run |", "|---|---|---|---|---|---|---|"]
+        for r in heavy:
+            fo, ack = r["fanout_ms"], r["ack_ms"]
+            pdfs = f"{r['pdfs']} ({r['pdf_s']:.2f} s)" if r.get("ratios") else "–"
+            if r.get("pdf_failures"):
+                pdfs += f", {r['pdf_failures']} failed"
+            lines.append(f"| {r['kind']} | {_f(ack['p50'])} / {_f(ack['p99'])} | "
+                         f"{_f(fo['p50'])} / {_f(fo['p90'])} / {_f(fo['p99'])} / "
+                         f"{_f(fo['max'])} | {_f(r['delivered_ratio'], 4)} | "
+                         f"{_f(r['server_cpu_pct'])} | {pdfs} | "
+                         f"{', '.join(f'{x:.2f}' for x in r.get('ratios', [])) or '–'} |")
+        lines.append("")
     boards = [r for r in results if r["group"] == "board"]
     if boards:
         lines += ["### A big board: 1,000 notes, 200 participants, 1,000 votes", "",
@@ -942,7 +1100,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few steps, eventlet only")
     parser.add_argument("--only", default="",
                         help="comma-separated groups: "
-                             "eventlet,threading,scale,sessions,board")
+                             "eventlet,threading,scale,sessions,heavy,board")
     parser.add_argument("--steps", default="", help="e.g. 200x0.25,25x1")
     parser.add_argument("--duration", type=float, default=None, help="seconds of load per run")
     parser.add_argument("--min-ops", type=int, default=None,
@@ -961,6 +1119,8 @@ def main(argv=None) -> int:
     parser.add_argument("--profile-step", default="100x0.5")
     parser.add_argument("--profile-postgres", action="store_true",
                         help="profile the app on PostgreSQL instead of SQLite")
+    parser.add_argument("--heavy-full", action="store_true",
+                        help="heavy group: export a full one-pager instead of a small draft")
     parser.add_argument("--unbatched", action="store_true",
                         help="app clients take one event per message (no auth.batch)")
     parser.add_argument("--compare", default=None, metavar="CHECKOUT",
@@ -992,7 +1152,7 @@ def main(argv=None) -> int:
         return 0
     groups = [g for g in args.only.split(",") if g] or (
         ["eventlet", "scale", "board"] if args.quick else
-        ["eventlet", "threading", "scale", "sessions", "board"])
+        ["eventlet", "threading", "scale", "sessions", "heavy", "board"])
     started = time.time()
     speed_before = host_speed_ms()
     results: list[dict] = []
@@ -1004,6 +1164,8 @@ def main(argv=None) -> int:
                 results += scale_group(args, workdir)
             elif group == "sessions":
                 results += sessions_group(args, workdir)
+            elif group == "heavy":
+                results += heavy_group(args, workdir)
             elif group == "board":
                 results += board_group(args, workdir)
         except Exception as error:  # noqa: BLE001 - keep the other groups' results

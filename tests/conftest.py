@@ -12,6 +12,7 @@ from workshop import create_app
 from workshop.config import Config
 from workshop.db import Database
 from workshop.migrate import upgrade
+from workshop.offload import WorkerPool
 from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
 from workshop.services.rate_limit import OpRateLimiter
 
@@ -77,20 +78,35 @@ def database_url(request):
     return url
 
 
+@pytest.fixture(scope="session")
+def worker_pool():
+    """One pool of worker processes for heavy work, shared by every test's app and backend.
+
+    Workers start on first use and import WeasyPrint once, not once per test; the pool is
+    closed (its processes gone) when the session ends.
+    """
+    pool = WorkerPool(workers=2)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def backend(database_url):
+def backend(database_url, worker_pool):
     """Services' dependencies without Flask: a real database and a collecting publisher."""
     db = Database(database_url)
     # Tests that are not about rate limits fire ops faster than any person could.
-    yield Backend(db, CollectingPublisher(), PresenceRegistry(), OpRateLimiter("10000/second"))
+    yield Backend(db, CollectingPublisher(), PresenceRegistry(), OpRateLimiter("10000/second"),
+                  worker_pool)
     db.dispose()
 
 
 @pytest.fixture
-def app(sqlite_url):
+def app(sqlite_url, worker_pool):
     """The Flask app on a fresh SQLite database, in threading mode."""
     application = create_app(Config(database_url=sqlite_url, secret_key="test-secret",
                                     async_mode="threading", testing=True))
+    application.extensions["workshop"].offload.close()  # never started: nothing to stop
+    application.extensions["workshop"].offload = worker_pool
     yield application
     application.extensions["workshop"].db.dispose()
 

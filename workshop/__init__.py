@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workshop.config import INSTANCE_DIR, ROOT, Config
 from workshop.db import Database
+from workshop.offload import WorkerPool
 from workshop.services.backend import Backend
 from workshop.services.join_limits import JoinLimits
 from workshop.services.rate_limit import DEFAULT_SIGNAL_RATE, OpRateLimiter
@@ -43,7 +44,8 @@ def create_app(config: Config | None = None) -> Flask:
                                    config.max_participants, config.message_queue)
     signals = OpRateLimiter.from_config(config.signal_rate, config.message_queue, "signal",
                                         DEFAULT_SIGNAL_RATE)
-    app.extensions["workshop"] = Backend(database, publisher, presence, limiter, joins, signals)
+    app.extensions["workshop"] = Backend(database, publisher, presence, limiter, joins, signals,
+                                         WorkerPool(config.offload_workers))
     if config.trusted_proxies:
         # request.remote_addr is then the client's address as the proxies saw it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies)

@@ -96,6 +96,8 @@ class Config:
     # behind a pooler that hands a session's statements to other clients (PgBouncer in
     # transaction mode): see docs/deploy.md.
     prepared_statements: bool = True
+    # Worker processes for heavy work (PDFs, imports; workshop/offload.py); None: cores - 1.
+    offload_workers: int | None = None
     testing: bool = False
 
     @classmethod
@@ -123,4 +125,5 @@ class Config:
             presence_interval=float(os.environ.get("WORKSHOP_PRESENCE_INTERVAL") or 0.25),
             prepared_statements=os.environ.get("WORKSHOP_PREPARED_STATEMENTS", "on").lower()
             not in ("0", "off", "false", "no"),
+            offload_workers=int(os.environ.get("WORKSHOP_OFFLOAD_WORKERS") or 0) or None,
         )

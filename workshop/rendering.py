@@ -127,6 +127,11 @@ def render_markdown(text: str) -> str:
     return _sanitise(_markdown().convert(_CONTROL.sub("", text)))
 
 
+def render_all(texts: list[str]) -> dict[str, str]:
+    """Each text's `render_markdown`, by text (a worker process renders many at once)."""
+    return {text: render_markdown(text) for text in texts}
+
+
 # Elements that start a new line for a reader; text inside any other element runs on, so
 # "**pays every bill on her phone**, usually" reads "pays every bill on her phone, usually".
 BLOCK_TAGS = frozenset({

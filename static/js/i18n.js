@@ -58,6 +58,7 @@ const BY_CODE = {
   limit: () => t("error.limit"), rate_limited: () => t("error.rate_limited"),
   too_large: () => t("error.too_large"), unauthenticated: () => t("error.unauthenticated"),
   unavailable: () => t("error.unavailable"), internal: () => t("error.unknown"),
+  busy: () => t("error.busy"),
 };
 
 /** A refusal (`{code, message, reason?, details?}`) as a sentence in the page's language:

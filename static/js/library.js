@@ -11,7 +11,7 @@ import {
   SOURCE_LABELS, SOURCE_TYPES, boardItems, evidenceState, linksByTarget, locateQuote,
 } from "./evidence.js";
 import { postJSON } from "./api.js";
-import { locale, plural, t } from "./i18n.js";
+import { errorText, locale, plural, t } from "./i18n.js";
 
 const SEARCH_DELAY_MS = 250;
 const PREVIEW_DELAY_MS = 300;
@@ -1248,9 +1248,7 @@ export function createLibrary(ui) {
         d.status.textContent = (problems.length === 1 ? t("library.import.blocked.one") : t("library.import.blocked.other"))
           + (notes.length ? ` (${plural("library.import.would_be_fine", notes.length)})` : "") + ".";
       } else if (status >= 400) {
-        d.status.textContent = body.error?.message
-          ? body.error.message.charAt(0).toUpperCase() + body.error.message.slice(1)
-          : t("api.status", { status });
+        d.status.textContent = body.error ? errorText(body.error) : t("api.status", { status });
         plan = null;
       } else {
         d.status.textContent = t("library.import.ready", { notes: plural("library.import.notes", notes.length),

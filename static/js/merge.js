@@ -829,6 +829,7 @@ async function checkFit() {
   if (!current()) return;
   try {
     const response = await fetch(`${base}/fit`, { credentials: "same-origin" });
+    if (!response.ok) throw new Error(String(response.status)); // e.g. 503 busy: say unknown
     const body = await response.json();
     els.fit.dataset.fits = String(body.fits);
     els.fit.textContent = body.fits ? t("merge.fit.yes")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from workshop.domain.note_import import (
     MAX_FILE_BYTES,
     MAX_FILES,
+    MAX_FRONT_MATTER_CHARS,
+    MAX_FRONT_MATTER_DEPTH,
     MAX_NOTES,
     MAX_PROBLEMS,
     ImportPlan,
@@ -151,6 +154,79 @@ def test_front_matter_that_never_closes_is_refused():
 def test_a_wrong_value_in_front_matter_is_a_problem_naming_the_field(front_matter, message):
     source, problem = only_problem(("a.md", b"---\n" + front_matter + b"\n---\nbody"))
     assert (source, problem[:len(message)]) == ("a.md", message)
+
+
+# ---- bounds on front matter ------------------------------------------------------------------
+# PyYAML is pure Python: these bounds keep a hostile file cheap to refuse (issue 25 measured
+# 30 s for 20 files of nested brackets, 11.8 s for one 1.9 MB list).
+
+def test_front_matter_longer_than_the_cap_is_refused_unread():
+    tags = ", ".join(f"tag{i}" for i in range(MAX_FRONT_MATTER_CHARS))  # a valid YAML list
+    source, message = only_problem(("long.md", f"---\ntags: [{tags}]\n---\nbody".encode()))
+    assert source == "long.md"
+    assert message.startswith(f"front matter is {len(tags) + 8:,} characters long; at most "
+                              f"{MAX_FRONT_MATTER_CHARS:,}")
+
+
+def test_front_matter_of_exactly_the_cap_is_read_and_one_more_is_not():
+    def padded(length: int) -> bytes:
+        front = "title: Anna\n# "  # a YAML comment pads the front matter to the length
+        return f"---\n{front}{'x' * (length - len(front))}\n---\nbody".encode()
+
+    assert plan(("a.md", padded(MAX_FRONT_MATTER_CHARS))).notes[0].title == "Anna"
+    assert only_problem(("a.md", padded(MAX_FRONT_MATTER_CHARS + 1)))[1].startswith(
+        f"front matter is {MAX_FRONT_MATTER_CHARS + 1:,} characters long")
+
+
+def test_front_matter_nested_too_deeply_is_refused_naming_the_file():
+    deep = "[" * 2000
+    assert only_problem(("deep.md", f"---\ntitle: {deep}\n---\nx".encode())) == (
+        "deep.md", f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels deep; "
+                   "use 'key: value' lines (tags as one list)")
+
+
+def test_nesting_up_to_the_cap_is_judged_field_by_field():
+    # A mapping, a list, a list: three levels, allowed as YAML, refused as tags.
+    assert only_problem(("a.md", b"---\ntags: [[a]]\n---\nx"))[1].startswith("tags: ")
+    assert only_problem(("a.md", b"---\ntags: [[[a]]]\n---\nx"))[1].startswith(
+        "front matter is nested more than")
+
+
+def test_deep_mappings_count_as_nesting_too():
+    assert only_problem(("a.md", b"---\ntitle: {a: {b: {c: 1}}}\n---\nx"))[1].startswith(
+        "front matter is nested more than")
+
+
+def test_a_hostile_import_is_refused_quickly():
+    # The files of issue 25: 20 of 20,000 brackets, and a 1.9 MB valid list; each named.
+    files = [(f"deep{i}.md", b"---\ntitle: " + b"[" * 20_000 + b"\n---\nx") for i in range(20)]
+    files.append(("list.md", b"---\ntags: [" + b"a, " * 600_000 + b"a]\n---\nx"))
+    started = time.perf_counter()
+    result = plan(*files)
+    assert time.perf_counter() - started < 2.0  # was 40 s; ~10 ms here, seconds of slack
+    assert not result.notes
+    assert [p.source for p in result.problems] == [name for name, _ in files]
+    assert all(p.message.startswith("front matter is ") for p in result.problems)
+
+
+def test_the_most_files_of_brackets_within_the_size_cap_are_refused_quickly():
+    # Within the size cap PyYAML's scanner still read ahead through 4,000 open brackets for
+    # ~0.1 s a file: 100 such files held a worker for over 10 s.
+    files = [(f"d{i}.md", b"---\ntitle: " + b"[" * 4000 + b"\n---\nx") for i in range(MAX_FILES)]
+    started = time.perf_counter()
+    result = plan(*files)
+    assert time.perf_counter() - started < 1.0
+    assert result.problems[0].message.startswith("front matter is nested more than")
+
+
+@pytest.mark.parametrize("text", [
+    "title: \"[[[[[[ not a list ]]]]]]\"",  # quoted: text, not nesting
+    "title: '{{{{ braces }}}}'",
+    "tags: [a, [b]]",
+])
+def test_brackets_in_quotes_or_shallow_lists_pass_the_depth_check(text):
+    result = plan(("a.md", f"---\n{text}\n---\nx".encode()))
+    assert not any("nested" in p.message for p in result.problems)
 
 
 def test_a_number_as_title_or_tag_is_read_as_text():

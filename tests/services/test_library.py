@@ -6,8 +6,10 @@ import dataclasses
 import pytest
 
 from tests.helpers import add_research, make_member, make_workshop, send
+from workshop.rendering import render_markdown
 from workshop.services import library, research, workshops
 from workshop.services.errors import ServiceError
+from workshop.services.rate_limit import OpRateLimiter
 
 
 @pytest.fixture
@@ -186,6 +188,37 @@ def test_any_problem_imports_nothing_and_says_why(backend, room, bad):
     assert notes_of(backend, room) == []
 
 
+def test_the_first_problem_is_named_in_the_error(backend, room):
+    deep = upload("deep.md", b"---\ntitle: " + b"[" * 20_000 + b"\n---\nx")
+    answer = library.import_notes(backend, room["id"], room["sam"]["id"], {
+        "files": [deep, deep], "dry_run": True})
+    assert answer["error"] == {
+        "code": "invalid",
+        "message": "nothing was imported: 2 problems to fix first (deep.md: front matter is "
+                   "20,007 characters long; at most 4,096 (title, source_type, date, "
+                   "respondents and tags): put longer text in the body; …)"}
+
+
+def test_imports_and_dry_runs_count_against_the_op_rate_limit(backend, room):
+    limited = dataclasses.replace(backend, rate_limiter=OpRateLimiter("4/minute"))
+    sam = room["sam"]["id"]
+    files = [upload("bram.md", GOOD_MD)]
+    library.import_notes(limited, room["id"], sam, {"files": files, "dry_run": True})
+    library.import_notes(limited, room["id"], sam, {"files": [upload("x.pdf", b"%PDF")],
+                                                    "dry_run": True})  # refused, yet counted
+    assert library.import_notes(limited, room["id"], sam, {"files": files, "op_id": "i1"})["ok"]
+    # That import counted twice (reading its files, then its op): the minute's budget is spent.
+    with pytest.raises(ServiceError) as raised:
+        library.import_notes(limited, room["id"], sam, {"files": files, "dry_run": True})
+    assert raised.value.code == "rate_limited"
+    assert send(limited, room["id"], sam, "note.add", {
+        "title": "t", "source_type": "other", "body": "b"})["error"]["code"] == "rate_limited"
+    # Another participant has a budget of their own.
+    maria = room["maria"]["id"]
+    assert library.import_notes(limited, room["id"], maria, {"files": files,
+                                                             "dry_run": True})["ok"]
+
+
 THREE_MD = [upload(f"{name}.md", f"---\ntitle: {name}\nsource_type: interview\n---\n"
                                  f"Notes of {name}.\n".encode())
             for name in ("Ann", "Bo", "Cas")]
@@ -204,17 +237,20 @@ def test_a_later_note_refused_on_write_stores_none_and_says_which(backend, room)
     assert workshops.snapshot(backend, room["id"], room["sam"])["seq"] == before
 
 
+def planned_with_a_bad_third_date(*args):
+    """library.planned, but its third note has a date the writer refuses.
+
+    At module level, so the worker process that plans the import can import it by name.
+    """
+    plan = library.planned(*args)
+    plan.notes[2] = dataclasses.replace(plan.notes[2], date="2026-02-30")
+    return plan
+
+
 def test_an_import_that_plans_but_fails_on_write_stores_nothing(backend, room, monkeypatch):
     # The planner and the writer disagree about the third note (as if a rule changed in one
     # of them): the first two are written in the same transaction and must go as well.
-    real_plan = library.plan_import
-
-    def plan_with_a_bad_third_date(*args, **kwargs):
-        plan = real_plan(*args, **kwargs)
-        plan.notes[2] = dataclasses.replace(plan.notes[2], date="2026-02-30")
-        return plan
-
-    monkeypatch.setattr(library, "plan_import", plan_with_a_bad_third_date)
+    monkeypatch.setattr(library, "planned", planned_with_a_bad_third_date)
     answer = library.import_notes(backend, room["id"], room["sam"]["id"],
                                   {"files": THREE_MD, "op_id": "imp-w1"})
     assert answer["ok"] is False and answer["imported"] == 0
@@ -284,3 +320,11 @@ def test_bad_base64_is_a_clear_error(backend, room):
         library.import_notes(backend, room["id"], room["sam"]["id"], {
             "files": [{"name": "x.md", "content_base64": "***"}], "dry_run": True})
     assert refused.value.code == "invalid" and "x.md" in str(refused.value.as_dict())
+
+
+def test_a_long_preview_is_rendered_in_a_worker_exactly_as_the_library_shows_it(backend):
+    long = "".join(f"{n}. Pays **every** bill <script>x</script> by phone\n" for n in range(200))
+    assert len(long) > research.RENDER_ELSEWHERE_CHARS
+    assert library.preview(backend, {"body": long}) == {"html": render_markdown(long)}
+    assert "<script" not in library.preview(backend, {"body": long})["html"]
+    assert library.preview(backend, {"body": "*short*"}) == {"html": "<p><em>short</em></p>"}

@@ -3,7 +3,8 @@
 import pytest
 
 from tests.helpers import add_note, add_research, make_member, make_workshop, send
-from workshop.services import workshops
+from workshop.rendering import render_markdown
+from workshop.services import research, workshops
 
 
 @pytest.fixture
@@ -33,6 +34,24 @@ def test_a_note_is_stored_raw_and_travels_rendered_and_sanitised(backend, room):
     assert "<script" not in note["body_html"]
     assert note["tags"] == ["Mobile", "forms"]  # duplicates differ only in case and space
     assert snap(backend, room, "lotte")["notes"] == [note]
+
+
+LONG_BODY = "".join(f"- Point {i}: pays **every** bill <b>on her phone</b>\n" for i in range(120))
+
+
+def test_long_markdown_is_rendered_in_a_worker_before_the_transaction(backend, room):
+    assert len(LONG_BODY) > research.RENDER_ELSEWHERE_CHARS
+    prepared = research.render_bodies(backend.offload, {"title": "t", "body": LONG_BODY})
+    assert prepared == {LONG_BODY: render_markdown(LONG_BODY)}
+    # From an import's notes too; whatever is not a body is left for validation to refuse.
+    assert research.render_bodies(backend.offload, {"notes": [
+        {"body": LONG_BODY}, {"body": 3}, "junk", {"body": LONG_BODY}]}) == prepared
+    # Short bodies cost less to render than a trip to a worker.
+    assert research.render_bodies(backend.offload, {"body": "short"}) == {}
+    assert research.render_bodies(backend.offload, ["not", "a", "payload"]) == {}
+    note = add_research(backend, room["id"], room["sam"], body=LONG_BODY)
+    assert note["body_html"] == render_markdown(LONG_BODY)
+    assert "<strong>every</strong>" in note["body_html"] and "<b>" not in note["body_html"]
 
 
 def test_note_fields_are_validated_and_a_refusal_changes_nothing(backend, room):

@@ -36,6 +36,13 @@ CSV_MODES = ("rows", "survey")
 CSV_DELIMITERS = (",", ";", "\t")  # Excel in Dutch (and other) locales writes semicolons
 _SNIFF_CHARS = 64 * 1024
 
+# Front matter holds a few short fields. PyYAML is pure Python (~100 KiB/s on hostile input),
+# so these bounds keep any file's front matter cheap to read: a 1.9 MB list or 20,000 nested
+# brackets once took seconds each. A title, a source type, a date, a count and tags need a
+# fraction of 4 KiB, and a mapping holding a list of tags is two levels deep.
+MAX_FRONT_MATTER_CHARS = 4096
+MAX_FRONT_MATTER_DEPTH = 3
+
 FRONT_MATTER_KEYS = ("title", "source_type", "source", "type", "date", "respondents", "tags")
 _SOURCE_TYPE_KEYS = ("source_type", "source", "type")
 # CSV header (compared with _column_form) → the field of a note it fills.
@@ -269,20 +276,78 @@ def _front_matter(text: str) -> tuple[dict, str, list[str]]:
     if end is None:
         return {}, text, ["front matter starts with --- on line 1 but has no closing --- line"]
     body = "\n".join(lines[end + 1:])
+    source = "\n".join(lines[1:end])
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        return {}, body, [f"front matter is {len(source):,} characters long; at most "
+                          f"{MAX_FRONT_MATTER_CHARS:,} (title, source_type, date, respondents "
+                          "and tags): put longer text in the body"]
     try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
+        if _flow_depth(source) > MAX_FRONT_MATTER_DEPTH:
+            raise _TooDeep
+        data = yaml.load(source, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader
+    except _TooDeep:
+        return {}, body, [f"front matter is nested more than {MAX_FRONT_MATTER_DEPTH} levels "
+                          "deep; use 'key: value' lines (tags as one list)"]
     except yaml.YAMLError as error:
         return {}, body, [_yaml_problem(error)]
     except ValueError as error:  # a date YAML recognises but the calendar lacks: 2025-02-30
         return {}, body, [f"front matter has a date that does not exist: {error}"]
-    except RecursionError:
-        return {}, body, ["front matter is nested too deeply"]
     if data is None:
         return {}, body, []
     if not isinstance(data, dict):
         return {}, body, [f"front matter must be 'key: value' lines, not a "
                           f"{_yaml_type(data)}"]
     return _front_matter_result(data, body)
+
+
+def _flow_depth(source: str) -> int:
+    """How deeply `[` and `{` nest in the text, outside quotes (an upper bound for YAML).
+
+    Checked before parsing: PyYAML's scanner reads far ahead of its parser through open
+    brackets (each could start a key), so 4,000 of them took ~0.1 s to reach the depth
+    check even within the size cap.
+    """
+    depth = deepest = 0
+    quote = None
+    for char in source:
+        if quote is not None:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+class _TooDeep(Exception):
+    """Front matter nests collections deeper than MAX_FRONT_MATTER_DEPTH."""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that stops at the first collection nested too deeply.
+
+    Composing is recursive: stopping early both bounds the work and avoids a RecursionError
+    deep inside the parser.
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        """Compose one node, counting how deeply collections are nested here."""
+        collection = self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent)
+        if collection:
+            self._depth += 1
+            if self._depth > MAX_FRONT_MATTER_DEPTH:
+                raise _TooDeep
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if collection:
+                self._depth -= 1
 
 
 def _front_matter_result(data: dict, body: str) -> tuple[dict, str, list[str]]:

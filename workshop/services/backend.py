@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from workshop.db import Database
+from workshop.offload import WorkerPool
 from workshop.services.join_limits import JoinLimits
 from workshop.services.rate_limit import DEFAULT_SIGNAL_RATE, OpRateLimiter
 
@@ -71,6 +72,8 @@ class Backend:
     join_limits: JoinLimits = field(default_factory=JoinLimits)
     signal_limiter: OpRateLimiter = field(default_factory=lambda: OpRateLimiter(
         DEFAULT_SIGNAL_RATE, scope="signal"))
+    # Heavy work (PDFs, the A4 check, imports, pictures) runs in its worker processes.
+    offload: WorkerPool = field(default_factory=WorkerPool)
 
 
 def sorted_present(participants: Iterable[dict]) -> list[dict]:

@@ -14,6 +14,7 @@ STATUS_BY_CODE = {
     "limit": 422,
     "rate_limited": 429,
     "too_large": 413,
+    "busy": 503,
     "internal": 500,
     "unavailable": 503,
 }
@@ -37,6 +38,10 @@ class ServiceError(Exception):
         self.message = message
         self.details = details  # machine-readable specifics, e.g. both sides of a conflict
         self.reason = reason
+
+    def __reduce__(self):
+        """Pickle with every field, so an error raised in a worker process arrives whole."""
+        return type(self), (self.code, self.message, self.details, self.reason)
 
     @property
     def status(self) -> int:

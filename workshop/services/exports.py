@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -14,14 +13,11 @@ from workshop.domain import filenames, merge
 from workshop.domain.diff import diff_documents
 from workshop.domain.export import csv_format, json_format, markdown, onepager
 from workshop.models import Persona, PersonaVersion, Workshop
+from workshop.offload import WorkerPool
 from workshop.services import log
 from workshop.services.backend import Backend
 from workshop.services.documents import board_inputs, version_summary, version_view
 from workshop.services.errors import ServiceError
-
-# One page layout at a time: WeasyPrint's first import is not safe to run twice at once (a
-# green thread can see the module half-imported), and layout is CPU-bound anyway.
-_LAYOUT = threading.Lock()
 
 FORMATS = {"md": "markdown", "json": "json", "html": "html", "pdf": "pdf"}
 MEDIA_TYPES = {"markdown": "text/markdown; charset=utf-8", "json": "application/json",
@@ -110,9 +106,8 @@ def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id:
                              indent=2).encode()
     elif fmt == "html":
         content = standalone_html(document, meta).encode()
-    else:
-        with _LAYOUT:
-            content = onepager.to_pdf(document, meta)
+    else:  # page layout is seconds of pure Python at worst: never on the serving hub
+        content = backend.offload.run(onepager.to_pdf, document, meta)
     label = f"v{meta['version']}" if meta["status"] == "agreed" else \
         f"v{meta['version']}-draft" if meta["version"] else "draft"
     names = filenames.download_name(
@@ -181,13 +176,15 @@ def fit(backend: Backend, workshop_id: str, viewer: dict, persona_id: str) -> di
     """How many A4 pages the current document's one-pager takes (1 is the aim)."""
     loaded = load(backend, workshop_id, viewer, persona_id)
     meta = {**loaded.meta, "exported_at": "", "agreed_at": None}  # layout only
-    pages = _pages(json.dumps(loaded.document, sort_keys=True), json.dumps(meta, sort_keys=True))
+    pages = _pages(backend.offload, json.dumps(loaded.document, sort_keys=True),
+                   json.dumps(meta, sort_keys=True))
     return {"pages": pages, "fits": pages == 1}
 
 
 @lru_cache(maxsize=64)
-def _pages(document_json: str, meta_json: str) -> int:
+def _pages(offload: WorkerPool, document_json: str, meta_json: str) -> int:
     """Laying out a page takes a good part of a second: every editor asks after each save,
-    so the answer is kept per document text."""
-    with _LAYOUT:
-        return onepager.page_count(json.loads(document_json), json.loads(meta_json))
+    so the answer is kept per document text, and laid out once in a worker process for all
+    who ask at the same time."""
+    return offload.run_shared(("pages", document_json, meta_json), onepager.page_count,
+                              json.loads(document_json), json.loads(meta_json))

@@ -10,13 +10,13 @@ import re
 from sqlalchemy import bindparam, select, text
 
 from workshop.domain import permissions
-from workshop.domain.note_import import plan_import
+from workshop.domain.note_import import ImportPlan, plan_import
 from workshop.models import ResearchNote
 from workshop.rendering import render_markdown
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.ops import apply_op
-from workshop.services.research import note_view
+from workshop.services.research import RENDER_ELSEWHERE_CHARS, note_view
 from workshop.services.schemas import ImportRequest, Preview, parse
 from workshop.services.workshops import find_member
 
@@ -120,7 +120,13 @@ def _tag_spellings(session, workshop_id: str, tag: str) -> list[str]:
     return sorted(spellings)
 
 
-def _summary(note: ResearchNote) -> dict:
+# A result names its note; the bodies (up to 20,000 characters each, twice with their HTML)
+# stay in the database: loading 50 of them was most of a search's time on the hub.
+_SUMMARY_COLUMNS = (ResearchNote.id, ResearchNote.title, ResearchNote.source_type,
+                    ResearchNote.date, ResearchNote.tags, ResearchNote.created_seq)
+
+
+def _summary(note) -> dict:
     return {"id": note.id, "title": note.title, "source_type": note.source_type,
             "date": note.date, "tags": list(note.tags), "seq": note.created_seq}
 
@@ -144,8 +150,8 @@ def search_notes(backend: Backend, workshop_id: str, query: str = "",
             hits = search(session, workshop_id, terms, filters, params)
         else:
             hits = _newest(session, workshop_id, filters, params)
-        notes = {n.id: _summary(n) for n in session.scalars(
-            select(ResearchNote).where(ResearchNote.id.in_([hit[0] for hit in hits])))}
+        notes = {n.id: _summary(n) for n in session.execute(
+            select(*_SUMMARY_COLUMNS).where(ResearchNote.id.in_([hit[0] for hit in hits])))}
     for note_id, title, snippet in hits:
         note = notes.get(note_id)
         if note is None:
@@ -157,26 +163,42 @@ def search_notes(backend: Backend, workshop_id: str, query: str = "",
     return {"query": query, "terms": terms, "results": results}
 
 
-def preview(raw: object) -> dict:
-    """Markdown rendered exactly as the library will show it (for the editor's preview)."""
+def preview(backend: Backend, raw: object) -> dict:
+    """Markdown rendered exactly as the library will show it (for the editor's preview).
+
+    A long text is rendered in a worker process, as a note op with it would be.
+    """
     body = parse(Preview, raw)
+    if len(body.body) > RENDER_ELSEWHERE_CHARS:
+        return {"html": backend.offload.run(render_markdown, body.body)}
     return {"html": render_markdown(body.body)}
 
 
-def _decoded(files) -> list[tuple[str, bytes]]:
+def planned(files: list[tuple[str, str]], csv_mode: str, defaults: dict) -> ImportPlan:
+    """The plan for (name, base64 content) files; runs in a worker process (workshop/offload.py)."""
     decoded = []
-    for upload in files:
+    for name, content_base64 in files:
         try:
-            decoded.append((upload.name, base64.b64decode(upload.content_base64, validate=True)))
+            decoded.append((name, base64.b64decode(content_base64, validate=True)))
         except (binascii.Error, ValueError):
-            raise ServiceError("invalid", f"files: {upload.name} is not valid base64") from None
-    return decoded
+            raise ServiceError("invalid", f"files: {name} is not valid base64") from None
+    return plan_import(decoded, csv_mode=csv_mode, defaults=defaults)
+
+
+def _problems_message(plan: ImportPlan) -> str:
+    """Why nothing was imported, naming the first problem's file."""
+    count = len(plan.problems)
+    first = plan.problems[0]
+    return (f"nothing was imported: {count} problem{'s' if count != 1 else ''} to fix first "
+            f"({first.source}: {first.message}{'; …' if count > 1 else ''})")
 
 
 def import_notes(backend: Backend, workshop_id: str, actor_id: str | None, raw: object) -> dict:
     """Plan an import from files; unless a dry run, apply it as one op (all or nothing).
 
     The answer always carries the plan (notes and problems) so the page can preview it.
+    Reading files is heavy work: every import, a dry run too, counts against the member's
+    op rate limit, and the files are read in a worker process, never on the serving hub.
     """
     body = parse(ImportRequest, raw)
     member = find_member(backend, workshop_id, actor_id)
@@ -184,14 +206,15 @@ def import_notes(backend: Backend, workshop_id: str, actor_id: str | None, raw: 
         raise ServiceError("unauthenticated", "join this workshop through its link first")
     if not permissions.may_send(member["role"], "notes.import"):
         raise ServiceError("forbidden", f"{member['role']}s may not import research notes")
+    if not backend.rate_limiter.allow(actor_id):
+        raise ServiceError("rate_limited", "too many imports at once: wait a moment and try "
+                                           "again")
     defaults = body.defaults.model_dump(exclude_none=True)
-    plan = plan_import(_decoded(body.files), csv_mode=body.csv_mode, defaults=defaults)
+    plan = backend.offload.run(planned, [(f.name, f.content_base64) for f in body.files],
+                               body.csv_mode, defaults)
     answer = {"ok": plan.ok, "plan": plan.as_dict(), "imported": 0}
     if not plan.ok:
-        count = len(plan.problems)
-        answer["error"] = {"code": "invalid",
-                           "message": f"nothing was imported: {count} problem"
-                                      f"{'s' if count != 1 else ''} to fix first"}
+        answer["error"] = {"code": "invalid", "message": _problems_message(plan)}
         return answer
     if not plan.notes:
         raise ServiceError("invalid", "files: no notes found in these files")

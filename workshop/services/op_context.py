@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from sqlalchemy import Connection, bindparam, func, select
@@ -36,6 +36,8 @@ class OpContext:
     head: Record
     actor: Record
     seq: int
+    # What the op type's `prepare` made before the transaction (e.g. rendered Markdown).
+    prepared: dict = field(default_factory=dict)
 
     @cached_property
     def session(self) -> Session:
@@ -75,14 +77,18 @@ class Outcome:
 
 
 Handler = Callable[[OpContext, Payload], Outcome]
+# Heavy work on an op's raw data, done before its transaction and write lock: (the backend's
+# worker pool, the op's `data` as sent) -> what the handler finds in `ctx.prepared`.
+Prepare = Callable[[object, object], dict]
 
 
 @dataclass(frozen=True)
 class OpSpec:
-    """An op type: its payload schema and the handler that applies it."""
+    """An op type: its payload schema, the handler that applies it, and its preparation."""
 
     schema: type[Payload]
     handler: Handler
+    prepare: Prepare | None = None
 
 
 # ---- lookups ---------------------------------------------------------------------------

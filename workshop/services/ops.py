@@ -311,13 +311,14 @@ OPS: dict[str, OpSpec] = {
     "timer.stop": OpSpec(Empty, timer_stop),
     **{name: OpSpec(schema, handler) for name, (schema, handler) in reconcile.HANDLERS.items()},
     **{name: OpSpec(schema, handler) for name, (schema, handler) in membership.HANDLERS.items()},
-    **{name: OpSpec(schema, handler) for name, (schema, handler) in research.HANDLERS.items()},
+    **{name: OpSpec(schema, handler, research.PREPARE.get(name))
+       for name, (schema, handler) in research.HANDLERS.items()},
     **{name: OpSpec(schema, handler) for name, (schema, handler) in documents.HANDLERS.items()},
 }
 
 
 def _apply_new(connection: Connection, head: Record, workshop_id: str, actor_id: str,
-               envelope: OpEnvelope, spec: OpSpec) -> log.Entry:
+               envelope: OpEnvelope, spec: OpSpec, prepared: dict) -> log.Entry:
     """Check the member, apply the op and write its log entry, then commit."""
     actor = member_row(connection, actor_id)
     if actor is not None and actor.workshop_id == workshop_id and actor.removed:
@@ -327,7 +328,7 @@ def _apply_new(connection: Connection, head: Record, workshop_id: str, actor_id:
     if not permissions.may_send(actor.role, envelope.type):
         raise ServiceError("forbidden", f"{actor.role}s may not send {envelope.type}")
     data = parse(spec.schema, envelope.data)
-    ctx = OpContext(connection, workshop_id, head, actor, head.seq)
+    ctx = OpContext(connection, workshop_id, head, actor, head.seq, prepared)
     try:
         outcome = spec.handler(ctx, data)
         ctx.flush()  # the handler's changes go before the entry that records them
@@ -371,6 +372,8 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
                                                "try again")
         if not is_safe_id(workshop_id):
             raise ServiceError("not_found", "no such workshop")
+        # Heavy work (rendering long Markdown) runs before the write lock, off the hub.
+        prepared = spec.prepare(backend.offload, envelope.data) if spec.prepare else {}
         # A Core connection, not an ORM session: the envelope and the hot ops work on rows,
         # and a handler that needs mapped objects makes a session in this same transaction.
         # Entered before waiting for the write lock: the events of the ops ahead may wait
@@ -381,7 +384,8 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
             if head is None:
                 raise ServiceError("not_found", "no such workshop")
             try:
-                event = _apply_new(connection, head, workshop_id, actor_id, envelope, spec)
+                event = _apply_new(connection, head, workshop_id, actor_id, envelope, spec,
+                                   prepared)
             except (ServiceError, IntegrityError):
                 # Nearly every op is new, so a retry is only looked for when applying it
                 # fails: the log's unique index refuses a second entry for its op id, or it

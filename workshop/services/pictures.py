@@ -122,7 +122,8 @@ def upload(backend, workshop_id: str, actor_id: str | None, persona_id: str, raw
     body = parse(PictureUpload, raw)
     if find_member(backend, workshop_id, actor_id) is None:  # before any decoding work
         raise ServiceError("unauthenticated", "join this workshop through its link first")
-    picture = prepare_upload(body.content_base64)
+    # Decoding up to 40 megapixels and re-encoding takes long: in a worker, off the hub.
+    picture = backend.offload.run(prepare_upload, body.content_base64)
     return apply_op(backend, workshop_id, actor_id, {
         "op_id": body.op_id, "type": "document.picture",
         "data": {"persona_id": persona_id, "picture": picture, "base_rev": body.base_rev,

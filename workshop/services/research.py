@@ -10,7 +10,7 @@ from workshop.domain import evidence, permissions
 from workshop.domain.categories import category_label
 from workshop.domain.tokens import new_id
 from workshop.models import Assumption, EvidenceLink, NoteGroup, ResearchNote
-from workshop.rendering import render_markdown, visible_text
+from workshop.rendering import render_all, render_markdown, visible_text
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import (
     OpContext,
@@ -33,6 +33,9 @@ MAX_NOTES = 1000
 MAX_LINKS = 5000
 # One import may not carry more Markdown than this (its event goes to every client).
 MAX_IMPORT_CHARS = 2_000_000
+# Rendering Markdown is pure Python (~1-2 ms per 1,000 characters): an op carrying more than
+# this is rendered in a worker process before its transaction, so the hub is not held.
+RENDER_ELSEWHERE_CHARS = 4000
 
 
 # ---- views -------------------------------------------------------------------------------
@@ -91,9 +94,27 @@ def _check_date(value: str | None) -> None:
         raise ServiceError("invalid", "date: not a calendar date (YYYY-MM-DD)") from None
 
 
-def _set_body(note: ResearchNote, body: str) -> None:
+def _set_body(ctx: OpContext, note: ResearchNote, body: str) -> None:
     note.body = body
-    note.body_html = render_markdown(body)  # the one place Markdown becomes HTML
+    # rendering.py is the one place Markdown becomes HTML: here or, for long bodies, in a
+    # worker process before the op's transaction (see render_bodies).
+    note.body_html = ctx.prepared.get(body) or render_markdown(body)
+
+
+def render_bodies(offload, data: object) -> dict[str, str]:
+    """The Markdown bodies of a note op rendered in a worker, when there is much of it.
+
+    `data` is the op's payload as sent, not yet validated: only what looks like a body is
+    taken, and the handler renders anything missing here itself.
+    """
+    notes = data.get("notes") if isinstance(data, dict) else None
+    candidates = [data] + (notes[:500] if isinstance(notes, list) else [])
+    bodies = list(dict.fromkeys(
+        note["body"] for note in candidates
+        if isinstance(note, dict) and isinstance(note.get("body"), str)))
+    if sum(len(body) for body in bodies) <= RENDER_ELSEWHERE_CHARS:
+        return {}
+    return offload.run(render_all, bodies)
 
 
 def _set_tags(note: ResearchNote, tags: list[str]) -> None:
@@ -107,7 +128,7 @@ def _new_note(ctx: OpContext, data: NoteAdd) -> ResearchNote:
                         source_type=data.source_type, date=data.date,
                         respondents=data.respondents, author_id=ctx.actor.id,
                         created_seq=ctx.seq, updated_seq=ctx.seq)
-    _set_body(note, data.body)
+    _set_body(ctx, note, data.body)
     _set_tags(note, data.tags)
     ctx.session.add(note)
     return note
@@ -209,7 +230,7 @@ def note_edit(ctx: OpContext, data: NoteEdit) -> Outcome:
     for field, value in changes.items():
         previous[field] = list(note.tags) if field == "tags" else getattr(note, field)
         if field == "body":
-            _set_body(note, value)
+            _set_body(ctx, note, value)
             _refuse_breaking_evidence(ctx, note, before)
         elif field == "tags":
             _set_tags(note, value)
@@ -308,6 +329,10 @@ def require_support(ctx: OpContext, target: Assumption | NoteGroup, target_type:
                                        "supporting research before they can be accepted: link "
                                        "a passage of a research note that supports it first")
 
+
+# Op types whose Markdown is rendered before their transaction (see render_bodies).
+PREPARE = {"note.add": render_bodies, "note.edit": render_bodies,
+           "notes.import": render_bodies}
 
 HANDLERS = {
     "note.add": (NoteAdd, note_add),

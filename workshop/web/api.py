@@ -210,7 +210,7 @@ def import_research_notes(workshop_id: str):
 def preview_markdown(workshop_id: str):
     """Render Markdown as the library shows it, for the editor's live preview."""
     _viewer(workshop_id)
-    return jsonify(library.preview(_body()))
+    return jsonify(library.preview(_backend(), _body()))
 
 
 def _ack(ack: dict):

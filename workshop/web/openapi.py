@@ -267,7 +267,9 @@ ERRORS = {
     422: "limit",
     429: "rate_limited: too many ops from this participant; wait and send it again",
     500: "internal: the server failed unexpectedly",
-    503: "unavailable: the database could not store it; nothing was applied, try again",
+    503: "unavailable: the database could not store it; or busy: the worker processes for "
+         "heavy work (PDFs, imports, pictures, long Markdown) are fully booked, or the work "
+         "took too long; nothing was applied, try again",
 }
 CROSS_ORIGIN = "forbidden: cross-origin write (Origin differs from Host)"
 
@@ -380,6 +382,7 @@ def _paths(create: Schema, join: Schema, envelope: Schema) -> dict:
                 **_errors(413, 415),
                 "422": _json("limit: personas, notes or dots", _ref("OpRefused")),
                 "429": _json(ERRORS[429], _ref("OpRefused")),
+                "503": _json(ERRORS[503], _ref("OpRefused")),
             },
         }},
     }
@@ -423,7 +426,7 @@ def _persona_paths(picture: Schema) -> dict:
         "/api/workshops/{workshop_id}/personas/{persona_id}/fit": {"get": {
             "operationId": "personaFit", "security": COOKIE, "parameters": ids,
             "summary": "How many A4 pages the one-pager takes (it should be one).",
-            "responses": {"200": _json("Pages.", _ref("Fit")), **_errors(401, 404)}}},
+            "responses": {"200": _json("Pages.", _ref("Fit")), **_errors(401, 404, 503)}}},
         "/api/workshops/{workshop_id}/personas/{persona_id}/export.{extension}": {"get": {
             "operationId": "personaExport", "security": COOKIE,
             "summary": "The persona as Markdown, JSON, the A4 one-pager (HTML) or PDF.",
@@ -435,7 +438,7 @@ def _persona_paths(picture: Schema) -> dict:
                                        "ASCII filename and filename*=UTF-8'').",
                                        "text/markdown", "application/json", "text/html",
                                        "application/pdf"),
-                          **_errors(400, 401, 404, s400="invalid: format or version")}}},
+                          **_errors(400, 401, 404, 503, s400="invalid: format or version")}}},
         "/api/workshops/{workshop_id}/export/assumptions.csv": {"get": {
             "operationId": "assumptionsCsv", "security": COOKIE,
             "parameters": [_workshop_id()],
@@ -496,7 +499,7 @@ def _library_paths(preview: Schema, import_request: Schema) -> dict:
                 "201": _json("Imported, as one `notes.import` op.", _ref("ImportAnswer")),
                 "422": _json("The files have problems (nothing imported), or a limit.",
                              {"oneOf": [_ref("ImportAnswer"), _ref("Error")]}),
-                **_errors(400, 401, 403, 404, 409, 413, 415, 429, s403="forbidden"),
+                **_errors(400, 401, 403, 404, 409, 413, 415, 429, 503, s403="forbidden"),
             }}},
     }
 
@@ -515,7 +518,7 @@ def _op_answers() -> dict:
         **_errors(413, 415),
         "422": _json("limit", _ref("OpRefused")),
         "429": _json(ERRORS[429], _ref("OpRefused")),
-        "503": _json(ERRORS[503], _ref("OpRefused")),
+        "503": _json(ERRORS[503], either),
         **_errors(500),
     }
 
