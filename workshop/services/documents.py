@@ -26,30 +26,11 @@ from workshop.services.schemas import (
     DocumentSign,
     PersonaImport,
 )
-from workshop.services.views import persona_view
+from workshop.services.views import persona_view, version_view
+from workshop.services.workshops import read_snapshot
 
 DRAFT, AGREED = "draft", "agreed"
 MERGE_PHASES = ("merge", "agreed")  # where document.create is allowed; everything else works
-
-
-# ---- views -------------------------------------------------------------------------------
-
-def version_view(version: PersonaVersion) -> dict:
-    """A version of a persona document with its revisions and sign-offs."""
-    return {"id": version.id, "persona_id": version.persona_id, "number": version.number,
-            "status": version.status, "document": version.document,
-            "revisions": version.revisions, "signoffs": version.signoffs,
-            "seq": version.created_seq, "updated_seq": version.updated_seq,
-            "agreed_by": version.agreed_by,
-            "agreed_at": log.iso(version.agreed_at) if version.agreed_at else None}
-
-
-def version_summary(version: PersonaVersion) -> dict:
-    """A line of the version history."""
-    return {"persona_id": version.persona_id, "number": version.number,
-            "status": version.status, "seq": version.created_seq,
-            "agreed_by": version.agreed_by,
-            "agreed_at": log.iso(version.agreed_at) if version.agreed_at else None}
 
 
 # ---- lookups -----------------------------------------------------------------------------
@@ -79,7 +60,6 @@ def _named_version(ctx: OpContext, persona_id: str, number: int) -> PersonaVersi
 
 def board_inputs(session, workshop_id: str, viewer: dict) -> tuple[dict, list[dict], list[dict]]:
     """The snapshot, research notes and evidence links the merge and the exports work from."""
-    from workshop.services.workshops import read_snapshot  # workshops imports this module
     snapshot = read_snapshot(session, workshop_id, viewer)
     notes = [research.note_view(n) for n in session.scalars(
         select(ResearchNote).where(ResearchNote.workshop_id == workshop_id))]

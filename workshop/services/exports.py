@@ -16,8 +16,9 @@ from workshop.domain.export import csv_format, json_format, markdown, onepager
 from workshop.models import Persona, PersonaVersion, Workshop
 from workshop.services import log
 from workshop.services.backend import Backend
-from workshop.services.documents import board_inputs, version_summary, version_view
+from workshop.services.documents import board_inputs
 from workshop.services.errors import ServiceError
+from workshop.services.views import version_summary, version_view
 
 # One page layout at a time: WeasyPrint's first import is not safe to run twice at once (a
 # green thread can see the module half-imported), and layout is CPU-bound anyway.
