@@ -12,6 +12,7 @@ from tests.helpers import add_note, add_research, comparable, make_member, make_
 from workshop.domain.board import replay
 from workshop.services import exports, pictures, workshops
 from workshop.services.errors import ServiceError
+from workshop.services.op_context import MAX_PERSONAS
 
 
 @pytest.fixture
@@ -430,6 +431,19 @@ def _exported_with_picture(backend, room, picture):
 
 def _png(size=(64, 64)):
     return base64.b64encode(image_bytes("PNG", size)).decode()
+
+
+def test_an_import_counts_against_the_persona_limit_like_a_new_tab(backend, room):
+    export = json.loads(exports.export_persona(backend, room["id"], room["maria"],
+                                               room["persona"], "json").content)
+    other = make_workshop(backend, "Another team's workshop")
+    femke = make_member(backend, other.facilitator_token, "Femke", "")
+    for number in range(2, MAX_PERSONAS + 1):  # the workshop's first tab is one of them
+        assert send(backend, other.id, femke["id"], "persona.add", {"name": f"P{number}"})["ok"]
+    ack = send(backend, other.id, femke["id"], "persona.import", {"export": export})
+    assert ack["ok"] is False and ack["error"] == {
+        "code": "limit", "message": f"a workshop holds at most {MAX_PERSONAS} personas"}
+    assert len(workshops.snapshot(backend, other.id, femke)["personas"]) == MAX_PERSONAS
 
 
 @pytest.mark.parametrize(("data", "media_type", "says"), [

@@ -13,11 +13,18 @@ from sqlalchemy import select
 
 from workshop.domain import merge, names, permissions
 from workshop.domain import settings as workshop_settings
+from workshop.domain.export.json_format import from_json
 from workshop.domain.tokens import new_id
 from workshop.models import EvidenceLink, Participant, Persona, PersonaVersion, ResearchNote, utcnow
 from workshop.services import log, pictures, research
 from workshop.services.errors import ServiceError
-from workshop.services.op_context import OpContext, Outcome, persona_in_workshop
+from workshop.services.op_context import (
+    MAX_PERSONAS,
+    OpContext,
+    Outcome,
+    count,
+    persona_in_workshop,
+)
 from workshop.services.schemas import (
     DocumentAgree,
     DocumentCreate,
@@ -246,9 +253,6 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
     The document is kept exactly as exported, provenance included: it records where the
     persona came from, so exporting it again gives the same document.
     """
-    from workshop.domain.export.json_format import from_json
-    from workshop.services.op_context import count
-    from workshop.services.ops import MAX_PERSONAS  # ops imports this module
     try:
         document, meta = from_json(data.export)
     except (ValueError, TypeError) as error:
