@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from tests.helpers import add_note, add_research, comparable, make_member, make_workshop, send
 from workshop.domain.board import replay
-from workshop.services import exports, pictures, workshops
+from workshop.services import exports, picture_upload, workshops
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import MAX_PERSONAS
 
@@ -307,7 +307,7 @@ def image_bytes(fmt="PNG", size=(1200, 800), mode="RGB"):
 
 def test_an_uploaded_picture_is_checked_shrunk_and_reencoded(backend, room):
     create(backend, room)
-    ack = pictures.upload(backend, room["id"], room["sam"]["id"], room["persona"], {
+    ack = picture_upload.upload(backend, room["id"], room["sam"]["id"], room["persona"], {
         "content_base64": base64.b64encode(image_bytes()).decode(), "base_rev": 0,
         "op_id": "pic-1"})
     assert ack["ok"], ack
@@ -326,7 +326,7 @@ def test_an_uploaded_picture_is_checked_shrunk_and_reencoded(backend, room):
 def test_anything_but_a_real_png_jpeg_or_webp_is_refused(backend, room, content):
     create(backend, room)
     with pytest.raises(ServiceError) as refused:
-        pictures.upload(backend, room["id"], room["sam"]["id"], room["persona"], {
+        picture_upload.upload(backend, room["id"], room["sam"]["id"], room["persona"], {
             "content_base64": base64.b64encode(content).decode(), "base_rev": 0,
             "op_id": "pic-2"})
     assert refused.value.code == "invalid"
