@@ -2,7 +2,9 @@
 
 A safety net for restructuring (issue 26, "Behaviour unchanged"): the demo is built exactly as
 `flask --app workshop seed-demo` builds it, an observer joins, and everything each role sees
-and every export is compared with the files in tests/golden/. A change that is meant to alter
+and every export is compared with the files in tests/golden/demo/; then the workshop is carried
+on to an agreed persona (votes, decisions, the merge, a save, agreement) and compared again
+with tests/golden/agreed/ (tests/golden/README.md lists the files). A change that is meant to alter
 them is recorded with
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden_demo.py -q
 and the golden files' diff then shows in review what changed.
@@ -20,7 +22,7 @@ from sqlalchemy import select
 from tests.golden import UPDATING, Normaliser, as_json, compare
 from workshop import create_app
 from workshop.config import Config
-from workshop.domain.tokens import make_token, split_token
+from workshop.domain.tokens import make_token, new_id, split_token
 from workshop.migrate import upgrade
 from workshop.models import (
     Assumption,
@@ -32,15 +34,14 @@ from workshop.models import (
     Persona,
     PersonaVersion,
     ResearchNote,
-    Vote,
     Workshop,
 )
-from workshop.services import demo, exports, workshops
+from workshop.services import demo, exports, ops, workshops
 
-# Tables whose ids are random, and the placeholder kind each id becomes.
+# Tables whose ids are random (votes and events count up), and the kind each id becomes.
 _RANDOM_IDS = {Participant: "participant", Persona: "persona", Assumption: "assumption",
                ResearchNote: "research-note", EvidenceLink: "evidence-link",
-               NoteGroup: "group", Comment: "comment", Vote: "vote", PersonaVersion: "version"}
+               NoteGroup: "group", Comment: "comment", PersonaVersion: "version"}
 PERSONA_FORMATS = ("md", "json", "html", "pdf")
 
 
@@ -77,9 +78,8 @@ def _pdf_text(content: bytes) -> str:
     return "".join(pages)
 
 
-def _capture(app) -> dict[str, str]:
-    """Build the demo as the CLI does and render every output as a golden file's text."""
-    started = datetime.now(UTC).date().isoformat()
+def _seed(app) -> tuple[str, dict[str, dict]]:
+    """Build the demo as the CLI does, and let an observer join: the workshop and its viewers."""
     with app.app_context():  # `flask` pushes one for every command; the test runner does not
         result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
@@ -88,22 +88,61 @@ def _capture(app) -> dict[str, str]:
     with backend.db.reading() as session:
         workshop = session.get(Workshop, workshop_id)
         observer_token = make_token(workshop.id, workshop.observer_secret)
-        invite_token = make_token(workshop.id, workshop.invite_secret)
-    observer = workshops.join_workshop(backend, {"token": observer_token, "name": "Olga"})
-    with backend.db.reading() as session:
-        members = session.scalars(select(Participant).where(
+        members = session.scalars(select(Participant.id).where(
             Participant.workshop_id == workshop_id).order_by(Participant.joined_seq)).all()
-        viewers = {"facilitator": members[0], "participant": members[1]}
-        viewers = {role: workshops.find_member(backend, workshop_id, m.id)
-                   for role, m in viewers.items()}
-        viewers["observer"] = {key: observer[key] for key in viewers["facilitator"]}
-        assert [v["role"] for v in viewers.values()] == ["facilitator", "participant",
-                                                         "observer"]
+    viewers = {role: workshops.find_member(backend, workshop_id, member)
+               for role, member in (("facilitator", members[0]), ("participant", members[1]))}
+    observer = workshops.join_workshop(backend, {"token": observer_token, "name": "Olga"})
+    viewers["observer"] = {key: observer[key] for key in viewers["facilitator"]}
+    assert [v["role"] for v in viewers.values()] == ["facilitator", "participant", "observer"]
+    return workshop_id, viewers
+
+
+def _op(backend, workshop_id: str, actor: dict, type_: str, data: dict) -> dict:
+    ack = ops.apply_op(backend, workshop_id, actor["id"],
+                       {"op_id": new_id(), "type": type_, "data": data})
+    assert ack["ok"], ack
+    return ack["event"]["data"]
+
+
+def _carry_on_to_an_agreed_persona(backend, workshop_id: str) -> None:
+    """Vote, reconcile, merge and agree the first persona: the write path's other half."""
+    state = workshops.snapshot(backend, workshop_id, {"id": None, "role": "facilitator"})
+    people = {p["name"]: p for p in state["participants"]}
+    maria, team = people["Maria"], [people[n] for n in ("Lotte", "Sam", "Jeroen", "Priya")]
+    anouk = state["personas"][0]["id"]
+    notes = [a["id"] for a in state["assumptions"] if a["persona_id"] == anouk]
+    _op(backend, workshop_id, maria, "phase.set", {"phase": "vote"})
+    stances = ("agree", "agree", "disagree", "unsure")
+    for number, note in enumerate(notes):
+        for who, voter in enumerate(team):
+            _op(backend, workshop_id, voter, "vote.cast",
+                {"assumption_id": note, "stance": stances[(number + who) % 4]})
+    _op(backend, workshop_id, maria, "phase.set", {"phase": "reconcile"})
+    _op(backend, workshop_id, team[1], "comment.add", {
+        "target_type": "assumption", "target_id": notes[3], "text": "Support hears this daily"})
+    decisions = [("accepted", "", None)] * 6 + [
+        ("reworded", "Sharper", "Reads reviews in the evening; decides with her partner"),
+        ("rejected", "The survey says otherwise", None), ("parked", "", None)]
+    for note, (decision, reason, text) in zip(notes, decisions, strict=False):
+        _op(backend, workshop_id, maria, "decision.set", {
+            "target_type": "assumption", "target_id": note, "decision": decision,
+            "reason": reason, **({"text": text} if text else {})})
+    _op(backend, workshop_id, maria, "phase.set", {"phase": "merge"})
+    _op(backend, workshop_id, maria, "document.create", {"persona_id": anouk})
+    _op(backend, workshop_id, team[0], "document.save", {
+        "persona_id": anouk, "path": "identity.quote",
+        "value": "Just tell me what to do first, in euros.", "base_rev": 0})
+    _op(backend, workshop_id, maria, "document.agree", {"persona_id": anouk, "number": 1})
+
+
+def _capture(backend, workshop_id: str, viewers: dict[str, dict], day: str) -> dict[str, str]:
+    """Everything the workshop produces now, each as a golden file's text."""
+    with backend.db.reading() as session:
         known = _random_values(session, session.get(Workshop, workshop_id))
         log = _event_log(session, workshop_id)
-    assert invite_token in known
     # The one-pager prints the day of export; the demo's own dates lie in 2026-10.
-    known.update({day: "export-day" for day in (started, datetime.now(UTC).date().isoformat())})
+    known.update({moment: "export-day" for moment in (day, datetime.now(UTC).date().isoformat())})
     normalise = Normaliser(known)
     files = {"events.json": as_json(normalise.value(log))}
     for role, viewer in viewers.items():
@@ -136,21 +175,32 @@ def _capture(app) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def captured(tmp_path_factory):
-    """One demo, built on a fresh, migrated SQLite database, with everything it produces."""
+    """The demo on a fresh, migrated SQLite database: what it produces as seeded (`demo/`),
+    and after it is carried on to an agreed persona (`agreed/`)."""
     path = tmp_path_factory.mktemp("golden") / "demo.sqlite3"
     upgrade(f"sqlite:///{path}")
+    # The script carries on faster than any person could: no op rate limit in the way.
     app = create_app(Config(database_url=f"sqlite:///{path}", secret_key="golden",
-                            async_mode="threading", testing=True))
+                            async_mode="threading", testing=True, op_rate="10000/second"))
+    backend = app.extensions["workshop"]
+    day = datetime.now(UTC).date().isoformat()
     try:
-        yield _capture(app)
+        workshop_id, viewers = _seed(app)
+        files = {f"demo/{name}": text
+                 for name, text in _capture(backend, workshop_id, viewers, day).items()}
+        _carry_on_to_an_agreed_persona(backend, workshop_id)
+        files.update({f"agreed/{name}": text
+                      for name, text in _capture(backend, workshop_id, viewers, day).items()})
+        yield files
     finally:
-        app.extensions["workshop"].db.dispose()
+        backend.db.dispose()
 
 
-GOLDEN_FILES = ["events.json", "facilitator.json", "participant.json", "observer.json",
-                *(f"exports/persona-{n}.{ext}{'.txt' if ext == 'pdf' else ''}"
-                  for n in (1, 2) for ext in PERSONA_FORMATS),
-                "exports/assumptions.csv", "exports/manifest.json"]
+GOLDEN_FILES = [f"{stage}/{name}" for stage in ("demo", "agreed") for name in (
+    "events.json", "facilitator.json", "participant.json", "observer.json",
+    *(f"exports/persona-{n}.{ext}{'.txt' if ext == 'pdf' else ''}"
+      for n in (1, 2) for ext in PERSONA_FORMATS),
+    "exports/assumptions.csv", "exports/manifest.json")]
 
 
 def test_the_demo_produces_exactly_the_golden_files(captured):
