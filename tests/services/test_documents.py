@@ -10,8 +10,9 @@ from pypdf import PdfReader
 
 from tests.helpers import add_note, add_research, comparable, make_member, make_workshop, send
 from workshop.domain.board import replay
-from workshop.services import exports, pictures, workshops
+from workshop.services import exports, picture_upload, workshops
 from workshop.services.errors import ServiceError
+from workshop.services.op_context import MAX_PERSONAS
 
 
 @pytest.fixture
@@ -306,7 +307,7 @@ def image_bytes(fmt="PNG", size=(1200, 800), mode="RGB"):
 
 def test_an_uploaded_picture_is_checked_shrunk_and_reencoded(backend, room):
     create(backend, room)
-    ack = pictures.upload(backend, room["id"], room["sam"]["id"], room["persona"], {
+    ack = picture_upload.upload(backend, room["id"], room["sam"]["id"], room["persona"], {
         "content_base64": base64.b64encode(image_bytes()).decode(), "base_rev": 0,
         "op_id": "pic-1"})
     assert ack["ok"], ack
@@ -325,7 +326,7 @@ def test_an_uploaded_picture_is_checked_shrunk_and_reencoded(backend, room):
 def test_anything_but_a_real_png_jpeg_or_webp_is_refused(backend, room, content):
     create(backend, room)
     with pytest.raises(ServiceError) as refused:
-        pictures.upload(backend, room["id"], room["sam"]["id"], room["persona"], {
+        picture_upload.upload(backend, room["id"], room["sam"]["id"], room["persona"], {
             "content_base64": base64.b64encode(content).decode(), "base_rev": 0,
             "op_id": "pic-2"})
     assert refused.value.code == "invalid"
@@ -430,6 +431,19 @@ def _exported_with_picture(backend, room, picture):
 
 def _png(size=(64, 64)):
     return base64.b64encode(image_bytes("PNG", size)).decode()
+
+
+def test_an_import_counts_against_the_persona_limit_like_a_new_tab(backend, room):
+    export = json.loads(exports.export_persona(backend, room["id"], room["maria"],
+                                               room["persona"], "json").content)
+    other = make_workshop(backend, "Another team's workshop")
+    femke = make_member(backend, other.facilitator_token, "Femke", "")
+    for number in range(2, MAX_PERSONAS + 1):  # the workshop's first tab is one of them
+        assert send(backend, other.id, femke["id"], "persona.add", {"name": f"P{number}"})["ok"]
+    ack = send(backend, other.id, femke["id"], "persona.import", {"export": export})
+    assert ack["ok"] is False and ack["error"] == {
+        "code": "limit", "message": f"a workshop holds at most {MAX_PERSONAS} personas"}
+    assert len(workshops.snapshot(backend, other.id, femke)["personas"]) == MAX_PERSONAS
 
 
 @pytest.mark.parametrize(("data", "media_type", "says"), [

@@ -8,7 +8,7 @@ import pytest
 
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
 from tests.static.node import node_runner
-from workshop.services import exports, pictures, workshops
+from workshop.services import exports, picture_upload, workshops
 
 REPLAY = """
 import { applyEvent } from %s;
@@ -100,7 +100,7 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
     send(backend, created.id, sam["id"], "document.save", {
         "persona_id": default_persona, "path": "identity.role", "value": "Nurse",
         "base_rev": 0})
-    pictures.upload(backend, created.id, sam["id"], default_persona, {
+    picture_upload.upload(backend, created.id, sam["id"], default_persona, {
         "content_base64": tiny_png(), "base_rev": 0, "op_id": "picture-1"})
     send(backend, created.id, sam["id"], "document.picture",
          {"persona_id": default_persona, "picture": None, "base_rev": 1})

@@ -12,7 +12,9 @@ from socketio.packet import Packet
 
 from workshop import jsoncodec
 from workshop.config import Config
+from workshop.realtime.handlers import register_handlers
 from workshop.realtime.outbox import Delivery, EventOutbox, chunks
+from workshop.realtime.rooms import events_room, own_forms_room, participant_room, workshop_room
 from workshop.realtime.send_queue import bound_send_queues
 
 # Created unbound, bound in create_app (the Flask-SocketIO extension pattern).
@@ -23,30 +25,6 @@ MAX_MESSAGE_BYTES = 64 * 1024
 
 # Where Socket.IO is served (the client library's default).
 SOCKETIO_PATH = "socket.io"
-
-
-def workshop_room(workshop_id: str) -> str:
-    """The room every connection of a workshop joins."""
-    return f"w:{workshop_id}"
-
-
-def participant_room(participant_id: str) -> str:
-    """The room of all of one participant's connections (e.g. two tabs)."""
-    return f"p:{participant_id}"
-
-
-# Connections receive the log one event per message (`event`, the default) or in batches
-# (`events`, asked for at connect); each kind has its own rooms because each is sent the
-# same entries in a different order (see SocketIOPublisher.send_events).
-
-def events_room(workshop_id: str, batched: bool) -> str:
-    """The room in which a workshop's connections of one kind get the public forms."""
-    return f"{'wb' if batched else 'we'}:{workshop_id}"
-
-
-def own_forms_room(participant_id: str, batched: bool) -> str:
-    """The room in which one participant's connections of one kind get their own forms."""
-    return f"{'pb' if batched else 'pe'}:{participant_id}"
 
 
 class SocketIOPublisher:
@@ -266,8 +244,6 @@ _CONNECTION_SESSION = "saved_session"
 
 def init_app(app, config: Config) -> SocketIOPublisher:
     """Bind Socket.IO to the app and register the handlers."""
-    from workshop.realtime.handlers import register_handlers
-
     socketio.init_app(
         app,
         async_mode=config.async_mode,

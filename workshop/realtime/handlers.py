@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
-from workshop.realtime import events_room, own_forms_room, participant_room, workshop_room
+from workshop.realtime.rooms import events_room, own_forms_room, participant_room, workshop_room
 from workshop.services import ops, presence, signals, workshops
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import SyncRequest, parse

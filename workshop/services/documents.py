@@ -13,11 +13,18 @@ from sqlalchemy import select
 
 from workshop.domain import merge, names, permissions
 from workshop.domain import settings as workshop_settings
+from workshop.domain.export.json_format import from_json
 from workshop.domain.tokens import new_id
 from workshop.models import EvidenceLink, Participant, Persona, PersonaVersion, ResearchNote, utcnow
 from workshop.services import log, pictures, research
 from workshop.services.errors import ServiceError
-from workshop.services.op_context import OpContext, Outcome, persona_in_workshop
+from workshop.services.op_context import (
+    MAX_PERSONAS,
+    OpContext,
+    Outcome,
+    count,
+    persona_in_workshop,
+)
 from workshop.services.schemas import (
     DocumentAgree,
     DocumentCreate,
@@ -26,30 +33,11 @@ from workshop.services.schemas import (
     DocumentSign,
     PersonaImport,
 )
-from workshop.services.views import persona_view
+from workshop.services.views import persona_view, version_view
+from workshop.services.workshops import read_snapshot
 
 DRAFT, AGREED = "draft", "agreed"
 MERGE_PHASES = ("merge", "agreed")  # where document.create is allowed; everything else works
-
-
-# ---- views -------------------------------------------------------------------------------
-
-def version_view(version: PersonaVersion) -> dict:
-    """A version of a persona document with its revisions and sign-offs."""
-    return {"id": version.id, "persona_id": version.persona_id, "number": version.number,
-            "status": version.status, "document": version.document,
-            "revisions": version.revisions, "signoffs": version.signoffs,
-            "seq": version.created_seq, "updated_seq": version.updated_seq,
-            "agreed_by": version.agreed_by,
-            "agreed_at": log.iso(version.agreed_at) if version.agreed_at else None}
-
-
-def version_summary(version: PersonaVersion) -> dict:
-    """A line of the version history."""
-    return {"persona_id": version.persona_id, "number": version.number,
-            "status": version.status, "seq": version.created_seq,
-            "agreed_by": version.agreed_by,
-            "agreed_at": log.iso(version.agreed_at) if version.agreed_at else None}
 
 
 # ---- lookups -----------------------------------------------------------------------------
@@ -79,7 +67,6 @@ def _named_version(ctx: OpContext, persona_id: str, number: int) -> PersonaVersi
 
 def board_inputs(session, workshop_id: str, viewer: dict) -> tuple[dict, list[dict], list[dict]]:
     """The snapshot, research notes and evidence links the merge and the exports work from."""
-    from workshop.services.workshops import read_snapshot  # workshops imports this module
     snapshot = read_snapshot(session, workshop_id, viewer)
     notes = [research.note_view(n) for n in session.scalars(
         select(ResearchNote).where(ResearchNote.workshop_id == workshop_id))]
@@ -266,9 +253,6 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
     The document is kept exactly as exported, provenance included: it records where the
     persona came from, so exporting it again gives the same document.
     """
-    from workshop.domain.export.json_format import from_json
-    from workshop.services.op_context import count
-    from workshop.services.ops import MAX_PERSONAS  # ops imports this module
     try:
         document, meta = from_json(data.export)
     except (ValueError, TypeError) as error:

@@ -18,6 +18,8 @@ from workshop.services.errors import ServiceError
 from workshop.services.schemas import Payload
 
 HIDDEN = {"type": "hidden", "data": {}, "actor": None}
+# Persona tabs a workshop may hold; `persona.add` (ops) and `persona.import` (documents) check it.
+MAX_PERSONAS = 12
 
 
 @dataclass

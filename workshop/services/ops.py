@@ -21,6 +21,7 @@ from workshop.services.divergence import stance_measures, voting_teams
 from workshop.services.errors import ServiceError, unavailable
 from workshop.services.op_context import (
     HIDDEN,
+    MAX_PERSONAS,
     OpContext,
     OpSpec,
     Outcome,
@@ -59,7 +60,6 @@ from workshop.services.visibility import Ballot
 
 logger = logging.getLogger(__name__)
 
-MAX_PERSONAS = 12
 MAX_ASSUMPTIONS = 2000
 
 # The statements of the hot ops that are made on demand, made now so that the server compiles

@@ -33,11 +33,17 @@ from workshop.models import (
     Workshop,
     utcnow,
 )
-from workshop.services import documents, log, research, visibility
+from workshop.services import log, research, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import CreateWorkshop, JoinWorkshop, parse
-from workshop.services.views import participant_view, persona_view, workshop_view
+from workshop.services.views import (
+    participant_view,
+    persona_view,
+    version_summary,
+    version_view,
+    workshop_view,
+)
 
 # A sync further behind than this gets a fresh snapshot instead of the events.
 SYNC_EVENT_LIMIT = 1000
@@ -254,8 +260,8 @@ def _documents(session, workshop_id: str) -> dict:
     current: dict[str, PersonaVersion] = {}
     for version in versions:
         current[version.persona_id] = version  # the later number wins
-    return {"documents": [documents.version_view(v) for v in current.values()],
-            "versions": [documents.version_summary(v) for v in versions]}
+    return {"documents": [version_view(v) for v in current.values()],
+            "versions": [version_summary(v) for v in versions]}
 
 
 def sync(backend: Backend, workshop_id: str, viewer: dict, since: int) -> dict:

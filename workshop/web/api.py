@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from workshop.domain.filenames import content_disposition
 from workshop.i18n import translate
-from workshop.services import divergence, exports, library, ops, pictures, workshops
+from workshop.services import divergence, exports, library, ops, picture_upload, workshops
 from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
 from workshop.services.membership import links as current_links
 from workshop.web.i18n import current_language
@@ -299,8 +299,8 @@ def persona_import(workshop_id: str):
 def persona_picture(workshop_id: str, persona_id: str):
     """Upload the persona's picture (PNG, JPEG or WebP, ≤ 2 MiB): checked, shrunk, used."""
     request.max_content_length = PICTURE_MAX_BYTES
-    return _ack(pictures.upload(_backend(), workshop_id, membership(workshop_id), persona_id,
-                                _body()))
+    return _ack(picture_upload.upload(_backend(), workshop_id, membership(workshop_id),
+                                      persona_id, _body()))
 
 
 @bp.post("/api/workshops/<workshop_id>/ops")

@@ -8,6 +8,7 @@ from flask import Flask, current_app, g, request
 from markupsafe import Markup, escape
 
 from workshop import i18n
+from workshop.web.embedding import embed_json
 
 COOKIE = "workshop_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600  # one year
@@ -68,6 +69,4 @@ def _translate(lang: str, key: str, params: dict) -> str | Markup:
 @cache
 def _embedded_catalogue(lang: str) -> Markup:
     """The catalogue as JSON for a `<script type="application/json">` block (made once)."""
-    from workshop.web.pages import embed_json
-
     return embed_json(i18n.catalogue(lang))

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from markupsafe import Markup
 
-from workshop import jsoncodec
 from workshop.i18n import translate
 from workshop.services import exports, workshops
 from workshop.services.errors import ServiceError
+from workshop.web.embedding import embed_json
 from workshop.web.i18n import current_language
 from workshop.web.sessions import membership, remember
 
@@ -17,12 +16,6 @@ bp = Blueprint("pages", __name__)
 
 def _backend():
     return current_app.extensions["workshop"]
-
-
-def embed_json(value: object) -> Markup:
-    """JSON for a <script type="application/json"> block; '<' escaped so it cannot end it."""
-    text = jsoncodec.dumps(value)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 @bp.get("/")
