@@ -2,6 +2,7 @@
 // Phases, voting and the divergence view live in their own modules, wired in below.
 import { translatedCategory } from "./categories.js";
 import { Connection } from "./connection.js";
+import { h, toaster } from "./dom.js";
 import { createDivergence } from "./divergence.js";
 import { createEvidenceBoard } from "./evidence-board.js";
 import { createFacilitation } from "./facilitation.js";
@@ -9,6 +10,7 @@ import { errorText, plural, t } from "./i18n.js";
 import { createLibrary } from "./library.js";
 import { createReconcile } from "./reconcile.js";
 import { showRemoved } from "./removed.js";
+import { statusLine } from "./status-line.js";
 import { teamSlot } from "./state.js";
 import { createVoting } from "./voting.js";
 
@@ -47,24 +49,11 @@ const connection = new Connection(state, {
     for (const listener of eventListeners) listener(event);
   },
   onPresence: (list) => { present = list; renderPresence(); },
-  onStatus: showStatus,
+  onStatus: statusLine(els.status, speak),
   onError: (ack) => toast(errorText(ack.error)),
 });
 
 // ---- helpers ---------------------------------------------------------------
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    if (key === "class") el.className = value;
-    else if (key === "text") el.textContent = value;
-    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-    else el.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children) if (child != null) el.append(child);
-  return el;
-}
 
 function participant(id) {
   return state.participants.find((p) => p.id === id);
@@ -80,13 +69,7 @@ function categoryLabel(key) {
   return category ? translatedCategory(category).label : key;
 }
 
-let toastTimer;
-function toast(message) {
-  els.toast.textContent = message;
-  els.toast.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { els.toast.hidden = true; }, 6000);
-}
+const toast = toaster(els.toast, 6000);
 
 async function send(type, data) {
   const ack = await connection.op(type, data);
@@ -180,25 +163,6 @@ function flushAnnouncements() {
 /** Say something now in the polite live region. */
 function speak(text) {
   els.announcer.textContent = text;
-}
-
-// The connection status is seen, not heard, except when the connection drops or comes back.
-let wasOnline = null;
-function showStatus(kind, detail) {
-  const labels = {
-    live: t("board.status.live"),
-    saving: plural("board.status.saving", detail),
-    offline: detail ? t("board.status.offline_waiting", { n: detail }) : t("board.status.offline"),
-    refused: detail || t("board.status.refused"),
-    removed: t("board.status.removed"),
-  };
-  if (kind === "removed") showRemoved();
-  els.status.dataset.state = kind;
-  els.status.textContent = labels[kind];
-  const online = kind === "live" || kind === "saving";
-  if (kind === "offline" && wasOnline) speak(t("announce.offline"));
-  if (online && wasOnline === false) speak(t("announce.online"));
-  if (kind !== "refused" && kind !== "removed") wasOnline = online;
 }
 
 // ---- persona tabs ----------------------------------------------------------
@@ -454,7 +418,7 @@ function render() {
 // ---- modules: phases and facilitation, voting, divergence -----------------------
 
 const ui = {
-  state, me, h, send, toast, teamClass, categoryLabel,
+  state, me, send, toast, teamClass, categoryLabel,
   sendQuietly: (type, data) => connection.op(type, data), // the caller reports a refusal itself
   activePersona: () => activePersona,
   onEvent: (listener) => eventListeners.push(listener),

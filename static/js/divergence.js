@@ -1,6 +1,7 @@
 // The divergence view: notes × teams, each cell coloured by that team's agreement, most
 // divisive first. Also keeps the server's measures so notes on the board can show them.
 import { plural, t } from "./i18n.js";
+import { h } from "./dom.js";
 
 const VOTING_PHASES = new Set(["vote", "reconcile"]);
 // Events after which the measures may have changed.
@@ -44,7 +45,7 @@ export function agreementColours(share) {
 const percent = (share) => `${Math.round(share * 100)}%`;
 
 export function createDivergence(ui) {
-  const { state, h, teamClass, categoryLabel } = ui;
+  const { state, teamClass, categoryLabel } = ui;
   const root = document.getElementById("divergence");
   const columns = document.getElementById("columns");
   const switcher = document.getElementById("view-switch");

@@ -4,6 +4,7 @@
 import { evidenceState, linksByTarget, linksFor, personaEvidence, requiredCategories,
   researchPending } from "./evidence.js";
 import { plural, t } from "./i18n.js";
+import { h } from "./dom.js";
 
 const STATE_LABELS = {
   validated: t("evidence.validated"), contradicted: t("evidence.contradicted"), untested: t("evidence.untested"),
@@ -21,7 +22,7 @@ function svg(tag, attrs = {}) {
 }
 
 export function createEvidenceBoard(ui, library) {
-  const { state, h } = ui;
+  const { state } = ui;
   const strip = document.getElementById("evidence-strip");
   const columns = document.getElementById("columns");
   const openPanels = new Set(); // ids of items whose passage list is open

@@ -12,6 +12,7 @@ import {
 } from "./evidence.js";
 import { postJSON } from "./api.js";
 import { locale, plural, t } from "./i18n.js";
+import { h } from "./dom.js";
 
 const SEARCH_DELAY_MS = 250;
 const PREVIEW_DELAY_MS = 300;
@@ -102,7 +103,7 @@ function readBase64(file) {
 }
 
 export function createLibrary(ui) {
-  const { state, me, h, send, toast } = ui;
+  const { state, me, send, toast } = ui;
   const sendQuietly = ui.sendQuietly ?? send; // an op whose refusal this module reports itself
   const canWrite = me.role !== "observer";
   const isFacilitator = me.role === "facilitator";

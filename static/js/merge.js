@@ -4,9 +4,11 @@
 import { postJSON } from "./api.js";
 import { translatedCategory } from "./categories.js";
 import { Connection, newOpId } from "./connection.js";
+import { capital, fill, h, toaster } from "./dom.js";
 import { boardItems, linksByTarget, requiredCategories, researchPending } from "./evidence.js";
 import { errorText, locale, plural, t } from "./i18n.js";
 import { showRemoved } from "./removed.js";
+import { statusLine } from "./status-line.js";
 
 const state = JSON.parse(document.getElementById("snapshot").textContent);
 const me = state.me;
@@ -44,6 +46,7 @@ const els = {
   toast: document.getElementById("toast"),
   announcer: document.getElementById("announcer"),
 };
+const showToast = toaster(els.toast, 7000);
 
 const fields = new Map(); // path → {el, base, conflict, wrapper}
 const editing = new Map(); // path → Map(participant id → {name, until})
@@ -56,35 +59,7 @@ let reopen = { number: null, step: null };
 
 // ---- helpers ---------------------------------------------------------------------
 
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === false || value == null) continue;
-    if (key === "class") el.className = value;
-    else if (key === "text") el.textContent = value;
-    else if (key.startsWith("on")) el.addEventListener(key.slice(2), value);
-    else el.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children) if (child != null) el.append(child);
-  return el;
-}
-
-/** Replace an element's children, skipping the ones left out (null). */
-function fill(el, ...children) {
-  el.replaceChildren(...children.filter((child) => child != null));
-}
-
-function capital(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-let toastTimer;
-function toast(message) {
-  els.toast.textContent = capital(message);
-  els.toast.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { els.toast.hidden = true; }, 7000);
-}
+const toast = (message) => showToast(capital(message));
 
 function announce(text) {
   els.announcer.textContent = text;
@@ -120,8 +95,6 @@ function percent(share) {
 
 // ---- the connection ----------------------------------------------------------------
 
-let wasOnline = null;
-
 const connection = new Connection(state, {
   onChange: render,
   onEvent: (event) => {
@@ -136,21 +109,7 @@ const connection = new Connection(state, {
     if (event.type === "document.created") scheduleFit();
   },
   onPresence: () => {},
-  onStatus: (kind, detail) => {
-    const labels = {
-      live: t("board.status.live"), saving: plural("board.status.saving", detail),
-      offline: detail ? t("board.status.offline_waiting", { n: detail }) : t("board.status.offline"),
-      refused: detail || t("board.status.refused"), removed: t("board.status.removed"),
-    };
-    if (kind === "removed") showRemoved();
-    els.status.dataset.state = kind;
-    els.status.textContent = labels[kind];
-    // Seen, not heard, except when the connection drops or comes back.
-    const online = kind === "live" || kind === "saving";
-    if (kind === "offline" && wasOnline) announce(t("announce.offline"));
-    if (online && wasOnline === false) announce(t("announce.online"));
-    if (kind !== "refused" && kind !== "removed") wasOnline = online;
-  },
+  onStatus: statusLine(els.status, announce),
   onError: (ack) => toast(errorText(ack.error)),
 });
 

@@ -1,6 +1,7 @@
 // Reconciliation on the board: group duplicates (drag and drop, or the keyboard),
 // discuss in threads, decide (accepted / rejected / parked / reworded), and filter.
 import { locale, plural, t } from "./i18n.js";
+import { h } from "./dom.js";
 
 const DECISIONS = [
   ["accepted", t("decision.accepted")], ["rejected", t("decision.rejected")],
@@ -9,7 +10,7 @@ const DECISIONS = [
 const DECISION_LABELS = Object.fromEntries(DECISIONS);
 
 export function createReconcile(ui) {
-  const { state, me, h, send, teamClass } = ui;
+  const { state, me, send, teamClass } = ui;
   const isFacilitator = me.role === "facilitator";
   const groupElements = new Map(); // group id → its card
   const openThreads = new Set(); // ids of notes and groups whose thread is open
