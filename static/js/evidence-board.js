@@ -98,7 +98,7 @@ export function createEvidenceBoard(ui, library) {
       "aria-label": label, title: `${STATE_LABELS[evState]}: ${summaryOf(links, evState)}`,
       onclick: () => {
         if (openPanels.has(item.id)) openPanels.delete(item.id); else openPanels.add(item.id);
-        ui.rerender();
+        ui.store.changed();
         el.querySelector(`:scope .ev-badge[data-for="${item.id}"]`)?.focus();
       } },
     h("span", { class: "ev-icon", "aria-hidden": "true" }),
@@ -196,7 +196,7 @@ export function createEvidenceBoard(ui, library) {
 
   function renderStrip() {
     if (!strip) return;
-    const persona = ui.activePersona();
+    const persona = ui.store.activePersona();
     strip.hidden = columns.hidden || !persona;
     if (strip.hidden) return;
     const key = `${state.seq}|${persona}`;

@@ -111,12 +111,7 @@ export function createLibrary(ui) {
   const api = (path) => `/api/workshops/${encodeURIComponent(wid)}${path}`;
 
   const root = document.getElementById("research");
-  const columns = document.getElementById("columns");
-  const divergenceRoot = document.getElementById("divergence");
-  const switcher = document.getElementById("view-switch");
-  const viewKey = `research:${wid}`;
-
-  let open = sessionStorage.getItem(viewKey) === "open";
+  const isOpen = () => ui.store.view === "research"; // view-switch.js shows and hides it
   let selectedId = null;
   let mode = "read"; // read | edit | new
   const filter = { q: "", source: "", tag: "" };
@@ -126,21 +121,6 @@ export function createLibrary(ui) {
   let pendingPassage = null; // a quote to highlight once its note is shown
   let listKey = null;
   let readerKey = null;
-
-  // ---- view switching (beside divergence.js, which owns Board/Divergence) ------------
-
-  switcher?.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-view]");
-    if (!button) return;
-    setOpen(button.dataset.view === "research");
-  });
-
-  function setOpen(value) {
-    if (open === value) return;
-    open = value;
-    sessionStorage.setItem(viewKey, open ? "open" : "closed");
-    ui.rerender();
-  }
 
   // ---- skeleton ----------------------------------------------------------------------
 
@@ -359,13 +339,13 @@ export function createLibrary(ui) {
     pendingPassage = passage;
     readerKey = null;
     linkForm.close();
-    ui.rerender();
+    ui.store.changed();
     if (!passage) els.detail.querySelector(".lib-reader-title")?.focus();
   }
 
   /** Open the library at a note, with a quoted passage highlighted (from a board badge). */
   function openPassage(noteId, quote) {
-    if (!open) { open = true; sessionStorage.setItem(viewKey, "open"); }
+    ui.store.setView("research", { render: false }); // rendered just below
     select(noteId, quote ?? "");
   }
 
@@ -401,7 +381,7 @@ export function createLibrary(ui) {
     }
     const links = state.evidence.filter((l) => l.note_id === note.id);
     const key = JSON.stringify([note.id, note.updated_seq, links.map((l) => l.id), state.assumptions.length,
-      state.groups.length, ui.activePersona(), pendingPassage]);
+      state.groups.length, ui.store.activePersona(), pendingPassage]);
     if (readerKey === key) return;
     const sameNote = reader.noteId === note.id && els.detail.contains(reader.article ?? null);
     readerKey = key;
@@ -525,7 +505,7 @@ export function createLibrary(ui) {
     const yes = h("button", { class: "button button-small button-danger-solid", type: "button", text: t("board.note.delete"),
       onclick: async () => {
         const ack = await send("note.delete", { id: note.id });
-        if (ack.ok) { selectedId = null; readerKey = null; ui.rerender(); els.search.focus(); }
+        if (ack.ok) { selectedId = null; readerKey = null; ui.store.changed(); els.search.focus(); }
       } });
     const no = h("button", { class: "button button-small", type: "button", text: t("library.keep_it"),
       onclick: () => { reader.confirm.hidden = true; reader.actions.querySelector("button:last-child")?.focus(); } });
@@ -598,7 +578,7 @@ export function createLibrary(ui) {
   });
 
   function onSelection() {
-    if (!reader.toolbar || !open || !canWrite || mode !== "read") return;
+    if (!reader.toolbar || !isOpen() || !canWrite || mode !== "read") return;
     const sel = document.getSelection();
     const inside = sel && sel.rangeCount && !sel.isCollapsed
       && reader.body.contains(sel.anchorNode) && reader.body.contains(sel.focusNode);
@@ -674,7 +654,7 @@ export function createLibrary(ui) {
       parts.persona = h("select", { id: "lib-link-persona", class: "lib-select",
         onchange: () => fillOptions() },
       ...personas.map((p) => h("option", { value: p.id, text: p.name })));
-      parts.persona.value = ui.activePersona() ?? personas[0]?.id ?? "";
+      parts.persona.value = ui.store.activePersona() ?? personas[0]?.id ?? "";
       parts.find = h("input", { type: "search", id: "lib-link-find", autocomplete: "off",
         placeholder: t("library.link.find_placeholder"), "aria-controls": "lib-link-item" });
       parts.list = h("select", { id: "lib-link-item", size: "6", required: true, class: "lib-listbox",
@@ -797,10 +777,10 @@ export function createLibrary(ui) {
 
   function startNew() {
     if (mode !== "read" && !confirmLeaveEditor()) return;
-    if (!open) { open = true; sessionStorage.setItem(viewKey, "open"); }
+    ui.store.setView("research", { render: false }); // rendered just below
     mode = "new";
     buildEditor(null);
-    ui.rerender();
+    ui.store.changed();
     editor.title.focus();
   }
 
@@ -810,7 +790,7 @@ export function createLibrary(ui) {
     mode = "edit";
     selectedId = id;
     buildEditor(note);
-    ui.rerender();
+    ui.store.changed();
     editor.body.focus();
   }
 
@@ -1025,7 +1005,7 @@ export function createLibrary(ui) {
     mode = "read";
     selectedId = id;
     readerKey = null;
-    ui.rerender();
+    ui.store.changed();
     els.detail.querySelector(".lib-reader-title")?.focus();
   }
 
@@ -1034,7 +1014,7 @@ export function createLibrary(ui) {
     mode = "read";
     if (selectedId && !noteById(selectedId)) selectedId = null;
     readerKey = null;
-    ui.rerender();
+    ui.store.changed();
     (els.detail.querySelector(".lib-reader-title") ?? els.search).focus();
   }
 
@@ -1340,21 +1320,11 @@ export function createLibrary(ui) {
   }
 
   function render() {
-    for (const button of switcher?.querySelectorAll("[data-view]") ?? []) {
-      if (button.dataset.view === "research") button.setAttribute("aria-pressed", String(open));
-      else if (open) button.setAttribute("aria-pressed", "false");
-    }
-    document.body.classList.toggle("view-research", open);
-    root.hidden = !open;
-    if (open) {
-      columns.hidden = true;
-      divergenceRoot.hidden = true;
-    }
-    if (!open) return;
+    if (!isOpen()) return;
     if (!els.list) build();
     renderList();
     renderDetail();
   }
 
-  return { render, openPassage, isOpen: () => open };
+  return { render, openPassage, isOpen };
 }

@@ -9,8 +9,10 @@ import { boardItems, linksByTarget, requiredCategories, researchPending } from "
 import { errorText, locale, plural, t } from "./i18n.js";
 import { showRemoved } from "./removed.js";
 import { statusLine } from "./status-line.js";
+import { createStore } from "./store.js";
 
-const state = JSON.parse(document.getElementById("snapshot").textContent);
+const store = createStore(JSON.parse(document.getElementById("snapshot").textContent));
+const { state } = store;
 const me = state.me;
 const personaId = document.querySelector(".merge-layout").dataset.persona;
 const isFacilitator = me.role === "facilitator";
@@ -95,8 +97,7 @@ function percent(share) {
 
 // ---- the connection ----------------------------------------------------------------
 
-const connection = new Connection(state, {
-  onChange: render,
+const connection = new Connection(store, {
   onEvent: (event) => {
     if (event.type === "participant.removed" && event.data.id === me.id) showRemoved();
     if (event.data?.persona_id !== personaId) return;
@@ -903,7 +904,8 @@ function showImported() {
 }
 
 showImported();
-render();
+store.subscribe(render);
+store.changed();
 connection.start();
 connection.socket.on("signal", receiveSignal);
 checkFit();

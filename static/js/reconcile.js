@@ -28,9 +28,9 @@ export function createReconcile(ui) {
       h("option", { value: "all", text: t("reconcile.filter.all") }),
       h("option", { value: "open", text: t("reconcile.filter.open") }),
       ...DECISIONS.map(([value, label]) => h("option", { value, text: label })));
-    decision.addEventListener("change", () => { filter.decision = decision.value; ui.rerender(); });
+    decision.addEventListener("change", () => { filter.decision = decision.value; ui.store.changed(); });
     const contested = h("input", { type: "checkbox", id: "filter-contested" });
-    contested.addEventListener("change", () => { filter.contested = contested.checked; ui.rerender(); });
+    contested.addEventListener("change", () => { filter.contested = contested.checked; ui.store.changed(); });
     bar.append(
       h("label", { class: "filter-label", for: "filter-decision", text: t("reconcile.filter.show") }), decision,
       h("label", { class: "filter-check" }, contested, h("span", { text: t("reconcile.filter.contested") })));
@@ -49,12 +49,12 @@ export function createReconcile(ui) {
   function groupOnto(noteId, ontoId) {
     picking = null;
     if (noteId && ontoId && noteId !== ontoId) send("group.add", { assumption_id: noteId, onto_id: ontoId });
-    ui.rerender();
+    ui.store.changed();
   }
 
   function startPicking(noteId) {
     picking = noteId;
-    ui.rerender();
+    ui.store.changed();
     document.querySelector(".group-here")?.focus();
   }
 
@@ -62,7 +62,7 @@ export function createReconcile(ui) {
     if (event.key === "Escape" && picking) {
       const id = picking;
       picking = null;
-      ui.rerender();
+      ui.store.changed();
       document.querySelector(`.note[data-id="${id}"] .group-start`)?.focus();
     }
   });
@@ -144,7 +144,7 @@ export function createReconcile(ui) {
       text: comments.length ? t("reconcile.discuss_count", { n: comments.length }) : t("reconcile.discuss"),
       onclick: () => {
         if (openThreads.has(id)) openThreads.delete(id); else openThreads.add(id);
-        ui.rerender();
+        ui.store.changed();
         if (openThreads.has(id)) document.querySelector(`[data-thread="${id}"] textarea`)?.focus();
       } });
     if (!openThreads.has(id)) return { toggle, panel: null };
@@ -238,7 +238,7 @@ export function createReconcile(ui) {
           onclick: () => groupOnto(picking, note.id) }));
       } else if (picking === note.id) {
         actions.append(h("button", { class: "icon-button", type: "button", text: t("common.cancel"),
-          onclick: () => { picking = null; ui.rerender(); } }));
+          onclick: () => { picking = null; ui.store.changed(); } }));
       } else if (note.group_id) {
         actions.append(h("button", { class: "icon-button", type: "button", text: t("reconcile.take_out"),
           "aria-label": t("reconcile.take_out_label"),
