@@ -1,5 +1,6 @@
-// The board's category columns of sticky notes (and groups of them) for the active persona:
-// adding, editing and deleting notes; voting, reconciling and evidence decorate each note.
+// The board's category columns of assumptions (the sticky notes; research notes are the
+// library's) and groups of them, for the active persona: adding, editing and deleting
+// assumptions; voting, reconciling and evidence decorate each one.
 import { translatedCategory } from "./categories.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
@@ -9,7 +10,7 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
   const canWrite = me.role !== "observer";
   const isFacilitator = me.role === "facilitator";
   const root = document.getElementById("columns");
-  const noteElements = new Map();
+  const assumptionElements = new Map();
   const participant = (id) => state.participants.find((p) => p.id === id);
 
   function buildColumn(serverCategory) {
@@ -51,55 +52,55 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
     return form;
   }
 
-  function buildNote(note) {
-    const el = h("li", { class: "note", "data-id": note.id, tabindex: "-1" },
+  function buildAssumption(assumption) {
+    const el = h("li", { class: "note", "data-id": assumption.id, tabindex: "-1" },
       h("p", { class: "note-text" }),
       h("footer", { class: "note-meta" },
         h("span", { class: "note-author" }),
         h("span", { class: "note-actions" })));
-    noteElements.set(note.id, el);
+    assumptionElements.set(assumption.id, el);
     return el;
   }
 
-  function mayChange(note) {
-    return isFacilitator || (me.role === "participant" && note.author_id === me.id);
+  function mayChange(assumption) {
+    return isFacilitator || (me.role === "participant" && assumption.author_id === me.id);
   }
 
-  function updateNote(el, note) {
+  function updateAssumption(el, assumption) {
     if (el.classList.contains("editing")) return; // never clobber what someone is typing
-    const author = participant(note.author_id);
-    el.className = `note ${teamClass(author?.team)}${note.author_id === me.id ? " mine" : ""}`;
-    el.querySelector(".note-text").textContent = note.text;
+    const author = participant(assumption.author_id);
+    el.className = `note ${teamClass(author?.team)}${assumption.author_id === me.id ? " mine" : ""}`;
+    el.querySelector(".note-text").textContent = assumption.text;
     const authorLabel = author ? (author.team ? `${author.name} · ${author.team}` : author.name) : "";
     el.querySelector(".note-author").textContent = authorLabel;
     const actions = el.querySelector(".note-actions");
-    const fixed = mayChange(note) ? textFixed(note) : "";
-    if (mayChange(note) && (!actions.childElementCount || actions.dataset.fixed !== fixed)) {
+    const fixed = mayChange(assumption) ? textFixed(assumption) : "";
+    if (mayChange(assumption) && (!actions.childElementCount || actions.dataset.fixed !== fixed)) {
       actions.dataset.fixed = fixed;
       el.querySelector(".note-fixed")?.remove();
       actions.replaceChildren(
         h("button", { class: "icon-button", type: "button", text: t("common.edit"),
           "aria-label": t("board.note.edit"), "aria-disabled": fixed ? "true" : false,
           title: fixed ? FIXED_TEXT[fixed] : false,
-          onclick: () => (fixed ? explainFixed(el, fixed) : startEdit(el, note.id)) }),
+          onclick: () => (fixed ? explainFixed(el, fixed) : startEdit(el, assumption.id)) }),
         h("button", { class: "icon-button danger", type: "button", text: t("common.delete"),
-          "aria-label": t("board.note.delete"), onclick: (event) => confirmDelete(event.currentTarget, note.id) }));
-    } else if (!mayChange(note)) {
+          "aria-label": t("board.note.delete"), onclick: (event) => confirmDelete(event.currentTarget, assumption.id) }));
+    } else if (!mayChange(assumption)) {
       actions.replaceChildren();
     }
-    voting.decorate(el, note);
-    reconcile.decorateNote(el, note);
-    evidence.decorateNote(el, note);
+    voting.decorate(el, assumption);
+    reconcile.decorateAssumption(el, assumption);
+    evidence.decorateAssumption(el, assumption);
   }
 
   const FIXED_TEXT = { voted: t("board.note.fixed.voted"), decided: t("board.note.fixed.decided") };
 
   /** Why a note's text may no longer be edited ("voted", "decided"), or "" (docs/protocol.md:
    * the text people voted on and the text decided on never change; the facilitator rewords). */
-  function textFixed(note) {
-    const group = note.group_id ? state.groups.find((g) => g.id === note.group_id) : null;
-    if (note.decision || group?.decision) return "decided";
-    return note.votes?.voters ? "voted" : "";
+  function textFixed(assumption) {
+    const group = assumption.group_id ? state.groups.find((g) => g.id === assumption.group_id) : null;
+    if (assumption.decision || group?.decision) return "decided";
+    return assumption.votes?.voters ? "voted" : "";
   }
 
   function explainFixed(el, fixed) {
@@ -109,15 +110,15 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
   }
 
   function startEdit(el, id) {
-    const note = state.assumptions.find((a) => a.id === id);
-    if (!note) return;
+    const assumption = state.assumptions.find((a) => a.id === id);
+    if (!assumption) return;
     el.classList.add("editing");
     const textarea = h("textarea", { rows: "3", maxlength: "500", "aria-label": t("board.note.text") });
-    textarea.value = note.text;
+    textarea.value = assumption.text;
     const finish = () => { el.classList.remove("editing"); editor.remove(); store.changed(); };
     const save = async () => {
       const text = textarea.value.trim();
-      if (!text || text === note.text) { finish(); return; }
+      if (!text || text === assumption.text) { finish(); return; }
       const ack = await send("assumption.edit", { id, text });
       if (ack.ok) finish();
     };
@@ -152,11 +153,11 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
     const visible = state.assumptions.filter((a) => a.persona_id === activePersona);
     const groups = state.groups.filter((g) => g.persona_id === activePersona);
     const seen = new Set();
-    const placeNote = (list, note, index) => {
-      const el = noteElements.get(note.id) ?? buildNote(note);
-      updateNote(el, note);
+    const placeAssumption = (list, assumption, index) => {
+      const el = assumptionElements.get(assumption.id) ?? buildAssumption(assumption);
+      updateAssumption(el, assumption);
       if (list.children[index] !== el) list.insertBefore(el, list.children[index] ?? null);
-      seen.add(note.id);
+      seen.add(assumption.id);
     };
     for (const column of root.children) {
       const key = column.dataset.category;
@@ -173,17 +174,17 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
           if (list.children[index] !== card) list.insertBefore(card, list.children[index] ?? null);
           seen.add(entry.id);
           const members = visible.filter((a) => a.group_id === entry.id);
-          members.forEach((note, i) => placeNote(card.querySelector(".group-notes"), note, i));
+          members.forEach((assumption, i) => placeAssumption(card.querySelector(".group-notes"), assumption, i));
         } else {
-          placeNote(list, entry, index);
+          placeAssumption(list, entry, index);
         }
       });
       while (list.children.length > entries.length) list.lastElementChild.remove();
       column.querySelector(".count").textContent = entries.length ? String(entries.length) : "";
       column.classList.toggle("empty", entries.length === 0);
     }
-    for (const [id, el] of noteElements) {
-      if (!seen.has(id)) { el.remove(); noteElements.delete(id); }
+    for (const [id, el] of assumptionElements) {
+      if (!seen.has(id)) { el.remove(); assumptionElements.delete(id); }
     }
     const empty = document.getElementById("board-empty");
     if (empty) empty.hidden = visible.length > 0;

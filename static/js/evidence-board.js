@@ -128,7 +128,7 @@ export function createEvidenceBoard(ui, library) {
     } else if (!pending) flag?.remove();
   }
 
-  function decorateNote(el, note) {
+  function decorateAssumption(el, note) {
     const meta = el.querySelector(":scope > .note-meta");
     if (!meta || note.hidden) {
       el.querySelector(":scope .ev-badge")?.remove();
@@ -264,5 +264,5 @@ export function createEvidenceBoard(ui, library) {
     }
   }
 
-  return { decorateNote, decorateGroup, render };
+  return { decorateAssumption, decorateGroup, render };
 }

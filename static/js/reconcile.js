@@ -214,7 +214,7 @@ export function createReconcile(ui) {
   // ---- decorating notes and groups -------------------------------------------------
 
   /** Add grouping, decision and discussion controls to a note element. */
-  function decorateNote(el, note) {
+  function decorateAssumption(el, note) {
     makeDraggable(el, note);
     el.classList.toggle("picking", picking === note.id);
     el.classList.toggle("filtered-out", !note.group_id && !visible(note));
@@ -342,5 +342,5 @@ export function createReconcile(ui) {
     }
   }
 
-  return { decorateNote, groupCard, visible, render };
+  return { decorateAssumption, groupCard, visible, render };
 }
