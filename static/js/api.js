@@ -1,6 +1,6 @@
 // JSON over fetch with the protocol's error shape turned into readable messages.
 // (The server's error messages are the API's contract and stay English.)
-import { t } from "./i18n.js";
+import { errorText, t } from "./i18n.js";
 
 export async function postJSON(url, body) {
   let response;
@@ -26,4 +26,24 @@ export async function postJSON(url, body) {
 export function showError(element, message) {
   element.textContent = message || "";
   element.hidden = !message;
+}
+
+/** postJSON through XMLHttpRequest, whose upload reports progress (fetch's does not). */
+export function postWithProgress(url, body, onProgress) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    request.open("POST", url);
+    request.setRequestHeader("Content-Type", "application/json");
+    request.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    });
+    request.addEventListener("error", () => reject(new Error(t("api.unreachable"))));
+    request.addEventListener("load", () => {
+      let payload = {};
+      try { payload = JSON.parse(request.responseText); } catch { /* not JSON: use the status */ }
+      if (request.status >= 200 && request.status < 300) { resolve(payload); return; }
+      reject(new Error(payload.error ? errorText(payload.error) : t("api.status", { status: request.status })));
+    });
+    request.send(JSON.stringify(body));
+  });
 }

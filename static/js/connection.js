@@ -3,7 +3,6 @@
 import { io } from "/static/vendor/socket.io.esm.min.js";
 import { t } from "./i18n.js";
 import { SeqOrder } from "./seq_order.js";
-import { applyEvent } from "./state.js";
 
 const ACK_TIMEOUT_MS = 10000;
 const RATE_LIMIT_RETRY_MS = 1500;
@@ -16,17 +15,19 @@ export function newOpId() {
 }
 
 export class Connection {
-  constructor(state, { onChange, onEvent, onPresence, onStatus, onError }) {
-    this.state = state;
+  /** `store` (store.js) holds the state this connection keeps current; its panels render
+   *  after each change. */
+  constructor(store, { onEvent, onPresence, onStatus, onError }) {
+    this.store = store;
+    this.state = store.state;
     this.onError = onError ?? (() => {});
-    this.onChange = onChange;
     this.onEvent = onEvent;
     this.onPresence = onPresence;
     this.onStatus = onStatus;
     this.outbox = new Map(); // op_id → {envelope, resolve}
     // Kept in localStorage too, so a reload or a closed tab loses nothing unacknowledged:
     // those ops are sent again with the same op id, and the server applies each once.
-    this.storageKey = `outbox:${state.workshop.id}:${state.me.id}`;
+    this.storageKey = `outbox:${this.state.workshop.id}:${this.state.me.id}`;
     for (const envelope of this.loadOutbox()) {
       this.outbox.set(envelope.op_id, { envelope, resolve: (ack) => { if (!ack.ok) this.onError(ack); } });
     }
@@ -36,7 +37,7 @@ export class Connection {
     this.order = new SeqOrder({
       current: () => this.state.seq,
       apply: (event) => {
-        if (applyEvent(this.state, event) === "applied") this.onEvent(event);
+        if (this.store.apply(event) === "applied") this.onEvent(event);
       },
       onGap: () => this.resync(),
     });
@@ -82,7 +83,7 @@ export class Connection {
   receive(...events) {
     const before = this.state.seq;
     for (const event of events) this.order.offer(event); // in seq order; a lasting gap syncs
-    if (this.state.seq !== before) this.onChange();
+    if (this.state.seq !== before) this.store.changed();
   }
 
   /** Catch up from our seq: the missed events, or a fresh snapshot. */
@@ -98,13 +99,12 @@ export class Connection {
           .emitWithAck("sync", { since: this.state.seq });
         if (!ack.ok) return;
         if (ack.snapshot) {
-          const me = this.state.me;
-          Object.assign(this.state, ack.snapshot, { me });
+          this.store.replace(ack.snapshot);
         } else {
-          for (const event of ack.events) applyEvent(this.state, event);
+          for (const event of ack.events) this.store.apply(event);
         }
         this.order.release(); // live events that arrived ahead of the answer
-        this.onChange();
+        this.store.changed();
       } catch {
         // No answer in time: the next reconnect or gap tries again.
       } finally {

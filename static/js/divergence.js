@@ -1,6 +1,7 @@
 // The divergence view: notes × teams, each cell coloured by that team's agreement, most
 // divisive first. Also keeps the server's measures so notes on the board can show them.
 import { plural, t } from "./i18n.js";
+import { h } from "./dom.js";
 
 const VOTING_PHASES = new Set(["vote", "reconcile"]);
 // Events after which the measures may have changed.
@@ -44,13 +45,10 @@ export function agreementColours(share) {
 const percent = (share) => `${Math.round(share * 100)}%`;
 
 export function createDivergence(ui) {
-  const { state, h, teamClass, categoryLabel } = ui;
+  const { state, teamClass, categoryLabel } = ui;
   const root = document.getElementById("divergence");
-  const columns = document.getElementById("columns");
-  const switcher = document.getElementById("view-switch");
-  const viewKey = `view:${state.workshop.id}`;
 
-  let open = sessionStorage.getItem(viewKey) === "divergence";
+  let open = ui.store.view === "divergence"; // as of the last render (view-switch.js switches)
   let data = null; // {persona, blind, teams, items, byId}
   let status = "idle"; // idle | loading | ready | error
   let timer = null;
@@ -81,20 +79,6 @@ export function createDivergence(ui) {
     return true;
   }
 
-  switcher?.addEventListener("click", (event) => {
-    const button = event.target.closest("[data-view]");
-    if (!button) return;
-    setOpen(button.dataset.view === "divergence");
-  });
-
-  function setOpen(value) {
-    if (open === value) return;
-    open = value;
-    sessionStorage.setItem(viewKey, open ? "divergence" : "board");
-    if (open) schedule(0);
-    ui.rerender();
-  }
-
   /** Fetch again soon; repeated calls are folded into one request. */
   function schedule(delay = open ? OPEN_DELAY_MS : BOARD_DELAY_MS) {
     if (!wanted()) { stale = true; return; }
@@ -108,7 +92,7 @@ export function createDivergence(ui) {
 
   async function load() {
     timer = null;
-    const persona = ui.activePersona();
+    const persona = ui.store.activePersona();
     if (!persona) return;
     const number = ++requests;
     if (!data || data.persona !== persona) status = "loading";
@@ -127,19 +111,19 @@ export function createDivergence(ui) {
       status = "error";
     }
     renderedKey = null;
-    ui.rerender();
+    ui.store.changed();
   }
 
   /** The server's measures of a note on the active persona, when we have them. */
   function measuresFor(id) {
-    if (!data || data.blind || votesHidden() || data.persona !== ui.activePersona()) return undefined;
+    if (!data || data.blind || votesHidden() || data.persona !== ui.store.activePersona()) return undefined;
     return data.byId.get(id)?.measures;
   }
 
   // ---- the view --------------------------------------------------------------------
 
   function header(extra) {
-    const persona = state.personas.find((p) => p.id === ui.activePersona());
+    const persona = state.personas.find((p) => p.id === ui.store.activePersona());
     return h("header", { class: "dv-head" },
       h("div", {},
         h("h2", { id: "divergence-heading", text: t("dv.heading") }),
@@ -167,7 +151,7 @@ export function createDivergence(ui) {
   }
 
   function blindState() {
-    const notes = state.assumptions.filter((a) => a.persona_id === ui.activePersona());
+    const notes = state.assumptions.filter((a) => a.persona_id === ui.store.activePersona());
     const voted = notes.filter((a) => a.votes?.voters > 0);
     const votes = voted.reduce((sum, a) => sum + a.votes.voters, 0);
     const most = voted.reduce((max, a) => Math.max(max, a.votes.voters), 0);
@@ -267,7 +251,7 @@ export function createDivergence(ui) {
     let extra = null;
     if (status === "error" && !data) {
       body = emptyState(t("dv.error.title"), t("dv.error.text"), "error");
-    } else if (!data || data.persona !== ui.activePersona()) {
+    } else if (!data || data.persona !== ui.store.activePersona()) {
       body = emptyState(t("common.loading"), null, "loading");
     } else if (data.blind || votesHidden()) {
       body = blindState();
@@ -292,14 +276,13 @@ export function createDivergence(ui) {
   }
 
   function render() {
-    for (const button of switcher?.querySelectorAll("[data-view]") ?? []) {
-      button.setAttribute("aria-pressed", String((button.dataset.view === "divergence") === open));
+    if (open !== (ui.store.view === "divergence")) {
+      open = !open;
+      if (open) schedule(0); // just opened: fetch now
     }
-    columns.hidden = open;
-    root.hidden = !open;
 
     // Catch up on what changed without an event we heard (persona switch, resync after a gap).
-    const persona = ui.activePersona();
+    const persona = ui.store.activePersona();
     if (wanted() && !timer
         && (stale || status === "idle" || (data && data.persona !== persona) || state.seq > lastSeq)) {
       lastSeq = state.seq;

@@ -4,6 +4,7 @@
 import { evidenceState, linksByTarget, linksFor, personaEvidence, requiredCategories,
   researchPending } from "./evidence.js";
 import { plural, t } from "./i18n.js";
+import { h } from "./dom.js";
 
 const STATE_LABELS = {
   validated: t("evidence.validated"), contradicted: t("evidence.contradicted"), untested: t("evidence.untested"),
@@ -21,7 +22,7 @@ function svg(tag, attrs = {}) {
 }
 
 export function createEvidenceBoard(ui, library) {
-  const { state, h } = ui;
+  const { state } = ui;
   const strip = document.getElementById("evidence-strip");
   const columns = document.getElementById("columns");
   const openPanels = new Set(); // ids of items whose passage list is open
@@ -97,7 +98,7 @@ export function createEvidenceBoard(ui, library) {
       "aria-label": label, title: `${STATE_LABELS[evState]}: ${summaryOf(links, evState)}`,
       onclick: () => {
         if (openPanels.has(item.id)) openPanels.delete(item.id); else openPanels.add(item.id);
-        ui.rerender();
+        ui.store.changed();
         el.querySelector(`:scope .ev-badge[data-for="${item.id}"]`)?.focus();
       } },
     h("span", { class: "ev-icon", "aria-hidden": "true" }),
@@ -127,7 +128,7 @@ export function createEvidenceBoard(ui, library) {
     } else if (!pending) flag?.remove();
   }
 
-  function decorateNote(el, note) {
+  function decorateAssumption(el, note) {
     const meta = el.querySelector(":scope > .note-meta");
     if (!meta || note.hidden) {
       el.querySelector(":scope .ev-badge")?.remove();
@@ -195,7 +196,7 @@ export function createEvidenceBoard(ui, library) {
 
   function renderStrip() {
     if (!strip) return;
-    const persona = ui.activePersona();
+    const persona = ui.store.activePersona();
     strip.hidden = columns.hidden || !persona;
     if (strip.hidden) return;
     const key = `${state.seq}|${persona}`;
@@ -263,5 +264,5 @@ export function createEvidenceBoard(ui, library) {
     }
   }
 
-  return { decorateNote, decorateGroup, render };
+  return { decorateAssumption, decorateGroup, render };
 }

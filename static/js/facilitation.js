@@ -1,6 +1,7 @@
 // Facilitation: the phase (pill, stepper and prompt), the shared countdown, and the
 // facilitator's panel of settings, reveals and timer controls.
 import { t } from "./i18n.js";
+import { h } from "./dom.js";
 
 export const PHASES = ["collect", "vote", "reconcile", "merge", "agreed"];
 
@@ -47,7 +48,7 @@ export function formatRemaining(seconds) {
 }
 
 export function createFacilitation(ui) {
-  const { state, me, h, send, toast } = ui;
+  const { state, me, send, toast } = ui;
   const isFacilitator = me.role === "facilitator";
   const els = {
     pill: document.getElementById("phase"),

@@ -2,18 +2,8 @@
 // button opens a modal dialog listing the shortcuts and the keyboard paths for what a mouse
 // does by dragging. A modal <dialog> keeps focus inside; Escape closes it and focus goes back.
 
+import { h } from "./dom.js";
 import { t } from "./i18n.js";
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") el.className = value;
-    else if (key === "text") el.textContent = value;
-    else el.setAttribute(key, value);
-  }
-  el.append(...children);
-  return el;
-}
 
 function rows(list) {
   return h("dl", { class: "help-keys" }, ...list.flatMap(([keys, text]) => [

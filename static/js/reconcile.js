@@ -1,6 +1,7 @@
 // Reconciliation on the board: group duplicates (drag and drop, or the keyboard),
 // discuss in threads, decide (accepted / rejected / parked / reworded), and filter.
 import { locale, plural, t } from "./i18n.js";
+import { h } from "./dom.js";
 
 const DECISIONS = [
   ["accepted", t("decision.accepted")], ["rejected", t("decision.rejected")],
@@ -9,7 +10,7 @@ const DECISIONS = [
 const DECISION_LABELS = Object.fromEntries(DECISIONS);
 
 export function createReconcile(ui) {
-  const { state, me, h, send, teamClass } = ui;
+  const { state, me, send, teamClass } = ui;
   const isFacilitator = me.role === "facilitator";
   const groupElements = new Map(); // group id → its card
   const openThreads = new Set(); // ids of notes and groups whose thread is open
@@ -27,9 +28,9 @@ export function createReconcile(ui) {
       h("option", { value: "all", text: t("reconcile.filter.all") }),
       h("option", { value: "open", text: t("reconcile.filter.open") }),
       ...DECISIONS.map(([value, label]) => h("option", { value, text: label })));
-    decision.addEventListener("change", () => { filter.decision = decision.value; ui.rerender(); });
+    decision.addEventListener("change", () => { filter.decision = decision.value; ui.store.changed(); });
     const contested = h("input", { type: "checkbox", id: "filter-contested" });
-    contested.addEventListener("change", () => { filter.contested = contested.checked; ui.rerender(); });
+    contested.addEventListener("change", () => { filter.contested = contested.checked; ui.store.changed(); });
     bar.append(
       h("label", { class: "filter-label", for: "filter-decision", text: t("reconcile.filter.show") }), decision,
       h("label", { class: "filter-check" }, contested, h("span", { text: t("reconcile.filter.contested") })));
@@ -48,12 +49,12 @@ export function createReconcile(ui) {
   function groupOnto(noteId, ontoId) {
     picking = null;
     if (noteId && ontoId && noteId !== ontoId) send("group.add", { assumption_id: noteId, onto_id: ontoId });
-    ui.rerender();
+    ui.store.changed();
   }
 
   function startPicking(noteId) {
     picking = noteId;
-    ui.rerender();
+    ui.store.changed();
     document.querySelector(".group-here")?.focus();
   }
 
@@ -61,7 +62,7 @@ export function createReconcile(ui) {
     if (event.key === "Escape" && picking) {
       const id = picking;
       picking = null;
-      ui.rerender();
+      ui.store.changed();
       document.querySelector(`.note[data-id="${id}"] .group-start`)?.focus();
     }
   });
@@ -143,7 +144,7 @@ export function createReconcile(ui) {
       text: comments.length ? t("reconcile.discuss_count", { n: comments.length }) : t("reconcile.discuss"),
       onclick: () => {
         if (openThreads.has(id)) openThreads.delete(id); else openThreads.add(id);
-        ui.rerender();
+        ui.store.changed();
         if (openThreads.has(id)) document.querySelector(`[data-thread="${id}"] textarea`)?.focus();
       } });
     if (!openThreads.has(id)) return { toggle, panel: null };
@@ -213,7 +214,7 @@ export function createReconcile(ui) {
   // ---- decorating notes and groups -------------------------------------------------
 
   /** Add grouping, decision and discussion controls to a note element. */
-  function decorateNote(el, note) {
+  function decorateAssumption(el, note) {
     makeDraggable(el, note);
     el.classList.toggle("picking", picking === note.id);
     el.classList.toggle("filtered-out", !note.group_id && !visible(note));
@@ -237,7 +238,7 @@ export function createReconcile(ui) {
           onclick: () => groupOnto(picking, note.id) }));
       } else if (picking === note.id) {
         actions.append(h("button", { class: "icon-button", type: "button", text: t("common.cancel"),
-          onclick: () => { picking = null; ui.rerender(); } }));
+          onclick: () => { picking = null; ui.store.changed(); } }));
       } else if (note.group_id) {
         actions.append(h("button", { class: "icon-button", type: "button", text: t("reconcile.take_out"),
           "aria-label": t("reconcile.take_out_label"),
@@ -341,5 +342,5 @@ export function createReconcile(ui) {
     }
   }
 
-  return { decorateNote, groupCard, visible, render };
+  return { decorateAssumption, groupCard, visible, render };
 }

@@ -2,6 +2,7 @@
 // results each viewer may see (only a voter count while voting is blind), and the dot budget.
 import { plural, t } from "./i18n.js";
 import { teamShortNames } from "./state.js";
+import { h } from "./dom.js";
 
 const STANCES = [["agree", t("vote.stance.agree")], ["disagree", t("vote.stance.disagree")],
   ["unsure", t("vote.stance.unsure")]];
@@ -23,7 +24,7 @@ export function agreementOf(tally) {
 export const percent = (share) => `${Math.round(share * 100)}%`;
 
 export function createVoting(ui) {
-  const { state, me, h, send, teamClass, measuresFor } = ui;
+  const { state, me, send, teamClass, measuresFor } = ui;
   const canVote = me.role !== "observer" && Boolean(me.team);
   const parts = new WeakMap(); // note element → the elements this module keeps in it
   const pending = new Set(); // note ids with a vote on its way

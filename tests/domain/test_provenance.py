@@ -95,7 +95,7 @@ def test_a_group_says_its_votes_were_cast_on_its_notes():
 
 
 def test_the_apps_panel_uses_the_same_labels():
-    # static/js/merge.js labels the provenance panel with these messages.
+    # static/js/merge/provenance.js labels the provenance panel with these messages.
     messages = json.loads(MESSAGES.read_text(encoding="utf-8"))
     for key, label in provenance.LABELS.items():
         assert messages[f"merge.provenance.part.{key}"] == label

@@ -23,8 +23,8 @@ The facilitator's reason is its own part, never part of the minority view: it is
 facilitator's word, not the dissenters'. Votes say on which wording they were cast. Each
 part has a `brief` form for the A4 one-pager, or None where the one-pager leaves it out;
 the formats lay the parts out and add nothing of their own. The in-app panel
-(`static/js/merge.js`, `provenance()`) says the same with these labels (`merge.provenance.*`
-in `workshop/messages/en.json`).
+(`static/js/merge/provenance.js`, `provenance()`) says the same with these labels
+(`merge.provenance.*` in `workshop/messages/en.json`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,198 @@
+// The persona document's fields: each saved with the revision its editor started from, a stale
+// save shown with both versions to choose from, others' saves taken in, and "X is editing".
+import { fill, h } from "../dom.js";
+import { errorText, plural, t } from "../i18n.js";
+import { announce, canWrite, current, me, nameOf, onEvent, personaId, send, signal, valueAt } from "./page.js";
+
+const EDITING_TTL_MS = 15000;
+const EDITING_REFRESH_MS = 10000;
+export const fields = new Map(); // path → {el, base, conflict, wrapper}
+const editing = new Map(); // path → Map(participant id → {name, until})
+
+/** A text area as tall as its text (at least its rows), so the sheet reads like a document. */
+export function autosize(el) {
+  if (el.tagName !== "TEXTAREA" || !el.isConnected) return;
+  el.style.height = "auto";
+  el.style.height = `${el.scrollHeight + 2}px`; // + the borders (border-box)
+}
+
+let resizeTimer;
+
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => { for (const entry of fields.values()) autosize(entry.el); }, 150);
+});
+
+export function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
+  const id = `f-${path.replace(/[^a-z0-9]/gi, "-")}`;
+  // A "line" is one line of text that wraps (the persona's name, long on a phone): a text
+  // area that Enter saves, like an input, and that keeps no line breaks.
+  const control = kind === "input"
+    ? h("input", { id, type: "text", class: `field-input ${cls}`, maxlength: "5000", autocomplete: "off" })
+    : h("textarea", { id, class: `field-input ${cls}${kind === "line" ? " field-line" : ""}`,
+      rows: kind === "line" ? "1" : String(rows), maxlength: "5000" });
+  control.readOnly = !canWrite;
+  const who = h("span", { class: "field-editing", "aria-live": "polite" });
+  const note = h("p", { class: "field-note", role: "status" });
+  const conflict = h("div", { class: "field-conflict", hidden: true });
+  const wrapper = h("div", { class: "field", "data-path": path },
+    h("div", { class: "field-head" }, h("label", { class: "field-label", for: id, text: label }), who),
+    control, note, conflict);
+  const entry = { el: control, base: null, wrapper, who, note, conflict, saving: false };
+  fields.set(path, entry);
+  let keepAlive;
+  control.addEventListener("input", () => {
+    if (kind === "line" && /[\r\n]/.test(control.value)) control.value = control.value.replace(/\s*[\r\n]+\s*/g, " ");
+    autosize(control);
+  });
+  // Like an input, a line reached by the keyboard has its text selected, ready to retype.
+  let pointed = false;
+  control.addEventListener("pointerdown", () => { pointed = true; });
+  control.addEventListener("focus", () => {
+    if (kind === "line" && !pointed) control.select();
+    pointed = false;
+    // The revision this text rests on; a text pinned to a revision ("Merge both") keeps it,
+    // so a save made since is not overwritten unseen.
+    if (entry.base == null) entry.base = current().revisions[path]?.rev ?? 0;
+    signal(path);
+    keepAlive = setInterval(() => signal(path), EDITING_REFRESH_MS);
+  });
+  control.addEventListener("blur", () => {
+    clearInterval(keepAlive);
+    signal(null);
+    save(path);
+  });
+  control.addEventListener("keydown", (event) => {
+    const submit = event.key === "Enter" && (kind !== "textarea" || event.ctrlKey || event.metaKey);
+    if (submit) { event.preventDefault(); save(path); }
+    if (event.key === "Escape") {
+      event.preventDefault();
+      control.value = valueAt(current(), path) ?? "";
+      entry.base = current().revisions[path]?.rev ?? 0;
+      autosize(control);
+      entry.note.textContent = "";
+    }
+  });
+  return wrapper;
+}
+
+async function save(path, { value, baseRev } = {}) {
+  const entry = fields.get(path);
+  const version = current();
+  if (!entry || !version || !canWrite) return;
+  const text = (value ?? entry.el.value).trim();
+  const rev = baseRev ?? entry.base ?? version.revisions[path]?.rev ?? 0;
+  if (text === (valueAt(version, path) ?? "").trim() && baseRev == null) {
+    // Nothing to save: the text is the current one, so it rests on the current revision.
+    entry.base = document.activeElement === entry.el ? version.revisions[path]?.rev ?? 0 : null;
+    return;
+  }
+  entry.saving = true;
+  entry.note.textContent = version.status === "agreed"
+    ? t("merge.saving_new_version", { n: version.number, next: version.number + 1 })
+    : t("merge.saving");
+  const ack = await send("document.save", { persona_id: personaId, path, value: text,
+    base_rev: rev, reopen: version.status === "agreed" }, { quiet: true });
+  entry.saving = false;
+  if (ack.ok) {
+    entry.base = document.activeElement === entry.el ? ack.event.data.revision.rev : null;
+    entry.note.textContent = t("merge.saved");
+    hideConflict(entry);
+    setTimeout(() => { if (entry.note.textContent === t("merge.saved")) entry.note.textContent = ""; }, 2500);
+  } else if (ack.error.code === "conflict" && ack.error.details) {
+    entry.note.textContent = "";
+    showConflict(path, ack.error.details);
+  } else {
+    entry.note.textContent = errorText(ack.error);
+  }
+}
+
+function showConflict(path, details) {
+  const entry = fields.get(path);
+  const theirs = details.current;
+  entry.conflict.hidden = false;
+  const resolve = (value) => {
+    hideConflict(entry);
+    entry.el.value = value;
+    autosize(entry.el);
+    entry.base = theirs.rev;
+  };
+  fill(entry.conflict, 
+    h("p", { class: "conflict-title", role: "alert",
+      text: t("merge.conflict", { name: nameOf(theirs.by) }) }),
+    h("div", { class: "conflict-sides" },
+      h("figure", { class: "conflict-side" }, h("figcaption", { text: t("merge.conflict.theirs", { name: nameOf(theirs.by) }) }),
+        h("p", { text: typeof theirs.value === "string" ? theirs.value : t("merge.conflict.picture") })),
+      h("figure", { class: "conflict-side mine" }, h("figcaption", { text: t("merge.conflict.yours") }),
+        h("p", { text: details.yours ?? "" }))),
+    h("div", { class: "button-row" },
+      h("button", { class: "button button-small", type: "button", text: t("merge.conflict.use_theirs"),
+        onclick: () => { resolve(theirs.value); entry.base = null; } }),
+      h("button", { class: "button button-small button-primary", type: "button", text: t("merge.conflict.keep_mine"),
+        onclick: () => { hideConflict(entry); save(path, { value: details.yours, baseRev: theirs.rev }); } }),
+      h("button", { class: "button button-small", type: "button", text: t("merge.conflict.merge_both"),
+        onclick: () => { resolve(`${theirs.value} ${details.yours}`); entry.el.focus(); } })));
+  entry.conflict.querySelector("button")?.focus();
+}
+
+function hideConflict(entry) {
+  entry.conflict.hidden = true;
+  entry.conflict.replaceChildren();
+}
+
+/** Someone's save arrived: show it, unless the field is being typed in here. */
+function remoteSave(event) {
+  const { path, revision } = event.data;
+  const entry = fields.get(path);
+  if (!entry || event.actor === me.id) return;
+  const focused = document.activeElement === entry.el;
+  if (focused && entry.el.value === (event.data.previous ?? "")) {
+    // Nothing typed here yet: take their text and build on it.
+    entry.el.value = typeof event.data.value === "string" ? event.data.value : entry.el.value;
+    autosize(entry.el);
+    entry.base = revision.rev;
+    entry.note.textContent = t("merge.updated_by", { name: nameOf(revision.by) });
+  } else if (focused) {
+    entry.note.textContent = t("merge.just_saved", { name: nameOf(revision.by) });
+  } else {
+    announce(t("merge.announce.changed", { name: nameOf(revision.by),
+      field: entry.wrapper.querySelector(".field-label").textContent }));
+  }
+  dropEditing(path, event.actor);
+}
+
+function dropEditing(path, participantId) {
+  editing.get(path)?.delete(participantId);
+  renderEditing();
+}
+
+export function receiveSignal(message) {
+  if (message.type !== "editing" || message.persona_id !== personaId) return;
+  for (const people of editing.values()) people.delete(message.participant_id);
+  if (message.path) {
+    if (!editing.has(message.path)) editing.set(message.path, new Map());
+    editing.get(message.path).set(message.participant_id,
+      { name: message.name, until: Date.now() + EDITING_TTL_MS });
+  }
+  renderEditing();
+}
+
+function renderEditing() {
+  const now = Date.now();
+  for (const [path, entry] of fields) {
+    const people = [...(editing.get(path)?.entries() ?? [])].filter(([, v]) => v.until > now);
+    entry.who.textContent = people.length
+      ? plural("merge.editing", people.length, { names: people.map(([, v]) => v.name).join(", ") })
+      : "";
+    entry.wrapper.classList.toggle("being-edited", people.length > 0);
+  }
+}
+
+setInterval(renderEditing, 3000);
+
+onEvent((event) => {
+  if (event.type === "document.saved") remoteSave(event);
+});
+
+/** The panel's render: who is editing which field. */
+export const render = renderEditing;
