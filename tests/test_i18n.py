@@ -16,7 +16,7 @@ from workshop.config import ROOT
 
 SOURCES = [
     *sorted((ROOT / "templates").rglob("*.html")),
-    *sorted((ROOT / "static/js").glob("*.js")),
+    *sorted((ROOT / "static/js").rglob("*.js")),
     *sorted((ROOT / "workshop/web").glob("*.py")),
 ]
 # t("key"), t('key', …), plural("key", n); translate(lang, "key") in Python.
