@@ -209,8 +209,8 @@ def import_research_notes(workshop_id: str):
 @bp.post("/api/workshops/<workshop_id>/preview")
 def preview_markdown(workshop_id: str):
     """Render Markdown as the library shows it, for the editor's live preview."""
-    _viewer(workshop_id)
-    return jsonify(library.preview(_backend(), _body()))
+    viewer = _viewer(workshop_id)
+    return jsonify(library.preview(_backend(), _body(), viewer["id"]))
 
 
 def _ack(ack: dict):
