@@ -249,6 +249,16 @@ def test_the_join_page_says_why_a_join_was_refused(live_server, person):
     sam.page.click("#join-form button[type=submit]")
     expect(sam.page.locator("#join-error")).to_have_text(
         "This workshop already has 12 teams: choose one of them")
+    # The Dutch page says it in Dutch (the refusal's `reason`), not the server's English.
+    noor = person("Noor")
+    noor.page.context.set_extra_http_headers({"X-Forwarded-For": "198.51.100.62"})
+    noor.page.goto(links["invite_url"] + "?lang=nl")
+    noor.page.fill("#name", "Noor")
+    noor.page.fill("#team", "Juridisch")
+    noor.page.click("#join-form button[type=submit]")
+    expect(noor.page.locator("#join-error")).to_have_text(
+        "Deze workshop heeft al 12 teams: kies er een van")
+    noor.errors[:] = [e for e in noor.errors if "status of 422" not in e]
     sam.page.fill("#team", "team 3")  # one of the twelve, in any spelling
     sam.page.click("#join-form button[type=submit]")
     sam.page.wait_for_url(f"**/w/{links['id']}")
