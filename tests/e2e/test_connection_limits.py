@@ -230,8 +230,9 @@ def test_a_join_flood_from_one_address_is_answered_429_and_others_still_join(liv
     answers = [join_from("203.0.113.7", f"Bot {n}") for n in range(JOINS_PER_ADDRESS + 15)]
     assert [a.status_code for a in answers] == [201] * JOINS_PER_ADDRESS + [429] * 15
     assert answers[-1].json() == {"error": {
-        "code": "rate_limited",
+        "code": "rate_limited", "reason": "joins_from_address",
         "message": "too many joins from your network at once: wait a minute and try again"}}
+    assert answers[-1].headers["Retry-After"] == "1"
     assert join_from("198.51.100.20", "Kim").status_code == 201
 
 
