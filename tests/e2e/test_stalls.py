@@ -286,6 +286,38 @@ def test_pdf_exports_back_to_back_do_not_stall_a_live_room(live_server, join, ro
     assert max(healthz) < STALL_BOUND_S, report
 
 
+def test_one_member_exporting_from_many_tabs_leaves_the_workers_to_others(
+        live_server, join):  # noqa: F811 - the fixture imported above
+    """PDFs asked for at once from one member: two run, the rest are refused with
+    `heavy_at_once` (429, Retry-After), and a member of another workshop still gets theirs
+    rather than `busy`."""
+    http, pdf_url = heavy_persona(live_server, join)
+    assert http.get(pdf_url, timeout=120).status_code == 200  # the workers are started
+    other = create_workshop(live_server.url, "The other workshop")
+    noor = join(other["facilitator_url"], "Noor", "")
+    assert noor.op("persona.add", {"name": "Bram"})["ok"]
+    noor.wait_for(lambda: noor.state["personas"], "the persona")
+    other_pdf = (f"{live_server.url}/api/workshops/{noor.workshop_id}/personas/"
+                 f"{noor.state['personas'][0]['id']}/export.pdf")
+
+    answers: list[requests.Response] = []
+    tabs = [threading.Thread(target=lambda: answers.append(http.get(pdf_url, timeout=120)))
+            for _ in range(20)]
+    for tab in tabs:
+        tab.start()
+    time.sleep(0.3)
+    theirs = noor.http.get(other_pdf, timeout=120)
+    for tab in tabs:
+        tab.join()
+
+    assert theirs.status_code == 200 and theirs.content.startswith(b"%PDF"), theirs.text[:200]
+    statuses = sorted(a.status_code for a in answers)
+    assert set(statuses) == {200, 429}, statuses
+    refused = next(a for a in answers if a.status_code == 429)
+    assert refused.headers["Retry-After"] == "1"
+    assert refused.json()["error"]["reason"] == "heavy_at_once"
+
+
 # ---- what the person importing sees ------------------------------------------------------
 
 @pytest.mark.browser

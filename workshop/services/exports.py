@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -108,7 +109,7 @@ def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id:
     elif fmt == "html":
         content = standalone_html(document, meta).encode()
     else:  # page layout is seconds of pure Python at worst: never on the serving hub
-        content = backend.offload.run(onepager.to_pdf, document, meta)
+        content = backend.offload.run(onepager.to_pdf, document, meta, owner=viewer["id"])
     label = f"v{meta['version']}" if meta["status"] == "agreed" else \
         f"v{meta['version']}-draft" if meta["version"] else "draft"
     names = filenames.download_name(
@@ -178,14 +179,28 @@ def fit(backend: Backend, workshop_id: str, viewer: dict, persona_id: str) -> di
     loaded = load(backend, workshop_id, viewer, persona_id)
     meta = {**loaded.meta, "exported_at": "", "agreed_at": None}  # layout only
     pages = _pages(backend.offload, json.dumps(loaded.document, sort_keys=True),
-                   json.dumps(meta, sort_keys=True))
+                   json.dumps(meta, sort_keys=True), viewer["id"])
     return {"pages": pages, "fits": pages == 1}
 
 
-@lru_cache(maxsize=64)
-def _pages(offload: WorkerPool, document_json: str, meta_json: str) -> int:
+_PAGES_KEPT = 64
+_pages_kept: OrderedDict[tuple[str, str], int] = OrderedDict()
+_pages_lock = threading.Lock()
+
+
+def _pages(offload: WorkerPool, document_json: str, meta_json: str, owner: str) -> int:
     """Laying out a page takes a good part of a second: every editor asks after each save,
-    so the answer is kept per document text, and laid out once in a worker process for all
-    who ask at the same time."""
-    return offload.run_shared(("pages", document_json, meta_json), onepager.page_count,
-                              json.loads(document_json), json.loads(meta_json))
+    so the answer is kept per document text (whoever asked), and laid out once in a worker
+    process for all who ask at the same time; the one who sends the job counts it."""
+    key = (document_json, meta_json)
+    with _pages_lock:
+        if key in _pages_kept:
+            _pages_kept.move_to_end(key)
+            return _pages_kept[key]
+    pages = offload.run_shared(("pages", *key), onepager.page_count,
+                               json.loads(document_json), json.loads(meta_json), owner=owner)
+    with _pages_lock:
+        _pages_kept[key] = pages
+        while len(_pages_kept) > _PAGES_KEPT:
+            _pages_kept.popitem(last=False)
+    return pages

@@ -163,14 +163,14 @@ def search_notes(backend: Backend, workshop_id: str, query: str = "",
     return {"query": query, "terms": terms, "results": results}
 
 
-def preview(backend: Backend, raw: object) -> dict:
+def preview(backend: Backend, raw: object, viewer_id: str | None = None) -> dict:
     """Markdown rendered exactly as the library will show it (for the editor's preview).
 
     A long text is rendered in a worker process, as a note op with it would be.
     """
     body = parse(Preview, raw)
     if len(body.body) > RENDER_ELSEWHERE_CHARS:
-        return {"html": backend.offload.run(render_markdown, body.body)}
+        return {"html": backend.offload.run(render_markdown, body.body, owner=viewer_id)}
     return {"html": render_markdown(body.body)}
 
 
@@ -211,7 +211,7 @@ def import_notes(backend: Backend, workshop_id: str, actor_id: str | None, raw: 
                                            "again")
     defaults = body.defaults.model_dump(exclude_none=True)
     plan = backend.offload.run(planned, [(f.name, f.content_base64) for f in body.files],
-                               body.csv_mode, defaults)
+                               body.csv_mode, defaults, owner=actor_id)
     answer = {"ok": plan.ok, "plan": plan.as_dict(), "imported": 0}
     if not plan.ok:
         answer["error"] = {"code": "invalid", "message": _problems_message(plan)}
