@@ -101,15 +101,9 @@ def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id:
         raise ServiceError("invalid", f"format: choose one of {', '.join(FORMATS)}")
     loaded = load(backend, workshop_id, viewer, persona_id, number)
     document, meta = loaded.document, loaded.meta
-    if fmt == "markdown":
-        content = markdown.to_markdown(document, meta).encode()
-    elif fmt == "json":
-        content = json.dumps(json_format.to_json(document, meta), ensure_ascii=False,
-                             indent=2).encode()
-    elif fmt == "html":
-        content = standalone_html(document, meta).encode()
-    else:  # page layout is seconds of pure Python at worst: never on the serving hub
-        content = backend.offload.run(onepager.to_pdf, document, meta, owner=viewer["id"])
+    # Formatting a big board is tens of milliseconds of pure Python (page layout: seconds),
+    # so every format is made in a worker process, never on the serving hub.
+    content = backend.offload.run(formatted, fmt, document, meta, owner=viewer["id"])
     label = f"v{meta['version']}" if meta["status"] == "agreed" else \
         f"v{meta['version']}-draft" if meta["version"] else "draft"
     names = filenames.download_name(
@@ -118,11 +112,25 @@ def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id:
     return Export(content, MEDIA_TYPES[fmt], *names)
 
 
+def formatted(fmt: str, document: dict, meta: dict) -> bytes:
+    """The document's bytes in one format; runs in a worker process (workshop/offload.py)."""
+    if fmt == "markdown":
+        return markdown.to_markdown(document, meta).encode()
+    if fmt == "json":
+        return json.dumps(json_format.to_json(document, meta), ensure_ascii=False,
+                          indent=2).encode()
+    if fmt == "html":
+        return standalone_html(document, meta).encode()
+    return onepager.to_pdf(document, meta)
+
+
 def onepager_page(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
                   number: int | None, stylesheet_href: str) -> str:
-    """The one-pager as a page of the app, linking its print stylesheet."""
+    """The one-pager as a page of the app, linking its print stylesheet (laid out in a
+    worker process, as its download is)."""
     loaded = load(backend, workshop_id, viewer, persona_id, number)
-    return onepager.onepager_html(loaded.document, loaded.meta, stylesheet_href=stylesheet_href)
+    return backend.offload.run(onepager.onepager_html, loaded.document, loaded.meta,
+                               stylesheet_href=stylesheet_href, owner=viewer["id"])
 
 
 def standalone_html(document: dict, meta: dict) -> str:
@@ -140,7 +148,9 @@ def assumptions_csv(backend: Backend, workshop_id: str, viewer: dict) -> Export:
             raise ServiceError("not_found", "no such workshop")
         title = workshop.title
         snapshot, notes, links = board_inputs(session, workshop_id, viewer)
-    content = csv_format.assumptions_csv(snapshot, notes, links)
+    # A 2,000-note board takes ~120 ms to format: in a worker process, not on the hub.
+    content = backend.offload.run(csv_format.assumptions_csv, snapshot, notes, links,
+                                  owner=viewer["id"])
     names = filenames.download_name([(title, "workshop"), ("assumptions", "assumptions")],
                                     "csv")
     return Export(content.encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
