@@ -96,7 +96,7 @@ def backend(database_url, worker_pool):
     db = Database(database_url)
     # Tests that are not about rate limits fire ops faster than any person could.
     yield Backend(db, CollectingPublisher(), PresenceRegistry(), OpRateLimiter("10000/second"),
-                  worker_pool)
+                  offload=worker_pool)
     db.dispose()
 
 

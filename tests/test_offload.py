@@ -102,6 +102,34 @@ def test_more_work_than_the_pool_accepts_is_refused_at_once_with_busy(pool):
     assert pool.run(whoami)[0] > 0  # and the pool takes work again
 
 
+def test_one_owner_has_at_most_per_owner_jobs_at_once_and_others_still_get_slots():
+    # One person in several tabs exporting PDFs must not leave everyone else `busy`.
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = WorkerPool(workers=1, waiting=4, per_owner=2)
+    try:
+        pool.run(whoami)
+        with ThreadPoolExecutor(3) as requests:
+            held = [requests.submit(pool.run, sleep_for, 1.5, owner="tabs")
+                    for _ in range(2)]
+            time.sleep(0.4)
+            with pytest.raises(ServiceError) as raised:
+                pool.run(whoami, owner="tabs")
+            assert raised.value.code == "rate_limited" and raised.value.status == 429
+            assert raised.value.reason == "heavy_at_once"
+            assert raised.value.details == {"at_once": 2}
+            with pytest.raises(ServiceError):  # a shared job counts for its sender too
+                pool.run_shared("doc", stamp, 0, owner="tabs")
+            other = requests.submit(pool.run, whoami, owner="someone else")
+            assert other.result()[0] > 0  # a slot was left for them (after the two jobs)
+            assert [f.result() for f in held] == [1.5, 1.5]
+        assert pool.run(whoami, owner="tabs")[0] > 0  # done: the owner may send again
+        assert pool.run_shared("doc", stamp, 0, owner="tabs") > 0
+        assert pool._owned == {}  # nothing left counted
+    finally:
+        pool.close()
+
+
 def test_callers_of_the_same_key_share_one_job_and_take_one_slot(pool):
     # Every editor of a document asks for its A4 check after the same save.
     from concurrent.futures import ThreadPoolExecutor

@@ -45,7 +45,8 @@ def create_app(config: Config | None = None) -> Flask:
     signals = OpRateLimiter.from_config(config.signal_rate, config.message_queue, "signal",
                                         DEFAULT_SIGNAL_RATE)
     app.extensions["workshop"] = Backend(database, publisher, presence, limiter, joins, signals,
-                                         WorkerPool(config.offload_workers))
+                                         WorkerPool(config.offload_workers,
+                                                    per_owner=config.heavy_at_once))
     if config.trusted_proxies:
         # request.remote_addr is then the client's address as the proxies saw it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies)

@@ -98,6 +98,8 @@ class Config:
     prepared_statements: bool = True
     # Worker processes for heavy work (PDFs, imports; workshop/offload.py); None: cores - 1.
     offload_workers: int | None = None
+    # Heavy jobs one participant may have accepted at once (None: 2, workshop/offload.py).
+    heavy_at_once: int | None = None
     testing: bool = False
 
     @classmethod
@@ -126,4 +128,5 @@ class Config:
             prepared_statements=os.environ.get("WORKSHOP_PREPARED_STATEMENTS", "on").lower()
             not in ("0", "off", "false", "no"),
             offload_workers=int(os.environ.get("WORKSHOP_OFFLOAD_WORKERS") or 0) or None,
+            heavy_at_once=int(_number("WORKSHOP_HEAVY_AT_ONCE", 0)) or None,
         )

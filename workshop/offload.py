@@ -8,9 +8,11 @@ they would still hold the GIL and stall the hub, so they run in other processes 
   eventlet's monkey-patching nor the server's sockets and database connections.
 - They run at a lower CPU priority (`os.nice`), so on a small machine the hub keeps its
   core while a PDF is laid out beside it.
-- Concurrency is bounded twice: `workers` processes run jobs, and at most `waiting` jobs
-  are accepted at once; one more is refused at once with `busy` (HTTP 503) rather than
-  queued without end behind a flood of heavy requests.
+- Concurrency is bounded three times: `workers` processes run jobs, and at most `waiting`
+  jobs are accepted at once; one more is refused at once with `busy` (HTTP 503) rather than
+  queued without end behind a flood of heavy requests. And one `owner` (a participant) has
+  at most `per_owner` jobs accepted at once, refused past that with `rate_limited` (429):
+  one person in several tabs cannot take every slot and leave everyone else `busy`.
 - The caller waits on a `concurrent.futures` Future. Under eventlet its lock is green, so
   the waiting request yields to the hub; in threading mode it blocks its own thread only.
 - Jobs travel to the workers through a pipe. Under eventlet, a green thread writes them:
@@ -49,6 +51,10 @@ WAITING_PER_WORKER = 8
 # restarted), so a pathological input cannot hold a worker for ever.
 DEFAULT_TIMEOUT_S = 60.0
 BUSY = "the server is busy with other heavy requests (PDFs, imports): try again in a moment"
+# Jobs one participant may have accepted at once: a PDF and an A4 check side by side.
+DEFAULT_PER_OWNER = 2
+AT_ONCE = ("you already have {n} heavy requests (PDFs, imports, pictures) running: wait for "
+           "them to finish")
 
 
 def default_workers() -> int:
@@ -76,9 +82,12 @@ class WorkerPool:
     """Runs functions in worker processes with bounded concurrency (see the module doc)."""
 
     def __init__(self, workers: int | None = None, waiting: int | None = None,
-                 timeout: float = DEFAULT_TIMEOUT_S, niceness: int = WORKER_NICENESS):
+                 timeout: float = DEFAULT_TIMEOUT_S, niceness: int = WORKER_NICENESS,
+                 per_owner: int | None = None):
         self.workers = workers or default_workers()
         self.waiting = waiting or self.workers * WAITING_PER_WORKER
+        self.per_owner = per_owner or DEFAULT_PER_OWNER
+        self._owned: dict[Hashable, int] = {}  # owner -> its jobs accepted and not yet done
         self.timeout = timeout
         self.niceness = niceness
         self._slots = threading.BoundedSemaphore(self.waiting)
@@ -88,37 +97,68 @@ class WorkerPool:
         self._shared: dict[Hashable, tuple] = {}  # key -> (executor, Future) of a shared job
         self._shared_lock = threading.Lock()
 
-    def run(self, function: Callable[..., T], *args, **kwargs) -> T:
+    def run(self, function: Callable[..., T], *args, owner: Hashable | None = None,
+            **kwargs) -> T:
         """`function(*args, **kwargs)` in a worker; its exception, if any, is raised here.
 
         The function and its arguments must pickle (a module-level function, plain data).
         Raises ServiceError('busy') when `waiting` jobs are already accepted, or when the
-        job runs past the timeout or its worker dies.
+        job runs past the timeout or its worker dies; ServiceError('rate_limited') when
+        `owner` already has `per_owner` jobs accepted.
         """
-        executor, future = self._submit(function, args, kwargs)
+        self._take(owner)
         try:
-            return self._result(executor, future)
+            executor, future = self._submit(function, args, kwargs)
+            try:
+                return self._result(executor, future)
+            finally:
+                self._slots.release()
         finally:
-            self._slots.release()
+            self._give_back(owner)
 
-    def run_shared(self, key: Hashable, function: Callable[..., T], *args) -> T:
+    def run_shared(self, key: Hashable, function: Callable[..., T], *args,
+                   owner: Hashable | None = None) -> T:
         """Like `run`, but callers asking for the same `key` while its job runs wait for that
         one job instead of sending another (every editor of a document asks for its A4 check
-        after the same save)."""
+        after the same save); only the caller that sends the job counts for its `owner`."""
         with self._shared_lock:
             shared = self._shared.get(key)
-            if shared is None:
-                shared = self._shared[key] = self._submit(function, args, {})
-                owner = True
-            else:
-                owner = False
+            sender = shared is None
+            if sender:
+                self._take(owner)
+                try:
+                    shared = self._shared[key] = self._submit(function, args, {})
+                except BaseException:
+                    self._give_back(owner)
+                    raise
         try:
             return self._result(*shared)
         finally:
-            if owner:
+            if sender:
                 with self._shared_lock:
                     del self._shared[key]
                 self._slots.release()
+                self._give_back(owner)
+
+    def _take(self, owner: Hashable | None) -> None:
+        """Count one more job of `owner`, or refuse it with `rate_limited` past `per_owner`."""
+        if owner is None:
+            return
+        with self._lock:
+            running = self._owned.get(owner, 0)
+            if running >= self.per_owner:
+                raise ServiceError("rate_limited", AT_ONCE.format(n=running),
+                                   {"at_once": self.per_owner}, reason="heavy_at_once")
+            self._owned[owner] = running + 1
+
+    def _give_back(self, owner: Hashable | None) -> None:
+        """One job of `owner` is done (answered, refused or failed)."""
+        if owner is None:
+            return
+        with self._lock:
+            left = self._owned.pop(owner) - 1
+            if left:
+                self._owned[owner] = left
 
     def _submit(self, function: Callable, args: tuple, kwargs: dict) -> tuple:
         """Take a slot and send the job: (its executor, its Future); busy without a slot."""

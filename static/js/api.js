@@ -1,5 +1,6 @@
 // JSON over fetch with the protocol's error shape turned into readable messages.
-// (The server's error messages are the API's contract and stay English.)
+// (The server's error messages are the API's contract and stay English: errorText says a
+// refusal in the page's language by its reason or code.)
 import { errorText, t } from "./i18n.js";
 
 export async function postJSON(url, body) {
@@ -16,8 +17,8 @@ export async function postJSON(url, body) {
   }
   const payload = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const message = payload.error?.message || t("api.status", { status: response.status });
-    throw new Error(message.charAt(0).toUpperCase() + message.slice(1));
+    if (payload.error?.code) throw new Error(errorText(payload.error));
+    throw new Error(t("api.status", { status: response.status }));
   }
   return payload;
 }

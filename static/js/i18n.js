@@ -50,6 +50,11 @@ const BY_REASON = {
   text_voted_on: () => t("error.text_voted_on"),
   text_decided: () => t("error.text_decided"),
   document_in_merge: () => t("error.document_in_merge"),
+  joins_from_address: () => t("error.joins_from_address"),
+  joins_into_workshop: () => t("error.joins_into_workshop"),
+  workshop_full: ({ max }) => t("error.workshop_full", { max: Number(max).toLocaleString(locale) }),
+  teams_full: ({ max }) => t("error.teams_full", { max }),
+  heavy_at_once: ({ at_once }) => t("error.heavy_at_once", { at_once }),
 };
 
 const BY_CODE = {

@@ -230,8 +230,9 @@ def test_a_join_flood_from_one_address_is_answered_429_and_others_still_join(liv
     answers = [join_from("203.0.113.7", f"Bot {n}") for n in range(JOINS_PER_ADDRESS + 15)]
     assert [a.status_code for a in answers] == [201] * JOINS_PER_ADDRESS + [429] * 15
     assert answers[-1].json() == {"error": {
-        "code": "rate_limited",
+        "code": "rate_limited", "reason": "joins_from_address",
         "message": "too many joins from your network at once: wait a minute and try again"}}
+    assert answers[-1].headers["Retry-After"] == "1"
     assert join_from("198.51.100.20", "Kim").status_code == 201
 
 
@@ -249,6 +250,16 @@ def test_the_join_page_says_why_a_join_was_refused(live_server, person):
     sam.page.click("#join-form button[type=submit]")
     expect(sam.page.locator("#join-error")).to_have_text(
         "This workshop already has 12 teams: choose one of them")
+    # The Dutch page says it in Dutch (the refusal's `reason`), not the server's English.
+    noor = person("Noor")
+    noor.page.context.set_extra_http_headers({"X-Forwarded-For": "198.51.100.62"})
+    noor.page.goto(links["invite_url"] + "?lang=nl")
+    noor.page.fill("#name", "Noor")
+    noor.page.fill("#team", "Juridisch")
+    noor.page.click("#join-form button[type=submit]")
+    expect(noor.page.locator("#join-error")).to_have_text(
+        "Deze workshop heeft al 12 teams: kies er een van")
+    noor.errors[:] = [e for e in noor.errors if "status of 422" not in e]
     sam.page.fill("#team", "team 3")  # one of the twelve, in any spelling
     sam.page.click("#join-form button[type=submit]")
     sam.page.wait_for_url(f"**/w/{links['id']}")

@@ -1,11 +1,14 @@
 """Socket.IO handlers through Flask-SocketIO's test client: connect, op, sync, presence."""
 
 import gc
+import sqlite3
 import uuid
 from collections import Counter
+from contextlib import closing
 
 import pytest
 
+from workshop.db import sqlite_file
 from workshop.realtime import socketio
 from workshop.services import workshops
 from workshop.services.rate_limit import OpRateLimiter
@@ -400,3 +403,26 @@ def test_packets_are_plain_json_even_for_large_answers():
     assert ack.packet_type == packet.ACK
     text = ack.encode()
     assert text.startswith("37[") and packet.Packet(encoded_packet=text).data == answer
+
+
+def test_a_database_failure_answers_sync_signal_and_connect_and_they_recover(app, session,
+                                                                             sqlite_url):
+    """Every event is answered when the database fails, not only `op`: a client waiting for
+    an ack that never comes cannot tell a failure from a slow server."""
+    sam = session["socks"]["sam"]
+    signal = {"type": "editing", "persona_id": session["persona"], "path": None}
+    noor_browser, _ = join(app, session["tokens"]["invite"], "Noor")
+    with closing(sqlite3.connect(sqlite_file(sqlite_url))) as admin:
+        admin.execute("ALTER TABLE participants RENAME TO participants_away")
+        admin.commit()
+        refused = {"ok": False, "error": {"code": "unavailable",
+                                          "message": "the server could not save this; try "
+                                                     "again"}}
+        assert sam.emit("sync", {"since": 0}, callback=True) == refused
+        assert sam.emit("signal", signal, callback=True) == refused
+        assert not connect(app, noor_browser, session["id"]).is_connected()
+        admin.execute("ALTER TABLE participants_away RENAME TO participants")
+        admin.commit()
+    assert sam.emit("sync", {"since": 0}, callback=True)["ok"]
+    assert sam.emit("signal", signal, callback=True) == {"ok": True}
+    assert connect(app, noor_browser, session["id"]).is_connected()

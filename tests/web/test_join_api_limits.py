@@ -29,8 +29,9 @@ def test_a_join_past_the_address_limit_is_answered_429_with_json(sqlite_url):
     refused = join(app, token, "P2")
     assert refused.status_code == 429
     assert refused.get_json() == {"error": {
-        "code": "rate_limited",
+        "code": "rate_limited", "reason": "joins_from_address",
         "message": "too many joins from your network at once: wait a minute and try again"}}
+    assert refused.headers["Retry-After"] == "1"  # RFC 9110: seconds before trying again
     assert "workshop_session" not in refused.headers.get("Set-Cookie", "")
     assert join(app, token, "Elsewhere", REMOTE_ADDR="198.51.100.7").status_code == 201
 

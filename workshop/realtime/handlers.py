@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
+from sqlalchemy.exc import OperationalError
 
 from workshop.realtime.rooms import events_room, own_forms_room, participant_room, workshop_room
 from workshop.services import ops, presence, signals, workshops
-from workshop.services.errors import ServiceError
+from workshop.services.errors import ServiceError, unavailable
 from workshop.services.schemas import SyncRequest, parse
 from workshop.web.sessions import membership
 
@@ -30,6 +31,16 @@ def on_connect(auth=None):
     batched = auth.get("batch", False)
     if not isinstance(batched, bool):
         raise _refuse_invalid("auth.batch must be true or false")
+    try:
+        _admit(workshop_id, batched)
+    except OperationalError:
+        # The database failed (a lost connection, a locked file): refused with a reason
+        # instead of an unanswered connect, so the client retries it like any refusal.
+        raise ConnectionRefusedError("unavailable", unavailable().as_dict()) from None
+
+
+def _admit(workshop_id: str, batched: bool) -> None:
+    """The member behind the cookie joins the workshop's rooms, or the connect is refused."""
     member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
     if member is None and workshops.was_removed(_backend(), workshop_id,
                                                 membership(workshop_id)):
@@ -76,6 +87,8 @@ def on_sync(payload=None):
         return workshops.sync(_backend(), bound["workshop"], member, request_.since)
     except ServiceError as error:
         return {"ok": False, "error": error.as_dict()}
+    except OperationalError:  # the database failed: answered, so the client can retry
+        return {"ok": False, "error": unavailable().as_dict()}
 
 
 def on_signal(payload=None):
@@ -88,6 +101,8 @@ def on_signal(payload=None):
         relayed = signals.editing(_backend(), member, payload)
     except ServiceError as error:
         return {"ok": False, "error": error.as_dict()}
+    except OperationalError:  # the database failed: answered, so the client can retry
+        return {"ok": False, "error": unavailable().as_dict()}
     emit("signal", relayed, to=workshop_room(bound["workshop"]), include_self=False)
     return {"ok": True}
 

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from workshop.db import Database
 from workshop.offload import WorkerPool
+from workshop.os_threads import OsThreadGate
 from workshop.services.join_limits import JoinLimits
 from workshop.services.rate_limit import DEFAULT_SIGNAL_RATE, OpRateLimiter
 
@@ -74,6 +75,8 @@ class Backend:
         DEFAULT_SIGNAL_RATE, scope="signal"))
     # Heavy work (PDFs, the A4 check, imports, pictures) runs in its worker processes.
     offload: WorkerPool = field(default_factory=WorkerPool)
+    # Searches (SQLite marking matches in long notes) run in a few OS threads of their own.
+    search_threads: OsThreadGate = field(default_factory=OsThreadGate)
 
 
 def sorted_present(participants: Iterable[dict]) -> list[dict]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -100,15 +101,9 @@ def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id:
         raise ServiceError("invalid", f"format: choose one of {', '.join(FORMATS)}")
     loaded = load(backend, workshop_id, viewer, persona_id, number)
     document, meta = loaded.document, loaded.meta
-    if fmt == "markdown":
-        content = markdown.to_markdown(document, meta).encode()
-    elif fmt == "json":
-        content = json.dumps(json_format.to_json(document, meta), ensure_ascii=False,
-                             indent=2).encode()
-    elif fmt == "html":
-        content = standalone_html(document, meta).encode()
-    else:  # page layout is seconds of pure Python at worst: never on the serving hub
-        content = backend.offload.run(onepager.to_pdf, document, meta)
+    # Formatting a big board is tens of milliseconds of pure Python (page layout: seconds),
+    # so every format is made in a worker process, never on the serving hub.
+    content = backend.offload.run(formatted, fmt, document, meta, owner=viewer["id"])
     label = f"v{meta['version']}" if meta["status"] == "agreed" else \
         f"v{meta['version']}-draft" if meta["version"] else "draft"
     names = filenames.download_name(
@@ -117,11 +112,25 @@ def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id:
     return Export(content, MEDIA_TYPES[fmt], *names)
 
 
+def formatted(fmt: str, document: dict, meta: dict) -> bytes:
+    """The document's bytes in one format; runs in a worker process (workshop/offload.py)."""
+    if fmt == "markdown":
+        return markdown.to_markdown(document, meta).encode()
+    if fmt == "json":
+        return json.dumps(json_format.to_json(document, meta), ensure_ascii=False,
+                          indent=2).encode()
+    if fmt == "html":
+        return standalone_html(document, meta).encode()
+    return onepager.to_pdf(document, meta)
+
+
 def onepager_page(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
                   number: int | None, stylesheet_href: str) -> str:
-    """The one-pager as a page of the app, linking its print stylesheet."""
+    """The one-pager as a page of the app, linking its print stylesheet (laid out in a
+    worker process, as its download is)."""
     loaded = load(backend, workshop_id, viewer, persona_id, number)
-    return onepager.onepager_html(loaded.document, loaded.meta, stylesheet_href=stylesheet_href)
+    return backend.offload.run(onepager.onepager_html, loaded.document, loaded.meta,
+                               stylesheet_href=stylesheet_href, owner=viewer["id"])
 
 
 def standalone_html(document: dict, meta: dict) -> str:
@@ -139,7 +148,9 @@ def assumptions_csv(backend: Backend, workshop_id: str, viewer: dict) -> Export:
             raise ServiceError("not_found", "no such workshop")
         title = workshop.title
         snapshot, notes, links = board_inputs(session, workshop_id, viewer)
-    content = csv_format.assumptions_csv(snapshot, notes, links)
+    # A 2,000-note board takes ~120 ms to format: in a worker process, not on the hub.
+    content = backend.offload.run(csv_format.assumptions_csv, snapshot, notes, links,
+                                  owner=viewer["id"])
     names = filenames.download_name([(title, "workshop"), ("assumptions", "assumptions")],
                                     "csv")
     return Export(content.encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
@@ -178,14 +189,28 @@ def fit(backend: Backend, workshop_id: str, viewer: dict, persona_id: str) -> di
     loaded = load(backend, workshop_id, viewer, persona_id)
     meta = {**loaded.meta, "exported_at": "", "agreed_at": None}  # layout only
     pages = _pages(backend.offload, json.dumps(loaded.document, sort_keys=True),
-                   json.dumps(meta, sort_keys=True))
+                   json.dumps(meta, sort_keys=True), viewer["id"])
     return {"pages": pages, "fits": pages == 1}
 
 
-@lru_cache(maxsize=64)
-def _pages(offload: WorkerPool, document_json: str, meta_json: str) -> int:
+_PAGES_KEPT = 64
+_pages_kept: OrderedDict[tuple[str, str], int] = OrderedDict()
+_pages_lock = threading.Lock()
+
+
+def _pages(offload: WorkerPool, document_json: str, meta_json: str, owner: str) -> int:
     """Laying out a page takes a good part of a second: every editor asks after each save,
-    so the answer is kept per document text, and laid out once in a worker process for all
-    who ask at the same time."""
-    return offload.run_shared(("pages", document_json, meta_json), onepager.page_count,
-                              json.loads(document_json), json.loads(meta_json))
+    so the answer is kept per document text (whoever asked), and laid out once in a worker
+    process for all who ask at the same time; the one who sends the job counts it."""
+    key = (document_json, meta_json)
+    with _pages_lock:
+        if key in _pages_kept:
+            _pages_kept.move_to_end(key)
+            return _pages_kept[key]
+    pages = offload.run_shared(("pages", *key), onepager.page_count,
+                               json.loads(document_json), json.loads(meta_json), owner=owner)
+    with _pages_lock:
+        _pages_kept[key] = pages
+        while len(_pages_kept) > _PAGES_KEPT:
+            _pages_kept.popitem(last=False)
+    return pages

@@ -46,13 +46,16 @@ class JoinLimits:
         is checked first, so one address's flood does not use up the workshop's allowance."""
         if address is not None and not self.per_address.allow(address):
             raise ServiceError("rate_limited", "too many joins from your network at once: "
-                                               "wait a minute and try again")
+                                               "wait a minute and try again",
+                               reason="joins_from_address")
         if not self.per_workshop.allow(workshop_id):
             raise ServiceError("rate_limited", "too many people are joining this workshop at "
-                                               "once: wait a moment and try again")
+                                               "once: wait a moment and try again",
+                               reason="joins_into_workshop")
 
     def check_size(self, participants: int) -> None:
         """Refuse one more participant once a workshop holds `max_participants`."""
         if participants >= self.max_participants:
             raise ServiceError("limit", f"this workshop is full: it has "
-                                        f"{self.max_participants:,} participants")
+                                        f"{self.max_participants:,} participants",
+                               {"max": self.max_participants}, reason="workshop_full")

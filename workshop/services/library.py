@@ -6,9 +6,12 @@ import base64
 import binascii
 import html
 import re
+import sqlite3
+from pathlib import Path
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import select, text
 
+from workshop.db import sqlite_file
 from workshop.domain import permissions
 from workshop.domain.note_import import ImportPlan, plan_import
 from workshop.models import ResearchNote
@@ -45,6 +48,8 @@ def _filters(dialect: str, source_type: str | None, tags: list[str] | None) -> t
 
     `tags` are the spellings of the wanted tag in this library (None: no tag filter), so the
     database compares exact strings and needs no Unicode-aware case folding of its own.
+    Each spelling has a named parameter of its own, so the same SQL runs through SQLAlchemy
+    and through the sqlite3 module (see `_sqlite_search`).
     """
     sql, params = "", {}
     if source_type:
@@ -53,47 +58,66 @@ def _filters(dialect: str, source_type: str | None, tags: list[str] | None) -> t
     if tags is not None:
         elements = ("json_each(n.tags) AS t WHERE t.value" if dialect == "sqlite"
                     else "json_array_elements_text(n.tags) AS t(value) WHERE t.value")
-        sql += f" AND EXISTS (SELECT 1 FROM {elements} IN :tags)"
-        params["tags"] = tags
+        names = [f"tag_{index}" for index in range(len(tags))]
+        sql += f" AND EXISTS (SELECT 1 FROM {elements} IN ({', '.join(':' + n for n in names)}))"
+        params.update(zip(names, tags, strict=True))
     return sql, params
 
 
-def _query(sql: str, params: dict):
-    """A text query, with the tag spellings (if any) bound as a list."""
-    query = text(sql)
-    return query.bindparams(bindparam("tags", expanding=True)) if "tags" in params else query
-
-
-def _sqlite_search(session, workshop_id: str, terms: list[str], filters: str,
+def _sqlite_search(path: str, workshop_id: str, terms: list[str], filters: str,
                    params: dict) -> list[tuple[str, str, str]]:
+    """`_sqlite_hits` on a read-only connection of its own, for an OS thread
+    (workshop/os_threads.py): the serving process's pooled connections belong to the hub."""
+    connection = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True,
+                                 check_same_thread=False)
+    try:
+        connection.execute("PRAGMA busy_timeout=5000")
+        return _sqlite_hits(connection, workshop_id, terms, filters, params)
+    finally:
+        connection.close()
+
+
+def _sqlite_hits(connection: sqlite3.Connection, workshop_id: str, terms: list[str],
+                 filters: str, params: dict) -> list[tuple[str, str, str]]:
+    """FTS5's best matches with their highlighted title and body snippet.
+
+    Marking the matches costs ~17 ms per 10,000-character note, so it is done only for the
+    page of results, once they are ranked (ranking alone is a few milliseconds).
+    """
     match = " ".join(f'"{term}"*' for term in terms)  # terms are \w+, so quoting is safe
     # The filters sit in the query (not applied to its first hits afterwards), so a filtered
     # match is found however many better matches of other kinds the library holds.
-    rows = session.execute(_query(
-        "SELECT note_id, highlight(research_notes_fts, 2, :o, :c),"
-        " snippet(research_notes_fts, 3, :o, :c, ' … ', 24)"
-        " FROM research_notes_fts WHERE research_notes_fts MATCH :match"
+    ranked = [row[0] for row in connection.execute(
+        "SELECT note_id FROM research_notes_fts WHERE research_notes_fts MATCH :match"
         " AND workshop_id = :workshop"
         " AND note_id IN (SELECT n.id FROM research_notes AS n"
         f" WHERE n.workshop_id = :workshop{filters})"
-        " ORDER BY bm25(research_notes_fts, 0, 0, 10.0, 1.0, 5.0) LIMIT :limit", params),
-        {"o": _OPEN, "c": _CLOSE, "match": match, "workshop": workshop_id,
-         "limit": MAX_RESULTS, **params})
-    return [tuple(row) for row in rows]
+        " ORDER BY bm25(research_notes_fts, 0, 0, 10.0, 1.0, 5.0) LIMIT :limit",
+        {"match": match, "workshop": workshop_id, "limit": MAX_RESULTS, **params})]
+    if not ranked:
+        return []
+    ids = {f"id_{index}": note_id for index, note_id in enumerate(ranked)}
+    marked = {row[0]: (row[1], row[2]) for row in connection.execute(
+        "SELECT note_id, highlight(research_notes_fts, 2, :o, :c),"
+        " snippet(research_notes_fts, 3, :o, :c, ' … ', 24)"
+        " FROM research_notes_fts WHERE research_notes_fts MATCH :match"
+        f" AND note_id IN ({', '.join(':' + name for name in ids)})",
+        {"o": _OPEN, "c": _CLOSE, "match": match, **ids})}
+    return [(note_id, *marked[note_id]) for note_id in ranked if note_id in marked]
 
 
 def _postgres_search(session, workshop_id: str, terms: list[str], filters: str,
                      params: dict) -> list[tuple[str, str, str]]:
     query = " & ".join(f"{term}:*" for term in terms)  # terms are \w+, so this parses
     options = f"StartSel={_OPEN}, StopSel={_CLOSE}"
-    rows = session.execute(_query(
+    rows = session.execute(text(
         # workshop_search (migration 0006) strips accents while headlining, so "cafe" marks
         # "Café" in the original text, as the search column (unaccented) found it.
         "SELECT n.id, ts_headline('workshop_search', n.title, q, :all),"
         " ts_headline('workshop_search', n.body, q, :frag)"
         " FROM research_notes AS n, to_tsquery('simple', workshop_unaccent(:query)) AS q"
         f" WHERE n.workshop_id = :workshop AND n.search @@ q{filters}"
-        " ORDER BY ts_rank(n.search, q) DESC, n.created_seq LIMIT :limit", params),
+        " ORDER BY ts_rank(n.search, q) DESC, n.created_seq LIMIT :limit"),
         {"all": options + ", HighlightAll=true",
          "frag": options + ", MaxWords=30, MinWords=12, MaxFragments=2, "
                            "FragmentDelimiter=\" … \"",
@@ -103,9 +127,9 @@ def _postgres_search(session, workshop_id: str, terms: list[str], filters: str,
 
 def _newest(session, workshop_id: str, filters: str, params: dict) -> list[tuple[str, None, None]]:
     """Without search words: the newest notes that pass the filters."""
-    rows = session.execute(_query(
+    rows = session.execute(text(
         f"SELECT n.id FROM research_notes AS n WHERE n.workshop_id = :workshop{filters}"
-        " ORDER BY n.created_seq DESC LIMIT :limit", params),
+        " ORDER BY n.created_seq DESC LIMIT :limit"),
         {"workshop": workshop_id, "limit": MAX_RESULTS, **params})
     return [(row[0], None, None) for row in rows]
 
@@ -131,6 +155,18 @@ def _summary(note) -> dict:
             "date": note.date, "tags": list(note.tags), "seq": note.created_seq}
 
 
+def _sqlite_hits_off_hub(backend: Backend, session, workshop_id: str, terms: list[str],
+                         filters: str, params: dict) -> list[tuple[str, str, str]]:
+    """SQLite's search in one of the backend's search threads, on a connection of its own
+    (an in-memory database has no file another connection could open: searched here)."""
+    path = sqlite_file(backend.db.url)
+    if path is None:
+        raw = session.connection().connection.driver_connection
+        return _sqlite_hits(raw, workshop_id, terms, filters, params)
+    return backend.search_threads.run(_sqlite_search, path, workshop_id, terms, filters,
+                                      params)
+
+
 def search_notes(backend: Backend, workshop_id: str, query: str = "",
                  source_type: str | None = None, tag: str | None = None) -> dict:
     """Notes matching every word of the query (as prefixes), best first, with matches marked.
@@ -145,9 +181,10 @@ def search_notes(backend: Backend, workshop_id: str, query: str = "",
         if spellings == []:  # no note has this tag
             return {"query": query, "terms": terms, "results": results}
         filters, params = _filters(dialect, source_type, spellings)
-        if terms:
-            search = _sqlite_search if dialect == "sqlite" else _postgres_search
-            hits = search(session, workshop_id, terms, filters, params)
+        if terms and dialect != "sqlite":
+            hits = _postgres_search(session, workshop_id, terms, filters, params)
+        elif terms:
+            hits = _sqlite_hits_off_hub(backend, session, workshop_id, terms, filters, params)
         else:
             hits = _newest(session, workshop_id, filters, params)
         notes = {n.id: _summary(n) for n in session.execute(
@@ -163,14 +200,14 @@ def search_notes(backend: Backend, workshop_id: str, query: str = "",
     return {"query": query, "terms": terms, "results": results}
 
 
-def preview(backend: Backend, raw: object) -> dict:
+def preview(backend: Backend, raw: object, viewer_id: str | None = None) -> dict:
     """Markdown rendered exactly as the library will show it (for the editor's preview).
 
     A long text is rendered in a worker process, as a note op with it would be.
     """
     body = parse(Preview, raw)
     if len(body.body) > RENDER_ELSEWHERE_CHARS:
-        return {"html": backend.offload.run(render_markdown, body.body)}
+        return {"html": backend.offload.run(render_markdown, body.body, owner=viewer_id)}
     return {"html": render_markdown(body.body)}
 
 
@@ -211,7 +248,7 @@ def import_notes(backend: Backend, workshop_id: str, actor_id: str | None, raw: 
                                            "again")
     defaults = body.defaults.model_dump(exclude_none=True)
     plan = backend.offload.run(planned, [(f.name, f.content_base64) for f in body.files],
-                               body.csv_mode, defaults)
+                               body.csv_mode, defaults, owner=actor_id)
     answer = {"ok": plan.ok, "plan": plan.as_dict(), "imported": 0}
     if not plan.ok:
         answer["error"] = {"code": "invalid", "message": _problems_message(plan)}

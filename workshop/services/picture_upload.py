@@ -20,7 +20,7 @@ def upload(backend, workshop_id: str, actor_id: str | None, persona_id: str, raw
     if find_member(backend, workshop_id, actor_id) is None:  # before any decoding work
         raise ServiceError("unauthenticated", "join this workshop through its link first")
     # Decoding up to 40 megapixels and re-encoding takes long: in a worker, off the hub.
-    picture = backend.offload.run(prepare_upload, body.content_base64)
+    picture = backend.offload.run(prepare_upload, body.content_base64, owner=actor_id)
     return apply_op(backend, workshop_id, actor_id, {
         "op_id": body.op_id, "type": "document.picture",
         "data": {"persona_id": persona_id, "picture": picture, "base_rev": body.base_rev,

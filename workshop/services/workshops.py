@@ -147,7 +147,8 @@ def join_workshop(backend: Backend, raw: dict) -> dict:
         if team and team not in workshop.teams:
             if len(workshop.teams) >= MAX_TEAMS:  # as many as a workshop may be created with
                 raise ServiceError("limit", f"this workshop already has {MAX_TEAMS} teams: "
-                                            f"choose one of them")
+                                            f"choose one of them", {"max": MAX_TEAMS},
+                                   reason="teams_full")
             workshop.teams = [*workshop.teams, team]
         event = log.append(session, target.workshop_id, seq, "participant.joined",
                            {"participant": participant_view(participant)},

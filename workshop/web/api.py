@@ -41,6 +41,19 @@ def _service_error(error: ServiceError):
     return _error(error)
 
 
+# Seconds a refused client should wait before trying again (RFC 9110, Retry-After): the
+# rate windows and the worker slots free up within about a second.
+RETRY_AFTER_S = 1
+
+
+@bp.after_request
+def _retry_after(response: Response) -> Response:
+    """A refusal that passes (429 rate_limited, 503 busy or unavailable) says when to retry."""
+    if response.status_code in (429, 503):
+        response.headers.setdefault("Retry-After", str(RETRY_AFTER_S))
+    return response
+
+
 # Imports and pictures carry files; every other request stays within the app-wide 64 KiB.
 IMPORT_MAX_BYTES = 8 * 1024 * 1024
 PERSONA_IMPORT_MAX_BYTES = 1024 * 1024
@@ -209,8 +222,8 @@ def import_research_notes(workshop_id: str):
 @bp.post("/api/workshops/<workshop_id>/preview")
 def preview_markdown(workshop_id: str):
     """Render Markdown as the library shows it, for the editor's live preview."""
-    _viewer(workshop_id)
-    return jsonify(library.preview(_backend(), _body()))
+    viewer = _viewer(workshop_id)
+    return jsonify(library.preview(_backend(), _body(), viewer["id"]))
 
 
 def _ack(ack: dict):

@@ -265,13 +265,16 @@ ERRORS = {
     413: "too_large: the body is larger than 64 KiB",
     415: "unsupported_media_type: a write under /api/ without a JSON content type",
     422: "limit",
-    429: "rate_limited: too many ops from this participant; wait and send it again",
+    429: "rate_limited: too many ops from this participant; wait (Retry-After) and send it "
+         "again",
     500: "internal: the server failed unexpectedly",
     503: "unavailable: the database could not store it; or busy: the worker processes for "
          "heavy work (PDFs, imports, pictures, long Markdown) are fully booked, or the work "
          "took too long; nothing was applied, try again",
 }
 CROSS_ORIGIN = "forbidden: cross-origin write (Origin differs from Host)"
+HEAVY_AT_ONCE = ("rate_limited (reason heavy_at_once): this participant's earlier heavy "
+                 "requests still run; wait for them (Retry-After)")
 
 
 def _errors(*statuses: int, **descriptions: str) -> dict:
@@ -426,7 +429,8 @@ def _persona_paths(picture: Schema) -> dict:
         "/api/workshops/{workshop_id}/personas/{persona_id}/fit": {"get": {
             "operationId": "personaFit", "security": COOKIE, "parameters": ids,
             "summary": "How many A4 pages the one-pager takes (it should be one).",
-            "responses": {"200": _json("Pages.", _ref("Fit")), **_errors(401, 404, 503)}}},
+            "responses": {"200": _json("Pages.", _ref("Fit")),
+                          **_errors(401, 404, 429, 503, s429=HEAVY_AT_ONCE)}}},
         "/api/workshops/{workshop_id}/personas/{persona_id}/export.{extension}": {"get": {
             "operationId": "personaExport", "security": COOKIE,
             "summary": "The persona as Markdown, JSON, the A4 one-pager (HTML) or PDF.",
@@ -438,7 +442,8 @@ def _persona_paths(picture: Schema) -> dict:
                                        "ASCII filename and filename*=UTF-8'').",
                                        "text/markdown", "application/json", "text/html",
                                        "application/pdf"),
-                          **_errors(400, 401, 404, 503, s400="invalid: format or version")}}},
+                          **_errors(400, 401, 404, 429, 503, s400="invalid: format or version",
+                                    s429=HEAVY_AT_ONCE)}}},
         "/api/workshops/{workshop_id}/export/assumptions.csv": {"get": {
             "operationId": "assumptionsCsv", "security": COOKIE,
             "parameters": [_workshop_id()],
@@ -488,7 +493,8 @@ def _library_paths(preview: Schema, import_request: Schema) -> dict:
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": preview}}},
             "responses": {"200": _json("The HTML.", _ref("Rendered")),
-                          **_errors(400, 401, 403, 413, 415, s403=CROSS_ORIGIN)}}},
+                          **_errors(400, 401, 403, 413, 415, 429, 503, s403=CROSS_ORIGIN,
+                                    s429=HEAVY_AT_ONCE)}}},
         "/api/workshops/{workshop_id}/notes/import": {"post": {
             "operationId": "importNotes", "security": COOKIE, "parameters": [id_param],
             "summary": "Import Markdown and CSV files: a dry run, or all or nothing.",

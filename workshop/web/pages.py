@@ -97,6 +97,9 @@ def onepager(workshop_id: str, persona_id: str):
             url_for("static", filename="css/onepager.css"))
     except ServiceError as error:  # the service's message is English, like the API's
         lang = current_language()
-        return render_template("message.html", title=translate(lang, "message.not_found.title"),
-                               message=error.message), 404
+        # Laying out is refused (busy, rate_limited) when too many heavy requests run at once.
+        title = (translate(lang, "message.not_found.title") if error.status == 404
+                 else translate(lang, "message.busy.title"))
+        return render_template("message.html", title=title,
+                               message=error.message), error.status
     return page

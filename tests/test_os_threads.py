@@ -1,0 +1,87 @@
+"""GIL-releasing calls run at most `limit` at once; past the wait, a caller gets `busy`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from workshop.os_threads import OsThreadGate
+from workshop.services.errors import ServiceError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_in_threading_mode_the_call_runs_in_the_callers_thread():
+    gate = OsThreadGate(limit=1)
+    assert gate.run(threading.get_ident) == threading.get_ident()
+
+
+def test_past_the_limit_a_caller_waits_and_then_is_refused_with_busy():
+    gate = OsThreadGate(limit=1, wait_s=0.2)
+    inside, release = threading.Event(), threading.Event()
+
+    def hold() -> str:
+        inside.set()
+        release.wait(5)
+        return "done"
+
+    holder_answer = []
+    holder = threading.Thread(target=lambda: holder_answer.append(gate.run(hold)))
+    holder.start()
+    assert inside.wait(5)
+    with pytest.raises(ServiceError) as refused:
+        gate.run(len, "x")
+    assert refused.value.code == "busy"
+    release.set()
+    holder.join(5)
+    assert holder_answer == ["done"]
+    assert gate.run(len, "xy") == 2  # the slot is free again
+
+
+UNDER_EVENTLET = textwrap.dedent("""
+    import eventlet
+    eventlet.monkey_patch()
+    import time
+    from eventlet.patcher import original
+    from workshop.os_threads import OsThreadGate
+
+    real_thread, real_sleep = original("threading").get_ident, original("time").sleep
+    gate = OsThreadGate(limit=1)
+    hub = real_thread()
+    gaps, last = [], time.perf_counter()
+
+    def tick():
+        global last
+        while True:
+            eventlet.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    ticker = eventlet.spawn(tick)
+    calls = [eventlet.spawn(gate.run, lambda: (real_sleep(0.3), real_thread())[1])
+             for _ in range(2)]
+    threads = [call.wait() for call in calls]
+    ticker.kill()
+    print(int(hub not in threads), f"{max(gaps):.3f}")
+""")
+
+
+def test_under_eventlet_the_call_runs_in_an_os_thread_while_the_hub_turns(tmp_path):
+    # The call sleeps with the unpatched time.sleep: were it on the hub, the hub would stop
+    # for 0.3 s, twice.
+    script = tmp_path / "gate.py"
+    script.write_text(UNDER_EVENTLET)
+    result = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert result.returncode == 0, result.stderr
+    elsewhere, longest_gap = result.stdout.split()
+    assert elsewhere == "1"
+    assert float(longest_gap) < 0.2
