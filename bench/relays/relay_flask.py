@@ -11,7 +11,7 @@ writes the event to that SQLite file (WAL, synchronous=NORMAL, like the app) thr
 sqlite3 module directly, one INSERT and a commit per op, with no ORM and no checks. That is
 the least any server that keeps every op before sending it pays on top of the relay.
 
-    WORKSHOP_ASYNC_MODE=eventlet|threading PORT=5001 python bench/relay_flask.py
+    WORKSHOP_ASYNC_MODE=eventlet|threading PORT=5001 python bench/relays/relay_flask.py
 """
 
 import os
@@ -23,7 +23,7 @@ if ASYNC_MODE == "eventlet":
 
     eventlet.monkey_patch()
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 import json  # noqa: E402
 import sqlite3  # noqa: E402

@@ -1,8 +1,8 @@
 """What the bench probes share: run a hook right after a module is imported.
 
-The probes (`bench/stall_probe`, `bench/timeline_probe`) are `sitecustomize` modules that
-load before the server's own imports, so they cannot patch a module that does not exist
-yet; `after_import` lets them patch it the moment it is first executed.
+The probes `bench/probes/stall_probe` and `bench/probes/timeline_probe` are `sitecustomize`
+modules that load before the server's own imports, so they cannot patch a module that does
+not exist yet; `after_import` lets them patch it the moment it is first executed.
 """
 
 from __future__ import annotations

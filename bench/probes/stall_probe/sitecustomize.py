@@ -4,7 +4,7 @@ Python imports `sitecustomize` at startup from any directory on PYTHONPATH, so t
 benchmark can load this into every app server it starts without touching the app:
 
     .venv/bin/python bench/run.py --only eventlet --steps 100x2 \\
-        --app-env PYTHONPATH=bench/stall_probe --app-env BENCH_STALL_LOG=/tmp/stalls
+        --app-env PYTHONPATH=bench/probes/stall_probe --app-env BENCH_STALL_LOG=/tmp/stalls
 
 In a `python wsgi.py` process it writes `$BENCH_STALL_LOG/stalls-<pid>.log` (default
 /tmp/stalls), one line per finding, stamped with the wall clock:
@@ -28,7 +28,7 @@ import sys
 import time
 import traceback
 
-# bench/probe_hooks.py, shared by the probes; bench/ is on the path only for this import.
+# bench/probes/probe_hooks.py, shared by the probes; bench/ is on the path only for this import.
 sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from probe_hooks import after_import  # noqa: E402
 

@@ -1,6 +1,6 @@
 """The first ops a fresh process applies, with and without `Database.warm_up` before them.
 
-    .venv/bin/python bench/first_ops.py [--runs 7]
+    .venv/bin/python bench/probes/first_ops.py [--runs 7]
 
 Each run is a new Python process on a new SQLite file: a workshop with 25 members, then a
 first note, a first vote, and three more of each. It prints, per way, the median over the

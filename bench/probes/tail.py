@@ -1,6 +1,6 @@
 """What the slowest ops of a run looked like, from the files `bench/run.py --raw DIR` writes.
 
-    .venv/bin/python bench/tail.py DIR [--worst 8]
+    .venv/bin/python bench/probes/tail.py DIR [--worst 8]
 
 Per run: the fan-out percentiles over all receipts, then the ops whose last receipt came
 latest, each with its ack, its first, median and last receipt, and how many ops were sent
@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/, for the harness
 
-def percentile(values: list[float], p: float) -> float:
-    """The value at or below which p% of the sorted values lie (as the bench client does)."""
-    return values[min(len(values) - 1, max(0, -(-len(values) * p // 100) - 1))]
+from harness.stats import percentile  # noqa: E402  (the client's nearest rank)
 
 
 def describe(path: Path, worst: int) -> str:

@@ -1,7 +1,7 @@
 """One op at a time in one process: how long `apply_op` takes, and how much code it runs.
 
-    .venv/bin/python bench/op_loop.py [--gaps 0,20,200] [--ops 300] [--calls] [--database URL]
-                                      [--no-prepared-statements]
+    .venv/bin/python bench/probes/op_loop.py [--gaps 0,20,200] [--ops 300] [--calls]
+                                             [--database URL] [--no-prepared-statements]
 
 A workshop of 25 members in two teams and 40 notes; the ops are 30% new notes and 70% votes,
 as in the benchmark's session. For each gap (ms of sleep between ops) it prints the median
@@ -23,7 +23,7 @@ import time
 import uuid
 from collections import Counter
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from workshop.db import Database  # noqa: E402
 from workshop.migrate import upgrade  # noqa: E402

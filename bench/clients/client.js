@@ -1,6 +1,6 @@
 // Drives N real socket.io-client connections through a workshop session and measures it.
 //
-//   node bench/client.js config.json > result.json
+//   node bench/clients/client.js config.json > result.json
 //
 // config: {clients: [{url, cookie}], auth: {workshop, batch}, rate (ops per participant per s),
 //          duration, settle, drainTimeout (s), seed, personaId, assumptionIds, addShare,

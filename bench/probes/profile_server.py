@@ -14,7 +14,7 @@ import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from pyinstrument import Profiler  # noqa: E402
 

@@ -1,5 +1,5 @@
 // `sync` round trips from a socket.io-client, as the browser board makes them.
-//   node bench/sync.js '{"url", "cookie", "workshop", "since", "repeats"}'
+//   node bench/clients/sync.js '{"url", "cookie", "workshop", "since", "repeats"}'
 // Prints {"ms": [...], "events": n}: the time from sending `sync` to having the parsed ack.
 "use strict";
 const { performance } = require("perf_hooks");

@@ -1,6 +1,6 @@
-"""Where an op's time goes inside a server, from the files `bench/timeline_probe` writes.
+"""Where an op's time goes inside a server, from the files `bench/probes/timeline_probe` writes.
 
-    .venv/bin/python bench/timeline.py DIR [--gap 12]
+    .venv/bin/python bench/probes/timeline.py DIR [--gap 12]
 
 For every `.tl` file (one per server process) it takes the ops that came alone (no other op
 within `--gap` ms before or after, so their marks cannot mix with another op's) and prints,

@@ -4,12 +4,12 @@ Python imports `sitecustomize` at startup from any directory on PYTHONPATH. Expo
 whole benchmark, it loads into every Python server it starts (the app and both relays),
 without changing any of them:
 
-    PYTHONPATH=$PWD/bench/timeline_probe BENCH_TIMELINE=/tmp/timeline \\
+    PYTHONPATH=$PWD/bench/probes/timeline_probe BENCH_TIMELINE=/tmp/timeline \\
         .venv/bin/python bench/run.py --only eventlet --steps 25x1 --compare /tmp/base
-    .venv/bin/python bench/timeline.py /tmp/timeline
+    .venv/bin/python bench/probes/timeline.py /tmp/timeline
 
 The path is absolute because `--compare` starts the other app in its own checkout. Each
-`python wsgi.py` and `python bench/relay_flask.py` process writes
+`python wsgi.py` and `python bench/relays/relay_flask.py` process writes
 `$BENCH_TIMELINE/<script>-<pid>.tl`: one line per mark, `<perf_counter ns> <mark>`. Marks:
 
 - `recv_op` / `recv_end`: python-socketio starts and ends handling a client's `op` message;
@@ -28,7 +28,7 @@ import os
 import sys
 import time
 
-# bench/probe_hooks.py, shared by the probes; bench/ is on the path only for this import.
+# bench/probes/probe_hooks.py, shared by the probes; bench/ is on the path only for this import.
 sys.path.append(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from probe_hooks import after_import  # noqa: E402
 

@@ -2,7 +2,7 @@
 // Join the room named by auth.workshop, number each `op`, rebroadcast it as `event`, ack
 // with {ok, seq}. Same ping settings as the app; Node sockets have TCP_NODELAY on.
 //
-//   PORT=5002 node bench/relay_node.js
+//   PORT=5002 node bench/relays/relay_node.js
 "use strict";
 const http = require("http");
 const { Server } = require("socket.io");
