@@ -5,8 +5,8 @@
 Each run is a new Python process on a new SQLite file: a workshop with 25 members, then a
 first note, a first vote, and three more of each. It prints, per way, the median over the
 runs of each op's `apply_op` time. Without the warm-up the first ops compile their prepared
-statements and open the writer, which reads the whole schema (bench/README.md, item 42);
-`python wsgi.py` warms up before it serves.
+statements and open the writer, which reads the whole schema (docs/performance.md, "The
+write path on the hub"); `python wsgi.py` warms up before it serves.
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@
 A workshop of 25 members in two teams and 40 notes; the ops are 30% new notes and 70% votes,
 as in the benchmark's session. For each gap (ms of sleep between ops) it prints the median
 and p90 of `apply_op`'s wall time: back to back the caches stay warm, and with 200 ms between
-ops (25 people at 0.2 ops/s) the op starts cold (bench/README.md, item 29). `--calls` counts
-the Python function calls of one op by package: cold, the cost follows how much code an op
-touches, so the count is what a leaner op must shrink.
+ops (25 people at 0.2 ops/s) the op starts cold (docs/performance.md, "What a lone op
+costs"). `--calls` counts the Python function calls of one op by package: cold, the cost
+follows how much code an op touches, so the count is what a leaner op must shrink.
 """
 
 from __future__ import annotations

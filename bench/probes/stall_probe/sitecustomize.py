@@ -17,8 +17,9 @@ In a `python wsgi.py` process it writes `$BENCH_STALL_LOG/stalls-<pid>.log` (def
 - `checkpoint`: each WAL checkpoint of workshop/wal_checkpoints.py, with SQLite's answer
   (busy, log pages, pages copied); (0, -1, -1) means the file is not in WAL mode.
 
-Other processes (migrations, the relays) are left alone. This is how bench/README item 37
-found the checkpointer that never checkpointed.
+Other processes (migrations, the relays) are left alone. A checkpointer answering
+(0, -1, -1) on every turn is how this probe once found one that never checkpointed
+(docs/decisions/checkpoint-thread.md).
 """
 
 import _thread

@@ -20,7 +20,7 @@ The path is absolute because `--compare` starts the other app in its own checkou
   `events`); `w_other`: anything else (pings, presence).
 
 Marks are kept in memory and written out by an OS thread once a second, so the probe costs
-a list append per mark on the hub (bench/README.md, item 41).
+a list append per mark on the hub.
 """
 
 import _thread
