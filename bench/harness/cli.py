@@ -1,4 +1,5 @@
-"""The command line: which groups to run, then one report as JSON and Markdown."""
+"""The command line: which groups to run, then one report as JSON and Markdown, compared
+with the baseline (and, with --baseline, replacing its groups)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from harness import baseline
 from harness.board import board_group
 from harness.heavy import heavy_group
 from harness.machine import host_speed_ms, machine
-from harness.paths import RESULTS
+from harness.paths import BASELINE, RESULTS
 from harness.profiling import profile
 from harness.progress import log
 from harness.report import markdown
@@ -54,11 +56,18 @@ def main(argv=None) -> int:
                         help="also run the app from another checkout (kind app-compare)")
     parser.add_argument("--report", default=None, metavar="NAME",
                         help="only render results/NAME.md again from results/NAME.json")
-    parser.add_argument("--name", default=None, help="result file name (default: by mode)")
+    parser.add_argument("--name", default="last",
+                        help="write results/NAME.json and .md (default: last)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="make this run's groups the baseline: replace them in "
+                             "results/baseline.json and .md (whole groups: not with "
+                             "--quick or --steps)")
     parser.add_argument("--app-env", action="append", default=[], metavar="KEY=VALUE",
                         help="a setting for every app server, e.g. "
                              "WORKSHOP_PREPARED_STATEMENTS=off (repeatable)")
     args = parser.parse_args(argv)
+    if args.baseline and (args.quick or args.steps or args.profile or args.report):
+        parser.error("--baseline takes whole groups as `make bench` runs them")
     APP_ENV.update(setting.split("=", 1) for setting in args.app_env)
     args.duration = args.duration or (3.0 if args.quick else 4.0)
     args.min_ops = 0 if args.quick else (100 if args.min_ops is None else args.min_ops)
@@ -97,7 +106,8 @@ def main(argv=None) -> int:
                 results += board_group(args, workdir)
         except Exception as error:  # noqa: BLE001 - keep the other groups' results
             log(f"{group}: failed: {error!r}")
-    report = {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(),
+    report = {"groups": groups, "machine": machine(),
+              "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
               "command": "python bench/run.py " + " ".join(sys.argv[1:] if argv is None
                                                            else argv),
               "duration_s": args.duration, "min_ops": args.min_ops,
@@ -108,11 +118,13 @@ def main(argv=None) -> int:
               "host_speed_ms": {"start": speed_before, "end": host_speed_ms()},
               "results": results}
     report["targets"] = targets(results)
-    # Only the full matrix is "latest": a partial run (--only, --steps) never replaces it.
-    partial = args.only or args.steps
-    name = args.name or ("quick" if args.quick else "partial" if partial else "latest")
-    (RESULTS / f"{name}.json").write_text(json.dumps(report, indent=1))
-    (RESULTS / f"{name}.md").write_text(markdown(report))
-    print(markdown(report))
-    log(f"wrote bench/results/{name}.json and .md in {report['wall_s']} s")
+    base = baseline.load(BASELINE)
+    text = markdown(report) + ("\n" + baseline.comparison(report, base) if base else "")
+    (RESULTS / f"{args.name}.json").write_text(json.dumps(report, indent=1))
+    (RESULTS / f"{args.name}.md").write_text(text)
+    print(text)
+    log(f"wrote bench/results/{args.name}.json and .md in {report['wall_s']} s")
+    if args.baseline:
+        baseline.save(BASELINE, baseline.merged(base, report))
+        log(f"replaced {', '.join(groups)} in bench/results/baseline.json and .md")
     return 0

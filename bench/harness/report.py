@@ -18,30 +18,45 @@ def _ratio(a, b) -> str:
 
 
 
+LEGEND = (
+    "Kinds run back to back on each step. Latencies in ms, measured by the Node client (one "
+    "clock). \"delivered\" counts the events of acknowledged ops; an op whose ack took longer "
+    "than the drain time is counted apart (\"acks > n s\"): the step was saturated. \"out of "
+    "order\": other clients' events that reached a client after a higher seq (two workers "
+    "publish independently; clients order by seq). \"per message\": events per Socket.IO "
+    "message received, where the app sent batches (the clients ask for them at connect, as "
+    "the board does).")
+
+
+def provenance(source: dict) -> str:
+    """When, where and how a run was made, and the host's speed around it."""
+    text = (f"Run {source['date']} on {source['machine']}. Command: `{source['command']}`. "
+            f"{source['duration_s']} s of load per run"
+            + (f" (longer where that is fewer than {source['min_ops']} ops)"
+               if source.get("min_ops") else "")
+            + f" after {source['settle_s']} s settle"
+            + (f" and {source['warmup_ops']} unmeasured warm-up ops"
+               if source.get("warmup_ops") else "")
+            + f"; medians over {source['repeats']} run(s) per step "
+            f"({max(3, source['repeats'])} for 200 x 0.25/s).")
+    speed = source.get("host_speed_ms")
+    if speed:
+        text += (f" Host speed check: {speed['start']} ms before the run, {speed['end']} ms "
+                 f"after it (lower is faster).")
+    if source.get("note"):
+        text += f" {source['note']}"
+    return text
+
+
 def markdown(report: dict) -> str:
-    """The Markdown tables."""
+    """The Markdown tables; a baseline merged from several runs says which run made which."""
     results = report["results"]
-    lines = [f"Run {report['date']} on {report['machine']}.",
-             f"Command: `{report['command']}`. {report['duration_s']} s of load per run"
-             + (f" (longer where that is fewer than {report['min_ops']} ops)"
-                if report.get("min_ops") else "") + " after "
-             f"{report['settle_s']} s settle"
-             + (f" and {report['warmup_ops']} unmeasured warm-up ops"
-                if report.get("warmup_ops") else "")
-             + f"; medians over {report['repeats']} run(s) per step "
-             f"({max(3, report['repeats'])} for 200 x 0.25/s); kinds run back to back on each "
-             f"step. Latencies in ms, measured by the Node client (one clock). "
-             f"\"delivered\" counts the events of acknowledged ops; an op whose ack took "
-             f"longer than the drain time is counted apart (\"acks > n s\"): the step was "
-             f"saturated. \"out of order\": other clients' events that reached a client "
-             f"after a higher seq (two workers publish independently; clients order by seq). "
-             f"\"per message\": events per Socket.IO message received, where the app sent "
-             f"batches (the clients ask for them at connect, as the board does).", ""]
-    speed = report.get("host_speed_ms")
-    if speed:  # reports from before this check have none
-        lines[-1:-1] = [f"Host speed: a fixed piece of Python work took {speed['start']} ms "
-                        f"before the run and {speed['end']} ms after it (lower is faster; "
-                        f"compare runs made at a similar speed)."]
+    sources = report.get("sources") or [report]
+    if len(sources) == 1:
+        lines = [provenance(sources[0])]
+    else:
+        lines = [f"- **{', '.join(s['groups'])}**: {provenance(s)}" for s in sources]
+    lines += ["", LEGEND, ""]
     for group in ("eventlet", "threading", "scale"):
         rows = [r for r in results if r["group"] == group]
         if not rows:
