@@ -61,11 +61,13 @@ def similar_speed(report: dict, baseline: dict) -> bool:
 
 
 def _key(row: dict) -> tuple:
+    """What makes a row the same row in two reports."""
     return (row["group"], row["kind"], row.get("mode"), row.get("workshops"),
             row.get("participants"), row.get("rate"))
 
 
 def _step(row: dict) -> str:
+    """A row's step, as the tables write it."""
     if row["group"] == "board":
         return f"{row['mode']}, {row['notes']} notes"
     sizes = f"{row['workshops']} workshops x " if row.get("workshops") else ""
@@ -89,6 +91,7 @@ def verdict(base: list[float], now: list[float]) -> str:
 
 
 def _spread(values: list[float], digits: int = 1) -> str:
+    """The median, and with several values their lowest and highest."""
     median = statistics.median(values)
     if len(values) == 1:
         return f"{median:.{digits}f}"

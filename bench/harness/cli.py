@@ -25,7 +25,11 @@ from harness.targets import targets
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    """Run the groups the options ask for, write the report, compare it; the exit status."""
+    parser = argparse.ArgumentParser(description=(
+        "The benchmark: the app, the bare relays and Node's socket.io under the same "
+        "Socket.IO load, reported in bench/results/NAME.md and compared with "
+        "bench/results/baseline.md (bench/README.md)."))
     parser.add_argument("--quick", action="store_true", help="a few steps, eventlet only")
     parser.add_argument("--only", default="",
                         help="comma-separated groups: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 
 def _f(value, digits=1) -> str:
+    """A figure for a table: a dash for none, floats to `digits` places."""
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -12,6 +13,7 @@ def _f(value, digits=1) -> str:
 
 
 def _ratio(a, b) -> str:
+    """a ÷ b for a table, or a dash."""
     if a is None or b is None or b == 0:
         return "–"
     return f"{a / b:.2f}"

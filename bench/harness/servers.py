@@ -34,6 +34,7 @@ class Server:
 
     @property
     def pid(self) -> int:
+        """The server process id."""
         return self.process.pid
 
     def start(self, timeout: float = 30) -> Server:
@@ -93,6 +94,7 @@ def migrate(env: dict[str, str], cwd: Path = ROOT) -> None:
 def start_app(workdir: Path, mode: str, database_url: str, queue: str | None = None,
               name: str = "app", argv: list[str] | None = None,
               extra_env: dict | None = None, cwd: Path = ROOT) -> Server:
+    """A served app (`python wsgi.py`, or `argv`) from the checkout at `cwd`, answering."""
     port = free_port()
     env = app_env(port, mode, database_url, queue)
     env.update(extra_env or {})
@@ -111,6 +113,7 @@ def start_floor(workdir: Path, mode: str, sqlite: Path | None = None) -> Server:
 
 
 def start_node(workdir: Path) -> Server:
+    """The Node socket.io relay, answering."""
     port = free_port()
     env = dict(os.environ, PORT=str(port), HOST="127.0.0.1")
     return Server("node", [NODE, str(RELAY_NODE)], env, port, workdir).start()
@@ -130,6 +133,7 @@ class PostgresDatabase:
         self.url = PG_ADMIN.rsplit("/", 1)[0] + f"/{self.name}"
 
     def drop(self):
+        """Drop the database, whoever is still connected."""
         with self._engine.connect() as conn:
             conn.execute(self._text(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"))
         self._engine.dispose()

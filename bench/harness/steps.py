@@ -28,6 +28,7 @@ SESSION_STEPS = [(4, 50, 1.0), (8, 25, 1.0)]
 
 
 def steps_for(args) -> list[tuple[int, float]]:
+    """The (participants, rate) steps of the matrix: --quick's, or the full one; --steps filters."""
     if args.quick:
         steps = [(25, 1.0), (100, 1.0), TARGET_STEP]
     else:
@@ -94,6 +95,7 @@ def run_group(name: str, starters: dict, args, workdir: Path,
 
 
 def mode_group(mode: str, args, workdir: Path) -> list[dict]:
+    """One async mode: the app, both floors and the Node relay (and --compare's app) per step."""
     sqlite = f"sqlite:///{workdir / f'bench-{mode}.sqlite3'}"
     migrate(app_env(0, mode, sqlite))
     starters = {"app": lambda: [start_app(workdir, mode, sqlite)],
