@@ -381,7 +381,8 @@ def _first_note_and_vote(backend: Backend) -> None:
 def test_a_warmed_up_database_compiles_nothing_during_its_first_note_and_vote(
         database_url, monkeypatch, warmed):
     """`python wsgi.py` warms up before serving: the first ops it serves then run no compiler
-    (bench/README.md, item 42). Left alone, they compile their statements as they go."""
+    (docs/performance.md, "The write path on the hub"). Left alone, they compile their
+    statements as they go."""
     database = Database(database_url)
     backend = Backend(database, CollectingPublisher(), PresenceRegistry(),
                       OpRateLimiter("10000/second"))

@@ -159,7 +159,7 @@ class Database:
         connection's cache whenever another connection has written since, and only the rare
         writes outside ops (creating or joining a workshop) come from another connection.
         With 200 ms between ops (25 people at 0.2 ops/s) an op took ~15% less
-        (bench/README.md, "Profile").
+        (docs/performance.md, "The write path on the hub").
         """
         # One that broke (invalidated) reconnects by itself on its next use.
         connection = self._writer
@@ -238,7 +238,8 @@ def _green_psycopg2(url: str) -> None:
     psycopg2 is C code: a query would block every green thread until the database answered.
     With a wait callback (psycogreen's, psycopg2's documented hook for coroutine libraries)
     it sends and waits on its socket as a green thread does. pg8000 (pure Python) needs no
-    callback, but spends several times psycopg2's CPU per statement (bench/README.md).
+    callback, but spends several times psycopg2's CPU per statement (docs/performance.md,
+    "The write path on the hub").
     """
     if make_url(url).get_driver_name() != "psycopg2":
         return
@@ -274,7 +275,7 @@ def _make_engine(url: str) -> Engine:
     # thread) at a time, so the C driver is never shared. Closing the last open connection
     # of a WAL database makes SQLite checkpoint the WAL into the database and fsync both,
     # so a fresh connection per session (NullPool) paid that on nearly every write, blocking
-    # the whole eventlet hub (bench/README.md, "Profile").
+    # the whole eventlet hub (docs/performance.md, "The write path on the hub").
     # (An in-memory database exists once per connection, so it keeps exactly one.)
     # Last in, first out: the connection used last is handed out again. In WAL mode SQLite
     # drops a connection's page cache when another connection has written since its last
@@ -311,7 +312,8 @@ def _begin_with(engine: Engine, statement: str) -> None:
     something must say BEGIN, or every statement would commit by itself. SQLAlchemy's
     documented recipe is a "begin" event, but any engine event makes every statement
     dispatch the engine's before/after-execute hooks, about a tenth of an op's cost
-    (bench/README.md, "Profile"). The dialect's do_begin is the same hook without that.
+    (docs/performance.md, "The write path on the hub"). The dialect's do_begin is the same
+    hook without that.
     """
 
     def do_begin(dbapi_connection) -> None:

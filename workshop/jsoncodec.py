@@ -2,7 +2,8 @@
 
 A `sync` after 500 missed events decodes 500 log rows and encodes one 0.3 MiB answer; the
 stdlib `json` module took 12 of the ~30 ms the server spent on it, and it encodes every
-broadcast too (bench/README.md, "Profile"). orjson does the same work about ten times faster.
+broadcast too (docs/performance.md, "The write path on the hub"). orjson does the same
+work about ten times faster.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Statements of the op path, compiled once and run on the database driver's own cursor.
 
 Every op runs about eight small statements. Through SQLAlchemy's Connection.execute each
-costs ~35 µs of Python before and after the driver's ~5 µs (bench/README.md, "Profile"),
-and a lone op after a pause pays for that code again from cold caches. A `Prepared`
+costs ~35 µs of Python before and after the driver's ~5 µs, and a lone op after a pause
+pays for that code again from cold caches (docs/decisions/prepared-statements.md). A `Prepared`
 statement keeps what SQLAlchemy does well (its compiler writes the SQL for the dialect,
 and the column types' bind and result processors convert the values: JSON, dates,
 booleans) and skips only the execution layer. It runs inside a transaction that the
@@ -73,7 +73,7 @@ class _Form:
 
         psycopg2 sends every statement as text, which PostgreSQL parses and plans each time.
         Prepared once per connection, an op's statements are only executed: an op took about
-        a quarter less (bench/README.md, item 36).
+        a quarter less (docs/decisions/prepared-statements.md).
         """
         order: list[str] = []
 

@@ -47,7 +47,7 @@ class WithoutWebSocketCompression:
     Then every event is deflated once per connection: with 200 people in a room that is 200
     compressions per event, and each connection keeps a zlib context of ~300 KiB. Events are
     a few hundred bytes, so the bandwidth saved is small next to the CPU and memory spent
-    (bench/README.md, "Profile"). simple-websocket (threading mode) never compresses.
+    (docs/performance.md, "Fan-out"). simple-websocket (threading mode) never compresses.
     """
 
     def __init__(self, wsgi_app):
@@ -75,7 +75,7 @@ def tune_garbage_collector() -> None:
 
     Modules, the app and its compiled statements live as long as the process, yet every
     full (generation 2) collection walked all ~150,000 of them: a 50-70 ms pause of the
-    whole hub, so every event in flight waited (bench/README.md, "Profile"). Frozen, a full
+    whole hub, so every event in flight waited (docs/decisions/gc-freeze.md). Frozen, a full
     collection only walks what was made since: ~10 ms with 200 people connected, and with
     the threshold above it seldom runs during a session.
     """

@@ -46,7 +46,8 @@ def prepare(database: Database, say: Callable[[str], None] = print,
     # A served SQLite file is checkpointed from an OS thread (workshop/wal_checkpoints.py).
     database.checkpoint_in_background()
     # Then the op path is readied (statements compiled, connections open): the first ops
-    # served took about 2 ms longer each otherwise (bench/README.md, item 42).
+    # served took about 2 ms longer each otherwise (docs/performance.md, "The write path on
+    # the hub").
     _patiently(database.warm_up, deadline, say)
     return lock
 

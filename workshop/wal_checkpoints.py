@@ -4,7 +4,7 @@ In WAL mode SQLite copies the log back into the database (a checkpoint) once the
 `wal_autocheckpoint` pages, and it does so inside the COMMIT that crossed the line: that
 commit also fsyncs the database. Under eventlet the sqlite3 driver is C code that the hub
 cannot switch away from, so every ~100 ops one op took ~7 ms instead of ~1 ms, and every
-other green thread (everyone's fan-out) waited for it (bench/README.md, "Profile").
+other green thread (everyone's fan-out) waited for it (docs/decisions/checkpoint-thread.md).
 
 While served, a real OS thread checkpoints every `interval` seconds on its own connection.
 The sqlite3 module releases the GIL while SQLite works, so the hub keeps running. A PASSIVE

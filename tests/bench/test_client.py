@@ -1,4 +1,4 @@
-"""bench/client.js measures only the load: its warm-up ops go through and are left out."""
+"""bench/clients/client.js measures only the load: its warm-up ops go through and are left out."""
 
 import json
 import sys
@@ -7,13 +7,14 @@ import pytest
 
 from workshop.config import ROOT
 
-sys.path.insert(0, str(ROOT / "bench"))
-import run  # noqa: E402  (bench/run.py, which is not a package)
+sys.path.insert(0, str(ROOT / "bench"))  # the harness is run as a script, not installed
+from harness.clients import run_clients  # noqa: E402
+from harness.servers import start_floor  # noqa: E402
 
 
 @pytest.fixture
 def floor(tmp_path):
-    server = run.start_floor(tmp_path, "eventlet")
+    server = start_floor(tmp_path, "eventlet")
     yield server
     server.stop()
 
@@ -28,7 +29,7 @@ def _config(floor, tmp_path, warmup_ops: int) -> dict:
 
 def test_warm_up_ops_are_applied_but_not_measured(floor, tmp_path):
     config = _config(floor, tmp_path, warmup_ops=7)
-    result = run.run_clients([config], tmp_path)[0]
+    result = run_clients([config], tmp_path)[0]
     ops = json.loads((tmp_path / "raw-7.json").read_text())["ops"]
 
     # The relay numbers a room's ops from 1, so the warm-up took seqs 1-7 and the measured
@@ -42,6 +43,6 @@ def test_warm_up_ops_are_applied_but_not_measured(floor, tmp_path):
 
 
 def test_without_warm_up_the_load_starts_at_the_first_seq(floor, tmp_path):
-    run.run_clients([_config(floor, tmp_path, warmup_ops=0)], tmp_path)
+    run_clients([_config(floor, tmp_path, warmup_ops=0)], tmp_path)
     ops = json.loads((tmp_path / "raw-0.json").read_text())["ops"]
     assert min(op["seq"] for op in ops) == 1

@@ -1,4 +1,4 @@
-"""bench/first_ops.py still runs against the services as they are (it is not imported elsewhere)."""
+"""bench/probes/first_ops.py still runs against the services as they are (nothing imports it)."""
 
 import subprocess
 import sys
@@ -7,7 +7,8 @@ from workshop.config import ROOT
 
 
 def test_the_first_ops_are_timed_both_ways():
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "first_ops.py"), "--runs", "1"],
+    script = ROOT / "bench" / "probes" / "first_ops.py"
+    done = subprocess.run([sys.executable, str(script), "--runs", "1"],
                           capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert done.returncode == 0, done.stderr
     rows = done.stdout.splitlines()

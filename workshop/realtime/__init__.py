@@ -83,8 +83,8 @@ class SocketIOPublisher:
         own entries (as a message of its own when the batch also holds others'). So its own
         form (the ack) is the only form it ever gets, whichever message comes first, and two
         writes to the sender no longer come before every other receiver's: the ack is
-        queued before the outbox sends, so the sender's writer runs first (bench/README.md,
-        item 41).
+        queued before the outbox sends, so the sender's writer runs first (docs/performance.md,
+        "Fan-out").
         """
         public: list[Delivery] = []
         for delivery in deliveries:
@@ -205,8 +205,8 @@ def _route_socketio_path(app) -> None:
     Without a rule, matching raises NotFound, which the request keeps with its traceback;
     the traceback's frames point back at the context, so each event left ~120 objects of
     cyclic garbage that only the cyclic GC frees, and its pauses stall the hub
-    (bench/README.md, "Profile"). Engine.IO's middleware answers this path before Flask
-    routes anything, so the view never runs.
+    (docs/performance.md, "Garbage collection"). Engine.IO's middleware answers this path
+    before Flask routes anything, so the view never runs.
     """
 
     def served_by_socketio():

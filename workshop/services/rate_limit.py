@@ -10,7 +10,7 @@ In one process the counters are a deque of recent op times per participant. `lim
 MemoryStorage would do the same job, but it expires entries from a `threading.Timer` that it
 restarts every 10 ms while ops arrive and that walks every key each time: under eventlet
 that is a green thread spawned per op and a scan of all participants on the hub that also
-fans out the events (bench/README.md, "Profile").
+fans out the events (docs/performance.md, "The write path on the hub").
 """
 
 from __future__ import annotations
