@@ -1,6 +1,6 @@
 """Polish in real browsers: export progress, required sign-off from the facilitator's panel,
 polite announcements of others' work, the facilitator's layout at 1280 px, the print view,
-and (opt-in) the README's screenshots."""
+and (opt-in) the screenshots of docs/user-guide.md."""
 
 from __future__ import annotations
 
@@ -321,7 +321,7 @@ def test_the_merge_view_says_the_document_waits_for_the_merge_phase_and_moves_th
         "Het personadocument maak je in de fase Samenvoegen.")
 
 
-# ---- 10. (opt-in) the README's screenshots -----------------------------------------------
+# ---- 10. (opt-in) the user guide's screenshots --------------------------------------------
 
 SHOTS = os.environ.get("WORKSHOP_SCREENSHOTS")  # a folder, e.g. docs/screenshots
 

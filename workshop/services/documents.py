@@ -3,8 +3,8 @@
 Concurrent edits: every editable field carries a revision. A save names the revision it
 started from; if someone saved that field since, the save is refused with `conflict` and the
 ack carries both versions, so the editor merges by hand. Nothing is silently overwritten, and
-every save is in the event log (who, which field, from what, to what). The README explains
-why this, and not a CRDT.
+every save is in the event log (who, which field, from what, to what). Why this, and not a
+CRDT: docs/decisions/per-field-revisions.md.
 """
 
 from __future__ import annotations
