@@ -75,7 +75,8 @@ GREEN_WRITERS = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from tests.helpers import add_note, make_member, make_workshop
     from workshop.db import Database
-    from workshop.services import workshops
+    from workshop.reads.snapshot import snapshot
+    from workshop.reads.sync import sync
     from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
 
     backend = Backend(Database({url!r}), CollectingPublisher(), PresenceRegistry())
