@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from workshop.reads.snapshot import snapshot
 from workshop.services import ops, workshops
 from workshop.services.backend import Backend
 
@@ -29,7 +30,7 @@ def send(backend: Backend, workshop_id: str, actor_id: str | None, type_: str, d
 
 def first_persona(backend: Backend, workshop_id: str, viewer: dict) -> str:
     """The id of the workshop's first persona."""
-    return workshops.snapshot(backend, workshop_id, viewer)["personas"][0]["id"]
+    return snapshot(backend, workshop_id, viewer)["personas"][0]["id"]
 
 
 def add_note(backend: Backend, workshop_id: str, member: dict, text: str = "Wants less hassle",

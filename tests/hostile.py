@@ -23,7 +23,8 @@ from tests.helpers import add_note, comparable, first_persona, make_member, make
 from workshop.domain import permissions
 from workshop.domain.categories import CATEGORY_KEYS
 from workshop.models import Base, Participant
-from workshop.services import exports, workshops
+from workshop.reads.snapshot import snapshot
+from workshop.services import exports
 from workshop.services.errors import STATUS_BY_CODE
 from workshop.services.ops import OPS
 
@@ -567,10 +568,8 @@ def everything(backend, world: World) -> dict:
     publisher = backend.publisher
     return {
         "rows": database_rows(backend),
-        "home": comparable(workshops.snapshot(backend, world.home,
-                                              world.actors["facilitator"])),
-        "away": comparable(workshops.snapshot(backend, world.away,
-                                              world.actors["outsider"])),
+        "home": comparable(snapshot(backend, world.home, world.actors["facilitator"])),
+        "away": comparable(snapshot(backend, world.away, world.actors["outsider"])),
         "published": {name: len(getattr(publisher, name)) for name in
                       ("events", "direct", "presence", "disconnected")
                       if hasattr(publisher, name)},

@@ -23,7 +23,8 @@ from workshop.config import ROOT, Config
 from workshop.db import Database
 from workshop.domain.board import replay
 from workshop.migrate import alembic_config
-from workshop.services import workshops
+from workshop.reads.snapshot import snapshot
+from workshop.reads.sync import sync
 from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
 from workshop.services.errors import ServiceError
 
@@ -74,7 +75,7 @@ def build_workshop(backend: Backend) -> dict:
 
 
 def state(backend: Backend, room: dict) -> dict:
-    return comparable(workshops.snapshot(backend, room["id"], room["facilitator"]))
+    return comparable(snapshot(backend, room["id"], room["facilitator"]))
 
 
 def event_rows(path: Path, workshop_id: str, upto: int | None = None) -> list[dict]:
@@ -186,11 +187,11 @@ def test_backups_taken_while_writing_are_consistent_and_restore_exactly(sqlite_u
         assert [row["seq"] for row in log] == list(range(1, seq + 1))
         copy = open_backend(f"sqlite:///{target}")
         try:
-            snapshot = state(copy, room)
+            restored = state(copy, room)
             # The live board as it was at that seq, and what its own log replays into.
-            assert snapshot == seen[seq]
-            events = workshops.sync(copy, room["id"], room["facilitator"], 0)["events"]
-            assert replay(events) == snapshot
+            assert restored == seen[seq]
+            events = sync(copy, room["id"], room["facilitator"], 0)["events"]
+            assert replay(events) == restored
         finally:
             copy.db.dispose()
     live.db.dispose()
@@ -345,7 +346,7 @@ def test_backup_and_restore_commands_round_trip(app, tmp_path):
     assert state(backend, room) == board
     assert event_rows(path_of(url), room["id"]) == log
     with pytest.raises(ServiceError, match="no such workshop"):
-        workshops.snapshot(backend, later.id, room["facilitator"])
+        snapshot(backend, later.id, room["facilitator"])
 
 
 def test_backup_command_defaults_to_a_timestamped_file_under_instance(app, tmp_path):

@@ -20,7 +20,8 @@ from workshop import prepared
 from workshop.config import ROOT, normalise_database_url
 from workshop.db import Database, sqlite_file
 from workshop.models import Base
-from workshop.services import ops, workshops
+from workshop.reads.snapshot import snapshot
+from workshop.services import ops
 from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
 from workshop.services.rate_limit import OpRateLimiter
 from workshop.wal_checkpoints import SAFETY_NET_PAGES
@@ -74,7 +75,8 @@ GREEN_WRITERS = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from tests.helpers import add_note, make_member, make_workshop
     from workshop.db import Database
-    from workshop.services import workshops
+    from workshop.reads.snapshot import snapshot
+    from workshop.reads.sync import sync
     from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
 
     backend = Backend(Database({url!r}), CollectingPublisher(), PresenceRegistry())
@@ -99,9 +101,9 @@ GREEN_WRITERS = textwrap.dedent("""
         pool.spawn(write, member)
     pool.waitall()
     elapsed = time.monotonic() - started
-    log = workshops.sync(backend, created.id, members[0], 0)["events"]
+    log = sync(backend, created.id, members[0], 0)["events"]
     assert [e["seq"] for e in log] == list(range(1, len(log) + 1)), "gap in seq"
-    count = len(workshops.snapshot(backend, created.id, members[0])["assumptions"])
+    count = len(snapshot(backend, created.id, members[0])["assumptions"])
     assert count == 200, count
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     print("OK", count, "notes in", round(elapsed, 2), "s; longest hub stall",
@@ -478,7 +480,7 @@ def test_a_full_sqlite_file_refuses_ops_as_unavailable_and_takes_them_once_space
                       OpRateLimiter("10000/second"))
     created = make_workshop(backend)
     sam = make_member(backend, created.invite_token, "Sam", "Support")
-    persona = workshops.snapshot(backend, created.id, sam)["personas"][0]["id"]
+    persona = snapshot(backend, created.id, sam)["personas"][0]["id"]
     acked, refused = [], None
     for i in range(1000):
         envelope = _note_op(persona, f"note {i} " + "x" * 480)
@@ -533,7 +535,7 @@ def test_a_commit_postgresql_refuses_is_answered_unavailable_and_the_next_op_wor
     try:
         created = make_workshop(backend)
         sam = make_member(backend, created.invite_token, "Sam", "Support")
-        persona = workshops.snapshot(backend, created.id, sam)["personas"][0]["id"]
+        persona = snapshot(backend, created.id, sam)["personas"][0]["id"]
         first = ops.apply_op(backend, created.id, sam["id"], _note_op(persona, "before"))
         assert first["ok"], first
         with engine.connect() as admin:

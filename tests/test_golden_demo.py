@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.golden import UPDATING, Normaliser, as_json, compare
-from workshop import create_app
+from workshop import create_app, demo
 from workshop.config import Config
 from workshop.domain.tokens import make_token, new_id, split_token
 from workshop.migrate import upgrade
@@ -36,7 +36,9 @@ from workshop.models import (
     ResearchNote,
     Workshop,
 )
-from workshop.services import demo, exports, ops, workshops
+from workshop.reads.snapshot import snapshot
+from workshop.reads.sync import sync
+from workshop.services import exports, ops, workshops
 
 # Tables whose ids are random (votes and events count up), and the kind each id becomes.
 _RANDOM_IDS = {Participant: "participant", Persona: "persona", Assumption: "assumption",
@@ -107,7 +109,7 @@ def _op(backend, workshop_id: str, actor: dict, type_: str, data: dict) -> dict:
 
 def _carry_on_to_an_agreed_persona(backend, workshop_id: str) -> None:
     """Vote, reconcile, merge and agree the first persona: the write path's other half."""
-    state = workshops.snapshot(backend, workshop_id, {"id": None, "role": "facilitator"})
+    state = snapshot(backend, workshop_id, {"id": None, "role": "facilitator"})
     people = {p["name"]: p for p in state["participants"]}
     maria, team = people["Maria"], [people[n] for n in ("Lotte", "Sam", "Jeroen", "Priya")]
     anouk = state["personas"][0]["id"]
@@ -146,11 +148,11 @@ def _capture(backend, workshop_id: str, viewers: dict[str, dict], day: str) -> d
     normalise = Normaliser(known)
     files = {"events.json": as_json(normalise.value(log))}
     for role, viewer in viewers.items():
-        seen = {"snapshot": workshops.snapshot(backend, workshop_id, viewer),
-                "sync_from_0": workshops.sync(backend, workshop_id, viewer, 0)}
+        seen = {"snapshot": snapshot(backend, workshop_id, viewer),
+                "sync_from_0": sync(backend, workshop_id, viewer, 0)}
         files[f"{role}.json"] = as_json(normalise.value(seen))
     facilitator = viewers["facilitator"]
-    personas = workshops.snapshot(backend, workshop_id, facilitator)["personas"]
+    personas = snapshot(backend, workshop_id, facilitator)["personas"]
     manifest = []
     for number, persona in enumerate(personas, 1):
         for extension in PERSONA_FORMATS:

@@ -1,4 +1,5 @@
-"""No module of `workshop` imports a module that imports it back, at any depth.
+"""No module of `workshop` imports a module that imports it back, at any depth, and the write
+side never imports the read side.
 
 The graph counts every import the code can run: at module level and inside functions, and
 `from package import name` where `name` is a submodule counts as importing that submodule.
@@ -15,6 +16,14 @@ import workshop
 
 PACKAGE = "workshop"
 ROOT = Path(workshop.__file__).parent
+
+# The read side: the snapshot, sync, searches and views; it changes nothing.
+READ_SIDE = ("workshop.reads",)
+# The write side and what it stands on: the use cases (ops and their handlers, joining,
+# imports) with the pieces they share with the reads (row shapes, the board state, visibility,
+# the log), the plain rules and the tables. None of it may import the read side, directly or
+# through another module; only the adapters (web, realtime, cli) and the demo use both.
+WRITE_SIDE = ("workshop.services", "workshop.domain", "workshop.models")
 
 
 def module_names() -> dict[str, Path]:
@@ -131,6 +140,34 @@ def find_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return cycles
 
 
+def on_side(module: str, prefixes: tuple[str, ...]) -> bool:
+    """Whether the module is one of the prefixes or inside one of them."""
+    return any(module == prefix or module.startswith(prefix + ".") for prefix in prefixes)
+
+
+def crossings(graph: dict[str, set[str]], sources: tuple[str, ...],
+              targets: tuple[str, ...]) -> list[list[str]]:
+    """For each module of `sources` that reaches a module of `targets` through any chain of
+    imports, the shortest such chain, source → … → target."""
+    found = []
+    for start in sorted(m for m in graph if on_side(m, sources)):
+        previous: dict[str, str] = {start: start}
+        frontier = [start]
+        while frontier:
+            node = frontier.pop(0)
+            if on_side(node, targets):
+                path = [node]
+                while path[-1] != start:
+                    path.append(previous[path[-1]])
+                found.append(list(reversed(path)))
+                break
+            for successor in sorted(graph[node]):
+                if successor not in previous:
+                    previous[successor] = node
+                    frontier.append(successor)
+    return found
+
+
 def test_the_graph_sees_imports_inside_functions_and_submodules(tmp_path):
     """The walker counts a function-level `from pkg import sub` as importing `pkg.sub`."""
     source = tmp_path / "a.py"
@@ -166,3 +203,31 @@ def test_the_package_has_no_import_cycles():
                   if t in component)
         for path, component in zip(cycles, loops, strict=True))
     assert not cycles, f"import cycles in {PACKAGE}:\n{report}"
+
+
+def test_crossings_follow_imports_at_any_depth():
+    """A write module that reaches the read side only through a shared module is reported,
+    with the chain; one that does not, and a read module importing the write side, are not."""
+    graph = {"w.ops": {"shared.rows"}, "shared.rows": {"r.snapshot"}, "r.snapshot": {"w.log"},
+             "w.log": set(), "w.rules": {"w.log"}, "r": set(), "w2": {"r"}}
+    assert crossings(graph, ("w", "w2", "shared"), ("r",)) == [
+        ["shared.rows", "r.snapshot"], ["w.ops", "shared.rows", "r.snapshot"], ["w2", "r"]]
+    assert crossings(graph, ("w.rules", "w.log"), ("r",)) == []
+    assert not on_side("w2", ("w",)) and on_side("w.ops", ("w",)) and on_side("w", ("w",))
+
+
+def test_each_side_names_modules_that_exist():
+    """A renamed package cannot leave the sides' test passing with nothing to check."""
+    modules = module_names()
+    for prefix in READ_SIDE + WRITE_SIDE:
+        assert any(on_side(module, (prefix,)) for module in modules), \
+            f"{prefix} is no module of {PACKAGE}: update READ_SIDE / WRITE_SIDE"
+    assert not set(READ_SIDE) & set(WRITE_SIDE)
+
+
+def test_the_write_side_never_imports_the_read_side():
+    """No write module imports a read module, directly or through others, at any depth
+    (issue 26, "Reads apart from writes"): what both need is a shared piece in services."""
+    found = crossings(import_graph(), WRITE_SIDE, READ_SIDE)
+    assert not found, ("the write side imports the read side (move the piece both need out "
+                       "of workshop/reads):\n" + "\n".join(" -> ".join(c) for c in found))

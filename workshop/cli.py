@@ -10,8 +10,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from workshop import backup, migrate
-from workshop.services import demo
+from workshop import backup, demo, migrate
 
 
 def _base_url() -> str:
@@ -136,7 +135,8 @@ CLI_VIEWER = {"id": None, "name": "command line", "team": "", "role": "facilitat
 def export_command(workshop_id: str, persona: str | None, fmt: str, number: int | None,
                    output: str | None) -> None:
     """Export a persona (Markdown, JSON, HTML one-pager, PDF) or all assumptions (CSV)."""
-    from workshop.services import exports, workshops
+    from workshop.reads.snapshot import snapshot
+    from workshop.services import exports
     from workshop.services.errors import ServiceError
 
     backend = current_app.extensions["workshop"]
@@ -144,7 +144,7 @@ def export_command(workshop_id: str, persona: str | None, fmt: str, number: int 
         if fmt == "csv":
             result = exports.assumptions_csv(backend, workshop_id, CLI_VIEWER)
         else:
-            personas = workshops.snapshot(backend, workshop_id, CLI_VIEWER)["personas"]
+            personas = snapshot(backend, workshop_id, CLI_VIEWER)["personas"]
             chosen = next((p for p in personas if persona in (None, p["id"], p["name"])), None)
             if chosen is None:
                 raise click.ClickException(f"no persona {persona!r} in this workshop; there "

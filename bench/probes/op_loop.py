@@ -27,6 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 
 from workshop.db import Database  # noqa: E402
 from workshop.migrate import upgrade  # noqa: E402
+from workshop.reads.snapshot import snapshot
 from workshop.services import ops, workshops  # noqa: E402
 from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry  # noqa: E402
 from workshop.services.rate_limit import OpRateLimiter  # noqa: E402
@@ -55,7 +56,7 @@ def make_members(backend: Backend) -> tuple[str, list[str], str]:
         "team": ("Marketing", "Support")[i % 2]})["id"] for i in range(25)]
     facilitator = workshops.join_workshop(backend, {"token": created.facilitator_token,
                                                     "name": "F", "team": ""})
-    persona = workshops.snapshot(backend, created.id, facilitator)["personas"][0]["id"]
+    persona = snapshot(backend, created.id, facilitator)["personas"][0]["id"]
     return created.id, members, persona
 
 

@@ -9,8 +9,8 @@ from contextlib import closing
 import pytest
 
 from workshop.db import sqlite_file
+from workshop.reads.snapshot import snapshot
 from workshop.realtime import socketio
-from workshop.services import workshops
 from workshop.services.rate_limit import OpRateLimiter
 
 
@@ -63,8 +63,7 @@ def session(app, client, request):
     lotte_browser, lotte = join(app, tokens["invite"], "Lotte", "Marketing")
     socks = {name: connect(app, b, workshop_id, batch=request.param) for name, b in
              [("facilitator", fac_browser), ("sam", sam_browser), ("lotte", lotte_browser)]}
-    persona_id = workshops.snapshot(app.extensions["workshop"], workshop_id,
-                                    sam)["personas"][0]["id"]
+    persona_id = snapshot(app.extensions["workshop"], workshop_id, sam)["personas"][0]["id"]
     for sock in socks.values():
         sock.get_received()
     yield {"id": workshop_id, "tokens": tokens, "persona": persona_id, "socks": socks,
@@ -128,7 +127,7 @@ def test_the_senders_other_tabs_get_its_own_form_and_the_sending_tab_only_the_ac
     sending, second_tab = (connect(app, browser, workshop_id, batch=batch),
                            connect(app, browser, workshop_id, batch=batch))
     lotte = connect(app, other_browser, workshop_id, batch=batch)
-    persona = workshops.snapshot(app.extensions["workshop"], workshop_id, None)["personas"][0]
+    persona = snapshot(app.extensions["workshop"], workshop_id, None)["personas"][0]
     added = op(lotte, "assumption.add", note(persona["id"]))
     for sock in (sending, second_tab, lotte):
         sock.get_received()
@@ -152,7 +151,7 @@ def test_batching_and_one_per_message_boards_get_the_same_entries(app, client):
     one_by_one, batched = (connect(app, old_browser, workshop_id),
                            connect(app, new_browser, workshop_id, batch=True))
     sender = connect(app, sender_browser, workshop_id)
-    persona = workshops.snapshot(app.extensions["workshop"], workshop_id, None)["personas"][0]
+    persona = snapshot(app.extensions["workshop"], workshop_id, None)["personas"][0]
     for sock in (one_by_one, batched):
         sock.get_received()
     first = op(sender, "assumption.add", note(persona["id"]))
@@ -206,8 +205,7 @@ def test_observers_are_connected_but_every_op_is_refused(app, session):
 def test_another_workshops_ids_are_not_found(app, client, session):
     other_id, tokens = create(client, "Other")
     browser, eve = join(app, tokens["invite"], "Eve")
-    foreign_persona = workshops.snapshot(app.extensions["workshop"], other_id,
-                                         eve)["personas"][0]["id"]
+    foreign_persona = snapshot(app.extensions["workshop"], other_id, eve)["personas"][0]["id"]
     ack = op(session["socks"]["facilitator"], "assumption.add", note(foreign_persona))
     assert ack["error"]["code"] == "not_found"
 

@@ -10,7 +10,9 @@ import uuid
 import pytest
 
 from tests.helpers import add_note, add_research, make_member, make_workshop, send
-from workshop.services import exports, ops, workshops
+from workshop.reads.snapshot import snapshot
+from workshop.reads.sync import sync
+from workshop.services import exports, ops
 
 ROLES = ("facilitator", "participant", "observer", "other_workshop", "no_session")
 
@@ -81,7 +83,7 @@ def world(sqlite_url):
     comment = send(backend, created.id, sam["id"], "comment.add",
                    {"target_type": "assumption", "target_id": notes[0], "text": "hm"})
     send(backend, created.id, facilitator["id"], "timer.start", {"seconds": 300})
-    persona = workshops.snapshot(backend, created.id, sam)["personas"][0]["id"]
+    persona = snapshot(backend, created.id, sam)["personas"][0]["id"]
     research = add_research(backend, created.id, sam)
     link = send(backend, created.id, sam["id"], "evidence.link", {
         "note_id": research["id"], "assumption_id": notes[0], "relation": "supports",
@@ -142,10 +144,10 @@ def world(sqlite_url):
 @pytest.mark.parametrize("op_type", sorted(ALLOWED))
 def test_each_role_may_do_exactly_what_is_documented(world, op_type, role):
     backend = world["backend"]
-    before = workshops.sync(backend, world["id"], world["viewer"], 0)["seq"]
+    before = sync(backend, world["id"], world["viewer"], 0)["seq"]
     ack = send(backend, world["id"], world["actors"][role], op_type,
                world["payloads"][op_type], op_id=uuid.uuid4().hex)
-    after = workshops.sync(backend, world["id"], world["viewer"], 0)["seq"]
+    after = sync(backend, world["id"], world["viewer"], 0)["seq"]
     if role in ALLOWED[op_type]:
         assert ack["ok"], ack
         assert after == before + 1

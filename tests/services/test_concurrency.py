@@ -3,7 +3,8 @@
 import threading
 
 from tests.helpers import add_note, make_member, make_workshop
-from workshop.services import workshops
+from workshop.reads.snapshot import snapshot
+from workshop.reads.sync import sync
 
 
 def test_concurrent_writers_get_a_gap_free_seq(backend):
@@ -24,6 +25,6 @@ def test_concurrent_writers_get_a_gap_free_seq(backend):
     for thread in threads:
         thread.join()
     assert errors == []
-    log = workshops.sync(backend, created.id, members[0], 0)["events"]
+    log = sync(backend, created.id, members[0], 0)["events"]
     assert [e["seq"] for e in log] == list(range(1, len(log) + 1))
-    assert len(workshops.snapshot(backend, created.id, members[0])["assumptions"]) == 60
+    assert len(snapshot(backend, created.id, members[0])["assumptions"]) == 60

@@ -10,7 +10,9 @@ from pypdf import PdfReader
 
 from tests.helpers import add_note, add_research, comparable, make_member, make_workshop, send
 from workshop.domain.board import replay
-from workshop.services import exports, picture_upload, workshops
+from workshop.reads.snapshot import snapshot
+from workshop.reads.sync import sync
+from workshop.services import exports, picture_upload
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import MAX_PERSONAS
 
@@ -47,7 +49,7 @@ def room(backend):
             "target_type": "assumption", "target_id": target, "decision": decision,
             "reason": "Marketing sees it, Support does not" if target == price else ""})["ok"]
     assert send(backend, wid, maria["id"], "phase.set", {"phase": "merge"})["ok"]
-    persona = workshops.snapshot(backend, wid, maria)["personas"][0]["id"]
+    persona = snapshot(backend, wid, maria)["personas"][0]["id"]
     return {"id": wid, "maria": maria, "sam": sam, "lotte": lotte, "persona": persona,
             "items": {"pays": pays, "forms": forms, "price": price, "letters": letters}}
 
@@ -72,11 +74,11 @@ def agree(backend, room, number=1):
 
 
 def phase(backend, room):
-    return workshops.snapshot(backend, room["id"], room["maria"])["workshop"]["phase"]
+    return snapshot(backend, room["id"], room["maria"])["workshop"]["phase"]
 
 
 def current(backend, room):
-    return workshops.snapshot(backend, room["id"], room["sam"])["documents"][0]
+    return snapshot(backend, room["id"], room["sam"])["documents"][0]
 
 
 def test_the_document_holds_the_accepted_items_with_their_provenance(backend, room):
@@ -113,7 +115,7 @@ def test_the_document_is_created_in_the_merge_phase_only(backend, room, phase):
                    {"persona_id": room["persona"]})
     assert refused["error"] == {"code": "conflict", "reason": "document_in_merge", "message": (
         "the persona document is created in the merge phase: move the workshop to merge first")}
-    state = workshops.snapshot(backend, room["id"], room["sam"])
+    state = snapshot(backend, room["id"], room["sam"])
     assert (state["seq"], state["documents"], state["versions"]) == (before, [], [])
 
 
@@ -132,7 +134,7 @@ def test_the_board_keeps_working_on_a_document_in_any_phase_after_the_merge(back
 
 
 def current_seq(backend, room) -> int:
-    return workshops.snapshot(backend, room["id"], room["sam"])["seq"]
+    return snapshot(backend, room["id"], room["sam"])["seq"]
 
 
 def test_a_save_from_a_stale_revision_is_refused_with_both_versions(backend, room):
@@ -224,8 +226,8 @@ def test_agreeing_moves_the_workshop_to_agreed_and_reopening_back_to_merge(backe
     assert agreed["event"]["data"]["phase"] == "agreed" and phase(backend, room) == "agreed"
     edit = save(backend, room, "sam", "identity.name", "Anouk B.", 0, reopen=True)
     assert edit["event"]["data"]["phase"] == "merge" and phase(backend, room) == "merge"
-    log = workshops.sync(backend, room["id"], room["sam"], 0)["events"]
-    assert replay(log) == comparable(workshops.snapshot(backend, room["id"], room["sam"]))
+    log = sync(backend, room["id"], room["sam"], 0)["events"]
+    assert replay(log) == comparable(snapshot(backend, room["id"], room["sam"]))
 
 
 def test_with_another_persona_still_a_draft_the_phase_stays(backend, room):
@@ -257,8 +259,8 @@ def test_a_new_draft_in_the_agreed_phase_takes_the_workshop_back_to_merge(backen
         "data"]["persona"]["id"]
     created = send(backend, room["id"], maria, "document.create", {"persona_id": other})
     assert created["event"]["data"]["phase"] == "merge" and phase(backend, room) == "merge"
-    log = workshops.sync(backend, room["id"], room["sam"], 0)["events"]
-    assert replay(log) == comparable(workshops.snapshot(backend, room["id"], room["sam"]))
+    log = sync(backend, room["id"], room["sam"], 0)["events"]
+    assert replay(log) == comparable(snapshot(backend, room["id"], room["sam"]))
 
 
 def test_a_change_to_an_agreed_version_must_say_it_reopens(backend, room):
@@ -267,7 +269,7 @@ def test_a_change_to_an_agreed_version_must_say_it_reopens(backend, room):
         send(backend, room["id"], room[who]["id"], "document.sign",
              {"persona_id": room["persona"], "number": 1})
     agree(backend, room)
-    before = comparable(workshops.snapshot(backend, room["id"], room["maria"]))
+    before = comparable(snapshot(backend, room["id"], room["maria"]))
     refused = save(backend, room, "sam", "identity.name", "Anouk B.", 0)
     assert refused["error"] == {
         "code": "conflict", "reason": "reopen_unconfirmed",
@@ -277,7 +279,7 @@ def test_a_change_to_an_agreed_version_must_say_it_reopens(backend, room):
     picture = send(backend, room["id"], room["sam"]["id"], "document.picture",
                    {"persona_id": room["persona"], "picture": None, "base_rev": 0})
     assert picture["error"]["reason"] == "reopen_unconfirmed"
-    assert comparable(workshops.snapshot(backend, room["id"], room["maria"])) == before
+    assert comparable(snapshot(backend, room["id"], room["maria"])) == before
     started = save(backend, room, "sam", "identity.name", "Anouk B.", 0, reopen=True)
     assert started["event"]["data"]["started"]["signoffs"] == {}
     assert exports.version(backend, room["id"], room["persona"], 1)["signoffs"].keys() == {
@@ -398,7 +400,7 @@ def test_an_imported_persona_is_named_after_itself_and_never_twice_the_same(back
     assert first["event"]["data"]["source"] == {
         "workshop_title": export["meta"]["workshop_title"], "persona_name": "Primary customer",
         "version": 1, "status": "draft"}
-    tabs = [p["name"] for p in workshops.snapshot(backend, other.id, femke)["personas"]]
+    tabs = [p["name"] for p in snapshot(backend, other.id, femke)["personas"]]
     assert tabs == ["Primary customer", "anouk", "Anouk (2)", "Anouk (3)"]
 
 
@@ -416,8 +418,8 @@ def test_the_log_replays_to_the_same_documents(backend, room):
     send(backend, room["id"], room["maria"]["id"], "document.agree",
          {"persona_id": room["persona"], "number": 1})
     save(backend, room, "lotte", "identity.name", "Anouk B.", 1, reopen=True)
-    log = workshops.sync(backend, room["id"], room["sam"], 0)["events"]
-    assert replay(log) == comparable(workshops.snapshot(backend, room["id"], room["sam"]))
+    log = sync(backend, room["id"], room["sam"], 0)["events"]
+    assert replay(log) == comparable(snapshot(backend, room["id"], room["sam"]))
 
 
 def _exported_with_picture(backend, room, picture):
@@ -443,7 +445,7 @@ def test_an_import_counts_against_the_persona_limit_like_a_new_tab(backend, room
     ack = send(backend, other.id, femke["id"], "persona.import", {"export": export})
     assert ack["ok"] is False and ack["error"] == {
         "code": "limit", "message": f"a workshop holds at most {MAX_PERSONAS} personas"}
-    assert len(workshops.snapshot(backend, other.id, femke)["personas"]) == MAX_PERSONAS
+    assert len(snapshot(backend, other.id, femke)["personas"]) == MAX_PERSONAS
 
 
 @pytest.mark.parametrize(("data", "media_type", "says"), [
@@ -463,12 +465,12 @@ def test_an_imported_picture_is_checked_like_an_upload(backend, room, data, medi
                                                     "data": data})
     other = make_workshop(backend, "Another team's workshop")
     femke = make_member(backend, other.facilitator_token, "Femke", "")
-    before = workshops.snapshot(backend, other.id, femke)
+    before = snapshot(backend, other.id, femke)
     ack = send(backend, other.id, femke["id"], "persona.import", {"export": export})
     assert ack["ok"] is False and ack["error"]["code"] == "invalid"
     assert ack["error"]["message"].startswith("export: persona.identity.picture")
     assert says in ack["error"]["message"]
-    after = workshops.snapshot(backend, other.id, femke)
+    after = snapshot(backend, other.id, femke)
     assert (after["seq"], after["personas"], after["documents"]) == (
         before["seq"], before["personas"], before["documents"])
 

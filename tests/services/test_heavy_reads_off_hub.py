@@ -33,7 +33,8 @@ SERVER_LIKE = textwrap.dedent("""
         import json, sys, time
         from workshop.db import Database
         from workshop.offload import WorkerPool
-        from workshop.services import exports, library
+        from workshop.reads import search
+        from workshop.services import exports
         from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
 
         url, kind, workshop_id = sys.argv[1:4]
@@ -42,7 +43,7 @@ SERVER_LIKE = textwrap.dedent("""
                           offload=WorkerPool(workers=1))
         backend.offload.run(len, "warm")  # workers start before the clock does
         if kind == "search":  # the database's first read, and the worker's first CSV
-            library.search_notes(backend, workshop_id, "")
+            search.search_notes(backend, workshop_id, "")
         else:
             exports.assumptions_csv(backend, workshop_id, viewer)
         gaps, last = [], time.perf_counter()
@@ -59,7 +60,7 @@ SERVER_LIKE = textwrap.dedent("""
         eventlet.sleep(0.05)
         started = time.perf_counter()
         if kind == "search":
-            answer = library.search_notes(backend, workshop_id, "interview")
+            answer = search.search_notes(backend, workshop_id, "interview")
             summary = {"results": len(answer["results"]),
                        "marked": sum("<mark>" in r["snippet_html"] for r in answer["results"])}
         else:

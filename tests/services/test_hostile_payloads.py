@@ -41,6 +41,7 @@ from tests.hostile import (
 from workshop.db import Database
 from workshop.domain import permissions
 from workshop.models import Base
+from workshop.reads.snapshot import snapshot
 from workshop.services import workshops
 from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
 from workshop.services.errors import ServiceError
@@ -169,7 +170,7 @@ def test_odd_unicode_text_round_trips_exactly(shared, role):
         assert ack["ok"], ack
         stored = value.strip()
         assert stored in leaves(ack["event"]["data"])
-        assert stored in leaves(comparable(workshops.snapshot(backend, world.home, actor)))
+        assert stored in leaves(comparable(snapshot(backend, world.home, actor)))
 
     check()
 

@@ -4,6 +4,7 @@ refusal is clear and leaves the workshop as it was."""
 import pytest
 
 from tests.helpers import make_member, make_workshop, send
+from workshop.reads.snapshot import snapshot
 from workshop.services import workshops
 from workshop.services.errors import ServiceError
 from workshop.services.join_limits import JoinLimits
@@ -38,8 +39,7 @@ def test_joins_from_one_address_are_limited_and_others_still_get_in(backend):
             "too many joins from your network at once: wait a minute and try again"}
     participant, created_now = link_join(backend, created.invite_token, "Kim", "198.51.100.4")
     assert created_now and participant["name"] == "Kim"
-    names = [p["name"] for p in workshops.snapshot(backend, created.id, participant)
-             ["participants"]]
+    names = [p["name"] for p in snapshot(backend, created.id, participant)["participants"]]
     assert names == ["Bot 0", "Bot 1", "Bot 2", "Kim"]  # the refused join left no trace
 
 
@@ -69,13 +69,13 @@ def test_joins_cannot_grow_the_team_list_past_twelve(backend):
     for n in range(10):
         make_member(backend, created.invite_token, f"Member {n}", f"Team {n}")
     member = make_member(backend, created.invite_token, "Jo", "Support")
-    teams = workshops.snapshot(backend, created.id, member)["workshop"]["teams"]
+    teams = snapshot(backend, created.id, member)["workshop"]["teams"]
     assert len(teams) == 12
-    seq = workshops.snapshot(backend, created.id, member)["seq"]
+    seq = snapshot(backend, created.id, member)["seq"]
     assert refusal(lambda: make_member(backend, created.invite_token, "Max", "Team 13")) == {
         "code": "limit", "status": 422,
         "message": "this workshop already has 12 teams: choose one of them"}
-    after = workshops.snapshot(backend, created.id, member)
+    after = snapshot(backend, created.id, member)
     assert after["workshop"]["teams"] == teams and after["seq"] == seq
     assert make_member(backend, created.invite_token, "Max", "team 3")["team"] == "Team 3"
 
@@ -88,7 +88,7 @@ def test_a_workshop_holds_at_most_its_participant_cap(backend):
     make_member(backend, created.observer_token, "C")  # observers count too
     assert refusal(lambda: make_member(backend, created.invite_token, "D")) == {
         "code": "limit", "status": 422, "message": "this workshop is full: it has 3 participants"}
-    assert len(workshops.snapshot(backend, created.id, first)["participants"]) == 3
+    assert len(snapshot(backend, created.id, first)["participants"]) == 3
 
 
 def test_a_removed_participant_frees_a_place(backend):

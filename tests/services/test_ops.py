@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.helpers import add_note, comparable, first_persona, make_member, make_workshop, send
 from workshop.models import Event, Participant
-from workshop.services import workshops
+from workshop.reads.snapshot import snapshot
 
 
 @pytest.fixture
@@ -25,11 +25,11 @@ def room(backend):
 
 
 def state_of(backend, room):
-    return comparable(workshops.snapshot(backend, room["id"], room["facilitator"]))
+    return comparable(snapshot(backend, room["id"], room["facilitator"]))
 
 
 def test_adding_a_note_acks_with_the_next_seq_and_the_event(backend, room):
-    before = workshops.snapshot(backend, room["id"], room["sam"])["seq"]
+    before = snapshot(backend, room["id"], room["sam"])["seq"]
     ack = add_note(backend, room["id"], room["sam"], "Prefers WhatsApp")
     assert ack["seq"] == before + 1
     assert ack["event"]["type"] == "assumption.added"

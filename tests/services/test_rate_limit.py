@@ -3,7 +3,7 @@
 from limits import parse_many
 
 from tests.helpers import add_note, first_persona, make_member, make_workshop, send
-from workshop.services import workshops
+from workshop.reads.snapshot import snapshot
 from workshop.services.rate_limit import MovingWindows, OpRateLimiter
 
 
@@ -13,7 +13,7 @@ def test_a_burst_passes_and_a_flood_is_refused_with_a_clear_error(backend):
     flooder = make_member(backend, created.invite_token, "Flo", "Sales")
     calm = make_member(backend, created.invite_token, "Cal", "Support")
     persona = first_persona(backend, created.id, flooder)
-    before = workshops.snapshot(backend, created.id, calm)["seq"]
+    before = snapshot(backend, created.id, calm)["seq"]
     acks = [send(backend, created.id, flooder["id"], "assumption.add",
                  {"persona_id": persona, "category": "goals", "text": f"flood {i}"})
             for i in range(12)]
@@ -24,7 +24,7 @@ def test_a_burst_passes_and_a_flood_is_refused_with_a_clear_error(backend):
     # The flood does not touch anyone else's allowance, and refused ops take no seq.
     for i in range(5):
         add_note(backend, created.id, calm, f"calm {i}")
-    assert workshops.snapshot(backend, created.id, calm)["seq"] == before + 10
+    assert snapshot(backend, created.id, calm)["seq"] == before + 10
 
 
 def test_the_limiter_counts_per_participant_and_per_window():

@@ -5,8 +5,9 @@ import pytest
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
 from workshop.domain.board import replay
 from workshop.domain.grouping import combined_stance
-from workshop.services import workshops
-from workshop.services.divergence import divergence
+from workshop.reads.divergence import divergence
+from workshop.reads.snapshot import snapshot
+from workshop.reads.sync import sync
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def do(room, who, type_, data):
 
 
 def board(room, who="facilitator"):
-    return workshops.snapshot(room["backend"], room["id"], room[who])
+    return snapshot(room["backend"], room["id"], room[who])
 
 
 @pytest.mark.parametrize("stances, combined", [
@@ -180,5 +181,5 @@ def test_the_log_of_a_reconciliation_replays_into_the_snapshot(room):
     do(room, "facilitator", "group.remove", {"assumption_id": third})
     do(room, "ann", "assumption.delete", {"id": third})
     for who in ("facilitator", "ann", "sam"):
-        log = workshops.sync(room["backend"], room["id"], room[who], 0)["events"]
+        log = sync(room["backend"], room["id"], room[who], 0)["events"]
         assert replay(log) == comparable(board(room, who)), who

@@ -4,11 +4,12 @@ import random
 
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
 from workshop.domain.board import replay
-from workshop.services import workshops
+from workshop.reads.snapshot import snapshot
+from workshop.reads.sync import sync
 
 
 def full_log(backend, workshop_id, viewer):
-    answer = workshops.sync(backend, workshop_id, viewer, 0)
+    answer = sync(backend, workshop_id, viewer, 0)
     return answer["events"]
 
 
@@ -28,7 +29,7 @@ def test_replaying_the_whole_log_equals_a_fresh_snapshot(backend):
          {"id": first["event"]["data"]["assumption"]["id"]})
 
     replayed = replay(full_log(backend, created.id, sam))
-    assert replayed == comparable(workshops.snapshot(backend, created.id, sam))
+    assert replayed == comparable(snapshot(backend, created.id, sam))
     assert replayed["workshop"]["teams"] == ["Marketing", "Support", "Legal"]
 
 
@@ -39,9 +40,9 @@ def test_after_every_op_the_old_state_plus_new_events_equals_the_fresh_state(bac
     facilitator = make_member(backend, created.facilitator_token, "Maria", "")
     people = [make_member(backend, created.invite_token, name, team)
               for name, team in [("Sam", "Support"), ("Lotte", "Marketing"), ("Jo", "Sales")]]
-    state = comparable(workshops.snapshot(backend, created.id, facilitator))
+    state = comparable(snapshot(backend, created.id, facilitator))
     for step in range(120):
-        snap = workshops.snapshot(backend, created.id, facilitator)
+        snap = snapshot(backend, created.id, facilitator)
         notes = snap["assumptions"]
         actor = rng.choice(people)
         choice = rng.random()
@@ -102,6 +103,6 @@ def test_after_every_op_the_old_state_plus_new_events_equals_the_fresh_state(bac
             persona = rng.choice(snap["personas"])["id"]
             add_note(backend, created.id, actor, f"note {step}", persona_id=persona,
                      category=rng.choice(["goals", "needs", "fears"]))
-        new = workshops.sync(backend, created.id, facilitator, state["seq"])["events"]
+        new = sync(backend, created.id, facilitator, state["seq"])["events"]
         state = replay(new, state)
-        assert state == comparable(workshops.snapshot(backend, created.id, facilitator))
+        assert state == comparable(snapshot(backend, created.id, facilitator))

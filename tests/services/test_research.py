@@ -3,8 +3,9 @@
 import pytest
 
 from tests.helpers import add_note, add_research, make_member, make_workshop, send
+from workshop.reads.snapshot import snapshot
 from workshop.rendering import render_markdown
-from workshop.services import research, workshops
+from workshop.services import research
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def room(backend):
 
 
 def snap(backend, room, who="sam"):
-    return workshops.snapshot(backend, room["id"], room[who])
+    return snapshot(backend, room["id"], room[who])
 
 
 def test_a_note_is_stored_raw_and_travels_rendered_and_sanitised(backend, room):

@@ -11,7 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from tests.helpers import add_note, add_research, make_member, make_workshop, send
-from workshop.services import exports, workshops
+from workshop.reads.snapshot import snapshot
+from workshop.services import exports
 
 FLAG = "accepted before research was required, no evidence yet"
 
@@ -34,7 +35,7 @@ def room(backend):
             "reason": ""})["ok"]
     assert send(backend, wid, maria["id"], "settings.update",
                 {"require_evidence": ["identity", "behaviours"]})["ok"]
-    persona = workshops.snapshot(backend, wid, maria)["personas"][0]["id"]
+    persona = snapshot(backend, wid, maria)["personas"][0]["id"]
     return {"id": wid, "maria": maria, "sam": sam, "persona": persona, "items": items}
 
 

@@ -1,8 +1,9 @@
-"""Creating, joining and reading workshops."""
+"""Creating and joining workshops, and who a link or a browser is in one."""
 
 import pytest
 
-from tests.helpers import add_note, make_member, make_workshop
+from tests.helpers import make_member, make_workshop
+from workshop.reads.snapshot import snapshot
 from workshop.services import workshops
 from workshop.services.errors import ServiceError
 
@@ -12,7 +13,7 @@ def test_a_new_workshop_has_three_distinct_links_and_a_default_persona(backend):
     tokens = {created.facilitator_token, created.invite_token, created.observer_token}
     assert len(tokens) == 3 and all(t.startswith(created.id + ".") for t in tokens)
     facilitator = make_member(backend, created.facilitator_token, "Maria", "")
-    snap = workshops.snapshot(backend, created.id, facilitator)
+    snap = snapshot(backend, created.id, facilitator)
     assert snap["workshop"]["teams"] == ["Marketing", "Support"]
     assert [p["name"] for p in snap["personas"]] == ["Primary customer"]
     assert snap["workshop"]["phase"] == "collect"
@@ -78,27 +79,3 @@ def test_find_member_refuses_other_workshops_and_unknown_ids(backend):
     assert workshops.find_member(backend, other.id, sam["id"]) is None
     assert workshops.find_member(backend, created.id, "nobody") is None
     assert workshops.find_member(backend, created.id, None) is None
-
-
-def test_sync_answers_the_missed_events_in_order(backend):
-    created = make_workshop(backend)
-    sam = make_member(backend, created.invite_token)
-    seq = workshops.snapshot(backend, created.id, sam)["seq"]
-    for i in range(3):
-        add_note(backend, created.id, sam, f"n{i}")
-    answer = workshops.sync(backend, created.id, sam, seq)
-    assert answer["seq"] == seq + 3
-    assert [e["seq"] for e in answer["events"]] == [seq + 1, seq + 2, seq + 3]
-    assert workshops.sync(backend, created.id, sam, seq + 3)["events"] == []
-
-
-def test_sync_from_far_behind_or_from_the_future_answers_a_snapshot(backend, monkeypatch):
-    created = make_workshop(backend)
-    sam = make_member(backend, created.invite_token)
-    for i in range(3):
-        add_note(backend, created.id, sam, f"n{i}")
-    monkeypatch.setattr("workshop.services.workshops.SYNC_EVENT_LIMIT", 2)
-    behind = workshops.sync(backend, created.id, sam, 0)
-    assert "events" not in behind and len(behind["snapshot"]["assumptions"]) == 3
-    ahead = workshops.sync(backend, created.id, sam, 10_000)
-    assert ahead["snapshot"]["seq"] == ahead["seq"]

@@ -8,7 +8,9 @@ import pytest
 
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
 from tests.static.node import node_runner
-from workshop.services import exports, picture_upload, workshops
+from workshop.reads.snapshot import snapshot
+from workshop.reads.sync import sync
+from workshop.services import exports, picture_upload
 
 REPLAY = """
 import { applyEvent } from %s;
@@ -76,7 +78,7 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
         "note_id": research_id, "group_id": group_id, "relation": "supports",
         "quote": "likes it cheap"})
     send(backend, created.id, sam["id"], "note.edit", {"id": research_id, "tags": ["price"]})
-    default_persona = workshops.snapshot(backend, created.id, sam)["personas"][0]["id"]
+    default_persona = snapshot(backend, created.id, sam)["personas"][0]["id"]
     send(backend, created.id, facilitator["id"], "phase.set", {"phase": "merge"})
     send(backend, created.id, facilitator["id"], "document.create",
          {"persona_id": default_persona})
@@ -111,7 +113,7 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
     exported = exports.export_persona(backend, created.id, facilitator, default_persona, "json")
     send(backend, created.id, facilitator["id"], "persona.import",
          {"export": json.loads(exported.content)})
-    log = workshops.sync(backend, created.id, sam, 0)["events"]
+    log = sync(backend, created.id, sam, 0)["events"]
     assert any(e["type"] == "document.saved" and "started" in e["data"] for e in log)
     assert any(e["type"] == "document.saved" and e["data"]["signoffs_cleared"] for e in log)
     assert {"persona.imported", "document.signed", "document.agreed"} <= {
@@ -122,6 +124,6 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
     gap_and_repeat = [log[0], {**log[3], "seq": log[-1]["seq"] + 5}]
 
     output = replay(log + gap_and_repeat)
-    assert output["state"] == comparable(workshops.snapshot(backend, created.id, sam))
+    assert output["state"] == comparable(snapshot(backend, created.id, sam))
     assert output["results"][-2:] == ["old", "gap"]
     backend.db.dispose()

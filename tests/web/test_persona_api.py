@@ -17,7 +17,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.helpers import add_note, add_research, first_persona, make_workshop, send
-from workshop.services import workshops
+from workshop.reads.snapshot import snapshot
 from workshop.services.rate_limit import OpRateLimiter
 
 
@@ -75,7 +75,7 @@ def url(room, rest: str = "") -> str:
 
 
 def seq(backend, room) -> int:
-    return workshops.snapshot(backend, room["id"], room["maria"])["seq"]
+    return snapshot(backend, room["id"], room["maria"])["seq"]
 
 
 # ---- the server's upload limit ---------------------------------------------------------------
@@ -309,8 +309,8 @@ def test_the_csv_of_a_workshop_titled_in_any_script(app, backend, title, unicode
 # ---- assumptions and research over the API ---------------------------------------------------
 
 def test_assumptions_come_with_their_votes_and_evidence(room):
-    snapshot = room["sam_client"].get(f"/api/workshops/{room['id']}").get_json()
-    notes = {note["id"]: note for note in snapshot["assumptions"]}
+    state = room["sam_client"].get(f"/api/workshops/{room['id']}").get_json()
+    notes = {note["id"]: note for note in state["assumptions"]}
     pays = notes[room["items"]["pays"]]
     assert (pays["decision"]["decision"], pays["decision"]["by"]) == ("accepted",
                                                                   room["maria"]["id"])
@@ -319,7 +319,7 @@ def test_assumptions_come_with_their_votes_and_evidence(room):
         "Support": {"agree": 1, "disagree": 0, "unsure": 0}}}
     assert pays["my_vote"] == {"stance": "agree", "dots": 0}
     assert notes[room["items"]["forms"]]["votes"]["dots"] == 2
-    [link] = snapshot["evidence"]
+    [link] = state["evidence"]
     assert (link["target_id"], link["relation"], link["note_id"]) == (
         room["items"]["pays"], "supports", room["research"]["id"])
 

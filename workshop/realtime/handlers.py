@@ -6,6 +6,7 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 from sqlalchemy.exc import OperationalError
 
+from workshop.reads.sync import sync
 from workshop.realtime.rooms import events_room, own_forms_room, participant_room, workshop_room
 from workshop.services import ops, presence, signals, workshops
 from workshop.services.errors import ServiceError, unavailable
@@ -84,7 +85,7 @@ def on_sync(payload=None):
                                        bound.get("participant"))
         if member is None:
             raise ServiceError("unauthenticated", "you are not a member of this workshop")
-        return workshops.sync(_backend(), bound["workshop"], member, request_.since)
+        return sync(_backend(), bound["workshop"], member, request_.since)
     except ServiceError as error:
         return {"ok": False, "error": error.as_dict()}
     except OperationalError:  # the database failed: answered, so the client can retry

@@ -15,8 +15,9 @@ from workshop.domain import merge, names, permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.export.json_format import from_json
 from workshop.domain.tokens import new_id
-from workshop.models import EvidenceLink, Participant, Persona, PersonaVersion, ResearchNote, utcnow
-from workshop.services import log, pictures, research
+from workshop.models import Participant, Persona, PersonaVersion, utcnow
+from workshop.services import log, pictures
+from workshop.services.board_state import board_inputs
 from workshop.services.errors import ServiceError
 from workshop.services.op_context import (
     MAX_PERSONAS,
@@ -33,8 +34,7 @@ from workshop.services.schemas import (
     DocumentSign,
     PersonaImport,
 )
-from workshop.services.views import persona_view, version_view
-from workshop.services.workshops import read_snapshot
+from workshop.services.shapes import persona_view, version_view
 
 DRAFT, AGREED = "draft", "agreed"
 MERGE_PHASES = ("merge", "agreed")  # where document.create is allowed; everything else works
@@ -63,17 +63,6 @@ def _named_version(ctx: OpContext, persona_id: str, number: int) -> PersonaVersi
         raise ServiceError("conflict", f"version {number} is not the current version "
                                        f"(that is version {version.number})")
     return version
-
-
-def board_inputs(session, workshop_id: str, viewer: dict) -> tuple[dict, list[dict], list[dict]]:
-    """The snapshot, research notes and evidence links the merge and the exports work from."""
-    snapshot = read_snapshot(session, workshop_id, viewer)
-    notes = [research.note_view(n) for n in session.scalars(
-        select(ResearchNote).where(ResearchNote.workshop_id == workshop_id))]
-    links = [research.link_view(link) for link in session.scalars(
-        select(EvidenceLink).where(EvidenceLink.workshop_id == workshop_id)
-        .order_by(EvidenceLink.created_seq))]
-    return snapshot, notes, links
 
 
 def _fresh_revisions(document: dict, by: str, seq: int) -> dict:

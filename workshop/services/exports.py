@@ -17,9 +17,9 @@ from workshop.models import Persona, PersonaVersion, Workshop
 from workshop.offload import WorkerPool
 from workshop.services import log
 from workshop.services.backend import Backend
-from workshop.services.documents import board_inputs
+from workshop.services.board_state import board_inputs
 from workshop.services.errors import ServiceError
-from workshop.services.views import version_summary, version_view
+from workshop.services.shapes import version_summary, version_view
 
 FORMATS = {"md": "markdown", "json": "json", "html": "html", "pdf": "pdf"}
 MEDIA_TYPES = {"markdown": "text/markdown; charset=utf-8", "json": "application/json",

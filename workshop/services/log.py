@@ -94,15 +94,3 @@ def find_op(connection: Connection, workshop_id: str, actor_id: str, op_id: str)
     found = connection.execute(_FIND_OP, {
         "workshop_id": workshop_id, "actor_id": actor_id, "op_id": op_id}).scalar()
     return None if found is None else connection.execute(_ENTRY, {"id": found}).one()
-
-
-_EVENTS_AFTER = (select(_EVENTS).where(_EVENTS.c.workshop_id == bindparam("workshop_id"),
-                                       _EVENTS.c.seq > bindparam("since"))
-                 .order_by(_EVENTS.c.seq).limit(bindparam("limit")))
-
-
-def events_after(session: Session, workshop_id: str, since: int, limit: int) -> list[Row]:
-    """Up to `limit` entries with seq greater than `since`, in order, as read-only rows
-    (Core: a client back from a dropped connection may ask for hundreds at once)."""
-    return session.connection().execute(_EVENTS_AFTER, {
-        "workshop_id": workshop_id, "since": since, "limit": limit}).all()

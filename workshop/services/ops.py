@@ -17,7 +17,6 @@ from workshop.models import Assumption, Comment, NoteGroup, Persona, Vote
 from workshop.prepared import Prepared, Record
 from workshop.services import documents, log, membership, reconcile, research, visibility
 from workshop.services.backend import Backend
-from workshop.services.divergence import stance_measures, voting_teams
 from workshop.services.errors import ServiceError, unavailable
 from workshop.services.op_context import (
     HIDDEN,
@@ -55,7 +54,8 @@ from workshop.services.schemas import (
     VoteCast,
     parse,
 )
-from workshop.services.views import persona_view
+from workshop.services.shapes import persona_view
+from workshop.services.team_measures import stance_measures, voting_teams
 from workshop.services.visibility import Ballot
 
 logger = logging.getLogger(__name__)

@@ -28,6 +28,7 @@ from workshop.services.schemas import (
     NoteEdit,
     NotesImport,
 )
+from workshop.services.shapes import link_view, note_view
 
 MAX_NOTES = 1000
 MAX_LINKS = 5000
@@ -36,23 +37,6 @@ MAX_IMPORT_CHARS = 2_000_000
 # Rendering Markdown is pure Python (~1-2 ms per 1,000 characters): an op carrying more than
 # this is rendered in a worker process before its transaction, so the hub is not held.
 RENDER_ELSEWHERE_CHARS = 4000
-
-
-# ---- views -------------------------------------------------------------------------------
-
-def note_view(note: ResearchNote) -> dict:
-    """A research note as every member sees it: its Markdown and its sanitised HTML."""
-    return {"id": note.id, "title": note.title, "source_type": note.source_type,
-            "date": note.date, "respondents": note.respondents, "tags": list(note.tags),
-            "body": note.body, "body_html": note.body_html, "author_id": note.author_id,
-            "seq": note.created_seq, "updated_seq": note.updated_seq}
-
-
-def link_view(link: EvidenceLink) -> dict:
-    """An evidence link: which passage of which note says what about which item."""
-    return {"id": link.id, "note_id": link.note_id, "target_type": link.target_type,
-            "target_id": link.target_id, "relation": link.relation, "quote": link.quote,
-            "author_id": link.author_id, "seq": link.created_seq}
 
 
 # ---- text of a note, for checking quoted passages ------------------------------------------

@@ -1,4 +1,4 @@
-"""Creating and joining workshops, and reading what a member may see."""
+"""Creating and joining workshops, and who a link or a browser is in one."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from workshop.domain import permissions
-from workshop.domain.categories import categories_for
-from workshop.domain.settings import effective
 from workshop.domain.teams import DEFAULT_TEAMS, MAX_TEAMS, canonical_team, normalise_teams
 from workshop.domain.tokens import (
     is_safe_id,
@@ -21,32 +19,15 @@ from workshop.domain.tokens import (
     split_token,
 )
 from workshop.models import (
-    Assumption,
-    Comment,
-    EvidenceLink,
-    NoteGroup,
     Participant,
     Persona,
-    PersonaVersion,
-    ResearchNote,
-    Vote,
     Workshop,
-    utcnow,
 )
-from workshop.services import log, research, visibility
+from workshop.services import log, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import CreateWorkshop, JoinWorkshop, parse
-from workshop.services.views import (
-    participant_view,
-    persona_view,
-    version_summary,
-    version_view,
-    workshop_view,
-)
-
-# A sync further behind than this gets a fresh snapshot instead of the events.
-SYNC_EVENT_LIMIT = 1000
+from workshop.services.shapes import participant_view, persona_view, workshop_view
 
 
 @dataclass(frozen=True)
@@ -193,89 +174,3 @@ def was_removed(backend: Backend, workshop_id: str, participant_id: str | None) 
     with backend.db.reading() as session:
         member = session.get(Participant, participant_id)
         return bool(member and member.workshop_id == workshop_id and member.removed)
-
-
-def snapshot(backend: Backend, workshop_id: str, viewer: dict) -> dict:
-    """Everything the viewer may see of the workshop, consistent with its seq."""
-    with backend.db.reading() as session:
-        return read_snapshot(session, workshop_id, viewer)
-
-
-def read_snapshot(session, workshop_id: str, viewer: dict) -> dict:
-    """The snapshot, read in the caller's session (one consistent read)."""
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None:
-        raise ServiceError("not_found", "no such workshop")
-    personas = session.scalars(select(Persona).where(Persona.workshop_id == workshop_id)
-                               .order_by(Persona.created_seq))
-    participants = session.scalars(select(Participant)
-                                   .where(Participant.workshop_id == workshop_id)
-                                   .order_by(Participant.joined_seq))
-    assumptions = session.scalars(select(Assumption)
-                                  .where(Assumption.workshop_id == workshop_id)
-                                  .order_by(Assumption.created_seq))
-    votes_by_note: dict[str, list[Vote]] = {}
-    for vote in session.scalars(select(Vote).where(Vote.workshop_id == workshop_id)):
-        votes_by_note.setdefault(vote.assumption_id, []).append(vote)
-    settings = effective(workshop.settings)
-    notes = [a for a in assumptions if visibility.can_see_note(a, viewer["id"])]
-    visible_ids = {a.id for a in notes}
-    groups = list(session.scalars(select(NoteGroup).where(NoteGroup.workshop_id == workshop_id)
-                                  .order_by(NoteGroup.created_seq)))
-    members: dict[str, list[Vote]] = {g.id: [] for g in groups}
-    for note in notes:
-        if note.group_id:
-            members[note.group_id].extend(votes_by_note.get(note.id, []))
-    visible_ids.update(members)
-    comments = session.scalars(select(Comment).where(Comment.workshop_id == workshop_id)
-                               .order_by(Comment.created_seq))
-    return {
-        "workshop": workshop_view(workshop),
-        "seq": workshop.seq,
-        "server_time": log.iso(utcnow()),  # lets clients count timers from the server's clock
-        "me": viewer,
-        "categories": categories_for(workshop.settings),
-        "personas": [persona_view(p) for p in personas],
-        "participants": [participant_view(p) for p in participants],
-        "assumptions": [visibility.note_view(a, settings, votes_by_note.get(a.id, []),
-                                             viewer["id"]) for a in notes],
-        "groups": [visibility.group_view(g, settings, members[g.id]) for g in groups],
-        "comments": [visibility.comment_view(c, settings, viewer["id"]) for c in comments
-                     if c.target_id in visible_ids],
-        "notes": [research.note_view(n) for n in session.scalars(
-            select(ResearchNote).where(ResearchNote.workshop_id == workshop_id)
-            .order_by(ResearchNote.created_seq))],
-        "evidence": [research.link_view(link) for link in session.scalars(
-            select(EvidenceLink).where(EvidenceLink.workshop_id == workshop_id)
-            .order_by(EvidenceLink.created_seq)) if link.target_id in visible_ids],
-        **_documents(session, workshop_id),
-    }
-
-
-def _documents(session, workshop_id: str) -> dict:
-    """Each persona's current document version, and the history of every version."""
-    versions = list(session.scalars(select(PersonaVersion)
-                                    .where(PersonaVersion.workshop_id == workshop_id)
-                                    .order_by(PersonaVersion.created_seq,
-                                              PersonaVersion.number)))
-    current: dict[str, PersonaVersion] = {}
-    for version in versions:
-        current[version.persona_id] = version  # the later number wins
-    return {"documents": [version_view(v) for v in current.values()],
-            "versions": [version_summary(v) for v in versions]}
-
-
-def sync(backend: Backend, workshop_id: str, viewer: dict, since: int) -> dict:
-    """The events after `since`, or a fresh snapshot when that is the better answer."""
-    with backend.db.reading() as session:
-        workshop = session.get(Workshop, workshop_id)
-        if workshop is None:
-            raise ServiceError("not_found", "no such workshop")
-        behind = workshop.seq - since
-        if 0 <= behind <= SYNC_EVENT_LIMIT:
-            events = log.events_after(session, workshop_id, since, SYNC_EVENT_LIMIT)
-            return {"ok": True, "seq": workshop.seq,
-                    "events": [visibility.wire(e, viewer["id"]) for e in events]}
-        # Too far behind, or ahead of the server (a restored database): start afresh.
-        state = read_snapshot(session, workshop_id, viewer)
-        return {"ok": True, "seq": state["seq"], "snapshot": state}

@@ -10,7 +10,10 @@ from werkzeug.exceptions import HTTPException
 
 from workshop.domain.filenames import content_disposition
 from workshop.i18n import translate
-from workshop.services import divergence, exports, library, ops, picture_upload, workshops
+from workshop.reads import divergence, search
+from workshop.reads.snapshot import snapshot
+from workshop.reads.sync import sync
+from workshop.services import exports, library, ops, picture_upload, workshops
 from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
 from workshop.services.membership import links as current_links
 from workshop.web.i18n import current_language
@@ -163,7 +166,7 @@ def join():
 @bp.get("/api/workshops/<workshop_id>")
 def workshop_snapshot(workshop_id: str):
     """The snapshot the caller may see, with its seq."""
-    return jsonify(workshops.snapshot(_backend(), workshop_id, _viewer(workshop_id)))
+    return jsonify(snapshot(_backend(), workshop_id, _viewer(workshop_id)))
 
 
 @bp.get("/api/workshops/<workshop_id>/events")
@@ -172,7 +175,7 @@ def workshop_events(workshop_id: str):
     since = request.args.get("since", "0")
     if not re.fullmatch(r"[0-9]{1,15}", since):
         raise ServiceError("invalid", "since: must be a whole number")
-    return jsonify(workshops.sync(_backend(), workshop_id, _viewer(workshop_id), int(since)))
+    return jsonify(sync(_backend(), workshop_id, _viewer(workshop_id), int(since)))
 
 
 @bp.get("/api/workshops/<workshop_id>/links")
@@ -195,16 +198,16 @@ def research_notes(workshop_id: str):
     """The research library, searched (?q=words) and filtered (?source_type=, ?tag=)."""
     _viewer(workshop_id)
     args = request.args
-    return jsonify(library.search_notes(_backend(), workshop_id, args.get("q", "")[:200],
-                                        args.get("source_type") or None,
-                                        args.get("tag") or None))
+    return jsonify(search.search_notes(_backend(), workshop_id, args.get("q", "")[:200],
+                                       args.get("source_type") or None,
+                                       args.get("tag") or None))
 
 
 @bp.get("/api/workshops/<workshop_id>/notes/<note_id>")
 def research_note(workshop_id: str, note_id: str):
     """One research note with its Markdown and sanitised HTML."""
     _viewer(workshop_id)
-    return jsonify(library.get_note(_backend(), workshop_id, note_id))
+    return jsonify(search.get_note(_backend(), workshop_id, note_id))
 
 
 @bp.post("/api/workshops/<workshop_id>/notes/import")

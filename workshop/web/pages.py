@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from workshop.i18n import translate
+from workshop.reads.snapshot import snapshot
 from workshop.services import exports, workshops
 from workshop.services.errors import ServiceError
 from workshop.web.embedding import embed_json
@@ -48,7 +49,7 @@ def board(workshop_id: str):
     if refusal:
         return refusal
     remember(workshop_id, member["id"])  # the boards opened last are the last to expire
-    state = workshops.snapshot(_backend(), workshop_id, member)
+    state = snapshot(_backend(), workshop_id, member)
     return render_template("board.html", state=state, snapshot_json=embed_json(state))
 
 
@@ -73,7 +74,7 @@ def persona(workshop_id: str, persona_id: str):
     member, refusal = _member_or_message(workshop_id)
     if refusal:
         return refusal
-    state = workshops.snapshot(_backend(), workshop_id, member)
+    state = snapshot(_backend(), workshop_id, member)
     chosen = next((p for p in state["personas"] if p["id"] == persona_id), None)
     if chosen is None:
         lang = current_language()

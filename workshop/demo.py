@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from workshop.domain.tokens import make_token, new_id
 from workshop.models import Workshop
+from workshop.reads.snapshot import snapshot
 from workshop.services import ops, workshops
 from workshop.services.backend import Backend
 
@@ -93,8 +94,7 @@ def seed_demo(backend: Backend) -> str:
         backend, {"token": created.facilitator_token, "name": "Maria", "team": ""})
     people = [workshops.join_workshop(backend, {"token": created.invite_token, "name": name,
                                                 "team": team}) for name, team in _PEOPLE]
-    snapshot = workshops.snapshot(backend, created.id, facilitator)
-    personas = [snapshot["personas"][0]["id"]]
+    personas = [snapshot(backend, created.id, facilitator)["personas"][0]["id"]]
     _op(backend, created.id, facilitator["id"], "persona.rename",
         {"id": personas[0], "name": "Anouk, the busy homeowner"})
     added = _op(backend, created.id, facilitator["id"], "persona.add",

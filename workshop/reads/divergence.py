@@ -1,34 +1,18 @@
-"""Where the teams diverge: agreement measures per note, most divisive first."""
+"""Where the teams diverge: the items the viewer may see with their agreement measures,
+most divisive first."""
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 
 from workshop.domain import agreement
 from workshop.domain.settings import effective, votes_hidden
 from workshop.domain.tokens import is_safe_id
-from workshop.models import Assumption, NoteGroup, Participant, Vote, Workshop
-from workshop.prepared import Prepared
+from workshop.models import Assumption, NoteGroup, Vote, Workshop
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
+from workshop.services.team_measures import stance_measures, voting_teams
 from workshop.services.visibility import can_see_note, group_ballots
-
-_PARTICIPANTS = Participant.__table__
-_MEMBER_TEAMS = Prepared(select(_PARTICIPANTS.c.team).distinct().where(
-    _PARTICIPANTS.c.workshop_id == bindparam("workshop_id"), _PARTICIPANTS.c.team != "",
-    _PARTICIPANTS.c.removed.is_(False)))
-
-
-def voting_teams(connection: Connection, workshop_id: str, workshop_teams: list[str]) -> list[str]:
-    """The teams that have a voting member, in the workshop's order: GAC runs over these."""
-    member_teams = {row.team for row in _MEMBER_TEAMS.all(connection, workshop_id=workshop_id)}
-    return [team for team in workshop_teams if team in member_teams]
-
-
-def stance_measures(votes, teams: list[str]) -> dict:
-    """An item's agreement measures over the stances among its votes (or ballots)."""
-    return agreement.measures([(v.team, v.stance) for v in votes if v.stance], teams)
 
 
 def divergence(backend: Backend, workshop_id: str, viewer: dict,

@@ -1,9 +1,21 @@
-"""JSON views of rows that everyone sees alike, shared by snapshots and events."""
+"""The JSON of each row that every member sees alike: the same in snapshots and in events.
+
+Both sides use these: an op puts the row in its event, the read side in the snapshot, so
+replaying the events gives the snapshot (README.md, Architecture: "Reads are consistent
+snapshots" and "One reducer, twice").
+"""
 
 from __future__ import annotations
 
 from workshop.domain.settings import effective
-from workshop.models import Participant, Persona, PersonaVersion, Workshop
+from workshop.models import (
+    EvidenceLink,
+    Participant,
+    Persona,
+    PersonaVersion,
+    ResearchNote,
+    Workshop,
+)
 from workshop.services import log
 
 
@@ -41,3 +53,18 @@ def version_summary(version: PersonaVersion) -> dict:
             "status": version.status, "seq": version.created_seq,
             "agreed_by": version.agreed_by,
             "agreed_at": log.iso(version.agreed_at) if version.agreed_at else None}
+
+
+def note_view(note: ResearchNote) -> dict:
+    """A research note as every member sees it: its Markdown and its sanitised HTML."""
+    return {"id": note.id, "title": note.title, "source_type": note.source_type,
+            "date": note.date, "respondents": note.respondents, "tags": list(note.tags),
+            "body": note.body, "body_html": note.body_html, "author_id": note.author_id,
+            "seq": note.created_seq, "updated_seq": note.updated_seq}
+
+
+def link_view(link: EvidenceLink) -> dict:
+    """An evidence link: which passage of which note says what about which item."""
+    return {"id": link.id, "note_id": link.note_id, "target_type": link.target_type,
+            "target_id": link.target_id, "relation": link.relation, "quote": link.quote,
+            "author_id": link.author_id, "seq": link.created_seq}

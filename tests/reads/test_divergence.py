@@ -1,7 +1,7 @@
 """The divergence view: measures per note from real votes, most divisive first."""
 
 from tests.helpers import add_note, make_member, make_workshop, send
-from workshop.services.divergence import divergence
+from workshop.reads.divergence import divergence
 
 
 def vote(backend, workshop_id, member, note_id, stance):

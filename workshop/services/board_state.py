@@ -1,0 +1,92 @@
+"""The board as one viewer sees it, read in the caller's session.
+
+The snapshot shows it (workshop/reads/snapshot.py), and `document.create` and the exports build a
+persona document from it: it is the one piece both sides read, so it sits with the services the
+write side may use, and the read side adds to it what only a client needs.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from workshop.domain.categories import categories_for
+from workshop.domain.settings import effective
+from workshop.models import (
+    Assumption,
+    Comment,
+    EvidenceLink,
+    NoteGroup,
+    Participant,
+    Persona,
+    ResearchNote,
+    Vote,
+    Workshop,
+)
+from workshop.services import visibility
+from workshop.services.errors import ServiceError
+from workshop.services.shapes import (
+    link_view,
+    note_view,
+    participant_view,
+    persona_view,
+    workshop_view,
+)
+
+
+def read_board(session, workshop_id: str, viewer: dict) -> dict:
+    """The workshop, its personas, people, board items, threads, notes and evidence, each as
+    the viewer may see it (private notes, blind votes, anonymous authors)."""
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise ServiceError("not_found", "no such workshop")
+    personas = session.scalars(select(Persona).where(Persona.workshop_id == workshop_id)
+                               .order_by(Persona.created_seq))
+    participants = session.scalars(select(Participant)
+                                   .where(Participant.workshop_id == workshop_id)
+                                   .order_by(Participant.joined_seq))
+    assumptions = session.scalars(select(Assumption)
+                                  .where(Assumption.workshop_id == workshop_id)
+                                  .order_by(Assumption.created_seq))
+    votes_by_note: dict[str, list[Vote]] = {}
+    for vote in session.scalars(select(Vote).where(Vote.workshop_id == workshop_id)):
+        votes_by_note.setdefault(vote.assumption_id, []).append(vote)
+    settings = effective(workshop.settings)
+    notes = [a for a in assumptions if visibility.can_see_note(a, viewer["id"])]
+    visible_ids = {a.id for a in notes}
+    groups = list(session.scalars(select(NoteGroup).where(NoteGroup.workshop_id == workshop_id)
+                                  .order_by(NoteGroup.created_seq)))
+    members: dict[str, list[Vote]] = {g.id: [] for g in groups}
+    for note in notes:
+        if note.group_id:
+            members[note.group_id].extend(votes_by_note.get(note.id, []))
+    visible_ids.update(members)
+    comments = session.scalars(select(Comment).where(Comment.workshop_id == workshop_id)
+                               .order_by(Comment.created_seq))
+    return {
+        "workshop": workshop_view(workshop),
+        "categories": categories_for(workshop.settings),
+        "personas": [persona_view(p) for p in personas],
+        "participants": [participant_view(p) for p in participants],
+        "assumptions": [visibility.note_view(a, settings, votes_by_note.get(a.id, []),
+                                             viewer["id"]) for a in notes],
+        "groups": [visibility.group_view(g, settings, members[g.id]) for g in groups],
+        "comments": [visibility.comment_view(c, settings, viewer["id"]) for c in comments
+                     if c.target_id in visible_ids],
+        "notes": [note_view(n) for n in session.scalars(
+            select(ResearchNote).where(ResearchNote.workshop_id == workshop_id)
+            .order_by(ResearchNote.created_seq))],
+        "evidence": [link_view(link) for link in session.scalars(
+            select(EvidenceLink).where(EvidenceLink.workshop_id == workshop_id)
+            .order_by(EvidenceLink.created_seq)) if link.target_id in visible_ids],
+    }
+
+
+def board_inputs(session, workshop_id: str, viewer: dict) -> tuple[dict, list[dict], list[dict]]:
+    """The board, research notes and evidence links the merge and the exports work from."""
+    board = read_board(session, workshop_id, viewer)
+    notes = [note_view(n) for n in session.scalars(
+        select(ResearchNote).where(ResearchNote.workshop_id == workshop_id))]
+    links = [link_view(link) for link in session.scalars(
+        select(EvidenceLink).where(EvidenceLink.workshop_id == workshop_id)
+        .order_by(EvidenceLink.created_seq))]
+    return board, notes, links
