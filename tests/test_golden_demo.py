@@ -166,7 +166,7 @@ def _capture(backend, workshop_id: str, viewers: dict[str, dict], day: str) -> d
             manifest.append({"file": name, "media_type": export.media_type,
                              "filename": export.filename,
                              "ascii_filename": export.ascii_filename})
-    csv = exports.assumptions_csv(backend, workshop_id, facilitator)
+    csv = exports.export_assumptions(backend, workshop_id, facilitator, "csv")
     assert csv.content.startswith(b"\xef\xbb\xbf")  # the BOM, kept out of the text file
     files["exports/assumptions.csv"] = normalise.text(csv.content[3:].decode("utf-8"))
     manifest.append({"file": "assumptions.csv", "media_type": csv.media_type,

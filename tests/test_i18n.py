@@ -13,6 +13,8 @@ from werkzeug.datastructures import LanguageAccept
 
 from workshop import i18n
 from workshop.config import ROOT
+from workshop.domain import phases
+from workshop.domain.export import formats
 
 SOURCES = [
     *sorted((ROOT / "templates").rglob("*.html")),
@@ -24,9 +26,20 @@ USES = re.compile(r"""(?<![\w.])(t|plural)\(\s*["']([\w.-]+)["']"""
                   r"""|(?<![\w.])(translate)\([^,()]+,\s*["']([\w.-]+)["']""")
 
 
+def registry_keys() -> dict[str, set[str]]:
+    """The catalogue keys the registries name (the page says them through registry.js)."""
+    keys: dict[str, set[str]] = {}
+    for phase in phases.PHASES:
+        for key in (phase.label, phase.prompt):
+            keys.setdefault(key, set()).add("workshop/domain/phases.py")
+    for fmt in formats.FORMATS:
+        keys.setdefault(fmt.link, set()).add("workshop/domain/export/formats.py")
+    return keys
+
+
 def used_keys() -> dict[str, set[str]]:
     """Every catalogue key the sources use, with the files that use it."""
-    keys: dict[str, set[str]] = {}
+    keys = registry_keys()
     for path in SOURCES:
         for match in USES.finditer(path.read_text(encoding="utf-8")):
             function, key = (match[1], match[2]) if match[1] else (match[3], match[4])

@@ -11,6 +11,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from workshop import backup, demo, migrate
+from workshop.domain.export import formats
 
 
 def _base_url() -> str:
@@ -120,29 +121,45 @@ def _schema_note(url: str, revision: str) -> str | None:
 CLI_VIEWER = {"id": None, "name": "command line", "team": "", "role": "facilitator"}
 
 
-@click.command("export")
-@click.argument("workshop_id")
-@click.option("--persona", "persona", default=None,
-              help="Persona id or name (default: the workshop's first persona).")
-@click.option("--format", "fmt", type=click.Choice(["md", "json", "html", "pdf", "csv"]),
-              default="md", show_default=True,
-              help="csv exports every assumption of the workshop instead of a persona.")
-@click.option("--version", "number", type=int, default=None,
-              help="A version number (default: the current version, or a draft).")
-@click.option("--output", "-o", default=None,
-              help="File to write (default: a name like anouk-v2.md here; - for stdout).")
-@with_appcontext
-def export_command(workshop_id: str, persona: str | None, fmt: str, number: int | None,
-                   output: str | None) -> None:
-    """Export a persona (Markdown, JSON, HTML one-pager, PDF) or all assumptions (CSV)."""
+def export_command() -> click.Command:
+    """`export`, its `--format` choices read from the registry of export formats (made when
+    the app is, so a format registered there is offered here too)."""
+    persona_formats = [fmt.extension for fmt in formats.of_scope(formats.PERSONA)]
+    workshop_formats = [fmt.extension for fmt in formats.of_scope(formats.WORKSHOP)]
+
+    @click.command("export")
+    @click.argument("workshop_id")
+    @click.option("--persona", "persona", default=None,
+                  help="Persona id or name (default: the workshop's first persona).")
+    @click.option("--format", "fmt", type=click.Choice(persona_formats + workshop_formats),
+                  default=persona_formats[0], show_default=True,
+                  help=f"{', '.join(workshop_formats)}: every assumption of the workshop "
+                       "instead of a persona.")
+    @click.option("--version", "number", type=int, default=None,
+                  help="A version number (default: the current version, or a draft).")
+    @click.option("--output", "-o", default=None,
+                  help="File to write (default: a name like anouk-v2.md here; - for stdout).")
+    @with_appcontext
+    def command(workshop_id: str, persona: str | None, fmt: str, number: int | None,
+                output: str | None) -> None:
+        """Export a persona, or every assumption of the workshop, as a file."""
+        _export(workshop_id, persona, fmt, number, output,
+                workshop_format=fmt in workshop_formats)
+
+    return command
+
+
+def _export(workshop_id: str, persona: str | None, fmt: str, number: int | None,
+            output: str | None, *, workshop_format: bool) -> None:
+    """Write one export to a file or to stdout, as the API would hand it out."""
     from workshop.reads.snapshot import snapshot
     from workshop.services import exports
     from workshop.services.errors import ServiceError
 
     backend = current_app.extensions["workshop"]
     try:
-        if fmt == "csv":
-            result = exports.assumptions_csv(backend, workshop_id, CLI_VIEWER)
+        if workshop_format:
+            result = exports.export_assumptions(backend, workshop_id, CLI_VIEWER, fmt)
         else:
             personas = snapshot(backend, workshop_id, CLI_VIEWER)["personas"]
             chosen = next((p for p in personas if persona in (None, p["id"], p["name"])), None)
@@ -167,4 +184,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
-    app.cli.add_command(export_command)
+    app.cli.add_command(export_command())

@@ -17,6 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from workshop.domain.phases import FIRST
+
 
 def utcnow() -> datetime:
     """The current time in UTC, the only zone the database stores."""
@@ -36,7 +38,7 @@ class Workshop(Base):
     title: Mapped[str] = mapped_column(String(200))
     context: Mapped[str] = mapped_column(Text, default="")
     teams: Mapped[list] = mapped_column(JSON, default=list)
-    phase: Mapped[str] = mapped_column(String(16), default="collect")
+    phase: Mapped[str] = mapped_column(String(16), default=FIRST)
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     facilitator_secret: Mapped[str] = mapped_column(String(64))
     invite_secret: Mapped[str] = mapped_column(String(64))

@@ -1,6 +1,6 @@
 // What screen readers hear of others' changes on the board, in the polite live region.
-import { PHASE_LABELS } from "./facilitation.js";
 import { plural, t } from "./i18n.js";
+import { phaseLabel } from "./registry.js";
 
 // Screen readers hear others' changes through the polite live region, batched so a busy
 // board does not flood them: what arrives within a second is said at once, and a steady
@@ -41,7 +41,7 @@ export function createAnnouncer({ state, me, categoryLabel }, el) {
       "participant.joined": () => t("announce.joined", { name: data.participant.name }),
       "persona.added": () => t("announce.persona_added", { who, name: data.persona.name }),
       "phase.changed": () => t("announce.phase", {
-        phase: (PHASE_LABELS[data.phase] ?? data.phase).toLowerCase() }),
+        phase: phaseLabel(data.phase).toLowerCase() }),
       "notes.revealed": () => t("announce.notes_revealed"),
       "votes.revealed": () => t("announce.votes_revealed"),
       "decision.made": () => {

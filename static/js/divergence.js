@@ -2,8 +2,8 @@
 // divisive first. Also keeps the server's measures so notes on the board can show them.
 import { plural, t } from "./i18n.js";
 import { h } from "./dom.js";
+import { phase } from "./registry.js";
 
-const VOTING_PHASES = new Set(["vote", "reconcile"]);
 // Events after which the measures may have changed.
 const REFETCH_ON = /^(vote\.cast|votes\.revealed|notes\.|group\.renamed|settings\.updated|participant\.joined|assumption\.)/;
 const OPEN_DELAY_MS = 400; // the view is open: follow votes closely
@@ -59,7 +59,7 @@ export function createDivergence(ui) {
   let renderedKey = null;
 
   const votesHidden = () => state.workshop.settings.blind_voting && !state.workshop.settings.votes_revealed;
-  const wanted = () => open || (VOTING_PHASES.has(state.workshop.phase) && !votesHidden());
+  const wanted = () => open || (phase(state.workshop.phase).voting && !votesHidden());
 
   ui.onEvent((event) => {
     lastSeq = event.seq;

@@ -2,23 +2,7 @@
 // facilitator's panel of settings, reveals and timer controls.
 import { t } from "./i18n.js";
 import { h } from "./dom.js";
-
-export const PHASES = ["collect", "vote", "reconcile", "merge", "agreed"];
-
-export const PHASE_LABELS = {
-  collect: t("phase.collect"), vote: t("phase.vote"), reconcile: t("phase.reconcile"),
-  merge: t("phase.merge"), agreed: t("phase.agreed"),
-};
-
-// In English the same texts as PHASE_PROMPTS in workshop/domain/settings.py (the server does
-// not send them).
-export const PHASE_PROMPTS = {
-  collect: t("phase.collect.prompt"),
-  vote: t("phase.vote.prompt"),
-  reconcile: t("phase.reconcile.prompt"),
-  merge: t("phase.merge.prompt"),
-  agreed: t("phase.agreed.prompt"),
-};
+import { PHASES, phase as phaseOf, phaseLabel } from "./registry.js";
 
 const SWITCHES = [
   ["private_collect", t("settings.private_collect"), t("settings.private_collect.hint")],
@@ -66,22 +50,23 @@ export function createFacilitation(ui) {
     const phase = state.workshop.phase;
     if (phase === renderedPhase) return;
     renderedPhase = phase;
-    const current = PHASES.indexOf(phase);
-    els.pill.textContent = PHASE_LABELS[phase] ?? phase;
+    const current = PHASES.findIndex((p) => p.key === phase);
+    els.pill.textContent = phaseLabel(phase);
     els.pill.dataset.phase = phase;
     document.body.dataset.phase = phase;
-    els.prompt.textContent = PHASE_PROMPTS[phase] ?? "";
-    els.steps.replaceChildren(...PHASES.map((key, index) => {
+    const { prompt } = phaseOf(phase);
+    els.prompt.textContent = prompt ? t(prompt) : "";
+    els.steps.replaceChildren(...PHASES.map(({ key }, index) => {
       const status = index < current ? "done" : index === current ? "current" : "todo";
       const content = [
         h("span", { class: "phase-step-number", "aria-hidden": "true", text: String(index + 1) }),
-        h("span", { class: "phase-step-label", text: PHASE_LABELS[key] }),
+        h("span", { class: "phase-step-label", text: phaseLabel(key) }),
       ];
       const step = isFacilitator
         ? h("button", {
           class: "phase-step-button", type: "button", "data-phase": key,
           "aria-current": index === current ? "step" : false,
-          title: index === current ? t("phase.current") : t("phase.move_to", { phase: PHASE_LABELS[key] }),
+          title: index === current ? t("phase.current") : t("phase.move_to", { phase: phaseLabel(key) }),
           onclick: () => { if (key !== state.workshop.phase) send("phase.set", { phase: key }); },
         }, ...content)
         : h("span", { class: "phase-step-static", "aria-current": index === current ? "step" : false },

@@ -3,10 +3,10 @@
 import { plural, t } from "./i18n.js";
 import { teamShortNames } from "./state.js";
 import { h } from "./dom.js";
+import { phase } from "./registry.js";
 
 const STANCES = [["agree", t("vote.stance.agree")], ["disagree", t("vote.stance.disagree")],
   ["unsure", t("vote.stance.unsure")]];
-const VOTING_PHASES = new Set(["vote", "reconcile"]);
 const LEANING_WORDS = { agree: t("vote.leaning.agree"), disagree: t("vote.leaning.disagree"),
   split: t("vote.leaning.split"), silent: "" };
 
@@ -31,7 +31,7 @@ export function createVoting(ui) {
   const budgetEl = document.getElementById("dot-budget");
 
   const settings = () => state.workshop.settings;
-  const votingPhase = () => VOTING_PHASES.has(state.workshop.phase);
+  const votingPhase = () => Boolean(phase(state.workshop.phase).voting);
   const dotsSpent = () => state.assumptions.reduce((sum, n) => sum + (n.my_vote?.dots ?? 0), 0);
   const dotsLeft = () => settings().dot_budget - dotsSpent();
 

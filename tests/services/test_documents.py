@@ -356,7 +356,7 @@ def test_every_format_exports_and_a_draft_says_so(backend, room):
     assert len(reader.pages) == 1 and (round(box.width), round(box.height)) == (595, 842)
     html = exports.export_persona(backend, room["id"], viewer, room["persona"], "html")
     assert b"<style>" in html.content and b"Draft" in html.content
-    csv = exports.assumptions_csv(backend, room["id"], viewer)
+    csv = exports.export_assumptions(backend, room["id"], viewer, "csv")
     assert csv.content.decode("utf-8-sig").count("\n") == 5  # a header and four assumptions
 
 

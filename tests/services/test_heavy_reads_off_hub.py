@@ -45,7 +45,7 @@ SERVER_LIKE = textwrap.dedent("""
         if kind == "search":  # the database's first read, and the worker's first CSV
             search.search_notes(backend, workshop_id, "")
         else:
-            exports.assumptions_csv(backend, workshop_id, viewer)
+            exports.export_assumptions(backend, workshop_id, viewer, "csv")
         gaps, last = [], time.perf_counter()
 
         def tick():
@@ -64,7 +64,7 @@ SERVER_LIKE = textwrap.dedent("""
             summary = {"results": len(answer["results"]),
                        "marked": sum("<mark>" in r["snippet_html"] for r in answer["results"])}
         else:
-            export = exports.assumptions_csv(backend, workshop_id, viewer)
+            export = exports.export_assumptions(backend, workshop_id, viewer, "csv")
             summary = {"lines": export.content.decode("utf-8-sig").count("\\n")}
         took = time.perf_counter() - started
         eventlet.sleep(0.05)

@@ -68,8 +68,8 @@ def test_every_export_says_so(backend, room):
     pdf = PdfReader(io.BytesIO(export(backend, room, "pdf")))
     text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pdf.pages))
     assert text.count("Needs research:") == 2
-    rows = list(csv.DictReader(io.StringIO(exports.assumptions_csv(
-        backend, room["id"], room["maria"]).content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(exports.export_assumptions(
+        backend, room["id"], room["maria"], "csv").content.decode("utf-8-sig"))))
     assert {row["text"]: row["needs research"] for row in rows} == {
         "Lives in Utrecht": FLAG, "Pays every bill on her phone": FLAG, "Hates long forms": ""}
 

@@ -1,20 +1,10 @@
-"""Workshop phases and settings, and which setting changes are allowed when."""
+"""Workshop settings, which setting changes are allowed when, and how agreeing moves the
+phase (the phases themselves: workshop/domain/phases.py)."""
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
-PHASES = ("collect", "vote", "reconcile", "merge", "agreed")
-
-# What each phase asks of participants (shown on the board).
-PHASE_PROMPTS = {
-    "collect": "Write down what you believe about the customer, one note per belief.",
-    "vote": "Take a stance on every note: agree, disagree or unsure. Spend your dots on what "
-            "matters most.",
-    "reconcile": "Look at where the teams differ. Discuss, group duplicates, decide.",
-    "merge": "Turn the accepted notes into one persona.",
-    "agreed": "This version of the persona is agreed.",
-}
 
 def phase_after_agreeing(phase: str, document_statuses: list[str]) -> str:
     """The phase once a persona version is agreed: Agreed when every persona's current

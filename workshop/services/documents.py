@@ -14,6 +14,7 @@ from sqlalchemy import select
 from workshop.domain import merge, names, permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.export.json_format import from_json
+from workshop.domain.phases import DOCUMENT_PHASES
 from workshop.domain.tokens import new_id
 from workshop.models import Participant, Persona, PersonaVersion, utcnow
 from workshop.services import log, pictures
@@ -37,7 +38,6 @@ from workshop.services.schemas import (
 from workshop.services.shapes import persona_view, version_view
 
 DRAFT, AGREED = "draft", "agreed"
-MERGE_PHASES = ("merge", "agreed")  # where document.create is allowed; everything else works
 
 
 # ---- lookups -----------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def _fresh_revisions(document: dict, by: str, seq: int) -> dict:
 def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
     """Create a persona's document from its accepted notes and groups (version 1, a draft)."""
     persona = persona_in_workshop(ctx, data.persona_id)
-    if ctx.head.phase not in MERGE_PHASES:
+    if ctx.head.phase not in DOCUMENT_PHASES:
         # The document is built from the decisions: before the merge they are not all made,
         # and a document started early would miss what is accepted later.
         raise ServiceError("conflict", "the persona document is created in the merge phase: "

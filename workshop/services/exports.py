@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from workshop.domain import filenames, merge
 from workshop.domain.diff import diff_documents
-from workshop.domain.export import csv_format, json_format, markdown, onepager
+from workshop.domain.export import formats, onepager
+from workshop.domain.export.formats import ExportFormat
 from workshop.models import Persona, PersonaVersion, Workshop
 from workshop.offload import WorkerPool
 from workshop.services import log
@@ -20,11 +21,6 @@ from workshop.services.backend import Backend
 from workshop.services.board_state import board_inputs
 from workshop.services.errors import ServiceError
 from workshop.services.shapes import version_summary, version_view
-
-FORMATS = {"md": "markdown", "json": "json", "html": "html", "pdf": "pdf"}
-MEDIA_TYPES = {"markdown": "text/markdown; charset=utf-8", "json": "application/json",
-               "html": "text/html; charset=utf-8", "pdf": "application/pdf",
-               "csv": "text/csv; charset=utf-8"}
 
 
 @dataclass(frozen=True)
@@ -93,35 +89,35 @@ def load(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
         return _load(session, workshop_id, viewer, persona_id, number)
 
 
+def _format(extension: str, scope: str) -> ExportFormat:
+    """The export asked for (workshop/domain/export/formats.py), or `invalid`."""
+    fmt = formats.find(extension, scope)
+    if fmt is None:
+        choices = ", ".join(f.extension for f in formats.of_scope(scope))
+        raise ServiceError("invalid", f"format: choose one of {choices}")
+    return fmt
+
+
+def _make(backend: Backend, fmt: ExportFormat, owner: str | None, *inputs) -> bytes:
+    """The file's bytes, made in a worker process when the format asks for it."""
+    if fmt.offload:
+        return backend.offload.run(fmt.make, *inputs, owner=owner)
+    return fmt.make(*inputs)
+
+
 def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
                    extension: str, number: int | None = None) -> Export:
-    """The persona in one format (md, json, html, pdf); a draft says so in the file."""
-    fmt = FORMATS.get(extension)
-    if fmt is None:
-        raise ServiceError("invalid", f"format: choose one of {', '.join(FORMATS)}")
+    """The persona in one persona format (md, json, html, pdf); a draft says so in the file."""
+    fmt = _format(extension, formats.PERSONA)
     loaded = load(backend, workshop_id, viewer, persona_id, number)
     document, meta = loaded.document, loaded.meta
-    # Formatting a big board is tens of milliseconds of pure Python (page layout: seconds),
-    # so every format is made in a worker process, never on the serving hub.
-    content = backend.offload.run(formatted, fmt, document, meta, owner=viewer["id"])
+    content = _make(backend, fmt, viewer["id"], document, meta)
     label = f"v{meta['version']}" if meta["status"] == "agreed" else \
         f"v{meta['version']}-draft" if meta["version"] else "draft"
     names = filenames.download_name(
         [(document["identity"]["name"] or meta["persona_name"], "persona"), (label, label)],
         extension)
-    return Export(content, MEDIA_TYPES[fmt], *names)
-
-
-def formatted(fmt: str, document: dict, meta: dict) -> bytes:
-    """The document's bytes in one format; runs in a worker process (workshop/offload.py)."""
-    if fmt == "markdown":
-        return markdown.to_markdown(document, meta).encode()
-    if fmt == "json":
-        return json.dumps(json_format.to_json(document, meta), ensure_ascii=False,
-                          indent=2).encode()
-    if fmt == "html":
-        return standalone_html(document, meta).encode()
-    return onepager.to_pdf(document, meta)
+    return Export(content, fmt.media_type, *names)
 
 
 def onepager_page(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
@@ -133,28 +129,20 @@ def onepager_page(backend: Backend, workshop_id: str, viewer: dict, persona_id: 
                                stylesheet_href=stylesheet_href, owner=viewer["id"])
 
 
-def standalone_html(document: dict, meta: dict) -> str:
-    """The one-pager as one self-contained file (its stylesheet inside) for download."""
-    page = onepager.onepager_html(document, meta, stylesheet_href="")
-    css = onepager.STYLESHEET.read_text(encoding="utf-8")
-    return page.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
-
-
-def assumptions_csv(backend: Backend, workshop_id: str, viewer: dict) -> Export:
-    """Every assumption of the workshop with votes, decisions and evidence states."""
+def export_assumptions(backend: Backend, workshop_id: str, viewer: dict,
+                       extension: str) -> Export:
+    """Every assumption of the workshop with votes, decisions and evidence states (csv)."""
+    fmt = _format(extension, formats.WORKSHOP)
     with backend.db.reading() as session:
         workshop = session.get(Workshop, workshop_id)
         if workshop is None:
             raise ServiceError("not_found", "no such workshop")
         title = workshop.title
         snapshot, notes, links = board_inputs(session, workshop_id, viewer)
-    # A 2,000-note board takes ~120 ms to format: in a worker process, not on the hub.
-    content = backend.offload.run(csv_format.assumptions_csv, snapshot, notes, links,
-                                  owner=viewer["id"])
+    content = _make(backend, fmt, viewer["id"], snapshot, notes, links)
     names = filenames.download_name([(title, "workshop"), ("assumptions", "assumptions")],
-                                    "csv")
-    return Export(content.encode("utf-8-sig"),  # the BOM makes spreadsheets read UTF-8
-                  MEDIA_TYPES["csv"], *names)
+                                    extension)
+    return Export(content, fmt.media_type, *names)
 
 
 def versions(backend: Backend, workshop_id: str, persona_id: str) -> dict:

@@ -14,6 +14,7 @@ from pydantic import (
     ValidationError,
 )
 
+from workshop.domain.phases import PhaseKey
 from workshop.domain.teams import MAX_TEAMS
 from workshop.services.errors import ServiceError
 
@@ -141,7 +142,7 @@ class VoteCast(Payload):
 class PhaseSet(Payload):
     """phase.set"""
 
-    phase: Literal["collect", "vote", "reconcile", "merge", "agreed"]
+    phase: PhaseKey
 
 
 class SettingsUpdate(Payload):

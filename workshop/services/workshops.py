@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from workshop.domain import permissions
+from workshop.domain.phases import FIRST
 from workshop.domain.teams import DEFAULT_TEAMS, MAX_TEAMS, canonical_team, normalise_teams
 from workshop.domain.tokens import (
     is_safe_id,
@@ -48,7 +49,7 @@ def create_workshop(backend: Backend, raw: dict,
     body = parse(CreateWorkshop, raw)
     teams = normalise_teams(body.teams) or list(DEFAULT_TEAMS)
     workshop = Workshop(id=new_workshop_id(), title=body.title, context=body.context,
-                        teams=teams, phase="collect", settings={}, seq=0,
+                        teams=teams, phase=FIRST, settings={}, seq=0,
                         facilitator_secret=new_secret(), invite_secret=new_secret(),
                         observer_secret=new_secret())
     with backend.db.writing(workshop.id) as session:

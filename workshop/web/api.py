@@ -289,16 +289,17 @@ def persona_fit(workshop_id: str, persona_id: str):
 
 @bp.get("/api/workshops/<workshop_id>/personas/<persona_id>/export.<extension>")
 def persona_export(workshop_id: str, persona_id: str, extension: str):
-    """The persona as md, json, html (the A4 one-pager) or pdf (?version=n; else current)."""
+    """The persona as a file (?version=n, else the current one); formats: domain/export/formats."""
     viewer = _viewer(workshop_id)
     return _file(exports.export_persona(_backend(), workshop_id, viewer, persona_id, extension,
                                         _number("version")))
 
 
-@bp.get("/api/workshops/<workshop_id>/export/assumptions.csv")
-def assumptions_export(workshop_id: str):
-    """Every assumption with votes, decisions and evidence states, as CSV."""
-    return _file(exports.assumptions_csv(_backend(), workshop_id, _viewer(workshop_id)))
+@bp.get("/api/workshops/<workshop_id>/export/assumptions.<extension>")
+def assumptions_export(workshop_id: str, extension: str):
+    """Every assumption with votes, decisions and evidence states, as a file (CSV)."""
+    return _file(exports.export_assumptions(_backend(), workshop_id, _viewer(workshop_id),
+                                            extension))
 
 
 @bp.post("/api/workshops/<workshop_id>/personas/import")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from workshop.domain.export import formats
 from workshop.domain.research import SOURCE_TYPES
 from workshop.services.errors import STATUS_BY_CODE
 from workshop.services.ops import OPS
@@ -396,6 +397,25 @@ def _file(description: str, *media_types: str) -> dict:
             "content": {media: {"schema": {"type": "string"}} for media in media_types}}
 
 
+def _extension(scope: str) -> dict:
+    """The `{extension}` of an export's path: one of the registry's formats of `scope`."""
+    return {"name": "extension", "in": "path", "required": True,
+            "schema": {"type": "string",
+                       "enum": [fmt.extension for fmt in formats.of_scope(scope)]}}
+
+
+def _labels(scope: str) -> str:
+    """"Markdown, JSON or PDF": the names of the registry's formats of `scope`."""
+    labels = [fmt.label for fmt in formats.of_scope(scope)]
+    return " or ".join(filter(None, [", ".join(labels[:-1]), labels[-1]]))
+
+
+def _export_file(scope: str, description: str) -> dict:
+    """A file answer in the media types of the registry's formats of `scope`."""
+    return _file(description, *(fmt.media_type.split(";")[0]
+                                for fmt in formats.of_scope(scope)))
+
+
 def _persona_paths(picture: Schema) -> dict:
     """The persona document: versions, diff, the A4 check, exports, import, picture."""
     ids = [_workshop_id(), {"name": "persona_id", "in": "path", "required": True,
@@ -433,24 +453,22 @@ def _persona_paths(picture: Schema) -> dict:
                           **_errors(401, 404, 429, 503, s429=HEAVY_AT_ONCE)}}},
         "/api/workshops/{workshop_id}/personas/{persona_id}/export.{extension}": {"get": {
             "operationId": "personaExport", "security": COOKIE,
-            "summary": "The persona as Markdown, JSON, the A4 one-pager (HTML) or PDF.",
-            "parameters": [*ids, {"name": "extension", "in": "path", "required": True,
-                                  "schema": {"type": "string",
-                                             "enum": ["md", "json", "html", "pdf"]}},
-                           number],
-            "responses": {"200": _file("The file (Content-Disposition: attachment, with an "
-                                       "ASCII filename and filename*=UTF-8'').",
-                                       "text/markdown", "application/json", "text/html",
-                                       "application/pdf"),
+            "summary": f"The persona as {_labels(formats.PERSONA)} (HTML: the A4 one-pager).",
+            "parameters": [*ids, _extension(formats.PERSONA), number],
+            "responses": {"200": _export_file(formats.PERSONA,
+                                              "The file (Content-Disposition: attachment, "
+                                              "with an ASCII filename and filename*=UTF-8'')."),
                           **_errors(400, 401, 404, 429, 503, s400="invalid: format or version",
                                     s429=HEAVY_AT_ONCE)}}},
-        "/api/workshops/{workshop_id}/export/assumptions.csv": {"get": {
+        "/api/workshops/{workshop_id}/export/assumptions.{extension}": {"get": {
             "operationId": "assumptionsCsv", "security": COOKIE,
-            "parameters": [_workshop_id()],
+            "parameters": [_workshop_id(), _extension(formats.WORKSHOP)],
             "summary": "Every assumption with votes, decisions and evidence states.",
-            "responses": {"200": _file("CSV (UTF-8 with BOM; every cell quoted and "
-                                       "neutralised against formula injection).", "text/csv"),
-                          **_errors(401, 404)}}},
+            "responses": {"200": _export_file(formats.WORKSHOP,
+                                              "CSV (UTF-8 with BOM; every cell quoted and "
+                                              "neutralised against formula injection)."),
+                          **_errors(400, 401, 404, 429, 503, s400="invalid: format",
+                                    s429=HEAVY_AT_ONCE)}}},
         "/api/workshops/{workshop_id}/personas/import": {"post": {
             "operationId": "personaImport", "security": COOKIE,
             "parameters": [_workshop_id()],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from workshop.domain import phases
+from workshop.domain.export import formats
 from workshop.i18n import translate
 from workshop.reads.snapshot import snapshot
 from workshop.services import exports, workshops
@@ -50,7 +52,21 @@ def board(workshop_id: str):
         return refusal
     remember(workshop_id, member["id"])  # the boards opened last are the last to expire
     state = snapshot(_backend(), workshop_id, member)
-    return render_template("board.html", state=state, snapshot_json=embed_json(state))
+    return _live_page("board.html", state)
+
+
+def _live_page(template: str, state: dict, **context) -> str:
+    """A page of the live workshop: its snapshot, and the registries its scripts read
+    (phases, export formats) embedded, so the browser keeps no copy of either."""
+    registry = {
+        "phases": [{"key": p.key, "label": p.label, "prompt": p.prompt, "voting": p.voting,
+                    "document": p.document} for p in phases.PHASES],
+        "exports": [{"extension": f.extension, "label": f.label, "link": f.link,
+                     "scope": f.scope, "viewed": f.viewed} for f in formats.FORMATS],
+    }
+    return render_template(template, state=state, snapshot_json=embed_json(state),
+                           phase=phases.by_key(state["workshop"]["phase"]),
+                           registry_json=embed_json(registry), **context)
 
 
 def _member_or_message(workshop_id: str):
@@ -80,8 +96,7 @@ def persona(workshop_id: str, persona_id: str):
         lang = current_language()
         return render_template("message.html", title=translate(lang, "message.no_persona.title"),
                                message=translate(lang, "message.no_persona.text")), 404
-    return render_template("persona.html", state=state, persona=chosen,
-                           snapshot_json=embed_json(state))
+    return _live_page("persona.html", state, persona=chosen)
 
 
 @bp.get("/w/<workshop_id>/persona/<persona_id>/onepager")

@@ -7,6 +7,7 @@ import { autosize, fieldControl, fields } from "./fields.js";
 import { canWrite, current, els, isFacilitator, locked, personaId, send, state, valueAt } from "./page.js";
 import { portrait } from "./portrait.js";
 import { PART_LABELS, provenance } from "./provenance.js";
+import { phase } from "../registry.js";
 
 const IDENTITY = [
   ["name", t("merge.identity.name"), "line"], ["quote", t("merge.identity.quote"), "textarea"],
@@ -14,7 +15,6 @@ const IDENTITY = [
   ["location", t("merge.identity.location"), "input"], ["story", t("merge.identity.story"), "textarea"],
 ];
 
-const CREATE_PHASES = ["merge", "agreed"]; // where the server creates the persona document
 let built = null; // the version id and item ids the form was built for
 
 function buildDocument(version) {
@@ -70,7 +70,7 @@ function renderEmpty() {
     .filter((i) => i.persona_id === personaId && ["accepted", "reworded"].includes(i.decision?.decision)).length;
   // The server creates the document in the merge and agreed phases only; before that the
   // facilitator is told so and offered the move to merge (as the board's phase steps do).
-  const ready = CREATE_PHASES.includes(state.workshop.phase);
+  const ready = Boolean(phase(state.workshop.phase).document);
   let action;
   if (isFacilitator && ready) {
     action = h("button", { class: "button button-primary", type: "button", id: "create-document",

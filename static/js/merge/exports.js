@@ -4,28 +4,34 @@ import { postJSON } from "../api.js";
 import { newOpId } from "../connection.js";
 import { fill, h } from "../dom.js";
 import { errorText, t } from "../i18n.js";
+import { EXPORTS } from "../registry.js";
 import { base, connection, current, els, isFacilitator, personaId, redraw, state } from "./page.js";
 
 // Exports are fetched here rather than followed as plain links: the PDF takes a few seconds
 // to typeset, so the page says it is working (a status line and a spinner), then hands the
-// file over as a download, or says in words why it could not.
-const EXPORT_FORMATS = { md: "Markdown", json: "JSON", pdf: "PDF", csv: "CSV" };
+// file over as a download, or says in words why it could not. The formats are the server's
+// (registry.js); one it marks `viewed` (the one-pager) opens as its print view in a new tab.
+
+/** Where the page finds a format: its print view, a persona's file, or the workshop's. */
+function exportHref(format, suffix) {
+  if (format.viewed) return `/w/${state.workshop.id}/persona/${personaId}/onepager${suffix}`;
+  if (format.scope === "persona") return `${base}/export.${format.extension}${suffix}`;
+  return `/api/workshops/${state.workshop.id}/export/assumptions.${format.extension}`;
+}
 
 function renderExports(version) {
   const suffix = version ? `?version=${version.number}` : "";
   const status = h("p", { class: "export-status small", id: "export-status", role: "status" });
-  const link = (href, text, format = null) => h("li", {}, h("a", { href, text,
-    download: format ? "" : null, "data-format": format,
-    target: format ? null : "_blank", rel: format ? null : "noopener",
-    onclick: format ? (event) => { event.preventDefault(); downloadExport(event.currentTarget, status); } : null }));
+  const link = (format) => {
+    const download = !format.viewed;
+    return h("li", {}, h("a", { href: exportHref(format, suffix), text: t(format.link),
+      download: download ? "" : null, "data-format": download ? format.extension : null,
+      target: download ? null : "_blank", rel: download ? null : "noopener",
+      onclick: download ? (event) => { event.preventDefault(); downloadExport(event.currentTarget, format, status); } : null }));
+  };
   fill(els.exports,
     h("p", { class: "muted small", text: version && version.status === "draft" ? t("merge.export.draft") : "" }),
-    h("ul", { class: "export-links" },
-      link(`${base}/export.md${suffix}`, t("merge.export.md"), "md"),
-      link(`${base}/export.json${suffix}`, t("merge.export.json"), "json"),
-      link(`/w/${state.workshop.id}/persona/${personaId}/onepager${suffix}`, t("merge.export.onepager")),
-      link(`${base}/export.pdf${suffix}`, t("merge.export.pdf"), "pdf"),
-      link(`/api/workshops/${state.workshop.id}/export/assumptions.csv`, t("merge.export.csv"), "csv")),
+    h("ul", { class: "export-links" }, ...EXPORTS.map(link)),
     status,
     isFacilitator ? importForm() : null);
 }
@@ -38,9 +44,8 @@ function filenameFrom(response, format) {
   try { return decodeURIComponent(match[1]); } catch { return match[1]; }
 }
 
-async function downloadExport(link, status) {
+async function downloadExport(link, { label: format }, status) {
   if (link.getAttribute("aria-disabled") === "true") return; // one at a time per format
-  const format = EXPORT_FORMATS[link.dataset.format];
   link.setAttribute("aria-disabled", "true");
   link.classList.add("busy");
   fill(status, h("span", { class: "spinner", "aria-hidden": "true" }),

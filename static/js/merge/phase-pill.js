@@ -1,5 +1,5 @@
 // The phase pill in the top bar.
-import { t } from "../i18n.js";
+import { phaseLabel } from "../registry.js";
 import { state } from "./page.js";
 
 /** The phase pill in the top bar follows the workshop's phase. */
@@ -7,7 +7,7 @@ export function render() {
   const pill = document.querySelector(".phase-pill");
   if (!pill) return;
   const phase = state.workshop.phase;
-  pill.textContent = t(`phase.${phase}`);
+  pill.textContent = phaseLabel(phase);
   pill.dataset.phase = phase;
   document.body.dataset.phase = phase;
 }

@@ -116,6 +116,13 @@ def onepager_html(document: dict, meta: dict, *, stylesheet_href: str) -> str:
     return template.render(_context(document, meta, stylesheet_href))
 
 
+def standalone_html(document: dict, meta: dict) -> str:
+    """The one-pager as one self-contained file (its stylesheet inside) for download."""
+    page = onepager_html(document, meta, stylesheet_href="")
+    css = STYLESHEET.read_text(encoding="utf-8")
+    return page.replace("</head>", f"<style>\n{css}\n</style>\n</head>", 1)
+
+
 def _weasy(document: dict, meta: dict):
     """The WeasyPrint layout of the one-pager (imported late: it is slow to import)."""
     from weasyprint import CSS, HTML
