@@ -334,7 +334,9 @@ class GroupVotes(Model):
     measures: MeasuresView = absent("Absent while votes are hidden")
 
 
-class VoteCast(Model):
+# Not "VoteCast": the OpenAPI document names its components after the models, and that is
+# the name of the op's payload (workshop/services/schemas.py).
+class BallotCast(Model):
     """Someone set, changed or retracted their stance or dots on a note."""
 
     assumption_id: Id
@@ -575,7 +577,7 @@ EVENTS: dict[str, type[Model]] = {
     "assumption.added": AssumptionAdded,
     "assumption.edited": AssumptionEdited,
     "assumption.deleted": AssumptionDeleted,
-    "vote.cast": VoteCast,
+    "vote.cast": BallotCast,
     "phase.changed": PhaseChanged,
     "settings.updated": SettingsUpdated,
     "notes.revealed": NotesRevealed,
