@@ -7,6 +7,7 @@ Regenerate the published schema after changing a model:
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema_rs
@@ -76,3 +77,35 @@ def test_every_event_a_reducer_applies_has_a_model():
 def test_settings_view_has_every_setting():
     assert list(SettingsView.model_fields) == list(DEFAULTS)
 
+
+def example_events(value: object):
+    """Every event (an object with seq, type, at and data) in a parsed JSON example."""
+    if isinstance(value, dict):
+        if {"seq", "type", "at", "data"} <= set(value):
+            yield value
+        for item in value.values():
+            yield from example_events(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from example_events(item)
+
+
+def test_the_events_in_the_protocol_examples_match_their_models():
+    """docs/protocol.md is what clients are written against: its examples must be true."""
+    text = (ROOT / "docs" / "protocol.md").read_text()
+    examples = []
+    for block in re.findall(r"```json\n(.*?)```", text, re.DOTALL):
+        try:
+            examples += example_events(json.loads(block))
+        except json.JSONDecodeError:
+            continue  # a shape with elisions (…), not a whole message
+    assert len({event["type"] for event in examples}) >= 5
+    for event in examples:
+        validate(event)
+
+
+def test_every_model_the_protocol_links_to_exists():
+    text = (ROOT / "docs" / "protocol.md").read_text()
+    linked = set(re.findall(r"\(events\.schema\.json#/\$defs/(\w+)\)", text))
+    assert linked >= {model.__name__ for model in EVENTS.values()}
+    assert linked <= set(json.loads(SCHEMA_FILE.read_text())["$defs"])
