@@ -69,9 +69,13 @@ def test_the_published_schema_refuses_what_the_models_refuse():
 
 
 def test_every_event_a_reducer_applies_has_a_model():
-    """The reducers (workshop/domain/board.py) apply every type but these two."""
-    assert set(EVENTS) - set(REDUCERS) == {"invite.rotated", "hidden"}
-    assert set(REDUCERS) <= set(EVENTS)
+    """Both reducers (workshop/domain/board.py, static/js/state.js) apply every type but
+    these two."""
+    browser = set(re.findall(r'^  "([a-z]+\.[a-z]+)":', (ROOT / "static" / "js" / "state.js")
+                             .read_text(), re.MULTILINE))
+    for reducers in (set(REDUCERS), browser):
+        assert set(EVENTS) - reducers == {"invite.rotated", "hidden"}
+        assert reducers <= set(EVENTS)
 
 
 def test_settings_view_has_every_setting():
