@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from workshop import create_app
 from workshop.config import Config
 from workshop.db import Database
+from workshop.domain.events import validate as validate_event
 from workshop.migrate import upgrade
 from workshop.offload import WorkerPool
 from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
@@ -90,13 +91,25 @@ def worker_pool():
     pool.close()
 
 
+class ModelCheckingPublisher(CollectingPublisher):
+    """A collecting publisher that checks every event it is given against its model
+    (workshop/domain/events.py), so no service test emits an event the models do not
+    describe."""
+
+    def publish_event(self, workshop_id: str, event: dict,
+                      participant_id: str | None = None, origin: str | None = None) -> None:
+        """Check the event strictly, then keep it."""
+        validate_event(event)
+        super().publish_event(workshop_id, event, participant_id, origin)
+
+
 @pytest.fixture
 def backend(database_url, worker_pool):
     """Services' dependencies without Flask: a real database and a collecting publisher."""
     db = Database(database_url)
     # Tests that are not about rate limits fire ops faster than any person could.
-    yield Backend(db, CollectingPublisher(), PresenceRegistry(), OpRateLimiter("10000/second"),
-                  offload=worker_pool)
+    yield Backend(db, ModelCheckingPublisher(), PresenceRegistry(),
+                  OpRateLimiter("10000/second"), offload=worker_pool)
     db.dispose()
 
 

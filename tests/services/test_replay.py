@@ -1,11 +1,17 @@
 """The event log is the source of truth: replaying it from seq 0 rebuilds the snapshot."""
 
+import json
 import random
 
-from tests.helpers import add_note, comparable, make_member, make_workshop, send
+import pytest
+from pydantic import ValidationError
+
+from tests.helpers import add_note, add_research, comparable, make_member, make_workshop, send
 from workshop.domain.board import replay
+from workshop.domain.events import EVENTS, validate
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
+from workshop.services import exports
 
 
 def full_log(backend, workshop_id, viewer):
@@ -28,7 +34,9 @@ def test_replaying_the_whole_log_equals_a_fresh_snapshot(backend):
     send(backend, created.id, facilitator["id"], "assumption.delete",
          {"id": first["event"]["data"]["assumption"]["id"]})
 
-    replayed = replay(full_log(backend, created.id, sam))
+    log = full_log(backend, created.id, sam)
+    check_against_models(log)
+    replayed = replay(log)
     assert replayed == comparable(snapshot(backend, created.id, sam))
     assert replayed["workshop"]["teams"] == ["Marketing", "Support", "Legal"]
 
@@ -104,5 +112,112 @@ def test_after_every_op_the_old_state_plus_new_events_equals_the_fresh_state(bac
             add_note(backend, created.id, actor, f"note {step}", persona_id=persona,
                      category=rng.choice(["goals", "needs", "fears"]))
         new = sync(backend, created.id, facilitator, state["seq"])["events"]
+        check_against_models(new)
         state = replay(new, state)
         assert state == comparable(snapshot(backend, created.id, facilitator))
+
+
+def check_against_models(events: list[dict]) -> set[str]:
+    """Check each event, strictly, against the model of its type; answer the types seen."""
+    for event in events:
+        validate(event)  # fails for a type without a model, and for any field not modelled
+    return {event["type"] for event in events}
+
+
+def test_every_event_type_in_every_form_matches_its_model_and_replays(backend):
+    """Every event type, as each role receives it (own, public, anonymous and hidden forms),
+    is checked against its model (workshop/domain/events.py), and each role's log replays
+    into its snapshot."""
+    created = make_workshop(backend)
+    wid = created.id
+    maria = make_member(backend, created.facilitator_token, "Maria", "")
+    sam = make_member(backend, created.invite_token, "Sam", "Support")
+    lotte = make_member(backend, created.invite_token, "Lotte", "Marketing")
+    olga = make_member(backend, created.observer_token, "Olga", "")
+    jo = make_member(backend, created.invite_token, "Jo", "Sales")
+
+    def ok(who, type_, data):
+        ack = send(backend, wid, who["id"], type_, data)
+        assert ack["ok"], (type_, ack)
+        return ack["event"]["data"]
+
+    ok(maria, "settings.update", {"private_collect": True, "blind_voting": True,
+                                  "anonymous": True})
+    # Private notes: everything about them is `hidden` to everyone but their author.
+    private = add_note(backend, wid, sam, "Rides to work")["event"]["data"]["assumption"]["id"]
+    ok(sam, "assumption.edit", {"id": private, "text": "Rides to work every day"})
+    comment = ok(sam, "comment.add", {"target_type": "assumption", "target_id": private,
+                                      "text": "I heard this twice"})["comment"]["id"]
+    ok(sam, "comment.delete", {"id": comment})
+    ok(sam, "vote.cast", {"assumption_id": private, "stance": "agree", "dots": 1})
+    gone = add_note(backend, wid, sam, "A typo")["event"]["data"]["assumption"]["id"]
+    ok(sam, "assumption.delete", {"id": gone})
+    other = add_note(backend, wid, lotte, "Saves money")["event"]["data"]["assumption"]["id"]
+    ok(maria, "reveal", {"what": "notes"})
+    # Anonymous public forms, and blind votes.
+    ok(maria, "settings.update", {"private_collect": False})
+    third = add_note(backend, wid, lotte, "Fears theft")["event"]["data"]["assumption"]["id"]
+    ok(lotte, "assumption.edit", {"id": third, "text": "Fears bike theft"})
+    ok(sam, "comment.add", {"target_type": "assumption", "target_id": third, "text": "Yes"})
+    ok(lotte, "vote.cast", {"assumption_id": other, "stance": "disagree"})
+    ok(maria, "reveal", {"what": "votes"})
+    # Reconciliation, with measures now that votes show.
+    ok(maria, "group.add", {"assumption_id": other, "onto_id": private})
+    ok(lotte, "vote.cast", {"assumption_id": private, "stance": "unsure", "dots": 2})
+    group = snapshot(backend, wid, maria)["groups"][0]["id"]
+    ok(maria, "group.rename", {"id": group, "title": "Rides to work"})
+    ok(maria, "decision.set", {"target_type": "group", "target_id": group,
+                               "decision": "parked", "reason": "later"})
+    ok(maria, "decision.set", {"target_type": "group", "target_id": group, "decision": None})
+    ok(maria, "group.remove", {"assumption_id": other})
+    ok(maria, "decision.set", {"target_type": "assumption", "target_id": third,
+                               "decision": "accepted"})
+    ok(maria, "timer.start", {"seconds": 60})
+    ok(maria, "timer.extend", {"seconds": 60})
+    ok(maria, "timer.stop", {})
+    # The research library.
+    note = add_research(backend, wid, sam, date="2026-11-01")
+    ok(lotte, "notes.import", {"notes": [{"title": "Survey", "source_type": "survey",
+                                          "body": "Most people **ride** to work."}]})
+    ok(sam, "note.edit", {"id": note["id"], "title": "Anna", "clear": ["date"]})
+    link = ok(sam, "evidence.link", {"note_id": note["id"], "assumption_id": third,
+                                     "relation": "supports", "quote": "far too long"})["link"]
+    ok(sam, "evidence.unlink", {"id": link["id"]})
+    ok(sam, "note.delete", {"id": note["id"]})
+    # Membership.
+    ok(maria, "invite.rotate", {"role": "observer"})
+    ok(maria, "participant.remove", {"id": jo["id"], "rotate_link": True})
+    # The persona document, from creation to a reopened draft, and an import.
+    persona = snapshot(backend, wid, maria)["personas"][0]["id"]
+    ok(maria, "persona.rename", {"id": persona, "name": "Anouk"})
+    ok(maria, "phase.set", {"phase": "merge"})
+    ok(maria, "document.create", {"persona_id": persona})
+    ok(sam, "document.save", {"persona_id": persona, "path": "identity.quote",
+                              "value": "Let me ride", "base_rev": 0})
+    ok(sam, "document.sign", {"persona_id": persona, "number": 1})
+    ok(maria, "document.agree", {"persona_id": persona, "number": 1})
+    ok(lotte, "document.picture", {"persona_id": persona, "picture": None, "base_rev": 0,
+                                   "reopen": True})
+    export = json.loads(exports.export_persona(backend, wid, maria, persona, "json").content)
+    ok(maria, "persona.import", {"export": export})
+
+    seen = set()
+    for viewer in (maria, sam, lotte, olga):
+        log = full_log(backend, wid, viewer)
+        seen |= check_against_models(log)
+        assert replay(log) == comparable(snapshot(backend, wid, viewer))
+    published = [event for _, event in backend.publisher.events + backend.publisher.direct]
+    seen |= check_against_models(published)
+    assert seen == set(EVENTS), "every event type was emitted and checked"
+
+
+def test_an_event_without_a_model_or_with_a_field_not_modelled_is_refused():
+    event = {"seq": 3, "type": "persona.renamed", "actor": "a1", "at": "2026-11-23T10:41:35.177Z",
+             "op_id": "o6", "data": {"id": "p1", "name": "Anouk", "previous": "Primary"}}
+    validate(event)
+    with pytest.raises(ValidationError, match="does not match any of the expected tags"):
+        validate({**event, "type": "persona.recoloured"})
+    with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
+        validate({**event, "data": {**event["data"], "colour": "red"}})
+    with pytest.raises(ValidationError, match="Field required"):
+        validate({**event, "data": {"id": "p1", "name": "Anouk"}})

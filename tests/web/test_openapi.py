@@ -17,6 +17,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from workshop.domain.events import EVENTS
 from workshop.services.errors import STATUS_BY_CODE
 from workshop.services.ops import OPS
 from workshop.services.rate_limit import OpRateLimiter
@@ -333,3 +334,19 @@ def test_no_generated_request_makes_the_server_fail(app, member, method, path, m
         case.call_and_validate(checks=CHECKS)
 
     fuzz()
+
+
+def test_the_event_is_one_of_every_event_type_with_its_model(client):
+    """`Event` is published from workshop/domain/events.py: one variant per event type."""
+    document = documented(client)
+    event = document["components"]["schemas"]["Event"]
+    mapping = event["discriminator"]["mapping"]
+    assert event["discriminator"]["propertyName"] == "type"
+    assert set(mapping) == set(EVENTS)
+    assert len(event["oneOf"]) == len(EVENTS)
+    for event_type, model in EVENTS.items():
+        variant = resolve(document, mapping[event_type])
+        assert variant["properties"]["type"]["const"] == event_type
+        assert variant["additionalProperties"] is False
+        data = resolve(document, variant["properties"]["data"]["$ref"])
+        assert data["title"] == model.__name__ and data["additionalProperties"] is False

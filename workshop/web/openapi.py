@@ -2,7 +2,8 @@
 
 Request bodies come from the models in `workshop/services/schemas.py` (never copied by hand),
 and the op envelope is a `oneOf` over the registry `OPS`, so a new op type appears here by
-itself. Response shapes are small schemas written below, following docs/protocol.md.
+itself. Events (`Event`) come from their models in `workshop/domain/events.py`. Other
+response shapes are small schemas written below, following docs/protocol.md.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
+from workshop.domain import events
 from workshop.domain.export import formats
 from workshop.domain.research import SOURCE_TYPES
 from workshop.services.errors import STATUS_BY_CODE
@@ -135,14 +137,6 @@ def _response_components() -> dict[str, Schema]:
             "participant": _closed({"workshop_id": STRING, **participant}),
             "workshop_id": STRING,
         }),
-        "Event": _closed({
-            "seq": {"type": "integer", "minimum": 1},
-            "type": {**STRING, "description": "Past tense, e.g. `assumption.added`, or `hidden`."},
-            "actor": NULLABLE_STRING,
-            "at": TIME,
-            "op_id": NULLABLE_STRING,
-            "data": {**OPEN_OBJECT, "description": "Type-specific: docs/protocol.md#events."},
-        }),
         "Snapshot": {
             "type": "object",
             "description": "What this viewer may see, as of `seq` (docs/protocol.md#snapshot).",
@@ -250,6 +244,19 @@ def _response_components() -> dict[str, Schema]:
         "Fit": _closed({"pages": {"type": "integer", "minimum": 1},
                         "fits": {"type": "boolean"}}),
     }
+
+
+# ---- events ------------------------------------------------------------------------------
+
+def _event_components(components: dict[str, Schema]) -> None:
+    """`Event`: one variant per event type of workshop/domain/events.py, told apart by
+    `type`, with the models of their data (also published as docs/events.schema.json)."""
+    schema = events.json_schema(ref_template=REF_TEMPLATE)
+    for name, definition in schema.pop("$defs").items():
+        _add(components, name, definition)
+    _add(components, "Event", {"description": schema["description"],
+                               "oneOf": schema["oneOf"],
+                               "discriminator": schema["discriminator"]})
 
 
 def _json(description: str, schema: Schema, **extra: Any) -> dict:
@@ -556,6 +563,7 @@ def build_openapi(server_url: str) -> dict:
     paths |= _persona_paths(_model(components, PictureUpload))
     for name, schema in _response_components().items():
         _add(components, name, schema)
+    _event_components(components)
     try:
         release = version("persona-workshop")
     except PackageNotFoundError:  # running from a checkout that was never installed
