@@ -18,8 +18,8 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model
 
 from workshop.domain.permissions import ROLES
+from workshop.domain.phases import KEYS as PHASE_KEYS
 from workshop.domain.research import SOURCE_TYPES
-from workshop.domain.settings import PHASES
 
 SCHEMA_URL = "https://persona-workshop.example/schemas/events.json"
 
@@ -45,7 +45,7 @@ class Model(BaseModel):
 Id = str
 Seq = Annotated[int, Field(ge=0)]
 Time = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
-Phase = Literal[PHASES]
+Phase = Literal[PHASE_KEYS]
 Role = Literal[ROLES]
 Stance = Literal["agree", "disagree", "unsure"]
 Target = Literal["assumption", "group"]
