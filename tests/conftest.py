@@ -8,12 +8,13 @@ import shutil
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.fakes import CollectingPublisher
 from workshop import create_app
 from workshop.config import Config
 from workshop.db import Database
 from workshop.migrate import upgrade
 from workshop.offload import WorkerPool
-from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.backend import Backend, PresenceRegistry
 from workshop.services.rate_limit import OpRateLimiter
 
 IN_CI = os.environ.get("CI") == "true"

@@ -16,6 +16,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from tests.fakes import CollectingPublisher
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
 from workshop import create_app
 from workshop.backup import BackupError, backup_sqlite, restore_sqlite
@@ -24,7 +25,7 @@ from workshop.db import Database
 from workshop.domain.board import replay
 from workshop.migrate import alembic_config
 from workshop.services import workshops
-from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.backend import Backend, PresenceRegistry
 from workshop.services.errors import ServiceError
 
 PG_URL = "postgresql+pg8000://bob:hunter2@db.example.org:5433/workshop"

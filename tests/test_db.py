@@ -15,13 +15,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from tests.fakes import CollectingPublisher
 from tests.helpers import add_note, make_member, make_workshop, send
 from workshop import prepared
 from workshop.config import ROOT, normalise_database_url
 from workshop.db import Database, sqlite_file
 from workshop.models import Base
 from workshop.services import ops, workshops
-from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.backend import Backend, PresenceRegistry
 from workshop.services.rate_limit import OpRateLimiter
 from workshop.wal_checkpoints import SAFETY_NET_PAGES
 
@@ -75,7 +76,8 @@ GREEN_WRITERS = textwrap.dedent("""
     from tests.helpers import add_note, make_member, make_workshop
     from workshop.db import Database
     from workshop.services import workshops
-    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+    from tests.fakes import CollectingPublisher
+    from workshop.services.backend import Backend, PresenceRegistry
 
     backend = Backend(Database({url!r}), CollectingPublisher(), PresenceRegistry())
     created = make_workshop(backend)
@@ -190,7 +192,8 @@ GREEN_CHECKPOINTS = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from tests.helpers import add_note, make_member, make_workshop
     from workshop.db import Database
-    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+    from tests.fakes import CollectingPublisher
+    from workshop.services.backend import Backend, PresenceRegistry
 
     database = Database({url!r})
     backend = Backend(database, CollectingPublisher(), PresenceRegistry())

@@ -125,7 +125,8 @@ WORKSHOP_LOCKS = textwrap.dedent("""
     from tests.helpers import add_note, make_member, make_workshop
     from workshop.db import Database
     from workshop.services import log
-    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+    from tests.fakes import CollectingPublisher
+    from workshop.services.backend import Backend, PresenceRegistry
 
     backend = Backend(Database({url!r}), CollectingPublisher(), PresenceRegistry())
     slow_room, other_room = make_workshop(backend, "Slow"), make_workshop(backend, "Other")

@@ -34,7 +34,8 @@ SERVER_LIKE = textwrap.dedent("""
         from workshop.db import Database
         from workshop.offload import WorkerPool
         from workshop.services import exports, library
-        from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+        from tests.fakes import CollectingPublisher
+        from workshop.services.backend import Backend, PresenceRegistry
 
         url, kind, workshop_id = sys.argv[1:4]
         viewer = json.loads(sys.argv[4])
