@@ -18,11 +18,11 @@ from sqlalchemy import text
 
 from tests.fakes import CollectingPublisher
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
+from tests.reference_reducer import replay
 from workshop import create_app
 from workshop.backup import BackupError, backup_sqlite, restore_sqlite
 from workshop.config import ROOT, Config
 from workshop.db import Database
-from workshop.domain.board import replay
 from workshop.migrate import alembic_config
 from workshop.services import workshops
 from workshop.services.backend import Backend, PresenceRegistry

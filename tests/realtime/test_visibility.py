@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from tests.realtime.test_handlers import connect, create, events_of, join, op
-from workshop.domain.board import replay
+from tests.reference_reducer import replay
 
 
 @pytest.fixture(params=[False, True], ids=["one-per-message", "batched"])

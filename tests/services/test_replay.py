@@ -3,7 +3,7 @@
 import random
 
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
-from workshop.domain.board import replay
+from tests.reference_reducer import replay
 from workshop.services import workshops
 
 
