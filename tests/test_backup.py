@@ -435,7 +435,7 @@ def test_restore_command_refuses_a_bad_file_with_a_clear_message(app, tmp_path):
 
 def test_commands_on_postgres_print_the_pg_commands(tmp_path):
     app = create_app(Config(database_url=PG_URL, secret_key="test-secret",
-                            async_mode="threading", testing=True))
+                            async_mode="threading"))
     app.instance_path = str(tmp_path)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["backup"])

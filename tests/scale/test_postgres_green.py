@@ -32,8 +32,8 @@ SCRIPT = textwrap.dedent("""
     from workshop.config import Config, normalise_database_url
 
     url = normalise_database_url(sys.argv[1])
-    app = create_app(Config(database_url=url, secret_key="t", async_mode="eventlet",
-                            testing=True))
+    app = create_app(Config(database_url=url, secret_key="t", async_mode="eventlet"))
+    app.testing = True
     db = app.extensions["workshop"].db
     client = app.test_client()
     ticks, answers, window = [], [], {}
