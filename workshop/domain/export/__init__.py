@@ -6,7 +6,7 @@
 | JSON     | `json_format` | `to_json(document, meta) -> dict`, `from_json(data)`   |
 | CSV      | `csv_format`  | `assumptions_csv(snapshot, notes, links) -> str`       |
 | HTML     | `onepager`    | `onepager_html(document, meta, *, stylesheet_href)`    |
-| PDF      | `onepager`    | `to_pdf(document, meta) -> bytes`, `fits_on_one_page`  |
+| PDF      | `onepager`    | `to_pdf(document, meta) -> bytes`, `page_count`        |
 
 `meta` is `{workshop_title, persona_name, version, status: "draft"|"agreed", agreed_at,
 exported_at, teams}` (plus an optional `picture_src` for the one-pager on the web).
