@@ -70,7 +70,8 @@ def events_of(sock, name="event"):
 def presence_until(sock, wanted, timeout=5.0):
     """The `presence` lists a connection receives, gathered until the last one satisfies
     `wanted` or `timeout` passes. Presence is coalesced: a list can come up to
-    `presence_interval` after the change (workshop/realtime/__init__.py)."""
+    `presence_interval` after the change (workshop/realtime/__init__.py). Other messages
+    received meanwhile are dropped."""
     received, deadline = [], time.monotonic() + timeout
     while not (received and wanted(received[-1]["present"])) and time.monotonic() < deadline:
         received += [m["args"][0] for m in sock.get_received() if m["name"] == "presence"]
