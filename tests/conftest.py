@@ -8,13 +8,15 @@ import shutil
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.fakes import CollectingPublisher
+from tests.outbox_watch import OutboxWatch
 from workshop import create_app
 from workshop.config import Config
 from workshop.db import Database
 from workshop.domain.events import validate as validate_event
 from workshop.migrate import upgrade
 from workshop.offload import WorkerPool
-from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.backend import Backend, PresenceRegistry
 from workshop.services.rate_limit import OpRateLimiter
 
 IN_CI = os.environ.get("CI") == "true"
@@ -114,12 +116,20 @@ def backend(database_url, worker_pool):
 
 
 @pytest.fixture
-def app(sqlite_url, worker_pool):
-    """The Flask app on a fresh SQLite database, in threading mode."""
+def app(sqlite_url, worker_pool, monkeypatch):
+    """The Flask app on a fresh SQLite database, in threading mode.
+
+    Its events go out batched by the outbox's task, as when served; socket tests wait for
+    them with the watch in `extensions["outbox_watch"]` (tests/outbox_watch.py).
+    """
+    watch = OutboxWatch()
+    watch.install(monkeypatch)
     application = create_app(Config(database_url=sqlite_url, secret_key="test-secret",
-                                    async_mode="threading", testing=True))
+                                    async_mode="threading"))
+    application.testing = True  # an exception in a view reaches the test, not a 500 page
     application.extensions["workshop"].offload.close()  # never started: nothing to stop
     application.extensions["workshop"].offload = worker_pool
+    application.extensions["outbox_watch"] = watch
     yield application
     application.extensions["workshop"].db.dispose()
 

@@ -16,16 +16,17 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
+from tests.fakes import CollectingPublisher
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
+from tests.reference_reducer import replay
 from workshop import create_app
 from workshop.backup import BackupError, backup_sqlite, restore_sqlite
 from workshop.config import ROOT, Config
 from workshop.db import Database
-from workshop.domain.board import replay
 from workshop.migrate import alembic_config
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
-from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.backend import Backend, PresenceRegistry
 from workshop.services.errors import ServiceError
 
 PG_URL = "postgresql+pg8000://bob:hunter2@db.example.org:5433/workshop"
@@ -435,7 +436,7 @@ def test_restore_command_refuses_a_bad_file_with_a_clear_message(app, tmp_path):
 
 def test_commands_on_postgres_print_the_pg_commands(tmp_path):
     app = create_app(Config(database_url=PG_URL, secret_key="test-secret",
-                            async_mode="threading", testing=True))
+                            async_mode="threading"))
     app.instance_path = str(tmp_path)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["backup"])

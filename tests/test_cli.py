@@ -69,7 +69,7 @@ def test_export_csv_and_clear_errors(app, workshop, tmp_path):
 def test_db_upgrade_says_whether_it_migrated_or_found_nothing_to_do(tmp_path):
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     app = create_app(Config(database_url=url, secret_key="test-secret",
-                            async_mode="threading", testing=True))
+                            async_mode="threading"))
     runner = app.test_cli_runner()
     first = runner.invoke(args=["db-upgrade"])
     assert first.exit_code == 0, first.output
@@ -80,6 +80,6 @@ def test_db_upgrade_says_whether_it_migrated_or_found_nothing_to_do(tmp_path):
     older = f"sqlite:///{tmp_path / 'older.sqlite3'}"
     migrate.upgrade(older, "0005")
     app = create_app(Config(database_url=older, secret_key="test-secret",
-                            async_mode="threading", testing=True))
+                            async_mode="threading"))
     result = app.test_cli_runner().invoke(args=["db-upgrade"])
     assert result.output == "migrated the database from schema revision 0005 to 0007\n"

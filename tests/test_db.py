@@ -15,6 +15,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from tests.fakes import CollectingPublisher
 from tests.helpers import add_note, make_member, make_workshop, send
 from workshop import prepared
 from workshop.config import ROOT, normalise_database_url
@@ -22,7 +23,7 @@ from workshop.db import Database, sqlite_file
 from workshop.models import Base
 from workshop.reads.snapshot import snapshot
 from workshop.services import ops
-from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.backend import Backend, PresenceRegistry
 from workshop.services.rate_limit import OpRateLimiter
 from workshop.wal_checkpoints import SAFETY_NET_PAGES
 
@@ -77,7 +78,8 @@ GREEN_WRITERS = textwrap.dedent("""
     from workshop.db import Database
     from workshop.reads.snapshot import snapshot
     from workshop.reads.sync import sync
-    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+    from tests.fakes import CollectingPublisher
+from workshop.services.backend import Backend, PresenceRegistry
 
     backend = Backend(Database({url!r}), CollectingPublisher(), PresenceRegistry())
     created = make_workshop(backend)
@@ -192,7 +194,8 @@ GREEN_CHECKPOINTS = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from tests.helpers import add_note, make_member, make_workshop
     from workshop.db import Database
-    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+    from tests.fakes import CollectingPublisher
+    from workshop.services.backend import Backend, PresenceRegistry
 
     database = Database({url!r})
     backend = Backend(database, CollectingPublisher(), PresenceRegistry())

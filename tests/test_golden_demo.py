@@ -183,7 +183,7 @@ def captured(tmp_path_factory):
     upgrade(f"sqlite:///{path}")
     # The script carries on faster than any person could: no op rate limit in the way.
     app = create_app(Config(database_url=f"sqlite:///{path}", secret_key="golden",
-                            async_mode="threading", testing=True, op_rate="10000/second"))
+                            async_mode="threading", op_rate="10000/second"))
     backend = app.extensions["workshop"]
     day = datetime.now(UTC).date().isoformat()
     try:

@@ -5,13 +5,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import bindparam, exc, literal_column, select, text
 
+from tests.fakes import CollectingPublisher
 from tests.helpers import make_member, make_workshop
 from workshop import prepared
 from workshop.config import Config
 from workshop.db import Database
 from workshop.models import Event, Participant
 from workshop.prepared import Prepared, compile_all
-from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.backend import Backend, PresenceRegistry
 from workshop.services.rate_limit import OpRateLimiter
 
 EVENTS = Event.__table__

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop.rendering import _sanitise, plain_text, render_markdown, visible_text
+from workshop.rendering import _sanitise, render_markdown, visible_text
 
 EXPECTED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "code", "pre",
@@ -375,6 +375,11 @@ def test_special_characters_are_escaped_once():
 
 def test_empty_text_renders_as_nothing():
     assert render_markdown("") == ""
+
+
+def plain_text(markdown_text: str) -> str:
+    """The text a reader sees in the rendered Markdown, white space collapsed."""
+    return " ".join(visible_text(render_markdown(markdown_text)).split())
 
 
 def test_plain_text_is_what_a_reader_sees():

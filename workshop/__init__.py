@@ -24,7 +24,6 @@ def create_app(config: Config | None = None) -> Flask:
     https = bool(config.public_url and config.public_url.startswith("https://"))
     app.config.update(
         SECRET_KEY=config.secret_key,
-        TESTING=config.testing,
         PUBLIC_URL=config.public_url,
         SESSION_COOKIE_NAME="workshop_session",
         SESSION_COOKIE_SAMESITE="Lax",

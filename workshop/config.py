@@ -100,7 +100,6 @@ class Config:
     offload_workers: int | None = None
     # Heavy jobs one participant may have accepted at once (None: 2, workshop/offload.py).
     heavy_at_once: int | None = None
-    testing: bool = False
 
     @classmethod
     def from_env(cls) -> Config:

@@ -170,11 +170,3 @@ def visible_text(html: str) -> str:
     collector.feed(html)
     collector.close()
     return "".join(collector.parts)
-
-
-def plain_text(markdown_text: str) -> str:
-    """The text a reader sees in the rendered note, white space collapsed (for snippets).
-
-    This is text, not HTML: escape it before putting it into a page.
-    """
-    return " ".join(visible_text(render_markdown(markdown_text)).split())

@@ -1,5 +1,5 @@
 // The board's state and how each event changes it — the same rules as
-// workshop/domain/board.py, so a replayed log equals a fresh snapshot.
+// tests/reference_reducer.py, so a replayed log equals a fresh snapshot.
 
 const reducers = {
   "workshop.created": (state, data) => { state.workshop = structuredClone(data.workshop); },

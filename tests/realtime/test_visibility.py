@@ -10,8 +10,8 @@ import uuid
 
 import pytest
 
-from tests.realtime.test_handlers import connect, create, events_of, join, op
-from workshop.domain.board import replay
+from tests.realtime.test_handlers import connect, create, drain, events_of, join, op, settle
+from tests.reference_reducer import replay
 
 
 @pytest.fixture(params=[False, True], ids=["one-per-message", "batched"])
@@ -36,6 +36,7 @@ def room(app, client, request):
 def everything_seen_by(room, name, since=0):
     """All a participant's browser could know: received events, a snapshot, a sync answer."""
     sock, browser = room["socks"][name], room["browsers"][name]
+    settle(sock.app)
     return json.dumps({
         "received": [m["args"] for m in sock.get_received()],
         "snapshot": browser.get(f"/api/workshops/{room['id']}").get_json(),
@@ -79,7 +80,7 @@ def test_private_notes_reach_only_their_author_until_revealed(room):
     assert op(room["socks"]["facilitator"], "assumption.delete",
               {"id": note_id})["error"]["code"] == "not_found"
 
-    room["socks"]["lotte"].get_received()
+    drain(room["socks"]["lotte"])
     facilitate(room, "reveal", {"what": "notes"})
     revealed = events_of(room["socks"]["lotte"])
     assert revealed[-1]["type"] == "notes.revealed"
@@ -136,7 +137,7 @@ def test_blind_votes_show_only_how_many_voted_until_revealed(room):
     assert votes["assumptions"][0]["votes"] == {"voters": 1}
     assert votes["assumptions"][0]["my_vote"] is None
 
-    room["socks"]["lotte"].get_received()
+    drain(room["socks"]["lotte"])
     facilitate(room, "reveal", {"what": "votes"})
     revealed = events_of(room["socks"]["lotte"])[-1]
     assert revealed["type"] == "votes.revealed"

@@ -32,8 +32,8 @@ SCRIPT = textwrap.dedent("""
     from workshop.config import Config, normalise_database_url
 
     url = normalise_database_url(sys.argv[1])
-    app = create_app(Config(database_url=url, secret_key="t", async_mode="eventlet",
-                            testing=True))
+    app = create_app(Config(database_url=url, secret_key="t", async_mode="eventlet"))
+    app.testing = True
     db = app.extensions["workshop"].db
     client = app.test_client()
     ticks, answers, window = [], [], {}
@@ -125,7 +125,8 @@ WORKSHOP_LOCKS = textwrap.dedent("""
     from tests.helpers import add_note, make_member, make_workshop
     from workshop.db import Database
     from workshop.services import log
-    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+    from tests.fakes import CollectingPublisher
+    from workshop.services.backend import Backend, PresenceRegistry
 
     backend = Backend(Database({url!r}), CollectingPublisher(), PresenceRegistry())
     slow_room, other_room = make_workshop(backend, "Slow"), make_workshop(backend, "Other")

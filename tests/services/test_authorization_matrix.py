@@ -65,8 +65,9 @@ def test_the_table_covers_every_op_type():
 @pytest.fixture
 def world(sqlite_url):
     """A workshop with something of everything to act on, and a second workshop."""
+    from tests.fakes import CollectingPublisher
     from workshop.db import Database
-    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+    from workshop.services.backend import Backend, PresenceRegistry
 
     backend = Backend(Database(sqlite_url), CollectingPublisher(), PresenceRegistry())
     created = make_workshop(backend)

@@ -9,7 +9,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.helpers import add_note, add_research, comparable, make_member, make_workshop, send
-from workshop.domain.board import replay
+from tests.reference_reducer import replay
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
 from workshop.services import exports, picture_upload

@@ -35,7 +35,8 @@ SERVER_LIKE = textwrap.dedent("""
         from workshop.offload import WorkerPool
         from workshop.reads import search
         from workshop.services import exports
-        from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+        from tests.fakes import CollectingPublisher
+from workshop.services.backend import Backend, PresenceRegistry
 
         url, kind, workshop_id = sys.argv[1:4]
         viewer = json.loads(sys.argv[4])

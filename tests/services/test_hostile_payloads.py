@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
+from tests.fakes import CollectingPublisher
 from tests.helpers import comparable
 from tests.hostile import (
     INVALID,
@@ -43,7 +44,7 @@ from workshop.domain import permissions
 from workshop.models import Base
 from workshop.reads.snapshot import snapshot
 from workshop.services import workshops
-from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+from workshop.services.backend import Backend, PresenceRegistry
 from workshop.services.errors import ServiceError
 from workshop.services.ops import OPS, apply_op
 

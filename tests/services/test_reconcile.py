@@ -3,7 +3,7 @@
 import pytest
 
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
-from workshop.domain.board import replay
+from tests.reference_reducer import replay
 from workshop.domain.grouping import combined_stance
 from workshop.reads.divergence import divergence
 from workshop.reads.snapshot import snapshot

@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from tests.helpers import add_note, add_research, comparable, make_member, make_workshop, send
-from workshop.domain.board import replay
+from tests.reference_reducer import replay
 from workshop.domain.events import EVENTS, validate
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync

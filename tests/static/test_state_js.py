@@ -36,8 +36,9 @@ def replay():
 
 
 def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_url):
+    from tests.fakes import CollectingPublisher
     from workshop.db import Database
-    from workshop.services.backend import Backend, CollectingPublisher, PresenceRegistry
+    from workshop.services.backend import Backend, PresenceRegistry
 
     backend = Backend(Database(sqlite_url), CollectingPublisher(), PresenceRegistry())
     created = make_workshop(backend)

@@ -308,7 +308,8 @@ def test_rejoining_still_validates_the_body(facilitator, world):
 def db_app(database_url):
     """The app on SQLite and on PostgreSQL."""
     application = create_app(Config(database_url=database_url, secret_key="test-secret",
-                                    async_mode="threading", testing=True))
+                                    async_mode="threading"))
+    application.testing = True  # an exception in a view reaches the test, not a 500 page
     lift_rate_limit(application.extensions["workshop"])
     yield application
     application.extensions["workshop"].db.dispose()

@@ -6,8 +6,10 @@ from workshop.config import Config
 
 
 def app_with(sqlite_url, **settings):
-    return create_app(Config(database_url=sqlite_url, secret_key="test-secret",
-                             async_mode="threading", testing=True, **settings))
+    app = create_app(Config(database_url=sqlite_url, secret_key="test-secret",
+                            async_mode="threading", **settings))
+    app.testing = True  # an exception in a view reaches the test, not a 500 page
+    return app
 
 
 def invite_token(client) -> str:

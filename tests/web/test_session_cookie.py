@@ -15,8 +15,9 @@ def cookie_value(client) -> str:
 def test_a_browser_in_200_workshops_keeps_a_small_cookie_with_its_latest_memberships(
         sqlite_url):
     app = create_app(Config(database_url=sqlite_url, secret_key="test-secret",
-                            async_mode="threading", testing=True,
+                            async_mode="threading",
                             join_rate_per_address="1000/second"))
+    app.testing = True
     browser, creator = app.test_client(), app.test_client()
     joined = []
     for n in range(WORKSHOPS):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 
 from flask.sessions import SecureCookieSessionInterface
 from flask_socketio import SocketIO
@@ -36,19 +36,17 @@ class SocketIOPublisher:
     (re)connect within a few seconds, one signal per connection would send 200 lists of up to
     200 names to up to 200 clients, about 40,000 messages; coalesced it is a handful.
 
-    Events are handed to an `EventOutbox` and sent by its background task, coalesced, unless
-    `coalesce` is off (Flask-SocketIO's test client only sees what a handler emits itself).
+    Events are handed to an `EventOutbox` and sent by its background task, coalesced.
     """
 
     def __init__(self, server: SocketIO, presence_interval: float = 0.0,
-                 coalesce: bool = True, rooms_are_local: bool = False):
+                 rooms_are_local: bool = False):
         self.server = server
         self.presence_interval = presence_interval
         # One worker (no message queue) knows every room, so it can skip emitting to empty
         # ones: python-socketio encodes a message before it looks who is in the room.
         self.rooms_are_local = rooms_are_local
-        self.outbox = EventOutbox(self.send_events, server.start_background_task) \
-            if coalesce else None
+        self.outbox = EventOutbox(self.send_events, server.start_background_task)
         self._presence_lock = threading.Lock()
         self._presence_latest: dict[str, list[dict]] = {}
         self._presence_sent_at: dict[str, float] = {}
@@ -56,17 +54,14 @@ class SocketIOPublisher:
     def publish_event(self, workshop_id: str, event: dict,
                       participant_id: str | None = None, origin: str | None = None) -> None:
         """Queue a committed log event for the workshop, or for one participant of it; the
-        outbox's task sends it (at once, here, when coalescing is off). `origin`, the
-        connection whose op wrote it, is not sent it: its ack carries it."""
-        if self.outbox is None:
-            self.send_events(workshop_id, [Delivery(participant_id, event, origin)])
-        else:
-            self.outbox.put(workshop_id, event, participant_id, origin)
+        outbox's task sends it. `origin`, the connection whose op wrote it, is not sent it:
+        its ack carries it."""
+        self.outbox.put(workshop_id, event, participant_id, origin)
 
     def applying(self, workshop_id: str) -> AbstractContextManager:
         """Around applying an op: the workshop's events may wait for this op's (see
         EventOutbox.applying)."""
-        return nullcontext() if self.outbox is None else self.outbox.applying(workshop_id)
+        return self.outbox.applying(workshop_id)
 
     def send_events(self, workshop_id: str, deliveries: list[Delivery]) -> None:
         """Emit a workshop's new entries, each in the form its receivers may see.
@@ -265,8 +260,5 @@ def init_app(app, config: Config) -> SocketIOPublisher:
     _route_socketio_path(app)
     app.session_interface = ConnectionSessionInterface()
     register_handlers(socketio)
-    # Flask-SocketIO's test client only sees what is emitted while a handler runs, so tests
-    # (testing=True) get every presence signal at once.
-    return SocketIOPublisher(socketio, 0.0 if config.testing else config.presence_interval,
-                             coalesce=not config.testing,
+    return SocketIOPublisher(socketio, config.presence_interval,
                              rooms_are_local=config.message_queue is None)

@@ -284,9 +284,3 @@ HANDLERS = {
     "document.agree": (DocumentAgree, document_agree),
     "persona.import": (PersonaImport, persona_import),
 }
-
-
-def persona_name(session, persona_id: str) -> str:
-    """A persona's board name."""
-    persona = session.get(Persona, persona_id)
-    return persona.name if persona else ""

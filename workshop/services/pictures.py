@@ -13,6 +13,7 @@ import warnings
 
 from PIL import Image
 
+from workshop.domain.avatar import upload_picture
 from workshop.services.errors import ServiceError
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -81,8 +82,7 @@ def prepare_upload(content_base64: str) -> dict:
     image = image.convert("RGBA" if has_alpha else "RGB")
     media_type = "image/png" if has_alpha else "image/jpeg"
     encoded = _encode(image, has_alpha)
-    picture = {"kind": "upload", "media_type": media_type,
-               "data": base64.b64encode(encoded).decode("ascii")}
+    picture = upload_picture(encoded, media_type)
     check(picture)
     return picture
 

@@ -2,9 +2,9 @@
 
 `onepager_html` renders `templates/export/onepager.html` with Jinja2 (autoescaping on; the
 story goes through `workshop.rendering.render_markdown`, the one Markdown → HTML path).
-`to_pdf` renders that HTML with WeasyPrint and `static/css/onepager.css`. `page_count` and
-`fits_on_one_page` lay the page out without writing a PDF, so the app can warn when the
-document has grown beyond one A4.
+`to_pdf` renders that HTML with WeasyPrint and `static/css/onepager.css`. `page_count` lays
+the page out without writing a PDF, so the app can warn when the document has grown beyond
+one A4.
 
 The picture: `meta["picture_src"]` (optional) is a URL the page may load (the web page under
 a CSP that forbids `data:` images passes one); without it an uploaded picture is inlined as a
@@ -144,8 +144,3 @@ def to_pdf(document: dict, meta: dict) -> bytes:
 def page_count(document: dict, meta: dict) -> int:
     """How many A4 pages the one-pager takes."""
     return len(_weasy(document, meta).pages)
-
-
-def fits_on_one_page(document: dict, meta: dict) -> bool:
-    """Whether the one-pager still fits on one A4 page."""
-    return page_count(document, meta) == 1

@@ -1,8 +1,9 @@
-"""The board's state and how each event changes it.
+"""The board's state and how each event changes it: the Python reference of the browser's
+reducer (static/js/state.js).
 
-The same reducer exists in the browser (static/js/state.js). Tests replay a workshop's
-event log through it and compare the result with a fresh snapshot: old state plus the
-new events must equal freshly fetched state.
+The server never folds its own log; tests replay a workshop's event log through this and
+compare the result with a fresh snapshot (old state plus the new events must equal freshly
+fetched state), and tests/static/test_state_js.py holds the browser's reducer to the same.
 """
 
 from __future__ import annotations
