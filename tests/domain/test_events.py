@@ -12,8 +12,8 @@ from pathlib import Path
 
 import jsonschema_rs
 import pytest
-from tests.reference_reducer import REDUCERS
 
+from tests.reference_reducer import REDUCERS
 from workshop.domain.events import EVENTS, SettingsView, json_schema, validate
 from workshop.domain.settings import DEFAULTS
 
