@@ -31,6 +31,7 @@ SERVER_LIKE = textwrap.dedent("""
         import eventlet
         eventlet.monkey_patch()
         import json, sys, time
+        from tests.hub_ticker import HubTicker
         from workshop.db import Database
         from workshop.offload import WorkerPool
         from workshop.services import exports, library
@@ -45,17 +46,7 @@ SERVER_LIKE = textwrap.dedent("""
             library.search_notes(backend, workshop_id, "")
         else:
             exports.assumptions_csv(backend, workshop_id, viewer)
-        gaps, last = [], time.perf_counter()
-
-        def tick():
-            global last
-            while True:
-                eventlet.sleep(0.005)
-                now = time.perf_counter()
-                gaps.append(now - last)
-                last = now
-
-        ticker = eventlet.spawn(tick)
+        ticker = HubTicker().start()
         eventlet.sleep(0.05)
         started = time.perf_counter()
         if kind == "search":
@@ -67,9 +58,9 @@ SERVER_LIKE = textwrap.dedent("""
             summary = {"lines": export.content.decode("utf-8-sig").count("\\n")}
         took = time.perf_counter() - started
         eventlet.sleep(0.05)
-        ticker.kill()
+        longest_gap = ticker.stop()
         backend.offload.close()
-        print(json.dumps({**summary, "took": took, "gap": max(gaps)}), flush=True)
+        print(json.dumps({**summary, "took": took, "gap": longest_gap}), flush=True)
 """)
 
 
