@@ -91,7 +91,7 @@ def test_refusals_reach_a_dutch_screen_in_dutch(person, live_server):
     code; a code the page does not know keeps the server's message."""
     from playwright.sync_api import expect
 
-    from tests.e2e.test_persona_browser import op
+    from tests.e2e.browsing import op
 
     links = requests.post(live_server.url + "/api/workshops", timeout=10, json={
         "title": "Wie fietst er op onze e-bikes?", "teams": ["Marketing", "Support"]}).json()
