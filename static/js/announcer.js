@@ -1,6 +1,6 @@
 // What screen readers hear of others' changes on the board, in the polite live region.
 import { PHASE_LABELS } from "./facilitation.js";
-import { plural, t } from "./i18n.js";
+import { plural, t } from "./messages.js";
 
 // Screen readers hear others' changes through the polite live region, batched so a busy
 // board does not flood them: what arrives within a second is said at once, and a steady

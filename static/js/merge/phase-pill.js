@@ -1,5 +1,5 @@
 // The phase pill in the top bar.
-import { t } from "../i18n.js";
+import { t } from "../messages.js";
 import { state } from "./page.js";
 
 /** The phase pill in the top bar follows the workshop's phase. */
