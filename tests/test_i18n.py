@@ -11,7 +11,7 @@ import re
 import pytest
 from werkzeug.datastructures import LanguageAccept
 
-from workshop import i18n
+from workshop import catalogue
 from workshop.config import ROOT
 from workshop.domain import phases
 from workshop.domain.export import formats
@@ -50,61 +50,61 @@ def used_keys() -> dict[str, set[str]]:
 
 
 def test_every_language_has_exactly_the_english_keys():
-    english = i18n.load("en")
-    for lang in i18n.LANGUAGES:
-        other = i18n.load(lang)
+    english = catalogue.load("en")
+    for lang in catalogue.LANGUAGES:
+        other = catalogue.load(lang)
         assert sorted(set(english) - set(other)) == [], f"{lang} lacks these keys"
         assert sorted(set(other) - set(english)) == [], f"{lang} has keys English lacks"
 
 
 def test_every_translation_has_the_english_placeholders():
-    english = i18n.load("en")
-    for lang in i18n.LANGUAGES:
-        different = {key: text for key, text in i18n.load(lang).items()
-                     if set(i18n.PLACEHOLDER.findall(text))
-                     != set(i18n.PLACEHOLDER.findall(english[key]))}
+    english = catalogue.load("en")
+    for lang in catalogue.LANGUAGES:
+        different = {key: text for key, text in catalogue.load(lang).items()
+                     if set(catalogue.PLACEHOLDER.findall(text))
+                     != set(catalogue.PLACEHOLDER.findall(english[key]))}
         assert different == {}, f"{lang}: placeholders differ from English"
 
 
 def test_no_message_is_empty():
-    for lang in i18n.LANGUAGES:
-        assert [k for k, text in i18n.load(lang).items() if not text.strip()] == []
+    for lang in catalogue.LANGUAGES:
+        assert [k for k, text in catalogue.load(lang).items() if not text.strip()] == []
 
 
 def test_every_key_the_sources_use_exists():
-    english = i18n.load("en")
+    english = catalogue.load("en")
     missing = {key: sorted(files) for key, files in used_keys().items() if key not in english}
     assert missing == {}, "keys used but missing from workshop/messages/en.json"
 
 
 def test_every_key_in_the_catalogue_is_used():
-    unused = sorted(set(i18n.load("en")) - set(used_keys()))
+    unused = sorted(set(catalogue.load("en")) - set(used_keys()))
     assert unused == [], "keys in workshop/messages/en.json that nothing uses"
 
 
 def test_translate_fills_named_placeholders_and_falls_back():
-    assert i18n.translate("en", "api.status", status=502) == "The server answered 502."
-    assert i18n.translate("nl", "api.status", status=502) == "De server antwoordde 502."
-    assert i18n.translate("nl", "no.such.key") == "no.such.key"
-    assert i18n.translate("xx", "api.status", status=1) == "The server answered 1."
+    assert catalogue.translate("en", "api.status", status=502) == "The server answered 502."
+    assert catalogue.translate("nl", "api.status", status=502) == "De server antwoordde 502."
+    assert catalogue.translate("nl", "no.such.key") == "no.such.key"
+    assert catalogue.translate("xx", "api.status", status=1) == "The server answered 1."
 
 
 def test_a_missing_dutch_key_falls_back_to_english(monkeypatch):
-    i18n.catalogue.cache_clear()
-    real = i18n.load
-    monkeypatch.setattr(i18n, "load", lambda lang: {} if lang == "nl" else real(lang))
+    catalogue.catalogue.cache_clear()
+    real = catalogue.load
+    monkeypatch.setattr(catalogue, "load", lambda lang: {} if lang == "nl" else real(lang))
     try:
-        assert i18n.translate("nl", "api.status", status=3) == "The server answered 3."
+        assert catalogue.translate("nl", "api.status", status=3) == "The server answered 3."
     finally:
-        i18n.catalogue.cache_clear()
+        catalogue.catalogue.cache_clear()
 
 
 def test_plural_chooses_one_or_other():
-    english = i18n.load("en")
+    english = catalogue.load("en")
     key = next(k[: -len(".one")] for k in english if k.endswith(".one"))
-    assert i18n.plural("en", key, 1) == i18n.translate("en", f"{key}.one", n=1)
-    assert i18n.plural("en", key, 0) == i18n.translate("en", f"{key}.other", n=0)
-    assert i18n.plural("nl", key, 7) == i18n.translate("nl", f"{key}.other", n=7)
+    assert catalogue.plural("en", key, 1) == catalogue.translate("en", f"{key}.one", n=1)
+    assert catalogue.plural("en", key, 0) == catalogue.translate("en", f"{key}.other", n=0)
+    assert catalogue.plural("nl", key, 7) == catalogue.translate("nl", f"{key}.other", n=7)
 
 
 @pytest.mark.parametrize(("query", "cookie", "accept", "expected"), [
@@ -121,14 +121,14 @@ def test_negotiate(query, cookie, accept, expected):
     accept_languages = None if accept is None else LanguageAccept(
         [(part.split(";")[0].strip(), float(part.split("q=")[1]) if "q=" in part else 1.0)
          for part in accept.split(",") if part.strip()])
-    assert i18n.negotiate(query, cookie, accept_languages) == expected
+    assert catalogue.negotiate(query, cookie, accept_languages) == expected
 
 
 def test_the_start_page_speaks_dutch_with_lang_nl_and_remembers_it(client):
     response = client.get("/?lang=nl")
     html = response.get_data(as_text=True)
     assert '<html lang="nl">' in html
-    assert i18n.translate("nl", "home.create.heading") in html
+    assert catalogue.translate("nl", "home.create.heading") in html
     cookie = response.headers["Set-Cookie"]
     assert "workshop_lang=nl" in cookie and "SameSite=Lax" in cookie
     assert "Max-Age=31536000" in cookie
@@ -153,7 +153,7 @@ def test_the_page_embeds_its_catalogue_and_a_language_switcher(client):
     embedded = re.search(r'<script type="application/json" id="messages">(.*?)</script>',
                          html, re.S).group(1)
     import json
-    assert json.loads(embedded) == i18n.catalogue("nl")
+    assert json.loads(embedded) == catalogue.catalogue("nl")
     assert "<script>" not in html
     assert re.search(r'<a href="/\?lang=nl" lang="nl" hreflang="nl"[^>]*aria-current="true"', html)
     assert re.search(r'<a href="/\?lang=en" lang="en" hreflang="en"(?![^>]*aria-current)', html)
@@ -170,19 +170,19 @@ def test_the_join_page_and_board_speak_dutch(client):
 
 
 def test_every_refusal_reason_the_server_names_is_said_by_the_page():
-    # A refusal people meet on the board names a `reason`; static/js/i18n.js says each in the
+    # A refusal people meet on the board names a `reason`; static/js/messages.js says each in the
     # page's language from the catalogue's error.<reason>, so a reason the page does not know
     # would silently fall back to the generic text of its code.
     services = "\n".join(path.read_text() for path in (ROOT / "workshop").rglob("*.py"))
     reasons = set(re.findall(r'reason="(\w+)"|Refusal\("(\w+)"', services))
     reasons = {name for pair in reasons for name in pair if name}
     assert len(reasons) >= 10
-    script = (ROOT / "static" / "js" / "i18n.js").read_text()
+    script = (ROOT / "static" / "js" / "messages.js").read_text()
     by_reason = script[script.index("const BY_REASON"):script.index("const BY_CODE")]
     said = set(re.findall(r"^\s+(\w+): \(", by_reason, re.M))
     assert said == reasons
     for reason in reasons:
-        assert f"error.{reason}" in i18n.catalogue("en") and f"error.{reason}" in by_reason
+        assert f"error.{reason}" in catalogue.catalogue("en") and f"error.{reason}" in by_reason
 
 
 def test_a_workshop_created_in_dutch_starts_with_a_dutch_persona_name(client):

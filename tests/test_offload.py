@@ -198,26 +198,17 @@ SERVER_LIKE = textwrap.dedent("""
         import eventlet
         eventlet.monkey_patch()
         import sys, time
+        from tests.hub_ticker import HubTicker
         from tests.test_offload import burn, whoami
         from workshop.offload import WorkerPool
 
         pool = WorkerPool(workers=1)
         print(pool.run(whoami)[0], flush=True)
-        gaps, last = [], time.perf_counter()
-
-        def tick():
-            global last, gaps
-            while True:
-                eventlet.sleep(0.005)
-                now = time.perf_counter()
-                gaps.append(now - last)
-                last = now
-
-        ticker = eventlet.spawn(tick)
+        ticker = HubTicker().start()
         jobs = [eventlet.spawn(pool.run, burn, 1.0) for _ in range(3)]
         [job.wait() for job in jobs]
-        ticker.kill()
-        print(f"{max(gaps):.3f}", flush=True)
+        longest_gap = ticker.stop()
+        print(f"{longest_gap:.3f}", flush=True)
         if sys.argv[1:] == ["linger"]:
             time.sleep(60)
 """)
@@ -241,29 +232,19 @@ BIG_JOB_BEHIND_A_BUSY_WORKER = textwrap.dedent("""
     if __name__ == "__main__":
         import eventlet
         eventlet.monkey_patch()
-        import time
+        from tests.hub_ticker import HubTicker
         from tests.test_offload import sleep_for, whoami
         from workshop.offload import WorkerPool
 
         pool = WorkerPool(workers=1)
         pool.run(whoami)
-        gaps, last = [], time.perf_counter()
-
-        def tick():
-            global last, gaps
-            while True:
-                eventlet.sleep(0.005)
-                now = time.perf_counter()
-                gaps.append(now - last)
-                last = now
-
-        ticker = eventlet.spawn(tick)
+        ticker = HubTicker().start()
         busy = eventlet.spawn(pool.run, sleep_for, 3.0)
         eventlet.sleep(0.2)
         pool.run(len, "x" * 4_000_000)  # 4 MB to send while the only worker sleeps
         busy.wait()
-        ticker.kill()
-        print(f"{max(gaps):.3f}", flush=True)
+        longest_gap = ticker.stop()
+        print(f"{longest_gap:.3f}", flush=True)
 """)
 
 

@@ -47,29 +47,19 @@ def test_past_the_limit_a_caller_waits_and_then_is_refused_with_busy():
 UNDER_EVENTLET = textwrap.dedent("""
     import eventlet
     eventlet.monkey_patch()
-    import time
     from eventlet.patcher import original
+    from tests.hub_ticker import HubTicker
     from workshop.os_threads import OsThreadGate
 
     real_thread, real_sleep = original("threading").get_ident, original("time").sleep
     gate = OsThreadGate(limit=1)
     hub = real_thread()
-    gaps, last = [], time.perf_counter()
-
-    def tick():
-        global last
-        while True:
-            eventlet.sleep(0.005)
-            now = time.perf_counter()
-            gaps.append(now - last)
-            last = now
-
-    ticker = eventlet.spawn(tick)
+    ticker = HubTicker().start()
     calls = [eventlet.spawn(gate.run, lambda: (real_sleep(0.3), real_thread())[1])
              for _ in range(2)]
     threads = [call.wait() for call in calls]
-    ticker.kill()
-    print(int(hub not in threads), f"{max(gaps):.3f}")
+    longest_gap = ticker.stop()
+    print(int(hub not in threads), f"{longest_gap:.3f}")
 """)
 
 

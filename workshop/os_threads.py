@@ -29,12 +29,23 @@ DEFAULT_WAIT_S = 10.0
 BUSY = "the server is busy with other searches: try again in a moment"
 
 
-def _eventlet_tpool():
-    """eventlet's pool of OS threads when eventlet serves this process, else None."""
+def eventlet_patcher():
+    """eventlet's patcher when eventlet has made this process's threads green, else None."""
     patcher = sys.modules.get("eventlet.patcher")  # only a process that imported eventlet
     if patcher is not None and patcher.is_monkey_patched("thread"):
-        return importlib.import_module("eventlet.tpool")
+        return patcher
     return None
+
+
+def os_threading():
+    """The threading module of the OS, even where eventlet has monkey-patched `threading`."""
+    patcher = eventlet_patcher()
+    return patcher.original("threading") if patcher else threading
+
+
+def _eventlet_tpool():
+    """eventlet's pool of OS threads when eventlet serves this process, else None."""
+    return importlib.import_module("eventlet.tpool") if eventlet_patcher() else None
 
 
 class OsThreadGate:

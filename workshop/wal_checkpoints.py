@@ -17,21 +17,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import sys
-import threading
+
+from workshop.os_threads import os_threading
 
 log = logging.getLogger(__name__)
 
 # Pages (4 KiB) a served connection lets the log grow to before checkpointing itself.
 SAFETY_NET_PAGES = 10_000
-
-
-def os_threading():
-    """The threading module of the OS, even where eventlet has monkey-patched `threading`."""
-    patcher = sys.modules.get("eventlet.patcher")  # only a process that imported eventlet
-    if patcher is not None and patcher.is_monkey_patched("thread"):
-        return patcher.original("threading")
-    return threading
 
 
 class WalCheckpointer:

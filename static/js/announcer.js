@@ -1,5 +1,5 @@
 // What screen readers hear of others' changes on the board, in the polite live region.
-import { plural, t } from "./i18n.js";
+import { plural, t } from "./messages.js";
 import { phaseLabel } from "./registry.js";
 
 // Screen readers hear others' changes through the polite live region, batched so a busy

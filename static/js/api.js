@@ -1,7 +1,7 @@
 // JSON over fetch with the protocol's error shape turned into readable messages.
 // (The server's error messages are the API's contract and stay English: errorText says a
 // refusal in the page's language by its reason or code.)
-import { errorText, t } from "./i18n.js";
+import { errorText, t } from "./messages.js";
 
 export async function postJSON(url, body) {
   let response;

@@ -8,7 +8,7 @@ import { toaster } from "./dom.js";
 import { createDivergence } from "./divergence.js";
 import { createEvidenceBoard } from "./evidence-board.js";
 import { createFacilitation } from "./facilitation.js";
-import { errorText } from "./i18n.js";
+import { errorText } from "./messages.js";
 import { createLibrary } from "./library.js";
 import { createPersonaTabs } from "./persona-tabs.js";
 import { createPresence } from "./presence.js";

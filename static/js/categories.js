@@ -1,7 +1,7 @@
 // The default persona categories' labels and prompts in the page's language. The server
 // sends them in English (workshop/domain/categories.py); a category it sends that is not
 // one of these keeps the server's text.
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 
 const DEFAULTS = {
   identity: [t("category.identity.label"), t("category.identity.prompt")],

@@ -3,7 +3,7 @@
 // assumptions; voting, reconciling and evidence decorate each one.
 import { translatedCategory } from "./categories.js";
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 
 export function createColumns(ui, { voting, reconcile, evidence }) {
   const { store, state, me, send, teamClass } = ui;

@@ -1,7 +1,7 @@
 // The live connection: ops out with acks, events in by seq, sync after a gap that stays open or a
 // reconnect, and an outbox so an op sent while offline is retried with the same op id.
 import { io } from "/static/vendor/socket.io.esm.min.js";
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 import { SeqOrder } from "./seq_order.js";
 
 const ACK_TIMEOUT_MS = 10000;

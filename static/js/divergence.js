@@ -1,6 +1,6 @@
 // The divergence view: notes × teams, each cell coloured by that team's agreement, most
 // divisive first. Also keeps the server's measures so notes on the board can show them.
-import { plural, t } from "./i18n.js";
+import { plural, t } from "./messages.js";
 import { h } from "./dom.js";
 import { phase } from "./registry.js";
 

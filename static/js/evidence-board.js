@@ -3,7 +3,7 @@
 // overall ring and one meter per category — above the columns. Rules: evidence.js.
 import { evidenceState, linksByTarget, linksFor, personaEvidence, requiredCategories,
   researchPending } from "./evidence.js";
-import { plural, t } from "./i18n.js";
+import { plural, t } from "./messages.js";
 import { h } from "./dom.js";
 
 const STATE_LABELS = {

@@ -6,7 +6,7 @@
 // A group's evidence is its own links plus its member notes' links.
 //   research pending: accepted, in a category of the `require_evidence` setting, no supporting
 //   link (accepted before research was required, no evidence yet).
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 
 export const SOURCE_TYPES = [
   ["interview", t("source.interview")],

@@ -1,6 +1,6 @@
 // Facilitation: the phase (pill, stepper and prompt), the shared countdown, and the
 // facilitator's panel of settings, reveals and timer controls.
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 import { h } from "./dom.js";
 import { PHASES, phase as phaseOf, phaseLabel } from "./registry.js";
 

@@ -3,7 +3,7 @@
 // does by dragging. A modal <dialog> keeps focus inside; Escape closes it and focus goes back.
 
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 
 function rows(list) {
   return h("dl", { class: "help-keys" }, ...list.flatMap(([keys, text]) => [

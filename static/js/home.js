@@ -1,6 +1,6 @@
 // Start page: create a workshop and show its three links.
 import { postJSON, showError } from "./api.js";
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 
 const form = document.getElementById("create-form");
 const error = document.getElementById("create-error");

@@ -1,6 +1,6 @@
 // Join page: name and team, then on to the board.
 import { postJSON, showError } from "./api.js";
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 
 const form = document.getElementById("join-form");
 const error = document.getElementById("join-error");

@@ -10,7 +10,7 @@
 // titles, tags, quotes, names — is set as text.
 import { h } from "./dom.js";
 import { SOURCE_TYPES } from "./evidence.js";
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 import { createEditor } from "./library/editor.js";
 import { createImportDialog } from "./library/import-dialog.js";
 import { createLinkForm } from "./library/link-form.js";

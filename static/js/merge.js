@@ -2,7 +2,7 @@
 // saved with the revision its editor started from; a stale save comes back with both versions,
 // so nothing is overwritten unseen. Versions, sign-off, agreement, diff and exports sit beside
 // it. The parts live in merge/ (static/js/README.md); this module lists the panels.
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 import * as documentPanel from "./merge/document.js";
 import * as exportPanel from "./merge/exports.js";
 import * as editingPanel from "./merge/fields.js";

@@ -1,7 +1,7 @@
 // The persona tabs above the board: one per persona, with its note count; the arrow keys
 // move between them, and the chosen one is the store's active persona.
 import { h } from "./dom.js";
-import { plural } from "./i18n.js";
+import { plural } from "./messages.js";
 
 export function createPersonaTabs({ store }) {
   const { state } = store;

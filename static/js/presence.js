@@ -1,6 +1,6 @@
 // Who is here now, grouped by team, and the team colour legend (the sidebar).
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 
 export function createPresence({ state, me, teamClass }) {
   const els = {

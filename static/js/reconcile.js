@@ -1,6 +1,6 @@
 // Reconciliation on the board: group duplicates (drag and drop, or the keyboard),
 // discuss in threads, decide (accepted / rejected / parked / reworded), and filter.
-import { locale, plural, t } from "./i18n.js";
+import { locale, plural, t } from "./messages.js";
 import { h } from "./dom.js";
 
 const DECISIONS = [

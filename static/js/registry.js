@@ -1,7 +1,7 @@
 // The phases and the export formats, as the server lists them (workshop/domain/phases.py,
 // workshop/domain/export/formats.py). The page embeds both in
 // <script type="application/json" id="registry">, so the browser keeps no copy of either.
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 
 const source = globalThis.document?.getElementById("registry");
 const registry = source ? JSON.parse(source.textContent) : { phases: [], exports: [] };

@@ -1,6 +1,6 @@
 // The notice a removed person's open page shows: the facilitator removed them, so the page
 // stops offering changes that would no longer be saved (docs/protocol.md, Removing someone).
-import { t } from "./i18n.js";
+import { t } from "./messages.js";
 
 /** Cover the page with the notice, once; the rest of the page becomes inert. */
 export function showRemoved() {

@@ -1,6 +1,6 @@
 // The connection status in the top bar: seen, not heard, except when the connection drops
 // or comes back (then `speak` says so in the live region).
-import { plural, t } from "./i18n.js";
+import { plural, t } from "./messages.js";
 import { showRemoved } from "./removed.js";
 
 /** A function for Connection's `onStatus` that shows `kind` ("live", "saving", …) in `el`. */

@@ -1,6 +1,6 @@
 // Voting on notes: a stance (agree / disagree / unsure) and priority dots per note, the
 // results each viewer may see (only a voter count while voting is blind), and the dot budget.
-import { plural, t } from "./i18n.js";
+import { plural, t } from "./messages.js";
 import { teamShortNames } from "./state.js";
 import { h } from "./dom.js";
 import { phase } from "./registry.js";

@@ -11,6 +11,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,6 +128,16 @@ class LiveServer:
             self.process.wait(timeout=STOP_TIMEOUT_S)
         self.process = None
 
+    @contextmanager
+    def serving(self) -> Iterator[LiveServer]:
+        """Migrate, serve while the block runs, then stop (even when the block fails)."""
+        self.migrate()
+        self.start()
+        try:
+            yield self
+        finally:
+            self.stop()
+
     def restart(self) -> None:
         """Kill the process and serve again on the same port and database."""
         if self.process is not None:
@@ -144,13 +156,8 @@ def live_server(request, tmp_path_factory):
     Yields a LiveServer: `.url`, `.restart()`, `.logs()`.
     """
     async_mode = getattr(request, "param", "eventlet")
-    server = LiveServer(tmp_path_factory.mktemp("live"), async_mode)
-    server.migrate()
-    server.start()
-    try:
+    with LiveServer(tmp_path_factory.mktemp("live"), async_mode).serving() as server:
         yield server
-    finally:
-        server.stop()
 
 
 # ---- browsers (Playwright driving Debian's Chromium) ------------------------------------

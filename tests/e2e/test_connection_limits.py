@@ -41,12 +41,8 @@ def live_server(tmp_path_factory):
                       WORKSHOP_OP_RATE="1000/second",
                       WORKSHOP_JOIN_RATE_PER_ADDRESS=f"{JOINS_PER_ADDRESS}/minute",
                       WORKSHOP_TRUSTED_PROXIES="1")
-    server.migrate()
-    server.start()
-    try:
+    with server.serving():
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

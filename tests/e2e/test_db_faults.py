@@ -119,12 +119,8 @@ def server_on_small_filesystem(small_filesystem, tmp_path):
     server.database_url = f"sqlite:///{small_filesystem / 'full.sqlite3'}"
     server.env["WORKSHOP_DATABASE_URL"] = server.database_url
     server.env["WORKSHOP_OP_RATE"] = "1000/second"  # the burst below is not a person's
-    server.migrate()
-    server.start()
-    try:
+    with server.serving():
         yield server
-    finally:
-        server.stop()
 
 
 def test_a_full_disk_refuses_ops_as_unavailable_and_the_next_op_works_once_space_is_back(

@@ -11,7 +11,7 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.test_voting_browser import BOARD_URL, create_workshop, note
+from tests.e2e.browsing import BOARD_URL, create_workshop, note
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

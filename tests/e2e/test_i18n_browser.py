@@ -1,6 +1,6 @@
 """The board in Dutch: `?lang=nl` on the link, a Dutch join form, and a Dutch board with
 Dutch buttons, columns and phase prompts; adding a note works; no console errors and no
-missing catalogue keys (static/js/i18n.js warns about those in development)."""
+missing catalogue keys (static/js/messages.js warns about those in development)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import re
 import pytest
 import requests
 
-from workshop import i18n
+from workshop import catalogue
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -18,7 +18,7 @@ NOTE = "Wil een fiets die binnen een dag gerepareerd is"
 
 
 def nl(key: str, **params) -> str:
-    return i18n.translate("nl", key, **params)
+    return catalogue.translate("nl", key, **params)
 
 
 def test_the_board_speaks_dutch(person, live_server):
@@ -83,7 +83,8 @@ def test_the_board_speaks_dutch(person, live_server):
     # Back to English with the switcher.
     page.locator(".lang-switch a[hreflang=en]").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.locator("#phase-prompt")).to_have_text(i18n.translate("en", "phase.vote.prompt"))
+    expect(page.locator("#phase-prompt")).to_have_text(
+        catalogue.translate("en", "phase.vote.prompt"))
 
 
 def test_refusals_reach_a_dutch_screen_in_dutch(person, live_server):
@@ -91,7 +92,7 @@ def test_refusals_reach_a_dutch_screen_in_dutch(person, live_server):
     code; a code the page does not know keeps the server's message."""
     from playwright.sync_api import expect
 
-    from tests.e2e.test_persona_browser import op
+    from tests.e2e.browsing import op
 
     links = requests.post(live_server.url + "/api/workshops", timeout=10, json={
         "title": "Wie fietst er op onze e-bikes?", "teams": ["Marketing", "Support"]}).json()
@@ -119,7 +120,7 @@ def test_refusals_reach_a_dutch_screen_in_dutch(person, live_server):
     expect(page.locator("#setting-blind_voting")).not_to_be_checked()
 
     said = page.evaluate("""async () => {
-      const { errorText } = await import('/static/js/i18n.js');
+      const { errorText } = await import('/static/js/messages.js');
       return [errorText({code: 'forbidden', message: 'observers may not send vote.cast'}),
               errorText({code: 'limit', message: 'you have 1 of 5 dots left',
                          reason: 'dots_left', details: {left: 1, budget: 5}}),

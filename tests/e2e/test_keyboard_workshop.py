@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_voting_browser import BOARD_URL, note
+from tests.e2e.browsing import BOARD_URL, note
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -187,7 +187,7 @@ IN_DIALOG = "() => Boolean(document.activeElement?.closest('dialog.help-dialog[o
 def test_question_mark_opens_the_keyboard_help_which_keeps_and_returns_focus(person, live_server):
     from playwright.sync_api import expect
 
-    from tests.e2e.test_voting_browser import create_workshop
+    from tests.e2e.browsing import create_workshop
 
     links = create_workshop(live_server.url)
     page = person("Fay").page

@@ -14,9 +14,9 @@ from collections import Counter
 
 import pytest
 
+from tests.e2e.browsing import BOARD_URL
+from tests.e2e.browsing import join as open_board
 from tests.e2e.test_live_sync import assert_log_has_no_gap, create_workshop
-from tests.e2e.test_voting_browser import BOARD_URL
-from tests.e2e.test_voting_browser import join as open_board
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

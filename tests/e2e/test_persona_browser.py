@@ -7,12 +7,10 @@ import json
 import os
 import pathlib
 import re
-import time
-import uuid
 
 import pytest
 
-from tests.e2e.test_voting_browser import create_workshop, join
+from tests.e2e.browsing import field, op, three_people
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -22,28 +20,12 @@ NOTES = [("Commutes 15 km each way, rain or shine", "behaviours"),
          ("Wants to arrive at work without sweating", "goals")]
 
 
-def op(someone, workshop_id: str, type_: str, data: dict) -> dict:
-    """An op over HTTP with this person's cookie (the browser context's own)."""
-    body = {"op_id": uuid.uuid4().hex, "type": type_, "data": data}
-    for _ in range(20):  # the rate limit (20 ops a second each) answers 429: the same op again
-        response = someone.page.request.post(f"/api/workshops/{workshop_id}/ops", data=body)
-        if response.status != 429:
-            break
-        time.sleep(0.25)
-    assert response.status in (200, 201), response.text()
-    return response.json()
-
-
 @pytest.fixture
 def merge(person, live_server):
     """A facilitator and two participants; three accepted notes; the document created."""
-    created = create_workshop(live_server.url)
-    maria = join(person, created["facilitator_url"], "Maria")
-    sam = join(person, created["invite_url"], "Sam", "Support")
-    lotte = join(person, created["invite_url"], "Lotte", "Marketing")
-    workshop_id = created["id"]
-    state = maria.page.request.get(f"/api/workshops/{workshop_id}").json()
-    persona = state["personas"][0]["id"]
+    room = three_people(person, live_server)
+    maria, sam, lotte = room.maria, room.sam, room.lotte
+    workshop_id, persona = room.workshop_id, room.persona_id
     for text, category in NOTES:
         note = op(sam, workshop_id, "assumption.add",
                   {"persona_id": persona, "category": category, "text": text})
@@ -60,10 +42,6 @@ def merge(person, live_server):
         someone.page.wait_for_selector(".persona-sheet")
     return {"maria": maria, "sam": sam, "lotte": lotte, "url": url, "id": workshop_id,
             "persona": persona}
-
-
-def field(page, label: str):
-    return page.get_by_label(label, exact=True)
 
 
 def test_two_editors_change_different_fields_at_once_and_both_persist(merge):
@@ -297,12 +275,9 @@ def test_screenshots_of_the_merge_view_and_the_one_pager(person, live_server):
     """docs/screenshots/merge.png and onepager-page.png, from a session that went all the way."""
     from playwright.sync_api import expect
 
-    created = create_workshop(live_server.url)
-    maria = join(person, created["facilitator_url"], "Maria")
-    sam = join(person, created["invite_url"], "Sam", "Support")
-    lotte = join(person, created["invite_url"], "Lotte", "Marketing")
-    workshop_id = created["id"]
-    persona = maria.page.request.get(f"/api/workshops/{workshop_id}").json()["personas"][0]["id"]
+    room = three_people(person, live_server)
+    maria, sam, lotte = room.maria, room.sam, room.lotte
+    workshop_id, persona = room.workshop_id, room.persona_id
     notes = {}
     for text, category, author in [
             ("Wants to look sporty, not like a commuter", "goals", lotte),

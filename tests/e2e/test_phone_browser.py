@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_persona_browser import op
-from tests.e2e.test_voting_browser import BOARD_URL, create_workshop, join, note
+from tests.e2e.browsing import BOARD_URL, create_workshop, join, note, op
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

@@ -12,9 +12,8 @@ import re
 import pytest
 import requests
 
+from tests.e2e.browsing import create_workshop, join, note, op
 from tests.e2e.test_browser import ARTIFACTS
-from tests.e2e.test_persona_browser import op
-from tests.e2e.test_voting_browser import create_workshop, join, note
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

@@ -13,9 +13,8 @@ import requests
 from pypdf import PdfReader
 
 from tests.e2e.axe import audit
-from tests.e2e.test_persona_browser import op
+from tests.e2e.browsing import join, note, op
 from tests.e2e.test_reconcile_browser import add
-from tests.e2e.test_voting_browser import join, note
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.test_voting_browser import create_workshop, join, note
+from tests.e2e.browsing import create_workshop, join, note
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 

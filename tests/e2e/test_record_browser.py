@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from tests.e2e.axe import audit
-from tests.e2e.test_persona_browser import field, merge, op  # noqa: F401 (merge: a fixture)
-from tests.e2e.test_voting_browser import create_workshop, join, note
+from tests.e2e.browsing import create_workshop, field, join, note, op, three_people
+from tests.e2e.test_persona_browser import merge  # noqa: F401 (merge: a fixture)
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -26,12 +26,9 @@ def raw_op(someone, workshop_id: str, type_: str, data: dict):
 def test_vote_decide_then_try_to_edit_the_note(person, live_server):
     from playwright.sync_api import expect
 
-    created = create_workshop(live_server.url)
-    maria = join(person, created["facilitator_url"], "Maria")
-    sam = join(person, created["invite_url"], "Sam", "Support")
-    lotte = join(person, created["invite_url"], "Lotte", "Marketing")
-    wid = created["id"]
-    persona = maria.page.request.get(f"/api/workshops/{wid}").json()["personas"][0]["id"]
+    room = three_people(person, live_server)
+    maria, sam, lotte = room.maria, room.sam, room.lotte
+    wid, persona = room.workshop_id, room.persona_id
     text = "Playful, energetic, lifestyle-driven"
     added = op(sam, wid, "assumption.add", {"persona_id": persona, "category": "tone",
                                             "text": text})
@@ -210,12 +207,10 @@ def test_a_persona_imported_into_an_agreed_workshop_takes_it_back_to_merge(merge
 def test_a_removed_persons_open_pages_say_so(person, live_server):
     from playwright.sync_api import expect
 
-    created = create_workshop(live_server.url)
-    maria = join(person, created["facilitator_url"], "Maria")
-    sam = join(person, created["invite_url"], "Sam", "Support")
-    lotte = join(person, created["invite_url"], "Lotte", "Marketing")
-    wid = created["id"]
-    persona = maria.page.request.get(f"/api/workshops/{wid}").json()["personas"][0]["id"]
+    room = three_people(person, live_server)
+    maria, sam, lotte = room.maria, room.sam, room.lotte
+    wid, persona = room.workshop_id, room.persona_id
+    created = room.links
     second = sam.page.context.new_page()  # Sam's second tab: the persona page
     second.goto(f"/w/{wid}/persona/{persona}")
     expect(second.locator("#conn-status")).to_have_attribute("data-state", "live")

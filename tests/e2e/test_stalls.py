@@ -23,9 +23,9 @@ import uuid
 import pytest
 import requests
 
+from tests.e2e.browsing import join as join_in_browser
 from tests.e2e.test_live_sync import create_workshop, join  # noqa: F401 - join is a fixture
 from tests.e2e.test_research_browser import file, open_research
-from tests.e2e.test_voting_browser import join as join_in_browser
 
 pytestmark = [pytest.mark.live,
               pytest.mark.parametrize("live_server", ["eventlet", "threading"], indirect=True)]

@@ -9,40 +9,12 @@ import re
 import pytest
 import requests
 
+from tests.e2e.browsing import create_workshop, join, note
+
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
-BOARD_URL = re.compile(r"/w/[^/?#]+$")
 SPLIT = "Buys a bike mainly to look sporty"
 SHARED = "Wants a repair within one day"
-
-
-def create_workshop(base_url: str) -> dict:
-    response = requests.post(base_url + "/api/workshops", timeout=10, json={
-        "title": "Who rides our e-bikes?", "teams": ["Marketing", "Support"]})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-def join(person, link: str, name: str, team: str | None = None):
-    """Open a link, join with a name (and team), and wait until the board is live."""
-    from playwright.sync_api import expect
-
-    someone = person(name)
-    page = someone.page
-    page.goto(link)
-    page.fill("#name", name)
-    if team is not None:
-        page.fill("#team", team)
-    page.click("#join-form button[type=submit]")
-    page.wait_for_url(BOARD_URL)
-    page.wait_for_selector("#columns section.column")
-    expect(page.locator("#conn-status")).to_have_attribute("data-state", "live")
-    return someone
-
-
-def note(page, text: str):
-    return page.locator("li.note", has=page.locator(".note-text", has_text=re.compile(
-        "^" + re.escape(text) + "$")))
 
 
 def add_note(page, text: str) -> None:

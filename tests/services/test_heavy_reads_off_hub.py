@@ -31,6 +31,7 @@ SERVER_LIKE = textwrap.dedent("""
         import eventlet
         eventlet.monkey_patch()
         import json, sys, time
+        from tests.hub_ticker import HubTicker
         from workshop.db import Database
         from workshop.offload import WorkerPool
         from workshop.reads import search
@@ -47,17 +48,7 @@ from workshop.services.backend import Backend, PresenceRegistry
             search.search_notes(backend, workshop_id, "")
         else:
             exports.export_assumptions(backend, workshop_id, viewer, "csv")
-        gaps, last = [], time.perf_counter()
-
-        def tick():
-            global last
-            while True:
-                eventlet.sleep(0.005)
-                now = time.perf_counter()
-                gaps.append(now - last)
-                last = now
-
-        ticker = eventlet.spawn(tick)
+        ticker = HubTicker().start()
         eventlet.sleep(0.05)
         started = time.perf_counter()
         if kind == "search":
@@ -69,9 +60,9 @@ from workshop.services.backend import Backend, PresenceRegistry
             summary = {"lines": export.content.decode("utf-8-sig").count("\\n")}
         took = time.perf_counter() - started
         eventlet.sleep(0.05)
-        ticker.kill()
+        longest_gap = ticker.stop()
         backend.offload.close()
-        print(json.dumps({**summary, "took": took, "gap": max(gaps)}), flush=True)
+        print(json.dumps({**summary, "took": took, "gap": longest_gap}), flush=True)
 """)
 
 

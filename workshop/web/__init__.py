@@ -7,9 +7,9 @@ from flask import Flask
 
 def init_app(app: Flask, https: bool) -> None:
     """Register blueprints, security headers and the interface language."""
-    from workshop.web import api, i18n, pages, security
+    from workshop.web import api, language, pages, security
 
     security.init_app(app, https=https)
-    i18n.init_app(app)
+    language.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(pages.bp)

@@ -8,15 +8,15 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from workshop.catalogue import translate
 from workshop.domain.filenames import content_disposition
-from workshop.i18n import translate
 from workshop.reads import divergence, search
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
 from workshop.services import exports, library, ops, picture_upload, workshops
 from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
 from workshop.services.membership import links as current_links
-from workshop.web.i18n import current_language
+from workshop.web.language import current_language
 from workshop.web.openapi import build_openapi
 from workshop.web.sessions import membership, remember
 

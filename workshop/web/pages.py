@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
+from workshop.catalogue import translate
 from workshop.domain import phases
 from workshop.domain.export import formats
-from workshop.i18n import translate
 from workshop.reads.snapshot import snapshot
 from workshop.services import exports, workshops
 from workshop.services.errors import ServiceError
 from workshop.web.embedding import embed_json
-from workshop.web.i18n import current_language
+from workshop.web.language import current_language
 from workshop.web.sessions import membership, remember
 
 bp = Blueprint("pages", __name__)

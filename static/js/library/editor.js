@@ -3,7 +3,7 @@
 import { postJSON } from "../api.js";
 import { h } from "../dom.js";
 import { SOURCE_TYPES } from "../evidence.js";
-import { locale, plural, t } from "../i18n.js";
+import { locale, plural, t } from "../messages.js";
 import { linksElsewhere, parseTags } from "./text.js";
 
 const PREVIEW_DELAY_MS = 300;

@@ -3,7 +3,7 @@
 import { newOpId } from "../connection.js";
 import { h } from "../dom.js";
 import { SOURCE_TYPES } from "../evidence.js";
-import { errorText, plural, t } from "../i18n.js";
+import { errorText, plural, t } from "../messages.js";
 import { excerptOf, formatDate, parseTags, readBase64 } from "./text.js";
 
 const IMPORT_MAX_BYTES = 8 * 1024 * 1024; // the server's limit for one import request

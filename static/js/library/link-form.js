@@ -2,7 +2,7 @@
 // typing, grouped by category), and whether the passage supports or contradicts it.
 import { h } from "../dom.js";
 import { boardItems, evidenceState, linksByTarget } from "../evidence.js";
-import { plural, t } from "../i18n.js";
+import { plural, t } from "../messages.js";
 import { scrollBehaviour } from "./text.js";
 
 const MAX_QUOTE = 2000;

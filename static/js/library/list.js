@@ -2,7 +2,7 @@
 // text by the server (its highlights rebuilt from text and <mark> elements only).
 import { h } from "../dom.js";
 import { SOURCE_LABELS } from "../evidence.js";
-import { locale, plural, t } from "../i18n.js";
+import { locale, plural, t } from "../messages.js";
 import { excerptOf, formatDate, markedNodes } from "./text.js";
 
 const SEARCH_DELAY_MS = 250;

@@ -2,7 +2,7 @@
 // passage, and the toolbar that offers to link a selected passage.
 import { h } from "../dom.js";
 import { locateQuote } from "../evidence.js";
-import { plural, t } from "../i18n.js";
+import { plural, t } from "../messages.js";
 import { linksElsewhere, scrollBehaviour } from "./text.js";
 
 const BLOCKS = new Set(["P", "LI", "UL", "OL", "BLOCKQUOTE", "PRE", "H1", "H2", "H3", "H4", "H5",

@@ -1,5 +1,5 @@
 // The research library's small text helpers: dates, tags, excerpts, search highlights.
-import { locale, t } from "../i18n.js";
+import { locale, t } from "../messages.js";
 
 /** "smooth", unless the reader asked the system for less motion (asked each time: it may change). */
 export function scrollBehaviour() {

@@ -2,7 +2,7 @@
 // before it exists, what it will be and how to create it.
 import { translatedCategory } from "../categories.js";
 import { fill, h } from "../dom.js";
-import { plural, t } from "../i18n.js";
+import { plural, t } from "../messages.js";
 import { autosize, fieldControl, fields } from "./fields.js";
 import { canWrite, current, els, isFacilitator, locked, personaId, send, state, valueAt } from "./page.js";
 import { portrait } from "./portrait.js";

@@ -3,7 +3,7 @@
 import { postJSON } from "../api.js";
 import { newOpId } from "../connection.js";
 import { fill, h } from "../dom.js";
-import { errorText, t } from "../i18n.js";
+import { errorText, t } from "../messages.js";
 import { EXPORTS } from "../registry.js";
 import { base, connection, current, els, isFacilitator, personaId, redraw, state } from "./page.js";
 

@@ -1,7 +1,7 @@
 // The persona document's fields: each saved with the revision its editor started from, a stale
 // save shown with both versions to choose from, others' saves taken in, and "X is editing".
 import { fill, h } from "../dom.js";
-import { errorText, plural, t } from "../i18n.js";
+import { errorText, plural, t } from "../messages.js";
 import { announce, canWrite, current, me, nameOf, onEvent, personaId, send, signal, valueAt } from "./page.js";
 
 const EDITING_TTL_MS = 15000;

@@ -1,5 +1,5 @@
 // Whether the persona fits on one A4 page, checked by the server a moment after changes.
-import { t } from "../i18n.js";
+import { t } from "../messages.js";
 import { base, current, els, onEvent } from "./page.js";
 
 let fitTimer;

@@ -1,6 +1,6 @@
 // The history panel: the persona's versions, and the word diff between two of them.
 import { fill, h } from "../dom.js";
-import { errorText, locale, plural, t } from "../i18n.js";
+import { errorText, locale, plural, t } from "../messages.js";
 import { base, els, personaId, redraw, state, STATUS_LABELS } from "./page.js";
 
 function renderHistory() {

@@ -2,7 +2,7 @@
 // sending ops, the page's elements, and small lookups into the persona document.
 import { Connection } from "../connection.js";
 import { capital, toaster } from "../dom.js";
-import { errorText, t } from "../i18n.js";
+import { errorText, t } from "../messages.js";
 import { showRemoved } from "../removed.js";
 import { statusLine } from "../status-line.js";
 import { createStore } from "../store.js";

@@ -2,7 +2,7 @@
 import { postWithProgress } from "../api.js";
 import { newOpId } from "../connection.js";
 import { fill, h } from "../dom.js";
-import { errorText, t } from "../i18n.js";
+import { errorText, t } from "../messages.js";
 import { base, canWrite, connection, current, els, locked, personaId, send } from "./page.js";
 
 let pictureStatus = ""; // the last upload's outcome, shown under the portrait

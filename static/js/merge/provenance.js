@@ -1,7 +1,7 @@
 // A trait's record under it in the document: where it came from, the votes, the decision and
 // the evidence, worded as the exports word them.
 import { capital, h } from "../dom.js";
-import { plural, t } from "../i18n.js";
+import { plural, t } from "../messages.js";
 
 const STATE_LABELS = {
   validated: t("evidence.validated"), contradicted: t("evidence.contradicted"), untested: t("evidence.untested"),

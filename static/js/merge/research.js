@@ -3,7 +3,7 @@
 import { translatedCategory } from "../categories.js";
 import { fill, h } from "../dom.js";
 import { boardItems, linksByTarget, requiredCategories, researchPending } from "../evidence.js";
-import { t } from "../i18n.js";
+import { t } from "../messages.js";
 import { current, els, isFacilitator, personaId, redraw, send, state } from "./page.js";
 
 /** The persona's items that need research now (the rule of workshop/domain/evidence.py):

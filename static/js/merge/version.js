@@ -1,7 +1,7 @@
 // The version panel: draft or agreed, the teams' sign-offs, agreeing, and reopening an agreed
 // version (asked first, since it clears the sign-offs).
 import { fill, h } from "../dom.js";
-import { locale, plural, t } from "../i18n.js";
+import { locale, plural, t } from "../messages.js";
 import { canWrite, current, els, isFacilitator, me, nameOf, personaId, redraw, reopen, send, state, store } from "./page.js";
 
 function teamsWithMembers() {

@@ -8,7 +8,7 @@ Plural forms are separate keys, `<key>.one` and `<key>.other`; English and Dutch
 Adding a language: copy `en.json` to `<lang>.json`, translate every value (keep the
 `{placeholders}`), and add the code to LANGUAGES and its own name to NAMES. tests/test_i18n.py
 checks that every catalogue has exactly the English keys and placeholders. A language with
-other plural rules would need `plural_form` (here and in static/js/i18n.js) to learn them.
+other plural rules would need `plural_form` (here and in static/js/messages.js) to learn them.
 What stays English: the API's error messages (its contract; the board shows them as they
 come) and the exports (Markdown, JSON, one-pager, CSV), which are documents for the team.
 """

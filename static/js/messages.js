@@ -1,5 +1,5 @@
 // The interface text: the page embeds its language's message catalogue as
-// <script type="application/json" id="messages"> (see workshop/i18n.py); t() looks keys up.
+// <script type="application/json" id="messages"> (see workshop/catalogue.py); t() looks keys up.
 // Plural forms are separate keys, `<key>.one` and `<key>.other` (English and Dutch agree).
 
 const source = globalThis.document?.getElementById("messages");

@@ -7,7 +7,7 @@ from functools import cache
 from flask import Flask, current_app, g, request
 from markupsafe import Markup, escape
 
-from workshop import i18n
+from workshop import catalogue
 from workshop.web.embedding import embed_json
 
 COOKIE = "workshop_lang"
@@ -23,13 +23,13 @@ def init_app(app: Flask) -> None:
 
 def current_language() -> str:
     """The request's language (English outside a request or before it was chosen)."""
-    return g.get("lang", i18n.DEFAULT)
+    return g.get("lang", catalogue.DEFAULT)
 
 
 def _choose_language() -> None:
     """Query (`?lang=nl`) beats the cookie beats the browser's Accept-Language."""
-    asked = i18n.supported(request.args.get("lang"))
-    g.lang = i18n.negotiate(asked, request.cookies.get(COOKIE), request.accept_languages)
+    asked = catalogue.supported(request.args.get("lang"))
+    g.lang = catalogue.negotiate(asked, request.cookies.get(COOKIE), request.accept_languages)
     g.remember_lang = asked if asked and asked != request.cookies.get(COOKIE) else None
 
 
@@ -50,10 +50,10 @@ def _template_helpers() -> dict:
     lang = current_language()
     return {
         "lang": lang,
-        "languages": i18n.LANGUAGES,
-        "language_names": i18n.NAMES,
+        "languages": catalogue.LANGUAGES,
+        "language_names": catalogue.NAMES,
         "t": lambda key, **params: _translate(lang, key, params),
-        "plural": lambda key, n, **params: i18n.plural(lang, key, n, **params),
+        "plural": lambda key, n, **params: catalogue.plural(lang, key, n, **params),
         "messages_json": _embedded_catalogue(lang),
     }
 
@@ -62,11 +62,11 @@ def _translate(lang: str, key: str, params: dict) -> str | Markup:
     """A message for a template. Keys ending in `_html` hold markup: their params are escaped."""
     if key.endswith("_html"):
         safe = {name: escape(value) for name, value in params.items()}
-        return Markup(i18n.translate(lang, key, **safe))
-    return i18n.translate(lang, key, **params)
+        return Markup(catalogue.translate(lang, key, **safe))
+    return catalogue.translate(lang, key, **params)
 
 
 @cache
 def _embedded_catalogue(lang: str) -> Markup:
     """The catalogue as JSON for a `<script type="application/json">` block (made once)."""
-    return embed_json(i18n.catalogue(lang))
+    return embed_json(catalogue.catalogue(lang))
