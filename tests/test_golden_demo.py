@@ -36,7 +36,8 @@ from workshop.models import (
     ResearchNote,
     Workshop,
 )
-from workshop.services import demo, exports, ops, workshops
+from workshop.ops.apply import apply_op
+from workshop.services import demo, exports, workshops
 
 # Tables whose ids are random (votes and events count up), and the kind each id becomes.
 _RANDOM_IDS = {Participant: "participant", Persona: "persona", Assumption: "assumption",
@@ -99,7 +100,7 @@ def _seed(app) -> tuple[str, dict[str, dict]]:
 
 
 def _op(backend, workshop_id: str, actor: dict, type_: str, data: dict) -> dict:
-    ack = ops.apply_op(backend, workshop_id, actor["id"],
+    ack = apply_op(backend, workshop_id, actor["id"],
                        {"op_id": new_id(), "type": type_, "data": data})
     assert ack["ok"], ack
     return ack["event"]["data"]

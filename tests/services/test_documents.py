@@ -10,9 +10,9 @@ from pypdf import PdfReader
 
 from tests.helpers import add_note, add_research, comparable, make_member, make_workshop, send
 from workshop.domain.board import replay
+from workshop.ops.context import MAX_PERSONAS
 from workshop.services import exports, picture_upload, workshops
 from workshop.services.errors import ServiceError
-from workshop.services.op_context import MAX_PERSONAS
 
 
 @pytest.fixture

@@ -6,8 +6,9 @@ import dataclasses
 import pytest
 
 from tests.helpers import add_research, make_member, make_workshop, send
+from workshop.ops import research
 from workshop.rendering import render_markdown
-from workshop.services import library, research, workshops
+from workshop.services import library, workshops
 from workshop.services.errors import ServiceError
 from workshop.services.rate_limit import OpRateLimiter
 

@@ -3,8 +3,9 @@
 import pytest
 
 from tests.helpers import add_note, add_research, make_member, make_workshop, send
+from workshop.ops import research
 from workshop.rendering import render_markdown
-from workshop.services import research, workshops
+from workshop.services import workshops
 
 
 @pytest.fixture

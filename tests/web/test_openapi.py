@@ -17,8 +17,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from workshop.ops.catalogue import OPS
 from workshop.services.errors import STATUS_BY_CODE
-from workshop.services.ops import OPS
 from workshop.services.rate_limit import OpRateLimiter
 from workshop.services.schemas import CreateWorkshop, JoinWorkshop
 from workshop.web.openapi import REF_TEMPLATE, build_openapi

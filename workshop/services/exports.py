@@ -15,9 +15,9 @@ from workshop.domain.diff import diff_documents
 from workshop.domain.export import csv_format, json_format, markdown, onepager
 from workshop.models import Persona, PersonaVersion, Workshop
 from workshop.offload import WorkerPool
+from workshop.ops.documents import board_inputs
 from workshop.services import log
 from workshop.services.backend import Backend
-from workshop.services.documents import board_inputs
 from workshop.services.errors import ServiceError
 from workshop.services.views import version_summary, version_view
 

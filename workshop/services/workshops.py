@@ -33,7 +33,8 @@ from workshop.models import (
     Workshop,
     utcnow,
 )
-from workshop.services import log, research, visibility
+from workshop.ops import research
+from workshop.services import log, visibility
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import CreateWorkshop, JoinWorkshop, parse
