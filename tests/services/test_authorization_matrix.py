@@ -20,6 +20,7 @@ ROLES = ("facilitator", "participant", "observer", "other_workshop", "no_session
 ALLOWED = {
     "persona.add": {"facilitator"},
     "persona.rename": {"facilitator"},
+    "persona.delete": {"facilitator"},
     "assumption.add": {"facilitator", "participant"},
     "assumption.edit": {"facilitator", "participant"},
     "assumption.delete": {"facilitator", "participant"},
@@ -99,6 +100,7 @@ def world(sqlite_url):
     payloads = {
         "persona.add": {"name": "Ruben"},
         "persona.rename": {"id": persona, "name": "Anouk"},
+        "persona.delete": {"id": second, "confirm": True},
         "assumption.add": {"persona_id": persona, "category": "goals", "text": "new"},
         "assumption.edit": {"id": notes[0], "text": "edited"},
         "assumption.delete": {"id": notes[1]},

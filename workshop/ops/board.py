@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from workshop.domain import permissions
 from workshop.domain.categories import CATEGORY_KEYS
 from workshop.domain.permissions import FACILITATOR, PARTICIPANT
 from workshop.domain.tokens import new_id
-from workshop.models import Assumption, Comment, NoteGroup, Persona
+from workshop.models import (
+    Assumption,
+    Comment,
+    EvidenceLink,
+    NoteGroup,
+    Persona,
+    PersonaVersion,
+    Vote,
+)
 from workshop.ops import research
 from workshop.ops.context import (
     MAX_PERSONAS,
@@ -59,6 +67,14 @@ class PersonaRename(Payload):
     name: Name
 
 
+class PersonaDelete(Payload):
+    """persona.delete: a persona tab and everything on it."""
+
+    id: Id
+    # Confirms that its notes, groups and document go with it (refused without, when it has any).
+    confirm: bool = False
+
+
 class AssumptionAdd(Payload):
     """assumption.add"""
 
@@ -100,6 +116,46 @@ def persona_rename(ctx: OpContext, data: PersonaRename) -> Outcome:
     previous, persona.name = persona.name, data.name
     return Outcome("persona.renamed", {"id": persona.id, "name": persona.name,
                                        "previous": previous})
+
+
+@op("persona.delete", payload=PersonaDelete, roles={FACILITATOR})
+def persona_delete(ctx: OpContext, data: PersonaDelete) -> Outcome:
+    """Delete a persona tab with its notes, votes, groups, threads, evidence links and draft
+    document. Refused for the last persona and for one with an agreed version (an agreed
+    persona is part of the record); one that holds anything needs `confirm`."""
+    persona = persona_in_workshop(ctx, data.id)
+    if count(ctx, Persona) <= 1:
+        raise ServiceError("conflict", "a workshop keeps at least one persona",
+                           reason="last_persona")
+    session = ctx.session
+    statuses = set(session.scalars(select(PersonaVersion.status).where(
+        PersonaVersion.persona_id == persona.id)))
+    if "agreed" in statuses:
+        raise ServiceError("conflict", "this persona has an agreed version, which stays on "
+                                       "record: it cannot be deleted", reason="persona_agreed")
+    notes = list(session.scalars(select(Assumption.id).where(
+        Assumption.persona_id == persona.id)))
+    groups = list(session.scalars(select(NoteGroup.id).where(
+        NoteGroup.persona_id == persona.id)))
+    if not data.confirm and (notes or statuses):
+        # Says neither how many nor whose: some of the notes may be others' private ones.
+        raise ServiceError("conflict", "this persona has notes or a document, which are "
+                                       "deleted with it: send it again with confirm: true",
+                           reason="persona_delete_unconfirmed")
+    items = notes + groups
+    # Children first, so the foreign keys hold on every database.
+    session.execute(delete(EvidenceLink).where(EvidenceLink.workshop_id == ctx.workshop_id,
+                                               EvidenceLink.target_id.in_(items)))
+    session.execute(delete(Comment).where(Comment.workshop_id == ctx.workshop_id,
+                                          Comment.target_id.in_(items)))
+    session.execute(delete(Vote).where(Vote.assumption_id.in_(notes)))
+    session.execute(delete(Assumption).where(Assumption.persona_id == persona.id))
+    session.execute(delete(NoteGroup).where(NoteGroup.persona_id == persona.id))
+    session.execute(delete(PersonaVersion).where(PersonaVersion.persona_id == persona.id))
+    session.delete(persona)
+    # The event names only the persona: every client drops what hangs on it, and nobody
+    # learns of private notes they could not see.
+    return Outcome("persona.deleted", {"id": persona.id, "previous": {"name": persona.name}})
 
 
 @op("assumption.add", payload=AssumptionAdd, roles={FACILITATOR, PARTICIPANT})
