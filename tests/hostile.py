@@ -466,6 +466,7 @@ def build_world(backend) -> World:
     world.bases["facilitator"] = {
         "persona.add": {"name": "Second customer"},
         "persona.rename": {"id": n["persona"], "name": "Renamed customer"},
+        "persona.delete": {"id": n["p2"], "confirm": True},
         "assumption.add": {"persona_id": n["persona"], "category": "goals",
                            "text": "Wants fewer forms"},
         "assumption.edit": {"id": n["n4"], "text": "Reads reviews at night"},
