@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+from workshop.ops.apply import apply_op
 from workshop.reads.snapshot import snapshot
-from workshop.services import ops, workshops
+from workshop.services import workshops
 from workshop.services.backend import Backend
 
 
@@ -24,7 +25,7 @@ def make_member(backend: Backend, token: str, name: str = "Sam", team: str = "Su
 def send(backend: Backend, workshop_id: str, actor_id: str | None, type_: str, data: dict,
          op_id: str | None = None) -> dict:
     """Apply one op and return its ack."""
-    return ops.apply_op(backend, workshop_id, actor_id,
+    return apply_op(backend, workshop_id, actor_id,
                         {"op_id": op_id or uuid.uuid4().hex, "type": type_, "data": data})
 
 

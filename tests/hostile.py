@@ -2,9 +2,9 @@
 
 Every strategy here builds payloads that are invalid for one known reason (a wrong type, a
 string too long, an unknown field, an id of another workshop, ...), derived from the pydantic
-schema of each op in `workshop.services.ops.OPS`, so ops added later are covered without
-touching these tests. Lone surrogates and NUL are left out of the generated text on purpose:
-they have explicit test cases of their own (see the tests using this module).
+schema of each op in the op registry (`workshop.ops.catalogue.OPS`), so ops added later are
+covered without touching these tests. Lone surrogates and NUL are left out of the generated
+text on purpose: they have explicit test cases of their own (see the tests using this module).
 """
 
 from __future__ import annotations
@@ -20,13 +20,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.helpers import add_note, comparable, first_persona, make_member, make_workshop, send
-from workshop.domain import permissions
 from workshop.domain.categories import CATEGORY_KEYS
 from workshop.models import Base, Participant
+from workshop.ops.catalogue import OPS
 from workshop.reads.snapshot import snapshot
 from workshop.services import exports
 from workshop.services.errors import STATUS_BY_CODE
-from workshop.services.ops import OPS
 
 KNOWN_CODES = frozenset(STATUS_BY_CODE)
 
@@ -378,7 +377,7 @@ class World:
 
     def expected(self, role: str, op_type: str, mutation: Mutation) -> frozenset[str]:
         """The codes a refused op may carry: the role's rights come before the payload."""
-        if not permissions.may_send(self.actors[role]["role"], op_type):
+        if not OPS.may_send(self.actors[role]["role"], op_type):
             return frozenset({"forbidden"})
         if op_type not in self.bases["facilitator"] and mutation.kind == "foreign id":
             return KNOWN_CODES  # a synthesized base may fail on something else first
@@ -468,6 +467,7 @@ def build_world(backend) -> World:
     world.bases["facilitator"] = {
         "persona.add": {"name": "Second customer"},
         "persona.rename": {"id": n["persona"], "name": "Renamed customer"},
+        "persona.delete": {"id": n["p2"], "confirm": True},
         "assumption.add": {"persona_id": n["persona"], "category": "goals",
                            "text": "Wants fewer forms"},
         "assumption.edit": {"id": n["n4"], "text": "Reads reviews at night"},

@@ -44,6 +44,20 @@ def _persona_renamed(state: State, data: dict) -> None:
             persona["name"] = data["name"]
 
 
+def _persona_deleted(state: State, data: dict) -> None:
+    """Everything on the persona goes with it: notes, groups, their threads and evidence."""
+    persona_id = data["id"]
+    items = {a["id"] for a in state["assumptions"] if a["persona_id"] == persona_id}
+    items |= {g["id"] for g in state["groups"] if g["persona_id"] == persona_id}
+    state["personas"] = [p for p in state["personas"] if p["id"] != persona_id]
+    state["assumptions"] = [a for a in state["assumptions"] if a["persona_id"] != persona_id]
+    state["groups"] = [g for g in state["groups"] if g["persona_id"] != persona_id]
+    state["comments"] = [c for c in state["comments"] if c["target_id"] not in items]
+    state["evidence"] = [e for e in state["evidence"] if e["target_id"] not in items]
+    state["documents"] = [d for d in state["documents"] if d["persona_id"] != persona_id]
+    state["versions"] = [v for v in state["versions"] if v["persona_id"] != persona_id]
+
+
 def _assumption_added(state: State, data: dict) -> None:
     state["assumptions"].append(copy.deepcopy(data["assumption"]))
 
@@ -264,6 +278,7 @@ REDUCERS: dict[str, Reducer] = {
     "participant.joined": _participant_joined,
     "persona.added": _persona_added,
     "persona.renamed": _persona_renamed,
+    "persona.deleted": _persona_deleted,
     "assumption.added": _assumption_added,
     "assumption.edited": _assumption_edited,
     "assumption.deleted": _assumption_deleted,

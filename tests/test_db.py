@@ -21,8 +21,8 @@ from workshop import prepared
 from workshop.config import ROOT, normalise_database_url
 from workshop.db import Database, sqlite_file
 from workshop.models import Base
+from workshop.ops.apply import apply_op
 from workshop.reads.snapshot import snapshot
-from workshop.services import ops
 from workshop.services.backend import Backend, PresenceRegistry
 from workshop.services.rate_limit import OpRateLimiter
 from workshop.wal_checkpoints import SAFETY_NET_PAGES
@@ -487,7 +487,7 @@ def test_a_full_sqlite_file_refuses_ops_as_unavailable_and_takes_them_once_space
     acked, refused = [], None
     for i in range(1000):
         envelope = _note_op(persona, f"note {i} " + "x" * 480)
-        ack = ops.apply_op(backend, created.id, sam["id"], envelope)
+        ack = apply_op(backend, created.id, sam["id"], envelope)
         if not ack["ok"]:
             refused = (envelope, ack)
             break
@@ -497,15 +497,15 @@ def test_a_full_sqlite_file_refuses_ops_as_unavailable_and_takes_them_once_space
                                    "message": "the server could not save this; try again"}
     assert len(acked) > 10
     # Still full: refused again, and nothing half-written in between.
-    again = ops.apply_op(backend, created.id, sam["id"], _note_op(persona, "y" * 490))
+    again = apply_op(backend, created.id, sam["id"], _note_op(persona, "y" * 490))
     assert again["error"]["code"] == "unavailable"
     _assert_acked_once_and_no_gap(backend, created.id, acked)
 
     with closing(sqlite3.connect(path, isolation_level=None, timeout=10)) as admin:
         admin.execute("DROP TABLE ballast")  # its pages become free for the database to reuse
-    retried = ops.apply_op(backend, created.id, sam["id"], refused[0])  # the same op id
+    retried = apply_op(backend, created.id, sam["id"], refused[0])  # the same op id
     assert retried["ok"] and not retried.get("duplicate"), retried
-    following = ops.apply_op(backend, created.id, sam["id"], _note_op(persona, "after"))
+    following = apply_op(backend, created.id, sam["id"], _note_op(persona, "after"))
     assert following["ok"], following
     acked += [refused[0]["op_id"], following["event"]["op_id"]]
     _assert_acked_once_and_no_gap(backend, created.id, acked)
@@ -539,16 +539,16 @@ def test_a_commit_postgresql_refuses_is_answered_unavailable_and_the_next_op_wor
         created = make_workshop(backend)
         sam = make_member(backend, created.invite_token, "Sam", "Support")
         persona = snapshot(backend, created.id, sam)["personas"][0]["id"]
-        first = ops.apply_op(backend, created.id, sam["id"], _note_op(persona, "before"))
+        first = apply_op(backend, created.id, sam["id"], _note_op(persona, "before"))
         assert first["ok"], first
         with engine.connect() as admin:
             admin.exec_driver_sql("INSERT INTO disk_full VALUES (true)")
         refused_op = _note_op(persona, "while full")
-        refused = ops.apply_op(backend, created.id, sam["id"], refused_op)
+        refused = apply_op(backend, created.id, sam["id"], refused_op)
         assert refused["error"]["code"] == "unavailable", refused
         with engine.connect() as admin:
             admin.exec_driver_sql("DELETE FROM disk_full")
-        retried = ops.apply_op(backend, created.id, sam["id"], refused_op)
+        retried = apply_op(backend, created.id, sam["id"], refused_op)
         assert retried["ok"] and not retried.get("duplicate"), retried
         assert retried["seq"] == first["seq"] + 1  # the refused commit took no seq
         _assert_acked_once_and_no_gap(backend, created.id,

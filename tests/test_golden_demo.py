@@ -36,9 +36,10 @@ from workshop.models import (
     ResearchNote,
     Workshop,
 )
+from workshop.ops.apply import apply_op
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
-from workshop.services import exports, ops, workshops
+from workshop.services import exports, workshops
 
 # Tables whose ids are random (votes and events count up), and the kind each id becomes.
 _RANDOM_IDS = {Participant: "participant", Persona: "persona", Assumption: "assumption",
@@ -101,7 +102,7 @@ def _seed(app) -> tuple[str, dict[str, dict]]:
 
 
 def _op(backend, workshop_id: str, actor: dict, type_: str, data: dict) -> dict:
-    ack = ops.apply_op(backend, workshop_id, actor["id"],
+    ack = apply_op(backend, workshop_id, actor["id"],
                        {"op_id": new_id(), "type": type_, "data": data})
     assert ack["ok"], ack
     return ack["event"]["data"]

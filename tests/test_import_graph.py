@@ -23,7 +23,7 @@ READ_SIDE = ("workshop.reads",)
 # imports) with the pieces they share with the reads (row shapes, the board state, visibility,
 # the log), the plain rules and the tables. None of it may import the read side, directly or
 # through another module; only the adapters (web, realtime, cli) and the demo use both.
-WRITE_SIDE = ("workshop.services", "workshop.domain", "workshop.models")
+WRITE_SIDE = ("workshop.ops", "workshop.services", "workshop.domain", "workshop.models")
 
 
 def module_names() -> dict[str, Path]:

@@ -134,7 +134,7 @@ class Database:
         """A connection for one workshop's write, under its write lock; the caller commits.
 
         The op path's form of `writing`: a Core connection without an ORM session, which an
-        op handler makes only if it needs mapped objects (services/op_context.py). What it
+        op handler makes only if it needs mapped objects (workshop/ops/context.py). What it
         leaves uncommitted is rolled back at the end.
         """
         if not self.is_sqlite:

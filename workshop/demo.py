@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from workshop.domain.tokens import make_token, new_id
 from workshop.models import Workshop
+from workshop.ops.apply import apply_op
 from workshop.reads.snapshot import snapshot
-from workshop.services import ops, workshops
+from workshop.services import workshops
 from workshop.services.backend import Backend
 
 DEMO_TITLE = "Who is our customer? — the home energy coach"
@@ -120,7 +121,7 @@ def seed_demo(backend: Backend) -> str:
 
 
 def _op(backend: Backend, workshop_id: str, actor_id: str, type_: str, data: dict) -> dict:
-    ack = ops.apply_op(backend, workshop_id, actor_id,
+    ack = apply_op(backend, workshop_id, actor_id,
                        {"op_id": new_id(), "type": type_, "data": data})
     if not ack["ok"]:
         raise RuntimeError(f"demo op {type_} failed: {ack['error']}")

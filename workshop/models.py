@@ -232,7 +232,7 @@ class PersonaVersion(Base):
     # upload is re-encoded to at most 512 px, see services/pictures.py).
     document: Mapped[dict] = mapped_column(JSON)
     # Per editable field: {"rev": n, "by": participant id, "seq": n}; a save names the rev
-    # it started from, and a stale one is refused (services/documents.py).
+    # it started from, and a stale one is refused (workshop/ops/documents.py).
     revisions: Mapped[dict] = mapped_column(JSON, default=dict)
     # Team sign-offs: {team: {"by": participant id, "name": str, "at": time}}.
     signoffs: Mapped[dict] = mapped_column(JSON, default=dict)

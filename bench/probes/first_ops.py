@@ -28,7 +28,7 @@ def one_run(warm: bool) -> list[float]:
     from op_loop import make_backend, make_members  # bench/ is on the path: the script's own
 
     from workshop.migrate import upgrade
-    from workshop.services import ops
+    from workshop.ops import apply as ops
 
     url = f"sqlite:///{tempfile.mkdtemp(prefix='first-ops-')}/bench.sqlite3"
     upgrade(url)

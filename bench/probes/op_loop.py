@@ -28,8 +28,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 
 from workshop.db import Database  # noqa: E402
 from workshop.migrate import upgrade  # noqa: E402
-from workshop.reads.snapshot import snapshot
-from workshop.services import ops, workshops  # noqa: E402
+from workshop.ops import apply as ops  # noqa: E402
+from workshop.reads.snapshot import snapshot  # noqa: E402
+from workshop.services import workshops  # noqa: E402
 from workshop.services.backend import Backend, PresenceRegistry  # noqa: E402
 from workshop.services.rate_limit import OpRateLimiter  # noqa: E402
 

@@ -40,6 +40,7 @@ export function createAnnouncer({ state, me, categoryLabel }, el) {
       "assumption.deleted": () => t("announce.note_removed", { who }),
       "participant.joined": () => t("announce.joined", { name: data.participant.name }),
       "persona.added": () => t("announce.persona_added", { who, name: data.persona.name }),
+      "persona.deleted": () => t("announce.persona_deleted", { who, name: data.previous.name }),
       "phase.changed": () => t("announce.phase", {
         phase: phaseLabel(data.phase).toLowerCase() }),
       "notes.revealed": () => t("announce.notes_revealed"),

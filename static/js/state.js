@@ -13,6 +13,18 @@ const reducers = {
     const persona = state.personas.find((p) => p.id === data.id);
     if (persona) persona.name = data.name;
   },
+  "persona.deleted": (state, data) => { // everything on it goes too: notes, groups, threads, evidence
+    const id = data.id;
+    const items = new Set([...state.assumptions, ...state.groups]
+      .filter((item) => item.persona_id === id).map((item) => item.id));
+    state.personas = state.personas.filter((p) => p.id !== id);
+    state.assumptions = state.assumptions.filter((a) => a.persona_id !== id);
+    state.groups = state.groups.filter((g) => g.persona_id !== id);
+    state.comments = state.comments.filter((c) => !items.has(c.target_id));
+    state.evidence = state.evidence.filter((e) => !items.has(e.target_id));
+    state.documents = state.documents.filter((d) => d.persona_id !== id);
+    state.versions = state.versions.filter((v) => v.persona_id !== id);
+  },
   "assumption.added": (state, data) => { state.assumptions.push(structuredClone(data.assumption)); },
   "assumption.edited": (state, data) => {
     const note = state.assumptions.find((a) => a.id === data.id);

@@ -1,7 +1,7 @@
 """A realistic board for the persona tests: three teams, twelve notes, a group, notes, links.
 
 `snapshot()` has the shape of `services/board_state.read_board`; `research_notes()` and
-`evidence_links()` the shapes of `services/shapes.note_view` / `link_view`. Each call
+`evidence_links()` the shapes of `workshop/services/shapes.note_view` / `link_view`. Each call
 returns fresh copies, so a test may change what it gets.
 
 What the board holds (persona "p1", the teams Marketing, Support, Product; two people each):
@@ -58,7 +58,7 @@ ALL_AGREE = {"Marketing": (2, 0, 0), "Support": (2, 0, 0), "Product": (2, 0, 0)}
 
 
 def decision(kind: str, reason: str = "", text: str | None = None, seq: int = 90) -> dict:
-    """A decision as `services/reconcile.decision_set` records it (by the facilitator)."""
+    """A decision as `workshop/ops/reconcile.decision_set` records it (by the facilitator)."""
     return {"decision": kind, "reason": reason, "text": text, "by": "fac",
             "at": "2025-03-04T10:15:00Z", "seq": seq}
 

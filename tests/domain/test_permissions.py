@@ -1,26 +1,8 @@
-"""Who may send which op, and who may change a note."""
+"""Who may change a note, and when its text or an agreed version is fixed."""
 
-import pytest
 
-from workshop.domain.permissions import may_change_note, may_send, reopen_refusal, text_fixed
+from workshop.domain.permissions import may_change_note, reopen_refusal, text_fixed
 from workshop.domain.settings import phase_after_agreeing, phase_after_new_draft
-from workshop.services.ops import OPS
-
-
-@pytest.mark.parametrize("op_type", sorted(OPS))
-def test_observers_may_send_nothing(op_type):
-    assert not may_send("observer", op_type)
-
-
-@pytest.mark.parametrize("op_type", sorted(OPS))
-def test_the_facilitator_may_send_every_op(op_type):
-    assert may_send("facilitator", op_type)
-
-
-def test_participants_work_on_notes_but_not_on_personas():
-    assert may_send("participant", "assumption.add")
-    assert not may_send("participant", "persona.add")
-    assert not may_send("participant", "persona.rename")
 
 
 def test_authors_change_their_own_notes_and_the_facilitator_any():

@@ -10,9 +10,10 @@ import uuid
 import pytest
 
 from tests.helpers import add_note, add_research, make_member, make_workshop, send
+from workshop.ops.catalogue import OPS
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
-from workshop.services import exports, ops
+from workshop.services import exports
 
 ROLES = ("facilitator", "participant", "observer", "other_workshop", "no_session")
 
@@ -21,6 +22,7 @@ ROLES = ("facilitator", "participant", "observer", "other_workshop", "no_session
 ALLOWED = {
     "persona.add": {"facilitator"},
     "persona.rename": {"facilitator"},
+    "persona.delete": {"facilitator"},
     "assumption.add": {"facilitator", "participant"},
     "assumption.edit": {"facilitator", "participant"},
     "assumption.delete": {"facilitator", "participant"},
@@ -59,17 +61,18 @@ REFUSAL = {"observer": "forbidden", "participant": "forbidden",
 
 
 def test_the_table_covers_every_op_type():
-    assert set(ALLOWED) == set(ops.OPS)
+    assert set(ALLOWED) == set(OPS)
 
 
 @pytest.fixture
-def world(sqlite_url):
+def world(sqlite_url, worker_pool):
     """A workshop with something of everything to act on, and a second workshop."""
     from tests.fakes import CollectingPublisher
     from workshop.db import Database
     from workshop.services.backend import Backend, PresenceRegistry
 
-    backend = Backend(Database(sqlite_url), CollectingPublisher(), PresenceRegistry())
+    backend = Backend(Database(sqlite_url), CollectingPublisher(), PresenceRegistry(),
+                      offload=worker_pool)
     created = make_workshop(backend)
     facilitator = make_member(backend, created.facilitator_token, "Maria", "Marketing")
     sam = make_member(backend, created.invite_token, "Sam", "Support")
@@ -101,6 +104,7 @@ def world(sqlite_url):
     payloads = {
         "persona.add": {"name": "Ruben"},
         "persona.rename": {"id": persona, "name": "Anouk"},
+        "persona.delete": {"id": second, "confirm": True},
         "assumption.add": {"persona_id": persona, "category": "goals", "text": "new"},
         "assumption.edit": {"id": notes[0], "text": "edited"},
         "assumption.delete": {"id": notes[1]},

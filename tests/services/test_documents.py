@@ -10,11 +10,11 @@ from pypdf import PdfReader
 
 from tests.helpers import add_note, add_research, comparable, make_member, make_workshop, send
 from tests.reference_reducer import replay
+from workshop.ops.context import MAX_PERSONAS
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
 from workshop.services import exports, picture_upload
 from workshop.services.errors import ServiceError
-from workshop.services.op_context import MAX_PERSONAS
 
 
 @pytest.fixture

@@ -40,21 +40,24 @@ from tests.hostile import (
     valid_odd_text,
 )
 from workshop.db import Database
-from workshop.domain import permissions
 from workshop.models import Base
+from workshop.offload import WorkerPool
+from workshop.ops.apply import apply_op
+from workshop.ops.catalogue import OPS
 from workshop.reads.snapshot import snapshot
 from workshop.services import workshops
 from workshop.services.backend import Backend, PresenceRegistry
 from workshop.services.errors import ServiceError
-from workshop.services.ops import OPS, apply_op
 
 ROLES = ("facilitator", "participant")
+_POOL = WorkerPool(workers=1)
 # Free text that must match something stored (a quote is a passage of its research note).
 QUOTED_TEXT = {("evidence.link", "quote")}
 
 
 def _backend(url: str) -> Backend:
-    backend = Backend(Database(url), CollectingPublisher(), PresenceRegistry())
+    # One worker pool for every backend here: a pool per backend left a process behind each.
+    backend = Backend(Database(url), CollectingPublisher(), PresenceRegistry(), offload=_POOL)
     lift_rate_limit(backend)
     return backend
 
@@ -105,7 +108,7 @@ def test_every_base_payload_is_accepted(sqlite_template, tmp_path):
     world = build_world(world_backend)
     world_backend.db.dispose()
     for role in ROLES:
-        for op_type in sorted(t for t in OPS if permissions.may_send(role, t)):
+        for op_type in sorted(t for t in OPS if OPS.may_send(role, t)):
             copy = tmp_path / f"{role}-{op_type}.sqlite3"
             shutil.copy(template, copy)
             backend = _backend(f"sqlite:///{copy}")
@@ -147,7 +150,7 @@ def test_odd_unicode_text_round_trips_exactly(shared, role):
     backend, _ = shared
     holder = {"world": build_world(backend)}  # its own: this test changes things
     choices = [(op_type, rule) for op_type in sorted(OPS)
-               if permissions.may_send(role, op_type)
+               if OPS.may_send(role, op_type)
                for rule in free_text_fields(holder["world"], role, op_type)
                if (op_type, rule.name) not in QUOTED_TEXT]
     assert choices, "no op with a free-text field"
@@ -187,7 +190,7 @@ def test_ids_of_another_workshop_or_kind_are_not_found(shared, role):
     actor = world.actors[role]["id"]
     before = everything(backend, world)
     tried = 0
-    for op_type in sorted(t for t in OPS if permissions.may_send(role, t)):
+    for op_type in sorted(t for t in OPS if OPS.may_send(role, t)):
         base = world.base(role, op_type)
         for name in id_fields(world, role, op_type):
             kind = world.ids[base[name]]

@@ -6,9 +6,10 @@ import dataclasses
 import pytest
 
 from tests.helpers import add_research, make_member, make_workshop, send
+from workshop.ops import research
 from workshop.reads.snapshot import snapshot
 from workshop.rendering import render_markdown
-from workshop.services import library, research
+from workshop.services import library
 from workshop.services.errors import ServiceError
 from workshop.services.rate_limit import OpRateLimiter
 

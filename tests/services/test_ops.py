@@ -181,7 +181,7 @@ def test_participants_may_not_add_personas(backend, room):
     ({"op_id": 7, "type": "assumption.add", "data": {}}, "invalid", "op_id"),
 ])
 def test_malformed_envelopes_get_a_clear_error(backend, room, raw, code, fragment):
-    from workshop.services.ops import apply_op
+    from workshop.ops.apply import apply_op
 
     ack = apply_op(backend, room["id"], room["sam"]["id"], raw)
     assert ack["ok"] is False
@@ -320,7 +320,7 @@ def test_the_facilitator_adds_and_renames_personas(backend, room):
 
 
 def test_the_number_of_personas_is_limited(backend, room, monkeypatch):
-    monkeypatch.setattr("workshop.services.ops.MAX_PERSONAS", 2)
+    monkeypatch.setattr("workshop.ops.board.MAX_PERSONAS", 2)
     facilitator = room["facilitator"]["id"]
     assert send(backend, room["id"], facilitator, "persona.add", {"name": "Two"})["ok"]
     ack = send(backend, room["id"], facilitator, "persona.add", {"name": "Three"})

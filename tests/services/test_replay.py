@@ -200,6 +200,10 @@ def test_every_event_type_in_every_form_matches_its_model_and_replays(backend):
                                    "reopen": True})
     export = json.loads(exports.export_persona(backend, wid, maria, persona, "json").content)
     ok(maria, "persona.import", {"export": export})
+    # A persona deleted with a note on it (the note was private until revealed above).
+    brief = ok(maria, "persona.add", {"name": "Brief"})["persona"]["id"]
+    add_note(backend, wid, sam, "Gone soon", persona_id=brief)
+    ok(maria, "persona.delete", {"id": brief, "confirm": True})
 
     seen = set()
     for viewer in (maria, sam, lotte, olga):

@@ -3,9 +3,9 @@
 import pytest
 
 from tests.helpers import add_note, add_research, make_member, make_workshop, send
+from workshop.ops import research
 from workshop.reads.snapshot import snapshot
 from workshop.rendering import render_markdown
-from workshop.services import research
 
 
 @pytest.fixture

@@ -35,12 +35,14 @@ def replay():
     return node_runner("state.js", REPLAY)
 
 
-def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_url):
+def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_url, worker_pool):
     from tests.fakes import CollectingPublisher
     from workshop.db import Database
     from workshop.services.backend import Backend, PresenceRegistry
+    from workshop.services.rate_limit import OpRateLimiter
 
-    backend = Backend(Database(sqlite_url), CollectingPublisher(), PresenceRegistry())
+    backend = Backend(Database(sqlite_url), CollectingPublisher(), PresenceRegistry(),
+                      OpRateLimiter("10000/second"), offload=worker_pool)
     created = make_workshop(backend)
     facilitator = make_member(backend, created.facilitator_token, "Maria", "")
     sam = make_member(backend, created.invite_token, "Sam", "Support")
@@ -114,10 +116,20 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
     exported = exports.export_persona(backend, created.id, facilitator, default_persona, "json")
     send(backend, created.id, facilitator["id"], "persona.import",
          {"export": json.loads(exported.content)})
+    # A persona deleted with a note, a vote and a thread on it.
+    brief = send(backend, created.id, facilitator["id"], "persona.add",
+                 {"name": "Brief"})["event"]["data"]["persona"]["id"]
+    doomed = add_note(backend, created.id, sam, "Gone soon",
+                      persona_id=brief)["event"]["data"]["assumption"]["id"]
+    send(backend, created.id, sam["id"], "vote.cast", {"assumption_id": doomed, "stance": "agree"})
+    send(backend, created.id, sam["id"], "comment.add",
+         {"target_type": "assumption", "target_id": doomed, "text": "Sure?"})
+    assert send(backend, created.id, facilitator["id"], "persona.delete",
+                {"id": brief, "confirm": True})["ok"]
     log = sync(backend, created.id, sam, 0)["events"]
     assert any(e["type"] == "document.saved" and "started" in e["data"] for e in log)
     assert any(e["type"] == "document.saved" and e["data"]["signoffs_cleared"] for e in log)
-    assert {"persona.imported", "document.signed", "document.agreed"} <= {
+    assert {"persona.imported", "document.signed", "document.agreed", "persona.deleted"} <= {
         e["type"] for e in log}
     pictures_saved = [e["data"]["value"] for e in log if e["type"] == "document.saved"
                       and e["data"]["path"] == "identity.picture"]

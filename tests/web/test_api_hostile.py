@@ -33,8 +33,8 @@ from tests.hostile import (
 )
 from workshop import create_app
 from workshop.config import Config
+from workshop.ops.catalogue import OPS
 from workshop.services.errors import STATUS_BY_CODE
-from workshop.services.ops import OPS
 from workshop.services.schemas import CreateWorkshop, JoinWorkshop
 
 TOO_LARGE = frozenset({"too_large"})  # bodies over 64 KiB (the 100 000-character strings)

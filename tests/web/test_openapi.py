@@ -18,8 +18,8 @@ from schemathesis.checks import (
 )
 
 from workshop.domain.events import EVENTS
+from workshop.ops.catalogue import OPS
 from workshop.services.errors import STATUS_BY_CODE
-from workshop.services.ops import OPS
 from workshop.services.rate_limit import OpRateLimiter
 from workshop.services.schemas import CreateWorkshop, JoinWorkshop
 from workshop.web.openapi import REF_TEMPLATE, build_openapi

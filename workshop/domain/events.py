@@ -304,6 +304,20 @@ class PersonaRenamed(Model):
     previous: str
 
 
+class PersonaNamed(Model):
+    """What a deleted persona was called."""
+
+    name: str
+
+
+class PersonaDeleted(Model):
+    """A persona tab was deleted with everything on it; nothing else is named, so nobody learns
+    of private notes they could not see."""
+
+    id: Id
+    previous: PersonaNamed
+
+
 class AssumptionAdded(Model):
     """A note was stuck on the board."""
 
@@ -574,6 +588,7 @@ EVENTS: dict[str, type[Model]] = {
     "participant.joined": ParticipantJoined,
     "persona.added": PersonaAdded,
     "persona.renamed": PersonaRenamed,
+    "persona.deleted": PersonaDeleted,
     "assumption.added": AssumptionAdded,
     "assumption.edited": AssumptionEdited,
     "assumption.deleted": AssumptionDeleted,

@@ -3,7 +3,7 @@
 An *item* is what the board decides on: an assumption that is in no group, or a group of
 duplicates (its member notes are its sources). Evidence on an item is every link on the item
 itself and, for a group, every link on any of its member notes (the same rule as
-`services/research.require_support`).
+`workshop/ops/research.require_support`).
 
 - Evidence state: "contradicted" when any link contradicts the item (contradicting research
   must get attention even when other research supports it), else "validated" when any link

@@ -1,4 +1,8 @@
-"""Who may do what: roles and the rules for changing someone's note."""
+"""Who may do what: the roles, and the ownership rules for changing someone's note.
+
+Which roles may send each op type is declared where the op is registered (`roles=` in
+workshop/ops/, read through `workshop.ops.catalogue.OPS.may_send`).
+"""
 
 from __future__ import annotations
 
@@ -8,32 +12,6 @@ FACILITATOR = "facilitator"
 PARTICIPANT = "participant"
 OBSERVER = "observer"
 ROLES = (FACILITATOR, PARTICIPANT, OBSERVER)
-
-# Op types each role may send at all; finer rules (ownership) follow below.
-_ALLOWED: dict[str, frozenset[str]] = {
-    FACILITATOR: frozenset(
-        {"persona.add", "persona.rename", "assumption.add", "assumption.edit",
-         "assumption.delete", "vote.cast", "phase.set", "settings.update", "reveal",
-         "timer.start", "timer.extend", "timer.stop", "group.add", "group.remove",
-         "group.dissolve", "group.rename", "decision.set", "comment.add", "comment.delete",
-         "invite.rotate", "participant.remove", "note.add", "note.edit", "note.delete",
-         "notes.import", "evidence.link", "evidence.unlink", "document.create",
-         "document.save", "document.picture", "document.sign", "document.agree",
-         "persona.import"}
-    ),
-    PARTICIPANT: frozenset(
-        {"assumption.add", "assumption.edit", "assumption.delete", "vote.cast", "comment.add",
-         "comment.delete", "note.add", "note.edit", "note.delete", "notes.import",
-         "evidence.link", "evidence.unlink", "document.save", "document.picture",
-         "document.sign"}
-    ),
-    OBSERVER: frozenset(),
-}
-
-
-def may_send(role: str, op_type: str) -> bool:
-    """Whether a role may send this op type at all."""
-    return op_type in _ALLOWED.get(role, frozenset())
 
 
 def may_change_note(role: str, actor_id: str, author_id: str) -> bool:

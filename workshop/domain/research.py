@@ -1,6 +1,6 @@
 """What a research note is: its source types, its limits, and the check a draft must pass.
 
-The limits match the note.add payload schema (`workshop/services/schemas.py`), so a draft that
+The limits match the note.add payload schema (`workshop/ops/research.py`), so a draft that
 passes `validate_draft` is also accepted when it is added to a library.
 """
 

@@ -6,9 +6,10 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 from sqlalchemy.exc import OperationalError
 
+from workshop.ops.apply import apply_op
 from workshop.reads.sync import sync
 from workshop.realtime.rooms import events_room, own_forms_room, participant_room, workshop_room
-from workshop.services import ops, presence, signals, workshops
+from workshop.services import presence, signals, workshops
 from workshop.services.errors import ServiceError, unavailable
 from workshop.services.schemas import SyncRequest, parse
 from workshop.web.sessions import membership
@@ -72,7 +73,7 @@ def on_op(payload=None):
     The resulting `event` goes to everyone else in the workshop, after commit; this
     connection has it in the ack."""
     bound = session.get("socket") or {}
-    return ops.apply_op(_backend(), bound.get("workshop", ""), bound.get("participant"), payload,
+    return apply_op(_backend(), bound.get("workshop", ""), bound.get("participant"), payload,
                         origin=request.sid)
 
 

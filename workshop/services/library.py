@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import binascii
 
-from workshop.domain import permissions
 from workshop.domain.note_import import ImportPlan, plan_import
+from workshop.ops.apply import apply_op
+from workshop.ops.catalogue import OPS
+from workshop.ops.research import RENDER_ELSEWHERE_CHARS
 from workshop.rendering import render_markdown
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
-from workshop.services.ops import apply_op
-from workshop.services.research import RENDER_ELSEWHERE_CHARS
 from workshop.services.schemas import ImportRequest, Preview, parse
 from workshop.services.workshops import find_member
 
@@ -59,7 +59,7 @@ def import_notes(backend: Backend, workshop_id: str, actor_id: str | None, raw: 
     member = find_member(backend, workshop_id, actor_id)
     if member is None:
         raise ServiceError("unauthenticated", "join this workshop through its link first")
-    if not permissions.may_send(member["role"], "notes.import"):
+    if not OPS.may_send(member["role"], "notes.import"):
         raise ServiceError("forbidden", f"{member['role']}s may not import research notes")
     if not backend.rate_limiter.allow(actor_id):
         raise ServiceError("rate_limited", "too many imports at once: wait a moment and try "

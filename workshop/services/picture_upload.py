@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from workshop.ops.apply import apply_op
 from workshop.services.errors import ServiceError
-from workshop.services.ops import apply_op
 from workshop.services.pictures import MAX_UPLOAD_BASE64, TOO_LARGE, prepare_upload
 from workshop.services.schemas import PictureUpload, parse
 from workshop.services.workshops import find_member

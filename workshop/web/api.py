@@ -10,10 +10,11 @@ from werkzeug.exceptions import HTTPException
 
 from workshop.catalogue import translate
 from workshop.domain.filenames import content_disposition
+from workshop.ops.apply import apply_op
 from workshop.reads import divergence, search
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
-from workshop.services import exports, library, ops, picture_upload, workshops
+from workshop.services import exports, library, picture_upload, workshops
 from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
 from workshop.services.membership import links as current_links
 from workshop.web.language import current_language
@@ -307,7 +308,7 @@ def persona_import(workshop_id: str):
     """Recreate a persona exported as JSON: `{"export": {...}, "op_id": "..."}`."""
     request.max_content_length = PERSONA_IMPORT_MAX_BYTES
     body = _body()
-    return _ack(ops.apply_op(_backend(), workshop_id, membership(workshop_id), {
+    return _ack(apply_op(_backend(), workshop_id, membership(workshop_id), {
         "op_id": body.get("op_id"), "type": "persona.import",
         "data": {"export": body.get("export")}}))
 
@@ -323,4 +324,4 @@ def persona_picture(workshop_id: str, persona_id: str):
 @bp.post("/api/workshops/<workshop_id>/ops")
 def workshop_op(workshop_id: str):
     """HTTP form of `op`, through the same service function as the socket handler."""
-    return _ack(ops.apply_op(_backend(), workshop_id, membership(workshop_id), _json()))
+    return _ack(apply_op(_backend(), workshop_id, membership(workshop_id), _json()))

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the JSON API, built from the pydantic models that validate it.
 
-Request bodies come from the models in `workshop/services/schemas.py` (never copied by hand),
-and the op envelope is a `oneOf` over the registry `OPS`, so a new op type appears here by
+Request bodies come from the pydantic models (never copied by hand), and the op envelope is a
+`oneOf` over the op registry (`workshop.ops.catalogue.OPS`), so a new op type appears here by
 itself. Events (`Event`) come from their models in `workshop/domain/events.py`. Other
 response shapes are small schemas written below, following docs/protocol.md.
 """
@@ -14,8 +14,8 @@ from typing import Any
 from workshop.domain import events
 from workshop.domain.export import formats
 from workshop.domain.research import SOURCE_TYPES
+from workshop.ops.catalogue import OPS
 from workshop.services.errors import STATUS_BY_CODE
-from workshop.services.ops import OPS
 from workshop.services.schemas import (
     CreateWorkshop,
     ImportRequest,
@@ -65,14 +65,20 @@ def _op_envelope(components: dict[str, Schema]) -> Schema:
     variants, mapping = [], {}
     for op_type, spec in OPS.items():
         name = _op_component_name(op_type)
-        mapping[op_type] = REF_TEMPLATE.format(model=name)
+        for sent_as in (op_type, *spec.aliases):  # an old name still finds its variant
+            mapping[sent_as] = REF_TEMPLATE.format(model=name)
+        description = (spec.schema.__doc__ or op_type).strip()
+        if spec.aliases:
+            description += (" Also accepted under its old name " + ", ".join(
+                f"`{alias}`" for alias in spec.aliases) + " (docs/protocol.md, Aliases).")
         variants.append(_add(components, name, {
             "title": op_type,
-            "description": (spec.schema.__doc__ or op_type).strip(),
+            "description": description,
             "type": "object",
             "properties": {
                 "op_id": op_id,
-                "type": {"type": "string", "const": op_type},
+                "type": ({"type": "string", "enum": [op_type, *spec.aliases]} if spec.aliases
+                         else {"type": "string", "const": op_type}),
                 "data": _model(components, spec.schema),
             },
             "required": ["op_id", "type", "data"],

@@ -85,7 +85,7 @@ def _install(out) -> None:
                                                  "recv_end"),
         "eventlet.websocket": lambda m: mark_around(m.RFC6455WebSocket, "send", written, None),
         "flask_socketio": lambda m: mark_around(m.SocketIO, "emit", "emit0", "emit1"),
-        "workshop.services.ops": lambda m: mark_around(m, "apply_op", "op0", "op1"),
+        "workshop.ops.apply": lambda m: mark_around(m, "apply_op", "op0", "op1"),
         "workshop.realtime": lambda m: mark_around(m.SocketIOPublisher, "send_events",
                                                    "send0", "send1"),
     }

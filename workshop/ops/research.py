@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
+from pydantic import Field
 from sqlalchemy import select
 
 from workshop.domain import evidence, permissions
 from workshop.domain.categories import category_label
+from workshop.domain.permissions import FACILITATOR, PARTICIPANT
 from workshop.domain.tokens import new_id
 from workshop.models import Assumption, EvidenceLink, NoteGroup, ResearchNote
-from workshop.rendering import render_all, render_markdown, visible_text
-from workshop.services.errors import ServiceError
-from workshop.services.op_context import (
+from workshop.ops.context import (
     OpContext,
     Outcome,
     count,
@@ -20,13 +21,18 @@ from workshop.services.op_context import (
     members_of,
     visible_note,
 )
+from workshop.ops.registry import OpSet
+from workshop.rendering import render_all, render_markdown, visible_text
+from workshop.services.errors import ServiceError
 from workshop.services.schemas import (
-    EvidenceLinkAdd,
-    EvidenceUnlink,
-    NoteAdd,
-    NoteDelete,
-    NoteEdit,
-    NotesImport,
+    Id,
+    IsoDate,
+    NoteBody,
+    NoteTitle,
+    Payload,
+    Quote,
+    SourceType,
+    Tag,
 )
 from workshop.services.shapes import link_view, note_view
 
@@ -37,6 +43,66 @@ MAX_IMPORT_CHARS = 2_000_000
 # Rendering Markdown is pure Python (~1-2 ms per 1,000 characters): an op carrying more than
 # this is rendered in a worker process before its transaction, so the hub is not held.
 RENDER_ELSEWHERE_CHARS = 4000
+
+AREA = OpSet()
+op = AREA.op
+
+
+# ---- payloads ------------------------------------------------------------------------------
+
+class NoteAdd(Payload):
+    """note.add: a research note for the library (Markdown body)."""
+
+    title: NoteTitle
+    source_type: SourceType
+    body: NoteBody
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    date: IsoDate | None = None
+    respondents: int | None = Field(default=None, ge=0, le=10_000_000)
+
+
+class NoteEdit(Payload):
+    """note.edit: only the fields given change."""
+
+    id: Id
+    title: NoteTitle | None = None
+    source_type: SourceType | None = None
+    body: NoteBody | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=20)
+    date: IsoDate | None = None
+    respondents: int | None = Field(default=None, ge=0, le=10_000_000)
+    # Explicitly emptying the optional fields (null above means "unchanged").
+    clear: list[Literal["date", "respondents"]] = Field(default_factory=list, max_length=2)
+    # The note's updated_seq the edit started from; if it was saved since, `conflict`.
+    base_seq: int | None = Field(default=None, ge=0)
+
+
+class NoteDelete(Payload):
+    """note.delete: the note and every evidence link to it."""
+
+    id: Id
+
+
+class NotesImport(Payload):
+    """notes.import: many notes at once, all or none (the HTTP import sends this)."""
+
+    notes: list[NoteAdd] = Field(min_length=1, max_length=500)
+
+
+class EvidenceLinkAdd(Payload):
+    """evidence.link: a passage of a note supports or contradicts a note or a group."""
+
+    note_id: Id
+    assumption_id: Id | None = None
+    group_id: Id | None = None
+    relation: Literal["supports", "contradicts"]
+    quote: Quote
+
+
+class EvidenceUnlink(Payload):
+    """evidence.unlink"""
+
+    id: Id
 
 
 # ---- text of a note, for checking quoted passages ------------------------------------------
@@ -118,29 +184,13 @@ def _new_note(ctx: OpContext, data: NoteAdd) -> ResearchNote:
     return note
 
 
+@op("note.add", payload=NoteAdd, roles={FACILITATOR, PARTICIPANT},
+    prepare=render_bodies)
 def note_add(ctx: OpContext, data: NoteAdd) -> Outcome:
     """Add a research note to the library."""
     if count(ctx, ResearchNote) >= MAX_NOTES:
         raise ServiceError("limit", f"a workshop holds at most {MAX_NOTES} research notes")
     return Outcome("note.added", {"note": note_view(_new_note(ctx, data))})
-
-
-def notes_import(ctx: OpContext, data: NotesImport) -> Outcome:
-    """Add many notes in one step: all of them, or (on any error) none."""
-    if count(ctx, ResearchNote) + len(data.notes) > MAX_NOTES:
-        raise ServiceError("limit", f"a workshop holds at most {MAX_NOTES} research notes")
-    if sum(len(note.body) for note in data.notes) > MAX_IMPORT_CHARS:
-        raise ServiceError("limit", f"one import carries at most {MAX_IMPORT_CHARS:,} "
-                                    "characters of notes: split it")
-    notes = []
-    for number, draft in enumerate(data.notes):
-        try:
-            notes.append(_new_note(ctx, draft))
-        except ServiceError as error:
-            # The op's transaction rolls back the notes added so far; say which one failed.
-            raise ServiceError(error.code, f"notes.{number}.{error.message} (note {number + 1}, "
-                                           f"“{draft.title}”)") from None
-    return Outcome("notes.imported", {"notes": [note_view(note) for note in notes]})
 
 
 def _note_to_change(ctx: OpContext, note_id: str) -> ResearchNote:
@@ -191,6 +241,8 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
+@op("note.edit", payload=NoteEdit, roles={FACILITATOR, PARTICIPANT},
+    prepare=render_bodies)
 def note_edit(ctx: OpContext, data: NoteEdit) -> Outcome:
     """Change a note's fields (refused if saved since `base_seq`); the event keeps the old."""
     note = _note_to_change(ctx, data.id)
@@ -224,6 +276,7 @@ def note_edit(ctx: OpContext, data: NoteEdit) -> Outcome:
     return Outcome("note.edited", {"note": note_view(note), "previous": previous})
 
 
+@op("note.delete", payload=NoteDelete, roles={FACILITATOR, PARTICIPANT})
 def note_delete(ctx: OpContext, data: NoteDelete) -> Outcome:
     """Remove a note and the evidence links to its passages."""
     note = _note_to_change(ctx, data.id)
@@ -239,8 +292,29 @@ def note_delete(ctx: OpContext, data: NoteDelete) -> Outcome:
     return outcome
 
 
+@op("notes.import", payload=NotesImport, roles={FACILITATOR, PARTICIPANT},
+    prepare=render_bodies)
+def notes_import(ctx: OpContext, data: NotesImport) -> Outcome:
+    """Add many notes in one step: all of them, or (on any error) none."""
+    if count(ctx, ResearchNote) + len(data.notes) > MAX_NOTES:
+        raise ServiceError("limit", f"a workshop holds at most {MAX_NOTES} research notes")
+    if sum(len(note.body) for note in data.notes) > MAX_IMPORT_CHARS:
+        raise ServiceError("limit", f"one import carries at most {MAX_IMPORT_CHARS:,} "
+                                    "characters of notes: split it")
+    notes = []
+    for number, draft in enumerate(data.notes):
+        try:
+            notes.append(_new_note(ctx, draft))
+        except ServiceError as error:
+            # The op's transaction rolls back the notes added so far; say which one failed.
+            raise ServiceError(error.code, f"notes.{number}.{error.message} (note {number + 1}, "
+                                           f"“{draft.title}”)") from None
+    return Outcome("notes.imported", {"notes": [note_view(note) for note in notes]})
+
+
 # ---- evidence ----------------------------------------------------------------------------
 
+@op("evidence.link", payload=EvidenceLinkAdd, roles={FACILITATOR, PARTICIPANT})
 def evidence_link(ctx: OpContext, data: EvidenceLinkAdd) -> Outcome:
     """Link a passage of a note to a board item as evidence for or against it."""
     if (data.assumption_id is None) == (data.group_id is None):
@@ -266,6 +340,7 @@ def evidence_link(ctx: OpContext, data: EvidenceLinkAdd) -> Outcome:
     return Outcome("evidence.linked", {"link": link_view(link)})
 
 
+@op("evidence.unlink", payload=EvidenceUnlink, roles={FACILITATOR, PARTICIPANT})
 def evidence_unlink(ctx: OpContext, data: EvidenceUnlink) -> Outcome:
     """Remove an evidence link (whoever made it, or the facilitator)."""
     link = ctx.session.get(EvidenceLink, data.id)
@@ -312,17 +387,3 @@ def require_support(ctx: OpContext, target: Assumption | NoteGroup, target_type:
         raise ServiceError("conflict", f"{category_label(target.category)} items need "
                                        "supporting research before they can be accepted: link "
                                        "a passage of a research note that supports it first")
-
-
-# Op types whose Markdown is rendered before their transaction (see render_bodies).
-PREPARE = {"note.add": render_bodies, "note.edit": render_bodies,
-           "notes.import": render_bodies}
-
-HANDLERS = {
-    "note.add": (NoteAdd, note_add),
-    "note.edit": (NoteEdit, note_edit),
-    "note.delete": (NoteDelete, note_delete),
-    "notes.import": (NotesImport, notes_import),
-    "evidence.link": (EvidenceLinkAdd, evidence_link),
-    "evidence.unlink": (EvidenceUnlink, evidence_unlink),
-}

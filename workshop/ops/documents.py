@@ -9,35 +9,92 @@ CRDT: docs/decisions/per-field-revisions.md.
 
 from __future__ import annotations
 
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
 from sqlalchemy import select
 
 from workshop.domain import merge, names, permissions
 from workshop.domain import settings as workshop_settings
 from workshop.domain.export.json_format import from_json
+from workshop.domain.permissions import FACILITATOR, PARTICIPANT
 from workshop.domain.phases import DOCUMENT_PHASES
 from workshop.domain.tokens import new_id
 from workshop.models import Participant, Persona, PersonaVersion, utcnow
-from workshop.services import log, pictures
-from workshop.services.board_state import board_inputs
-from workshop.services.errors import ServiceError
-from workshop.services.op_context import (
+from workshop.ops.context import (
     MAX_PERSONAS,
     OpContext,
     Outcome,
     count,
     persona_in_workshop,
 )
-from workshop.services.schemas import (
-    DocumentAgree,
-    DocumentCreate,
-    DocumentPicture,
-    DocumentSave,
-    DocumentSign,
-    PersonaImport,
-)
+from workshop.ops.registry import OpSet
+from workshop.services import log, pictures
+from workshop.services.board_state import board_inputs
+from workshop.services.errors import ServiceError
+from workshop.services.schemas import FieldPath, Id, Payload, free_text
 from workshop.services.shapes import persona_view, version_view
 
 DRAFT, AGREED = "draft", "agreed"
+
+AREA = OpSet()
+op = AREA.op
+
+
+# ---- payloads ------------------------------------------------------------------------------
+
+class DocumentCreate(Payload):
+    """document.create: the persona document from the accepted notes (version 1)."""
+
+    persona_id: Id
+
+
+class DocumentSave(Payload):
+    """document.save: one field, based on the revision the editor started from."""
+
+    persona_id: Id
+    path: FieldPath
+    value: free_text(0, 5000)
+    base_rev: int = Field(ge=0)
+    # Confirms that a save on an agreed version starts the next one (see _editable below).
+    reopen: bool = False
+
+
+class Picture(Payload):
+    """An uploaded picture inside the document: a small image, base64-encoded."""
+
+    kind: Literal["upload"]
+    media_type: Literal["image/png", "image/jpeg", "image/webp"]
+    data: Annotated[str, StringConstraints(min_length=1, max_length=200_000)]
+
+
+class DocumentPicture(Payload):
+    """document.picture: a picture (checked by the server), or null for the generated avatar."""
+
+    persona_id: Id
+    picture: Picture | None
+    base_rev: int = Field(ge=0)
+    reopen: bool = False
+
+
+class DocumentSign(Payload):
+    """document.sign: your team signs off this version."""
+
+    persona_id: Id
+    number: int = Field(ge=1)
+
+
+class DocumentAgree(Payload):
+    """document.agree: mark this version agreed (frozen from now on)."""
+
+    persona_id: Id
+    number: int = Field(ge=1)
+
+
+class PersonaImport(Payload):
+    """persona.import: a persona exported as JSON, recreated here as a new persona."""
+
+    export: dict[str, Any]
 
 
 # ---- lookups -----------------------------------------------------------------------------
@@ -72,6 +129,7 @@ def _fresh_revisions(document: dict, by: str, seq: int) -> dict:
 
 # ---- ops ---------------------------------------------------------------------------------
 
+@op("document.create", payload=DocumentCreate, roles={FACILITATOR})
 def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
     """Create a persona's document from its accepted notes and groups (version 1, a draft)."""
     persona = persona_in_workshop(ctx, data.persona_id)
@@ -154,6 +212,7 @@ def _saved(ctx: OpContext, version: PersonaVersion, started: dict | None, path: 
     return Outcome("document.saved", data)
 
 
+@op("document.save", payload=DocumentSave, roles={FACILITATOR, PARTICIPANT})
 def document_save(ctx: OpContext, data: DocumentSave) -> Outcome:
     """Save one field of the persona document, if nobody saved it since `base_rev`."""
     version, started = _editable(ctx, data.persona_id, data.reopen)
@@ -168,6 +227,7 @@ def document_save(ctx: OpContext, data: DocumentSave) -> Outcome:
     return _saved(ctx, version, started, data.path, data.value, previous)
 
 
+@op("document.picture", payload=DocumentPicture, roles={FACILITATOR, PARTICIPANT})
 def document_picture(ctx: OpContext, data: DocumentPicture) -> Outcome:
     """Use an uploaded picture or, with null, the generated avatar."""
     ref = data.picture.model_dump() if data.picture else None
@@ -180,6 +240,7 @@ def document_picture(ctx: OpContext, data: DocumentPicture) -> Outcome:
     return _saved(ctx, version, started, "identity.picture", ref, previous)
 
 
+@op("document.sign", payload=DocumentSign, roles={FACILITATOR, PARTICIPANT})
 def document_sign(ctx: OpContext, data: DocumentSign) -> Outcome:
     """Sign off the current draft for your team (its representative's yes)."""
     version = _named_version(ctx, data.persona_id, data.number)
@@ -205,6 +266,7 @@ def missing_signoffs(ctx: OpContext, version: PersonaVersion) -> list[str]:
             and team not in version.signoffs]
 
 
+@op("document.agree", payload=DocumentAgree, roles={FACILITATOR})
 def document_agree(ctx: OpContext, data: DocumentAgree) -> Outcome:
     """Mark the current draft agreed: from now on it is frozen."""
     version = _named_version(ctx, data.persona_id, data.number)
@@ -236,6 +298,7 @@ def _document_statuses(ctx: OpContext) -> list[str]:
     return list(newest.values())
 
 
+@op("persona.import", payload=PersonaImport, roles={FACILITATOR})
 def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
     """Recreate an exported persona (JSON) in this workshop: a new persona with version 1.
 
@@ -274,13 +337,3 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
     return Outcome("persona.imported", {"persona": persona_view(persona),
                                         "version": version_view(version), "source": source,
                                         "phase": ctx.workshop.phase})
-
-
-HANDLERS = {
-    "document.create": (DocumentCreate, document_create),
-    "document.save": (DocumentSave, document_save),
-    "document.picture": (DocumentPicture, document_picture),
-    "document.sign": (DocumentSign, document_sign),
-    "document.agree": (DocumentAgree, document_agree),
-    "persona.import": (PersonaImport, persona_import),
-}

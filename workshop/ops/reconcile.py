@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from sqlalchemy import select
 
 from workshop.domain import permissions
 from workshop.domain.grouping import default_group_title
+from workshop.domain.permissions import FACILITATOR, PARTICIPANT
 from workshop.domain.tokens import new_id
 from workshop.models import Comment, NoteGroup, utcnow
-from workshop.services import log, research, visibility
-from workshop.services.errors import ServiceError
-from workshop.services.op_context import (
+from workshop.ops import research
+from workshop.ops.context import (
     HIDDEN,
     OpContext,
     Outcome,
@@ -20,17 +22,74 @@ from workshop.services.op_context import (
     members_of,
     visible_note,
 )
-from workshop.services.schemas import (
-    CommentAdd,
-    CommentDelete,
-    DecisionSet,
-    GroupAdd,
-    GroupDissolve,
-    GroupRemove,
-    GroupRename,
-)
+from workshop.ops.registry import OpSet
+from workshop.services import log, visibility
+from workshop.services.errors import ServiceError
+from workshop.services.schemas import Id, NoteText, Payload, Reason, Title, free_text
 
 MAX_COMMENTS = 5000
+
+AREA = OpSet()
+op = AREA.op
+
+
+# ---- payloads ------------------------------------------------------------------------------
+
+Target = Literal["assumption", "group"]
+CommentText = free_text(1, 1000)
+
+
+class GroupAdd(Payload):
+    """group.add: put one note onto another (or onto the other's group)."""
+
+    assumption_id: Id
+    onto_id: Id
+
+
+class GroupRemove(Payload):
+    """group.remove: take a note out of its group."""
+
+    assumption_id: Id
+
+
+class GroupRename(Payload):
+    """group.rename"""
+
+    id: Id
+    title: Title
+
+
+class GroupDissolve(Payload):
+    """group.dissolve: every note goes back to standing alone."""
+
+    id: Id
+
+
+class DecisionSet(Payload):
+    """decision.set: accepted, rejected, parked or reworded (with the new text); null reopens."""
+
+    target_type: Target
+    target_id: Id
+    decision: Literal["accepted", "rejected", "parked", "reworded"] | None
+    reason: Reason = ""
+    text: NoteText | None = None
+
+
+class CommentAdd(Payload):
+    """comment.add: a message in the thread of a note or a group."""
+
+    target_type: Target
+    target_id: Id
+    text: CommentText
+
+
+class CommentDelete(Payload):
+    """comment.delete"""
+
+    id: Id
+
+
+# ---- grouping, deciding, discussing --------------------------------------------------------
 
 
 def _group_patch(ctx: OpContext, touched: list[str], notes: dict[str, str | None]) -> dict:
@@ -60,6 +119,7 @@ def _group_patch(ctx: OpContext, touched: list[str], notes: dict[str, str | None
     return {"groups": groups, "removed": removed, "notes": notes, "links": links}
 
 
+@op("group.add", payload=GroupAdd, roles={FACILITATOR})
 def group_add(ctx: OpContext, data: GroupAdd) -> Outcome:
     """Put a note onto another: they form a group, or the note joins the other's group."""
     note, onto = visible_note(ctx, data.assumption_id), visible_note(ctx, data.onto_id)
@@ -84,6 +144,7 @@ def group_add(ctx: OpContext, data: GroupAdd) -> Outcome:
         onto.id: onto.group_id, note.id: note.group_id}))
 
 
+@op("group.remove", payload=GroupRemove, roles={FACILITATOR})
 def group_remove(ctx: OpContext, data: GroupRemove) -> Outcome:
     """Take a note out of its group."""
     note = visible_note(ctx, data.assumption_id)
@@ -94,6 +155,7 @@ def group_remove(ctx: OpContext, data: GroupRemove) -> Outcome:
     return Outcome("notes.ungrouped", _group_patch(ctx, [group_id], {note.id: None}))
 
 
+@op("group.dissolve", payload=GroupDissolve, roles={FACILITATOR})
 def group_dissolve(ctx: OpContext, data: GroupDissolve) -> Outcome:
     """Undo a group: every note stands alone again."""
     group = group_in_workshop(ctx, data.id)
@@ -105,6 +167,7 @@ def group_dissolve(ctx: OpContext, data: GroupDissolve) -> Outcome:
     return Outcome("notes.ungrouped", _group_patch(ctx, [group.id], notes))
 
 
+@op("group.rename", payload=GroupRename, roles={FACILITATOR})
 def group_rename(ctx: OpContext, data: GroupRename) -> Outcome:
     """Give a group a better title."""
     group = group_in_workshop(ctx, data.id)
@@ -119,6 +182,7 @@ def _target(ctx: OpContext, target_type: str, target_id: str):
     return visible_note(ctx, target_id)
 
 
+@op("decision.set", payload=DecisionSet, roles={FACILITATOR})
 def decision_set(ctx: OpContext, data: DecisionSet) -> Outcome:
     """Accept, reject, park or reword a note or group, recording who, when and why."""
     target = _target(ctx, data.target_type, data.target_id)
@@ -141,6 +205,7 @@ def decision_set(ctx: OpContext, data: DecisionSet) -> Outcome:
                                      "previous": previous})
 
 
+@op("comment.add", payload=CommentAdd, roles={FACILITATOR, PARTICIPANT})
 def comment_add(ctx: OpContext, data: CommentAdd) -> Outcome:
     """Add a message to the thread of a note or group."""
     target = _target(ctx, data.target_type, data.target_id)
@@ -155,6 +220,7 @@ def comment_add(ctx: OpContext, data: CommentAdd) -> Outcome:
                                 comment, ctx.settings, viewer)})
 
 
+@op("comment.delete", payload=CommentDelete, roles={FACILITATOR, PARTICIPANT})
 def comment_delete(ctx: OpContext, data: CommentDelete) -> Outcome:
     """Remove a message (its author or the facilitator)."""
     comment = ctx.session.get(Comment, data.id)
@@ -178,14 +244,3 @@ def _comment_outcome(ctx: OpContext, comment: Comment, on_hidden_note: bool, typ
         return Outcome(type_, build(comment.author_id), audience=comment.author_id,
                        public={"type": type_, "data": build(None), "actor": None})
     return Outcome(type_, build(None))
-
-
-HANDLERS = {
-    "group.add": (GroupAdd, group_add),
-    "group.remove": (GroupRemove, group_remove),
-    "group.dissolve": (GroupDissolve, group_dissolve),
-    "group.rename": (GroupRename, group_rename),
-    "decision.set": (DecisionSet, decision_set),
-    "comment.add": (CommentAdd, comment_add),
-    "comment.delete": (CommentDelete, comment_delete),
-}

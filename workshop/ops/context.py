@@ -15,10 +15,9 @@ from workshop.models import Assumption, NoteGroup, Participant, Persona, Vote, W
 from workshop.prepared import Prepared, Record
 from workshop.services import visibility
 from workshop.services.errors import ServiceError
-from workshop.services.schemas import Payload
 
 HIDDEN = {"type": "hidden", "data": {}, "actor": None}
-# Persona tabs a workshop may hold; `persona.add` (ops) and `persona.import` (documents) check it.
+# Persona tabs a workshop may hold; `persona.add` (board) and `persona.import` (documents) check it.
 MAX_PERSONAS = 12
 
 
@@ -76,21 +75,6 @@ class Outcome:
     data: dict
     audience: str | None = None
     public: dict | None = None
-
-
-Handler = Callable[[OpContext, Payload], Outcome]
-# Heavy work on an op's raw data, done before its transaction and write lock: (the backend's
-# worker pool, the op's `data` as sent) -> what the handler finds in `ctx.prepared`.
-Prepare = Callable[[object, object], dict]
-
-
-@dataclass(frozen=True)
-class OpSpec:
-    """An op type: its payload schema, the handler that applies it, and its preparation."""
-
-    schema: type[Payload]
-    handler: Handler
-    prepare: Prepare | None = None
 
 
 # ---- lookups ---------------------------------------------------------------------------
