@@ -79,7 +79,7 @@ GREEN_WRITERS = textwrap.dedent("""
     from workshop.reads.snapshot import snapshot
     from workshop.reads.sync import sync
     from tests.fakes import CollectingPublisher
-from workshop.services.backend import Backend, PresenceRegistry
+    from workshop.services.backend import Backend, PresenceRegistry
 
     backend = Backend(Database({url!r}), CollectingPublisher(), PresenceRegistry())
     created = make_workshop(backend)

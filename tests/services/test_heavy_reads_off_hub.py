@@ -37,7 +37,7 @@ SERVER_LIKE = textwrap.dedent("""
         from workshop.reads import search
         from workshop.services import exports
         from tests.fakes import CollectingPublisher
-from workshop.services.backend import Backend, PresenceRegistry
+        from workshop.services.backend import Backend, PresenceRegistry
 
         url, kind, workshop_id = sys.argv[1:4]
         viewer = json.loads(sys.argv[4])
