@@ -22,11 +22,27 @@ def make_member(backend: Backend, token: str, name: str = "Sam", team: str = "Su
     return workshops.join_workshop(backend, {"token": token, "name": name, "team": team})
 
 
+# The people the service tests meet: who joins through which link, with which team.
+CAST = {"maria": ("facilitator_token", "Maria", ""), "sam": ("invite_token", "Sam", "Support"),
+        "lotte": ("invite_token", "Lotte", "Marketing"), "olga": ("observer_token", "Olga", "")}
+
+
+def make_room(backend: Backend, *people: str, **roles: str) -> dict:
+    """A new workshop and people of the cast who joined it, by name (`"sam"`) or under a role
+    (`facilitator="maria"`); answers {"id", "created", name or role: participant, …}."""
+    created = make_workshop(backend)
+    room = {"id": created.id, "created": created}
+    for key, who in [(name, name) for name in people] + list(roles.items()):
+        link, name, team = CAST[who]
+        room[key] = make_member(backend, getattr(created, link), name, team)
+    return room
+
+
 def send(backend: Backend, workshop_id: str, actor_id: str | None, type_: str, data: dict,
          op_id: str | None = None) -> dict:
     """Apply one op and return its ack."""
     return apply_op(backend, workshop_id, actor_id,
-                        {"op_id": op_id or uuid.uuid4().hex, "type": type_, "data": data})
+                    {"op_id": op_id or uuid.uuid4().hex, "type": type_, "data": data})
 
 
 def first_persona(backend: Backend, workshop_id: str, viewer: dict) -> str:

@@ -2,16 +2,13 @@
 
 import pytest
 
-from tests.helpers import add_research, make_member, make_workshop, send
+from tests.helpers import add_research, make_member, make_room, make_workshop, send
 from workshop.reads import search
 
 
 @pytest.fixture
 def room(backend):
-    created = make_workshop(backend)
-    return {"id": created.id, "created": created,
-            "maria": make_member(backend, created.facilitator_token, "Maria", ""),
-            "sam": make_member(backend, created.invite_token, "Sam", "Support")}
+    return make_room(backend, "maria", "sam")
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from tests.helpers import add_research, make_member, make_workshop, send
+from tests.helpers import add_research, make_member, make_room, send
 from workshop.ops import research
 from workshop.reads.snapshot import snapshot
 from workshop.rendering import render_markdown
@@ -16,10 +16,7 @@ from workshop.services.rate_limit import OpRateLimiter
 
 @pytest.fixture
 def room(backend):
-    created = make_workshop(backend)
-    return {"id": created.id, "created": created,
-            "maria": make_member(backend, created.facilitator_token, "Maria", ""),
-            "sam": make_member(backend, created.invite_token, "Sam", "Support")}
+    return make_room(backend, "maria", "sam")
 
 
 # ---- imports -----------------------------------------------------------------------------

@@ -5,7 +5,15 @@ from contextlib import nullcontext
 import pytest
 from sqlalchemy import select
 
-from tests.helpers import add_note, comparable, first_persona, make_member, make_workshop, send
+from tests.helpers import (
+    add_note,
+    comparable,
+    first_persona,
+    make_member,
+    make_room,
+    make_workshop,
+    send,
+)
 from workshop.models import Event, Participant
 from workshop.reads.snapshot import snapshot
 
@@ -13,15 +21,7 @@ from workshop.reads.snapshot import snapshot
 @pytest.fixture
 def room(backend):
     """A workshop with a facilitator, two participants of different teams and an observer."""
-    created = make_workshop(backend)
-    return {
-        "id": created.id,
-        "created": created,
-        "facilitator": make_member(backend, created.facilitator_token, "Maria", ""),
-        "sam": make_member(backend, created.invite_token, "Sam", "Support"),
-        "lotte": make_member(backend, created.invite_token, "Lotte", "Marketing"),
-        "observer": make_member(backend, created.observer_token, "Olga", ""),
-    }
+    return make_room(backend, "sam", "lotte", facilitator="maria", observer="olga")
 
 
 def state_of(backend, room):

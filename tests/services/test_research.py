@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.helpers import add_note, add_research, make_member, make_workshop, send
+from tests.helpers import add_note, add_research, make_member, make_room, send
 from workshop.ops import research
 from workshop.reads.snapshot import snapshot
 from workshop.rendering import render_markdown
@@ -11,14 +11,7 @@ from workshop.rendering import render_markdown
 @pytest.fixture
 def room(backend):
     """A workshop with a facilitator and two participants of different teams."""
-    created = make_workshop(backend)
-    return {
-        "id": created.id,
-        "created": created,
-        "maria": make_member(backend, created.facilitator_token, "Maria", ""),
-        "sam": make_member(backend, created.invite_token, "Sam", "Support"),
-        "lotte": make_member(backend, created.invite_token, "Lotte", "Marketing"),
-    }
+    return make_room(backend, "maria", "sam", "lotte")
 
 
 def snap(backend, room, who="sam"):

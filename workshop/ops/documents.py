@@ -126,6 +126,18 @@ def _fresh_revisions(document: dict, by: str, seq: int) -> dict:
     return {path: {"rev": 0, "by": by, "seq": seq}
             for path in [*merge.editable_fields(document), "identity.picture"]}
 
+def _first_draft(ctx: OpContext, persona_id: str, document: dict) -> PersonaVersion:
+    """Version 1 of a persona's document, a draft; a new draft takes an Agreed workshop back
+    to Merge (domain/settings.phase_after_new_draft)."""
+    version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona_id,
+                             number=1, status=DRAFT, document=document,
+                             revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
+                             signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
+    ctx.session.add(version)
+    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
+    return version
+
+
 
 # ---- ops ---------------------------------------------------------------------------------
 
@@ -144,12 +156,7 @@ def document_create(ctx: OpContext, data: DocumentCreate) -> Outcome:
     viewer = {"id": ctx.actor.id, "role": ctx.actor.role}
     snapshot, notes, links = board_inputs(ctx.session, ctx.workshop_id, viewer)
     document = merge.build_document(snapshot, persona.id, notes, links)
-    version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona.id,
-                             number=1, status=DRAFT, document=document,
-                             revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
-                             signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
-    ctx.session.add(version)
-    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
+    version = _first_draft(ctx, persona.id, document)
     # persona_id at the top, as in every other document event: clients filter on it.
     return Outcome("document.created", {"persona_id": persona.id,
                                         "version": version_view(version),
@@ -326,12 +333,7 @@ def persona_import(ctx: OpContext, data: PersonaImport) -> Outcome:
                       name=names.unique_name(wanted, taken), created_seq=ctx.seq)
     ctx.session.add(persona)
     ctx.session.flush()
-    version = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona.id,
-                             number=1, status=DRAFT, document=document,
-                             revisions=_fresh_revisions(document, ctx.actor.id, ctx.seq),
-                             signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
-    ctx.session.add(version)
-    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
+    version = _first_draft(ctx, persona.id, document)
     source = {key: meta.get(key) for key in ("workshop_title", "persona_name", "version",
                                              "status")}
     return Outcome("persona.imported", {"persona": persona_view(persona),
