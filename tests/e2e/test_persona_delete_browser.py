@@ -7,8 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.test_persona_browser import op
-from tests.e2e.test_voting_browser import create_workshop, join, note
+from tests.e2e.browsing import create_workshop, join, note, op
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
