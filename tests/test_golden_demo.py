@@ -26,10 +26,10 @@ from workshop.domain.tokens import make_token, new_id, split_token
 from workshop.migrate import upgrade
 from workshop.models import (
     Assumption,
+    AssumptionGroup,
     Comment,
     Event,
     EvidenceLink,
-    NoteGroup,
     Participant,
     Persona,
     PersonaVersion,
@@ -44,7 +44,7 @@ from workshop.services import exports, workshops
 # Tables whose ids are random (votes and events count up), and the kind each id becomes.
 _RANDOM_IDS = {Participant: "participant", Persona: "persona", Assumption: "assumption",
                ResearchNote: "research-note", EvidenceLink: "evidence-link",
-               NoteGroup: "group", Comment: "comment", PersonaVersion: "version"}
+               AssumptionGroup: "group", Comment: "comment", PersonaVersion: "version"}
 PERSONA_FORMATS = ("md", "json", "html", "pdf")
 
 

@@ -36,7 +36,7 @@ const reducers = {
     state.evidence = state.evidence.filter((e) => e.target_id !== data.id);
   },
   "vote.cast": (state, data) => {
-    const note = findNote(state, data.assumption_id);
+    const note = findAssumption(state, data.assumption_id);
     if (!note) return;
     note.votes = structuredClone(data.votes);
     if ("my_vote" in data) note.my_vote = structuredClone(data.my_vote); // the voter's own form
@@ -47,7 +47,7 @@ const reducers = {
   },
   "notes.revealed": (state, data) => {
     for (const revealed of data.assumptions) {
-      const note = findNote(state, revealed.id);
+      const note = findAssumption(state, revealed.id);
       if (!note) state.assumptions.push(structuredClone(revealed));
       else { note.hidden = false; note.votes = structuredClone(revealed.votes); }
     }
@@ -199,7 +199,7 @@ function patchGroups(state, data) {
   }
 }
 
-function findNote(state, id) {
+function findAssumption(state, id) {
   return state.assumptions.find((a) => a.id === id);
 }
 

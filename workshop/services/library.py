@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from workshop.domain.note_import import ImportPlan, plan_import
+from workshop.domain.research_import import ImportPlan, plan_import
 from workshop.ops.apply import apply_op
 from workshop.ops.catalogue import OPS
 from workshop.ops.research import RENDER_ELSEWHERE_CHARS
