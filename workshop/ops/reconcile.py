@@ -140,7 +140,7 @@ def group_add(ctx: OpContext, data: GroupAdd) -> Outcome:
     note.group_id = onto.group_id
     ctx.session.flush()
     touched = [onto.group_id] + ([left] if left and left != onto.group_id else [])
-    return Outcome("notes.grouped", _group_patch(ctx, touched, {
+    return Outcome("assumptions.grouped", _group_patch(ctx, touched, {
         onto.id: onto.group_id, note.id: note.group_id}))
 
 
@@ -152,7 +152,7 @@ def group_remove(ctx: OpContext, data: GroupRemove) -> Outcome:
         raise ServiceError("conflict", "this note is not in a group")
     group_id, note.group_id = note.group_id, None
     ctx.session.flush()
-    return Outcome("notes.ungrouped", _group_patch(ctx, [group_id], {note.id: None}))
+    return Outcome("assumptions.ungrouped", _group_patch(ctx, [group_id], {note.id: None}))
 
 
 @op("group.dissolve", payload=GroupDissolve, roles={FACILITATOR})
@@ -164,7 +164,7 @@ def group_dissolve(ctx: OpContext, data: GroupDissolve) -> Outcome:
         note.group_id = None
         notes[note.id] = None
     ctx.session.flush()
-    return Outcome("notes.ungrouped", _group_patch(ctx, [group.id], notes))
+    return Outcome("assumptions.ungrouped", _group_patch(ctx, [group.id], notes))
 
 
 @op("group.rename", payload=GroupRename, roles={FACILITATOR})

@@ -51,7 +51,7 @@ op = AREA.op
 # ---- payloads ------------------------------------------------------------------------------
 
 class ResearchNoteAdd(Payload):
-    """note.add: a research note for the library (Markdown body)."""
+    """research_note.add: a research note for the library (Markdown body)."""
 
     title: NoteTitle
     source_type: SourceType
@@ -62,7 +62,7 @@ class ResearchNoteAdd(Payload):
 
 
 class ResearchNoteEdit(Payload):
-    """note.edit: only the fields given change."""
+    """research_note.edit: only the fields given change."""
 
     id: Id
     title: NoteTitle | None = None
@@ -78,13 +78,13 @@ class ResearchNoteEdit(Payload):
 
 
 class ResearchNoteDelete(Payload):
-    """note.delete: the note and every evidence link to it."""
+    """research_note.delete: the note and every evidence link to it."""
 
     id: Id
 
 
 class ResearchNotesImport(Payload):
-    """notes.import: many notes at once, all or none (the HTTP import sends this)."""
+    """research_notes.import: many notes at once, all or none (the HTTP import sends this)."""
 
     notes: list[ResearchNoteAdd] = Field(min_length=1, max_length=500)
 
@@ -184,13 +184,16 @@ def _new_research_note(ctx: OpContext, data: ResearchNoteAdd) -> ResearchNote:
     return note
 
 
-@op("note.add", payload=ResearchNoteAdd, roles={FACILITATOR, PARTICIPANT},
-    prepare=render_bodies)
+# The four research-note ops were note.*/notes.* before issue 26 (docs/protocol.md, Aliases):
+# a browser may still hold unsent ops under the old names across a deploy.
+@op("research_note.add", payload=ResearchNoteAdd, roles={FACILITATOR, PARTICIPANT},
+    prepare=render_bodies, aliases=("note.add",))
 def research_note_add(ctx: OpContext, data: ResearchNoteAdd) -> Outcome:
     """Add a research note to the library."""
     if count(ctx, ResearchNote) >= MAX_NOTES:
         raise ServiceError("limit", f"a workshop holds at most {MAX_NOTES} research notes")
-    return Outcome("note.added", {"note": research_note_view(_new_research_note(ctx, data))})
+    note = _new_research_note(ctx, data)
+    return Outcome("research_note.added", {"note": research_note_view(note)})
 
 
 def _research_note_to_change(ctx: OpContext, note_id: str) -> ResearchNote:
@@ -241,8 +244,8 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-@op("note.edit", payload=ResearchNoteEdit, roles={FACILITATOR, PARTICIPANT},
-    prepare=render_bodies)
+@op("research_note.edit", payload=ResearchNoteEdit, roles={FACILITATOR, PARTICIPANT},
+    prepare=render_bodies, aliases=("note.edit",))
 def research_note_edit(ctx: OpContext, data: ResearchNoteEdit) -> Outcome:
     """Change a note's fields (refused if saved since `base_seq`); the event keeps the old."""
     note = _research_note_to_change(ctx, data.id)
@@ -273,18 +276,19 @@ def research_note_edit(ctx: OpContext, data: ResearchNoteEdit) -> Outcome:
         else:
             setattr(note, field, value)
     note.updated_seq = ctx.seq
-    return Outcome("note.edited", {"note": research_note_view(note), "previous": previous})
+    return Outcome("research_note.edited", {"note": research_note_view(note), "previous": previous})
 
 
-@op("note.delete", payload=ResearchNoteDelete, roles={FACILITATOR, PARTICIPANT})
+@op("research_note.delete", payload=ResearchNoteDelete, roles={FACILITATOR, PARTICIPANT},
+    aliases=("note.delete",))
 def research_note_delete(ctx: OpContext, data: ResearchNoteDelete) -> Outcome:
     """Remove a note and the evidence links to its passages."""
     note = _research_note_to_change(ctx, data.id)
     links = list(ctx.session.scalars(select(EvidenceLink).where(EvidenceLink.note_id == note.id)
                                      .order_by(EvidenceLink.created_seq)))
-    outcome = Outcome("note.deleted", {"id": note.id, "links": [link.id for link in links],
-                                       "previous": {"title": note.title,
-                                                    "source_type": note.source_type}})
+    outcome = Outcome("research_note.deleted", {
+        "id": note.id, "links": [link.id for link in links],
+        "previous": {"title": note.title, "source_type": note.source_type}})
     for link in links:
         ctx.session.delete(link)
     ctx.session.flush()
@@ -292,8 +296,8 @@ def research_note_delete(ctx: OpContext, data: ResearchNoteDelete) -> Outcome:
     return outcome
 
 
-@op("notes.import", payload=ResearchNotesImport, roles={FACILITATOR, PARTICIPANT},
-    prepare=render_bodies)
+@op("research_notes.import", payload=ResearchNotesImport, roles={FACILITATOR, PARTICIPANT},
+    prepare=render_bodies, aliases=("notes.import",))
 def research_notes_import(ctx: OpContext, data: ResearchNotesImport) -> Outcome:
     """Add many notes in one step: all of them, or (on any error) none."""
     if count(ctx, ResearchNote) + len(data.notes) > MAX_NOTES:
@@ -309,7 +313,8 @@ def research_notes_import(ctx: OpContext, data: ResearchNotesImport) -> Outcome:
             # The op's transaction rolls back the notes added so far; say which one failed.
             raise ServiceError(error.code, f"notes.{number}.{error.message} (note {number + 1}, "
                                            f"“{draft.title}”)") from None
-    return Outcome("notes.imported", {"notes": [research_note_view(note) for note in notes]})
+    return Outcome("research_notes.imported",
+                   {"notes": [research_note_view(note) for note in notes]})
 
 
 # ---- evidence ----------------------------------------------------------------------------
