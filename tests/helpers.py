@@ -72,7 +72,7 @@ def add_research(backend: Backend, workshop_id: str, member: dict,
                  body: str = "Anna says the forms take **far too long** on her phone.",
                  source_type: str = "interview", **fields) -> dict:
     """Add a research note and return it (asserting it succeeded)."""
-    ack = send(backend, workshop_id, member["id"], "note.add",
+    ack = send(backend, workshop_id, member["id"], "research_note.add",
                {"title": title, "source_type": source_type, "body": body, **fields})
     assert ack["ok"], ack
     return ack["event"]["data"]["note"]

@@ -74,12 +74,12 @@ def _assumption_deleted(state: State, data: dict) -> None:
     state["evidence"] = [e for e in state["evidence"] if e["target_id"] != data["id"]]
 
 
-def _note(state: State, note_id: str) -> dict | None:
+def _assumption(state: State, note_id: str) -> dict | None:
     return next((a for a in state["assumptions"] if a["id"] == note_id), None)
 
 
 def _vote_cast(state: State, data: dict) -> None:
-    note = _note(state, data["assumption_id"])
+    note = _assumption(state, data["assumption_id"])
     if note is not None:
         note["votes"] = copy.deepcopy(data["votes"])
         if "my_vote" in data:  # only the voter's own form carries it
@@ -90,9 +90,9 @@ def _vote_cast(state: State, data: dict) -> None:
             group["votes"] = copy.deepcopy(data["group"]["votes"])
 
 
-def _notes_revealed(state: State, data: dict) -> None:
+def _assumptions_revealed(state: State, data: dict) -> None:
     for revealed in data["assumptions"]:
-        note = _note(state, revealed["id"])
+        note = _assumption(state, revealed["id"])
         if note is None:
             state["assumptions"].append(copy.deepcopy(revealed))
         else:  # the author already holds it, with their own vote
@@ -283,22 +283,22 @@ REDUCERS: dict[str, Reducer] = {
     "assumption.edited": _assumption_edited,
     "assumption.deleted": _assumption_deleted,
     "vote.cast": _vote_cast,
-    "notes.revealed": _notes_revealed,
+    "assumptions.revealed": _assumptions_revealed,
     "votes.revealed": _votes_revealed,
     "settings.updated": _settings_updated,
     "phase.changed": _phase_changed,
     "timer.changed": _timer_changed,
-    "notes.grouped": _groups_patched,
-    "notes.ungrouped": _groups_patched,
+    "assumptions.grouped": _groups_patched,
+    "assumptions.ungrouped": _groups_patched,
     "group.renamed": _group_renamed,
     "decision.made": _decision_made,
     "comment.added": _comment_added,
     "comment.deleted": _comment_deleted,
     "participant.removed": _participant_removed,
-    "note.added": _research_note_added,
-    "notes.imported": _research_notes_imported,
-    "note.edited": _research_note_edited,
-    "note.deleted": _research_note_deleted,
+    "research_note.added": _research_note_added,
+    "research_notes.imported": _research_notes_imported,
+    "research_note.edited": _research_note_edited,
+    "research_note.deleted": _research_note_deleted,
     "evidence.linked": _evidence_linked,
     "evidence.unlinked": _evidence_unlinked,
     "document.created": _document_created,

@@ -11,13 +11,14 @@ from contextlib import closing
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.command import downgrade
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from tests.fakes import CollectingPublisher
 from tests.helpers import add_note, make_member, make_workshop, send
-from workshop import prepared
+from workshop import migrate, prepared
 from workshop.config import ROOT, normalise_database_url
 from workshop.db import Database, sqlite_file
 from workshop.models import Base
@@ -60,6 +61,44 @@ def test_the_search_objects_exist_on_each_database(database_url):
                 "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_research_notes_search'"
             ).scalar().endswith("USING gin (search)")
     engine.dispose()
+
+
+# Revision 0008's renames, written out here as in the migration (docs/protocol.md, Events).
+RENAMED_EVENT_TYPES = {
+    "note.added": "research_note.added", "note.edited": "research_note.edited",
+    "note.deleted": "research_note.deleted", "notes.imported": "research_notes.imported",
+    "notes.grouped": "assumptions.grouped", "notes.ungrouped": "assumptions.ungrouped",
+    "notes.revealed": "assumptions.revealed"}
+
+
+def test_revision_0008_renames_stored_event_types_and_back(database_url):
+    db = Database(database_url)
+    backend = Backend(db, CollectingPublisher(), PresenceRegistry(), OpRateLimiter("1000/second"))
+    workshop_id = make_workshop(backend).id
+    db.dispose()
+    engine = create_engine(database_url)
+
+    def stored() -> dict[int, str]:
+        with engine.connect() as conn:
+            return dict(conn.execute(text(
+                "SELECT seq, type FROM events WHERE workshop_id = :w AND seq > 100"),
+                {"w": workshop_id}).all())
+
+    old_names = [*RENAMED_EVENT_TYPES, "assumption.added"]
+    try:
+        downgrade(migrate.alembic_config(database_url), "0007")
+        with engine.begin() as conn:
+            for seq, type_ in enumerate(old_names, 101):
+                conn.execute(text("INSERT INTO events (workshop_id, seq, type, data, at) "
+                                  "VALUES (:w, :seq, :type, '{}', CURRENT_TIMESTAMP)"),
+                             {"w": workshop_id, "seq": seq, "type": type_})
+        migrate.upgrade(database_url)
+        assert list(stored().values()) == [*RENAMED_EVENT_TYPES.values(), "assumption.added"]
+        downgrade(migrate.alembic_config(database_url), "0007")
+        assert list(stored().values()) == old_names
+    finally:
+        migrate.upgrade(database_url)  # the PostgreSQL database is shared by later tests
+        engine.dispose()
 
 
 def test_postgresql_urls_use_psycopg2_unless_they_name_a_driver():

@@ -13,23 +13,25 @@ and the golden files' diff then shows in review what changed.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
+from alembic.command import downgrade
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 
 from tests.golden import UPDATING, Normaliser, as_json, compare
-from workshop import create_app, demo
+from workshop import backup, create_app, demo, migrate
 from workshop.config import Config
 from workshop.domain.tokens import make_token, new_id, split_token
 from workshop.migrate import upgrade
 from workshop.models import (
     Assumption,
+    AssumptionGroup,
     Comment,
     Event,
     EvidenceLink,
-    NoteGroup,
     Participant,
     Persona,
     PersonaVersion,
@@ -44,7 +46,7 @@ from workshop.services import exports, workshops
 # Tables whose ids are random (votes and events count up), and the kind each id becomes.
 _RANDOM_IDS = {Participant: "participant", Persona: "persona", Assumption: "assumption",
                ResearchNote: "research-note", EvidenceLink: "evidence-link",
-               NoteGroup: "group", Comment: "comment", PersonaVersion: "version"}
+               AssumptionGroup: "group", Comment: "comment", PersonaVersion: "version"}
 PERSONA_FORMATS = ("md", "json", "html", "pdf")
 
 
@@ -222,3 +224,40 @@ def test_the_golden_files_hold_no_random_values(captured):
     for name, text in captured.items():
         assert "<id-" not in text, f"{name}: an id the database did not name"
         assert "-secret-" not in text and "-token-" not in text, f"{name}: a link secret"
+
+
+def test_a_log_recorded_before_the_rename_still_matches_the_golden_files(tmp_path):
+    """A database from before revision 0008 (research-note and grouping events under their old
+    names), backed up and restored, is refused until upgraded; then sync, replay and exports
+    are exactly the golden ones (docs/protocol.md, Events: renamed event types)."""
+    if UPDATING:
+        pytest.skip("recording")
+    old = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    upgrade(old)
+    app = create_app(Config(database_url=old, secret_key="golden", async_mode="threading",
+                            op_rate="10000/second"))
+    try:
+        workshop_id, viewers = _seed(app)
+    finally:
+        app.extensions["workshop"].db.dispose()
+    downgrade(migrate.alembic_config(old), "0007")  # exactly what the code before 0008 wrote
+    engine = create_engine(old)
+    with engine.connect() as conn:
+        types = Counter(conn.scalars(select(Event.type)))
+    engine.dispose()
+    assert types["note.added"] == 3 and types["research_note.added"] == 0
+
+    backup.backup_sqlite(old, tmp_path / "backup.sqlite3")
+    restored = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    backup.restore_sqlite(tmp_path / "backup.sqlite3", restored)
+    with pytest.raises(migrate.SchemaNotCurrent):
+        migrate.require_current(restored)
+    upgrade(restored)
+    app = create_app(Config(database_url=restored, secret_key="golden", async_mode="threading"))
+    backend = app.extensions["workshop"]
+    try:
+        files = _capture(backend, workshop_id, viewers, datetime.now(UTC).date().isoformat())
+    finally:
+        backend.db.dispose()
+    diffs = [diff for name, text in files.items() if (diff := compare(f"demo/{name}", text))]
+    assert not diffs, "\n".join(diffs)

@@ -37,7 +37,7 @@ def test_a_database_never_migrated_is_refused_with_what_to_run(tmp_path):
     with pytest.raises(startup.CannotServe) as refused:
         startup.prepare(database, say=print)
     assert str(refused.value) == ("the database was never migrated: run `flask --app workshop "
-                                  "db-upgrade` (this code needs schema revision 0007)")
+                                  "db-upgrade` (this code needs schema revision 0008)")
     database.dispose()
 
 
@@ -46,11 +46,11 @@ def test_an_older_and_a_newer_schema_are_refused(sqlite_url):
     with closing(sqlite3.connect(sqlite_file(sqlite_url))) as admin, admin:
         admin.execute("UPDATE alembic_version SET version_num = '0006'")
     with pytest.raises(startup.CannotServe, match="at schema revision 0006, this code needs "
-                                                  "0007: run `flask --app workshop db-upgrade`"):
+                                                  "0008: run `flask --app workshop db-upgrade`"):
         startup.prepare(database)
     with closing(sqlite3.connect(sqlite_file(sqlite_url))) as admin, admin:
         admin.execute("UPDATE alembic_version SET version_num = '0099'")
-    with pytest.raises(startup.CannotServe, match="newer than this code's 0007"):
+    with pytest.raises(startup.CannotServe, match="newer than this code's 0008"):
         startup.prepare(database)
     database.dispose()
 

@@ -111,7 +111,7 @@ def seed_demo(backend: Backend) -> str:
                 "body": body}
         if respondents is not None:
             data["respondents"] = respondents
-        research.append(_op(backend, created.id, people[author]["id"], "note.add",
+        research.append(_op(backend, created.id, people[author]["id"], "research_note.add",
                             data)["event"]["data"]["note"]["id"])
     for source, note, relation, quote in _EVIDENCE:
         _op(backend, created.id, facilitator["id"], "evidence.link", {

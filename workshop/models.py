@@ -99,7 +99,7 @@ class Assumption(Base):
     __table_args__ = (Index("ix_assumptions_workshop", "workshop_id", "created_seq"),)
 
 
-class NoteGroup(Base):
+class AssumptionGroup(Base):
     """Duplicate notes put together under one title; decided and voted on as one."""
 
     __tablename__ = "note_groups"

@@ -35,15 +35,15 @@ export function createAnnouncer({ state, me, categoryLabel }, el) {
     const who = participant(event.actor)?.name ?? t("common.someone");
     const data = event.data;
     const text = {
-      "assumption.added": () => t("announce.note_added", { who, category: categoryLabel(data.assumption.category) }),
-      "assumption.edited": () => t("announce.note_edited", { who }),
-      "assumption.deleted": () => t("announce.note_removed", { who }),
+      "assumption.added": () => t("announce.assumption_added", { who, category: categoryLabel(data.assumption.category) }),
+      "assumption.edited": () => t("announce.assumption_edited", { who }),
+      "assumption.deleted": () => t("announce.assumption_removed", { who }),
       "participant.joined": () => t("announce.joined", { name: data.participant.name }),
       "persona.added": () => t("announce.persona_added", { who, name: data.persona.name }),
       "persona.deleted": () => t("announce.persona_deleted", { who, name: data.previous.name }),
       "phase.changed": () => t("announce.phase", {
         phase: phaseLabel(data.phase).toLowerCase() }),
-      "notes.revealed": () => t("announce.notes_revealed"),
+      "assumptions.revealed": () => t("announce.assumptions_revealed"),
       "votes.revealed": () => t("announce.votes_revealed"),
       "decision.made": () => {
         const params = { who, item: targetText(data.target_type, data.target_id) };
@@ -52,10 +52,10 @@ export function createAnnouncer({ state, me, categoryLabel }, el) {
       "comment.added": () => t("announce.comment", {
         who: participant(data.comment.author_id)?.name ?? who,
         item: targetText(data.comment.target_type, data.comment.target_id) }),
-      "note.added": () => t("announce.research_added", { who, title: data.note.title }),
-      "notes.imported": () => plural("announce.research_imported", data.notes.length, { who }),
-      "note.edited": () => t("announce.research_edited", { who, title: data.note.title }),
-      "note.deleted": () => t("announce.research_deleted", { who, title: data.previous.title }),
+      "research_note.added": () => t("announce.research_added", { who, title: data.note.title }),
+      "research_notes.imported": () => plural("announce.research_imported", data.notes.length, { who }),
+      "research_note.edited": () => t("announce.research_edited", { who, title: data.note.title }),
+      "research_note.deleted": () => t("announce.research_deleted", { who, title: data.previous.title }),
       "evidence.linked": () => (data.link.relation === "contradicts"
         ? t("announce.linked_contradicts", { who }) : t("announce.linked_supports", { who })),
       "evidence.unlinked": () => t("announce.unlinked", { who }),

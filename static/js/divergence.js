@@ -5,7 +5,7 @@ import { h } from "./dom.js";
 import { phase } from "./registry.js";
 
 // Events after which the measures may have changed.
-const REFETCH_ON = /^(vote\.cast|votes\.revealed|notes\.|group\.renamed|settings\.updated|participant\.joined|assumption\.)/;
+const REFETCH_ON = /^(vote\.cast|votes\.revealed|assumptions\.|group\.renamed|settings\.updated|participant\.joined|assumption\.)/;
 const OPEN_DELAY_MS = 400; // the view is open: follow votes closely
 const BOARD_DELAY_MS = 1500; // only the board's badges need it: fewer requests
 const MAX_WAIT_MS = 4000; // a steady stream of votes still refreshes now and then

@@ -17,7 +17,7 @@ import { createLinkForm } from "./library/link-form.js";
 import { createList } from "./library/list.js";
 import { createReader } from "./library/reader.js";
 
-const NOTE_EVENTS = /^(note\.|notes\.imported|evidence\.)/;
+const NOTE_EVENTS = /^(research_note\.|research_notes\.imported|evidence\.)/;
 
 export function createLibrary(ui) {
   const { state, me, send } = ui;
@@ -115,7 +115,7 @@ export function createLibrary(ui) {
       lib.editorHeard(event);
       if (lib.searching()) lib.scheduleSearch(); // results may have changed: ask again
     }
-    if (/^(assumption\.|notes\.grouped|notes\.ungrouped|group\.|decision\.|persona\.)/.test(event.type)) {
+    if (/^(assumption\.|assumptions\.grouped|assumptions\.ungrouped|group\.|decision\.|persona\.)/.test(event.type)) {
       lib.linkForm.refresh();
     }
   });

@@ -36,7 +36,7 @@ const reducers = {
     state.evidence = state.evidence.filter((e) => e.target_id !== data.id);
   },
   "vote.cast": (state, data) => {
-    const note = findNote(state, data.assumption_id);
+    const note = findAssumption(state, data.assumption_id);
     if (!note) return;
     note.votes = structuredClone(data.votes);
     if ("my_vote" in data) note.my_vote = structuredClone(data.my_vote); // the voter's own form
@@ -45,9 +45,9 @@ const reducers = {
       if (group) group.votes = structuredClone(data.group.votes);
     }
   },
-  "notes.revealed": (state, data) => {
+  "assumptions.revealed": (state, data) => {
     for (const revealed of data.assumptions) {
-      const note = findNote(state, revealed.id);
+      const note = findAssumption(state, revealed.id);
       if (!note) state.assumptions.push(structuredClone(revealed));
       else { note.hidden = false; note.votes = structuredClone(revealed.votes); }
     }
@@ -78,8 +78,8 @@ const reducers = {
   },
   "phase.changed": (state, data) => { state.workshop.phase = data.phase; },
   "timer.changed": (state, data) => { state.workshop.settings.timer = structuredClone(data.timer); },
-  "notes.grouped": patchGroups,
-  "notes.ungrouped": patchGroups,
+  "assumptions.grouped": patchGroups,
+  "assumptions.ungrouped": patchGroups,
   "group.renamed": (state, data) => {
     const group = findGroup(state, data.id);
     if (group) group.title = data.title;
@@ -97,14 +97,14 @@ const reducers = {
     const participant = state.participants.find((p) => p.id === data.id);
     if (participant) participant.removed = true;
   },
-  "note.added": (state, data) => { state.notes.push(structuredClone(data.note)); },
-  "notes.imported": (state, data) => {
+  "research_note.added": (state, data) => { state.notes.push(structuredClone(data.note)); },
+  "research_notes.imported": (state, data) => {
     for (const note of data.notes) state.notes.push(structuredClone(note));
   },
-  "note.edited": (state, data) => {
+  "research_note.edited": (state, data) => {
     state.notes = state.notes.map((n) => (n.id === data.note.id ? structuredClone(data.note) : n));
   },
-  "note.deleted": (state, data) => {
+  "research_note.deleted": (state, data) => {
     state.notes = state.notes.filter((n) => n.id !== data.id);
     state.evidence = state.evidence.filter((e) => e.note_id !== data.id);
   },
@@ -199,7 +199,7 @@ function patchGroups(state, data) {
   }
 }
 
-function findNote(state, id) {
+function findAssumption(state, id) {
   return state.assumptions.find((a) => a.id === id);
 }
 

@@ -52,7 +52,7 @@ export function createVoting(ui) {
     const stanceButtons = STANCES.map(([stance, label]) => h("button", {
       class: `stance-button stance-${stance}`, type: "button", "aria-pressed": "false", "data-stance": stance,
       text: label, onclick: () => {
-        const current = findNote(note.id);
+        const current = findAssumption(note.id);
         if (!current) return;
         cast(current, current.my_vote?.stance === stance ? null : stance);
       },
@@ -78,7 +78,7 @@ export function createVoting(ui) {
   }
 
   function changeDots(id, step) {
-    const note = findNote(id);
+    const note = findAssumption(id);
     if (!note) return;
     const current = note.my_vote?.dots ?? 0;
     const next = current + step;
@@ -86,7 +86,7 @@ export function createVoting(ui) {
     cast(note, note.my_vote?.stance ?? null, next);
   }
 
-  function findNote(id) {
+  function findAssumption(id) {
     return state.assumptions.find((a) => a.id === id);
   }
 

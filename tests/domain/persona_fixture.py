@@ -1,8 +1,8 @@
 """A realistic board for the persona tests: three teams, twelve notes, a group, notes, links.
 
 `snapshot()` has the shape of `services/board_state.read_board`; `research_notes()` and
-`evidence_links()` the shapes of `workshop/services/shapes.note_view` / `link_view`. Each call
-returns fresh copies, so a test may change what it gets.
+`evidence_links()` the shapes of `workshop/services/shapes.research_note_view` / `link_view`.
+Each call returns fresh copies, so a test may change what it gets.
 
 What the board holds (persona "p1", the teams Marketing, Support, Product; two people each):
 - identity: a1 accepted ("Runs a small bakery with two employees").

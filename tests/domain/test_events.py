@@ -69,9 +69,9 @@ def test_the_published_schema_refuses_what_the_models_refuse():
 
 
 def test_every_event_a_reducer_applies_has_a_model():
-    """Both reducers (workshop/domain/board.py, static/js/state.js) apply every type but
+    """Both reducers (tests/reference_reducer.py, static/js/state.js) apply every type but
     these two."""
-    browser = set(re.findall(r'^  "([a-z]+\.[a-z]+)":', (ROOT / "static" / "js" / "state.js")
+    browser = set(re.findall(r'^  "([a-z_]+\.[a-z_]+)":', (ROOT / "static" / "js" / "state.js")
                              .read_text(), re.MULTILINE))
     for reducers in (set(REDUCERS), browser):
         assert set(EVENTS) - reducers == {"invite.rotated", "hidden"}

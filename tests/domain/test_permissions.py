@@ -1,15 +1,15 @@
 """Who may change a note, and when its text or an agreed version is fixed."""
 
 
-from workshop.domain.permissions import may_change_note, reopen_refusal, text_fixed
+from workshop.domain.permissions import may_change, reopen_refusal, text_fixed
 from workshop.domain.settings import phase_after_agreeing, phase_after_new_draft
 
 
 def test_authors_change_their_own_notes_and_the_facilitator_any():
-    assert may_change_note("participant", "u1", "u1")
-    assert not may_change_note("participant", "u1", "u2")
-    assert may_change_note("facilitator", "f1", "u2")
-    assert not may_change_note("observer", "o1", "o1")
+    assert may_change("participant", "u1", "u1")
+    assert not may_change("participant", "u1", "u2")
+    assert may_change("facilitator", "f1", "u2")
+    assert not may_change("observer", "o1", "o1")
 
 
 def test_a_notes_text_is_fixed_once_voted_on_or_decided():

@@ -275,8 +275,8 @@ def test_message_pages_links_observer_dutch_private_notes_diff_linking_and_eight
     fay.page.wait_for_selector("#columns section.column")
 
     # The library's link-a-passage panel.
-    op(pat, wid, "note.add", {"title": "Interview with Anna", "source_type": "interview",
-                              "body": RESEARCH})
+    op(pat, wid, "research_note.add", {"title": "Interview with Anna",
+                                       "source_type": "interview", "body": RESEARCH})
     show(pat.page, "research")
     pat.page.locator(".lib-item-title", has_text="Interview with Anna").click()
     pat.page.wait_for_selector(".lib-reader")

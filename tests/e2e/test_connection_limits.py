@@ -185,7 +185,7 @@ def test_clients_that_never_read_are_dropped_and_memory_stays_flat(live_server, 
     slow_members = [join(links["invite_url"], f"Slow {n}", connect=False) for n in range(3)]
     note = {"title": "Interview", "source_type": "interview", "body": NOTE_BODY}
     for n in range(20):  # warm up the note path before measuring
-        assert sam.op("note.add", {**note, "title": f"Warm-up {n}"})["ok"]
+        assert sam.op("research_note.add", {**note, "title": f"Warm-up {n}"})["ok"]
     kim.wait_for_seq(sam.seq)
     before = server_rss_mib(live_server)
     slow = [never_reading_client(live_server.port, "workshop_session="
@@ -194,7 +194,7 @@ def test_clients_that_never_read_are_dropped_and_memory_stays_flat(live_server, 
     try:
         kim.wait_for(lambda: present and len(present[-1]) == 5, "the slow readers to arrive")
         for n in range(FLOOD_NOTES):
-            ack = sam.op("note.add", {**note, "title": f"Note {n}"})
+            ack = sam.op("research_note.add", {**note, "title": f"Note {n}"})
             assert ack["ok"], ack
         kim.wait_for_seq(sam.seq)  # a reader that reads got every event
         kim.wait_for(lambda: present[-1] == ["Kim", "Sam"], "the slow readers to be dropped")

@@ -233,13 +233,13 @@ def test_a_server_on_a_database_never_migrated_refuses_to_start_with_one_line(tm
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
         "Persona Workshop cannot start: the database was never migrated: run "
-        "`flask --app workshop db-upgrade` (this code needs schema revision 0007)"]
+        "`flask --app workshop db-upgrade` (this code needs schema revision 0008)"]
 
     upgraded = flask_command(server, "db-upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
-    assert upgraded.stdout.strip() == "migrated the new database to schema revision 0007"
+    assert upgraded.stdout.strip() == "migrated the new database to schema revision 0008"
     again = flask_command(server, "db-upgrade")
-    assert again.stdout.strip() == "the database is already up to date (schema revision 0007)"
+    assert again.stdout.strip() == "the database is already up to date (schema revision 0008)"
     server.start()
     try:
         new_workshop(server)

@@ -123,8 +123,8 @@ def test_hostile_notes_render_inert_everywhere(person, live_server):
                            timeout=10).json()["personas"][0]["id"]
     target = op(base, sam, "assumption.add", {"persona_id": persona, "category": "goals",
                                               "text": ASSUMPTION})["assumption"]["id"]
-    hostile = op(base, sam, "note.add", {"title": TITLE, "source_type": "interview",
-                                         "body": BODY, "tags": TAGS})["note"]
+    hostile = op(base, sam, "research_note.add", {"title": TITLE, "source_type": "interview",
+                                                  "body": BODY, "tags": TAGS})["note"]
     op(base, sam, "evidence.link", {"note_id": hostile["id"], "assumption_id": target,
                                     "relation": "contradicts", "quote": IMG})
 

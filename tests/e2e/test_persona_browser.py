@@ -298,7 +298,7 @@ def test_screenshots_of_the_merge_view_and_the_one_pager(person, live_server):
         op(sam, workshop_id, "vote.cast", {"assumption_id": note,
                                            "stance": "disagree" if sporty else "agree"})
     op(maria, workshop_id, "phase.set", {"phase": "reconcile"})
-    interview = op(sam, workshop_id, "note.add", {
+    interview = op(sam, workshop_id, "research_note.add", {
         "title": "Commuter interviews", "source_type": "interview",
         "date": "2026-10-14", "respondents": 8,
         "body": "Most said: *the bike has to look good in the office bike shed*. "

@@ -183,9 +183,9 @@ def test_items_accepted_before_research_was_required_are_flagged_and_listed(pers
     assert audit(page) == [] and audit(sam.page) == []  # the flags and the list, on both pages
 
     # Research that supports one of them clears it, live.
-    research = op(sam, wid, "note.add", {"title": "Interview with Anna",
-                                         "source_type": "interview",
-                                         "body": "Anna pays every bill on her phone."})
+    research = op(sam, wid, "research_note.add", {"title": "Interview with Anna",
+                                                  "source_type": "interview",
+                                                  "body": "Anna pays every bill on her phone."})
     op(sam, wid, "evidence.link", {"note_id": research["event"]["data"]["note"]["id"],
                                    "assumption_id": ids["Pays every bill on her phone"],
                                    "relation": "supports", "quote": "every bill on her phone"})

@@ -104,8 +104,9 @@ def seeded(person, live_server):
     belief_id = belief["event"]["data"]["assumption"]["id"]
     op(fay, workshop_id, "decision.set",
        {"target_type": "assumption", "target_id": belief_id, "decision": "accepted"})
-    research = op(pat, workshop_id, "note.add", {"title": "Interview with Anna",
-                                                 "source_type": "interview", "body": BODY})
+    research = op(pat, workshop_id, "research_note.add", {"title": "Interview with Anna",
+                                                          "source_type": "interview",
+                                                          "body": BODY})
     return {"id": workshop_id, "fay": fay, "pat": pat, "mo": mo, "belief": belief_id,
             "note": research["event"]["data"]["note"]}
 

@@ -77,7 +77,7 @@ def test_filters_find_matches_ranked_below_many_others(backend, room):
               "tags": ["common"]} for n in range(205)]
     wanted = [{"title": f"Ticket {n}", "source_type": "support", "body": "asked by phone",
                "tags": ["Rare"]} for n in range(2)]
-    assert send(backend, room["id"], room["sam"]["id"], "notes.import",
+    assert send(backend, room["id"], room["sam"]["id"], "research_notes.import",
                 {"notes": crowd + wanted})["ok"]
     assert len(search.search_notes(backend, room["id"], "phone")["results"]) == \
         search.MAX_RESULTS
@@ -117,9 +117,9 @@ def test_search_stays_within_the_workshop(backend, stocked):
 
 def test_an_edited_note_is_found_by_its_new_words_only(backend, room):
     note = add_research(backend, room["id"], room["sam"], "Visit", "talked about gardening")
-    send(backend, room["id"], room["sam"]["id"], "note.edit",
+    send(backend, room["id"], room["sam"]["id"], "research_note.edit",
          {"id": note["id"], "body": "talked about cycling"})
     assert titles(search.search_notes(backend, room["id"], "gardening")) == []
     assert titles(search.search_notes(backend, room["id"], "cycling")) == ["Visit"]
-    send(backend, room["id"], room["sam"]["id"], "note.delete", {"id": note["id"]})
+    send(backend, room["id"], room["sam"]["id"], "research_note.delete", {"id": note["id"]})
     assert titles(search.search_notes(backend, room["id"], "cycling")) == []

@@ -83,7 +83,7 @@ def test_private_notes_reach_only_their_author_until_revealed(room):
     drain(room["socks"]["lotte"])
     facilitate(room, "reveal", {"what": "notes"})
     revealed = events_of(room["socks"]["lotte"])
-    assert revealed[-1]["type"] == "notes.revealed"
+    assert revealed[-1]["type"] == "assumptions.revealed"
     assert revealed[-1]["data"]["assumptions"][0]["text"] == secret + "!"
     snapshot = room["browsers"]["lotte"].get(f"/api/workshops/{room['id']}").get_json()
     assert [a["text"] for a in snapshot["assumptions"]] == [secret + "!"]

@@ -96,7 +96,7 @@ def test_imports_and_dry_runs_count_against_the_op_rate_limit(backend, room):
     with pytest.raises(ServiceError) as raised:
         library.import_notes(limited, room["id"], sam, {"files": files, "dry_run": True})
     assert raised.value.code == "rate_limited"
-    assert send(limited, room["id"], sam, "note.add", {
+    assert send(limited, room["id"], sam, "research_note.add", {
         "title": "t", "source_type": "other", "body": "b"})["error"]["code"] == "rate_limited"
     # Another participant has a budget of their own.
     maria = room["maria"]["id"]
@@ -114,7 +114,7 @@ def test_a_later_note_refused_on_write_stores_none_and_says_which(backend, room)
     notes = [{"title": "Ann", "source_type": "interview", "body": "a", "date": "2026-02-01"},
              {"title": "Bo", "source_type": "interview", "body": "b"},
              {"title": "Cas", "source_type": "interview", "body": "c", "date": "2026-02-30"}]
-    ack = send(backend, room["id"], room["sam"]["id"], "notes.import", {"notes": notes})
+    ack = send(backend, room["id"], room["sam"]["id"], "research_notes.import", {"notes": notes})
     assert ack["ok"] is False
     assert ack["error"] == {"code": "invalid", "message": "notes.2.date: not a calendar date "
                                                           "(YYYY-MM-DD) (note 3, “Cas”)"}

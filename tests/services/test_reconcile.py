@@ -46,7 +46,7 @@ def test_a_persons_votes_on_grouped_notes_combine_into_one_stance(stances, combi
 def test_putting_one_note_onto_another_forms_a_titled_group(room):
     first, second, _ = room["notes"]
     ack = do(room, "facilitator", "group.add", {"assumption_id": second, "onto_id": first})
-    assert ack["ok"] and ack["event"]["type"] == "notes.grouped"
+    assert ack["ok"] and ack["event"]["type"] == "assumptions.grouped"
     group = board(room)["groups"][0]
     assert group["title"] == "Saves money"
     grouped = {a["id"]: a["group_id"] for a in board(room)["assumptions"]}

@@ -87,15 +87,15 @@ def test_after_every_op_the_old_state_plus_new_events_equals_the_fresh_state(bac
         elif choice < 0.63:
             send(backend, created.id, facilitator["id"], "persona.add", {"name": f"P{step}"})
         elif choice < 0.67:
-            send(backend, created.id, actor["id"], "note.add", {
+            send(backend, created.id, actor["id"], "research_note.add", {
                 "title": f"Research {step}", "source_type": "survey",
                 "body": f"Finding {step}: people *like* short forms", "tags": ["forms"]})
         elif snap["notes"] and choice < 0.69:
             note = rng.choice(snap["notes"])
-            send(backend, created.id, facilitator["id"], "note.edit",
+            send(backend, created.id, facilitator["id"], "research_note.edit",
                  {"id": note["id"], "body": f"Finding {step}: short forms win"})
         elif snap["notes"] and choice < 0.7:
-            send(backend, created.id, facilitator["id"], "note.delete",
+            send(backend, created.id, facilitator["id"], "research_note.delete",
                  {"id": rng.choice(snap["notes"])["id"]})
         elif snap["notes"] and (notes or groups) and choice < 0.76:
             kind, items = rng.choice([("assumption_id", notes), ("group_id", groups)])
@@ -177,13 +177,13 @@ def test_every_event_type_in_every_form_matches_its_model_and_replays(backend):
     ok(maria, "timer.stop", {})
     # The research library.
     note = add_research(backend, wid, sam, date="2026-11-01")
-    ok(lotte, "notes.import", {"notes": [{"title": "Survey", "source_type": "survey",
-                                          "body": "Most people **ride** to work."}]})
-    ok(sam, "note.edit", {"id": note["id"], "title": "Anna", "clear": ["date"]})
+    ok(lotte, "research_notes.import", {"notes": [{"title": "Survey", "source_type": "survey",
+                                                   "body": "Most people **ride** to work."}]})
+    ok(sam, "research_note.edit", {"id": note["id"], "title": "Anna", "clear": ["date"]})
     link = ok(sam, "evidence.link", {"note_id": note["id"], "assumption_id": third,
                                      "relation": "supports", "quote": "far too long"})["link"]
     ok(sam, "evidence.unlink", {"id": link["id"]})
-    ok(sam, "note.delete", {"id": note["id"]})
+    ok(sam, "research_note.delete", {"id": note["id"]})
     # Membership.
     ok(maria, "invite.rotate", {"role": "observer"})
     ok(maria, "participant.remove", {"id": jo["id"], "rotate_link": True})

@@ -60,14 +60,14 @@ def test_note_fields_are_validated_and_a_refusal_changes_nothing(backend, room):
     ]
     before = snap(backend, room)
     for data in bad:
-        ack = send(backend, room["id"], room["sam"]["id"], "note.add", data)
+        ack = send(backend, room["id"], room["sam"]["id"], "research_note.add", data)
         assert ack["ok"] is False and ack["error"]["code"] == "invalid", data
     assert snap(backend, room)["seq"] == before["seq"]
 
 
 def test_edit_changes_only_the_given_fields_and_keeps_what_they_were(backend, room):
     note = add_research(backend, room["id"], room["sam"], date="2026-10-02", respondents=3)
-    ack = send(backend, room["id"], room["sam"]["id"], "note.edit",
+    ack = send(backend, room["id"], room["sam"]["id"], "research_note.edit",
                {"id": note["id"], "body": "New *body*", "clear": ["respondents"]})
     assert ack["ok"], ack
     edited = ack["event"]["data"]
@@ -80,11 +80,11 @@ def test_an_edit_from_a_stale_base_is_refused_with_both_versions(backend, room):
     note = add_research(backend, room["id"], room["sam"], title="Visit")
     base = note["updated_seq"]
     # Maria (facilitator) saves first; Sam's editor still rests on the note as it was.
-    theirs = send(backend, room["id"], room["maria"]["id"], "note.edit",
+    theirs = send(backend, room["id"], room["maria"]["id"], "research_note.edit",
                   {"id": note["id"], "title": "Home visit", "base_seq": base})
     assert theirs["ok"], theirs
     before = snap(backend, room)
-    ack = send(backend, room["id"], room["sam"]["id"], "note.edit",
+    ack = send(backend, room["id"], room["sam"]["id"], "research_note.edit",
                {"id": note["id"], "body": "My version", "clear": ["date"], "base_seq": base})
     assert ack["ok"] is False and ack["error"]["code"] == "conflict"
     assert ack["error"]["message"] == ("someone saved this note after you started editing: "
@@ -96,7 +96,7 @@ def test_an_edit_from_a_stale_base_is_refused_with_both_versions(backend, room):
     after = snap(backend, room)  # nothing changed
     assert after["seq"] == before["seq"] and after["notes"] == before["notes"]
     # Saving again on the current version goes through (and keeps their title).
-    again = send(backend, room["id"], room["sam"]["id"], "note.edit",
+    again = send(backend, room["id"], room["sam"]["id"], "research_note.edit",
                  {"id": note["id"], "body": "My version",
                   "base_seq": details["current"]["updated_seq"]})
     assert again["ok"], again
@@ -106,26 +106,28 @@ def test_an_edit_from_a_stale_base_is_refused_with_both_versions(backend, room):
 
 def test_an_edit_without_a_base_is_last_writer_wins_as_before(backend, room):
     note = add_research(backend, room["id"], room["sam"])
-    send(backend, room["id"], room["sam"]["id"], "note.edit", {"id": note["id"], "title": "A"})
-    ack = send(backend, room["id"], room["sam"]["id"], "note.edit",
+    send(backend, room["id"], room["sam"]["id"], "research_note.edit",
+         {"id": note["id"], "title": "A"})
+    ack = send(backend, room["id"], room["sam"]["id"], "research_note.edit",
                {"id": note["id"], "title": "B"})
     assert ack["ok"] and ack["event"]["data"]["note"]["title"] == "B"
-    refused = send(backend, room["id"], room["sam"]["id"], "note.edit",
+    refused = send(backend, room["id"], room["sam"]["id"], "research_note.edit",
                    {"id": note["id"], "title": "C", "base_seq": -1})
     assert refused["error"]["code"] == "invalid"
 
 
 def test_only_the_author_or_the_facilitator_changes_a_note(backend, room):
     note = add_research(backend, room["id"], room["sam"])
-    refused = send(backend, room["id"], room["lotte"]["id"], "note.delete", {"id": note["id"]})
+    refused = send(backend, room["id"], room["lotte"]["id"], "research_note.delete",
+                   {"id": note["id"]})
     assert refused["error"]["code"] == "forbidden"
-    assert send(backend, room["id"], room["maria"]["id"], "note.delete",
+    assert send(backend, room["id"], room["maria"]["id"], "research_note.delete",
                 {"id": note["id"]})["ok"]
 
 
 def test_observers_cannot_add_notes(backend, room):
     watcher = make_member(backend, room["created"].observer_token, "Obi", "")
-    ack = send(backend, room["id"], watcher["id"], "note.add",
+    ack = send(backend, room["id"], watcher["id"], "research_note.add",
                {"title": "T", "source_type": "other", "body": ""})
     assert ack["error"]["code"] == "forbidden"
 
@@ -183,7 +185,7 @@ def test_an_edit_that_removes_a_quoted_passage_is_refused_and_names_the_links(ba
     target = item["event"]["data"]["assumption"]["id"]
     made = link(backend, room, "lotte", note, target, quote="far too long")["event"]["data"]
     before = snap(backend, room)
-    ack = send(backend, room["id"], room["sam"]["id"], "note.edit",
+    ack = send(backend, room["id"], room["sam"]["id"], "research_note.edit",
                {"id": note["id"], "body": "Anna says the forms are fine.", "title": "New"})
     assert ack["ok"] is False and ack["error"]["code"] == "conflict"
     assert ack["error"]["message"] == (
@@ -201,12 +203,12 @@ def test_an_edit_that_keeps_the_quoted_passages_goes_through(backend, room):
     target = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
     link(backend, room, "sam", note, target, quote="far too long")
     # Formatting and white space around the passage may change; so may the rest of the note.
-    ack = send(backend, room["id"], room["sam"]["id"], "note.edit",
+    ack = send(backend, room["id"], room["sam"]["id"], "research_note.edit",
                {"id": note["id"], "body": "Update: the forms take *far   too long*, she says."})
     assert ack["ok"], ack
     assert len(snap(backend, room)["evidence"]) == 1
     # Without a body, the passages are not in question.
-    assert send(backend, room["id"], room["sam"]["id"], "note.edit",
+    assert send(backend, room["id"], room["sam"]["id"], "research_note.edit",
                 {"id": note["id"], "title": "Renamed"})["ok"]
 
 
@@ -220,12 +222,12 @@ def test_removing_the_link_first_lets_the_edit_through(backend, room):
                     relation="contradicts", quote="on her phone")["event"]["data"]["link"]
     kept = link(backend, room, "sam", note, group_a, quote="the forms")["event"]["data"]["link"]
     edit = {"id": note["id"], "body": "Anna says the forms take a while."}
-    refused = send(backend, room["id"], room["sam"]["id"], "note.edit", edit)
+    refused = send(backend, room["id"], room["sam"]["id"], "research_note.edit", edit)
     assert [made["id"] for made in refused["error"]["details"]["links"]] == [on_group["id"]]
     assert refused["error"]["details"]["links"][0]["target_text"] == group["title"]
     assert send(backend, room["id"], room["sam"]["id"], "evidence.unlink",
                 {"id": on_group["id"]})["ok"]
-    assert send(backend, room["id"], room["sam"]["id"], "note.edit", edit)["ok"]
+    assert send(backend, room["id"], room["sam"]["id"], "research_note.edit", edit)["ok"]
     assert [made["id"] for made in snap(backend, room)["evidence"]] == [kept["id"]]
 
 
@@ -249,7 +251,7 @@ def test_removing_a_note_removes_its_links_and_the_event_says_which(backend, roo
     note = add_research(backend, room["id"], room["sam"])
     item = add_note(backend, room["id"], room["sam"])["event"]["data"]["assumption"]["id"]
     made = link(backend, room, "sam", note, item)["event"]["data"]["link"]
-    ack = send(backend, room["id"], room["sam"]["id"], "note.delete", {"id": note["id"]})
+    ack = send(backend, room["id"], room["sam"]["id"], "research_note.delete", {"id": note["id"]})
     assert ack["event"]["data"]["links"] == [made["id"]]
     assert snap(backend, room)["evidence"] == []
 
@@ -317,3 +319,26 @@ def test_unknown_categories_cannot_require_evidence(backend, room):
                {"require_evidence": ["horoscope"]})
     assert ack["error"] == {"code": "invalid",
                             "message": "require_evidence: unknown category 'horoscope'"}
+
+
+def test_the_old_op_names_still_work(backend, room):
+    """Ops a browser kept unsent across the rename (docs/protocol.md, Aliases) are applied as
+    the ops they now name, and their events carry the new names."""
+    sam = room["sam"]["id"]
+    added = send(backend, room["id"], sam, "note.add",
+                 {"title": "Visit", "source_type": "interview", "body": "Pays by phone"})
+    assert added["ok"] and added["event"]["type"] == "research_note.added"
+    note = added["event"]["data"]["note"]["id"]
+    edited = send(backend, room["id"], sam, "note.edit", {"id": note, "title": "Home visit"})
+    assert edited["ok"] and edited["event"]["type"] == "research_note.edited"
+    imported = send(backend, room["id"], sam, "notes.import", {"notes": [
+        {"title": "Survey", "source_type": "survey", "body": "62% pay by phone"}]})
+    assert imported["ok"] and imported["event"]["type"] == "research_notes.imported"
+    deleted = send(backend, room["id"], sam, "note.delete", {"id": note})
+    assert deleted["ok"] and deleted["event"]["type"] == "research_note.deleted"
+    # The same rules as under the new names: an observer may not send them.
+    watcher = make_member(backend, room["created"].observer_token, "Olga", "")
+    refused = send(backend, room["id"], watcher["id"], "note.add",
+                   {"title": "T", "source_type": "other", "body": ""})
+    assert refused["error"]["code"] == "forbidden"
+    assert [n["title"] for n in snap(backend, room)["notes"]] == ["Survey"]

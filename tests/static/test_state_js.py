@@ -74,13 +74,14 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
     send(backend, created.id, facilitator["id"], "settings.update", {"dot_budget": 3})
     send(backend, created.id, facilitator["id"], "phase.set", {"phase": "reconcile"})
     # The research library and the persona document, with a new draft after agreement.
-    research = send(backend, created.id, sam["id"], "note.add", {
+    research = send(backend, created.id, sam["id"], "research_note.add", {
         "title": "Interview", "source_type": "interview", "body": "Likes it *cheap*"})
     research_id = research["event"]["data"]["note"]["id"]
     send(backend, created.id, sam["id"], "evidence.link", {
         "note_id": research_id, "group_id": group_id, "relation": "supports",
         "quote": "likes it cheap"})
-    send(backend, created.id, sam["id"], "note.edit", {"id": research_id, "tags": ["price"]})
+    send(backend, created.id, sam["id"], "research_note.edit",
+         {"id": research_id, "tags": ["price"]})
     default_persona = snapshot(backend, created.id, sam)["personas"][0]["id"]
     send(backend, created.id, facilitator["id"], "phase.set", {"phase": "merge"})
     send(backend, created.id, facilitator["id"], "document.create",

@@ -139,8 +139,9 @@ def test_every_response_carries_the_security_headers(client, app):
               {"persona_id": persona, "category": "goals", "text": "Pays by phone"})
     op(client, wid, "decision.set", {"target_type": "assumption", "decision": "accepted",
                                      "target_id": item["event"]["data"]["assumption"]["id"]})
-    note = op(client, wid, "note.add", {"title": "Visit", "source_type": "interview",
-                                        "body": "Pays by *phone*."})["event"]["data"]["note"]
+    note = op(client, wid, "research_note.add", {
+        "title": "Visit", "source_type": "interview",
+        "body": "Pays by *phone*."})["event"]["data"]["note"]
     op(client, wid, "phase.set", {"phase": "merge"})
     op(client, wid, "document.create", {"persona_id": persona})
     pages = [f"/w/{wid}", f"/w/{wid}/persona/{persona}",

@@ -19,7 +19,7 @@ def add(client, workshop_id, op_id="n1", **data):
     body = {"title": "Interview with Anna", "source_type": "interview",
             "body": "Anna pays her bills **on her phone**.", **data}
     return client.post(f"/api/workshops/{workshop_id}/ops",
-                       json={"op_id": op_id, "type": "note.add", "data": body})
+                       json={"op_id": op_id, "type": "research_note.add", "data": body})
 
 
 def test_a_note_added_over_http_is_listed_searched_and_read(client, member):

@@ -96,12 +96,19 @@ def test_the_op_envelope_is_one_of_every_op_type_with_its_model(client):
     body = document["paths"]["/api/workshops/{workshop_id}/ops"]["post"]["requestBody"]
     assert body["content"]["application/json"]["schema"] == {
         "$ref": REF_TEMPLATE.format(model="OpEnvelope")}
-    by_type = {}
+    by_type, sent_as = {}, {}
     for variant in envelope["oneOf"]:
         ref = variant["$ref"]
-        by_type[resolve(document, ref)["properties"]["type"]["const"]] = ref
+        type_ = resolve(document, ref)["properties"]["type"]
+        names = type_["enum"] if "enum" in type_ else [type_["const"]]  # the name, then aliases
+        by_type[names[0]] = ref
+        sent_as.update(dict.fromkeys(names, ref))
     assert list(by_type) == list(OPS)  # every op type, in registry order, once
-    assert envelope["discriminator"] == {"propertyName": "type", "mapping": by_type}
+    # An old name (docs/protocol.md, Aliases) finds the variant of the op it now names.
+    assert envelope["discriminator"] == {"propertyName": "type", "mapping": sent_as}
+    assert {old: sent_as[old] for old in OPS.aliases} == {
+        old: by_type[new] for old, new in OPS.aliases.items()}
+    assert by_type["research_note.add"] == REF_TEMPLATE.format(model="ResearchNoteAddOp")
     for op_type, spec in OPS.items():
         variant = resolve(document, by_type[op_type])
         assert variant["required"] == ["op_id", "type", "data"]

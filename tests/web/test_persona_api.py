@@ -332,7 +332,7 @@ def test_research_notes_are_listed_read_and_added(room):
     note = client.get(f"/api/workshops/{wid}/notes/{room['research']['id']}").get_json()
     assert note["body"] == "Anna pays every bill on her phone."
     assert note["body_html"] == "<p>Anna pays every bill on her phone.</p>"
-    added = op(client, room, "note.add", {
+    added = op(client, room, "research_note.add", {
         "title": "Survey of 40 customers", "source_type": "survey",
         "body": "Most of them <script>alert(1)</script>**read letters** late.",
         "tags": ["letters"]})
@@ -364,7 +364,7 @@ def test_without_membership_every_read_and_the_note_add_is_401(app, room):
         assert response.status_code == 401, path
         assert response.get_json()["error"]["code"] == "unauthenticated", path
     response = stranger.post(f"/api/workshops/{room['id']}/ops", json={
-        "op_id": "x1", "type": "note.add",
+        "op_id": "x1", "type": "research_note.add",
         "data": {"title": "t", "source_type": "interview", "body": "b"}})
     assert response.status_code == 401
 
@@ -377,7 +377,7 @@ def test_another_workshops_member_gets_401_here_and_404_through_their_own(app, b
         assert eve.get(path).status_code == 401, path
     before = seq(backend, room)
     response = eve.post(f"/api/workshops/{room['id']}/ops", json={
-        "op_id": "x2", "type": "note.add",
+        "op_id": "x2", "type": "research_note.add",
         "data": {"title": "t", "source_type": "interview", "body": "b"}})
     assert response.status_code == 401 and seq(backend, room) == before
     # Through the workshop they belong to, this room's persona and notes do not exist.

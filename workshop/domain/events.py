@@ -374,7 +374,7 @@ class SettingsUpdated(Model):
     previous: SettingsView
 
 
-class NotesRevealed(Model):
+class AssumptionsRevealed(Model):
     """Every private note, and its thread, was shown to everyone."""
 
     assumptions: list[AssumptionView]
@@ -404,11 +404,11 @@ class GroupsPatch(Model):
     links: list[Id]
 
 
-class NotesGrouped(GroupsPatch):
+class AssumptionsGrouped(GroupsPatch):
     """A note was put onto another: they form a group, or it joined the other's."""
 
 
-class NotesUngrouped(GroupsPatch):
+class AssumptionsUngrouped(GroupsPatch):
     """A note was taken out of its group, or a group was dissolved."""
 
 
@@ -455,13 +455,13 @@ class ParticipantRemoved(Model):
     rotated: Role = absent("The role whose link got a new secret, with `rotate_link` only")
 
 
-class NoteAdded(Model):
+class ResearchNoteAdded(Model):
     """A research note was added to the library."""
 
     note: ResearchNoteView
 
 
-class NotesImported(Model):
+class ResearchNotesImported(Model):
     """Research notes were imported in one step."""
 
     notes: list[ResearchNoteView]
@@ -478,26 +478,26 @@ class ResearchNotePrevious(Model):
     respondents: int | None = absent("If it was changed")
 
 
-class NoteEdited(Model):
+class ResearchNoteEdited(Model):
     """A research note was changed."""
 
     note: ResearchNoteView
     previous: ResearchNotePrevious
 
 
-class DeletedNote(Model):
+class DeletedResearchNote(Model):
     """What a deleted research note was called."""
 
     title: str
     source_type: Literal[tuple(SOURCE_TYPES)]
 
 
-class NoteDeleted(Model):
+class ResearchNoteDeleted(Model):
     """A research note was removed, with the evidence links to it."""
 
     id: Id
     links: list[Id]
-    previous: DeletedNote
+    previous: DeletedResearchNote
 
 
 class EvidenceLinked(Model):
@@ -595,21 +595,21 @@ EVENTS: dict[str, type[Model]] = {
     "vote.cast": BallotCast,
     "phase.changed": PhaseChanged,
     "settings.updated": SettingsUpdated,
-    "notes.revealed": NotesRevealed,
+    "assumptions.revealed": AssumptionsRevealed,
     "votes.revealed": VotesRevealed,
     "timer.changed": TimerChanged,
-    "notes.grouped": NotesGrouped,
-    "notes.ungrouped": NotesUngrouped,
+    "assumptions.grouped": AssumptionsGrouped,
+    "assumptions.ungrouped": AssumptionsUngrouped,
     "group.renamed": GroupRenamed,
     "decision.made": DecisionMade,
     "comment.added": CommentAdded,
     "comment.deleted": CommentDeleted,
     "invite.rotated": InviteRotated,
     "participant.removed": ParticipantRemoved,
-    "note.added": NoteAdded,
-    "notes.imported": NotesImported,
-    "note.edited": NoteEdited,
-    "note.deleted": NoteDeleted,
+    "research_note.added": ResearchNoteAdded,
+    "research_notes.imported": ResearchNotesImported,
+    "research_note.edited": ResearchNoteEdited,
+    "research_note.deleted": ResearchNoteDeleted,
     "evidence.linked": EvidenceLinked,
     "evidence.unlinked": EvidenceUnlinked,
     "document.created": DocumentCreated,

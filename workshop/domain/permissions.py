@@ -14,7 +14,7 @@ OBSERVER = "observer"
 ROLES = (FACILITATOR, PARTICIPANT, OBSERVER)
 
 
-def may_change_note(role: str, actor_id: str, author_id: str) -> bool:
+def may_change(role: str, actor_id: str, author_id: str) -> bool:
     """Authors change their own notes; the facilitator may change anyone's."""
     return role == FACILITATOR or (role == PARTICIPANT and actor_id == author_id)
 

@@ -1,6 +1,6 @@
 """What a research note is: its source types, its limits, and the check a draft must pass.
 
-The limits match the note.add payload schema (`workshop/ops/research.py`), so a draft that
+The limits match the research_note.add payload schema (`workshop/ops/research.py`), so a draft that
 passes `validate_draft` is also accepted when it is added to a library.
 """
 
@@ -79,7 +79,7 @@ class NoteDraft:
     respondents: int | None = None
 
     def as_dict(self) -> dict:
-        """The draft as JSON-ready data (the fields of note.add)."""
+        """The draft as JSON-ready data (the fields of research_note.add)."""
         return {"title": self.title, "source_type": self.source_type, "body": self.body,
                 "tags": list(self.tags), "date": self.date, "respondents": self.respondents}
 
@@ -129,7 +129,7 @@ def _source_type(value: object) -> str:
 
 
 def _body(value: object) -> str:
-    """A Markdown body: trimmed (as the note.add schema does), at most 20,000 characters."""
+    """A Markdown body, trimmed (as the research_note.add schema does): ≤ 20,000 characters."""
     body = _check_text("body", value).strip()
     if len(body) > BODY_MAX:
         raise ValueError(f"body: at most {BODY_MAX:,} characters (this one has {len(body):,})")

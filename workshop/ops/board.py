@@ -10,9 +10,9 @@ from workshop.domain.permissions import FACILITATOR, PARTICIPANT
 from workshop.domain.tokens import new_id
 from workshop.models import (
     Assumption,
+    AssumptionGroup,
     Comment,
     EvidenceLink,
-    NoteGroup,
     Persona,
     PersonaVersion,
     Vote,
@@ -22,12 +22,12 @@ from workshop.ops.context import (
     MAX_PERSONAS,
     OpContext,
     Outcome,
+    assumption_outcome,
+    assumption_to_change,
     ballots_on,
     check_persona,
     count,
     insert,
-    note_outcome,
-    note_to_change,
     persona_in_workshop,
     prepare_count,
     prepare_insert,
@@ -135,8 +135,8 @@ def persona_delete(ctx: OpContext, data: PersonaDelete) -> Outcome:
                                        "record: it cannot be deleted", reason="persona_agreed")
     notes = list(session.scalars(select(Assumption.id).where(
         Assumption.persona_id == persona.id)))
-    groups = list(session.scalars(select(NoteGroup.id).where(
-        NoteGroup.persona_id == persona.id)))
+    groups = list(session.scalars(select(AssumptionGroup.id).where(
+        AssumptionGroup.persona_id == persona.id)))
     if not data.confirm and (notes or statuses):
         # Says neither how many nor whose: some of the notes may be others' private ones.
         raise ServiceError("conflict", "this persona has notes or a document, which are "
@@ -150,7 +150,7 @@ def persona_delete(ctx: OpContext, data: PersonaDelete) -> Outcome:
                                           Comment.target_id.in_(items)))
     session.execute(delete(Vote).where(Vote.assumption_id.in_(notes)))
     session.execute(delete(Assumption).where(Assumption.persona_id == persona.id))
-    session.execute(delete(NoteGroup).where(NoteGroup.persona_id == persona.id))
+    session.execute(delete(AssumptionGroup).where(AssumptionGroup.persona_id == persona.id))
     session.execute(delete(PersonaVersion).where(PersonaVersion.persona_id == persona.id))
     session.delete(persona)
     # The event names only the persona: every client drops what hangs on it, and nobody
@@ -172,35 +172,35 @@ def assumption_add(ctx: OpContext, data: AssumptionAdd) -> Outcome:
                       created_seq=ctx.seq, updated_seq=ctx.seq,
                       hidden=bool(settings["private_collect"]))
     insert(ctx, note)
-    return note_outcome(ctx, note, "assumption.added", lambda viewer: {
-        "assumption": visibility.note_view(note, settings, [], viewer)})
+    return assumption_outcome(ctx, note, "assumption.added", lambda viewer: {
+        "assumption": visibility.assumption_view(note, settings, [], viewer)})
 
 
 @op("assumption.edit", payload=AssumptionEdit, roles={FACILITATOR, PARTICIPANT})
 def assumption_edit(ctx: OpContext, data: AssumptionEdit) -> Outcome:
     """Change a note's text while nobody has voted on it or decided it; the log keeps what
     it was. After that the facilitator rewords it (decision.set), which keeps the original."""
-    note = note_to_change(ctx, data.id)
-    group = ctx.session.get(NoteGroup, note.group_id) if note.group_id else None
+    note = assumption_to_change(ctx, data.id)
+    group = ctx.session.get(AssumptionGroup, note.group_id) if note.group_id else None
     voters = sum(1 for ballot in ballots_on(ctx, note.id) if ballot.stance or ballot.dots)
     fixed = permissions.text_fixed(voters, bool(note.decision or (group and group.decision)))
     if fixed:
         raise ServiceError("conflict", fixed.message, reason=fixed.reason)
     previous, note.text, note.updated_seq = note.text, data.text, ctx.seq
-    return note_outcome(ctx, note, "assumption.edited", lambda _viewer: {
+    return assumption_outcome(ctx, note, "assumption.edited", lambda _viewer: {
         "id": note.id, "text": note.text, "previous": previous})
 
 
 @op("assumption.delete", payload=AssumptionDelete, roles={FACILITATOR, PARTICIPANT})
 def assumption_delete(ctx: OpContext, data: AssumptionDelete) -> Outcome:
     """Remove a note and its votes; the log keeps what it said."""
-    note = note_to_change(ctx, data.id)
+    note = assumption_to_change(ctx, data.id)
     if note.group_id:
         raise ServiceError("conflict", "take the note out of its group before deleting it")
     settings = ctx.settings
     links = research.drop_links(ctx, [note.id])  # evidence about a note goes with it
-    outcome = note_outcome(ctx, note, "assumption.deleted", lambda viewer: {
-        "id": note.id, "previous": visibility.note_view(note, settings, [], viewer),
+    outcome = assumption_outcome(ctx, note, "assumption.deleted", lambda viewer: {
+        "id": note.id, "previous": visibility.assumption_view(note, settings, [], viewer),
         "links": links})
     for vote in votes_on(ctx, note.id):
         ctx.session.delete(vote)

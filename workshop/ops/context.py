@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from workshop.domain import permissions
 from workshop.domain import settings as workshop_settings
-from workshop.models import Assumption, NoteGroup, Participant, Persona, Vote, Workshop
+from workshop.models import Assumption, AssumptionGroup, Participant, Persona, Vote, Workshop
 from workshop.prepared import Prepared, Record
 from workshop.services import visibility
 from workshop.services.errors import ServiceError
@@ -119,31 +119,32 @@ def check_persona(ctx: OpContext, persona_id: str) -> None:
         raise ServiceError("not_found", "no such persona in this workshop")
 
 
-def visible_note(ctx: OpContext, assumption_id: str) -> Assumption:
+def visible_assumption(ctx: OpContext, assumption_id: str) -> Assumption:
     return _visible(ctx, by_id(ctx.session, Assumption, assumption_id))
 
 
-_NOTES = Assumption.__table__
-_NOTE_ROW = Prepared(select(_NOTES.c.id, _NOTES.c.workshop_id, _NOTES.c.author_id,
-                            _NOTES.c.hidden, _NOTES.c.group_id)
-                     .where(_NOTES.c.id == bindparam("id")))
+_ASSUMPTIONS = Assumption.__table__
+_ASSUMPTION_ROW = Prepared(select(_ASSUMPTIONS.c.id, _ASSUMPTIONS.c.workshop_id,
+                                  _ASSUMPTIONS.c.author_id, _ASSUMPTIONS.c.hidden,
+                                  _ASSUMPTIONS.c.group_id)
+                           .where(_ASSUMPTIONS.c.id == bindparam("id")))
 
 
-def visible_note_row(ctx: OpContext, assumption_id: str) -> Record:
+def visible_assumption_row(ctx: OpContext, assumption_id: str) -> Record:
     """A note the actor may see, as a read-only row (prepared: votes read it on every cast)."""
-    return _visible(ctx, _NOTE_ROW.one_or_none(ctx.connection, id=assumption_id))
+    return _visible(ctx, _ASSUMPTION_ROW.one_or_none(ctx.connection, id=assumption_id))
 
 
 def _visible(ctx: OpContext, note):
     if (note is None or note.workshop_id != ctx.workshop_id
-            or not visibility.can_see_note(note, ctx.actor.id)):
+            or not visibility.can_see_assumption(note, ctx.actor.id)):
         raise ServiceError("not_found", "no such note in this workshop")
     return note
 
 
-def note_to_change(ctx: OpContext, assumption_id: str) -> Assumption:
-    note = visible_note(ctx, assumption_id)
-    if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, note.author_id):
+def assumption_to_change(ctx: OpContext, assumption_id: str) -> Assumption:
+    note = visible_assumption(ctx, assumption_id)
+    if not permissions.may_change(ctx.actor.role, ctx.actor.id, note.author_id):
         raise ServiceError("forbidden", "only its author or the facilitator may change this note",
                            reason="not_yours")
     return note
@@ -219,8 +220,8 @@ def ballots_on(ctx: OpContext, note_id: str) -> list[Record]:
     return _BALLOTS_ON.all(ctx.connection, note_id=note_id)
 
 
-def note_outcome(ctx: OpContext, note: Assumption, type_: str,
-                  build: Callable[[str | None], dict]) -> Outcome:
+def assumption_outcome(ctx: OpContext, note: Assumption, type_: str,
+                       build: Callable[[str | None], dict]) -> Outcome:
     """An event about a note: private to its author while hidden, authorless when anonymous."""
     if note.hidden:
         return Outcome(type_, build(note.author_id), audience=note.author_id, public=HIDDEN)
@@ -230,9 +231,9 @@ def note_outcome(ctx: OpContext, note: Assumption, type_: str,
     return Outcome(type_, build(None))
 
 
-def group_in_workshop(ctx: OpContext, group_id: str) -> NoteGroup:
+def group_in_workshop(ctx: OpContext, group_id: str) -> AssumptionGroup:
     """A group of this workshop, or not_found."""
-    group = by_id(ctx.session, NoteGroup, group_id)
+    group = by_id(ctx.session, AssumptionGroup, group_id)
     if group is None or group.workshop_id != ctx.workshop_id:
         raise ServiceError("not_found", "no such group in this workshop")
     return group

@@ -117,8 +117,8 @@ def reveal(ctx: OpContext, data: Reveal) -> Outcome:
             note.hidden = False
         threads = ctx.session.scalars(select(Comment).where(
             Comment.target_id.in_([n.id for n in notes])).order_by(Comment.created_seq))
-        return Outcome("notes.revealed", {
-            "assumptions": [visibility.note_view(note, settings, votes_on(ctx, note.id), None)
+        return Outcome("assumptions.revealed", {
+            "assumptions": [visibility.assumption_view(note, settings, votes_on(ctx, note.id), None)
                             for note in notes],
             "comments": [visibility.comment_view(c, settings, None) for c in threads]})
     if count(ctx, Assumption, Assumption.hidden.is_(True)):

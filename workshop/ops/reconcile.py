@@ -10,7 +10,7 @@ from workshop.domain import permissions
 from workshop.domain.grouping import default_group_title
 from workshop.domain.permissions import FACILITATOR, PARTICIPANT
 from workshop.domain.tokens import new_id
-from workshop.models import Comment, NoteGroup, utcnow
+from workshop.models import AssumptionGroup, Comment, utcnow
 from workshop.ops import research
 from workshop.ops.context import (
     HIDDEN,
@@ -20,7 +20,7 @@ from workshop.ops.context import (
     group_in_workshop,
     member_votes,
     members_of,
-    visible_note,
+    visible_assumption,
 )
 from workshop.ops.registry import OpSet
 from workshop.services import log, visibility
@@ -99,7 +99,7 @@ def _group_patch(ctx: OpContext, touched: list[str], notes: dict[str, str | None
     """
     groups, removed, links = [], [], []
     for group_id in dict.fromkeys(touched):
-        group = ctx.session.get(NoteGroup, group_id)
+        group = ctx.session.get(AssumptionGroup, group_id)
         remaining = members_of(ctx, group_id)
         if len(remaining) < 2:
             for note in remaining:
@@ -122,7 +122,7 @@ def _group_patch(ctx: OpContext, touched: list[str], notes: dict[str, str | None
 @op("group.add", payload=GroupAdd, roles={FACILITATOR})
 def group_add(ctx: OpContext, data: GroupAdd) -> Outcome:
     """Put a note onto another: they form a group, or the note joins the other's group."""
-    note, onto = visible_note(ctx, data.assumption_id), visible_note(ctx, data.onto_id)
+    note, onto = visible_assumption(ctx, data.assumption_id), visible_assumption(ctx, data.onto_id)
     if note.id == onto.id:
         raise ServiceError("invalid", "a note cannot be grouped with itself")
     if note.persona_id != onto.persona_id:
@@ -130,9 +130,9 @@ def group_add(ctx: OpContext, data: GroupAdd) -> Outcome:
     if note.hidden or onto.hidden:
         raise ServiceError("conflict", "reveal private notes before grouping them")
     if onto.group_id is None:
-        group = NoteGroup(id=new_id(), workshop_id=ctx.workshop_id, persona_id=onto.persona_id,
-                          category=onto.category, title=default_group_title(onto.text),
-                          created_seq=ctx.seq)
+        group = AssumptionGroup(id=new_id(), workshop_id=ctx.workshop_id,
+                                persona_id=onto.persona_id, category=onto.category,
+                                title=default_group_title(onto.text), created_seq=ctx.seq)
         ctx.session.add(group)
         ctx.session.flush()
         onto.group_id = group.id
@@ -140,19 +140,19 @@ def group_add(ctx: OpContext, data: GroupAdd) -> Outcome:
     note.group_id = onto.group_id
     ctx.session.flush()
     touched = [onto.group_id] + ([left] if left and left != onto.group_id else [])
-    return Outcome("notes.grouped", _group_patch(ctx, touched, {
+    return Outcome("assumptions.grouped", _group_patch(ctx, touched, {
         onto.id: onto.group_id, note.id: note.group_id}))
 
 
 @op("group.remove", payload=GroupRemove, roles={FACILITATOR})
 def group_remove(ctx: OpContext, data: GroupRemove) -> Outcome:
     """Take a note out of its group."""
-    note = visible_note(ctx, data.assumption_id)
+    note = visible_assumption(ctx, data.assumption_id)
     if note.group_id is None:
         raise ServiceError("conflict", "this note is not in a group")
     group_id, note.group_id = note.group_id, None
     ctx.session.flush()
-    return Outcome("notes.ungrouped", _group_patch(ctx, [group_id], {note.id: None}))
+    return Outcome("assumptions.ungrouped", _group_patch(ctx, [group_id], {note.id: None}))
 
 
 @op("group.dissolve", payload=GroupDissolve, roles={FACILITATOR})
@@ -164,7 +164,7 @@ def group_dissolve(ctx: OpContext, data: GroupDissolve) -> Outcome:
         note.group_id = None
         notes[note.id] = None
     ctx.session.flush()
-    return Outcome("notes.ungrouped", _group_patch(ctx, [group.id], notes))
+    return Outcome("assumptions.ungrouped", _group_patch(ctx, [group.id], notes))
 
 
 @op("group.rename", payload=GroupRename, roles={FACILITATOR})
@@ -179,7 +179,7 @@ def group_rename(ctx: OpContext, data: GroupRename) -> Outcome:
 def _target(ctx: OpContext, target_type: str, target_id: str):
     if target_type == "group":
         return group_in_workshop(ctx, target_id)
-    return visible_note(ctx, target_id)
+    return visible_assumption(ctx, target_id)
 
 
 @op("decision.set", payload=DecisionSet, roles={FACILITATOR})
@@ -227,7 +227,7 @@ def comment_delete(ctx: OpContext, data: CommentDelete) -> Outcome:
     if comment is None or comment.workshop_id != ctx.workshop_id:
         raise ServiceError("not_found", "no such comment in this workshop")
     target = _target(ctx, comment.target_type, comment.target_id)
-    if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, comment.author_id):
+    if not permissions.may_change(ctx.actor.role, ctx.actor.id, comment.author_id):
         raise ServiceError("forbidden", "only its author or the facilitator may remove it",
                            reason="not_yours")
     ctx.session.delete(comment)

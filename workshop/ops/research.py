@@ -12,14 +12,14 @@ from workshop.domain import evidence, permissions
 from workshop.domain.categories import category_label
 from workshop.domain.permissions import FACILITATOR, PARTICIPANT
 from workshop.domain.tokens import new_id
-from workshop.models import Assumption, EvidenceLink, NoteGroup, ResearchNote
+from workshop.models import Assumption, AssumptionGroup, EvidenceLink, ResearchNote
 from workshop.ops.context import (
     OpContext,
     Outcome,
     count,
     group_in_workshop,
     members_of,
-    visible_note,
+    visible_assumption,
 )
 from workshop.ops.registry import OpSet
 from workshop.rendering import render_all, render_markdown, visible_text
@@ -34,7 +34,7 @@ from workshop.services.schemas import (
     SourceType,
     Tag,
 )
-from workshop.services.shapes import link_view, note_view
+from workshop.services.shapes import link_view, research_note_view
 
 MAX_NOTES = 1000
 MAX_LINKS = 5000
@@ -50,8 +50,8 @@ op = AREA.op
 
 # ---- payloads ------------------------------------------------------------------------------
 
-class NoteAdd(Payload):
-    """note.add: a research note for the library (Markdown body)."""
+class ResearchNoteAdd(Payload):
+    """research_note.add: a research note for the library (Markdown body)."""
 
     title: NoteTitle
     source_type: SourceType
@@ -61,8 +61,8 @@ class NoteAdd(Payload):
     respondents: int | None = Field(default=None, ge=0, le=10_000_000)
 
 
-class NoteEdit(Payload):
-    """note.edit: only the fields given change."""
+class ResearchNoteEdit(Payload):
+    """research_note.edit: only the fields given change."""
 
     id: Id
     title: NoteTitle | None = None
@@ -77,16 +77,16 @@ class NoteEdit(Payload):
     base_seq: int | None = Field(default=None, ge=0)
 
 
-class NoteDelete(Payload):
-    """note.delete: the note and every evidence link to it."""
+class ResearchNoteDelete(Payload):
+    """research_note.delete: the note and every evidence link to it."""
 
     id: Id
 
 
-class NotesImport(Payload):
-    """notes.import: many notes at once, all or none (the HTTP import sends this)."""
+class ResearchNotesImport(Payload):
+    """research_notes.import: many notes at once, all or none (the HTTP import sends this)."""
 
-    notes: list[NoteAdd] = Field(min_length=1, max_length=500)
+    notes: list[ResearchNoteAdd] = Field(min_length=1, max_length=500)
 
 
 class EvidenceLinkAdd(Payload):
@@ -172,7 +172,7 @@ def _set_tags(note: ResearchNote, tags: list[str]) -> None:
     note.tags_text = " ".join(note.tags)
 
 
-def _new_note(ctx: OpContext, data: NoteAdd) -> ResearchNote:
+def _new_research_note(ctx: OpContext, data: ResearchNoteAdd) -> ResearchNote:
     _check_date(data.date)
     note = ResearchNote(id=new_id(), workshop_id=ctx.workshop.id, title=data.title,
                         source_type=data.source_type, date=data.date,
@@ -184,20 +184,23 @@ def _new_note(ctx: OpContext, data: NoteAdd) -> ResearchNote:
     return note
 
 
-@op("note.add", payload=NoteAdd, roles={FACILITATOR, PARTICIPANT},
-    prepare=render_bodies)
-def note_add(ctx: OpContext, data: NoteAdd) -> Outcome:
+# The four research-note ops were note.*/notes.* before issue 26 (docs/protocol.md, Aliases):
+# a browser may still hold unsent ops under the old names across a deploy.
+@op("research_note.add", payload=ResearchNoteAdd, roles={FACILITATOR, PARTICIPANT},
+    prepare=render_bodies, aliases=("note.add",))
+def research_note_add(ctx: OpContext, data: ResearchNoteAdd) -> Outcome:
     """Add a research note to the library."""
     if count(ctx, ResearchNote) >= MAX_NOTES:
         raise ServiceError("limit", f"a workshop holds at most {MAX_NOTES} research notes")
-    return Outcome("note.added", {"note": note_view(_new_note(ctx, data))})
+    note = _new_research_note(ctx, data)
+    return Outcome("research_note.added", {"note": research_note_view(note)})
 
 
-def _note_to_change(ctx: OpContext, note_id: str) -> ResearchNote:
+def _research_note_to_change(ctx: OpContext, note_id: str) -> ResearchNote:
     note = ctx.session.get(ResearchNote, note_id)
     if note is None or note.workshop_id != ctx.workshop.id:
         raise ServiceError("not_found", "no such research note in this workshop")
-    if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, note.author_id):
+    if not permissions.may_change(ctx.actor.role, ctx.actor.id, note.author_id):
         raise ServiceError("forbidden", "only its author or the facilitator may change this "
                                         "research note", reason="not_yours")
     return note
@@ -205,7 +208,7 @@ def _note_to_change(ctx: OpContext, note_id: str) -> ResearchNote:
 
 def _target_text(ctx: OpContext, link: EvidenceLink) -> str:
     """What the linked board item says (an assumption's text, a group's title)."""
-    target = ctx.session.get(NoteGroup if link.target_type == "group" else Assumption,
+    target = ctx.session.get(AssumptionGroup if link.target_type == "group" else Assumption,
                              link.target_id)
     if target is None:
         return ""
@@ -241,11 +244,11 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
-@op("note.edit", payload=NoteEdit, roles={FACILITATOR, PARTICIPANT},
-    prepare=render_bodies)
-def note_edit(ctx: OpContext, data: NoteEdit) -> Outcome:
+@op("research_note.edit", payload=ResearchNoteEdit, roles={FACILITATOR, PARTICIPANT},
+    prepare=render_bodies, aliases=("note.edit",))
+def research_note_edit(ctx: OpContext, data: ResearchNoteEdit) -> Outcome:
     """Change a note's fields (refused if saved since `base_seq`); the event keeps the old."""
-    note = _note_to_change(ctx, data.id)
+    note = _research_note_to_change(ctx, data.id)
     _check_date(data.date)
     previous: dict = {}
     changes = data.model_dump(exclude_none=True, exclude={"id", "clear", "base_seq"})
@@ -260,7 +263,7 @@ def note_edit(ctx: OpContext, data: NoteEdit) -> Outcome:
         # versions and decides.
         raise ServiceError("conflict", "someone saved this note after you started editing: "
                                        "compare both versions and save again",
-                           details={"current": note_view(note), "yours": changes,
+                           details={"current": research_note_view(note), "yours": changes,
                                     "base_seq": data.base_seq})
     before = _readings(note.body, note.body_html)
     for field, value in changes.items():
@@ -273,18 +276,19 @@ def note_edit(ctx: OpContext, data: NoteEdit) -> Outcome:
         else:
             setattr(note, field, value)
     note.updated_seq = ctx.seq
-    return Outcome("note.edited", {"note": note_view(note), "previous": previous})
+    return Outcome("research_note.edited", {"note": research_note_view(note), "previous": previous})
 
 
-@op("note.delete", payload=NoteDelete, roles={FACILITATOR, PARTICIPANT})
-def note_delete(ctx: OpContext, data: NoteDelete) -> Outcome:
+@op("research_note.delete", payload=ResearchNoteDelete, roles={FACILITATOR, PARTICIPANT},
+    aliases=("note.delete",))
+def research_note_delete(ctx: OpContext, data: ResearchNoteDelete) -> Outcome:
     """Remove a note and the evidence links to its passages."""
-    note = _note_to_change(ctx, data.id)
+    note = _research_note_to_change(ctx, data.id)
     links = list(ctx.session.scalars(select(EvidenceLink).where(EvidenceLink.note_id == note.id)
                                      .order_by(EvidenceLink.created_seq)))
-    outcome = Outcome("note.deleted", {"id": note.id, "links": [link.id for link in links],
-                                       "previous": {"title": note.title,
-                                                    "source_type": note.source_type}})
+    outcome = Outcome("research_note.deleted", {
+        "id": note.id, "links": [link.id for link in links],
+        "previous": {"title": note.title, "source_type": note.source_type}})
     for link in links:
         ctx.session.delete(link)
     ctx.session.flush()
@@ -292,9 +296,9 @@ def note_delete(ctx: OpContext, data: NoteDelete) -> Outcome:
     return outcome
 
 
-@op("notes.import", payload=NotesImport, roles={FACILITATOR, PARTICIPANT},
-    prepare=render_bodies)
-def notes_import(ctx: OpContext, data: NotesImport) -> Outcome:
+@op("research_notes.import", payload=ResearchNotesImport, roles={FACILITATOR, PARTICIPANT},
+    prepare=render_bodies, aliases=("notes.import",))
+def research_notes_import(ctx: OpContext, data: ResearchNotesImport) -> Outcome:
     """Add many notes in one step: all of them, or (on any error) none."""
     if count(ctx, ResearchNote) + len(data.notes) > MAX_NOTES:
         raise ServiceError("limit", f"a workshop holds at most {MAX_NOTES} research notes")
@@ -304,12 +308,13 @@ def notes_import(ctx: OpContext, data: NotesImport) -> Outcome:
     notes = []
     for number, draft in enumerate(data.notes):
         try:
-            notes.append(_new_note(ctx, draft))
+            notes.append(_new_research_note(ctx, draft))
         except ServiceError as error:
             # The op's transaction rolls back the notes added so far; say which one failed.
             raise ServiceError(error.code, f"notes.{number}.{error.message} (note {number + 1}, "
                                            f"“{draft.title}”)") from None
-    return Outcome("notes.imported", {"notes": [note_view(note) for note in notes]})
+    return Outcome("research_notes.imported",
+                   {"notes": [research_note_view(note) for note in notes]})
 
 
 # ---- evidence ----------------------------------------------------------------------------
@@ -325,7 +330,7 @@ def evidence_link(ctx: OpContext, data: EvidenceLinkAdd) -> Outcome:
     if data.group_id is not None:
         target_type, target = "group", group_in_workshop(ctx, data.group_id)
     else:
-        target_type, target = "assumption", visible_note(ctx, data.assumption_id)
+        target_type, target = "assumption", visible_assumption(ctx, data.assumption_id)
         if target.hidden:
             raise ServiceError("conflict", "reveal private notes before linking evidence "
                                            "to them")
@@ -346,7 +351,7 @@ def evidence_unlink(ctx: OpContext, data: EvidenceUnlink) -> Outcome:
     link = ctx.session.get(EvidenceLink, data.id)
     if link is None or link.workshop_id != ctx.workshop.id:
         raise ServiceError("not_found", "no such evidence link in this workshop")
-    if not permissions.may_change_note(ctx.actor.role, ctx.actor.id, link.author_id):
+    if not permissions.may_change(ctx.actor.role, ctx.actor.id, link.author_id):
         raise ServiceError("forbidden", "only whoever made the link or the facilitator may "
                                         "remove it")
     outcome = Outcome("evidence.unlinked", {"id": link.id, "previous": link_view(link)})
@@ -370,7 +375,7 @@ def drop_links(ctx: OpContext, target_ids: list[str]) -> list[str]:
     return sorted(link.id for link in links)
 
 
-def require_support(ctx: OpContext, target: Assumption | NoteGroup, target_type: str) -> None:
+def require_support(ctx: OpContext, target: Assumption | AssumptionGroup, target_type: str) -> None:
     """Refuse accepting an item of a category that needs research, when none supports it.
 
     A group is supported by a link on the group itself or on any of its notes.

@@ -16,7 +16,7 @@ from workshop.ops.context import (
     Outcome,
     ballots_on,
     member_votes,
-    visible_note_row,
+    visible_assumption_row,
 )
 from workshop.ops.registry import OpSet
 from workshop.prepared import Prepared
@@ -53,7 +53,7 @@ _UPDATE_VOTE = Prepared(_VOTES.update().where(_VOTES.c.id == bindparam("vote_id"
 def vote_cast(ctx: OpContext, data: VoteCast) -> Outcome:
     """Set, change or retract a stance and the dots on a note, within the dot budget."""
     # The most frequent op: read and written as rows (Core), not mapped objects.
-    note = visible_note_row(ctx, data.assumption_id)
+    note = visible_assumption_row(ctx, data.assumption_id)
     if not ctx.actor.team:
         raise ServiceError("forbidden", "votes count per team: join with a team to vote",
                            reason="vote_needs_team")

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from workshop.domain import agreement
 from workshop.domain.settings import effective, votes_hidden
 from workshop.domain.tokens import is_safe_id
-from workshop.models import Assumption, NoteGroup, Vote, Workshop
+from workshop.models import Assumption, AssumptionGroup, Vote, Workshop
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.team_measures import stance_measures, voting_teams
-from workshop.services.visibility import can_see_note, group_ballots
+from workshop.services.visibility import can_see_assumption, group_ballots
 
 
 def divergence(backend: Backend, workshop_id: str, viewer: dict,
@@ -32,12 +32,12 @@ def divergence(backend: Backend, workshop_id: str, viewer: dict,
         if persona_id:
             query = query.where(Assumption.persona_id == persona_id)
         notes = [n for n in session.scalars(query.order_by(Assumption.created_seq))
-                 if can_see_note(n, viewer["id"])]
+                 if can_see_assumption(n, viewer["id"])]
         votes: dict[str, list[Vote]] = {}
         for vote in session.scalars(select(Vote).where(Vote.workshop_id == workshop_id)):
             votes.setdefault(vote.assumption_id, []).append(vote)
         groups = {g.id: g for g in session.scalars(
-            select(NoteGroup).where(NoteGroup.workshop_id == workshop_id))}
+            select(AssumptionGroup).where(AssumptionGroup.workshop_id == workshop_id))}
         items, members = [], {}
         for note in notes:
             if note.group_id:

@@ -13,7 +13,7 @@ from workshop.db import sqlite_file
 from workshop.models import ResearchNote
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
-from workshop.services.shapes import note_view
+from workshop.services.shapes import research_note_view
 
 MAX_RESULTS = 50
 MAX_TERMS = 8
@@ -197,4 +197,4 @@ def get_note(backend: Backend, workshop_id: str, note_id: str) -> dict:
         note = session.get(ResearchNote, note_id)
         if note is None or note.workshop_id != workshop_id:
             raise ServiceError("not_found", "no such research note in this workshop")
-        return note_view(note)
+        return research_note_view(note)

@@ -13,9 +13,9 @@ from workshop.domain.categories import categories_for
 from workshop.domain.settings import effective
 from workshop.models import (
     Assumption,
+    AssumptionGroup,
     Comment,
     EvidenceLink,
-    NoteGroup,
     Participant,
     Persona,
     ResearchNote,
@@ -26,9 +26,9 @@ from workshop.services import visibility
 from workshop.services.errors import ServiceError
 from workshop.services.shapes import (
     link_view,
-    note_view,
     participant_view,
     persona_view,
+    research_note_view,
     workshop_view,
 )
 
@@ -51,10 +51,11 @@ def read_board(session, workshop_id: str, viewer: dict) -> dict:
     for vote in session.scalars(select(Vote).where(Vote.workshop_id == workshop_id)):
         votes_by_note.setdefault(vote.assumption_id, []).append(vote)
     settings = effective(workshop.settings)
-    notes = [a for a in assumptions if visibility.can_see_note(a, viewer["id"])]
+    notes = [a for a in assumptions if visibility.can_see_assumption(a, viewer["id"])]
     visible_ids = {a.id for a in notes}
-    groups = list(session.scalars(select(NoteGroup).where(NoteGroup.workshop_id == workshop_id)
-                                  .order_by(NoteGroup.created_seq)))
+    groups = list(session.scalars(
+        select(AssumptionGroup).where(AssumptionGroup.workshop_id == workshop_id)
+        .order_by(AssumptionGroup.created_seq)))
     members: dict[str, list[Vote]] = {g.id: [] for g in groups}
     for note in notes:
         if note.group_id:
@@ -67,12 +68,12 @@ def read_board(session, workshop_id: str, viewer: dict) -> dict:
         "categories": categories_for(workshop.settings),
         "personas": [persona_view(p) for p in personas],
         "participants": [participant_view(p) for p in participants],
-        "assumptions": [visibility.note_view(a, settings, votes_by_note.get(a.id, []),
-                                             viewer["id"]) for a in notes],
+        "assumptions": [visibility.assumption_view(a, settings, votes_by_note.get(a.id, []),
+                                                   viewer["id"]) for a in notes],
         "groups": [visibility.group_view(g, settings, members[g.id]) for g in groups],
         "comments": [visibility.comment_view(c, settings, viewer["id"]) for c in comments
                      if c.target_id in visible_ids],
-        "notes": [note_view(n) for n in session.scalars(
+        "notes": [research_note_view(n) for n in session.scalars(
             select(ResearchNote).where(ResearchNote.workshop_id == workshop_id)
             .order_by(ResearchNote.created_seq))],
         "evidence": [link_view(link) for link in session.scalars(
@@ -84,7 +85,7 @@ def read_board(session, workshop_id: str, viewer: dict) -> dict:
 def board_inputs(session, workshop_id: str, viewer: dict) -> tuple[dict, list[dict], list[dict]]:
     """The board, research notes and evidence links the merge and the exports work from."""
     board = read_board(session, workshop_id, viewer)
-    notes = [note_view(n) for n in session.scalars(
+    notes = [research_note_view(n) for n in session.scalars(
         select(ResearchNote).where(ResearchNote.workshop_id == workshop_id))]
     links = [link_view(link) for link in session.scalars(
         select(EvidenceLink).where(EvidenceLink.workshop_id == workshop_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from workshop.domain.note_import import ImportPlan, plan_import
+from workshop.domain.research_import import ImportPlan, plan_import
 from workshop.ops.apply import apply_op
 from workshop.ops.catalogue import OPS
 from workshop.ops.research import RENDER_ELSEWHERE_CHARS
@@ -59,7 +59,7 @@ def import_notes(backend: Backend, workshop_id: str, actor_id: str | None, raw: 
     member = find_member(backend, workshop_id, actor_id)
     if member is None:
         raise ServiceError("unauthenticated", "join this workshop through its link first")
-    if not OPS.may_send(member["role"], "notes.import"):
+    if not OPS.may_send(member["role"], "research_notes.import"):
         raise ServiceError("forbidden", f"{member['role']}s may not import research notes")
     if not backend.rate_limiter.allow(actor_id):
         raise ServiceError("rate_limited", "too many imports at once: wait a moment and try "
@@ -78,7 +78,7 @@ def import_notes(backend: Backend, workshop_id: str, actor_id: str | None, raw: 
     if not body.op_id:
         raise ServiceError("invalid", "op_id: an import needs an op id (retries apply once)")
     ack = apply_op(backend, workshop_id, actor_id, {
-        "op_id": body.op_id, "type": "notes.import",
+        "op_id": body.op_id, "type": "research_notes.import",
         "data": {"notes": [_op_note(draft.as_dict()) for draft in plan.notes]}})
     if not ack["ok"]:
         # The plan was fine but writing it was refused (a limit, a rule the planner does not
@@ -90,6 +90,6 @@ def import_notes(backend: Backend, workshop_id: str, actor_id: str | None, raw: 
 
 
 def _op_note(draft: dict) -> dict:
-    """A planned note in the shape of note.add (empty optional fields left out)."""
+    """A planned note in the shape of research_note.add (empty optional fields left out)."""
     return {key: value for key, value in draft.items()
             if value is not None and key in NOTE_FIELDS}

@@ -55,7 +55,7 @@ def version_summary(version: PersonaVersion) -> dict:
             "agreed_at": log.iso(version.agreed_at) if version.agreed_at else None}
 
 
-def note_view(note: ResearchNote) -> dict:
+def research_note_view(note: ResearchNote) -> dict:
     """A research note as every member sees it: its Markdown and its sanitised HTML."""
     return {"id": note.id, "title": note.title, "source_type": note.source_type,
             "date": note.date, "respondents": note.respondents, "tags": list(note.tags),

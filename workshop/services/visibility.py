@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from workshop.domain.grouping import combined_stance
 from workshop.domain.settings import votes_hidden
-from workshop.models import Assumption, Comment, Event, NoteGroup, Vote
+from workshop.models import Assumption, AssumptionGroup, Comment, Event, Vote
 from workshop.services.backend import Backend
 from workshop.services.log import iso
 
 
-def can_see_note(note: Assumption, viewer_id: str | None) -> bool:
+def can_see_assumption(note: Assumption, viewer_id: str | None) -> bool:
     """A hidden (private-collect) note is seen by its author only."""
     return not note.hidden or note.author_id == viewer_id
 
@@ -69,8 +69,8 @@ def my_vote(votes: list[Vote], viewer_id: str | None) -> dict | None:
     return None
 
 
-def note_view(note: Assumption, settings: dict, votes: list[Vote],
-              viewer_id: str | None) -> dict:
+def assumption_view(note: Assumption, settings: dict, votes: list[Vote],
+                    viewer_id: str | None) -> dict:
     """A sticky note as one viewer sees it."""
     return {
         "id": note.id, "persona_id": note.persona_id, "category": note.category,
@@ -83,7 +83,7 @@ def note_view(note: Assumption, settings: dict, votes: list[Vote],
     }
 
 
-def group_view(group: NoteGroup, settings: dict, member_votes: Iterable[Vote]) -> dict:
+def group_view(group: AssumptionGroup, settings: dict, member_votes: Iterable[Vote]) -> dict:
     """A group of duplicates, with the combined votes of its notes."""
     return {"id": group.id, "persona_id": group.persona_id, "category": group.category,
             "title": group.title, "seq": group.created_seq, "decision": group.decision,

@@ -8,6 +8,7 @@ response shapes are small schemas written below, following docs/protocol.md.
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
@@ -54,8 +55,8 @@ def _model(components: dict[str, Schema], model: type[Payload]) -> Schema:
 
 
 def _op_component_name(op_type: str) -> str:
-    """`persona.add` → `PersonaAddOp`."""
-    return "".join(part[:1].upper() + part[1:] for part in op_type.split(".")) + "Op"
+    """`persona.add` → `PersonaAddOp`, `research_note.add` → `ResearchNoteAddOp`."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[._]", op_type)) + "Op"
 
 
 def _op_envelope(components: dict[str, Schema]) -> Schema:
@@ -533,7 +534,7 @@ def _library_paths(preview: Schema, import_request: Schema) -> dict:
                 "schema": import_request}}},
             "responses": {
                 "200": _json("A dry run: the plan, nothing written.", _ref("ImportAnswer")),
-                "201": _json("Imported, as one `notes.import` op.", _ref("ImportAnswer")),
+                "201": _json("Imported, as one `research_notes.import` op.", _ref("ImportAnswer")),
                 "422": _json("The files have problems (nothing imported), or a limit.",
                              {"oneOf": [_ref("ImportAnswer"), _ref("Error")]}),
                 **_errors(400, 401, 403, 404, 409, 413, 415, 429, 503, s403="forbidden"),

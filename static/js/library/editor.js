@@ -184,7 +184,7 @@ export function createEditor(lib) {
     let data;
     if (existing) {
       const base = editor.base ?? existing;
-      type = "note.edit";
+      type = "research_note.edit";
       data = { id: existing.id, clear: [] };
       for (const key of ["title", "source_type", "body"]) if (values[key] !== base[key]) data[key] = values[key];
       if (JSON.stringify(values.tags) !== JSON.stringify(base.tags)) data.tags = values.tags;
@@ -196,7 +196,7 @@ export function createEditor(lib) {
       if (Object.keys(data).length === 1) { finishEditor(existing.id); return; }
       if (editor.baseSeq !== null) data.base_seq = editor.baseSeq; // a stale save comes back as a conflict
     } else {
-      type = "note.add";
+      type = "research_note.add";
       data = { title: values.title, source_type: values.source_type, body: values.body, tags: values.tags };
       if (values.date) data.date = values.date;
       if (values.respondents !== null) data.respondents = values.respondents;
@@ -209,7 +209,7 @@ export function createEditor(lib) {
     const ack = await sendQuietly(type, data);
     editor.save.disabled = false;
     if (ack.ok) {
-      finishEditor(type === "note.add" ? ack.event.data.note.id : data.id);
+      finishEditor(type === "research_note.add" ? ack.event.data.note.id : data.id);
     } else {
       showEditorError(ack.error, data);
     }
@@ -230,7 +230,7 @@ export function createEditor(lib) {
           h("button", { class: "button button-small", type: "button", text: t("library.editor.keep_mine"),
             onclick: () => {
               editor.baseSeq = current.updated_seq; // now resting on their save, knowingly
-              submitEditor("note.edit", { ...data, base_seq: current.updated_seq });
+              submitEditor("research_note.edit", { ...data, base_seq: current.updated_seq });
             } }),
           h("button", { class: "button button-small", type: "button", text: t("library.editor.show_theirs"),
             onclick: () => startEdit(data.id) })));
@@ -269,14 +269,14 @@ export function createEditor(lib) {
   function editorHeard(event) {
     if (lib.mode !== "edit" || !editor.form || !editor.noteId || event.actor === me.id) return;
     const who = lib.personName(event.actor) ?? t("common.someone");
-    if (event.type === "note.edited" && event.data.note.id === editor.noteId) {
+    if (event.type === "research_note.edited" && event.data.note.id === editor.noteId) {
       editor.changedBy = event.actor;
       editor.notice.replaceChildren(
         h("span", { text: `${t("library.editor.changed", { who })} ` }),
         h("button", { class: "icon-button", type: "button", text: t("library.editor.show_theirs"),
           onclick: () => startEdit(editor.noteId) }));
       editor.notice.hidden = false;
-    } else if (event.type === "note.deleted" && event.data.id === editor.noteId) {
+    } else if (event.type === "research_note.deleted" && event.data.id === editor.noteId) {
       editor.noteId = null;
       editor.save.textContent = t("library.editor.save_as_new");
       editor.notice.textContent = t("library.editor.deleted", { who });

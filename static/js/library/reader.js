@@ -179,9 +179,9 @@ export function createReader(lib) {
 
   function askDelete(note) {
     const links = state.evidence.filter((l) => l.note_id === note.id).length;
-    const yes = h("button", { class: "button button-small button-danger-solid", type: "button", text: t("board.note.delete"),
+    const yes = h("button", { class: "button button-small button-danger-solid", type: "button", text: t("library.delete_note"),
       onclick: async () => {
-        const ack = await send("note.delete", { id: note.id });
+        const ack = await send("research_note.delete", { id: note.id });
         if (ack.ok) { lib.selectedId = null; lib.readerKey = null; lib.store.changed(); els.search.focus(); }
       } });
     const no = h("button", { class: "button button-small", type: "button", text: t("library.keep_it"),

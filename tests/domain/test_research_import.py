@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop.domain.note_import import (
+from workshop.domain.research import NoteDraft
+from workshop.domain.research_import import (
     MAX_FILE_BYTES,
     MAX_FILES,
     MAX_FRONT_MATTER_CHARS,
@@ -21,7 +22,6 @@ from workshop.domain.note_import import (
     ImportProblem,
     plan_import,
 )
-from workshop.domain.research import NoteDraft
 from workshop.rendering import render_markdown
 
 TODAY = dt.date(2025, 3, 10)
