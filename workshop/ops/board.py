@@ -33,6 +33,7 @@ from workshop.ops.context import (
     prepare_insert,
     votes_on,
 )
+from workshop.ops.documents import AGREED
 from workshop.ops.registry import OpSet
 from workshop.services import visibility
 from workshop.services.errors import ServiceError
@@ -130,7 +131,7 @@ def persona_delete(ctx: OpContext, data: PersonaDelete) -> Outcome:
     session = ctx.session
     statuses = set(session.scalars(select(PersonaVersion.status).where(
         PersonaVersion.persona_id == persona.id)))
-    if "agreed" in statuses:
+    if AGREED in statuses:
         raise ServiceError("conflict", "this persona has an agreed version, which stays on "
                                        "record: it cannot be deleted", reason="persona_agreed")
     notes = list(session.scalars(select(Assumption.id).where(
