@@ -107,8 +107,9 @@ def parse_claim(text: str, column: str) -> Claim | None:
     """A claim from trait text: a range, "most common value is X", "more likely than average: X"."""
     for kind, pattern in (("more_likely", _MORE_LIKELY), ("most_common", _MOST_COMMON)):
         match = pattern.match(text)
-        if match and match.group(1).strip("\"'“”‘’ "):
-            return {"kind": kind, "column": column, "value": match.group(1).strip("\"'“”‘’ "),
+        value = match.group(1).strip("\"'“”‘’: ") if match else ""
+        if value:
+            return {"kind": kind, "column": column, "value": value,
                     "text": text.strip()}
     return parse_range(text, column)
 
