@@ -152,9 +152,9 @@ def split_on(table: Table, column: str, *, prefix: str = "") -> list[SegmentDef]
         raise ProfileDataError([problem(
             "wrong_type", f"split needs a category or yes/no column; {column!r} is "
                           f"{meta['kind'] if meta else 'not kept'}", column=column)])
-    counts = table.frame[column].drop_nulls().value_counts(sort=True)
+    counts = table.frame[column].drop_nulls().value_counts()
     segments = []
-    for value in counts[column].to_list():
+    for value, _ in sorted(counts.iter_rows(), key=lambda row: (-row[1], str(row[0]))):
         label = ("yes" if value else "no") if isinstance(value, bool) else str(value)
         segments.append({"id": f"{prefix}{label}", "name": label,
                          "rule": {"column": column, "test": "equals", "value": value}})
