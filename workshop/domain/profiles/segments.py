@@ -2,9 +2,10 @@
 
 Sizing suppresses every figure about fewer than k people, then audits what the published
 figures give away together: each size, overlap and the unassigned remainder is a sum of
-Venn regions (rows in exactly some segments); while a small region (or a segment's
-complement, or one segment minus another) can be computed from the published figures by
-adding and subtracting, the smallest published figure that touches it is suppressed too.
+Venn regions (rows in exactly some segments); while a small region (a small Venn region, a
+union of up to three, a segment's complement, or one segment minus another) can be
+computed from the published figures by adding and subtracting, the smallest published
+figure without which it could not be is suppressed too.
 """
 
 from __future__ import annotations
@@ -199,7 +200,9 @@ def _audit(atoms: list[int], counts: list[int], figures: dict[str, set[int]],
     """
     def regions() -> Iterable[set[int]]:
         everything = set(range(len(atoms)))
-        yield from ({i} for i in everything)
+        small = [a for a in everything if is_small(counts[a], k)]
+        for size in (1, 2, 3):  # small regions and small unions of them
+            yield from (set(group) for group in itertools.combinations(small, size))
         for i in range(segments):
             inside = {a for a, code in enumerate(atoms) if code >> i & 1}
             yield everything - inside
