@@ -91,3 +91,15 @@ def test_the_generated_export_has_a_segment_with_median_age_52():
     segment = next(s for s in split_on(table, "segment") if s["name"] == "Established households")
     age = next(c for c in profile_card(table, segment)["columns"] if c["column"] == "age")
     assert age["median"] == 52
+
+
+def test_no_order_statistic_is_anyones_exact_figure():
+    revenue = [round(100 + i * 7.31, 2) for i in range(101)]
+    table = segment_and_rest({"revenue": revenue}, {"revenue": [50.25] * 40},
+                             {"revenue": "number"})
+    column = next(c for c in profile_card(table, SEGMENT)["columns"]
+                  if c["column"] == "revenue")
+    shown = [column["median"], *column["median_ci"], column["q1"], column["q3"],
+             column["population_median"]]
+    assert not set(shown) & set(revenue)
+    assert column["median"] == 466.0  # 465.5 exactly: rounded to 3 significant digits
