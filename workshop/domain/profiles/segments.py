@@ -103,10 +103,13 @@ def validate_rule(rule: Rule, table: Table, _depth: int = 0) -> list[Problem]:
         return [problem("bad_rule", f"rules nest at most {MAX_RULE_DEPTH} deep")]
     if not isinstance(rule, dict):
         return [problem("bad_rule", "a rule is an object")]
+    if rule == {"all": []}:
+        return []  # every row: the whole dataset as a segment
     if set(rule) in ({"all"}, {"any"}):
         parts = next(iter(rule.values()))
         if not isinstance(parts, list) or not parts:
-            return [problem("bad_rule", "all/any needs a non-empty list of rules")]
+            return [problem("bad_rule", "any needs a non-empty list of rules; all needs "
+                                        "a list ([] for every row)")]
         return [p for part in parts for p in validate_rule(part, table, _depth + 1)]
     return _leaf_problems(rule, table)
 
@@ -114,6 +117,8 @@ def validate_rule(rule: Rule, table: Table, _depth: int = 0) -> list[Problem]:
 def _expr(rule: Rule, table: Table) -> pl.Expr:
     """A valid rule as a Polars expression (null counts as not selected)."""
     if "all" in rule:
+        if not rule["all"]:
+            return pl.repeat(True, table.row_count, eager=False)
         return pl.all_horizontal([_expr(part, table) for part in rule["all"]])
     if "any" in rule:
         return pl.any_horizontal([_expr(part, table) for part in rule["any"]])
