@@ -2,6 +2,7 @@
 // discuss in threads, decide (accepted / rejected / parked / reworded), and filter.
 import { locale, plural, t } from "./messages.js";
 import { h } from "./dom.js";
+import { reached } from "./registry.js";
 
 const DECISIONS = [
   ["accepted", t("decision.accepted")], ["rejected", t("decision.rejected")],
@@ -331,7 +332,25 @@ export function createReconcile(ui) {
     return card;
   }
 
+  /** The filters mean something once reconciling starts, or once anything is decided. */
+  function renderBar() {
+    if (!bar) return;
+    const persona = ui.store.activePersona();
+    const decided = state.assumptions.some((a) => a.persona_id === persona && a.decision)
+      || state.groups.some((g) => g.persona_id === persona && g.decision);
+    const hidden = !(reached(state.workshop.phase, "reconcile") || decided);
+    if (hidden && !bar.hidden && (filter.decision !== "all" || filter.contested)) {
+      filter.decision = "all"; // a hidden filter must not keep notes out of sight
+      filter.contested = false;
+      bar.querySelector("#filter-decision").value = "all";
+      bar.querySelector("#filter-contested").checked = false;
+      queueMicrotask(() => ui.store.changed());
+    }
+    bar.hidden = hidden;
+  }
+
   function render() {
+    renderBar();
     if (pickBanner) {
       const note = picking && state.assumptions.find((a) => a.id === picking);
       pickBanner.hidden = !note;
