@@ -58,7 +58,8 @@ const connection = new Connection(store, {
     for (const listener of eventListeners) listener(event);
   },
   onPresence: presence.show,
-  onStatus: statusLine(document.getElementById("conn-status"), announcer.speak),
+  onStatus: statusLine(document.getElementById("conn-status"), announcer.speak,
+    { readOnly: me.role === "observer" }),
   onError: (ack) => toast(errorText(ack.error)),
 });
 

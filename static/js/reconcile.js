@@ -121,7 +121,8 @@ export function createReconcile(ui) {
     const sync = () => { wordingField.hidden = select.value !== "reworded"; };
     select.addEventListener("change", sync);
     sync();
-    const details = h("details", { class: "decide" }, h("summary", { text: t("reconcile.decide") }));
+    const details = h("details", { class: "decide", "data-decide": item.id },
+      h("summary", { text: t("reconcile.decide") }));
     const form = h("form", { class: "decide-form" }, select, reason, wordingField,
       h("button", { class: "button button-small button-primary", type: "submit", text: t("reconcile.save_decision") }));
     form.addEventListener("submit", async (event) => {
@@ -130,7 +131,13 @@ export function createReconcile(ui) {
         reason: reason.value.trim() };
       if (select.value === "reworded") data.text = wording.value.trim();
       const ack = await send("decision.set", data);
-      if (ack.ok) { details.open = false; reason.value = ""; }
+      if (!ack.ok) return;
+      // The event has rebuilt the card by now (carrying this form's state over): close the form
+      // that is on the page, and leave no old reason for the next decision.
+      const current = document.querySelector(`details.decide[data-decide="${item.id}"]`) ?? details;
+      current.open = false;
+      current.querySelector("[name=reason]").value = "";
+      current.querySelector("summary").focus();
     });
     details.append(form);
     return details;
@@ -168,6 +175,8 @@ export function createReconcile(ui) {
       if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
     });
     const panel = h("div", { class: "thread", "data-thread": id },
+      comments.length ? null : h("p", { class: "thread-empty",
+        text: me.role === "observer" ? t("reconcile.thread_empty.observer") : t("reconcile.thread_empty") }),
       h("ul", { class: "thread-list", "aria-label": t("reconcile.discussion") }, ...comments.map((comment) => {
         const author = state.participants.find((p) => p.id === comment.author_id);
         const mine = comment.author_id === me.id;

@@ -1,0 +1,103 @@
+"""What a walk-through of a real session found rough, fixed and checked in real browsers: the
+observer's status line and empty threads, the decide form after saving, feedback for revealing
+notes and rotating a link, the keyboard shortcuts, one date format per page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.browsing import create_workshop, join, note, op
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+BELIEF = "Commutes 15 km each way, rain or shine"
+OTHER = "Needs a repair within one day"
+
+
+@pytest.fixture
+def room(person, live_server):
+    links = create_workshop(live_server.url)
+    wid = links["id"]
+    fay = join(person, links["facilitator_url"], "Fay")
+    pat = join(person, links["invite_url"], "Pat", "Support")
+    persona = fay.page.request.get(f"/api/workshops/{wid}").json()["personas"][0]["id"]
+    return {"id": wid, "links": links, "fay": fay, "pat": pat, "persona": persona,
+            "person": person}
+
+
+def add(someone, room, text, category="goals"):
+    return op(someone, room["id"], "assumption.add", {"persona_id": room["persona"],
+                                                      "category": category, "text": text})
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_an_observer_reads_live_read_only_and_an_empty_thread_says_so(room, lang):
+    from playwright.sync_api import expect
+
+    add(room["pat"], room, BELIEF)
+    mo = room["person"]("Mo").page
+    mo.goto(room["links"]["observer_url"] + f"?lang={lang}")
+    if mo.locator("#join-form").count():
+        mo.fill("#name", "Mo")
+        mo.click("#join-form button[type=submit]")
+    mo.wait_for_selector("li.note")
+    status = mo.locator("#conn-status")
+    expect(status).to_have_attribute("data-state", "live")
+    expect(status).to_have_text("Live · read only" if lang == "en" else "Live · alleen lezen")
+    discuss = note(mo, BELIEF).locator(".thread-toggle")
+    discuss.click()
+    empty = note(mo, BELIEF).locator(".thread-empty")
+    expect(empty).to_have_text("Nobody has commented on this yet." if lang == "en"
+                               else "Hier heeft nog niemand op gereageerd.")
+    expect(note(mo, BELIEF).locator(".thread textarea")).to_have_count(0)
+    # A participant still reads "Live · saved".
+    expect(room["pat"].page.locator("#conn-status")).to_have_text("Live · saved")
+
+
+def test_the_decide_form_closes_after_saving_and_forgets_the_old_reason(room):
+    from playwright.sync_api import expect
+
+    add(room["pat"], room, BELIEF)
+    page = room["fay"].page
+    card = note(page, BELIEF)
+    details = card.locator("details.decide")
+    details.locator("summary").click()
+    card.locator(".decide-form select[name=decision]").select_option("parked")
+    card.locator(".decide-form input[name=reason]").fill("Ask Support first")
+    card.get_by_role("button", name="Save decision").click()
+    expect(card.locator(".decision-label")).to_have_text("Parked")
+    expect(card.locator("details.decide")).not_to_have_attribute("open", "")
+    expect(card.locator(".decide-form")).to_be_hidden()
+    # Changing the decision starts from an empty reason, not the old one.
+    card.locator("details.decide summary").click()
+    expect(card.locator(".decide-form input[name=reason]")).to_have_value("")
+    card.locator(".decide-form select[name=decision]").select_option("accepted")
+    card.get_by_role("button", name="Save decision").click()
+    expect(card.locator(".decision-label")).to_have_text("Accepted")
+    expect(card.locator(".decision-reason")).to_have_count(0)
+
+
+def test_revealing_notes_and_a_new_link_say_what_happened(room):
+    from playwright.sync_api import expect
+
+    page = room["fay"].page
+    op(room["fay"], room["id"], "settings.update", {"private_collect": True})
+    add(room["pat"], room, BELIEF)
+    add(room["pat"], room, OTHER, "needs")
+    page.get_by_role("button", name="Reveal notes").click()
+    expect(page.locator("#toast")).to_have_text("2 private notes are now on everyone's board.")
+
+    invite = page.get_by_label("Invite link", exact=True)
+    before = invite.input_value()
+    rotate = page.get_by_role("button", name="New link: replace the invite link; the old one stops working")
+    rotate.click()
+    # The first press only asks; the link is unchanged.
+    confirm = page.get_by_role("button", name="Press again to make a new link; the old one stops working at once")
+    expect(confirm).to_have_text("Sure? Old link stops")
+    page.wait_for_timeout(300)
+    assert invite.input_value() == before
+    confirm.click()
+    expect(page.locator("#toast")).to_have_text(
+        "New invite link made. The old one no longer works; people already in stay in.")
+    expect(invite).not_to_have_value(before)
+    expect(rotate).to_have_text("New link")
