@@ -21,7 +21,8 @@ BELIEFS = ["Commutes 15 km each way, rain or shine", "Wants to get to work faste
 # evidence) may take no more, so the notes start above the fold.
 FOLD_LIMIT = 800 / 3
 # Every control a finger or pointer aims at (inline links in running text are exempt in WCAG).
-CONTROLS = "button, a[href]:not(p a), input, select, textarea, summary, [role=button], li.note[tabindex='0']"
+CONTROLS = ("button, a[href]:not(p a), input, select, textarea, summary, [role=button],"
+            " li.note[tabindex='0']")
 
 
 @pytest.fixture
@@ -95,7 +96,8 @@ def test_compact_cards_open_by_keyboard_and_columns_fold_and_stay_folded(full_bo
     # The choice of detailed cards, and a folded column, outlive a reload.
     page.locator("#compact-toggle").click()
     expect(page.locator("#compact-toggle")).to_have_attribute("aria-pressed", "false")
-    expect(note(page, f"{BELIEFS[1]} (1)").get_by_role("button", name="Agree", exact=True)).to_be_visible()
+    second = note(page, f"{BELIEFS[1]} (1)")
+    expect(second.get_by_role("button", name="Agree", exact=True)).to_be_visible()
     goals = page.locator("section.column[data-category=goals]")
     goals.get_by_role("button", name="Collapse Goals").click()
     expect(goals.locator("li.note").first).to_be_hidden()
@@ -113,7 +115,8 @@ def small_controls(page) -> list[str]:
     return page.evaluate("""(selector) => {
       const small = [];
       for (const el of document.querySelectorAll(selector)) {
-        const target = el.matches('input') && el.closest('label') ? el.closest('label') : el;
+        const label = el.matches('input') && el.closest('label');
+        const target = label || el;
         const box = target.getBoundingClientRect();
         const style = getComputedStyle(el);
         if (!box.width || !box.height || style.visibility === 'hidden') continue;

@@ -89,10 +89,12 @@ def test_revealing_notes_and_a_new_link_say_what_happened(room):
 
     invite = page.get_by_label("Invite link", exact=True)
     before = invite.input_value()
-    rotate = page.get_by_role("button", name="New link: replace the invite link; the old one stops working")
+    rotate = page.get_by_role(
+        "button", name="New link: replace the invite link; the old one stops working")
     rotate.click()
     # The first press only asks; the link is unchanged.
-    confirm = page.get_by_role("button", name="Press again to make a new link; the old one stops working at once")
+    confirm = page.get_by_role(
+        "button", name="Press again to make a new link; the old one stops working at once")
     expect(confirm).to_have_text("Sure? Old link stops")
     page.wait_for_timeout(300)
     assert invite.input_value() == before

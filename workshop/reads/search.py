@@ -10,8 +10,8 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from workshop.db import sqlite_file
-from workshop.rendering import plain_text
 from workshop.models import ResearchNote
+from workshop.rendering import plain_text
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.shapes import research_note_view
