@@ -122,7 +122,8 @@ def small_controls(page) -> list[str]:
         if (!box.width || !box.height || style.visibility === 'hidden') continue;
         if (el.closest('.sr-only, [hidden], dialog:not([open])')) continue;
         if (box.width < 24 || box.height < 24) {
-          small.push(`${el.outerHTML.slice(0, 90)} ${box.width.toFixed(1)}x${box.height.toFixed(1)}`);
+          const size = `${box.width.toFixed(1)}x${box.height.toFixed(1)}`;
+          small.push(`${el.outerHTML.slice(0, 90)} ${size}`);
         }
       }
       return small;

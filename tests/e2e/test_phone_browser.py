@@ -76,7 +76,8 @@ def test_join_add_vote_and_read_the_persona_on_a_phone(person, live_server):
     assert_reachable(page, dialog.locator("button[type=submit]"), "add button")
     dialog.locator("button[type=submit]").click()
     expect(note(page, NOTE)).to_have_count(1)
-    expect(page.locator("section.column[data-category=goals]").locator(note(page, NOTE))).to_have_count(1)
+    goals = page.locator("section.column[data-category=goals]")
+    expect(goals.locator(note(page, NOTE))).to_have_count(1)
     assert_fits(page, "board with a note")
 
     state = fay.page.request.get(f"/api/workshops/{wid}").json()
