@@ -103,3 +103,59 @@ def test_revealing_notes_and_a_new_link_say_what_happened(room):
         "New invite link made. The old one no longer works; people already in stay in.")
     expect(invite).not_to_have_value(before)
     expect(rotate).to_have_text("New link")
+
+
+LONG_PLACE = "Amersfoort, a 1930s terraced house near the station, ten minutes from the ring road"
+STORY = "Jasper rides **15 km** to the hospital.\n\n- The e-bike replaced the second car\n"
+
+
+def persona_document(room):
+    """An accepted note, the merge phase and the document, made over HTTP."""
+    made = add(room["pat"], room, BELIEF)
+    op(room["fay"], room["id"], "decision.set", {
+        "target_type": "assumption", "decision": "accepted",
+        "target_id": made["event"]["data"]["assumption"]["id"]})
+    op(room["fay"], room["id"], "phase.set", {"phase": "merge"})
+    op(room["fay"], room["id"], "document.create", {"persona_id": room["persona"]})
+    return f"/w/{room['id']}/persona/{room['persona']}"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_long_location_is_read_whole_and_the_story_reads_as_rendered_markdown(room, width):
+    from playwright.sync_api import expect
+
+    page = room["pat"].page
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(persona_document(room))
+    page.wait_for_selector(".persona-sheet")
+    fit = page.locator("#fit")
+    location = page.get_by_label("Location", exact=True)
+    location.fill(LONG_PLACE)
+    location.press("Enter")
+    # One A4 check at a time per person (a heavy job): let the one this save started end.
+    expect(fit).to_have_text("Fits on one A4 page.")
+    page.reload()
+    page.wait_for_selector(".persona-sheet")
+    expect(fit).to_have_text("Fits on one A4 page.")
+    location = page.get_by_label("Location", exact=True)
+    expect(location).to_have_value(LONG_PLACE)
+    cut = location.evaluate(
+        "el => [el.scrollWidth - el.clientWidth, el.scrollHeight - el.clientHeight]")
+    assert cut[0] <= 1 and cut[1] <= 2, f"the location is cut: {cut} px hidden"
+
+    # The story: read mode first (no Markdown box), edit on request, read again after.
+    read = page.locator("#story-read")
+    expect(read).to_have_text("No story yet.")
+    expect(page.locator("#f-identity-story")).to_be_hidden()
+    page.get_by_role("button", name="Edit story").click()
+    story = page.locator("#f-identity-story")
+    expect(story).to_be_focused()
+    story.fill(STORY)
+    page.get_by_label("Location", exact=True).focus()  # leaving the story saves it
+    expect(story).to_be_hidden()
+    expect(read.locator("strong")).to_have_text("15 km")
+    expect(read.locator("li")).to_have_text("The e-bike replaced the second car")
+    assert "**" not in read.inner_text()
+    expect(fit).to_have_text("Fits on one A4 page.")
+    page.reload()
+    expect(page.locator("#story-read strong")).to_have_text("15 km")
