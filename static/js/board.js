@@ -13,6 +13,7 @@ import { createLibrary } from "./library.js";
 import { createPersonaTabs } from "./persona-tabs.js";
 import { createPresence } from "./presence.js";
 import { createReconcile } from "./reconcile.js";
+import { setUpShortcuts } from "./shortcuts.js";
 import { showRemoved } from "./removed.js";
 import { statusLine } from "./status-line.js";
 import { teamSlot } from "./state.js";
@@ -96,5 +97,6 @@ document.getElementById("persona-add-form")?.addEventListener("submit", async (e
   if (ack.ok) { input.value = ""; store.selectPersona(ack.event.data.persona.id); }
 });
 
+setUpShortcuts();
 store.changed();
 connection.start();

@@ -92,7 +92,7 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
     const textarea = h("textarea", { id: "new-note-text", name: "text", rows: "4", maxlength: "500",
       placeholder: t("board.add.placeholder") });
     const error = h("p", { class: "form-error", role: "alert", hidden: true });
-    const dialog = h("dialog", { class: "help-dialog new-note-dialog", id: "new-note-dialog",
+    const dialog = h("dialog", { class: "new-note-dialog", id: "new-note-dialog",
       "aria-labelledby": "new-note-heading" });
     const close = () => dialog.close();
     const form = h("form", { class: "form" },

@@ -159,3 +159,50 @@ def test_a_long_location_is_read_whole_and_the_story_reads_as_rendered_markdown(
     expect(fit).to_have_text("Fits on one A4 page.")
     page.reload()
     expect(page.locator("#story-read strong")).to_have_text("15 km")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_keyboard_shortcuts_new_note_stances_next_note_and_thread(room, lang):
+    from playwright.sync_api import expect
+
+    add(room["fay"], room, BELIEF)
+    add(room["fay"], room, OTHER, "needs")
+    op(room["fay"], room["id"], "phase.set", {"phase": "vote"})
+    page = room["pat"].page
+    page.goto(f"/w/{room['id']}?lang={lang}")
+    page.wait_for_selector("li.note")
+
+    # The overlay lists them.
+    page.keyboard.press("?")
+    expect(page.locator(".help-dialog")).to_be_visible()
+    listed = set(page.locator(".help-dialog kbd").all_inner_texts())
+    assert {"N", "A", "D", "U", "J", "K", "T"} <= listed, listed
+    page.keyboard.press("Escape")
+
+    # J and K move between notes; A, D and U take a stance on the one in focus.
+    page.keyboard.press("j")
+    first = note(page, BELIEF)
+    expect(first).to_be_focused()
+    page.keyboard.press("a")
+    expect(first.locator(".stance-agree")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("d")
+    expect(first.locator(".stance-disagree")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("j")
+    second = note(page, OTHER)
+    expect(second).to_be_focused()
+    page.keyboard.press("u")
+    expect(second.locator(".stance-unsure")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("k")
+    expect(first).to_be_focused()
+    # T opens the focused note's thread (its box takes the focus).
+    page.keyboard.press("t")
+    expect(first.locator(".thread textarea")).to_be_focused()
+    # Typing in a field is typing: no shortcut fires.
+    page.keyboard.type("and a ju")
+    expect(first.locator(".thread textarea")).to_have_value("and a ju")
+    expect(first.locator(".stance-agree")).to_have_attribute("aria-pressed", "false")
+    # N: a new note's box.
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("n")
+    expect(page.locator("section.column form.add-note textarea").first).to_be_focused()
+    expect(page.locator("section.column form.add-note textarea").first).to_have_value("")
