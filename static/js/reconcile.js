@@ -1,6 +1,7 @@
 // Reconciliation on the board: group duplicates (drag and drop, or the keyboard),
 // discuss in threads, decide (accepted / rejected / parked / reworded), and filter.
-import { locale, plural, t } from "./messages.js";
+import { plural, t } from "./messages.js";
+import { formatTime } from "./dates.js";
 import { h } from "./dom.js";
 import { reached } from "./registry.js";
 
@@ -100,7 +101,7 @@ export function createReconcile(ui) {
   function decisionBadge(decision) {
     if (!decision) return null;
     const by = state.participants.find((p) => p.id === decision.by)?.name;
-    const when = new Date(decision.at).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+    const when = formatTime(decision.at);
     return h("div", { class: `decision decision-${decision.decision}` },
       h("span", { class: "decision-label", text: DECISION_LABELS[decision.decision] }),
       h("span", { class: "decision-meta", text: [by, when].filter(Boolean).join(" · ") }),

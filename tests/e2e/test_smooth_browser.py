@@ -206,3 +206,40 @@ def test_keyboard_shortcuts_new_note_stances_next_note_and_thread(room, lang):
     page.keyboard.press("n")
     expect(page.locator("section.column form.add-note textarea").first).to_be_focused()
     expect(page.locator("section.column form.add-note textarea").first).to_have_value("")
+
+
+DATE_STYLE = {"en": r"\d{1,2} [A-Z][a-z]{2} \d{4}|[A-Z][a-z]{2} \d{1,2}, \d{4}",
+              "nl": r"\d{1,2} [a-z]{3}\.? \d{4}"}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_persona_page_writes_every_date_one_way(room, lang):
+    import re
+
+    from playwright.sync_api import expect
+
+    made = add(room["pat"], room, BELIEF)
+    belief = made["event"]["data"]["assumption"]["id"]
+    research = op(room["pat"], room["id"], "research_note.add", {
+        "title": "Interview with Anna", "source_type": "interview", "date": "2026-09-14",
+        "body": "Anna commutes 15 km each way, rain or shine."})
+    op(room["pat"], room["id"], "evidence.link", {
+        "note_id": research["event"]["data"]["note"]["id"], "assumption_id": belief,
+        "relation": "supports", "quote": "commutes 15 km each way"})
+    op(room["fay"], room["id"], "decision.set", {
+        "target_type": "assumption", "decision": "accepted", "target_id": belief})
+    op(room["fay"], room["id"], "phase.set", {"phase": "merge"})
+    op(room["fay"], room["id"], "document.create", {"persona_id": room["persona"]})
+    op(room["fay"], room["id"], "document.agree", {"persona_id": room["persona"], "number": 1})
+    page = room["fay"].page
+    page.goto(f"/w/{room['id']}/persona/{room['persona']}?lang={lang}")
+    page.wait_for_selector(".persona-sheet")
+    page.locator("details.provenance summary").first.click()
+    evidence = page.locator(".ev-supports .muted").first
+    expect(evidence).to_contain_text("2026")
+    texts = [evidence.inner_text(), page.locator("#version-panel").inner_text(),
+             page.locator("#history-panel ol.history").inner_text()]
+    style = re.compile(DATE_STYLE[lang])
+    for text in texts:
+        assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}", text), text
+        assert style.search(text), text

@@ -1,5 +1,6 @@
 // A trait's record under it in the document: where it came from, the votes, the decision and
 // the evidence, worded as the exports word them.
+import { formatDate } from "../dates.js";
 import { capital, h } from "../dom.js";
 import { plural, t } from "../messages.js";
 
@@ -81,6 +82,6 @@ export function provenance(item) {
       h("dd", { class: "prov-research research-row", hidden: true, text: t("merge.provenance.research_pending") }),
       ...part("evidence", PART_LABELS.evidence, p.evidence.length ? list(p.evidence.map((e) => h("li", { class: `ev-${e.relation}` },
         h("strong", { text: `${e.relation === "supports" ? t("evidence.supports") : t("evidence.contradicts")}: ` }),
-        `“${e.quote}” — ${e.note_title}`, h("span", { class: "muted", text: ` (${e.source_type}${e.date ? `, ${e.date}` : ""})` }))))
+        `“${e.quote}” — ${e.note_title}`, h("span", { class: "muted", text: ` (${e.source_type}${e.date ? `, ${formatDate(e.date)}` : ""})` }))))
         : h("span", { class: "muted", text: t("merge.provenance.untested") }))));
 }
