@@ -243,3 +243,31 @@ def test_the_persona_page_writes_every_date_one_way(room, lang):
     for text in texts:
         assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}", text), text
         assert style.search(text), text
+
+
+def test_the_import_dialog_checks_a_fixed_file_chosen_again(room):
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_research_browser import BAD_CSV, GOOD_CSV, file, open_research
+
+    page = room["pat"].page
+    open_research(page)
+    page.locator("#lib-import-open").click()
+    dialog = page.locator("dialog.imp-dialog")
+    files = dialog.locator("#imp-files")
+    with page.expect_file_chooser() as chooser:
+        files.click()
+    chooser.value.set_files([file("rows.csv", BAD_CSV)])
+    expect(dialog.locator(".imp-problems li")).not_to_have_count(0)
+    expect(dialog.locator("#imp-submit")).to_be_disabled()
+    room["pat"].errors[:] = [e for e in room["pat"].errors if "status of 422" not in e]
+
+    # The file is fixed and chosen again under the same name: the picker opens on an empty
+    # input, so the browser reports the choice as a change, and the check runs again.
+    with page.expect_file_chooser() as chooser:
+        files.click()
+    assert files.evaluate("el => el.value") == "", "the old choice would swallow the new one"
+    chooser.value.set_files([file("rows.csv", GOOD_CSV)])
+    expect(dialog.locator(".imp-problems")).to_have_count(0)
+    expect(dialog.locator("#imp-submit")).to_be_enabled()
+    expect(dialog.locator("#imp-status")).not_to_contain_text("Nothing can be imported")
