@@ -271,3 +271,40 @@ def test_the_import_dialog_checks_a_fixed_file_chosen_again(room):
     expect(dialog.locator(".imp-problems")).to_have_count(0)
     expect(dialog.locator("#imp-submit")).to_be_enabled()
     expect(dialog.locator("#imp-status")).not_to_contain_text("Nothing can be imported")
+
+
+LONG_BELIEF = ("Checks the bike's range on her phone every evening before she plans the next "
+               "morning's ride, and charges it at work when the forecast says rain")
+
+
+def test_the_link_form_shows_whole_items_below_the_selected_passage(room):
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_research_browser import (BODY, PASSAGE, open_note, open_research,
+                                                 select_passage)
+
+    add(room["pat"], room, LONG_BELIEF)
+    op(room["pat"], room["id"], "research_note.add", {
+        "title": "Interview with Anna", "source_type": "interview", "body": BODY})
+    page = room["pat"].page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_research(page)
+    open_note(page, "Interview with Anna")
+    select_passage(page, PASSAGE)
+    page.get_by_role("button", name="Link as evidence").click()
+    form = page.locator(".lib-link-form")
+    expect(form).to_be_visible()
+    selected = page.evaluate(  # measured now: opening the form may have scrolled the page
+        "() => { const r = getSelection().getRangeAt(0).getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom}; }")
+    box = form.bounding_box()
+    assert box["y"] >= selected["bottom"], f"the form covers the passage: {box} over {selected}"
+    # The item reads whole: it wraps, nothing is cut.
+    item = form.get_by_role("radio", name=LONG_BELIEF)
+    expect(item).to_have_count(1)
+    label = form.locator(".lib-option", has_text="charges it at work when the forecast says rain")
+    cut = label.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert cut <= 1, f"the item is cut by {cut} px"
+    item.check()
+    form.get_by_role("button", name="Link passage").click()
+    expect(page.locator(".lib-reader .lib-link")).to_have_count(1)
