@@ -59,8 +59,8 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
     column.classList.toggle("collapsed", closed);
     const toggle = column.querySelector(".column-toggle");
     toggle.setAttribute("aria-expanded", String(!closed));
-    toggle.setAttribute("aria-label", t(closed ? "board.column.expand" : "board.column.collapse",
-      { category: category.label }));
+    toggle.setAttribute("aria-label", closed ? t("board.column.expand", { category: category.label })
+      : t("board.column.collapse", { category: category.label }));
     toggle.textContent = closed ? "+" : "−";
   }
 

@@ -4,7 +4,7 @@
 
 import { h } from "./dom.js";
 import { t } from "./messages.js";
-import { BOARD_SHORTCUTS } from "./shortcuts.js";
+import { boardShortcuts } from "./shortcuts.js";
 
 function rows(list) {
   return h("dl", { class: "help-keys" }, ...list.flatMap(([keys, text]) => [
@@ -21,7 +21,7 @@ function sections(page) {
     ["Escape", t("help.escape")],
   ];
   const board = [
-    ...BOARD_SHORTCUTS.map(([keys, text]) => [keys, t(text)]),
+    ...boardShortcuts(),
     ["Enter", t("help.add_note")],
     ["← →", t("help.tabs")],
   ];

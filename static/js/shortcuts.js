@@ -2,11 +2,15 @@
 // note in focus, J / K the next and previous note, T its thread. None fires while someone
 // types in a field, with a modifier held, or over a dialog.
 
-/** The keys and what they do, in help order: [key, catalogue key of the description]. */
-export const BOARD_SHORTCUTS = [
-  ["N", "help.key.new_note"], ["A", "help.key.agree"], ["D", "help.key.disagree"],
-  ["U", "help.key.unsure"], ["J / K", "help.key.next_note"], ["T", "help.key.thread"],
-];
+import { t } from "./messages.js";
+
+/** The keys and what they do, in help order: [keys, description]. */
+export function boardShortcuts() {
+  return [
+    ["N", t("help.key.new_note")], ["A", t("help.key.agree")], ["D", t("help.key.disagree")],
+    ["U", t("help.key.unsure")], ["J / K", t("help.key.next_note")], ["T", t("help.key.thread")],
+  ];
+}
 
 const STANCES = { a: "agree", d: "disagree", u: "unsure" };
 
