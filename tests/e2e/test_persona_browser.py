@@ -336,7 +336,10 @@ def test_screenshots_of_the_merge_view_and_the_one_pager(person, live_server):
     page.goto(url)
     sam.page.goto(url)
     expect(page.locator("#fit")).to_have_attribute("data-fits", "true")
-    page.locator(".persona-item", has_text="look sporty").locator(".provenance summary").click()
+    # A trait's text is its box's value, not text content: find the item by that value.
+    sporty = page.evaluate("""() => [...document.querySelectorAll('.persona-item')]
+        .findIndex((item) => item.querySelector('textarea').value.includes('look sporty'))""")
+    page.locator(".persona-item").nth(sporty).locator(".provenance summary").click()
     field(sam.page, "Location").focus()
     expect(page.locator(".field[data-path='identity.location'] .field-editing")).to_have_text(
         "Sam is editing")

@@ -237,7 +237,9 @@ def test_the_persona_page_writes_every_date_one_way(room, lang):
     page.locator("details.provenance summary").first.click()
     evidence = page.locator(".ev-supports .muted").first
     expect(evidence).to_contain_text("2026")
-    texts = [evidence.inner_text(), page.locator("#version-panel").inner_text(),
+    decision = page.locator("details.provenance dd.prov-decision").first
+    texts = [evidence.inner_text(), decision.inner_text(),
+             page.locator("#version-panel").inner_text(),
              page.locator("#history-panel ol.history").inner_text()]
     style = re.compile(DATE_STYLE[lang])
     for text in texts:

@@ -75,7 +75,7 @@ export function provenance(item) {
         : t("merge.provenance.disagreed", { teams })) : []),
       ...part("decision", PART_LABELS.decision, t("merge.provenance.decided", {
         decision: DECISION_LABELS[d.decision] ?? capital(d.decision),
-        name: d.by_name ?? t("merge.provenance.the_facilitator"), date: d.at ? d.at.slice(0, 10) : "–" })),
+        name: d.by_name ?? t("merge.provenance.the_facilitator"), date: d.at ? formatDate(d.at) : "–" })),
       ...(d.reason ? part("reason", PART_LABELS.reason, d.reason) : []),
       // Shown while the item needs research now (renderResearch keeps it current).
       h("dt", { class: "research-row", hidden: true, text: PART_LABELS.research }),
