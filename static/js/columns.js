@@ -3,7 +3,7 @@
 // assumptions; voting, reconciling and evidence decorate each one.
 import { translatedCategory } from "./categories.js";
 import { h } from "./dom.js";
-import { t } from "./messages.js";
+import { errorText, t } from "./messages.js";
 
 // A full board reads as text and team colour; from this many notes on, unless chosen.
 const COMPACT_FROM = 30;
@@ -107,8 +107,10 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
       event.preventDefault();
       const text = textarea.value.trim();
       if (!text) { textarea.focus(); return; }
-      const ack = await send("assumption.add", { persona_id: store.activePersona(), category: select.value, text });
-      if (ack.ok) { textarea.value = ""; close(); }
+      // A refusal is said inside the dialog, where the person is looking (not in a toast below it).
+      const ack = await ui.sendQuietly("assumption.add", { persona_id: store.activePersona(), category: select.value, text });
+      error.hidden = ack.ok;
+      if (ack.ok) { textarea.value = ""; close(); } else error.textContent = errorText(ack.error);
     });
     dialog.append(form);
     document.body.append(dialog);
@@ -119,6 +121,7 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
           const category = translatedCategory(c);
           return h("option", { value: category.key, text: category.label });
         }));
+        error.hidden = true;
         dialog.showModal();
         select.focus();
       } });
