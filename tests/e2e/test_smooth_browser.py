@@ -282,8 +282,13 @@ LONG_BELIEF = ("Checks the bike's range on her phone every evening before she pl
 def test_the_link_form_shows_whole_items_below_the_selected_passage(room):
     from playwright.sync_api import expect
 
-    from tests.e2e.test_research_browser import (BODY, PASSAGE, open_note, open_research,
-                                                 select_passage)
+    from tests.e2e.test_research_browser import (
+        BODY,
+        PASSAGE,
+        open_note,
+        open_research,
+        select_passage,
+    )
 
     add(room["pat"], room, LONG_BELIEF)
     op(room["pat"], room["id"], "research_note.add", {
