@@ -51,9 +51,12 @@ def _noindex(response):
 
 def _not_found(error: ServiceError):
     lang = current_language()
-    key = "share.nothing_agreed" if error.reason == "nothing_agreed" else "share.gone"
-    page = render_template("message.html", title=translate(lang, f"{key}.title"),
-                           message=translate(lang, f"{key}.text"), robots=NOINDEX)
+    if error.reason == "nothing_agreed":
+        title, text = translate(lang, "share.nothing_agreed.title"), \
+            translate(lang, "error.nothing_agreed")
+    else:
+        title, text = translate(lang, "share.gone.title"), translate(lang, "share.gone.text")
+    page = render_template("message.html", title=title, message=text, robots=NOINDEX)
     return _noindex(current_app.make_response((page, 404)))
 
 
