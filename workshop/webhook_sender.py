@@ -139,6 +139,7 @@ class WebhookSender:
         self._running = False
         self._persistent = False
         self._senders = 0
+        self._stopped = False
 
     # ---- starting and waking -------------------------------------------------------------
 
@@ -147,8 +148,19 @@ class WebhookSender:
         self._persistent = True
         self.wake()
 
+    def stop(self) -> None:
+        """Stop looking and sending (tests; a serving process stops with its hub)."""
+        self._stopped = True
+        for _ in range(self._senders):
+            try:
+                self._queue.put_nowait(0)  # 0: no delivery has it; a sender takes it and ends
+            except queue.Full:
+                break
+
     def wake(self) -> None:
         """Something to deliver may have been committed: look soon. Returns at once."""
+        if self._stopped:
+            return
         self._woken = True
         if not self._running:
             self._running = True
@@ -160,19 +172,19 @@ class WebhookSender:
     def _loop(self) -> None:
         idle_since = time.monotonic()
         try:
-            while True:
+            while not self._stopped:
                 self._woken = False
                 try:
                     busy = self.step()
                 except Exception:  # noqa: BLE001 - a failed scan is tried again next round
                     logger.exception("webhook scan failed")
-                    busy = True
+                    busy = False  # a lasting failure lets a woken loop end like an idle one
                 if busy:
                     idle_since = time.monotonic()
-                elif not self._persistent and time.monotonic() - idle_since > 5 * self.poll_s:
+                elif not self._persistent and time.monotonic() - idle_since > 2 * self.poll_s:
                     return  # woken by an op and nothing left to do: wake() starts it again
                 waited = 0.0
-                while not self._woken and waited < self.poll_s:
+                while not self._woken and not self._stopped and waited < self.poll_s:
                     self._sleep(0.05)
                     waited += 0.05
         finally:
@@ -241,6 +253,8 @@ class WebhookSender:
     def _send_forever(self) -> None:
         while True:
             delivery_id = self._queue.get()
+            if self._stopped:
+                return
             try:
                 self.send(delivery_id)
             except Exception:  # noqa: BLE001 - recorded below; the sender keeps going
@@ -256,9 +270,9 @@ class WebhookSender:
                 return "gone"
             body = delivery_body(delivery, event)
             secret, url, workshop_id = hook.secret, hook.url, delivery.workshop_id
-            attempts = delivery.attempts + 1
+            attempts, event_type = delivery.attempts + 1, event.type
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT,
-                   "Workshop-Event": event.type, "Workshop-Delivery": str(delivery_id),
+                   "Workshop-Event": event_type, "Workshop-Delivery": str(delivery_id),
                    webhooks.SIGNATURE_HEADER: webhooks.signature_header(
                        secret, int(time.time()), body)}
         status_code, error = None, None

@@ -47,12 +47,12 @@ def address_allowed(address: str, allow_private: bool) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
-    if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
+    # Link-local holds cloud metadata services (169.254.169.254): never, even when allowed.
+    if ip.is_multicast or ip.is_unspecified or ip.is_link_local:
         return False
-    if ip.is_loopback or ip.is_private or ip.is_link_local or not ip.is_global:
-        # Link-local holds cloud metadata services (169.254.169.254): never, even when allowed.
-        return allow_private and not ip.is_link_local
-    return True
+    if ip.is_loopback or ip.is_private:
+        return allow_private
+    return ip.is_global and not ip.is_reserved
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
