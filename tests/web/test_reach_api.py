@@ -264,3 +264,30 @@ def test_the_operator_can_turn_the_library_off(sqlite_url, worker_pool):
     assert off.test_client().get("/library").status_code == 404
     assert off.test_client().get("/api/library").status_code == 404
     off.extensions["workshop"].db.dispose()
+
+
+def test_the_answers_match_the_openapi_document(app, backend, room):
+    from tests.web.test_openapi import conforms, documented
+
+    token = share_token(backend, room)
+    _, api = api_token(backend, room)
+    assert send(backend, room["id"], room["maria"]["id"], "webhook.set",
+                {"url": "https://hooks.example.org/p"})["ok"]
+    assert send(backend, room["id"], room["maria"]["id"], "library.list", {"listed": True})["ok"]
+    client = app.test_client()
+    document = documented(client)
+    conforms(document, "/p/{token}.json", "get", client.get(f"/p/{token}.json"))
+    conforms(document, "/p/{token}.json", "get", client.get("/p/ps_nope.nope.json"))
+    conforms(document, "/api/library", "get", client.get("/api/library?q=anouk"))
+    conforms(document, "/api/workshops/{workshop_id}", "get",
+             client.get(f"/api/workshops/{room['id']}", headers=bearer(api)))
+    conforms(document, "/api/workshops/{workshop_id}", "get",
+             client.get(f"/api/workshops/{room['id']}", headers=bearer(api + "x")))
+    maria = app.test_client()
+    maria.post("/api/join", json={"token": room["created"].facilitator_token, "name": "Maria"})
+    conforms(document, "/api/workshops/{workshop_id}/sharing", "get",
+             maria.get(f"/api/workshops/{room['id']}/sharing"))
+    conforms(document, "/api/workshops/{workshop_id}/sharing", "get",
+             client.get(f"/api/workshops/{room['id']}/sharing", headers=bearer(api)))
+    assert set(document["webhooks"]) == {"document.agreed", "review.due", "usage.added"}
+    assert document["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"
