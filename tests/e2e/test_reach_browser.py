@@ -58,6 +58,7 @@ def agreed_persona(maria, sam, workshop_id: str, notes: int = 1) -> str:
 
 def shot(page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("() => window.scrollTo(0, 0)")  # the sticky top bar where it belongs
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
