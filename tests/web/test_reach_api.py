@@ -179,13 +179,6 @@ def sharing_seq(backend, room) -> int:
     return snapshot(backend, room["id"], room["maria"])["seq"]
 
 
-def test_an_api_token_cannot_open_a_socket(app, backend, room):
-    _, token = api_token(backend, room)
-    socket = socketio.test_client(app, flask_test_client=app.test_client(),
-                                  auth={"workshop": room["id"]}, headers=bearer(token))
-    assert not socket.is_connected()
-
-
 def test_a_token_is_stored_hashed_and_shown_once(app, backend, room):
     token_id, token = api_token(backend, room)
     secret = token.split(".", 1)[1]
