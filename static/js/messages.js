@@ -60,7 +60,6 @@ const BY_REASON = {
   heavy_at_once: ({ at_once }) => t("error.heavy_at_once", { at_once }),
   too_many_shares: () => t("error.too_many_shares"),
   too_many_tokens: () => t("error.too_many_tokens"),
-  webhook_url: () => t("error.webhook_url"),
   nothing_agreed: () => t("error.nothing_agreed"),
 };
 
