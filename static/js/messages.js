@@ -58,6 +58,9 @@ const BY_REASON = {
   workshop_full: ({ max }) => t("error.workshop_full", { max: Number(max).toLocaleString(locale) }),
   teams_full: ({ max }) => t("error.teams_full", { max }),
   heavy_at_once: ({ at_once }) => t("error.heavy_at_once", { at_once }),
+  too_many_shares: () => t("error.too_many_shares"),
+  too_many_tokens: () => t("error.too_many_tokens"),
+  nothing_agreed: () => t("error.nothing_agreed"),
 };
 
 const BY_CODE = {

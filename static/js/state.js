@@ -1,6 +1,10 @@
 // The board's state and how each event changes it — the same rules as
 // tests/reference_reducer.py, so a replayed log equals a fresh snapshot.
 
+// Share links, API tokens, the webhook and the library listing live outside the board: their
+// events carry no secret, and the facilitator's sharing page reads them from the server.
+const outsideTheBoard = () => {};
+
 const reducers = {
   "workshop.created": (state, data) => { state.workshop = structuredClone(data.workshop); },
   "participant.joined": (state, data) => {
@@ -153,6 +157,14 @@ const reducers = {
     state.versions.push(versionSummary(data.version));
     if (data.phase) state.workshop.phase = data.phase; // a new draft: back to merge
   },
+  "share.created": outsideTheBoard,
+  "share.rotated": outsideTheBoard,
+  "share.revoked": outsideTheBoard,
+  "api_token.created": outsideTheBoard,
+  "api_token.revoked": outsideTheBoard,
+  "webhook.set": outsideTheBoard,
+  "webhook.removed": outsideTheBoard,
+  "library.listed": outsideTheBoard,
   // "invite.rotated" changes no board state; "hidden" is someone else's private entry.
   // Both only advance seq.
 };

@@ -200,6 +200,15 @@ def test_every_event_type_in_every_form_matches_its_model_and_replays(backend):
                                    "reopen": True})
     export = json.loads(exports.export_persona(backend, wid, maria, persona, "json").content)
     ok(maria, "persona.import", {"export": export})
+    # Reach: share links, API tokens, the webhook and the library listing.
+    shared = ok(maria, "share.create", {"persona_id": persona})["id"]
+    ok(maria, "share.rotate", {"id": shared})
+    ok(maria, "share.revoke", {"id": shared})
+    token = ok(maria, "api_token.create", {"label": "Wiki"})["id"]
+    ok(maria, "api_token.revoke", {"id": token})
+    ok(maria, "webhook.set", {"url": "https://hooks.example.org/personas"})
+    ok(maria, "webhook.remove", {})
+    ok(maria, "library.list", {"listed": True})
     # A persona deleted with a note on it (the note was private until revealed above).
     brief = ok(maria, "persona.add", {"name": "Brief"})["persona"]["id"]
     add_note(backend, wid, sam, "Gone soon", persona_id=brief)

@@ -37,6 +37,13 @@ class Publisher(Protocol):
         """Cut every open connection of a participant (after they were removed)."""
 
 
+class Waker(Protocol):
+    """Something that looks for work soon when woken, without making the caller wait."""
+
+    def wake(self) -> None:
+        """Look soon; return at once."""
+
+
 @dataclass
 class Backend:
     """The dependencies of every service function, built once by the app factory."""
@@ -52,6 +59,8 @@ class Backend:
     offload: WorkerPool = field(default_factory=WorkerPool)
     # Searches (SQLite marking matches in long notes) run in a few OS threads of their own.
     search_threads: OsThreadGate = field(default_factory=OsThreadGate)
+    # Woken after an op commits an event webhooks deliver (workshop/webhook_sender.py).
+    webhooks: Waker | None = None
 
 
 def sorted_present(participants: Iterable[dict]) -> list[dict]:
