@@ -69,3 +69,34 @@ def test_a_draft_is_never_due_and_one_stale_trait_reads_in_the_singular():
     status = review.status([trait("a", "2020-01-01")], None, TODAY, 12)
     assert status["due"] is False and status["review_by"] is None
     assert status["notices"] == ["1 trait rests on evidence older than 12 months"]
+
+
+def agreed_trait(id_: str, *, evidence=(), contested=False, state="untested") -> dict:
+    """A trait as frozen in an agreed version."""
+    return {"id": id_, "text": id_, "provenance": {"evidence": list(evidence),
+                                                   "contested": contested,
+                                                   "evidence_state": state}}
+
+
+def test_attention_names_each_reason_once_in_order():
+    old_note = {"note_id": "n_old", "date": "2020-01-01", "relation": "supports", "seq": 5}
+    items = [agreed_trait("untested"),
+             agreed_trait("contested", evidence=[{"date": "2026-10-01"}], contested=True,
+                          state="validated"),
+             agreed_trait("stale", evidence=[old_note], state="validated"),
+             agreed_trait("fine", evidence=[{"date": "2026-10-01"}], state="validated"),
+             agreed_trait("turned", evidence=[{"date": "2026-10-01"}], state="validated")]
+    live = {"stale": [old_note], "fine": [{"note_id": "n1", "relation": "supports", "seq": 4}],
+            "turned": [{"note_id": "n1", "relation": "supports", "seq": 4},
+                       {"note_id": "n2", "relation": "contradicts", "seq": 40}]}
+    dates = {"n_old": "2020-01-01", "n1": "2026-10-01", "n2": "2026-11-20"}
+    assert review.attention(items, live, dates, agreed_seq=30, today=TODAY) == {
+        "untested": ["untested"], "contested": ["contested"], "stale": ["stale"],
+        "turned": ["newly_contradicted", "new_research"]}
+
+
+def test_new_research_makes_an_old_trait_fresh_again():
+    item = agreed_trait("a", evidence=[{"date": "2020-01-01"}], state="validated")
+    live = {"a": [{"note_id": "n9", "relation": "supports", "seq": 50}]}
+    got = review.attention([item], live, {"n9": "2026-11-30"}, agreed_seq=30, today=TODAY)
+    assert got == {"a": ["new_research"]}

@@ -112,3 +112,49 @@ def notices(due: bool, review_on: date | None, stale: list[str], months: int) ->
         noun = "trait rests" if len(stale) == 1 else "traits rest"
         out.append(f"{len(stale)} {noun} on evidence older than {months} months")
     return out
+
+
+# ---- what a review session looks at ---------------------------------------------------------
+
+REASONS = ("untested", "contested", "stale", "newly_contradicted", "new_research")
+
+
+def attention(items: list[dict], live: dict[str, list[dict]], note_dates: dict[str, str],
+              agreed_seq: int, today: date, months: int = STALE_AFTER_MONTHS) -> dict:
+    """Why each trait of an agreed version needs attention in a review: `{item id: [reason]}`,
+    only traits with a reason, reasons in `REASONS` order.
+
+    `live` holds each trait's evidence links as they are today (by document item id; a trait
+    no longer on the board keeps what it carried), `note_dates` each research note's date.
+    - untested: no evidence linked, then or now;
+    - contested: the teams disagreed when it was agreed (`provenance.contested`);
+    - stale: its newest evidence, then or now, is older than `months` (see `stale_items`);
+    - newly_contradicted: research contradicts it now, and did not when it was agreed;
+    - new_research: research linked to it after the agreement (`seq > agreed_seq`).
+    """
+    threshold = months_before(today, months)
+    out = {}
+    for item in items:
+        prov = item["provenance"]
+        links = live.get(item["id"])
+        if links is None:
+            links = prov.get("evidence") or []
+        dated = {**item, "provenance": {**prov, "evidence": [
+            *(prov.get("evidence") or []),
+            *({"date": note_dates.get(link.get("note_id"))} for link in links)]}}
+        newest = freshness(dated)
+        reasons = []
+        if not links and not prov.get("evidence"):
+            reasons.append("untested")
+        if prov.get("contested"):
+            reasons.append("contested")
+        if newest is not None and newest < threshold:
+            reasons.append("stale")
+        if any(link.get("relation") == "contradicts" for link in links) and \
+                prov.get("evidence_state") != "contradicted":
+            reasons.append("newly_contradicted")
+        if any((link.get("seq") or 0) > agreed_seq for link in links):
+            reasons.append("new_research")
+        if reasons:
+            out[item["id"]] = reasons
+    return out
