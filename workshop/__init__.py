@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workshop.config import INSTANCE_DIR, ROOT, Config
 from workshop.db import Database
+from workshop.domain.review import ReviewSettings
 from workshop.offload import WorkerPool
 from workshop.services.backend import Backend
 from workshop.services.join_limits import JoinLimits
@@ -45,7 +46,9 @@ def create_app(config: Config | None = None) -> Flask:
                                         DEFAULT_SIGNAL_RATE)
     app.extensions["workshop"] = Backend(database, publisher, presence, limiter, joins, signals,
                                          WorkerPool(config.offload_workers,
-                                                    per_owner=config.heavy_at_once))
+                                                    per_owner=config.heavy_at_once),
+                                         review=ReviewSettings(config.review_after_days,
+                                                               config.stale_after_months))
     if config.trusted_proxies:
         # request.remote_addr is then the client's address as the proxies saw it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies)

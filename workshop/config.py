@@ -100,6 +100,10 @@ class Config:
     offload_workers: int | None = None
     # Heavy jobs one participant may have accepted at once (None: 2, workshop/offload.py).
     heavy_at_once: int | None = None
+    # Days from agreeing a persona version to its review-by date, and the age (in months)
+    # past which evidence is stale (workshop/domain/review.py).
+    review_after_days: int = 180
+    stale_after_months: int = 18
 
     @classmethod
     def from_env(cls) -> Config:
@@ -128,4 +132,6 @@ class Config:
             not in ("0", "off", "false", "no"),
             offload_workers=int(os.environ.get("WORKSHOP_OFFLOAD_WORKERS") or 0) or None,
             heavy_at_once=int(_number("WORKSHOP_HEAVY_AT_ONCE", 0)) or None,
+            review_after_days=int(_number("WORKSHOP_REVIEW_AFTER_DAYS", 180)),
+            stale_after_months=int(_number("WORKSHOP_STALE_AFTER_MONTHS", 18)),
         )

@@ -23,10 +23,26 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from workshop.domain.evidence import board_items, links_by_item
 
 REVIEW_AFTER_DAYS = 180
 STALE_AFTER_MONTHS = 18
+
+
+@dataclass(frozen=True)
+class ReviewSettings:
+    """The operator's review interval and stale threshold (README, Configuration)."""
+
+    after_days: int = REVIEW_AFTER_DAYS
+    stale_months: int = STALE_AFTER_MONTHS
+
+    def days_for(self, workshop_settings: dict) -> int:
+        """The interval of one workshop: its own `review_after_days`, else the operator's."""
+        own = workshop_settings.get("review_after_days")
+        return own if isinstance(own, int) and own > 0 else self.after_days
 
 EvidenceSource = Callable[[dict], Iterable[str]]
 
@@ -158,3 +174,10 @@ def attention(items: list[dict], live: dict[str, list[dict]], note_dates: dict[s
         if reasons:
             out[item["id"]] = reasons
     return out
+
+
+def live_links(snapshot: dict, links: list[dict]) -> dict[str, list[dict]]:
+    """Each board item's evidence links today, by document item id (`a:<id>`, `g:<id>`)."""
+    linked = links_by_item(board_items(snapshot), links)
+    return {("g:" if kind == "group" else "a:") + item_id: found
+            for (kind, item_id), found in linked.items()}
