@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from workshop.domain import backlog, merge, review
+from workshop.domain.evidence import CONTRADICTED, evidence_state
 from workshop.domain.review import ReviewSettings
 from workshop.domain.settings import effective
 from workshop.models import (
@@ -44,6 +45,31 @@ def version_status(version: PersonaVersion | None, workshop_settings: dict,
                          settings.stale_months)
 
 
+def usages(session, persona_id: str) -> list[dict]:
+    """The decisions that used a persona, in the order they were recorded."""
+    return [usage_view(u) for u in session.scalars(select(PersonaUsage).where(
+        PersonaUsage.persona_id == persona_id).order_by(PersonaUsage.created_seq))]
+
+
+def questions(session, persona_id: str) -> list[dict]:
+    """A persona's research questions, in the order they were asked."""
+    return [question_view(q) for q in session.scalars(select(ResearchQuestion).where(
+        ResearchQuestion.persona_id == persona_id).order_by(ResearchQuestion.created_seq))]
+
+
+def placed_backlog(document: dict, live: dict[str, list[dict]]) -> list[dict]:
+    """The document's traits on the backlog's 2×2, with their evidence as of today (a trait
+    tested since the document was made counts as tested)."""
+    placed = backlog.place(merge.all_items(document))
+    for entry in placed:
+        found = live.get(entry["id"])
+        if found:
+            entry["evidence"] = evidence_state(found)
+            entry["quadrant"] = backlog.quadrant(entry["important"], entry["evidence"])
+            entry["rethink"] = entry["evidence"] == CONTRADICTED
+    return placed
+
+
 def _versions(session, persona_id: str) -> list[PersonaVersion]:
     return list(session.scalars(select(PersonaVersion).where(
         PersonaVersion.persona_id == persona_id).order_by(PersonaVersion.number)))
@@ -60,10 +86,6 @@ def read_review(session, workshop_id: str, viewer: dict, persona_id: str,
     current = versions[-1] if versions else None
     agreed = next((v for v in reversed(versions) if v.status == AGREED), None)
     status = version_status(agreed, effective(workshop.settings), settings, on)
-    usages = [usage_view(u) for u in session.scalars(select(PersonaUsage).where(
-        PersonaUsage.persona_id == persona_id).order_by(PersonaUsage.created_seq))]
-    questions = [question_view(q) for q in session.scalars(select(ResearchQuestion).where(
-        ResearchQuestion.persona_id == persona_id).order_by(ResearchQuestion.created_seq))]
     attention, placed = {}, []
     if current is not None:
         snapshot, notes, links = board_inputs(session, workshop_id, viewer)
@@ -72,19 +94,13 @@ def read_review(session, workshop_id: str, viewer: dict, persona_id: str,
             dates = {note["id"]: note.get("date") for note in notes}
             attention = review.attention(merge.all_items(agreed.document), live, dates,
                                          agreed.updated_seq, on, settings.stale_months)
-        placed = backlog.place(merge.all_items(current.document))
-        for entry in placed:  # tested since the document was made: the board shows it so
-            found = live.get(entry["id"])
-            if found:
-                entry["evidence"] = ("contradicted" if any(
-                    link["relation"] == "contradicts" for link in found) else "validated")
-                entry["quadrant"] = backlog.quadrant(entry["important"], entry["evidence"])
-                entry["rethink"] = entry["evidence"] == "contradicted"
+        placed = placed_backlog(current.document, live)
     return {"persona_id": persona_id,
             "current": current.number if current else None,
             "agreed": agreed.number if agreed else None,
             "review": status, "attention": attention,
-            "usages": usages, "questions": questions, "backlog": placed}
+            "usages": usages(session, persona_id), "questions": questions(session, persona_id),
+            "backlog": placed}
 
 
 def persona_review(backend: Backend, workshop_id: str, viewer: dict, persona_id: str) -> dict:
@@ -106,7 +122,8 @@ class Due:
     number: int
     review_by: str
     stale_traits: int
-    recorded: bool  # False: its `review.due` event was recorded by an earlier run
+    due: bool
+    recorded: bool  # whether this run wrote its `review.due` event (an earlier one may have)
 
 
 def _current_agreed(session) -> list[tuple[Workshop, Persona, PersonaVersion]]:
@@ -131,22 +148,30 @@ def _already_recorded(connection, workshop_id: str, persona_id: str, number: int
                for (data,) in rows)
 
 
-def due(backend: Backend, on: date | None = None) -> list[Due]:
-    """Every agreed persona version due for review on `on` (today), oldest review date
-    first; each gets one `review.due` event in its workshop's log, the first time only."""
-    on = on or today()
+def _listed(backend: Backend, on: date) -> list[Due]:
+    """Every persona whose newest version is agreed, by review date (nothing recorded)."""
     with backend.db.reading() as session:
         found = []
         for workshop, persona, version in _current_agreed(session):
             status = version_status(version, effective(workshop.settings), backend.review, on)
-            if status["due"]:
-                found.append(Due(workshop.id, workshop.title, persona.id, persona.name,
-                                 version.number, status["review_by"], len(status["stale"]),
-                                 recorded=False))
-    out = []
-    for row in sorted(found, key=lambda r: (r.review_by, r.workshop_title, r.persona_name)):
-        out.append(Due(**{**row.__dict__, "recorded": _record(backend, row)}))
-    return out
+            # The persona as its document names it (what people know it by), else its tab.
+            name = version.document["identity"].get("name") or persona.name
+            found.append(Due(workshop.id, workshop.title, persona.id, name,
+                             version.number, status["review_by"], len(status["stale"]),
+                             due=status["due"], recorded=False))
+    return sorted(found, key=lambda r: (r.review_by, r.workshop_title, r.persona_name))
+
+
+def agreed(backend: Backend, on: date | None = None) -> list[Due]:
+    """Every agreed persona version (the newest of its persona), by review date."""
+    return _listed(backend, on or today())
+
+
+def due(backend: Backend, on: date | None = None) -> list[Due]:
+    """The agreed persona versions due for review on `on` (today), by review date; each gets
+    one `review.due` event in its workshop's log, the first time it is listed only."""
+    return [Due(**{**row.__dict__, "recorded": _record(backend, row)})
+            for row in _listed(backend, on or today()) if row.due]
 
 
 def _record(backend: Backend, row: Due) -> bool:
