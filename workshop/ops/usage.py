@@ -70,7 +70,8 @@ def check_date(value: str, field: str = "date") -> None:
 
 def check_link(link: str) -> None:
     """A link is shown as a link: only http(s), so no `javascript:` reaches a page."""
-    if link and not link.lower().startswith(("https://", "http://")):
+    if link and (not link.lower().startswith(("https://", "http://"))
+                 or any(char.isspace() for char in link)):
         raise ServiceError("invalid", "link: an http:// or https:// address")
 
 

@@ -39,7 +39,7 @@ def _rows(document: dict, meta: dict) -> list[tuple]:
             else:
                 rows.append((*base, question["question"], question["owner"],
                              question["method"], question["due"],
-                             "closed" if question["closed_by"] else "open"))
+                             "closed" if question["closed"] else "open"))
     return rows
 
 
