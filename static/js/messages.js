@@ -58,6 +58,10 @@ const BY_REASON = {
   workshop_full: ({ max }) => t("error.workshop_full", { max: Number(max).toLocaleString(locale) }),
   teams_full: ({ max }) => t("error.teams_full", { max }),
   heavy_at_once: ({ at_once }) => t("error.heavy_at_once", { at_once }),
+  review_needs_agreed: () => t("error.review_needs_agreed"),
+  usage_unknown_trait: () => t("error.usage_unknown_trait"),
+  question_trait_tested: () => t("error.question_trait_tested"),
+  export_needs_agreed: () => t("error.export_needs_agreed"),
 };
 
 const BY_CODE = {
