@@ -28,4 +28,6 @@ if __name__ == "__main__":
         serving_lock = startup.prepare(app.extensions["workshop"].db)
     except startup.CannotServe as problem:
         sys.exit(f"Persona Workshop cannot start: {problem}")
+    # Webhooks: retries and events other processes logged are picked up while serving.
+    app.extensions["workshop"].webhooks.start()
     serve(app)

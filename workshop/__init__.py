@@ -15,6 +15,7 @@ from workshop.services.backend import Backend
 from workshop.services.join_limits import JoinLimits
 from workshop.services.rate_limit import DEFAULT_SIGNAL_RATE, OpRateLimiter
 from workshop.services.shared_presence import presence_registry
+from workshop.webhook_sender import WebhookSender
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -49,6 +50,11 @@ def create_app(config: Config | None = None) -> Flask:
                                                     per_owner=config.heavy_at_once),
                                          review=ReviewSettings(config.review_after_days,
                                                                config.stale_after_months))
+    app.extensions["workshop"].webhooks = WebhookSender(
+        database, realtime.socketio.start_background_task, realtime.socketio.sleep,
+        allow_private=config.webhook_allow_private, backoff_base=config.webhook_retry_base)
+    app.config.update(SHARE_FRAME_ANCESTORS=config.share_frame_ancestors,
+                      LIBRARY=config.library)
     if config.trusted_proxies:
         # request.remote_addr is then the client's address as the proxies saw it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.trusted_proxies)

@@ -44,6 +44,14 @@ def _number(name: str, default: float) -> float:
     return float(value) if value else default
 
 
+def _flag(name: str, default: bool) -> bool:
+    """An on/off setting from the environment; unset or empty means the default."""
+    value = (os.environ.get(name) or "").strip().lower()
+    if not value:
+        return default
+    return value not in ("0", "off", "false", "no")
+
+
 @dataclass(frozen=True)
 class ServingLimits:
     """How many connections one server process holds, and how long a request may take to
@@ -104,6 +112,15 @@ class Config:
     # past which evidence is stale (workshop/domain/review.py).
     review_after_days: int = 180
     stale_after_months: int = 18
+    # Who may embed a share page (/p/<token>) in a frame: a CSP frame-ancestors source list.
+    share_frame_ancestors: str = "'none'"
+    # The persona library at /library (off: it answers 404).
+    library: bool = True
+    # Webhooks may call loopback and private addresses (a receiver on the same network);
+    # link-local addresses (cloud metadata) stay refused.
+    webhook_allow_private: bool = False
+    # Seconds before a failed webhook delivery is tried again; doubles per try (capped).
+    webhook_retry_base: float = 30.0
 
     @classmethod
     def from_env(cls) -> Config:
@@ -134,4 +151,8 @@ class Config:
             heavy_at_once=int(_number("WORKSHOP_HEAVY_AT_ONCE", 0)) or None,
             review_after_days=int(_number("WORKSHOP_REVIEW_AFTER_DAYS", 180)),
             stale_after_months=int(_number("WORKSHOP_STALE_AFTER_MONTHS", 18)),
+            share_frame_ancestors=os.environ.get("WORKSHOP_SHARE_FRAME_ANCESTORS") or "'none'",
+            library=_flag("WORKSHOP_LIBRARY", True),
+            webhook_allow_private=_flag("WORKSHOP_WEBHOOK_ALLOW_PRIVATE", False),
+            webhook_retry_base=_number("WORKSHOP_WEBHOOK_RETRY_BASE", 30.0),
         )

@@ -45,6 +45,8 @@ class Workshop(Base):
     observer_secret: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Its agreed personas appear in the instance's library (/library); the facilitator's choice.
+    library_listed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Participant(Base):
@@ -246,6 +248,90 @@ class PersonaVersion(Base):
         Index("ix_persona_versions_workshop", "workshop_id"),
     )
 
+
+
+class ShareLink(Base):
+    """A read-only link to one persona's agreed one-pager (`/p/<token>`); revoking deletes it."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    persona_id: Mapped[str] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    # A pinned version number; None shows the latest agreed version.
+    version: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # Kept in the clear like the invite secrets: the facilitator copies the link again later.
+    secret: Mapped[str] = mapped_column(String(64))
+    created_seq: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_share_links_workshop", "workshop_id"),)
+
+
+class ShareView(Base):
+    """How often a share link was opened on one day (UTC): a counter, nothing about who."""
+
+    __tablename__ = "share_views"
+
+    share_id: Mapped[str] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)  # ISO YYYY-MM-DD
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ApiToken(Base):
+    """A read-only API token of one workshop; only the hash of its secret is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    label: Mapped[str] = mapped_column(String(80))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_seq: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_api_tokens_workshop", "workshop_id"),)
+
+
+class Webhook(Base):
+    """A workshop's webhook: where its events go, the key that signs them, and how far the
+    event log has been looked through for them (`cursor`, an events.id)."""
+
+    __tablename__ = "webhooks"
+
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(64))
+    cursor: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebhookDelivery(Base):
+    """One event on its way to a workshop's webhook: its attempts and how they went."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(Integer)
+    event_type: Mapped[str] = mapped_column(String(40))
+    seq: Mapped[int] = mapped_column(Integer)
+    url: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending|delivered|failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    response_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "event_id", name="uq_webhook_deliveries_event"),
+        Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+    )
 
 
 class PersonaUsage(Base):

@@ -244,7 +244,11 @@ export function createFacilitation(ui) {
       });
     return h("div", { class: "panel-group" },
       h("h3", { class: "panel-heading", text: t("panel.links") }), ...rows,
-      h("p", { class: "setting-hint", text: t("panel.links.hint") }));
+      h("p", { class: "setting-hint", text: t("panel.links.hint") }),
+      // Share links for one persona, API tokens, the webhook, the library: a page of their own.
+      h("a", { class: "button button-small sharing-open", id: "sharing-open",
+        href: `/w/${encodeURIComponent(state.workshop.id)}/sharing`, text: t("panel.sharing.open") }),
+      h("p", { class: "setting-hint", text: t("panel.sharing.hint") }));
   }
 
   async function loadLinks() {

@@ -62,6 +62,10 @@ const BY_REASON = {
   usage_unknown_trait: () => t("error.usage_unknown_trait"),
   question_trait_tested: () => t("error.question_trait_tested"),
   export_needs_agreed: () => t("error.export_needs_agreed"),
+  too_many_shares: () => t("error.too_many_shares"),
+  too_many_tokens: () => t("error.too_many_tokens"),
+  webhook_url: () => t("error.webhook_url"),
+  nothing_agreed: () => t("error.nothing_agreed"),
 };
 
 const BY_CODE = {

@@ -613,6 +613,58 @@ class PersonaImported(Model):
     phase: Phase = absent(NEW_PHASE)
 
 
+class ShareCreated(Model):
+    """A read-only share link to one persona was made (its secret is never in the log)."""
+
+    id: Id
+    persona_id: Id
+    version: int | None = Field(description="The pinned version; null: the latest agreed one")
+
+
+class ShareChanged(Model):
+    """A share link got a new secret (`share.rotated`) or was deleted (`share.revoked`):
+    its old address answers 404 from now on."""
+
+    id: Id
+    persona_id: Id
+
+
+class ShareRotated(ShareChanged):
+    """A share link got a new secret: its old address answers 404 from now on."""
+
+
+class ShareRevoked(ShareChanged):
+    """A share link was deleted: its address answers 404 from now on."""
+
+
+class ApiTokenCreated(Model):
+    """A read-only API token was created (the token itself is never in the log)."""
+
+    id: Id
+    label: str
+
+
+class ApiTokenRevoked(ApiTokenCreated):
+    """A read-only API token was revoked: requests with it are refused from now on."""
+
+
+class WebhookSet(Model):
+    """The workshop's webhook was turned on or changed (its URL and secret are not logged)."""
+
+    events: list[str] = Field(description="The event types it receives")
+    rotated: bool = Field(description="Whether the signing secret was replaced")
+
+
+class WebhookRemoved(Model):
+    """The workshop's webhook was turned off."""
+
+
+class LibraryListed(Model):
+    """The workshop's agreed personas were listed in the library, or taken out of it."""
+
+    listed: bool
+
+
 class ReviewStarted(Model):
     """A review of an agreed persona started: its next draft, and what needs attention."""
 
@@ -712,6 +764,14 @@ EVENTS: dict[str, type[Model]] = {
     "document.signed": DocumentSigned,
     "document.agreed": DocumentAgreed,
     "persona.imported": PersonaImported,
+    "share.created": ShareCreated,
+    "share.rotated": ShareRotated,
+    "share.revoked": ShareRevoked,
+    "api_token.created": ApiTokenCreated,
+    "api_token.revoked": ApiTokenRevoked,
+    "webhook.set": WebhookSet,
+    "webhook.removed": WebhookRemoved,
+    "library.listed": LibraryListed,
     "review.started": ReviewStarted,
     "review.due": ReviewDue,
     "usage.added": UsageAdded,

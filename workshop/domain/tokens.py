@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 import secrets
@@ -49,3 +50,32 @@ def split_token(token: str) -> tuple[str, str] | None:
 def secrets_match(given: str, expected: str) -> bool:
     """Compare secrets in constant time, so timing does not reveal a prefix."""
     return hmac.compare_digest(given.encode(), expected.encode())
+
+
+# ---- tokens of their own kind: share links and API tokens --------------------------------
+# A kind's prefix tells the token apart at a glance (and in a secret scanner) and can never
+# be a workshop id (those are hex), so a share or API token is never taken for a link token.
+SHARE = "ps"
+API = "pwa"
+KINDS = (SHARE, API)
+
+
+def make_kind_token(kind: str, token_id: str, secret: str) -> str:
+    """A token of one kind: `<kind>_<id>.<secret>`; the id names its row, not its workshop."""
+    return f"{kind}_{token_id}.{secret}"
+
+
+def split_kind_token(kind: str, token: object) -> tuple[str, str] | None:
+    """The row id and secret of a token of this kind, or None when it is not one."""
+    if not isinstance(token, str) or not token.startswith(kind + "_") or len(token) > 140:
+        return None
+    token_id, dot, secret = token[len(kind) + 1:].partition(".")
+    if not dot or not is_safe_id(token_id) or not is_safe_id(secret):
+        return None
+    return token_id, secret
+
+
+def hash_secret(secret: str) -> str:
+    """What is stored of an API token's secret: SHA-256, hex. The secret has 144 random
+    bits, so a fast hash is enough; a stolen database does not give working tokens."""
+    return hashlib.sha256(secret.encode()).hexdigest()

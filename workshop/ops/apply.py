@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from workshop.domain.tokens import is_safe_id
+from workshop.domain.webhooks import DELIVERED
 from workshop.ops.catalogue import OPS
 from workshop.ops.context import OpContext, member_row
 from workshop.ops.registry import OpSpec
@@ -21,8 +22,9 @@ logger = logging.getLogger(__name__)
 
 
 def _apply_new(connection: Connection, head: Record, workshop_id: str, actor_id: str,
-               envelope: OpEnvelope, spec: OpSpec, prepared: dict) -> log.Entry:
-    """Check the member, apply the op and write its log entry, then commit."""
+               envelope: OpEnvelope, spec: OpSpec, prepared: dict) -> tuple[log.Entry, dict]:
+    """Check the member, apply the op and write its log entry, then commit; answers the
+    entry and what the ack alone carries (Outcome.reply)."""
     actor = member_row(connection, actor_id)
     if actor is not None and actor.workshop_id == workshop_id and actor.removed:
         raise ServiceError("unauthenticated", "the facilitator removed you from this workshop")
@@ -41,7 +43,7 @@ def _apply_new(connection: Connection, head: Record, workshop_id: str, actor_id:
         connection.commit()
     finally:
         ctx.close()
-    return event
+    return event, outcome.reply or {}
 
 
 def _duplicate(done: Row, actor_id: str) -> dict:
@@ -88,7 +90,7 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
             if head is None:
                 raise ServiceError("not_found", "no such workshop")
             try:
-                event = _apply_new(connection, head, workshop_id, actor_id, envelope, spec,
+                event, reply = _apply_new(connection, head, workshop_id, actor_id, envelope, spec,
                                    prepared)
             except (ServiceError, IntegrityError):
                 # Nearly every op is new, so a retry is only looked for when applying it
@@ -101,9 +103,11 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
                     raise
                 return _duplicate(done, actor_id)
             visibility.publish(backend, event, origin)
+            if event.type in DELIVERED and backend.webhooks is not None:
+                backend.webhooks.wake()  # committed: its delivery never holds up this op
             if event.type == "participant.removed":
                 backend.publisher.disconnect_participant(workshop_id, event.data["id"])
-        return {"ok": True, "seq": event.seq, "event": visibility.wire(event, actor_id)}
+        return {"ok": True, "seq": event.seq, "event": visibility.wire(event, actor_id), **reply}
     except ServiceError as error:
         return {"ok": False, "error": error.as_dict()}
     except OperationalError:

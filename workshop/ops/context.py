@@ -75,6 +75,8 @@ class Outcome:
     data: dict
     audience: str | None = None
     public: dict | None = None
+    # For the sender's ack only, never logged: a secret shown once (a new API token).
+    reply: dict | None = None
 
 
 # ---- lookups ---------------------------------------------------------------------------

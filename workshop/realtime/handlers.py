@@ -12,6 +12,7 @@ from workshop.realtime.rooms import events_room, own_forms_room, participant_roo
 from workshop.services import presence, signals, workshops
 from workshop.services.errors import ServiceError, unavailable
 from workshop.services.schemas import SyncRequest, parse
+from workshop.web.security import bearer_token
 from workshop.web.sessions import membership
 
 
@@ -27,6 +28,10 @@ def on_connect(auth=None):
     """A browser opens a board with auth {"workshop": id[, "batch": true]}; it joins the
     workshop's rooms and every member receives the new `presence` list. Refused without a
     membership cookie."""
+    if bearer_token() is not None or (isinstance(auth, dict) and "token" in auth):
+        # API tokens and share links read over HTTP only; the socket is for members.
+        raise ConnectionRefusedError("forbidden", {
+            "code": "forbidden", "message": "API tokens and share links cannot open a socket"})
     workshop_id = auth.get("workshop") if isinstance(auth, dict) else None
     if not isinstance(workshop_id, str):
         raise _refuse_invalid("auth.workshop is required")

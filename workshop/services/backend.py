@@ -33,6 +33,13 @@ class Publisher(Protocol):
         """Cut every open connection of a participant (after they were removed)."""
 
 
+class Waker(Protocol):
+    """Something that looks for work soon when woken, without making the caller wait."""
+
+    def wake(self) -> None:
+        """Look soon; return at once."""
+
+
 @dataclass
 class Backend:
     """The dependencies of every service function, built once by the app factory."""
@@ -50,6 +57,8 @@ class Backend:
     search_threads: OsThreadGate = field(default_factory=OsThreadGate)
     # When agreed personas are due for review and their evidence is stale.
     review: ReviewSettings = field(default_factory=ReviewSettings)
+    # Woken after an op commits an event webhooks deliver (workshop/webhook_sender.py).
+    webhooks: Waker | None = None
 
 
 def sorted_present(participants: Iterable[dict]) -> list[dict]:

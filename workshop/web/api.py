@@ -14,11 +14,12 @@ from workshop.ops.apply import apply_op
 from workshop.reads import divergence, search
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
-from workshop.services import exports, library, picture_upload, reviews, workshops
+from workshop.services import exports, library, picture_upload, reviews, sharing, workshops
 from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
 from workshop.services.membership import links as current_links
 from workshop.web.language import current_language
 from workshop.web.openapi import build_openapi
+from workshop.web.security import bearer_token
 from workshop.web.sessions import membership, remember
 
 bp = Blueprint("api", __name__)
@@ -124,6 +125,14 @@ def _body() -> dict:
 
 
 def _viewer(workshop_id: str) -> dict:
+    """Who is asking: a read-only API token's viewer, or the member behind the cookie."""
+    token = bearer_token()
+    if token is not None:  # only GETs get here: writes with a token were refused already
+        viewer = sharing.api_viewer(_backend(), workshop_id, token)
+        if viewer is None:
+            raise ServiceError("unauthenticated", "this API token is not valid for this "
+                                                  "workshop (it may have been revoked)")
+        return viewer
     member = workshops.find_member(_backend(), workshop_id, membership(workshop_id))
     if member is None:
         raise ServiceError("unauthenticated", "join this workshop through its link first")
@@ -185,6 +194,14 @@ def workshop_links(workshop_id: str):
     tokens = current_links(_backend(), workshop_id, _viewer(workshop_id))
     return jsonify({f"{'invite' if role == 'participant' else role}_url": _link(token)
                     for role, token in tokens.items()})
+
+
+@bp.get("/api/workshops/<workshop_id>/sharing")
+def workshop_sharing(workshop_id: str):
+    """Share links (with tokens and views), API tokens, the webhook and its deliveries, and
+    the library listing (facilitators only)."""
+    return jsonify(sharing.overview(_backend(), workshop_id, _viewer(workshop_id),
+                                    current_app.config["LIBRARY"]))
 
 
 @bp.get("/api/workshops/<workshop_id>/divergence")

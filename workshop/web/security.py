@@ -33,6 +33,22 @@ def init_app(app: Flask, https: bool) -> None:
         referrer_policy="no-referrer",  # the links carry tokens
     )
     app.before_request(_refuse_cross_origin_writes)
+    app.before_request(_refuse_bearer_writes)
+
+
+def bearer_token() -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, if the request has one."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _refuse_bearer_writes():
+    """API tokens are read-only: a write that carries one is refused before anything runs,
+    whatever else (a cookie) it carries, so a token can never be used to change a workshop."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or bearer_token() is None:
+        return None
+    return jsonify(error={"code": "forbidden", "message": "API tokens are read-only: "
+                                                          "writes need a member's session"}), 403
 
 
 def _refuse_cross_origin_writes():
