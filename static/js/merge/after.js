@@ -23,7 +23,7 @@ const REASON_LABELS = { untested: t("after.reason.untested"), contested: t("afte
 const EVIDENCE_LABELS = { validated: t("after.evidence.validated"), contradicted: t("after.evidence.contradicted"),
   untested: t("after.evidence.untested") };
 // Only what people see in the document: the filter hides the other traits.
-export const view = { attention: {}, onlyAttention: false };
+export const view = { attention: {}, onlyAttention: false, inReview: false };
 
 let fetched = null; // the state key the last answer was fetched for
 let answer = null;
@@ -66,7 +66,8 @@ function renderReview(version) {
     parts.push(h("p", { class: "review-stale", text: plural("after.review.stale", review.stale.length,
       { months: review.stale_months }) }));
   }
-  const inReview = version && version.status === "draft" && answer.agreed !== null;
+  const inReview = Boolean(version && version.status === "draft" && answer.agreed !== null);
+  view.inReview = inReview;
   if (isFacilitator && version && version.status === "agreed") {
     parts.push(h("button", { class: "button button-primary", type: "button", id: "start-review",
       text: t("after.review.start"),
@@ -83,13 +84,15 @@ function renderReview(version) {
       text: plural("after.attention.count", needing.length, { n: needing.length }) }));
   }
   if (inReview && needing.length) {
+    const counts = {};
+    for (const [, reasons] of needing) for (const reason of reasons) counts[reason] = (counts[reason] ?? 0) + 1;
+    parts.push(h("ul", { class: "attention-summary", "aria-label": t("after.attention.label") },
+      ...Object.keys(REASON_LABELS).filter((r) => counts[r]).map((reason) => h("li", {},
+        reasonChip(reason), h("span", { class: "attention-n", text: ` ${counts[reason]}` })))));
     const toggle = h("input", { type: "checkbox", id: "only-attention" });
     toggle.checked = view.onlyAttention;
     toggle.addEventListener("change", () => { view.onlyAttention = toggle.checked; applyFilter(); });
     parts.push(h("label", { class: "check-row", for: "only-attention" }, toggle, ` ${t("after.attention.only")}`));
-    parts.push(h("ul", { class: "attention-list" }, ...needing.map(([id, reasons]) => h("li", {},
-      h("span", { class: "attention-text", text: traitText(version, id) }), " ",
-      ...reasons.map(reasonChip)))));
   }
   fill(els.review, ...parts);
 }
@@ -98,7 +101,8 @@ function renderReview(version) {
 function applyFilter() {
   const sheet = document.getElementById("merge-document");
   for (const item of sheet.querySelectorAll(".persona-item")) {
-    const reasons = view.attention[item.dataset.item] ?? [];
+    // Marked while a review's draft is open: then they are what the review is about.
+    const reasons = view.inReview ? view.attention[item.dataset.item] ?? [] : [];
     let chips = item.querySelector(".attention-chips");
     if (reasons.length && !chips) {
       chips = h("p", { class: "attention-chips" });
@@ -186,24 +190,32 @@ function quadrantCell(quadrant, entries) {
     : h("p", { class: "muted small", text: t("after.quadrant.empty") }));
 }
 
-function questionForm(entry) {
-  const id = (name) => `q-${name}-${entry.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
-  const field = (name, label, attrs = {}) => h("div", { class: "form-field" },
-    h("label", { for: id(name), text: label }), h("input", { id: id(name), required: true, ...attrs }));
-  const form = h("form", { class: "question-form" },
-    field("question", t("after.question.question"), { maxlength: "500", value: t("after.question.default", { trait: entry.text }) }),
+function questionForm(entries) {
+  const field = (id, label, attrs = {}) => h("div", { class: "form-field" },
+    h("label", { for: id, text: label }), h("input", { id, required: true, ...attrs }));
+  const trait = h("select", { id: "question-trait", required: true },
+    ...entries.map((entry) => h("option", { value: entry.id, text: entry.text })));
+  const question = field("question-text", t("after.question.question"), { maxlength: "500" });
+  const ask = question.querySelector("input");
+  const suggest = () => { ask.value = t("after.question.default", { trait: trait.selectedOptions[0]?.text ?? "" }); };
+  trait.addEventListener("change", suggest);
+  suggest();
+  const form = h("form", { class: "question-form", id: "question-form" },
+    h("div", { class: "form-field" }, h("label", { for: "question-trait", text: t("after.question.trait") }), trait),
+    question,
     h("div", { class: "form-pair" },
-      field("owner", t("after.question.owner"), { maxlength: "80", value: me.name }),
-      field("due", t("after.question.due"), { type: "date" })),
-    field("method", t("after.question.method"), { maxlength: "200", placeholder: t("after.question.method_hint") }),
+      field("question-owner", t("after.question.owner"), { maxlength: "80", value: me.name }),
+      field("question-due", t("after.question.due"), { type: "date" })),
+    field("question-method", t("after.question.method"), { maxlength: "200", placeholder: t("after.question.method_hint") }),
     h("button", { class: "button button-small", type: "submit", text: t("after.question.ask") }));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    await send("question.add", { persona_id: personaId, trait: entry.id,
-      question: form.querySelector(`#${id("question")}`).value, owner: form.querySelector(`#${id("owner")}`).value,
-      method: form.querySelector(`#${id("method")}`).value, due: form.querySelector(`#${id("due")}`).value });
+    await send("question.add", { persona_id: personaId, trait: trait.value, question: ask.value,
+      owner: form.querySelector("#question-owner").value, method: form.querySelector("#question-method").value,
+      due: form.querySelector("#question-due").value });
   });
-  return h("details", { class: "ask-question" }, h("summary", { text: t("after.question.new", { trait: entry.text }) }), form);
+  return h("details", { class: "ask-question" },
+    h("summary", { text: plural("after.question.new", entries.length) }), form);
 }
 
 function renderBacklog() {
@@ -229,7 +241,7 @@ function renderBacklog() {
   const askable = canWrite ? cells.research_now.filter((entry) => !open.has(entry.id) && entry.evidence === "untested") : [];
   fill(els.backlog, grid,
     h("h3", { class: "panel-subheading", text: plural("after.question.count", questions.length) }),
-    asked, ...askable.map(questionForm));
+    asked, askable.length ? questionForm(askable) : null);
 }
 
 // ---- fetching ----------------------------------------------------------------------------------
