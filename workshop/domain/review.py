@@ -3,8 +3,7 @@
 Plain Python. Dates are ISO `YYYY-MM-DD` strings or `datetime.date`.
 
 - **Review by**: the day a version is agreed plus the review interval (the
-  `WORKSHOP_REVIEW_AFTER_DAYS` setting, 180 days unless a workshop sets its own
-  `review_after_days`). A version is *due* from that day on.
+  `WORKSHOP_REVIEW_AFTER_DAYS` setting, 180 days). A version is *due* from that day on.
 - **Freshness of a trait**: the date of the newest evidence behind it. Evidence comes from
   *sources*, each a function `item -> dates`; `SOURCES` holds the two the app knows:
   research notes linked to the trait (their `date`) and data checks (their dataset's
@@ -38,11 +37,6 @@ class ReviewSettings:
 
     after_days: int = REVIEW_AFTER_DAYS
     stale_months: int = STALE_AFTER_MONTHS
-
-    def days_for(self, workshop_settings: dict) -> int:
-        """The interval of one workshop: its own `review_after_days`, else the operator's."""
-        own = workshop_settings.get("review_after_days")
-        return own if isinstance(own, int) and own > 0 else self.after_days
 
 EvidenceSource = Callable[[dict], Iterable[str]]
 

@@ -15,7 +15,6 @@ from workshop.domain.diff import affected_usages, diff_documents
 from workshop.domain.export import formats, onepager
 from workshop.domain.export.formats import ExportFormat
 from workshop.domain.review import ReviewSettings
-from workshop.domain.settings import effective
 from workshop.models import Persona, PersonaVersion, Workshop
 from workshop.offload import WorkerPool
 from workshop.services import log, reviews
@@ -81,12 +80,11 @@ def _load(session, workshop_id: str, viewer: dict, persona_id: str,
             "status": status, "agreed_at": agreed_at,
             "exported_at": log.iso(datetime.now(UTC)),
             "teams": merge.voting_teams(snapshot),
-            **_after(session, workshop, persona_id, version, document, snapshot, links,
-                     settings)}
+            **_after(session, persona_id, version, document, snapshot, links, settings)}
     return Loaded(document, meta)
 
 
-def _after(session, workshop: Workshop, persona_id: str, version: PersonaVersion | None,
+def _after(session, persona_id: str, version: PersonaVersion | None,
            document: dict, snapshot: dict, links: list[dict],
            settings: ReviewSettings) -> dict:
     """The life after the workshop in the export's meta: the review status (of this version
@@ -97,9 +95,9 @@ def _after(session, workshop: Workshop, persona_id: str, version: PersonaVersion
             PersonaVersion.persona_id == persona_id, PersonaVersion.status == "agreed")
             .order_by(PersonaVersion.number.desc()).limit(1)).first()
     on = reviews.today()
-    days = settings.days_for(effective(workshop.settings))
-    review_on = review.review_by(agreed.agreed_at, days) if agreed and agreed.agreed_at \
-        else None
+    review_on = None
+    if agreed is not None and agreed.agreed_at is not None:
+        review_on = review.review_by(agreed.agreed_at, settings.after_days)
     status = review.status(merge.all_items(document), review_on, on, settings.stale_months)
     usages = [{key: usage[key] for key in ("title", "link", "date", "team", "traits")}
               for usage in reviews.usages(session, persona_id)]

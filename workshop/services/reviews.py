@@ -11,7 +11,6 @@ from sqlalchemy import select
 from workshop.domain import backlog, merge, review
 from workshop.domain.evidence import CONTRADICTED, evidence_state
 from workshop.domain.review import ReviewSettings
-from workshop.domain.settings import effective
 from workshop.models import (
     Event,
     Persona,
@@ -34,12 +33,12 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def version_status(version: PersonaVersion | None, workshop_settings: dict,
-                   settings: ReviewSettings, on: date) -> dict:
+def version_status(version: PersonaVersion | None, settings: ReviewSettings,
+                   on: date) -> dict:
     """The review status of a version (domain/review.status); a draft has no review date."""
     if version is None:
         return review.status([], None, on, settings.stale_months)
-    review_on = (review.review_by(version.agreed_at, settings.days_for(workshop_settings))
+    review_on = (review.review_by(version.agreed_at, settings.after_days)
                  if version.status == AGREED and version.agreed_at else None)
     return review.status(merge.all_items(version.document), review_on, on,
                          settings.stale_months)
@@ -85,7 +84,7 @@ def read_review(session, workshop_id: str, viewer: dict, persona_id: str,
     versions = _versions(session, persona_id)
     current = versions[-1] if versions else None
     agreed = next((v for v in reversed(versions) if v.status == AGREED), None)
-    status = version_status(agreed, effective(workshop.settings), settings, on)
+    status = version_status(agreed, settings, on)
     attention, placed = {}, []
     if current is not None:
         snapshot, notes, links = board_inputs(session, workshop_id, viewer)
@@ -153,7 +152,7 @@ def _listed(backend: Backend, on: date) -> list[Due]:
     with backend.db.reading() as session:
         found = []
         for workshop, persona, version in _current_agreed(session):
-            status = version_status(version, effective(workshop.settings), backend.review, on)
+            status = version_status(version, backend.review, on)
             # The persona as its document names it (what people know it by), else its tab.
             name = version.document["identity"].get("name") or persona.name
             found.append(Due(workshop.id, workshop.title, persona.id, name,

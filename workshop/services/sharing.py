@@ -88,8 +88,7 @@ def shared_persona(backend: Backend, token: str, count_view: bool = True) -> Sha
              "exported_at": "", "teams": sorted((version.signoffs or {}).keys()),
              "robots": "noindex, nofollow",
              # "Review due" and stale evidence, as the persona page and the exports say it.
-             "review": reviews.version_status(version, workshop_settings.effective(
-                 workshop.settings), backend.review, reviews.today())})
+             "review": reviews.version_status(version, backend.review, reviews.today())})
         share_id, workshop_id = share.id, share.workshop_id
     if count_view:
         _count_view(backend, workshop_id, share_id)
