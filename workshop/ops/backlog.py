@@ -15,7 +15,7 @@ from workshop.models import Assumption, EvidenceLink, ResearchQuestion
 from workshop.ops.context import OpContext, Outcome, by_id, persona_in_workshop
 from workshop.ops.documents import latest_version
 from workshop.ops.registry import OpSet
-from workshop.ops.usage import check_date
+from workshop.ops.usage import TraitId, check_date
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import Id, IsoDate, Name, Payload, free_text
 from workshop.services.shapes import question_view
@@ -32,7 +32,7 @@ class QuestionAdd(Payload):
     """question.add: a research question for one trait, with its owner, method and due date."""
 
     persona_id: Id
-    trait: free_text(3, 40)
+    trait: TraitId
     question: Question
     owner: Name
     method: Method

@@ -8,8 +8,9 @@ from version to version, so a later version's diff can say which decisions it af
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 from sqlalchemy import func, select
 
 from workshop.domain import merge
@@ -20,7 +21,7 @@ from workshop.ops.context import OpContext, Outcome, by_id, persona_in_workshop
 from workshop.ops.documents import latest_version
 from workshop.ops.registry import OpSet
 from workshop.services.errors import ServiceError
-from workshop.services.schemas import Id, IsoDate, Payload, TeamName, Title, free_text
+from workshop.services.schemas import Id, IsoDate, Payload, TeamName, Title
 from workshop.services.shapes import usage_view
 
 AREA = OpSet()
@@ -28,8 +29,12 @@ op = AREA.op
 
 # Usages one persona holds; a register, not a log of every meeting.
 MAX_USAGES = 500
-TraitId = free_text(3, 40)
-Link = free_text(0, 2000)
+# A document item id: `a:<note id>` or `g:<group id>`.
+TraitId = Annotated[str, StringConstraints(pattern=r"^[ag]:[A-Za-z0-9_-]{1,64}$")]
+# Shown as a link, so only http(s) and no white space: a `javascript:` address never reaches
+# a page, and an address cannot break out of Markdown's <…>.
+# (The length is in the pattern: 2000 characters at most.)
+Link = Annotated[str, StringConstraints(pattern=r"^$|^[Hh][Tt][Tt][Pp][Ss]?://\S{1,1990}$")]
 
 
 class UsageAdd(Payload):
@@ -68,13 +73,6 @@ def check_date(value: str, field: str = "date") -> None:
         raise ServiceError("invalid", f"{field}: not a calendar date (YYYY-MM-DD)") from None
 
 
-def check_link(link: str) -> None:
-    """A link is shown as a link: only http(s), so no `javascript:` reaches a page."""
-    if link and (not link.lower().startswith(("https://", "http://"))
-                 or any(char.isspace() for char in link)):
-        raise ServiceError("invalid", "link: an http:// or https:// address")
-
-
 def check_traits(ctx: OpContext, persona_id: str, traits: list[str]) -> list[str]:
     """The traits, each once, each a trait of the persona's current document."""
     version = latest_version(ctx.session, persona_id)
@@ -101,7 +99,6 @@ def usage_add(ctx: OpContext, data: UsageAdd) -> Outcome:
     """Record a decision that used the persona."""
     persona = persona_in_workshop(ctx, data.persona_id)
     check_date(data.date)
-    check_link(data.link)
     traits = check_traits(ctx, persona.id, data.traits)
     held = ctx.session.scalar(select(func.count()).select_from(PersonaUsage)
                               .where(PersonaUsage.persona_id == persona.id))
@@ -120,7 +117,6 @@ def usage_edit(ctx: OpContext, data: UsageEdit) -> Outcome:
     """Correct a usage (whoever recorded it, or the facilitator)."""
     usage = _usage(ctx, data.id)
     check_date(data.date)
-    check_link(data.link)
     traits = check_traits(ctx, usage.persona_id, data.traits)
     previous = usage_view(usage)
     usage.title, usage.link, usage.date, usage.team = data.title, data.link, data.date, \
