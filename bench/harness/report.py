@@ -59,11 +59,12 @@ def markdown(report: dict) -> str:
     else:
         lines = [f"- **{', '.join(s['groups'])}**: {provenance(s)}" for s in sources]
     lines += ["", LEGEND, ""]
-    for group in ("eventlet", "threading", "scale"):
+    for group in ("eventlet", "gevent", "threading", "scale"):
         rows = [r for r in results if r["group"] == group]
         if not rows:
             continue
         title = {"eventlet": "One worker, eventlet (how `python wsgi.py` serves), SQLite",
+                 "gevent": "One worker, gevent (simple-websocket), SQLite",
                  "threading": "One worker, threading (simple-websocket), SQLite",
                  "scale": "eventlet on PostgreSQL: one worker, one behind Redis, two behind "
                           "Redis"}[group]

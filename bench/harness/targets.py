@@ -17,7 +17,7 @@ def targets(results: list[dict]) -> list[dict]:
     """Check the issue's targets against the results."""
     checks = []
     by = {(r["group"], r["kind"], r["participants"], r["rate"]): r for r in results
-          if r["group"] in ("eventlet", "threading")}
+          if r["group"] in ("eventlet", "gevent", "threading")}
     for (group, kind, p, rate), app in sorted(by.items()):
         if kind not in ("app", "app-compare"):
             continue
@@ -33,8 +33,9 @@ def targets(results: list[dict]) -> list[dict]:
                        "applies": applies, "met": ok if applies else None,
                        "measured": f"p99 {p99_ratio:.2f}x, deliveries/s {dps_ratio:.2f}x, "
                                    f"delivered {app['delivered_ratio']}"})
-    for group, kind in (("eventlet", "app"), ("eventlet", "app-compare"),
-                        ("threading", "app"), ("eventlet", "floor"), ("threading", "floor")):
+    for group, kind in (("eventlet", "app"), ("eventlet", "app-compare"), ("gevent", "app"),
+                        ("threading", "app"), ("eventlet", "floor"), ("gevent", "floor"),
+                        ("threading", "floor")):
         app = by.get((group, kind, *TARGET_STEP))
         if app:
             checks.append({"target": f"{kind}, {group} 200 x 0.25/s: p99 fan-out <= 30 ms, "

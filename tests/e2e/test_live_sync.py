@@ -16,13 +16,15 @@ import pytest
 import requests
 import socketio
 
+from tests.e2e.conftest import ASYNC_MODES
 from tests.helpers import comparable
+from tests.presence_list import apply_delta
 from tests.reference_reducer import apply_event, replay
 
 # Every test here runs against the app served under eventlet (how wsgi.py serves it) and
 # under threading with simple-websocket: the app has no eventlet-only code.
 pytestmark = [pytest.mark.live,
-              pytest.mark.parametrize("live_server", ["eventlet", "threading"], indirect=True)]
+              pytest.mark.parametrize("live_server", ASYNC_MODES, indirect=True)]
 
 TIMEOUT_S = 10
 
@@ -80,11 +82,15 @@ class Member:
         self.acked: list[int] = []  # the seq of each ok ack to this member's ops
         self.hooks: list = []
         self.connects = 0
+        self.sync_timeout = TIMEOUT_S  # longer where a test syncs megabytes
+        self.present: list[dict] = []  # who is connected, from presence messages
         self.changed = threading.Condition(threading.RLock())
         self.sio = BoardClient(reconnection_delay=0.5, reconnection_delay_max=2)
         self.sio.on("connect", self._on_connect)
         self.sio.on("event", self._on_event)
         self.sio.on("events", self._on_events)
+        self.sio.on("presence", self._on_presence)
+        self.sio.on("presence_delta", self._on_presence_delta)
 
     @property
     def id(self) -> str:
@@ -132,6 +138,21 @@ class Member:
         with self.changed:
             self.connects += 1
             self.changed.notify_all()
+
+    def _on_presence(self, message: dict) -> None:
+        with self.changed:
+            self.present = message["present"]
+            self.changed.notify_all()
+
+    def _on_presence_delta(self, message: dict) -> None:
+        with self.changed:
+            self.present = apply_delta(self.present, message)
+            self.changed.notify_all()
+
+    def present_names(self) -> list[str]:
+        """The names on this member's presence list, in its order."""
+        with self.changed:
+            return [person["name"] for person in self.present]
 
     def _on_event(self, event: dict) -> None:
         with self.changed:
@@ -196,7 +217,7 @@ class Member:
 
     def sync(self) -> dict:
         """`sync` {since: our seq} and apply the answer (events or a fresh snapshot)."""
-        ack = self.sio.call("sync", {"since": self.seq}, timeout=TIMEOUT_S)
+        ack = self.sio.call("sync", {"since": self.seq}, timeout=self.sync_timeout)
         assert ack["ok"], ack
         with self.changed:
             if "snapshot" in ack:
