@@ -316,6 +316,11 @@ def _participant_removed(state: State, data: dict) -> None:
             participant["removed"] = True
 
 
+def _outside_the_board(state: State, data: dict) -> None:
+    """Share links, API tokens, the webhook and the library listing are not board state:
+    their events carry no secret, and the facilitator reads them from the server."""
+
+
 REDUCERS: dict[str, Reducer] = {
     "workshop.created": _workshop_created,
     "participant.joined": _participant_joined,
@@ -357,6 +362,14 @@ REDUCERS: dict[str, Reducer] = {
     "question.edited": _question_edited,
     "question.removed": _question_removed,
     # "review.due" is a notice (a version reached its review date); it changes no state.
+    "share.created": _outside_the_board,
+    "share.rotated": _outside_the_board,
+    "share.revoked": _outside_the_board,
+    "api_token.created": _outside_the_board,
+    "api_token.revoked": _outside_the_board,
+    "webhook.set": _outside_the_board,
+    "webhook.removed": _outside_the_board,
+    "library.listed": _outside_the_board,
     # "invite.rotated" changes no board state (link secrets are not part of it).
     # "hidden": someone else's private entry; it only advances seq.
 }

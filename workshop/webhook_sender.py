@@ -165,6 +165,9 @@ class WebhookSender:
         if not self._running:
             self._running = True
             self._spawn(self._loop)
+
+    def _ensure_senders(self) -> None:
+        """Senders start when there is something to send, and end when idle (unless serving)."""
         while self._senders < SENDERS:
             self._senders += 1
             self._spawn(self._send_forever)
@@ -247,12 +250,19 @@ class WebhookSender:
                     .values(next_attempt_at=now + timedelta(seconds=LEASE_S))).rowcount
                 session.commit()
             if claimed == 1:
+                self._ensure_senders()
                 self._queue.put(delivery_id)
         return bool(pending)
 
     def _send_forever(self) -> None:
         while True:
-            delivery_id = self._queue.get()
+            try:
+                delivery_id = self._queue.get(timeout=10 * self.poll_s)
+            except queue.Empty:
+                if self._persistent:
+                    continue
+                self._senders -= 1
+                return
             if self._stopped:
                 return
             try:

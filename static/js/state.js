@@ -1,6 +1,10 @@
 // The board's state and how each event changes it — the same rules as
 // tests/reference_reducer.py, so a replayed log equals a fresh snapshot.
 
+// Share links, API tokens, the webhook and the library listing live outside the board: their
+// events carry no secret, and the facilitator's sharing page reads them from the server.
+const outsideTheBoard = () => {};
+
 const reducers = {
   "workshop.created": (state, data) => { state.workshop = structuredClone(data.workshop); },
   "participant.joined": (state, data) => {
@@ -182,6 +186,14 @@ const reducers = {
     state.questions = state.questions.filter((q) => q.id !== data.id);
   },
   // "review.due" is a notice (a version reached its review date): no state changes.
+  "share.created": outsideTheBoard,
+  "share.rotated": outsideTheBoard,
+  "share.revoked": outsideTheBoard,
+  "api_token.created": outsideTheBoard,
+  "api_token.revoked": outsideTheBoard,
+  "webhook.set": outsideTheBoard,
+  "webhook.removed": outsideTheBoard,
+  "library.listed": outsideTheBoard,
   // "invite.rotated" changes no board state; "hidden" is someone else's private entry.
   // Both only advance seq.
 };

@@ -61,6 +61,14 @@ ALLOWED = {
     "question.add": {"facilitator", "participant"},
     "question.edit": {"facilitator", "participant"},
     "question.remove": {"facilitator"},
+    "share.create": {"facilitator"},
+    "share.rotate": {"facilitator"},
+    "share.revoke": {"facilitator"},
+    "api_token.create": {"facilitator"},
+    "api_token.revoke": {"facilitator"},
+    "webhook.set": {"facilitator"},
+    "webhook.remove": {"facilitator"},
+    "library.list": {"facilitator"},
 }
 
 REFUSAL = {"observer": "forbidden", "participant": "forbidden",
@@ -126,6 +134,12 @@ def world(sqlite_url, worker_pool):
                   {"name": "Second"})["event"]["data"]["persona"]["id"]
     actors = {"facilitator": facilitator["id"], "participant": sam["id"],
               "observer": observer["id"], "other_workshop": stranger["id"], "no_session": None}
+    share_id = send(backend, created.id, facilitator["id"], "share.create",
+                    {"persona_id": persona})["event"]["data"]["id"]
+    token_id = send(backend, created.id, facilitator["id"], "api_token.create",
+                    {"label": "Tracker"})["event"]["data"]["id"]
+    assert send(backend, created.id, facilitator["id"], "webhook.set",
+                {"url": "https://hooks.example.org/first"})["ok"]
     payloads = {
         "persona.add": {"name": "Ruben"},
         "persona.rename": {"id": persona, "name": "Anouk"},
@@ -173,6 +187,14 @@ def world(sqlite_url, worker_pool):
                          "owner": "Sam", "method": "Interviews", "due": "2027-01-31"},
         "question.edit": {"id": asked["event"]["data"]["question"]["id"], **question},
         "question.remove": {"id": asked["event"]["data"]["question"]["id"]},
+        "share.create": {"persona_id": persona},
+        "share.rotate": {"id": share_id},
+        "share.revoke": {"id": share_id},
+        "api_token.create": {"label": "Wiki"},
+        "api_token.revoke": {"id": token_id},
+        "webhook.set": {"url": "https://hooks.example.org/personas"},
+        "webhook.remove": {},
+        "library.list": {"listed": True},
     }
     yield {"backend": backend, "id": created.id, "actors": actors, "payloads": payloads,
            "viewer": facilitator}

@@ -226,6 +226,15 @@ def test_every_event_type_in_every_form_matches_its_model_and_replays(backend):
     ok(maria, "review.start", {"persona_id": persona})
     ok(maria, "document.agree", {"persona_id": persona, "number": 3})
     assert reviews.due(backend, date.today() + timedelta(days=400))
+    # Reach: share links, API tokens, the webhook and the library listing.
+    shared = ok(maria, "share.create", {"persona_id": persona})["id"]
+    ok(maria, "share.rotate", {"id": shared})
+    ok(maria, "share.revoke", {"id": shared})
+    token = ok(maria, "api_token.create", {"label": "Wiki"})["id"]
+    ok(maria, "api_token.revoke", {"id": token})
+    ok(maria, "webhook.set", {"url": "https://hooks.example.org/personas"})
+    ok(maria, "webhook.remove", {})
+    ok(maria, "library.list", {"listed": True})
     # A persona deleted with a note on it (the note was private until revealed above).
     brief = ok(maria, "persona.add", {"name": "Brief"})["persona"]["id"]
     add_note(backend, wid, sam, "Gone soon", persona_id=brief)

@@ -179,13 +179,6 @@ def sharing_seq(backend, room) -> int:
     return snapshot(backend, room["id"], room["maria"])["seq"]
 
 
-def test_an_api_token_cannot_open_a_socket(app, backend, room):
-    _, token = api_token(backend, room)
-    socket = socketio.test_client(app, flask_test_client=app.test_client(),
-                                  auth={"workshop": room["id"]}, headers=bearer(token))
-    assert not socket.is_connected()
-
-
 def test_a_token_is_stored_hashed_and_shown_once(app, backend, room):
     token_id, token = api_token(backend, room)
     secret = token.split(".", 1)[1]
@@ -276,3 +269,30 @@ def test_the_share_page_says_when_the_persona_is_due_for_review(app, backend, ro
     backend.review = ReviewSettings(after_days=0)  # agreed today: due today
     page = app.test_client().get(f"/p/{token}").text
     assert f"Review due (review by {date.today().isoformat()})" in page
+
+
+def test_the_answers_match_the_openapi_document(app, backend, room):
+    from tests.web.test_openapi import conforms, documented
+
+    token = share_token(backend, room)
+    _, api = api_token(backend, room)
+    assert send(backend, room["id"], room["maria"]["id"], "webhook.set",
+                {"url": "https://hooks.example.org/p"})["ok"]
+    assert send(backend, room["id"], room["maria"]["id"], "library.list", {"listed": True})["ok"]
+    client = app.test_client()
+    document = documented(client)
+    conforms(document, "/p/{token}.json", "get", client.get(f"/p/{token}.json"))
+    conforms(document, "/p/{token}.json", "get", client.get("/p/ps_nope.nope.json"))
+    conforms(document, "/api/library", "get", client.get("/api/library?q=anouk"))
+    conforms(document, "/api/workshops/{workshop_id}", "get",
+             client.get(f"/api/workshops/{room['id']}", headers=bearer(api)))
+    conforms(document, "/api/workshops/{workshop_id}", "get",
+             client.get(f"/api/workshops/{room['id']}", headers=bearer(api + "x")))
+    maria = app.test_client()
+    maria.post("/api/join", json={"token": room["created"].facilitator_token, "name": "Maria"})
+    conforms(document, "/api/workshops/{workshop_id}/sharing", "get",
+             maria.get(f"/api/workshops/{room['id']}/sharing"))
+    conforms(document, "/api/workshops/{workshop_id}/sharing", "get",
+             client.get(f"/api/workshops/{room['id']}/sharing", headers=bearer(api)))
+    assert set(document["webhooks"]) == {"document.agreed", "review.due", "usage.added"}
+    assert document["components"]["securitySchemes"]["apiToken"]["scheme"] == "bearer"

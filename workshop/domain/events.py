@@ -648,7 +648,7 @@ class ApiTokenRevoked(ApiTokenCreated):
     """A read-only API token was revoked: requests with it are refused from now on."""
 
 
-class WebhookSet(Model):
+class WebhookConfigured(Model):
     """The workshop's webhook was turned on or changed (its URL and secret are not logged)."""
 
     events: list[str] = Field(description="The event types it receives")
@@ -769,7 +769,7 @@ EVENTS: dict[str, type[Model]] = {
     "share.revoked": ShareRevoked,
     "api_token.created": ApiTokenCreated,
     "api_token.revoked": ApiTokenRevoked,
-    "webhook.set": WebhookSet,
+    "webhook.set": WebhookConfigured,
     "webhook.removed": WebhookRemoved,
     "library.listed": LibraryListed,
     "review.started": ReviewStarted,

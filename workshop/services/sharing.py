@@ -122,13 +122,13 @@ def api_viewer(backend: Backend, workshop_id: str, token: str) -> dict | None:
             return None
         # Sees what an observer sees: no private notes, no blind votes, no links.
         return {"id": f"api_{row.id}", "name": row.label, "team": "",
-                "role": permissions.OBSERVER, "removed": False, "api_token": True}
+                "role": permissions.OBSERVER, "removed": False}
 
 
 def overview(backend: Backend, workshop_id: str, viewer: dict, library_enabled: bool) -> dict:
     """Everything that reaches outside the workshop, for its facilitators: share links with
     their tokens and views, API tokens (labels only), the webhook and its deliveries."""
-    if viewer["role"] != permissions.FACILITATOR or viewer.get("api_token"):
+    if viewer["role"] != permissions.FACILITATOR:
         raise ServiceError("forbidden", "only the facilitator sees the sharing settings")
     since = (date.today() - timedelta(days=VIEW_DAYS - 1)).isoformat()
     with backend.db.reading() as session:

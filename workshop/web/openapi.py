@@ -12,7 +12,7 @@ import re
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from workshop.domain import events
+from workshop.domain import events, webhooks
 from workshop.domain.export import formats
 from workshop.domain.research import SOURCE_TYPES
 from workshop.ops.catalogue import OPS
@@ -30,6 +30,9 @@ from workshop.services.schemas import (
 REF_TEMPLATE = "#/components/schemas/{model}"
 COOKIE_SCHEME = "workshopSession"
 COOKIE = [{COOKIE_SCHEME: []}]
+TOKEN_SCHEME = "apiToken"
+# Reads of a workshop take the member's cookie or a read-only API token; writes the cookie.
+READ = [{COOKIE_SCHEME: []}, {TOKEN_SCHEME: []}]
 PUBLIC: list[dict] = []
 
 Schema = dict[str, Any]
@@ -139,6 +142,7 @@ def _response_components() -> dict[str, Schema]:
         "Health": _closed({"status": {"type": "string", "const": "ok"}}),
         "CreatedWorkshop": _closed({"id": STRING, "title": STRING, **links}),
         "Links": _closed(links, description="Absolute join links; facilitators only."),
+        **_reach_components(),
         "Participant": _closed(participant),
         "Joined": _closed({
             "participant": _closed({"workshop_id": STRING, **participant}),
@@ -184,7 +188,11 @@ def _response_components() -> dict[str, Schema]:
                 "measures": _ref("Measures"),
             })},
         }, description="Most divisive first; `items` is empty while votes are blind."),
-        "OpApplied": _closed({"ok": {"const": True}, "seq": SEQ, "event": event}),
+        "OpApplied": {**_closed({"ok": {"const": True}, "seq": SEQ, "event": event,
+                                 "token": {**STRING, "description": "api_token.create only: "
+                                           "the new read-only token (pwa_…), shown this "
+                                           "once"}}),
+                      "required": ["ok", "seq", "event"]},
         "OpDuplicate": _closed({"ok": {"const": True}, "seq": SEQ,
                                 "duplicate": {"const": True}, "event": event}),
         "OpRefused": _closed({"ok": {"const": False}, "error": _ref("ErrorObject")}),
@@ -299,6 +307,79 @@ def _event_components(components: dict[str, Schema]) -> None:
                                "discriminator": schema["discriminator"]})
 
 
+def _reach_components() -> dict[str, Schema]:
+    """Share links, API tokens, webhook deliveries and the library (docs/protocol.md)."""
+    time = {"type": "string", "format": "date-time"}
+    maybe_time = {"type": ["string", "null"], "format": "date-time"}
+    count = {"type": "integer", "minimum": 0}
+    delivery = _closed({
+        "id": count, "event_type": STRING, "seq": count,
+        "status": {"type": "string", "enum": ["pending", "delivered", "failed"]},
+        "attempts": count, "response_status": {"type": ["integer", "null"]},
+        "last_error": {"type": ["string", "null"]}, "next_attempt_at": maybe_time,
+        "created_at": time, "finished_at": maybe_time})
+    return {
+        "Sharing": _closed({
+            "shares": {"type": "array", "items": _closed({
+                "id": STRING, "persona_id": STRING, "persona_name": {"type": ["string", "null"]},
+                "version": {"type": ["integer", "null"]},
+                "token": {**STRING, "description": "The share token: the link is /p/<token>"},
+                "views": count,
+                "views_by_day": {"type": "object", "additionalProperties": count,
+                                 "description": "Views per day (UTC), the last 30 days"},
+                "created_at": time})},
+            "api_tokens": {"type": "array", "items": _closed({
+                "id": STRING, "label": STRING, "created_at": time})},
+            "webhook": {"oneOf": [{"type": "null"}, _closed({
+                "url": STRING, "secret": STRING,
+                "events": {"type": "array", "items": STRING},
+                "deliveries": {"type": "array", "items": delivery}})]},
+            "library": _closed({"enabled": {"type": "boolean"}, "listed": {"type": "boolean"}}),
+        }, description="Facilitators only."),
+        "Library": _closed({"personas": {"type": "array", "items": _closed({
+            "persona_id": STRING, "name": STRING, "role": STRING, "quote": STRING,
+            "location": STRING, "workshop_title": STRING, "version": count,
+            "agreed_at": maybe_time, "last_reviewed": maybe_time,
+            "share_path": {"type": ["string", "null"]}})}}),
+        "SharedPersona": _closed({
+            "meta": _closed({"workshop_title": STRING, "persona_name": STRING,
+                             "version": count, "status": {"const": "agreed"},
+                             "agreed_at": maybe_time,
+                             "teams": {"type": "array", "items": STRING}}),
+            "document": {**OPEN_OBJECT, "description": "The persona document "
+                                                       "(docs/persona.schema.json's document)"},
+        }),
+        "WebhookDelivery": _closed({
+            "delivery": count, "workshop_id": STRING, "type": STRING, "seq": count,
+            "at": time, "data": {**OPEN_OBJECT, "description": "The event's data as everyone "
+                                                               "in the workshop received it"},
+        }, description="The body of a webhook POST; verify its Workshop-Signature first."),
+    }
+
+
+def _webhooks() -> dict:
+    """OpenAPI 3.1 `webhooks`: what this server POSTs to a workshop's webhook URL."""
+    headers = [
+        {"name": "Workshop-Signature", "in": "header", "required": True,
+         "description": "`t=<unix seconds>,v1=<hex>`: v1 is HMAC-SHA256 with the webhook's "
+                        "secret over `<t>.<raw body>`. Compare in constant time and refuse a "
+                        "t more than 5 minutes off (docs/security.md).",
+         "schema": {"type": "string", "pattern": "^t=[0-9]+,v1=[0-9a-f]{64}$"}},
+        {"name": "Workshop-Event", "in": "header", "required": True, "schema": STRING},
+        {"name": "Workshop-Delivery", "in": "header", "required": True,
+         "description": "The delivery's id; a retry repeats it (deduplicate on it).",
+         "schema": STRING}]
+    return {event_type: {"post": {
+        "summary": f"A `{event_type}` entry of the workshop's log",
+        "description": "Sent after commit; retried after 30 s, 60 s, … (at most an hour, 6 "
+                       "tries) until the receiver answers 2xx within 5 s.",
+        "parameters": headers,
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": _ref("WebhookDelivery")}}},
+        "responses": {"2XX": {"description": "Received."}}}}
+        for event_type in webhooks.DELIVERED}
+
+
 def _json(description: str, schema: Schema, **extra: Any) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}},
             **extra}
@@ -306,7 +387,8 @@ def _json(description: str, schema: Schema, **extra: Any) -> dict:
 
 ERRORS = {
     400: "invalid: the body is not a JSON object, or a field is missing, wrong or unknown",
-    401: "unauthenticated: no membership of this workshop in the cookie",
+    401: "unauthenticated: no membership of this workshop in the cookie (or, on a GET, an "
+         "API token that is not this workshop's or was revoked)",
     403: "forbidden",
     404: "not_found",
     409: "conflict: the op does not fit the workshop's current state",
@@ -412,6 +494,36 @@ def _paths(create: Schema, join: Schema, envelope: Schema) -> dict:
             "security": COOKIE, "parameters": [id_param],
             "responses": {"200": _json("The links.", _ref("Links")),
                           **_errors(401, 403, s403="forbidden: facilitators only")},
+        }},
+        "/api/workshops/{workshop_id}/sharing": {"get": {
+            "operationId": "sharing",
+            "summary": "Share links (with tokens and views), API tokens (labels), the "
+                       "webhook with its latest deliveries, and the library listing.",
+            "security": COOKIE, "parameters": [id_param],
+            "responses": {"200": _json("The sharing settings.", _ref("Sharing")),
+                          **_errors(401, 403, s403="forbidden: facilitators only")},
+        }},
+        "/api/library": {"get": {
+            "operationId": "personaLibrary",
+            "summary": "The agreed personas of every workshop whose facilitator listed it.",
+            "parameters": [{"name": "q", "in": "query", "required": False,
+                            "description": "Words to find in the name, role, quote, location "
+                                           "or workshop title (case and accents ignored).",
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _json("The library.", _ref("Library")),
+                          **_errors(404, s404="not_found: the operator turned the library "
+                                              "off")},
+        }},
+        "/p/{token}.json": {"get": {
+            "operationId": "sharedPersona",
+            "summary": "A shared persona's latest agreed (or pinned) version, as JSON.",
+            "description": "The token is in the path (a share link, `ps_…`); no cookie. "
+                           "Answers carry `X-Robots-Tag: noindex, nofollow`.",
+            "parameters": [{"name": "token", "in": "path", "required": True,
+                            "schema": {"type": "string"}}],
+            "responses": {"200": _json("The persona.", _ref("SharedPersona")),
+                          **_errors(404, s404="not_found: no such link (rotated or revoked), "
+                                              "or nothing agreed yet")},
         }},
         "/api/workshops/{workshop_id}/ops": {"post": {
             "operationId": "op",
@@ -612,6 +724,10 @@ def build_openapi(server_url: str) -> dict:
     for name, schema in _response_components().items():
         _add(components, name, schema)
     _event_components(components)
+    for path, item in paths.items():  # every read of a workshop also takes an API token
+        if "{workshop_id}" in path and "get" in item and item["get"]["security"] == COOKIE \
+                and not path.endswith(("/links", "/sharing")):
+            item["get"]["security"] = READ
     try:
         release = version("persona-workshop")
     except PackageNotFoundError:  # running from a checkout that was never installed
@@ -627,11 +743,17 @@ def build_openapi(server_url: str) -> dict:
         },
         "servers": [{"url": server_url.rstrip("/") or "/"}],
         "paths": paths,
+        "webhooks": _webhooks(),
         "components": {
             "schemas": dict(sorted(components.items())),
             "securitySchemes": {COOKIE_SCHEME: {
                 "type": "apiKey", "in": "cookie", "name": "workshop_session",
                 "description": "Flask's signed session cookie, set by POST /api/join.",
+            }, TOKEN_SCHEME: {
+                "type": "http", "scheme": "bearer", "bearerFormat": "pwa_<id>.<secret>",
+                "description": "A read-only API token of one workshop (op api_token.create, "
+                               "shown once). Accepted on every GET of that workshop; every "
+                               "write carrying one is refused 403.",
             }},
         },
     }
