@@ -267,12 +267,7 @@ def _response_components() -> dict[str, Schema]:
         "PersonaReview": _closed({
             "persona_id": STRING,
             "current": {"type": ["integer", "null"]}, "agreed": {"type": ["integer", "null"]},
-            "review": _closed({
-                "review_by": {"type": ["string", "null"], "format": "date"},
-                "due": {"type": "boolean"},
-                "stale": {"type": "array", "items": STRING},
-                "stale_months": {"type": "integer"},
-                "notices": {"type": "array", "items": STRING}}),
+            "review": _review_status(),
             "attention": {"type": "object", "description": "By trait (document item id): why "
                           "a review looks at it.", "additionalProperties": {
                               "type": "array", "items": {"type": "string", "enum": [
@@ -345,7 +340,8 @@ def _reach_components() -> dict[str, Schema]:
             "meta": _closed({"workshop_title": STRING, "persona_name": STRING,
                              "version": count, "status": {"const": "agreed"},
                              "agreed_at": maybe_time,
-                             "teams": {"type": "array", "items": STRING}}),
+                             "teams": {"type": "array", "items": STRING},
+                             "review": _review_status()}),
             "document": {**OPEN_OBJECT, "description": "The persona document "
                                                        "(docs/persona.schema.json's document)"},
         }),
@@ -355,6 +351,16 @@ def _reach_components() -> dict[str, Schema]:
                                                                "in the workshop received it"},
         }, description="The body of a webhook POST; verify its Workshop-Signature first."),
     }
+
+
+def _review_status() -> Schema:
+    """When a persona is due for review, and its traits on stale evidence (domain/review.py)."""
+    return _closed({
+        "review_by": {"type": ["string", "null"], "format": "date"},
+        "due": {"type": "boolean"},
+        "stale": {"type": "array", "items": STRING},
+        "stale_months": {"type": "integer"},
+        "notices": {"type": "array", "items": STRING}})
 
 
 def _webhooks() -> dict:
