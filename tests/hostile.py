@@ -413,6 +413,13 @@ def _populate(backend, created, facilitator: dict, author: dict) -> dict[str, st
     exported = exports.export_persona(backend, wid, facilitator, persona, "json").content
     second = _ok(send(backend, wid, facilitator["id"], "persona.add",
                       {"name": "Second customer"}))["persona"]["id"]
+    # Reach: a share link, an API token and a webhook to rotate, revoke and remove.
+    shared = _ok(send(backend, wid, facilitator["id"], "share.create",
+                      {"persona_id": persona}))["id"]
+    token = _ok(send(backend, wid, facilitator["id"], "api_token.create",
+                     {"label": "Wiki"}))["id"]
+    _ok(send(backend, wid, facilitator["id"], "webhook.set",
+             {"url": "https://hooks.example.org/personas"}))
     # After the workshop: an agreed third persona, a usage of it and a research question.
     third = _ok(send(backend, wid, facilitator["id"], "persona.add",
                      {"name": "Third customer"}))["persona"]["id"]
@@ -433,7 +440,8 @@ def _populate(backend, created, facilitator: dict, author: dict) -> dict[str, st
             "u1": usage, "q1": question,
             "n2": notes[1], "n3": notes[2], "n4": notes[3], "group": group,
             "c1": on_note["comment"]["id"], "c2": on_group["comment"]["id"],
-            "r1": research, "l1": link, "p2": second, "export": json.loads(exported)}
+            "r1": research, "l1": link, "p2": second, "s1": shared, "t1": token,
+            "export": json.loads(exported)}
 
 
 def lift_rate_limit(backend) -> None:
@@ -471,7 +479,8 @@ def build_world(backend) -> World:
              "group": "group", "c1": "comment", "c2": "comment", "fac": "participant",
              "sam": "participant", "xena": "participant", "olga": "participant",
              "rex": "participant", "r1": "research note", "l1": "evidence link",
-             "p2": "persona", "p3": "persona", "u1": "usage", "q1": "research question"}
+             "p2": "persona", "s1": "share link", "t1": "api token", "p3": "persona",
+             "u1": "usage", "q1": "research question"}
     world = World(
         home=home.id, away=away.id,
         tokens={"facilitator": home.facilitator_token, "participant": home.invite_token,
@@ -523,6 +532,14 @@ def build_world(backend) -> World:
         "document.sign": {"persona_id": n["persona"], "number": 1},
         "document.agree": {"persona_id": n["persona"], "number": 1},
         "persona.import": {"export": n["export"]},
+        "share.create": {"persona_id": n["persona"], "version": None},
+        "share.rotate": {"id": n["s1"]},
+        "share.revoke": {"id": n["s1"]},
+        "api_token.create": {"label": "Tracker"},
+        "api_token.revoke": {"id": n["t1"]},
+        "webhook.set": {"url": "https://hooks.example.org/other", "rotate_secret": False},
+        "webhook.remove": {},
+        "library.list": {"listed": True},
         "review.start": {"persona_id": n["p3"]},
         "usage.add": {"persona_id": n["p3"], "title": "Spring campaign",
                       "link": "https://wiki.example/spring", "date": "2026-12-01",

@@ -64,7 +64,6 @@ const BY_REASON = {
   export_needs_agreed: () => t("error.export_needs_agreed"),
   too_many_shares: () => t("error.too_many_shares"),
   too_many_tokens: () => t("error.too_many_tokens"),
-  webhook_url: () => t("error.webhook_url"),
   nothing_agreed: () => t("error.nothing_agreed"),
 };
 

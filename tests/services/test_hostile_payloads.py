@@ -53,6 +53,10 @@ ROLES = ("facilitator", "participant")
 _POOL = WorkerPool(workers=1)
 # Free text that must match something stored (a quote is a passage of its research note).
 QUOTED_TEXT = {("evidence.link", "quote")}
+# Text kept outside the board's state, so not in the snapshot: an API token's label and a
+# webhook's URL (the facilitator reads both from GET …/sharing; tests/services/test_sharing.py
+# round-trips the label there).
+OUTSIDE_THE_BOARD = {("api_token.create", "label"), ("webhook.set", "url")}
 
 
 def _backend(url: str) -> Backend:
@@ -152,7 +156,7 @@ def test_odd_unicode_text_round_trips_exactly(shared, role):
     choices = [(op_type, rule) for op_type in sorted(OPS)
                if OPS.may_send(role, op_type)
                for rule in free_text_fields(holder["world"], role, op_type)
-               if (op_type, rule.name) not in QUOTED_TEXT]
+               if (op_type, rule.name) not in QUOTED_TEXT | OUTSIDE_THE_BOARD]
     assert choices, "no op with a free-text field"
 
     @examples(backend, on_sqlite=80, on_postgres=15)

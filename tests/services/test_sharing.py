@@ -121,3 +121,12 @@ def test_ids_of_people_never_leave_even_when_not_anonymous(backend):
     shown = sharing.shared_persona(backend, token_of(backend, room, share(backend, room)))
     assert room["maria"]["id"] not in repr(shown.document)
     assert room["sam"]["id"] not in repr(shown.document)
+
+
+@pytest.mark.parametrize("label", ["Wiki ‮RTL‬ 👩🏽‍💻", "Ｗｉｋｉ", "e\u0301\u0301", "0"])
+def test_an_api_token_label_round_trips_exactly_to_the_overview(backend, label):
+    room = agreed_room(backend)
+    ack = send(backend, room["id"], room["maria"]["id"], "api_token.create", {"label": label})
+    assert ack["ok"] and ack["event"]["data"]["label"] == label
+    assert [t["label"] for t in sharing.overview(backend, room["id"], room["maria"],
+                                                 True)["api_tokens"]] == [label]

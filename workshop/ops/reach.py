@@ -148,7 +148,7 @@ def webhook_set(ctx: OpContext, data: WebhookSet) -> Outcome:
     """Turn the webhook on or change its URL. It receives the events logged from now on."""
     problem = url_problem(data.url)
     if problem:
-        raise ServiceError("invalid", problem, reason="webhook_url")
+        raise ServiceError("invalid", problem)
     hook = ctx.session.get(Webhook, ctx.workshop_id)
     if hook is None:
         # Deliveries start after this op's own entry: nothing from before is sent.
