@@ -420,7 +420,24 @@ def _populate(backend, created, facilitator: dict, author: dict) -> dict[str, st
                      {"label": "Wiki"}))["id"]
     _ok(send(backend, wid, facilitator["id"], "webhook.set",
              {"url": "https://hooks.example.org/personas"}))
-    return {"persona": persona, "n1": notes[0],
+    # After the workshop: an agreed third persona, a usage of it and a research question.
+    third = _ok(send(backend, wid, facilitator["id"], "persona.add",
+                     {"name": "Third customer"}))["persona"]["id"]
+    agreed = _ok(add_note(backend, wid, author, "Cycles to work", persona_id=third))[
+        "assumption"]["id"]
+    _ok(send(backend, wid, facilitator["id"], "decision.set", {
+        "target_type": "assumption", "target_id": agreed, "decision": "accepted"}))
+    _ok(send(backend, wid, facilitator["id"], "document.create", {"persona_id": third}))
+    _ok(send(backend, wid, facilitator["id"], "document.agree", {"persona_id": third,
+                                                                 "number": 1}))
+    usage = _ok(send(backend, wid, author["id"], "usage.add", {
+        "persona_id": third, "title": "Roadmap", "date": "2026-11-30",
+        "traits": [f"a:{agreed}"]}))["usage"]["id"]
+    question = _ok(send(backend, wid, author["id"], "question.add", {
+        "persona_id": third, "trait": f"a:{agreed}", "question": "Do they cycle?",
+        "owner": "Sam", "method": "Interviews", "due": "2027-01-31"}))["question"]["id"]
+    return {"persona": persona, "n1": notes[0], "p3": third, "t3": f"a:{agreed}",
+            "u1": usage, "q1": question,
             "n2": notes[1], "n3": notes[2], "n4": notes[3], "group": group,
             "c1": on_note["comment"]["id"], "c2": on_group["comment"]["id"],
             "r1": research, "l1": link, "p2": second, "s1": shared, "t1": token,
@@ -455,13 +472,15 @@ def build_world(backend) -> World:
     away_sam = make_member(backend, away.invite_token, "Ari", "Support")
     foreign = _populate(backend, away, away_fac, away_sam)
     foreign.pop("export")  # not an id
+    foreign.pop("t3")  # a document item id, not a row's id
     foreign.update(fac=away_fac["id"], sam=away_sam["id"])
 
     kinds = {"persona": "persona", "n1": "note", "n2": "note", "n3": "note", "n4": "note",
              "group": "group", "c1": "comment", "c2": "comment", "fac": "participant",
              "sam": "participant", "xena": "participant", "olga": "participant",
              "rex": "participant", "r1": "research note", "l1": "evidence link",
-             "p2": "persona", "s1": "share link", "t1": "api token"}
+             "p2": "persona", "s1": "share link", "t1": "api token", "p3": "persona",
+             "u1": "usage", "q1": "research question"}
     world = World(
         home=home.id, away=away.id,
         tokens={"facilitator": home.facilitator_token, "participant": home.invite_token,
@@ -521,6 +540,18 @@ def build_world(backend) -> World:
         "webhook.set": {"url": "https://hooks.example.org/other", "rotate_secret": False},
         "webhook.remove": {},
         "library.list": {"listed": True},
+        "review.start": {"persona_id": n["p3"]},
+        "usage.add": {"persona_id": n["p3"], "title": "Spring campaign",
+                      "link": "https://wiki.example/spring", "date": "2026-12-01",
+                      "team": "Marketing", "traits": [n["t3"]]},
+        "usage.edit": {"id": n["u1"], "title": "Roadmap 2027", "link": "", "date": "2026-11-30",
+                       "team": "Product", "traits": [n["t3"]]},
+        "usage.remove": {"id": n["u1"]},
+        "question.add": {"persona_id": n["p3"], "trait": n["t3"], "question": "How often?",
+                         "owner": "Fran", "method": "Ride data", "due": "2027-02-28"},
+        "question.edit": {"id": n["q1"], "question": "How far?", "owner": "Sam",
+                          "method": "Survey", "due": "2027-03-31"},
+        "question.remove": {"id": n["q1"]},
     }
     world.bases["participant"] = {
         "assumption.edit": {"id": n["n3"], "text": "Prefers WhatsApp, not mail"},

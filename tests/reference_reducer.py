@@ -19,7 +19,7 @@ def empty_state() -> State:
     """The state before the first event (seq 0)."""
     return {"workshop": None, "personas": [], "participants": [], "assumptions": [],
             "groups": [], "comments": [], "notes": [], "evidence": [], "documents": [],
-            "versions": [], "seq": 0}
+            "versions": [], "usages": [], "questions": [], "seq": 0}
 
 
 def _workshop_created(state: State, data: dict) -> None:
@@ -56,6 +56,8 @@ def _persona_deleted(state: State, data: dict) -> None:
     state["evidence"] = [e for e in state["evidence"] if e["target_id"] not in items]
     state["documents"] = [d for d in state["documents"] if d["persona_id"] != persona_id]
     state["versions"] = [v for v in state["versions"] if v["persona_id"] != persona_id]
+    state["usages"] = [u for u in state["usages"] if u["persona_id"] != persona_id]
+    state["questions"] = [q for q in state["questions"] if q["persona_id"] != persona_id]
 
 
 def _assumption_added(state: State, data: dict) -> None:
@@ -192,6 +194,10 @@ def _research_note_deleted(state: State, data: dict) -> None:
 
 def _evidence_linked(state: State, data: dict) -> None:
     state["evidence"].append(copy.deepcopy(data["link"]))
+    closed = set(data.get("closed_questions") or ())
+    for question in state["questions"]:
+        if question["id"] in closed:  # answered by this link
+            question.update(closed_by=data["link"]["id"], updated_seq=data["link"]["seq"])
 
 
 def _evidence_unlinked(state: State, data: dict) -> None:
@@ -267,6 +273,43 @@ def _persona_imported(state: State, data: dict) -> None:
     _document_created(state, data)
 
 
+def _review_started(state: State, data: dict) -> None:
+    """The next draft replaces the agreed version as the persona's document."""
+    state["documents"] = [copy.deepcopy(data["started"])
+                          if d["persona_id"] == data["persona_id"] else d
+                          for d in state["documents"]]
+    state["versions"].append(_version_summary(data["started"]))
+    state["workshop"]["phase"] = data["phase"]
+
+
+def _replace(rows: list[dict], row: dict) -> list[dict]:
+    return [copy.deepcopy(row) if r["id"] == row["id"] else r for r in rows]
+
+
+def _usage_added(state: State, data: dict) -> None:
+    state["usages"].append(copy.deepcopy(data["usage"]))
+
+
+def _usage_edited(state: State, data: dict) -> None:
+    state["usages"] = _replace(state["usages"], data["usage"])
+
+
+def _usage_removed(state: State, data: dict) -> None:
+    state["usages"] = [u for u in state["usages"] if u["id"] != data["id"]]
+
+
+def _question_added(state: State, data: dict) -> None:
+    state["questions"].append(copy.deepcopy(data["question"]))
+
+
+def _question_edited(state: State, data: dict) -> None:
+    state["questions"] = _replace(state["questions"], data["question"])
+
+
+def _question_removed(state: State, data: dict) -> None:
+    state["questions"] = [q for q in state["questions"] if q["id"] != data["id"]]
+
+
 def _participant_removed(state: State, data: dict) -> None:
     for participant in state["participants"]:
         if participant["id"] == data["id"]:
@@ -311,6 +354,14 @@ REDUCERS: dict[str, Reducer] = {
     "document.signed": _document_signed,
     "document.agreed": _document_agreed,
     "persona.imported": _persona_imported,
+    "review.started": _review_started,
+    "usage.added": _usage_added,
+    "usage.edited": _usage_edited,
+    "usage.removed": _usage_removed,
+    "question.added": _question_added,
+    "question.edited": _question_edited,
+    "question.removed": _question_removed,
+    # "review.due" is a notice (a version reached its review date); it changes no state.
     "share.created": _outside_the_board,
     "share.rotated": _outside_the_board,
     "share.revoked": _outside_the_board,

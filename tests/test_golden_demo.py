@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic.command import downgrade
@@ -155,6 +155,9 @@ def _capture(backend, workshop_id: str, viewers: dict[str, dict], day: str) -> d
         log = _event_log(session, workshop_id)
     # The one-pager prints the day of export; the demo's own dates lie in 2026-10.
     known.update({moment: "export-day" for moment in (day, datetime.now(UTC).date().isoformat())})
+    # An agreed version's review-by day is counted from the day it was agreed: today.
+    review_day = datetime.now(UTC).date() + timedelta(days=backend.review.after_days)
+    known[review_day.isoformat()] = "review-day"
     normalise = Normaliser(known)
     files = {"events.json": as_json(normalise.value(log))}
     for role, viewer in viewers.items():

@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from workshop.config import INSTANCE_DIR, ROOT, Config
 from workshop.db import Database
+from workshop.domain.review import ReviewSettings
 from workshop.offload import WorkerPool
 from workshop.services.backend import Backend
 from workshop.services.join_limits import JoinLimits
@@ -46,7 +47,9 @@ def create_app(config: Config | None = None) -> Flask:
                                         DEFAULT_SIGNAL_RATE)
     app.extensions["workshop"] = Backend(database, publisher, presence, limiter, joins, signals,
                                          WorkerPool(config.offload_workers,
-                                                    per_owner=config.heavy_at_once))
+                                                    per_owner=config.heavy_at_once),
+                                         review=ReviewSettings(config.review_after_days,
+                                                               config.stale_after_months))
     app.extensions["workshop"].webhooks = WebhookSender(
         database, realtime.socketio.start_background_task, realtime.socketio.sleep,
         allow_private=config.webhook_allow_private, backoff_base=config.webhook_retry_base)

@@ -1,4 +1,5 @@
-"""Commands: `flask --app workshop db-upgrade`, `seed-demo`, `backup`, `restore`, `export`."""
+"""Commands: `flask --app workshop db-upgrade`, `seed-demo`, `backup`, `restore`, `export`,
+`reviews`."""
 
 from __future__ import annotations
 
@@ -178,6 +179,42 @@ def _export(workshop_id: str, persona: str | None, fmt: str, number: int | None,
     click.echo(f"Wrote {target} ({len(result.content):,} bytes)", err=True)
 
 
+# `reviews --due` exits with this when something is due (0: nothing is), so a scheduled job
+# can act on it; 1 and 2 stay click's own (an error, a usage mistake).
+SOMETHING_DUE = 3
+
+
+@click.command("reviews")
+@click.option("--due", is_flag=True,
+              help="Only the versions due for review today, each recorded once as a "
+                   "review.due event; exit status 3 when any is due, 0 when none is.")
+@click.option("--on", "on", default=None, metavar="YYYY-MM-DD",
+              help="Take this day as today (default: today in UTC).")
+@with_appcontext
+def reviews_command(due: bool, on: str | None) -> None:
+    """List agreed personas by review date: one tab-separated line per persona version."""
+    from datetime import date
+
+    from workshop.services import reviews
+
+    backend = current_app.extensions["workshop"]
+    try:
+        day = date.fromisoformat(on) if on else reviews.today()
+    except ValueError:
+        raise click.BadParameter("not a calendar date (YYYY-MM-DD)", param_hint="--on") \
+            from None
+    rows = reviews.due(backend, day) if due else reviews.agreed(backend, day)
+    for row in rows:
+        state = ("due, new" if row.recorded else "due") if row.due else "not due"
+        click.echo("\t".join((row.review_by, state, row.workshop_id, row.workshop_title,
+                              row.persona_name, f"v{row.number}",
+                              f"{row.stale_traits} stale")))
+    if due:
+        click.echo(f"{len(rows)} due for review on {day.isoformat()}", err=True)
+        if rows:
+            raise SystemExit(SOMETHING_DUE)
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(db_upgrade_command)
@@ -185,3 +222,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(export_command())
+    app.cli.add_command(reviews_command)

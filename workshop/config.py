@@ -108,6 +108,10 @@ class Config:
     offload_workers: int | None = None
     # Heavy jobs one participant may have accepted at once (None: 2, workshop/offload.py).
     heavy_at_once: int | None = None
+    # Days from agreeing a persona version to its review-by date, and the age (in months)
+    # past which evidence is stale (workshop/domain/review.py).
+    review_after_days: int = 180
+    stale_after_months: int = 18
     # Who may embed a share page (/p/<token>) in a frame: a CSP frame-ancestors source list.
     share_frame_ancestors: str = "'none'"
     # The persona library at /library (off: it answers 404).
@@ -145,6 +149,8 @@ class Config:
             not in ("0", "off", "false", "no"),
             offload_workers=int(os.environ.get("WORKSHOP_OFFLOAD_WORKERS") or 0) or None,
             heavy_at_once=int(_number("WORKSHOP_HEAVY_AT_ONCE", 0)) or None,
+            review_after_days=int(_number("WORKSHOP_REVIEW_AFTER_DAYS", 180)),
+            stale_after_months=int(_number("WORKSHOP_STALE_AFTER_MONTHS", 18)),
             share_frame_ancestors=os.environ.get("WORKSHOP_SHARE_FRAME_ANCESTORS") or "'none'",
             library=_flag("WORKSHOP_LIBRARY", True),
             webhook_allow_private=_flag("WORKSHOP_WEBHOOK_ALLOW_PRIVATE", False),

@@ -332,3 +332,45 @@ class WebhookDelivery(Base):
         UniqueConstraint("workshop_id", "event_id", name="uq_webhook_deliveries_event"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
     )
+
+
+class PersonaUsage(Base):
+    """A decision that used a persona ("used in"): the decision register of issue 28."""
+
+    __tablename__ = "persona_usages"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    persona_id: Mapped[str] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    link: Mapped[str] = mapped_column(String(2000), default="")
+    date: Mapped[str] = mapped_column(String(10))  # ISO YYYY-MM-DD
+    team: Mapped[str] = mapped_column(String(60), default="")
+    # Document item ids (`a:<id>`, `g:<id>`) of the traits the decision relied on.
+    traits: Mapped[list] = mapped_column(JSON, default=list)
+    author_id: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    created_seq: Mapped[int] = mapped_column(Integer)
+    updated_seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_persona_usages_persona", "workshop_id", "persona_id"),)
+
+
+class ResearchQuestion(Base):
+    """A research question of the validation backlog: one untested, important trait."""
+
+    __tablename__ = "research_questions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    persona_id: Mapped[str] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    trait: Mapped[str] = mapped_column(String(40))  # a document item id
+    question: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(80))
+    method: Mapped[str] = mapped_column(String(200))
+    due: Mapped[str] = mapped_column(String(10))  # ISO YYYY-MM-DD
+    # Closed by the evidence link that tested the trait (its id), or None while open.
+    closed_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_seq: Mapped[int] = mapped_column(Integer)
+    updated_seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_research_questions_persona", "workshop_id", "persona_id"),)

@@ -3,6 +3,7 @@
 // so nothing is overwritten unseen. Versions, sign-off, agreement, diff and exports sit beside
 // it. The parts live in merge/ (static/js/README.md); this module lists the panels.
 import { t } from "./messages.js";
+import * as afterPanel from "./merge/after.js";
 import * as documentPanel from "./merge/document.js";
 import * as exportPanel from "./merge/exports.js";
 import * as editingPanel from "./merge/fields.js";
@@ -15,7 +16,8 @@ import * as researchPanel from "./merge/research.js";
 import * as versionPanel from "./merge/version.js";
 
 // The panels, in the order they render after every change.
-const panels = [phasePill, documentPanel, versionPanel, exportPanel, historyPanel, researchPanel, editingPanel];
+const panels = [phasePill, documentPanel, versionPanel, exportPanel, historyPanel, researchPanel, editingPanel,
+  afterPanel];
 for (const panel of panels) store.subscribe(panel.render);
 
 /** After an import, the imported persona's page says what was imported, and from where. */

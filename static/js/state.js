@@ -28,6 +28,8 @@ const reducers = {
     state.evidence = state.evidence.filter((e) => !items.has(e.target_id));
     state.documents = state.documents.filter((d) => d.persona_id !== id);
     state.versions = state.versions.filter((v) => v.persona_id !== id);
+    state.usages = state.usages.filter((u) => u.persona_id !== id);
+    state.questions = state.questions.filter((q) => q.persona_id !== id);
   },
   "assumption.added": (state, data) => { state.assumptions.push(structuredClone(data.assumption)); },
   "assumption.edited": (state, data) => {
@@ -112,7 +114,15 @@ const reducers = {
     state.notes = state.notes.filter((n) => n.id !== data.id);
     state.evidence = state.evidence.filter((e) => e.note_id !== data.id);
   },
-  "evidence.linked": (state, data) => { state.evidence.push(structuredClone(data.link)); },
+  "evidence.linked": (state, data) => {
+    state.evidence.push(structuredClone(data.link));
+    const closed = new Set(data.closed_questions || []); // the questions this link answered
+    for (const question of state.questions) {
+      if (closed.has(question.id)) {
+        Object.assign(question, { closed_by: data.link.id, updated_seq: data.link.seq });
+      }
+    }
+  },
   "evidence.unlinked": (state, data) => {
     state.evidence = state.evidence.filter((e) => e.id !== data.id);
   },
@@ -157,6 +167,25 @@ const reducers = {
     state.versions.push(versionSummary(data.version));
     if (data.phase) state.workshop.phase = data.phase; // a new draft: back to merge
   },
+  "review.started": (state, data) => { // the next draft replaces the agreed version
+    state.documents = state.documents.map((d) => (d.persona_id === data.persona_id
+      ? structuredClone(data.started) : d));
+    state.versions.push(versionSummary(data.started));
+    state.workshop.phase = data.phase;
+  },
+  "usage.added": (state, data) => { state.usages.push(structuredClone(data.usage)); },
+  "usage.edited": (state, data) => { state.usages = replaceRow(state.usages, data.usage); },
+  "usage.removed": (state, data) => {
+    state.usages = state.usages.filter((u) => u.id !== data.id);
+  },
+  "question.added": (state, data) => { state.questions.push(structuredClone(data.question)); },
+  "question.edited": (state, data) => {
+    state.questions = replaceRow(state.questions, data.question);
+  },
+  "question.removed": (state, data) => {
+    state.questions = state.questions.filter((q) => q.id !== data.id);
+  },
+  // "review.due" is a notice (a version reached its review date): no state changes.
   "share.created": outsideTheBoard,
   "share.rotated": outsideTheBoard,
   "share.revoked": outsideTheBoard,
@@ -168,6 +197,10 @@ const reducers = {
   // "invite.rotated" changes no board state; "hidden" is someone else's private entry.
   // Both only advance seq.
 };
+
+function replaceRow(rows, row) {
+  return rows.map((r) => (r.id === row.id ? structuredClone(row) : r));
+}
 
 function findDocument(state, personaId) {
   return state.documents.find((d) => d.persona_id === personaId);

@@ -82,3 +82,23 @@ def test_picture_change_is_one_row():
     row = by_path(diff_documents(old, new))["identity.picture"]
     assert row["status"] == "changed" and row["old"] == "generated avatar"
     assert row["new"].startswith("uploaded image/png")
+
+
+def test_a_decision_that_relied_on_a_changed_or_dropped_trait_is_listed():
+    from workshop.domain.diff import affected_usages
+    old = fx.document()
+    new = with_field(old, "items.a:a3", "Wants her books done in ten minutes a week")
+    new["sections"] = [dict(s, items=[i for i in s["items"] if i["id"] != "a:a2"])
+                       for s in new["sections"]]
+    usages = [{"id": "u1", "title": "Invoice app roadmap", "link": "https://x.test/1",
+               "date": "2026-11-02", "team": "Product", "traits": ["a:a3", "a:a1"]},
+              {"id": "u2", "title": "Spring campaign", "link": "", "date": "2026-10-01",
+               "team": "Marketing", "traits": ["a:a1"]},
+              {"id": "u3", "title": "Pricing", "link": "", "date": "2026-09-09", "team": "",
+               "traits": ["a:a2"]}]
+    affected = affected_usages(diff_documents(old, new), usages)
+    assert [u["id"] for u in affected] == ["u1", "u3"]
+    assert affected[0]["traits"] == [{"id": "a:a3", "status": "changed", "label":
+                                      by_path(diff_documents(old, new))["items.a:a3"]["label"]}]
+    assert affected[1]["traits"][0]["status"] == "removed"
+    assert affected_usages(diff_documents(old, copy.deepcopy(old)), usages) == []

@@ -54,6 +54,13 @@ ALLOWED = {
     "document.sign": {"facilitator", "participant"},
     "document.agree": {"facilitator"},
     "persona.import": {"facilitator"},
+    "review.start": {"facilitator"},
+    "usage.add": {"facilitator", "participant"},
+    "usage.edit": {"facilitator", "participant"},
+    "usage.remove": {"facilitator", "participant"},
+    "question.add": {"facilitator", "participant"},
+    "question.edit": {"facilitator", "participant"},
+    "question.remove": {"facilitator"},
     "share.create": {"facilitator"},
     "share.rotate": {"facilitator"},
     "share.revoke": {"facilitator"},
@@ -105,6 +112,24 @@ def world(sqlite_url, worker_pool):
                 {"persona_id": persona})["ok"]
     exported = json.loads(exports.export_persona(backend, created.id, facilitator, persona,
                                                  "json").content)
+    # After the workshop: an agreed third persona with a usage (Sam's) and a question.
+    third = send(backend, created.id, facilitator["id"], "persona.add",
+                 {"name": "Third"})["event"]["data"]["persona"]["id"]
+    note = add_note(backend, created.id, sam, "Agreed on", persona_id=third)
+    note = note["event"]["data"]["assumption"]["id"]
+    send(backend, created.id, facilitator["id"], "decision.set", {
+        "target_type": "assumption", "target_id": note, "decision": "accepted"})
+    assert send(backend, created.id, facilitator["id"], "document.create",
+                {"persona_id": third})["ok"]
+    assert send(backend, created.id, facilitator["id"], "document.agree",
+                {"persona_id": third, "number": 1})["ok"]
+    usage = {"title": "Roadmap", "date": "2026-11-30", "traits": [f"a:{note}"]}
+    used = send(backend, created.id, sam["id"], "usage.add", {"persona_id": third, **usage})
+    asked = send(backend, created.id, sam["id"], "question.add", {
+        "persona_id": third, "trait": f"a:{note}", "question": "Really?", "owner": "Sam",
+        "method": "Interviews", "due": "2027-01-31"})
+    question = {"question": "Really?", "owner": "Lotte", "method": "Survey",
+                "due": "2027-02-28"}
     second = send(backend, created.id, facilitator["id"], "persona.add",
                   {"name": "Second"})["event"]["data"]["persona"]["id"]
     actors = {"facilitator": facilitator["id"], "participant": sam["id"],
@@ -154,6 +179,14 @@ def world(sqlite_url, worker_pool):
         "document.sign": {"persona_id": persona, "number": 1},
         "document.agree": {"persona_id": persona, "number": 1},
         "persona.import": {"export": exported},
+        "review.start": {"persona_id": third},
+        "usage.add": {"persona_id": third, **usage},
+        "usage.edit": {"id": used["event"]["data"]["usage"]["id"], **usage},
+        "usage.remove": {"id": used["event"]["data"]["usage"]["id"]},
+        "question.add": {"persona_id": third, "trait": f"a:{note}", "question": "How?",
+                         "owner": "Sam", "method": "Interviews", "due": "2027-01-31"},
+        "question.edit": {"id": asked["event"]["data"]["question"]["id"], **question},
+        "question.remove": {"id": asked["event"]["data"]["question"]["id"]},
         "share.create": {"persona_id": persona},
         "share.rotate": {"id": share_id},
         "share.revoke": {"id": share_id},

@@ -2,6 +2,7 @@
 
 import json
 import random
+from datetime import date, timedelta
 
 import pytest
 from pydantic import ValidationError
@@ -11,7 +12,7 @@ from tests.reference_reducer import replay
 from workshop.domain.events import EVENTS, validate
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
-from workshop.services import exports
+from workshop.services import exports, reviews
 
 
 def full_log(backend, workshop_id, viewer):
@@ -200,6 +201,31 @@ def test_every_event_type_in_every_form_matches_its_model_and_replays(backend):
                                    "reopen": True})
     export = json.loads(exports.export_persona(backend, wid, maria, persona, "json").content)
     ok(maria, "persona.import", {"export": export})
+    # After the workshop: agreed again, used, questioned, reviewed and due.
+    ok(maria, "document.agree", {"persona_id": persona, "number": 2})
+    trait = snapshot(backend, wid, maria)["documents"][0]["document"]["sections"][0][
+        "items"][0]["id"]
+    usage = ok(sam, "usage.add", {"persona_id": persona, "title": "Roadmap",
+                                  "date": "2026-11-30", "traits": [trait]})["usage"]["id"]
+    ok(sam, "usage.edit", {"id": usage, "title": "Roadmap 2027", "date": "2026-11-30",
+                           "traits": [trait]})
+    gone = ok(lotte, "usage.add", {"persona_id": persona, "title": "Oops",
+                                   "date": "2026-11-30"})["usage"]["id"]
+    ok(lotte, "usage.remove", {"id": gone})
+    question = {"persona_id": persona, "trait": trait, "question": "Really?",
+                "owner": "Sam", "method": "Interviews", "due": "2027-01-31"}
+    asked = ok(sam, "question.add", question)["question"]["id"]
+    ok(sam, "question.edit", {"id": asked, "question": "Truly?", "owner": "Sam",
+                              "method": "Survey", "due": "2027-01-31"})
+    ok(maria, "question.remove", {"id": asked})
+    ok(sam, "question.add", question)
+    answer = add_research(backend, wid, sam, title="Ride survey", body="They ride, daily.")
+    assert ok(sam, "evidence.link", {"note_id": answer["id"], "assumption_id": third,
+                                     "relation": "supports", "quote": "They ride"})[
+        "closed_questions"]
+    ok(maria, "review.start", {"persona_id": persona})
+    ok(maria, "document.agree", {"persona_id": persona, "number": 3})
+    assert reviews.due(backend, date.today() + timedelta(days=400))
     # Reach: share links, API tokens, the webhook and the library listing.
     shared = ok(maria, "share.create", {"persona_id": persona})["id"]
     ok(maria, "share.rotate", {"id": shared})

@@ -16,7 +16,8 @@ REPLAY = """
 import { applyEvent } from %s;
 const events = input;
 const state = { workshop: null, personas: [], participants: [], assumptions: [], groups: [],
-  comments: [], notes: [], evidence: [], documents: [], versions: [], seq: 0 };
+  comments: [], notes: [], evidence: [], documents: [], versions: [], usages: [],
+  questions: [], seq: 0 };
 const results = events.map((event) => applyEvent(state, event));
 console.log(JSON.stringify({ state, results }));
 """
@@ -114,6 +115,35 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
     # again: a second persona with its own draft, which takes the workshop back to merge.
     send(backend, created.id, facilitator["id"], "document.agree",
          {"persona_id": default_persona, "number": 2})
+    # After the workshop: a usage and research questions on the agreed version 2 (one
+    # answered by a link), then a review that opens version 3.
+    trait = f"g:{group_id}"
+    usage = send(backend, created.id, sam["id"], "usage.add", {
+        "persona_id": default_persona, "title": "Roadmap", "date": "2026-11-30",
+        "traits": [trait]})["event"]["data"]["usage"]["id"]
+    send(backend, created.id, sam["id"], "usage.edit", {
+        "id": usage, "title": "Roadmap 2027", "date": "2026-11-30", "traits": [trait]})
+    send(backend, created.id, facilitator["id"], "usage.remove", {"id": usage})
+    send(backend, created.id, sam["id"], "usage.add", {
+        "persona_id": default_persona, "title": "Campaign", "date": "2026-12-01",
+        "traits": [trait]})
+    send(backend, created.id, facilitator["id"], "evidence.unlink", {"id": snapshot(
+        backend, created.id, sam)["evidence"][0]["id"]})
+    question = {"persona_id": default_persona, "trait": trait, "question": "Cheap?",
+                "owner": "Sam", "method": "Survey", "due": "2027-01-31"}
+    asked = send(backend, created.id, sam["id"], "question.add", question)
+    asked = asked["event"]["data"]["question"]["id"]
+    send(backend, created.id, sam["id"], "question.edit", {
+        "id": asked, "question": "Cheap!", "owner": "Sam", "method": "Survey",
+        "due": "2027-01-31"})
+    linked = send(backend, created.id, sam["id"], "evidence.link", {
+        "note_id": research_id, "group_id": group_id, "relation": "supports",
+        "quote": "likes it cheap"})
+    assert linked["event"]["data"]["closed_questions"] == [asked]
+    assert send(backend, created.id, facilitator["id"], "review.start",
+                {"persona_id": default_persona})["ok"]
+    send(backend, created.id, facilitator["id"], "document.agree",
+         {"persona_id": default_persona, "number": 3})
     exported = exports.export_persona(backend, created.id, facilitator, default_persona, "json")
     send(backend, created.id, facilitator["id"], "persona.import",
          {"export": json.loads(exported.content)})

@@ -230,7 +230,7 @@ def test_each_persona_export_has_its_content_type_and_a_file_name(room, extensio
         assert len(reader.pages) == 1 and (round(box.width), round(box.height)) == (595, 842)
     elif extension == "json":
         exported = response.get_json()
-        assert exported["schema_version"] == 1
+        assert exported["schema_version"] == 2
         assert exported["meta"]["version"] == 2 and exported["meta"]["status"] == "draft"
         assert exported["persona"]["identity"]["name"] == "Anouk Bakker"
         assert agreed.get_json()["persona"]["identity"]["name"] == "Anouk"

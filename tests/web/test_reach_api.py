@@ -259,6 +259,18 @@ def test_the_operator_can_turn_the_library_off(sqlite_url, worker_pool):
     off.extensions["workshop"].db.dispose()
 
 
+def test_the_share_page_says_when_the_persona_is_due_for_review(app, backend, room):
+    from datetime import date, timedelta
+
+    from workshop.domain.review import ReviewSettings
+    token = share_token(backend, room)
+    review_by = (date.today() + timedelta(days=180)).isoformat()
+    assert f"Review by {review_by}" in app.test_client().get(f"/p/{token}").text
+    backend.review = ReviewSettings(after_days=0)  # agreed today: due today
+    page = app.test_client().get(f"/p/{token}").text
+    assert f"Review due (review by {date.today().isoformat()})" in page
+
+
 def test_the_answers_match_the_openapi_document(app, backend, room):
     from tests.web.test_openapi import conforms, documented
 

@@ -108,3 +108,23 @@ def _picture(document: dict) -> str:
     # The data itself is not readable; a short fingerprint tells two uploads apart.
     digest = hashlib.sha256(picture["data"].encode("ascii")).hexdigest()[:8]
     return f"uploaded {picture['media_type']} ({digest})"
+
+
+def affected_usages(rows: list[dict], usages: list[dict]) -> list[dict]:
+    """The decisions (usage entries) that relied on a trait this diff changes or drops.
+
+    `rows` are `diff_documents(...)`; a usage names the traits it relied on by document item
+    id (`traits`). Each affected usage comes back as `{id, title, link, date, team, traits:
+    [{id, label, status}]}` (status `changed` or `removed`), in the usages' order.
+    """
+    touched = {row["path"][len("items."):]: row for row in rows
+               if row["path"].startswith("items.") and row["status"] in ("changed", "removed")}
+    out = []
+    for usage in usages:
+        hits = [{"id": trait, "label": touched[trait]["label"],
+                 "status": touched[trait]["status"]}
+                for trait in usage.get("traits") or () if trait in touched]
+        if hits:
+            out.append({key: usage.get(key) for key in ("id", "title", "link", "date", "team")}
+                       | {"traits": hits})
+    return out

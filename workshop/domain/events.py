@@ -276,6 +276,39 @@ class VersionView(Model):
     agreed_at: Time | None
 
 
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", json_schema_extra={"format": "date"})]
+
+
+class UsageView(Model):
+    """A decision that used a persona ("used in"), and the traits it relied on."""
+
+    id: Id
+    persona_id: Id
+    title: str
+    link: str
+    date: Day
+    team: str
+    traits: list[str] = Field(description="Document item ids (`a:<id>`, `g:<id>`)")
+    author_id: Id
+    seq: Seq
+    updated_seq: Seq
+
+
+class QuestionView(Model):
+    """A research question of the validation backlog."""
+
+    id: Id
+    persona_id: Id
+    trait: str = Field(description="A document item id (`a:<id>`, `g:<id>`)")
+    question: str
+    owner: str
+    method: str
+    due: Day
+    closed_by: Id | None = Field(description="The evidence link that answered it; null: open")
+    seq: Seq
+    updated_seq: Seq
+
+
 # ---- the events --------------------------------------------------------------------------
 
 class WorkshopCreated(Model):
@@ -504,6 +537,8 @@ class EvidenceLinked(Model):
     """A passage of a research note was linked to a note or group."""
 
     link: EvidenceLinkView
+    closed_questions: list[Id] = absent("The research questions this link answered (closed "
+                                        "now); only when there are any")
 
 
 class EvidenceUnlinked(Model):
@@ -630,6 +665,66 @@ class LibraryListed(Model):
     listed: bool
 
 
+class ReviewStarted(Model):
+    """A review of an agreed persona started: its next draft, and what needs attention."""
+
+    persona_id: Id
+    number: int = Field(description="The new draft's number")
+    started: VersionView
+    phase: Phase
+
+
+class ReviewDue(Model):
+    """An agreed persona version reached its review-by date (recorded once per version by
+    `flask reviews --due`)."""
+
+    persona_id: Id
+    number: int
+    review_by: Day
+    stale_traits: int = Field(ge=0, description="Traits resting on evidence older than the "
+                                                "stale threshold")
+
+
+class UsageAdded(Model):
+    """A decision that used the persona was recorded."""
+
+    usage: UsageView
+
+
+class UsageEdited(Model):
+    """A usage was corrected."""
+
+    usage: UsageView
+    previous: UsageView
+
+
+class UsageRemoved(Model):
+    """A usage was removed."""
+
+    id: Id
+    previous: UsageView
+
+
+class QuestionAdded(Model):
+    """A trait became a research question."""
+
+    question: QuestionView
+
+
+class QuestionEdited(Model):
+    """A research question was changed."""
+
+    question: QuestionView
+    previous: QuestionView
+
+
+class QuestionRemoved(Model):
+    """A research question was dropped."""
+
+    id: Id
+    previous: QuestionView
+
+
 class Hidden(Model):
     """Someone else's private entry: only its seq is yours to know."""
 
@@ -677,6 +772,14 @@ EVENTS: dict[str, type[Model]] = {
     "webhook.set": WebhookConfigured,
     "webhook.removed": WebhookRemoved,
     "library.listed": LibraryListed,
+    "review.started": ReviewStarted,
+    "review.due": ReviewDue,
+    "usage.added": UsageAdded,
+    "usage.edited": UsageEdited,
+    "usage.removed": UsageRemoved,
+    "question.added": QuestionAdded,
+    "question.edited": QuestionEdited,
+    "question.removed": QuestionRemoved,
     "hidden": Hidden,
 }
 

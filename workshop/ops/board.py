@@ -14,7 +14,9 @@ from workshop.models import (
     Comment,
     EvidenceLink,
     Persona,
+    PersonaUsage,
     PersonaVersion,
+    ResearchQuestion,
     Vote,
 )
 from workshop.ops import research
@@ -153,6 +155,8 @@ def persona_delete(ctx: OpContext, data: PersonaDelete) -> Outcome:
     session.execute(delete(Assumption).where(Assumption.persona_id == persona.id))
     session.execute(delete(AssumptionGroup).where(AssumptionGroup.persona_id == persona.id))
     session.execute(delete(PersonaVersion).where(PersonaVersion.persona_id == persona.id))
+    session.execute(delete(PersonaUsage).where(PersonaUsage.persona_id == persona.id))
+    session.execute(delete(ResearchQuestion).where(ResearchQuestion.persona_id == persona.id))
     session.delete(persona)
     # The event names only the persona: every client drops what hangs on it, and nobody
     # learns of private notes they could not see.

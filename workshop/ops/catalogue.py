@@ -8,6 +8,7 @@ more line below (docs/adding-an-op.md).
 from __future__ import annotations
 
 from workshop.ops import (
+    backlog,
     board,
     documents,
     facilitation,
@@ -15,10 +16,13 @@ from workshop.ops import (
     reach,
     reconcile,
     research,
+    review,
+    usage,
     voting,
 )
 from workshop.ops.registry import Registry
 
 # In this order in the OpenAPI document and docs/protocol.md.
 OPS = Registry(board.AREA, voting.AREA, facilitation.AREA, reconcile.AREA, membership.AREA,
-               research.AREA, documents.AREA, reach.AREA)
+               research.AREA, documents.AREA, reach.AREA, review.AREA, usage.AREA,
+               backlog.AREA)

@@ -180,13 +180,21 @@ def _editable(ctx: OpContext, persona_id: str,
         code, why = refused
         raise ServiceError(code, why.message, reason=why.reason,
                            details={"number": current.number, "next": current.number + 1})
-    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
-    draft = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id, persona_id=persona_id,
-                           number=current.number + 1, status=DRAFT,
-                           document=current.document, revisions=dict(current.revisions),
-                           signoffs={}, created_seq=ctx.seq, updated_seq=ctx.seq)
-    ctx.session.add(draft)
+    draft = next_draft(ctx, current)
     return draft, version_view(draft)
+
+
+def next_draft(ctx: OpContext, current: PersonaVersion) -> PersonaVersion:
+    """The draft that follows an agreed version, its text as agreed; the workshop goes back
+    to Merge from Agreed (domain/settings.phase_after_new_draft)."""
+    ctx.workshop.phase = workshop_settings.phase_after_new_draft(ctx.workshop.phase)
+    draft = PersonaVersion(id=new_id(), workshop_id=ctx.workshop_id,
+                           persona_id=current.persona_id, number=current.number + 1,
+                           status=DRAFT, document=current.document,
+                           revisions=dict(current.revisions), signoffs={},
+                           created_seq=ctx.seq, updated_seq=ctx.seq)
+    ctx.session.add(draft)
+    return draft
 
 
 def _check_revision(version: PersonaVersion, path: str, base_rev: int, yours) -> dict:

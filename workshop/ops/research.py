@@ -13,6 +13,7 @@ from workshop.domain.categories import category_label
 from workshop.domain.permissions import FACILITATOR, PARTICIPANT
 from workshop.domain.tokens import new_id
 from workshop.models import Assumption, AssumptionGroup, EvidenceLink, ResearchNote
+from workshop.ops import backlog
 from workshop.ops.context import (
     OpContext,
     Outcome,
@@ -342,7 +343,11 @@ def evidence_link(ctx: OpContext, data: EvidenceLinkAdd) -> Outcome:
                         target_type=target_type, target_id=target.id, relation=data.relation,
                         quote=data.quote, author_id=ctx.actor.id, created_seq=ctx.seq)
     ctx.session.add(link)
-    return Outcome("evidence.linked", {"link": link_view(link)})
+    data = {"link": link_view(link)}
+    closed = backlog.close_answered(ctx, target_type, target, link.id)
+    if closed:  # the research questions this link answers close themselves
+        data["closed_questions"] = closed
+    return Outcome("evidence.linked", data)
 
 
 @op("evidence.unlink", payload=EvidenceUnlink, roles={FACILITATOR, PARTICIPANT})

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from workshop.models import PersonaVersion, Workshop, utcnow
+from workshop.models import PersonaUsage, PersonaVersion, ResearchQuestion, Workshop, utcnow
 from workshop.services import log
 from workshop.services.backend import Backend
 from workshop.services.board_state import read_board
-from workshop.services.shapes import version_summary, version_view
+from workshop.services.shapes import (
+    question_view,
+    usage_view,
+    version_summary,
+    version_view,
+)
 
 
 def snapshot(backend: Backend, workshop_id: str, viewer: dict) -> dict:
@@ -28,6 +33,7 @@ def read_snapshot(session, workshop_id: str, viewer: dict) -> dict:
         "me": viewer,
         **board,
         **_documents(session, workshop_id),
+        **_after(session, workshop_id),
     }
 
 
@@ -42,3 +48,14 @@ def _documents(session, workshop_id: str) -> dict:
         current[version.persona_id] = version  # the later number wins
     return {"documents": [version_view(v) for v in current.values()],
             "versions": [version_summary(v) for v in versions]}
+
+
+def _after(session, workshop_id: str) -> dict:
+    """The decision register and the research questions, in the order they were recorded."""
+    usages = session.scalars(select(PersonaUsage).where(PersonaUsage.workshop_id == workshop_id)
+                             .order_by(PersonaUsage.created_seq))
+    questions = session.scalars(select(ResearchQuestion)
+                                .where(ResearchQuestion.workshop_id == workshop_id)
+                                .order_by(ResearchQuestion.created_seq))
+    return {"usages": [usage_view(u) for u in usages],
+            "questions": [question_view(q) for q in questions]}

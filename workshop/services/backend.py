@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from workshop.db import Database
+from workshop.domain.review import ReviewSettings
 from workshop.offload import WorkerPool
 from workshop.os_threads import OsThreadGate
 from workshop.services.join_limits import JoinLimits
@@ -59,6 +60,8 @@ class Backend:
     offload: WorkerPool = field(default_factory=WorkerPool)
     # Searches (SQLite marking matches in long notes) run in a few OS threads of their own.
     search_threads: OsThreadGate = field(default_factory=OsThreadGate)
+    # When agreed personas are due for review and their evidence is stale.
+    review: ReviewSettings = field(default_factory=ReviewSettings)
     # Woken after an op commits an event webhooks deliver (workshop/webhook_sender.py).
     webhooks: Waker | None = None
 

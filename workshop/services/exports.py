@@ -10,13 +10,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from workshop.domain import filenames, merge
-from workshop.domain.diff import diff_documents
+from workshop.domain import filenames, merge, review
+from workshop.domain.diff import affected_usages, diff_documents
 from workshop.domain.export import formats, onepager
 from workshop.domain.export.formats import ExportFormat
+from workshop.domain.review import ReviewSettings
 from workshop.models import Persona, PersonaVersion, Workshop
 from workshop.offload import WorkerPool
-from workshop.services import log
+from workshop.services import log, reviews
 from workshop.services.backend import Backend
 from workshop.services.board_state import board_inputs
 from workshop.services.errors import ServiceError
@@ -59,7 +60,7 @@ def _version(session, persona_id: str, number: int | None) -> PersonaVersion | N
 
 
 def _load(session, workshop_id: str, viewer: dict, persona_id: str,
-          number: int | None) -> Loaded:
+          number: int | None, settings: ReviewSettings) -> Loaded:
     """The version asked for, or the current one; without any, a draft built from the board."""
     workshop = session.get(Workshop, workshop_id)
     if workshop is None:
@@ -78,15 +79,40 @@ def _load(session, workshop_id: str, viewer: dict, persona_id: str,
     meta = {"workshop_title": workshop.title, "persona_name": persona.name, "version": number,
             "status": status, "agreed_at": agreed_at,
             "exported_at": log.iso(datetime.now(UTC)),
-            "teams": merge.voting_teams(snapshot)}
+            "teams": merge.voting_teams(snapshot),
+            **_after(session, persona_id, version, document, snapshot, links, settings)}
     return Loaded(document, meta)
+
+
+def _after(session, persona_id: str, version: PersonaVersion | None,
+           document: dict, snapshot: dict, links: list[dict],
+           settings: ReviewSettings) -> dict:
+    """The life after the workshop in the export's meta: the review status (of this version
+    when agreed, else of the last agreed one, traits as exported), the decisions that used
+    the persona, the validation backlog and its research questions."""
+    agreed = version if version is not None and version.status == "agreed" else \
+        session.scalars(select(PersonaVersion).where(
+            PersonaVersion.persona_id == persona_id, PersonaVersion.status == "agreed")
+            .order_by(PersonaVersion.number.desc()).limit(1)).first()
+    on = reviews.today()
+    review_on = None
+    if agreed is not None and agreed.agreed_at is not None:
+        review_on = review.review_by(agreed.agreed_at, settings.after_days)
+    status = review.status(merge.all_items(document), review_on, on, settings.stale_months)
+    usages = [{key: usage[key] for key in ("title", "link", "date", "team", "traits")}
+              for usage in reviews.usages(session, persona_id)]
+    questions = [{key: q[key] for key in ("trait", "question", "owner", "method", "due")}
+                 | {"closed": q["closed_by"] is not None}
+                 for q in reviews.questions(session, persona_id)]
+    return {"review": status, "usages": usages, "questions": questions,
+            "backlog": reviews.placed_backlog(document, review.live_links(snapshot, links))}
 
 
 def load(backend: Backend, workshop_id: str, viewer: dict, persona_id: str,
          number: int | None = None) -> Loaded:
     """A persona document and its export meta (see `_load`)."""
     with backend.db.reading() as session:
-        return _load(session, workshop_id, viewer, persona_id, number)
+        return _load(session, workshop_id, viewer, persona_id, number, backend.review)
 
 
 def _format(extension: str, scope: str) -> ExportFormat:
@@ -111,6 +137,9 @@ def export_persona(backend: Backend, workshop_id: str, viewer: dict, persona_id:
     fmt = _format(extension, formats.PERSONA)
     loaded = load(backend, workshop_id, viewer, persona_id, number)
     document, meta = loaded.document, loaded.meta
+    if fmt.agreed_only and not meta["review"]["review_by"]:
+        raise ServiceError("conflict", f"the {fmt.label} file needs an agreed version: agree "
+                                       "one first", reason="export_needs_agreed")
     content = _make(backend, fmt, viewer["id"], document, meta)
     label = f"v{meta['version']}" if meta["status"] == "agreed" else \
         f"v{meta['version']}-draft" if meta["version"] else "draft"
@@ -168,8 +197,10 @@ def diff(backend: Backend, workshop_id: str, persona_id: str, old: int, new: int
     with backend.db.reading() as session:
         _persona(session, workshop_id, persona_id)
         before, after = _version(session, persona_id, old), _version(session, persona_id, new)
-        return {"from": old, "to": new, "rows": diff_documents(before.document,
-                                                               after.document)}
+        rows = diff_documents(before.document, after.document)
+        # The decisions that relied on a trait this diff changes or drops.
+        return {"from": old, "to": new, "rows": rows,
+                "affected": affected_usages(rows, reviews.usages(session, persona_id))}
 
 
 def fit(backend: Backend, workshop_id: str, viewer: dict, persona_id: str) -> dict:

@@ -12,8 +12,10 @@ from workshop.models import (
     EvidenceLink,
     Participant,
     Persona,
+    PersonaUsage,
     PersonaVersion,
     ResearchNote,
+    ResearchQuestion,
     Workshop,
 )
 from workshop.services import log
@@ -68,3 +70,20 @@ def link_view(link: EvidenceLink) -> dict:
     return {"id": link.id, "note_id": link.note_id, "target_type": link.target_type,
             "target_id": link.target_id, "relation": link.relation, "quote": link.quote,
             "author_id": link.author_id, "seq": link.created_seq}
+
+
+def usage_view(usage: PersonaUsage) -> dict:
+    """A decision that used a persona, and the traits it relied on."""
+    return {"id": usage.id, "persona_id": usage.persona_id, "title": usage.title,
+            "link": usage.link, "date": usage.date, "team": usage.team,
+            "traits": list(usage.traits), "author_id": usage.author_id,
+            "seq": usage.created_seq, "updated_seq": usage.updated_seq}
+
+
+def question_view(question: ResearchQuestion) -> dict:
+    """A research question of the validation backlog; `closed_by` is the evidence link that
+    answered it (None while open)."""
+    return {"id": question.id, "persona_id": question.persona_id, "trait": question.trait,
+            "question": question.question, "owner": question.owner,
+            "method": question.method, "due": question.due, "closed_by": question.closed_by,
+            "seq": question.created_seq, "updated_seq": question.updated_seq}

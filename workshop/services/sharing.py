@@ -33,7 +33,7 @@ from workshop.models import (
     WebhookDelivery,
     Workshop,
 )
-from workshop.services import log
+from workshop.services import log, reviews
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 
@@ -86,7 +86,9 @@ def shared_persona(backend: Backend, token: str, count_view: bool = True) -> Sha
              "version": version.number, "status": version.status,
              "agreed_at": log.iso(version.agreed_at) if version.agreed_at else None,
              "exported_at": "", "teams": sorted((version.signoffs or {}).keys()),
-             "robots": "noindex, nofollow"})
+             "robots": "noindex, nofollow",
+             # "Review due" and stale evidence, as the persona page and the exports say it.
+             "review": reviews.version_status(version, backend.review, reviews.today())})
         share_id, workshop_id = share.id, share.workshop_id
     if count_view:
         _count_view(backend, workshop_id, share_id)

@@ -14,7 +14,7 @@ from workshop.ops.apply import apply_op
 from workshop.reads import divergence, search
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
-from workshop.services import exports, library, picture_upload, sharing, workshops
+from workshop.services import exports, library, picture_upload, reviews, sharing, workshops
 from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
 from workshop.services.membership import links as current_links
 from workshop.web.language import current_language
@@ -296,6 +296,13 @@ def persona_diff(workshop_id: str, persona_id: str):
     if old is None or new is None:
         raise ServiceError("invalid", "from and to: give the two version numbers")
     return jsonify(exports.diff(_backend(), workshop_id, persona_id, old, new))
+
+
+@bp.get("/api/workshops/<workshop_id>/personas/<persona_id>/review")
+def persona_review(workshop_id: str, persona_id: str):
+    """Review date, stale traits, what a review looks at, the decisions and the backlog."""
+    viewer = _viewer(workshop_id)
+    return jsonify(reviews.persona_review(_backend(), workshop_id, viewer, persona_id))
 
 
 @bp.get("/api/workshops/<workshop_id>/personas/<persona_id>/fit")

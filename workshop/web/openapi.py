@@ -257,6 +257,34 @@ def _response_components() -> dict[str, Schema]:
                 "status": {"type": "string", "enum": ["same", "changed", "added", "removed"]},
                 "old": NULLABLE_STRING, "new": NULLABLE_STRING,
                 "old_html": STRING, "new_html": STRING})},
+            "affected": {"type": "array", "description": "The decisions (usages) that relied "
+                         "on a trait this diff changes or removes.", "items": _closed({
+                             "id": STRING, "title": STRING, "link": STRING,
+                             "date": STRING, "team": STRING,
+                             "traits": {"type": "array", "items": _closed({
+                                 "id": STRING, "label": STRING,
+                                 "status": {"type": "string",
+                                            "enum": ["changed", "removed"]}})}})},
+        }),
+        "PersonaReview": _closed({
+            "persona_id": STRING,
+            "current": {"type": ["integer", "null"]}, "agreed": {"type": ["integer", "null"]},
+            "review": _review_status(),
+            "attention": {"type": "object", "description": "By trait (document item id): why "
+                          "a review looks at it.", "additionalProperties": {
+                              "type": "array", "items": {"type": "string", "enum": [
+                                  "untested", "contested", "stale", "newly_contradicted",
+                                  "new_research"]}}},
+            "usages": {"type": "array", "items": _ref("UsageView")},
+            "questions": {"type": "array", "items": _ref("QuestionView")},
+            "backlog": {"type": "array", "items": _closed({
+                "id": STRING, "text": STRING, "important": {"type": "boolean"},
+                "evidence": {"type": "string", "enum": ["validated", "contradicted",
+                                                        "untested"]},
+                "quadrant": {"type": "string", "enum": ["research_now", "rely_on", "watch",
+                                                        "fine"]},
+                "rethink": {"type": "boolean"}, "dots": {"type": "integer"},
+                "agreement": {"type": ["number", "null"]}})},
         }),
         "Fit": _closed({"pages": {"type": "integer", "minimum": 1},
                         "fits": {"type": "boolean"}}),
@@ -314,7 +342,8 @@ def _reach_components() -> dict[str, Schema]:
             "meta": _closed({"workshop_title": STRING, "persona_name": STRING,
                              "version": count, "status": {"const": "agreed"},
                              "agreed_at": maybe_time,
-                             "teams": {"type": "array", "items": STRING}}),
+                             "teams": {"type": "array", "items": STRING},
+                             "review": _review_status()}),
             "document": {**OPEN_OBJECT, "description": "The persona document "
                                                        "(docs/persona.schema.json's document)"},
         }),
@@ -324,6 +353,16 @@ def _reach_components() -> dict[str, Schema]:
                                                                "in the workshop received it"},
         }, description="The body of a webhook POST; verify its Workshop-Signature first."),
     }
+
+
+def _review_status() -> Schema:
+    """When a persona is due for review, and its traits on stale evidence (domain/review.py)."""
+    return _closed({
+        "review_by": {"type": ["string", "null"], "format": "date"},
+        "due": {"type": "boolean"},
+        "stale": {"type": "array", "items": STRING},
+        "stale_months": {"type": "integer"},
+        "notices": {"type": "array", "items": STRING}})
 
 
 def _webhooks() -> dict:
@@ -574,6 +613,12 @@ def _persona_paths(picture: Schema) -> dict:
                                                "maximum": 999_999_999}}
                                    for name in ("from", "to"))],
             "responses": {"200": _json("The diff.", _ref("DocumentDiff")), **missing}}},
+        "/api/workshops/{workshop_id}/personas/{persona_id}/review": {"get": {
+            "operationId": "personaReview", "security": COOKIE, "parameters": ids,
+            "summary": "Review date, stale traits, what a review looks at, the decisions "
+                       "that used the persona and its validation backlog.",
+            "responses": {"200": _json("The review.", _ref("PersonaReview")),
+                          **_errors(401, 404)}}},
         "/api/workshops/{workshop_id}/personas/{persona_id}/fit": {"get": {
             "operationId": "personaFit", "security": COOKIE, "parameters": ids,
             "summary": "How many A4 pages the one-pager takes (it should be one).",
@@ -586,8 +631,10 @@ def _persona_paths(picture: Schema) -> dict:
             "responses": {"200": _export_file(formats.PERSONA,
                                               "The file (Content-Disposition: attachment, "
                                               "with an ASCII filename and filename*=UTF-8'')."),
-                          **_errors(400, 401, 404, 429, 503, s400="invalid: format or version",
-                                    s429=HEAVY_AT_ONCE)}}},
+                          **_errors(400, 401, 404, 409, 429, 503,
+                                    s400="invalid: format or version",
+                                    s409="conflict: the iCalendar reminder needs an agreed "
+                                         "version", s429=HEAVY_AT_ONCE)}}},
         "/api/workshops/{workshop_id}/export/assumptions.{extension}": {"get": {
             "operationId": "assumptionsCsv", "security": COOKIE,
             "parameters": [_workshop_id(), _extension(formats.WORKSHOP)],

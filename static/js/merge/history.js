@@ -50,7 +50,16 @@ async function showDiff(from, to, output) {
       neu.innerHTML = row.new_html;
       return h("tr", { class: `diff-${row.status}` }, h("th", { scope: "row", text: row.label }), old, neu);
     })));
-  output.replaceChildren(table);
+  // The decisions that relied on a trait this version changes or drops (the register's).
+  const affected = body.affected.length ? h("section", { class: "affected", "aria-labelledby": "affected-heading" },
+    h("h3", { id: "affected-heading", text: plural("merge.diff.affected", body.affected.length) }),
+    h("ul", {}, ...body.affected.map((usage) => h("li", {},
+      h("strong", { text: usage.title }), ` (${[usage.date, usage.team].filter(Boolean).join(", ")}): `,
+      usage.traits.map((trait) => (trait.status === "removed"
+        ? t("merge.diff.affected.removed", { trait: trait.label })
+        : t("merge.diff.affected.changed", { trait: trait.label }))).join("; ")))))
+    : null;
+  output.replaceChildren(...[table, affected].filter(Boolean));
 }
 
 export function render() {

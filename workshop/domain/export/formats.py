@@ -18,7 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from workshop.domain.export import csv_format, json_format, markdown, onepager
+from workshop.domain.export import (
+    backlog_format,
+    csv_format,
+    ics_format,
+    json_format,
+    markdown,
+    onepager,
+)
 
 PERSONA, WORKSHOP = "persona", "workshop"
 
@@ -44,6 +51,8 @@ class ExportFormat:
     # The page opens it as a page of the app in a new tab (the one-pager's print view)
     # instead of downloading it.
     viewed: bool = False
+    # Made only for a persona with an agreed version (it needs its review date).
+    agreed_only: bool = False
 
 
 def markdown_file(document: dict, meta: dict) -> bytes:
@@ -75,6 +84,12 @@ FORMATS: tuple[ExportFormat, ...] = (
                  PERSONA, html_file, viewed=True),
     ExportFormat("pdf", "PDF", "merge.export.pdf", "application/pdf", PERSONA,
                  onepager.to_pdf),
+    ExportFormat("ics", "iCalendar", "merge.export.ics", "text/calendar; charset=utf-8",
+                 PERSONA, ics_format.review_reminder, agreed_only=True),
+    ExportFormat("backlog.csv", "CSV", "merge.export.backlog_csv",
+                 "text/csv; charset=utf-8", PERSONA, backlog_format.backlog_csv),
+    ExportFormat("backlog.md", "Markdown", "merge.export.backlog_md",
+                 "text/markdown; charset=utf-8", PERSONA, backlog_format.backlog_markdown),
     ExportFormat("csv", "CSV", "merge.export.csv", "text/csv; charset=utf-8", WORKSHOP,
                  assumptions_file),
 )

@@ -1,9 +1,14 @@
 """The persona as JSON: a documented, versioned schema that carries provenance and evidence.
 
-An export is `{"schema": SCHEMA_URL, "schema_version": 1, "meta": META, "persona": DOCUMENT}`
+An export is `{"schema": SCHEMA_URL, "schema_version": 2, "meta": META, "persona": DOCUMENT}`
 where DOCUMENT is the shape in `domain/merge.py` and META the export metadata. The pydantic
 models below are the schema; `docs/persona.schema.json` is generated from them
 (`python -m workshop.domain.export.json_format > docs/persona.schema.json`).
+
+Version 2 added to META the persona's life after the workshop: its review status, the
+decisions that used it and its research questions. A consumer that validates against the
+version 1 schema would refuse those keys, so the version went up; version 1 files still
+import (the new keys read as absent).
 
 `to_json` validates and normalises through the same models `from_json` reads with, so
 `to_json(*from_json(to_json(d, m))) == to_json(d, m)` holds exactly.
@@ -18,8 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from workshop.domain import provenance
 
-SCHEMA_URL = "https://persona-workshop.example/schemas/persona-1.json"
-SCHEMA_VERSION = 1
+SCHEMA_URL = "https://persona-workshop.example/schemas/persona-2.json"
+SCHEMA_VERSION = 2
+# Versions `from_json` reads: 1 is 2 without the meta's review, usages and questions.
+READABLE_VERSIONS = (1, 2)
+_URLS = {1: "https://persona-workshop.example/schemas/persona-1.json", 2: SCHEMA_URL}
 
 Text = Annotated[str, Field(max_length=20_000)]
 Count = Annotated[int, Field(ge=0)]
@@ -190,8 +198,44 @@ class Document(_Strict):
         return self
 
 
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class Review(_Strict):
+    """When the persona is due for review, and which traits rest on stale evidence."""
+
+    review_by: Day | None = Field(description="null: no version agreed yet")
+    due: bool
+    stale: list[str] = Field(description="Item ids of traits whose newest evidence is older "
+                                         "than `stale_months`")
+    stale_months: Count
+    notices: list[str] = Field(description="What a reader is told, in English")
+
+
+class Usage(_Strict):
+    """A decision that used the persona, and the traits (item ids) it relied on."""
+
+    title: str
+    link: str
+    date: Day
+    team: str
+    traits: list[str]
+
+
+class Question(_Strict):
+    """A research question about one trait (item id) of the validation backlog."""
+
+    trait: str
+    question: str
+    owner: str
+    method: str
+    due: Day
+    closed: bool = Field(description="Closed by evidence linked to its trait")
+
+
 class Meta(_Strict):
-    """About this export: which workshop, which version, agreed or draft."""
+    """About this export: which workshop, which version, agreed or draft, and (version 2) its
+    review status, the decisions that used it and its research questions."""
 
     workshop_title: str
     persona_name: str
@@ -201,6 +245,9 @@ class Meta(_Strict):
     agreed_at: str | None
     exported_at: str | None
     teams: list[str]
+    review: Review | None = None
+    usages: list[Usage] = Field(default_factory=list)
+    questions: list[Question] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _preview_is_a_draft(self) -> Meta:
@@ -211,13 +258,14 @@ class Meta(_Strict):
 
 
 class PersonaExport(_Strict):
-    """A persona exported from Persona Workshop, schema version 1."""
+    """A persona exported from Persona Workshop, schema version 2 (version 1 still reads)."""
 
     model_config = ConfigDict(title="Persona Workshop persona export", populate_by_name=True)
 
-    schema_url: Literal["https://persona-workshop.example/schemas/persona-1.json"] = Field(
+    schema_url: Literal["https://persona-workshop.example/schemas/persona-2.json",
+                        "https://persona-workshop.example/schemas/persona-1.json"] = Field(
         alias="schema")
-    schema_version: Literal[1]
+    schema_version: Literal[2, 1]
     meta: Meta
     persona: Document
 
@@ -249,7 +297,10 @@ def _with_records(document: dict) -> dict:
 
 def to_json(document: dict, meta: dict) -> dict:
     """The export as JSON-ready data, validated against the schema."""
-    raw = {"schema": SCHEMA_URL, "schema_version": SCHEMA_VERSION, "meta": meta,
+    # The meta's keys the schema names; others (the web page's picture_src, the backlog's
+    # placement, which is derived) are for the other formats.
+    raw = {"schema": SCHEMA_URL, "schema_version": SCHEMA_VERSION,
+           "meta": {key: value for key, value in meta.items() if key in Meta.model_fields},
            "persona": _with_records(document)}
     return _validated(raw).model_dump(mode="json", by_alias=True)
 
@@ -258,9 +309,11 @@ def from_json(data: object) -> tuple[dict, dict]:
     """(document, meta) from an export; ValueError that says what is wrong and where."""
     if not isinstance(data, dict):
         raise ValueError("not a valid persona export: expected a JSON object")
-    if data.get("schema_version") not in (None, SCHEMA_VERSION):
+    if data.get("schema_version") not in (None, *READABLE_VERSIONS):
         raise ValueError(f"not a valid persona export: schema_version "
-                         f"{data.get('schema_version')!r} is not supported (only 1)")
+                         f"{data.get('schema_version')!r} is not supported (only 1 and 2)")
+    if data.get("schema") != _URLS.get(data.get("schema_version"), data.get("schema")):
+        raise ValueError("not a valid persona export: schema and schema_version disagree")
     export = _validated(data).model_dump(mode="json", by_alias=True)
     for section in export["persona"]["sections"]:
         for item in section["items"]:

@@ -60,6 +60,7 @@ def to_markdown(document: dict, meta: dict) -> str:
     else:
         out += [f"> Agreed version {meta['version']}"
                 + (f", {meta['agreed_at']}" if meta.get("agreed_at") else "") + ".", ""]
+    out += _review(meta)
     if identity["quote"]:
         out += [f"> *“{_inline(identity['quote'])}”*", ""]
     facts = [f"**{label}:** {_inline(identity[key])}"
@@ -85,11 +86,44 @@ def to_markdown(document: dict, meta: dict) -> str:
             out.append(f"- {_inline(item['text'])}{marks}")
             out += _record(item)
         out.append("")
+    out += _usages(document, meta)
     out += ["---", "", f"*{_inline(meta['workshop_title'])} · version {meta['version']} · "
                        f"{meta['status']} · exported {meta.get('exported_at') or '–'}*", ""]
     if footnotes:
         out += [*footnotes, ""]
     return "\n".join(out)
+
+
+def _review(meta: dict) -> list[str]:
+    """'Review by …', and what is due or stale (domain/review.status), as a quote block."""
+    review = meta.get("review")
+    if not review or not (review["review_by"] or review["notices"]):
+        return []
+    lines = [f"> **{_inline(notice)}**" for notice in review["notices"]]
+    if review["review_by"] and not review["due"]:
+        lines.insert(0, f"> Review by {review['review_by']}.")
+    return ["  \n".join(lines), ""]
+
+
+def _usages(document: dict, meta: dict) -> list[str]:
+    """The decisions that used the persona, each with the traits it relied on."""
+    usages = meta.get("usages") or []
+    if not usages:
+        return []
+    texts = {item["id"]: item["text"] for section in document["sections"]
+             for item in section["items"]}
+    noun = "decision" if len(usages) == 1 else "decisions"
+    out = [f"## Used in {len(usages)} {noun}", ""]
+    for usage in usages:
+        title = _inline(usage["title"])
+        if usage["link"].startswith(("https://", "http://")):
+            title = f"[{title}](<{usage['link'].replace('>', '%3E')}>)"
+        team = f", {_inline(usage['team'])}" if usage["team"] else ""
+        relied = "; ".join(_inline(texts.get(trait, f"{trait} (not in this version)"))
+                           for trait in usage["traits"])
+        out.append(f"- {title} ({usage['date']}{team})"
+                   + (f" — relied on: {relied}" if relied else ""))
+    return [*out, ""]
 
 
 def _footnote(number: int, evidence: dict) -> str:
