@@ -64,7 +64,7 @@ def comparable(state: dict) -> dict:
     """The parts of a snapshot a replayed log must reproduce (not the viewer-specific ones)."""
     return {key: state[key] for key in ("workshop", "seq", "personas", "participants",
                                         "assumptions", "groups", "comments", "notes",
-                                        "evidence", "documents", "versions")}
+                                        "evidence", "documents", "versions", "done")}
 
 
 def add_research(backend: Backend, workshop_id: str, member: dict,

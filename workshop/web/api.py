@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from workshop.catalogue import translate
 from workshop.domain.filenames import content_disposition
 from workshop.ops.apply import apply_op
-from workshop.reads import divergence, search
+from workshop.reads import divergence, duplicates, progress, search
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
 from workshop.services import exports, library, picture_upload, workshops
@@ -192,6 +192,19 @@ def workshop_divergence(workshop_id: str):
     """Agreement measures per note, most divisive first (?persona=<id> narrows it)."""
     return jsonify(divergence.divergence(_backend(), workshop_id, _viewer(workshop_id),
                                          request.args.get("persona") or None))
+
+
+@bp.get("/api/workshops/<workshop_id>/duplicates")
+def workshop_duplicates(workshop_id: str):
+    """Likely duplicate notes of one persona (?persona=<id>), best first."""
+    return jsonify(duplicates.likely_duplicates(_backend(), workshop_id, _viewer(workshop_id),
+                                                request.args.get("persona") or None))
+
+
+@bp.get("/api/workshops/<workshop_id>/progress")
+def workshop_progress(workshop_id: str):
+    """How far each person and team has got: counts only, never content or stances."""
+    return jsonify(progress.progress(_backend(), workshop_id, _viewer(workshop_id)))
 
 
 @bp.get("/api/workshops/<workshop_id>/notes")
