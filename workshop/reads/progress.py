@@ -28,9 +28,10 @@ def progress(backend: Backend, workshop_id: str, viewer: dict) -> dict:
         if workshop is None:
             raise ServiceError("not_found", "no such workshop")
         settings = effective(workshop.settings)
-        people = {p.id: p for p in session.scalars(
+        people = {p.id: (p.team, p.role, p.done) for p in session.scalars(
             select(Participant).where(Participant.workshop_id == workshop_id,
                                       Participant.removed.is_(False)))}
+        phase = workshop.phase
         written = Counter(dict(session.execute(
             select(Assumption.author_id, func.count()).where(
                 Assumption.workshop_id == workshop_id).group_by(Assumption.author_id)).all()))
@@ -45,19 +46,18 @@ def progress(backend: Backend, workshop_id: str, viewer: dict) -> dict:
             .all()))
     by_team: Counter = Counter()
     for author, n in written.items():
-        person = people.get(author)
-        by_team[person.team if person else ""] += n
+        by_team[people[author][0] if author in people else ""] += n
     anonymous = settings["anonymous"]
     return {
-        "phase": workshop.phase,
+        "phase": phase,
         "notes": {"total": sum(written.values()),
                   "by_team": None if anonymous else {team: by_team[team]
                                                      for team in sorted(by_team)},
                   "by_person": None if anonymous else {
-                      pid: written.get(pid, 0) for pid, p in people.items()
-                      if p.role != "observer"}},
+                      pid: written.get(pid, 0) for pid, (_, role, _) in people.items()
+                      if role != "observer"}},
         "votes": {"notes": votable,
-                  "by_person": {pid: voted.get(pid, 0) for pid, p in people.items()
-                                if p.role != "observer"}},
-        "done": sorted(pid for pid, p in people.items() if p.done),
+                  "by_person": {pid: voted.get(pid, 0) for pid, (_, role, _) in people.items()
+                                if role != "observer"}},
+        "done": sorted(pid for pid, (_, _, done) in people.items() if done),
     }
