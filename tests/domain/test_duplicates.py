@@ -68,7 +68,7 @@ def test_opposites_are_not_suggested():
 def test_case_accents_punctuation_and_stop_words_do_not_matter():
     assert normalise("Het CAFÉ, om de hoek!") == normalise("het cafe om de hoek")
     assert normalise("Wants to get to work faster…") == "want work fast"
-    assert normalise("Wil sneller naar het werk") == "snell werk"  # crude stems, alike on both sides
+    assert normalise("Wil sneller naar het werk") == "snell werk"  # crude stems, alike both sides
 
 
 def test_a_short_note_takes_the_language_of_the_board():

@@ -8,8 +8,11 @@ board page, and the progress answer itself) is searched for the hidden text and 
 import json
 import uuid
 
+from tests.realtime import test_visibility
 from tests.realtime.test_handlers import events_of, op
-from tests.realtime.test_visibility import everything_seen_by, facilitate, room  # noqa: F401
+from tests.realtime.test_visibility import everything_seen_by, facilitate
+
+room = test_visibility.room  # the same three people at a board, both kinds of connection
 
 
 def progress_of(room, name):
@@ -26,7 +29,7 @@ def write(room, name, text, category="goals"):
     return ack["event"]["data"]["assumption"]["id"]
 
 
-def test_private_notes_are_counted_per_person_and_team_but_never_shown(room):  # noqa: F811
+def test_private_notes_are_counted_per_person_and_team_but_never_shown(room):
     facilitate(room, "settings.update", {"private_collect": True})
     secret = f"secret-{uuid.uuid4().hex}"
     for i in range(3):
@@ -46,7 +49,7 @@ def test_private_notes_are_counted_per_person_and_team_but_never_shown(room):  #
         assert secret + "-0" not in seen and secret + "-1" not in seen, name
 
 
-def test_blind_votes_are_counted_per_voter_never_by_stance(room):  # noqa: F811
+def test_blind_votes_are_counted_per_voter_never_by_stance(room):
     facilitate(room, "settings.update", {"blind_voting": True})
     notes = [write(room, "lotte", f"public {i}") for i in range(3)]
     for note in notes[:2]:
@@ -67,14 +70,14 @@ def test_blind_votes_are_counted_per_voter_never_by_stance(room):  # noqa: F811
         assert "disagree" not in seen and '"dots": 3' not in seen, name
 
 
-def test_anonymous_authors_are_counted_only_in_total(room):  # noqa: F811
+def test_anonymous_authors_are_counted_only_in_total(room):
     facilitate(room, "settings.update", {"private_collect": True, "anonymous": True})
     write(room, "sam", "one")
     notes = progress_of(room, "facilitator")["notes"]
     assert notes == {"total": 1, "by_team": None, "by_person": None}
 
 
-def test_saying_done_reaches_everyone_and_a_new_phase_clears_it(room):  # noqa: F811
+def test_saying_done_reaches_everyone_and_a_new_phase_clears_it(room):
     sam = room["members"]["sam"]["id"]
     ack = op(room["socks"]["sam"], "done.set", {"done": True})
     assert ack["ok"] and ack["event"]["data"] == {"participant_id": sam, "done": True,
@@ -91,5 +94,5 @@ def test_saying_done_reaches_everyone_and_a_new_phase_clears_it(room):  # noqa: 
     assert snapshot["done"] == []
 
 
-def test_strangers_get_no_counts(room, client):  # noqa: F811
+def test_strangers_get_no_counts(room, client):
     assert client.get(f"/api/workshops/{room['id']}/progress").status_code == 401

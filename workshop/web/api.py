@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -18,6 +18,7 @@ from workshop.services import exports, library, picture_upload, workshops
 from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
 from workshop.services.membership import links as current_links
 from workshop.web.language import current_language
+from workshop.web.links import absolute_link
 from workshop.web.openapi import build_openapi
 from workshop.web.sessions import membership, remember
 
@@ -28,12 +29,7 @@ def _backend():
     return current_app.extensions["workshop"]
 
 
-def _link(token: str) -> str:
-    """Absolute URL of a link token (WORKSHOP_PUBLIC_URL wins over the request's host)."""
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for("pages.join", token=token)
-    return url_for("pages.join", token=token, _external=True)
+_link = absolute_link
 
 
 def _error(error: ServiceError):
