@@ -85,7 +85,7 @@ export function createRoomClock({ state }) {
   const sound = h("button", { class: "room-clock-sound", type: "button", onclick: toggleSound });
   const root = h("div", { class: "room-clock", id: "room-clock", hidden: true },
     h("span", { class: "room-clock-face", role: "timer", "aria-live": "off" }, time), sound);
-  document.body.append(root);
+  (document.getElementById("main") ?? document.body).append(root); // inside a landmark
   const face = root.firstChild;
   const banner = document.getElementById("timer"); // the board's own countdown, if any
   // The board's banner gets a sound switch of its own, beside its countdown.

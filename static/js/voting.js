@@ -124,8 +124,8 @@ export function createVoting(ui) {
     const badges = [];
     if (note.hidden) badges.push(h("span", { class: "badge badge-private", text: t("vote.private_badge") }));
     if (measures?.only_team) {
-      // Said on the card, not only in a tooltip: the one team that believes this, in its colour.
-      badges.push(h("span", { class: `badge badge-contested badge-only-team ${teamClass(measures.only_team)}`,
+      // Said on the card, not only in a tooltip: the one team that believes this.
+      badges.push(h("span", { class: "badge badge-contested badge-only-team",
         text: t("vote.only_team", { team: measures.only_team }) }));
     } else if (measures?.contested) {
       badges.push(h("span", { class: "badge badge-contested", text: t("vote.contested"),
