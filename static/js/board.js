@@ -17,6 +17,7 @@ import { createPresenter } from "./presenter.js";
 import { createProgress } from "./progress.js";
 import { createReconcile } from "./reconcile.js";
 import { createRoomClock } from "./room-clock.js";
+import { setUpShortcuts } from "./shortcuts.js";
 import { showRemoved } from "./removed.js";
 import { statusLine } from "./status-line.js";
 import { teamSlot } from "./state.js";
@@ -62,7 +63,8 @@ const connection = new Connection(store, {
     for (const listener of eventListeners) listener(event);
   },
   onPresence: presence.show,
-  onStatus: statusLine(document.getElementById("conn-status"), announcer.speak),
+  onStatus: statusLine(document.getElementById("conn-status"), announcer.speak,
+    { readOnly: me.role === "observer" }),
   onError: (ack) => toast(errorText(ack.error)),
 });
 
@@ -104,6 +106,7 @@ document.getElementById("persona-add-form")?.addEventListener("submit", async (e
   if (ack.ok) { input.value = ""; store.selectPersona(ack.event.data.persona.id); }
 });
 
+setUpShortcuts();
 store.changed();
 connection.start();
 presenter.attach();
