@@ -19,7 +19,8 @@ def empty_state() -> State:
     """The state before the first event (seq 0)."""
     return {"workshop": None, "personas": [], "participants": [], "assumptions": [],
             "groups": [], "comments": [], "notes": [], "evidence": [], "documents": [],
-            "versions": [], "usages": [], "questions": [], "seq": 0}
+            "versions": [], "usages": [], "questions": [], "done": [],
+            "seq": 0}
 
 
 def _workshop_created(state: State, data: dict) -> None:
@@ -126,6 +127,11 @@ def _settings_updated(state: State, data: dict) -> None:
 
 def _phase_changed(state: State, data: dict) -> None:
     state["workshop"]["phase"] = data["phase"]
+
+
+def _done_changed(state: State, data: dict) -> None:
+    done = [p for p in state["done"] if p != data["participant_id"]]
+    state["done"] = done + [data["participant_id"]] if data["done"] else done
 
 
 def _timer_changed(state: State, data: dict) -> None:
@@ -335,6 +341,7 @@ REDUCERS: dict[str, Reducer] = {
     "votes.revealed": _votes_revealed,
     "settings.updated": _settings_updated,
     "phase.changed": _phase_changed,
+    "done.changed": _done_changed,
     "timer.changed": _timer_changed,
     "assumptions.grouped": _groups_patched,
     "assumptions.ungrouped": _groups_patched,
@@ -382,8 +389,11 @@ def apply_event(state: State, event: dict) -> State:
     if event["seq"] != state["seq"] + 1:
         raise ValueError(f"gap in the event log: at seq {state['seq']}, got {event['seq']}")
     reducer = REDUCERS.get(event["type"])
+    phase = (state["workshop"] or {}).get("phase")
     if reducer is not None:
         reducer(state, event["data"])
+    if state["workshop"] and state["workshop"]["phase"] != phase:
+        state["done"] = []  # "I'm done" counts for one phase: any move clears it
     state["seq"] = event["seq"]
     return state
 

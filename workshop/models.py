@@ -61,6 +61,8 @@ class Participant(Base):
     role: Mapped[str] = mapped_column(String(16))
     joined_seq: Mapped[int] = mapped_column(Integer)
     removed: Mapped[bool] = mapped_column(default=False)
+    # Said "I'm done" in the current phase; any op that moves the phase clears it.
+    done: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_participants_workshop", "workshop_id"),)

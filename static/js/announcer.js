@@ -45,6 +45,8 @@ export function createAnnouncer({ state, me, categoryLabel }, el) {
         phase: phaseLabel(data.phase).toLowerCase() }),
       "assumptions.revealed": () => t("announce.assumptions_revealed"),
       "votes.revealed": () => t("announce.votes_revealed"),
+      "done.changed": () => (data.done ? t("announce.done", {
+        name: participant(data.participant_id)?.name ?? who }) : null),
       "decision.made": () => {
         const params = { who, item: targetText(data.target_type, data.target_id) };
         return (DECISION_ANNOUNCEMENTS[data.decision?.decision] ?? ((p) => t("announce.decision.reopened", p)))(params);

@@ -6,13 +6,17 @@ import { Connection } from "./connection.js";
 import { createAnnouncer } from "./announcer.js";
 import { toaster } from "./dom.js";
 import { createDivergence } from "./divergence.js";
+import { createDuplicates } from "./duplicates.js";
 import { createEvidenceBoard } from "./evidence-board.js";
 import { createFacilitation } from "./facilitation.js";
 import { errorText } from "./messages.js";
 import { createLibrary } from "./library.js";
 import { createPersonaTabs } from "./persona-tabs.js";
 import { createPresence } from "./presence.js";
+import { createPresenter } from "./presenter.js";
+import { createProgress } from "./progress.js";
 import { createReconcile } from "./reconcile.js";
+import { createRoomClock } from "./room-clock.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { showRemoved } from "./removed.js";
 import { statusLine } from "./status-line.js";
@@ -71,18 +75,23 @@ const divergence = createDivergence(ui);
 const voting = createVoting({ ...ui, measuresFor: divergence.measuresFor });
 const reconcile = createReconcile({ ...ui, measuresFor: divergence.measuresFor });
 const library = createLibrary(ui);
+const presenter = createPresenter(ui, connection);
 const evidence = createEvidenceBoard(ui, library);
 const panels = [
   createPersonaTabs(ui),
   createColumns(ui, { voting, reconcile, evidence }),
   presence,
+  createProgress(ui),
   facilitation,
   voting,
   createViewSwitch(ui),
   divergence,
   reconcile,
+  createDuplicates(ui),
   library,
   evidence,
+  createRoomClock(ui),
+  presenter,
 ];
 for (const panel of panels) store.subscribe(panel.render);
 
@@ -100,3 +109,4 @@ document.getElementById("persona-add-form")?.addEventListener("submit", async (e
 setUpShortcuts();
 store.changed();
 connection.start();
+presenter.attach();

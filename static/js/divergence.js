@@ -268,7 +268,9 @@ export function createDivergence(ui) {
           ` ${voted.length === 1 ? t("dv.summary.voted.one") : t("dv.summary.voted.other")} · `,
           h("strong", { text: String(contested) }), ` ${t("dv.summary.contested")}`);
         const unvoted = data.items.length - voted.length;
-        body = h("div", {}, legend(), table(voted, teams),
+        body = h("div", {}, legend(),
+          h("p", { class: "dv-consensus-explain", text: t("dv.consensus.explain") }),
+          table(voted, teams),
           unvoted ? h("p", { class: "dv-footnote", text: plural("dv.unvoted", unvoted) }) : null);
       }
     }

@@ -172,7 +172,8 @@ export function createFacilitation(ui) {
             class: "button button-small", type: "button", text: label,
             "aria-label": t("timer.start", { duration: label }),
             onclick: () => send("timer.start", { seconds }) })),
-          panel.extend, panel.stop)),
+          panel.extend, panel.stop),
+        timerForm()),
       buildLinks(),
       h("div", { class: "panel-group" },
         h("h3", { class: "panel-heading", text: t("panel.people") }),
@@ -184,6 +185,22 @@ export function createFacilitation(ui) {
       if (event.type === "invite.rotated" || event.data?.rotated) loadLinks(); // Remove may rotate
     });
     loadLinks();
+  }
+
+  /** Any length: a number of minutes (1–120), not only the presets. */
+  function timerForm() {
+    const minutes = h("input", { type: "number", id: "timer-minutes", min: "1", max: "120", step: "1",
+      inputmode: "numeric", class: "budget-input", value: "7", required: true });
+    return h("form", { class: "setting setting-inline timer-form", id: "timer-form",
+      onsubmit: (event) => {
+        event.preventDefault();
+        const value = Number(minutes.value);
+        if (!Number.isInteger(value) || value < 1 || value > 120) { toast(t("timer.custom.invalid")); return; }
+        send("timer.start", { seconds: value * 60 });
+      } },
+    h("label", { for: "timer-minutes", text: t("timer.custom.label") }), minutes,
+    h("button", { class: "button button-small", type: "submit", text: t("timer.custom.start"),
+      "aria-label": t("timer.custom.start_label") }));
   }
 
   // ---- categories whose items need supporting research before they are accepted -----
@@ -245,13 +262,20 @@ export function createFacilitation(ui) {
             h("button", { class: "button button-small", type: "button", text: t("panel.links.new"),
               "aria-label": rotateLabel, "data-role": role, onclick: (event) => rotateLink(event.currentTarget, role) })));
       });
+    const base = `/w/${encodeURIComponent(state.workshop.id)}`;
     return h("div", { class: "panel-group" },
       h("h3", { class: "panel-heading", text: t("panel.links") }), ...rows,
       h("p", { class: "setting-hint", text: t("panel.links.hint") }),
       // Share links for one persona, API tokens, the webhook, the library: a page of their own.
       h("a", { class: "button button-small sharing-open", id: "sharing-open",
         href: `/w/${encodeURIComponent(state.workshop.id)}/sharing`, text: t("panel.sharing.open") }),
-      h("p", { class: "setting-hint", text: t("panel.sharing.hint") }));
+      h("p", { class: "setting-hint", text: t("panel.sharing.hint") }),
+      // For the wall display: the invite as a QR code, and the board following this one.
+      h("div", { class: "button-row" },
+        h("a", { class: "button button-small", id: "join-screen-link", href: `${base}/join-screen`, target: "_blank",
+          rel: "noopener", text: t("panel.links.join_screen") }),
+        h("a", { class: "button button-small", id: "present-link", href: `${base}?present`, target: "_blank",
+          rel: "noopener", text: t("panel.links.present") })));
   }
 
   /** "New link" asks once ("Sure? …"), then rotates and says so: the old link stops working. */

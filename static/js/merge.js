@@ -14,10 +14,12 @@ import { connection, personaId, STATUS_LABELS, store } from "./merge/page.js";
 import * as phasePill from "./merge/phase-pill.js";
 import * as researchPanel from "./merge/research.js";
 import * as versionPanel from "./merge/version.js";
+import { createRoomClock } from "./room-clock.js";
 
 // The panels, in the order they render after every change.
 const panels = [phasePill, documentPanel, versionPanel, exportPanel, historyPanel, researchPanel, editingPanel,
-  afterPanel];
+  afterPanel,
+  createRoomClock({ state: store.state })];
 for (const panel of panels) store.subscribe(panel.render);
 
 /** After an import, the imported persona's page says what was imported, and from where. */

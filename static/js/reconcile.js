@@ -331,7 +331,7 @@ export function createReconcile(ui) {
         if (ack.ok) rename.open = false;
       });
       rename.append(form);
-      foot.append(decideForm("group", group), rename,
+      foot.append(decideForm("group", group), rename, mergeForm(group),
         h("button", { class: "icon-button", type: "button", text: t("reconcile.ungroup"),
           onclick: () => send("group.dissolve", { id: group.id }) }));
     }
@@ -340,6 +340,32 @@ export function createReconcile(ui) {
     if (panel) foot.append(panel);
     swap(oldFoot, foot);
     return card;
+  }
+
+  /** "Merge into…": every note of this group moves onto another group of the persona. */
+  function mergeForm(group) {
+    const details = h("details", { class: "decide merge-groups" }, h("summary", { text: t("reconcile.merge") }));
+    const select = h("select", { "aria-label": t("reconcile.merge.into") });
+    const form = h("form", { class: "decide-form" },
+      h("p", { class: "setting-hint", text: t("reconcile.merge.hint") }), select,
+      h("button", { class: "button button-small", type: "submit", text: t("reconcile.merge.submit") }));
+    details.addEventListener("toggle", () => {
+      if (!details.open) return;
+      // Filled on opening: the other groups may have changed since the card was drawn.
+      const others = state.groups.filter((g) => g.id !== group.id && g.persona_id === group.persona_id);
+      select.replaceChildren(...others.map((g) => h("option", { value: g.id,
+        text: g.decision?.decision === "reworded" ? g.decision.text : g.title })));
+      form.querySelector("button").disabled = !others.length;
+      if (!others.length) select.append(h("option", { value: "", text: t("reconcile.merge.none") }));
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (!select.value) return;
+      const ack = await send("group.merge", { id: group.id, onto_id: select.value });
+      if (ack.ok) ui.toast(t("reconcile.merge.done"));
+    });
+    details.append(form);
+    return details;
   }
 
   /** The filters mean something once reconciling starts, or once anything is decided. */

@@ -83,6 +83,10 @@ const reducers = {
     }
   },
   "phase.changed": (state, data) => { state.workshop.phase = data.phase; },
+  "done.changed": (state, data) => {
+    state.done = state.done.filter((id) => id !== data.participant_id);
+    if (data.done) state.done.push(data.participant_id);
+  },
   "timer.changed": (state, data) => { state.workshop.settings.timer = structuredClone(data.timer); },
   "assumptions.grouped": patchGroups,
   "assumptions.ungrouped": patchGroups,
@@ -253,7 +257,9 @@ export function applyEvent(state, event) {
   if (event.seq <= state.seq) return "old";
   if (event.seq !== state.seq + 1) return "gap";
   const reducer = reducers[event.type];
+  const phase = state.workshop?.phase;
   if (reducer) reducer(state, event.data);
+  if (state.workshop && state.workshop.phase !== phase) state.done = []; // "done" is per phase
   state.seq = event.seq;
   return "applied";
 }

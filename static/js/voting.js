@@ -123,9 +123,13 @@ export function createVoting(ui) {
   function renderBadges(p, note, measures) {
     const badges = [];
     if (note.hidden) badges.push(h("span", { class: "badge badge-private", text: t("vote.private_badge") }));
-    if (measures?.contested) {
+    if (measures?.only_team) {
+      // Said on the card, not only in a tooltip: the one team that believes this.
+      badges.push(h("span", { class: "badge badge-contested badge-only-team",
+        text: t("vote.only_team", { team: measures.only_team }) }));
+    } else if (measures?.contested) {
       badges.push(h("span", { class: "badge badge-contested", text: t("vote.contested"),
-        title: measures.only_team ? t("vote.only_team", { team: measures.only_team }) : t("vote.teams_disagree") }));
+        title: t("vote.teams_disagree") }));
     }
     p.badges.replaceChildren(...badges);
     p.badges.hidden = badges.length === 0;
@@ -153,9 +157,12 @@ export function createVoting(ui) {
     }
     else p.summary.replaceChildren(h("strong", { text: t("vote.share_agree", { share: percent(share) }) }), ` · ${voters}`);
     const details = [];
-    if (measures?.consensus != null && votes.voters) details.push(t("vote.consensus", { share: percent(measures.consensus) }));
+    if (measures?.consensus != null && votes.voters) {
+      details.push(`${t("vote.consensus", { share: percent(measures.consensus) })} (${t("vote.consensus.explain")})`);
+    }
     if (votes.dots) details.push(plural("vote.dots_total", votes.dots));
     p.details.textContent = details.join(" · ");
+    p.details.title = measures?.consensus != null ? t("dv.consensus_title") : "";
     p.details.hidden = details.length === 0;
 
     const teams = state.workshop.teams.filter((team) => {

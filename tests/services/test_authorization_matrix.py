@@ -37,6 +37,8 @@ ALLOWED = {
     "group.remove": {"facilitator"},
     "group.dissolve": {"facilitator"},
     "group.rename": {"facilitator"},
+    "group.merge": {"facilitator"},
+    "done.set": {"facilitator", "participant"},
     "decision.set": {"facilitator"},
     "comment.add": {"facilitator", "participant"},
     "comment.delete": {"facilitator", "participant"},
@@ -99,6 +101,10 @@ def world(sqlite_url, worker_pool):
              for i in range(5)]
     group = send(backend, created.id, facilitator["id"], "group.add",
                  {"assumption_id": notes[3], "onto_id": notes[4]})["event"]["data"]["groups"][0]
+    extra = [add_note(backend, created.id, sam, f"pair {i}")["event"]["data"]["assumption"]["id"]
+             for i in range(2)]
+    pair = send(backend, created.id, facilitator["id"], "group.add",
+                {"assumption_id": extra[0], "onto_id": extra[1]})["event"]["data"]["groups"][0]
     comment = send(backend, created.id, sam["id"], "comment.add",
                    {"target_type": "assumption", "target_id": notes[0], "text": "hm"})
     send(backend, created.id, facilitator["id"], "timer.start", {"seconds": 300})
@@ -158,6 +164,8 @@ def world(sqlite_url, worker_pool):
         "group.remove": {"assumption_id": notes[3]},
         "group.dissolve": {"id": group["id"]},
         "group.rename": {"id": group["id"], "title": "Renamed"},
+        "group.merge": {"id": pair["id"], "onto_id": group["id"]},
+        "done.set": {"done": True},
         "decision.set": {"target_type": "assumption", "target_id": notes[0],
                          "decision": "accepted"},
         "comment.add": {"target_type": "assumption", "target_id": notes[0], "text": "yes"},

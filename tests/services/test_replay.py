@@ -162,11 +162,19 @@ def test_every_event_type_in_every_form_matches_its_model_and_replays(backend):
     ok(sam, "comment.add", {"target_type": "assumption", "target_id": third, "text": "Yes"})
     ok(lotte, "vote.cast", {"assumption_id": other, "stance": "disagree"})
     ok(maria, "reveal", {"what": "votes"})
+    fourth = add_note(backend, wid, lotte, "Rides a bike")["event"]["data"]["assumption"]["id"]
+    gone_too = add_note(backend, wid, sam, "Bikes to work")["event"]["data"]["assumption"]["id"]
     # Reconciliation, with measures now that votes show.
     ok(maria, "group.add", {"assumption_id": other, "onto_id": private})
     ok(lotte, "vote.cast", {"assumption_id": private, "stance": "unsure", "dots": 2})
     group = snapshot(backend, wid, maria)["groups"][0]["id"]
     ok(maria, "group.rename", {"id": group, "title": "Rides to work"})
+    ok(maria, "group.add", {"assumption_id": gone_too, "onto_id": fourth})
+    pair = snapshot(backend, wid, maria)["groups"][-1]["id"]
+    ok(maria, "group.merge", {"id": pair, "onto_id": group})
+    ok(sam, "done.set", {"done": True})
+    ok(lotte, "done.set", {"done": True})
+    ok(lotte, "done.set", {"done": False})
     ok(maria, "decision.set", {"target_type": "group", "target_id": group,
                                "decision": "parked", "reason": "later"})
     ok(maria, "decision.set", {"target_type": "group", "target_id": group, "decision": None})

@@ -17,7 +17,7 @@ import { applyEvent } from %s;
 const events = input;
 const state = { workshop: null, personas: [], participants: [], assumptions: [], groups: [],
   comments: [], notes: [], evidence: [], documents: [], versions: [], usages: [],
-  questions: [], seq: 0 };
+  questions: [], done: [], seq: 0 };
 const results = events.map((event) => applyEvent(state, event));
 console.log(JSON.stringify({ state, results }));
 """
@@ -73,7 +73,18 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
          {"target_type": "group", "target_id": group_id, "decision": "accepted"})
     send(backend, created.id, facilitator["id"], "group.remove", {"assumption_id": notes[2]})
     send(backend, created.id, facilitator["id"], "settings.update", {"dot_budget": 3})
+    send(backend, created.id, sam["id"], "done.set", {"done": True})
     send(backend, created.id, facilitator["id"], "phase.set", {"phase": "reconcile"})
+    send(backend, created.id, facilitator["id"], "done.set", {"done": True})
+    extra = [add_note(backend, created.id, sam, text)["event"]["data"]["assumption"]["id"]
+             for text in ("Frugal", "Saves", "Pinches pennies")]
+    send(backend, created.id, facilitator["id"], "group.add",
+         {"assumption_id": extra[0], "onto_id": extra[1]})
+    pair = send(backend, created.id, facilitator["id"], "group.add",
+                {"assumption_id": extra[2], "onto_id": notes[2]})
+    send(backend, created.id, facilitator["id"], "group.merge", {
+        "id": pair["event"]["data"]["groups"][0]["id"],
+        "onto_id": snapshot(backend, created.id, sam)["groups"][-2]["id"]})
     # The research library and the persona document, with a new draft after agreement.
     research = send(backend, created.id, sam["id"], "research_note.add", {
         "title": "Interview", "source_type": "interview", "body": "Likes it *cheap*"})

@@ -200,6 +200,11 @@ def test_real_answers_match_the_documented_shapes(app, client):
     conforms(document, "/api/workshops/{workshop_id}/divergence", "get",
              client.get(f"{base}/divergence"))
     conforms(document, "/api/workshops/{workshop_id}/links", "get", client.get(f"{base}/links"))
+    conforms(document, "/api/workshops/{workshop_id}/progress", "get",
+             client.get(f"{base}/progress"))
+    for query in (f"?persona={persona}", "", "?persona=nope", "?persona=../x"):
+        conforms(document, "/api/workshops/{workshop_id}/duplicates", "get",
+                 client.get(f"{base}/duplicates{query}"))
     client.post("/api/join", json={"token": token_of(created, "invite"), "name": "Sam",
                                    "team": "Sales"})  # now a participant: links are 403
     conforms(document, "/api/workshops/{workshop_id}/links", "get", client.get(f"{base}/links"))

@@ -52,3 +52,34 @@ def test_the_board_embeds_a_snapshot_that_hostile_text_cannot_break_out_of(clien
     embedded = re.search(r'<script type="application/json" id="snapshot">(.*?)</script>', html,
                          re.S).group(1)
     assert json.loads(embedded)["assumptions"][0]["text"] == hostile
+
+
+def test_the_join_screen_shows_the_invite_link_as_a_qr_code_to_the_facilitator_only(app, client):
+    import segno
+
+    body = client.post("/api/workshops", json={"title": "Energy coach"}).get_json()
+    facilitator_token = body["facilitator_url"].rsplit("/join/", 1)[1]
+    client.post("/api/join", json={"token": facilitator_token, "name": "Maria"})
+    page = client.get(f"/w/{body['id']}/join-screen")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert body["invite_url"] in html and "<script" not in html.split("</main>")[0]
+    # The SVG is exactly segno's drawing of the invite URL (no other data in the code).
+    [svg] = re.findall(r"<svg .*?</svg>", html, flags=re.S)
+    expected = segno.make(body["invite_url"], error="m", micro=False)
+    assert expected.svg_inline(scale=1, border=4, dark="#1f2430", light="#ffffff",
+                               omitsize=True, svgclass="join-qr-code") == svg
+
+    participant = app.test_client()
+    token = body["invite_url"].rsplit("/join/", 1)[1]
+    participant.post("/api/join", json={"token": token, "name": "Sam", "team": "Sales"})
+    refused = participant.get(f"/w/{body['id']}/join-screen")
+    assert refused.status_code == 403 and token not in refused.get_data(as_text=True)
+    assert app.test_client().get(f"/w/{body['id']}/join-screen").status_code == 403
+
+
+def test_the_presenter_view_is_the_board_in_present_mode(client):
+    workshop_id, _ = create_and_join(client)
+    html = client.get(f"/w/{workshop_id}?present").get_data(as_text=True)
+    assert "present-mode" in html and 'id="present-banner"' in html
+    assert "present-mode" not in client.get(f"/w/{workshop_id}").get_data(as_text=True)

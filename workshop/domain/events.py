@@ -481,6 +481,14 @@ class InviteRotated(Model):
     role: Role
 
 
+class DoneChanged(Model):
+    """Someone said they are done with the phase (or took it back); no content, only the flag."""
+
+    participant_id: Id
+    done: bool
+    phase: Phase
+
+
 class ParticipantRemoved(Model):
     """The facilitator removed someone."""
 
@@ -741,6 +749,7 @@ EVENTS: dict[str, type[Model]] = {
     "assumption.deleted": AssumptionDeleted,
     "vote.cast": BallotCast,
     "phase.changed": PhaseChanged,
+    "done.changed": DoneChanged,
     "settings.updated": SettingsUpdated,
     "assumptions.revealed": AssumptionsRevealed,
     "votes.revealed": VotesRevealed,

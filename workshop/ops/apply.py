@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from workshop.domain.tokens import is_safe_id
 from workshop.domain.webhooks import DELIVERED
+from workshop.ops import progress
 from workshop.ops.catalogue import OPS
 from workshop.ops.context import OpContext, member_row
 from workshop.ops.registry import OpSpec
@@ -37,6 +38,9 @@ def _apply_new(connection: Connection, head: Record, workshop_id: str, actor_id:
     try:
         outcome = spec.handler(ctx, data)
         ctx.flush()  # the handler's changes go before the entry that records them
+        moved = ctx.__dict__.get("workshop")
+        if moved is not None and moved.phase != head.phase:
+            progress.clear_done(ctx)  # "I'm done" counts for one phase only
         event = log.write(connection, workshop_id, head.seq, outcome.type, outcome.data,
                           actor_id=actor.id, op_id=envelope.op_id,
                           audience=outcome.audience, public=outcome.public)

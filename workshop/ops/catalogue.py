@@ -13,6 +13,7 @@ from workshop.ops import (
     documents,
     facilitation,
     membership,
+    progress,
     reach,
     reconcile,
     research,
@@ -25,4 +26,4 @@ from workshop.ops.registry import Registry
 # In this order in the OpenAPI document and docs/protocol.md.
 OPS = Registry(board.AREA, voting.AREA, facilitation.AREA, reconcile.AREA, membership.AREA,
                research.AREA, documents.AREA, reach.AREA, review.AREA, usage.AREA,
-               backlog.AREA)
+               backlog.AREA, progress.AREA)

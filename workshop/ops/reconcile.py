@@ -52,6 +52,13 @@ class GroupRemove(Payload):
     assumption_id: Id
 
 
+class GroupMerge(Payload):
+    """group.merge: every note of one group moves onto another group."""
+
+    id: Id
+    onto_id: Id
+
+
 class GroupRename(Payload):
     """group.rename"""
 
@@ -165,6 +172,22 @@ def group_dissolve(ctx: OpContext, data: GroupDissolve) -> Outcome:
         notes[note.id] = None
     ctx.session.flush()
     return Outcome("assumptions.ungrouped", _group_patch(ctx, [group.id], notes))
+
+
+@op("group.merge", payload=GroupMerge, roles={FACILITATOR})
+def group_merge(ctx: OpContext, data: GroupMerge) -> Outcome:
+    """Merge a whole group onto another; the emptied group goes, as a dissolved one does."""
+    group, onto = group_in_workshop(ctx, data.id), group_in_workshop(ctx, data.onto_id)
+    if group.id == onto.id:
+        raise ServiceError("invalid", "a group cannot be merged onto itself")
+    if group.persona_id != onto.persona_id:
+        raise ServiceError("invalid", "only groups of the same persona can be merged")
+    notes = {}
+    for note in members_of(ctx, group.id):
+        note.group_id = onto.id
+        notes[note.id] = onto.id
+    ctx.session.flush()
+    return Outcome("assumptions.grouped", _group_patch(ctx, [onto.id, group.id], notes))
 
 
 @op("group.rename", payload=GroupRename, roles={FACILITATOR})

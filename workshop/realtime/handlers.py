@@ -105,7 +105,7 @@ def on_signal(payload=None):
     try:
         member = workshops.find_member(_backend(), bound.get("workshop", ""),
                                        bound.get("participant"))
-        relayed = signals.editing(_backend(), member, payload)
+        relayed = signals.relay(_backend(), member, payload)
     except ServiceError as error:
         return {"ok": False, "error": error.as_dict()}
     except OperationalError:  # the database failed: answered, so the client can retry

@@ -41,9 +41,9 @@ def read_board(session, workshop_id: str, viewer: dict) -> dict:
         raise ServiceError("not_found", "no such workshop")
     personas = session.scalars(select(Persona).where(Persona.workshop_id == workshop_id)
                                .order_by(Persona.created_seq))
-    participants = session.scalars(select(Participant)
-                                   .where(Participant.workshop_id == workshop_id)
-                                   .order_by(Participant.joined_seq))
+    participants = list(session.scalars(select(Participant)
+                                        .where(Participant.workshop_id == workshop_id)
+                                        .order_by(Participant.joined_seq)))
     assumptions = session.scalars(select(Assumption)
                                   .where(Assumption.workshop_id == workshop_id)
                                   .order_by(Assumption.created_seq))
@@ -68,6 +68,8 @@ def read_board(session, workshop_id: str, viewer: dict) -> dict:
         "categories": categories_for(workshop.settings),
         "personas": [persona_view(p) for p in personas],
         "participants": [participant_view(p) for p in participants],
+        # Who said "I'm done" with the current phase (done.changed; cleared by a phase move).
+        "done": [p.id for p in participants if p.done],
         "assumptions": [visibility.assumption_view(a, settings, votes_by_note.get(a.id, []),
                                                    viewer["id"]) for a in notes],
         "groups": [visibility.group_view(g, settings, members[g.id]) for g in groups],

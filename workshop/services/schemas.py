@@ -155,6 +155,14 @@ class PictureUpload(Payload):
     op_id: OpId
 
 
+class ViewSignal(Payload):
+    """`signal` from the facilitator's board: the persona and view it shows, for presenters."""
+
+    type: Literal["view"]
+    persona_id: Id
+    view: Literal["board", "divergence", "research"]
+
+
 class EditingSignal(Payload):
     """`signal` from a client: which field of a persona document it is editing (null: none)."""
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from workshop.catalogue import translate
 from workshop.domain.filenames import content_disposition
 from workshop.ops.apply import apply_op
-from workshop.reads import divergence, search
+from workshop.reads import divergence, duplicates, progress, search
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
 from workshop.services import exports, library, picture_upload, reviews, sharing, workshops
 from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
 from workshop.services.membership import links as current_links
 from workshop.web.language import current_language
+from workshop.web.links import absolute_link
 from workshop.web.openapi import build_openapi
 from workshop.web.security import bearer_token
 from workshop.web.sessions import membership, remember
@@ -29,12 +30,7 @@ def _backend():
     return current_app.extensions["workshop"]
 
 
-def _link(token: str) -> str:
-    """Absolute URL of a link token (WORKSHOP_PUBLIC_URL wins over the request's host)."""
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        return base.rstrip("/") + url_for("pages.join", token=token)
-    return url_for("pages.join", token=token, _external=True)
+_link = absolute_link
 
 
 def _error(error: ServiceError):
@@ -209,6 +205,19 @@ def workshop_divergence(workshop_id: str):
     """Agreement measures per note, most divisive first (?persona=<id> narrows it)."""
     return jsonify(divergence.divergence(_backend(), workshop_id, _viewer(workshop_id),
                                          request.args.get("persona") or None))
+
+
+@bp.get("/api/workshops/<workshop_id>/duplicates")
+def workshop_duplicates(workshop_id: str):
+    """Likely duplicate notes of one persona (?persona=<id>), best first."""
+    return jsonify(duplicates.likely_duplicates(_backend(), workshop_id, _viewer(workshop_id),
+                                                request.args.get("persona") or None))
+
+
+@bp.get("/api/workshops/<workshop_id>/progress")
+def workshop_progress(workshop_id: str):
+    """How far each person and team has got: counts only, never content or stances."""
+    return jsonify(progress.progress(_backend(), workshop_id, _viewer(workshop_id)))
 
 
 @bp.get("/api/workshops/<workshop_id>/notes")

@@ -188,6 +188,29 @@ def _response_components() -> dict[str, Schema]:
                 "measures": _ref("Measures"),
             })},
         }, description="Most divisive first; `items` is empty while votes are blind."),
+        "Duplicates": _closed({
+            "persona_id": STRING,
+            "threshold": {"type": "number", "minimum": 0, "maximum": 100},
+            "suggestions": {"type": "array", "items": _closed({
+                "notes": {"type": "array", "minItems": 2, "maxItems": 2, "items": _closed({
+                    "id": STRING, "text": STRING, "category": STRING,
+                    "group_id": NULLABLE_STRING})},
+                "score": {"type": "number", "minimum": 0, "maximum": 100},
+            })},
+        }, description="Likely duplicates among revealed notes, best first; notes already in "
+                       "one group are left out (docs/protocol.md#likely-duplicates)."),
+        "Progress": _closed({
+            "phase": STRING,
+            "notes": _closed({
+                "total": count,
+                "by_team": {"type": ["object", "null"], "additionalProperties": count},
+                "by_person": {"type": ["object", "null"], "additionalProperties": count}}),
+            "votes": _closed({
+                "notes": count,
+                "by_person": {"type": "object", "additionalProperties": count}}),
+            "done": {"type": "array", "items": STRING},
+        }, description="Counts only, never text or stances; `by_team` and `by_person` of "
+                       "notes are null with anonymous authors (docs/protocol.md#progress)."),
         "OpApplied": {**_closed({"ok": {"const": True}, "seq": SEQ, "event": event,
                                  "token": {**STRING, "description": "api_token.create only: "
                                            "the new read-only token (pwa_…), shown this "
@@ -496,6 +519,24 @@ def _paths(create: Schema, join: Schema, envelope: Schema) -> dict:
                 "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}],
             "responses": {"200": _json("The divergence view.", _ref("Divergence")),
                           **_errors(400, 401, s400="invalid: persona: not a persona id")},
+        }},
+        "/api/workshops/{workshop_id}/duplicates": {"get": {
+            "operationId": "duplicates",
+            "summary": "Likely duplicate notes of one persona, best first.",
+            "security": COOKIE,
+            "parameters": [id_param, {
+                "name": "persona", "in": "query", "required": True,
+                "description": "The persona whose notes are compared.",
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}}],
+            "responses": {"200": _json("The suggestions.", _ref("Duplicates")),
+                          **_errors(400, 401, 404, 429, 503)},
+        }},
+        "/api/workshops/{workshop_id}/progress": {"get": {
+            "operationId": "progress",
+            "summary": "Notes written and voted on per person and team, and who is done.",
+            "security": COOKIE, "parameters": [id_param],
+            "responses": {"200": _json("The counts.", _ref("Progress")),
+                          **_errors(401, 404)},
         }},
         "/api/workshops/{workshop_id}/links": {"get": {
             "operationId": "links", "summary": "The workshop's current links.",

@@ -10,8 +10,10 @@ from workshop.domain.export import formats
 from workshop.reads.snapshot import snapshot
 from workshop.services import exports, workshops
 from workshop.services.errors import ServiceError
+from workshop.services.membership import links as current_links
 from workshop.web.embedding import embed_json
 from workshop.web.language import current_language
+from workshop.web.links import absolute_link, qr_svg
 from workshop.web.sessions import membership, remember
 
 bp = Blueprint("pages", __name__)
@@ -52,7 +54,25 @@ def board(workshop_id: str):
         return refusal
     remember(workshop_id, member["id"])  # the boards opened last are the last to expire
     state = snapshot(_backend(), workshop_id, member)
-    return _live_page("board.html", state)
+    # ?present: the wall display's mode, following the facilitator's persona and view.
+    return _live_page("board.html", state, present="present" in request.args)
+
+
+@bp.get("/w/<workshop_id>/join-screen")
+def join_screen(workshop_id: str):
+    """The invite link as a QR code, big, for the wall display (the facilitator's to show)."""
+    member, refusal = _member_or_message(workshop_id)
+    if refusal:
+        return refusal
+    try:
+        tokens = current_links(_backend(), workshop_id, member)
+    except ServiceError:
+        lang = current_language()
+        return render_template("message.html", title=translate(lang, "join_screen.forbidden.title"),
+                               message=translate(lang, "join_screen.forbidden.text")), 403
+    state = snapshot(_backend(), workshop_id, member)
+    url = absolute_link(tokens["participant"])
+    return render_template("join_screen.html", state=state, invite_url=url, qr=qr_svg(url))
 
 
 def _live_page(template: str, state: dict, **context) -> str:
