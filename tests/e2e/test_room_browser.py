@@ -166,7 +166,7 @@ def test_likely_duplicates_are_grouped_in_one_click_and_figures_are_said_in_word
     expect(show).to_have_attribute("aria-expanded", "false")
     expect(panel.locator(".dup-pair")).to_have_count(0)
     show.click()
-    expect(show).to_have_attribute("aria-expanded", "true")
+    expect(panel.locator(".dup-toggle")).to_have_attribute("aria-expanded", "true")
     pair = panel.locator(".dup-pair", has_text="Wants to commute faster")
     expect(pair).to_contain_text("Wants to get to work faster")
     expect(panel.locator(".dup-pair")).to_have_count(2)
