@@ -60,7 +60,7 @@ class TimerView(Model):
 
 
 class SettingsView(Model):
-    """All nine workshop settings, defaults filled in (docs/protocol.md, Settings)."""
+    """All eleven workshop settings, defaults filled in (docs/protocol.md, Settings)."""
 
     private_collect: bool
     blind_voting: bool
@@ -71,6 +71,8 @@ class SettingsView(Model):
     require_evidence: list[str]
     require_signoff: bool
     reopen_facilitator_only: bool
+    data_hidden: bool
+    data_revealed: bool
 
 
 class WorkshopView(Model):

@@ -12,7 +12,7 @@ from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS, in_board_order
 from workshop.domain.permissions import FACILITATOR
 from workshop.domain.phases import PhaseKey
-from workshop.models import Assumption, Comment, Vote
+from workshop.models import Assumption, Comment, Dataset, Vote
 from workshop.ops.context import OpContext, Outcome, count, member_votes, votes_on
 from workshop.ops.registry import OpSet
 from workshop.services import log, visibility
@@ -44,6 +44,8 @@ class SettingsUpdate(Payload):
     require_signoff: bool | None = None
     # Only the facilitator may start a new version of an agreed persona document.
     reopen_facilitator_only: bool | None = None
+    # Beliefs first: data figures stay hidden from participants until revealed.
+    data_hidden: bool | None = None
 
 
 class Reveal(Payload):
@@ -94,12 +96,14 @@ def settings_update(ctx: OpContext, data: SettingsUpdate) -> Outcome:
     why = workshop_settings.refusal(
         current, changes,
         hidden_notes=count(ctx, Assumption, Assumption.hidden.is_(True)),
-        votes=count(ctx, Vote), notes=count(ctx, Assumption))
+        votes=count(ctx, Vote), notes=count(ctx, Assumption), datasets=count(ctx, Dataset))
     if why:
         raise ServiceError("conflict", why.message, reason=why.reason)
     updated = {**current, **changes}
     if changes.get("blind_voting") and not current["blind_voting"]:
         updated["votes_revealed"] = False
+    if changes.get("data_hidden") and not current["data_hidden"]:
+        updated["data_revealed"] = False
     _store_settings(ctx, updated)
     return Outcome("settings.updated", {"settings": updated, "previous": current})
 

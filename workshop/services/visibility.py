@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workshop.domain.grouping import combined_stance
-from workshop.domain.settings import votes_hidden
+from workshop.domain.permissions import FACILITATOR
+from workshop.domain.settings import data_hidden, votes_hidden
 from workshop.models import Assumption, AssumptionGroup, Comment, Event, Vote
 from workshop.services.backend import Backend
 from workshop.services.log import iso
@@ -124,3 +125,25 @@ def publish(backend: Backend, event: Event, origin: str | None = None) -> None:
     (except to `origin`, the connection whose op wrote it: its ack carries the entry)."""
     for participant_id, payload in deliveries(event):
         backend.publisher.publish_event(event.workshop_id, payload, participant_id, origin)
+
+
+# ---- beliefs first: data figures (profiles) ------------------------------------------------
+
+def sees_data(settings: dict, role: str | None) -> bool:
+    """Whether a viewer sees data figures now: the facilitator always, others once revealed."""
+    return role == FACILITATOR or not data_hidden(settings)
+
+
+def dataset_without_figures(view: dict) -> dict:
+    """A dataset as a participant sees it before the reveal: what it is, not what it says."""
+    return {**view, "row_count": None, "summary": {}}
+
+
+def segment_without_figures(view: dict) -> dict:
+    """A segment before the reveal: its name and rule, no sizes or profile."""
+    return {**view, "aggregates": {}}
+
+
+def claim_without_figures(view: dict) -> dict:
+    """A claim before the reveal: what it says, not whether the data agrees."""
+    return {**view, "result": None}
