@@ -64,7 +64,8 @@ def comparable(state: dict) -> dict:
     """The parts of a snapshot a replayed log must reproduce (not the viewer-specific ones)."""
     return {key: state[key] for key in ("workshop", "seq", "personas", "participants",
                                         "assumptions", "groups", "comments", "notes",
-                                        "evidence", "documents", "versions")}
+                                        "evidence", "documents", "versions", "datasets",
+                                        "segments", "ties", "claims")}
 
 
 def add_research(backend: Backend, workshop_id: str, member: dict,

@@ -16,7 +16,8 @@ REPLAY = """
 import { applyEvent } from %s;
 const events = input;
 const state = { workshop: null, personas: [], participants: [], assumptions: [], groups: [],
-  comments: [], notes: [], evidence: [], documents: [], versions: [], seq: 0 };
+  comments: [], notes: [], evidence: [], documents: [], versions: [],
+  datasets: [], segments: [], ties: [], claims: [], seq: 0 };
 const results = events.map((event) => applyEvent(state, event));
 console.log(JSON.stringify({ state, results }));
 """

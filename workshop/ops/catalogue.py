@@ -7,9 +7,18 @@ more line below (docs/adding-an-op.md).
 
 from __future__ import annotations
 
-from workshop.ops import board, documents, facilitation, membership, reconcile, research, voting
+from workshop.ops import (
+    board,
+    documents,
+    facilitation,
+    membership,
+    profiles,
+    reconcile,
+    research,
+    voting,
+)
 from workshop.ops.registry import Registry
 
 # In this order in the OpenAPI document and docs/protocol.md.
 OPS = Registry(board.AREA, voting.AREA, facilitation.AREA, reconcile.AREA, membership.AREA,
-               research.AREA, documents.AREA)
+               research.AREA, documents.AREA, profiles.AREA)

@@ -12,12 +12,14 @@ from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS, in_board_order
 from workshop.domain.permissions import FACILITATOR
 from workshop.domain.phases import PhaseKey
-from workshop.models import Assumption, Comment, Dataset, Vote
+from workshop.models import Assumption, Claim, Comment, Dataset, Segment, Vote
 from workshop.ops.context import OpContext, Outcome, count, member_votes, votes_on
 from workshop.ops.registry import OpSet
 from workshop.services import log, visibility
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import CategoryKey, Payload
+from workshop.services.shapes import claim_view, dataset_view, segment_view
+from workshop.services.visibility import visible_claims
 
 AREA = OpSet()
 op = AREA.op
@@ -51,7 +53,7 @@ class SettingsUpdate(Payload):
 class Reveal(Payload):
     """reveal: private notes or blind votes, all at once."""
 
-    what: Literal["notes", "votes"]
+    what: Literal["notes", "votes", "data"]
 
 
 class TimerStart(Payload):
@@ -110,8 +112,10 @@ def settings_update(ctx: OpContext, data: SettingsUpdate) -> Outcome:
 
 @op("reveal", payload=Reveal, roles={FACILITATOR})
 def reveal(ctx: OpContext, data: Reveal) -> Outcome:
-    """Show all private notes, or all blind votes, to everyone at once."""
+    """Show all private notes, all blind votes, or the data (beliefs first), to everyone."""
     settings = ctx.settings
+    if data.what == "data":
+        return _reveal_data(ctx, settings)
     if data.what == "notes":
         notes = list(ctx.session.scalars(
             select(Assumption).where(Assumption.workshop_id == ctx.workshop_id,
@@ -142,6 +146,26 @@ def reveal(ctx: OpContext, data: Reveal) -> Outcome:
         "groups": {group_id: visibility.votes_summary(
             visibility.group_ballots(member_votes(ctx, group_id)), updated)
             for group_id in groups}})
+
+
+def _reveal_data(ctx: OpContext, settings: dict) -> Outcome:
+    """End beliefs first: every dataset, segment and claim with its figures, to everyone."""
+    if not workshop_settings.data_hidden(settings):
+        raise ServiceError("conflict", "the data is not hidden", reason="data_not_hidden")
+    updated = {**settings, "data_revealed": True}
+    _store_settings(ctx, updated)
+
+    def rows(model):
+        return [row for row in ctx.session.scalars(
+            select(model).where(model.workshop_id == ctx.workshop_id)
+            .order_by(model.created_seq))]
+
+    return Outcome("data.revealed", {
+        "settings": updated,
+        "datasets": [dataset_view(d) for d in rows(Dataset)],
+        "segments": [segment_view(s) for s in rows(Segment)],
+        "claims": [claim_view(c) for c in visible_claims(ctx.session, ctx.workshop_id,
+                                                         rows(Claim))]})
 
 
 def _set_timer(ctx: OpContext, ends_at: datetime | None) -> Outcome:

@@ -26,7 +26,6 @@ from workshop.models import (
     AssumptionGroup,
     Claim,
     Dataset,
-    Persona,
     PersonaSegment,
     Segment,
     utcnow,
@@ -209,8 +208,7 @@ def prepare_import(prep: Preparing, data: object) -> dict:
         # The mapping is re-used: a column the facilitator dropped stays dropped.
         roles = {**{c["name"]: c["role"] for c in mapping}, **(roles or {})}
         work["header"] = header
-    result = prep.offload.run(profiling.imported, raw, data.get("filename") or "export.csv",
-                              roles, as_of, work, owner=prep.actor_id)
+    result = prep.offload.run(profiling.imported, raw, roles, as_of, work, owner=prep.actor_id)
     return {"result": result, "seen": seen}
 
 
@@ -502,7 +500,7 @@ def segment_define(ctx: OpContext, data: SegmentDefine) -> Outcome:
     full = {"segment": segment_view(segment), "sizing": dataset.summary["sizing"],
             "segments": [s for s in segments if s["id"] != segment.id]}
     return _outcome(ctx, "segment.defined", full, {
-        "segment": visibility.segment_without_figures(full["segment"]), "sizing": {},
+        "segment": visibility.segment_without_figures(full["segment"]), "sizing": None,
         "segments": _segments_public(full["segments"])})
 
 
@@ -683,7 +681,3 @@ def claims_recheck(ctx: OpContext, _data: ClaimsRecheck) -> Outcome:
     return _outcome(ctx, "claims.rechecked", full,
                     {"claims": _claims_public(claims), "changes": []})
 
-
-def personas_of(ctx: OpContext) -> list[Persona]:
-    """The workshop's personas (for the data reveal)."""
-    return list(ctx.session.scalars(select(Persona).where(Persona.workshop_id == ctx.workshop_id)))

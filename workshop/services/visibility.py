@@ -11,6 +11,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from workshop.domain.grouping import combined_stance
 from workshop.domain.permissions import FACILITATOR
 from workshop.domain.settings import data_hidden, votes_hidden
@@ -147,3 +149,18 @@ def segment_without_figures(view: dict) -> dict:
 def claim_without_figures(view: dict) -> dict:
     """A claim before the reveal: what it says, not whether the data agrees."""
     return {**view, "result": None}
+
+
+def visible_claims(session, workshop_id: str, claims: Iterable) -> list:
+    """Claims whose trait still exists and is public: a deleted note's claim is left behind
+    (claims point at items by id, like evidence links do), a private note cannot have one."""
+    claims = list(claims)
+    ids = {c.target_id for c in claims if c.target_type != "field"}
+    if not ids:
+        return claims
+    live = set(session.scalars(select(Assumption.id).where(
+        Assumption.workshop_id == workshop_id, Assumption.id.in_(ids),
+        Assumption.hidden.is_(False))))
+    live |= set(session.scalars(select(AssumptionGroup.id).where(
+        AssumptionGroup.workshop_id == workshop_id, AssumptionGroup.id.in_(ids))))
+    return [c for c in claims if c.target_type == "field" or c.target_id in live]
