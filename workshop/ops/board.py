@@ -11,9 +11,11 @@ from workshop.domain.tokens import new_id
 from workshop.models import (
     Assumption,
     AssumptionGroup,
+    Claim,
     Comment,
     EvidenceLink,
     Persona,
+    PersonaSegment,
     PersonaVersion,
     Vote,
 )
@@ -153,6 +155,8 @@ def persona_delete(ctx: OpContext, data: PersonaDelete) -> Outcome:
     session.execute(delete(Assumption).where(Assumption.persona_id == persona.id))
     session.execute(delete(AssumptionGroup).where(AssumptionGroup.persona_id == persona.id))
     session.execute(delete(PersonaVersion).where(PersonaVersion.persona_id == persona.id))
+    session.execute(delete(Claim).where(Claim.persona_id == persona.id))
+    session.execute(delete(PersonaSegment).where(PersonaSegment.persona_id == persona.id))
     session.delete(persona)
     # The event names only the persona: every client drops what hangs on it, and nobody
     # learns of private notes they could not see.
