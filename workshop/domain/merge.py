@@ -89,7 +89,10 @@ def _order_key(entry: dict) -> tuple:
 def _evidence(item_links: list[dict], notes: dict[str, dict]) -> list[dict]:
     out = []
     for link in item_links:
-        note = notes.get(link["note_id"], {})
+        # A data check (evidence.data_links) names its dataset itself.
+        note = notes.get(link["note_id"]) or {"title": link.get("note_title", ""),
+                                               "source_type": link.get("source_type"),
+                                               "date": link.get("date")}
         out.append({"id": link["id"], "note_id": link["note_id"],
                     "note_title": note.get("title", ""), "source_type": note.get("source_type"),
                     "date": note.get("date"), "relation": link["relation"],

@@ -289,9 +289,15 @@ def prepare_claim(prep: Preparing, data: object) -> dict:
                                                 PersonaSegment.workshop_id == prep.workshop_id)))
     if segment_id is None:
         return {}
-    extra = {"id": "new", "claim": {"kind": data.get("kind", "range"),
-                                    "column": data.get("column"), "text": data.get("text")}}
-    return _prepare_checks(prep, persona_id, segment_id, extra)
+    kind, column, text = data.get("kind", "range"), data.get("column"), data.get("text")
+    if not all(isinstance(v, str) and 0 < len(v) <= 200 for v in (kind, column, text)):
+        return {}  # the payload check refuses it
+    if kind not in ("range", "most_common", "more_likely"):
+        return {}
+    parsed = profiling.parse_claim(kind, column.strip(), text.strip())
+    if parsed is None:
+        return {}  # the handler says why
+    return _prepare_checks(prep, persona_id, segment_id, {"id": "new", "claim": parsed})
 
 
 def prepare_recheck(prep: Preparing, data: object) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workshop.domain.categories import categories_for
+from workshop.domain.evidence import data_links
 from workshop.domain.settings import effective
 from workshop.models import (
     Assumption,
@@ -122,4 +123,5 @@ def board_inputs(session, workshop_id: str, viewer: dict) -> tuple[dict, list[di
     links = [link_view(link) for link in session.scalars(
         select(EvidenceLink).where(EvidenceLink.workshop_id == workshop_id)
         .order_by(EvidenceLink.created_seq))]
-    return board, notes, links
+    # Data checks count as evidence like research passages (domain/evidence.py).
+    return board, notes, links + data_links(board)
