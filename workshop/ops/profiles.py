@@ -26,6 +26,7 @@ from workshop.models import (
     AssumptionGroup,
     Claim,
     Dataset,
+    Participant,
     PersonaSegment,
     Segment,
     utcnow,
@@ -142,6 +143,16 @@ def _read(prep: Preparing, read) -> object:
         return read(session)
 
 
+def _allowed(prep: Preparing) -> bool:
+    """Whether the sender is this workshop's facilitator. Anyone else gets no heavy work
+    done and no data read for them: the op path refuses them with its usual error."""
+    def read(session):
+        member = session.get(Participant, prep.actor_id)
+        return (member is not None and member.workshop_id == prep.workshop_id
+                and not member.removed and member.role == FACILITATOR)
+    return _read(prep, read)
+
+
 def _stored(session, workshop_id: str, dataset_id: str) -> Dataset:
     dataset = session.get(Dataset, dataset_id)
     if dataset is None or dataset.workshop_id != workshop_id:
@@ -186,6 +197,8 @@ def _fingerprint(segments, claims) -> list:
 
 def prepare_import(prep: Preparing, data: object) -> dict:
     """Read the file in a worker; on a refresh also re-size segments and re-check claims."""
+    if not _allowed(prep):
+        return {}
     if not isinstance(data, dict) or not isinstance(data.get("content_base64"), str):
         return {}  # the payload check refuses it
     try:
@@ -214,6 +227,8 @@ def prepare_import(prep: Preparing, data: object) -> dict:
 
 def prepare_segment(prep: Preparing, data: object) -> dict:
     """Size a new or changed segment (and its dataset's others) and re-check its claims."""
+    if not _allowed(prep):
+        return {}
     if not isinstance(data, dict):
         return {}
     segment_id = data.get("id")
@@ -274,6 +289,8 @@ def _prepare_checks(prep: Preparing, persona_id: object, segment_id: object,
 
 def prepare_tie(prep: Preparing, data: object) -> dict:
     """Check the persona's claims against the segment it is being tied to."""
+    if not _allowed(prep):
+        return {}
     if not isinstance(data, dict):
         return {}
     return _prepare_checks(prep, data.get("persona_id"), data.get("segment_id"))
@@ -281,6 +298,8 @@ def prepare_tie(prep: Preparing, data: object) -> dict:
 
 def prepare_claim(prep: Preparing, data: object) -> dict:
     """Parse and check a new claim against the segment its persona stands for."""
+    if not _allowed(prep):
+        return {}
     if not isinstance(data, dict) or not isinstance(data.get("persona_id"), str):
         return {}
     persona_id = data["persona_id"]
@@ -302,6 +321,8 @@ def prepare_claim(prep: Preparing, data: object) -> dict:
 
 def prepare_recheck(prep: Preparing, data: object) -> dict:
     """Re-check every claim of every tied persona against its segment's stored data."""
+    if not _allowed(prep):
+        return {}
     def read(session):
         ties = list(session.scalars(select(PersonaSegment).where(
             PersonaSegment.workshop_id == prep.workshop_id)))
