@@ -261,6 +261,9 @@ def _document_agreed(state: State, data: dict) -> None:
     if version is not None:
         version.update(status="agreed", agreed_by=data["agreed_by"],
                        agreed_at=data["agreed_at"], updated_seq=data["seq"])
+        version["document"].pop("data", None)  # the data checks as agreed, or none
+        if "data" in data:
+            version["document"]["data"] = copy.deepcopy(data["data"])
     for summary in state["versions"]:
         if summary["persona_id"] == data["persona_id"] and summary["number"] == data["number"]:
             summary.update(status="agreed", agreed_by=data["agreed_by"],

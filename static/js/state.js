@@ -143,7 +143,11 @@ const reducers = {
     if (data.phase) state.workshop.phase = data.phase; // agreed once every persona is
     const agreed = { status: "agreed", agreed_by: data.agreed_by, agreed_at: data.agreed_at };
     const version = findDocument(state, data.persona_id);
-    if (version) Object.assign(version, agreed, { updated_seq: data.seq });
+    if (version) {
+      Object.assign(version, agreed, { updated_seq: data.seq });
+      delete version.document.data; // the data checks as agreed, or none
+      if (data.data) version.document.data = structuredClone(data.data);
+    }
     for (const summary of state.versions) {
       if (summary.persona_id === data.persona_id && summary.number === data.number) {
         Object.assign(summary, agreed);

@@ -28,7 +28,7 @@ def export() -> dict:
 
 def test_export_carries_schema_provenance_and_evidence():
     data = export()
-    assert data["schema"] == SCHEMA_URL and data["schema_version"] == 1
+    assert data["schema"] == SCHEMA_URL and data["schema_version"] == 2
     assert data["meta"]["status"] == "draft"
     item = data["persona"]["sections"][1]["items"][1]
     assert item["id"] == "a:a2"
@@ -64,7 +64,7 @@ def test_a_rich_persona_round_trips():
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d.update(schema_version=2), "schema_version 2 is not supported"),
+    (lambda d: d.update(schema_version=3), "schema_version 3 is not supported"),
     (lambda d: d.pop("meta"), "meta: Field required"),
     (lambda d: d["meta"].update(status="final"), "meta.status"),
     (lambda d: d["persona"]["identity"].update(name=""), "persona.identity.name"),

@@ -560,6 +560,8 @@ class DocumentAgreed(Model):
     agreed_at: Time
     seq: Seq
     phase: Phase = absent(NEW_PHASE)
+    data: dict[str, Any] = absent("The persona's data checks as agreed (frozen in the "
+                                  "document): when it stands for a segment")
 
 
 class ImportSource(Model):

@@ -55,6 +55,7 @@ from workshop.domain.evidence import (
     required_categories,
     research_pending,
 )
+from workshop.domain.persona_data import persona_data
 
 IDENTITY_FIELDS = ("name", "quote", "story", "role", "age_range", "location")
 IDENTITY_LABELS = {"name": "Name", "quote": "Quote", "story": "Story", "role": "Role",
@@ -229,8 +230,16 @@ def build_document(snapshot: dict, persona_id: str, notes: list[dict],
         sections.append({"category": key, "label": label, "items": items})
     identity = {field: "" for field in IDENTITY_FIELDS}
     identity["name"] = persona["name"]
-    return {"persona_id": persona_id, "identity": {**identity, "picture": None},
-            "sections": sections}
+    return with_data({"persona_id": persona_id, "identity": {**identity, "picture": None},
+                      "sections": sections}, snapshot)
+
+
+def with_data(document: dict, snapshot: dict) -> dict:
+    """The document with the board's data block for its persona (domain/persona_data.py):
+    set when the persona stands for a segment, else left out."""
+    data = persona_data(snapshot, document["persona_id"])
+    rest = {key: value for key, value in document.items() if key != "data"}
+    return rest if data is None else {**rest, "data": data}
 
 
 def all_items(document: dict) -> list[dict]:

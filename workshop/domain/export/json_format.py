@@ -1,7 +1,9 @@
 """The persona as JSON: a documented, versioned schema that carries provenance and evidence.
 
-An export is `{"schema": SCHEMA_URL, "schema_version": 1, "meta": META, "persona": DOCUMENT}`
-where DOCUMENT is the shape in `domain/merge.py` and META the export metadata. The pydantic
+An export is `{"schema": SCHEMA_URL, "schema_version": 2, "meta": META, "persona": DOCUMENT}`
+where DOCUMENT is the shape in `domain/merge.py` and META the export metadata. Version 2
+added the persona's `data` (the segment it represents, the dataset's metadata and each
+trait's data check, aggregates only); version 1 files still import. The pydantic
 models below are the schema; `docs/persona.schema.json` is generated from them
 (`python -m workshop.domain.export.json_format > docs/persona.schema.json`).
 
@@ -19,7 +21,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from workshop.domain import provenance
 
 SCHEMA_URL = "https://persona-workshop.example/schemas/persona-1.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Older versions this code still reads.
+READABLE_VERSIONS = (1, 2)
 
 Text = Annotated[str, Field(max_length=20_000)]
 Count = Annotated[int, Field(ge=0)]
@@ -171,12 +175,59 @@ class Section(_Strict):
     items: Annotated[list[Item], Field(min_length=1)]
 
 
+class DataSegment(_Strict):
+    """The segment the persona represents; sizes are null when fewer than k people."""
+
+    id: str
+    name: Text
+    size: Count | None
+    share: Share | None
+    weighted_share: Share | None
+
+
+class DataSource(_Strict):
+    """The customer data export the segment is part of: metadata only, never a row."""
+
+    id: str
+    name: Text
+    source: Text
+    as_of: str
+    unit: Literal["customer", "account", "visitor"]
+    row_count: Count | None
+    sha256: str
+    deleted: bool = Field(description="Its stored data was deleted since (the figures here "
+                                      "stay as they were)")
+
+
+class DataCheck(_Strict):
+    """A trait checked against the segment's data (docs/profiles.md, Check)."""
+
+    target: str = Field(description="items.a:<id>, items.g:<id> or identity.<field>")
+    trait: Text
+    column: Text
+    claim: Text
+    status: Literal["consistent", "contradicted", "weak", "not_measurable"]
+    summary: Text
+    n: Count | None
+    figures: dict[str, float | int | str | list | None]
+
+
+class PersonaData(_Strict):
+    """What the data says about the persona (schema version 2): aggregates only."""
+
+    segment: DataSegment
+    dataset: DataSource
+    checks: list[DataCheck]
+
+
 class Document(_Strict):
     """The persona document (see domain/merge.py)."""
 
     persona_id: str
     identity: Identity
     sections: list[Section]
+    data: PersonaData | None = Field(default=None, description="The segment it represents and "
+                                     "its data checks; null when it stands for no segment")
 
     @model_validator(mode="after")
     def _unique(self) -> Document:
@@ -211,13 +262,13 @@ class Meta(_Strict):
 
 
 class PersonaExport(_Strict):
-    """A persona exported from Persona Workshop, schema version 1."""
+    """A persona exported from Persona Workshop, schema version 2 (1 still imports)."""
 
     model_config = ConfigDict(title="Persona Workshop persona export", populate_by_name=True)
 
     schema_url: Literal["https://persona-workshop.example/schemas/persona-1.json"] = Field(
         alias="schema")
-    schema_version: Literal[1]
+    schema_version: Literal[READABLE_VERSIONS]  # type: ignore[valid-type]
     meta: Meta
     persona: Document
 
@@ -258,10 +309,13 @@ def from_json(data: object) -> tuple[dict, dict]:
     """(document, meta) from an export; ValueError that says what is wrong and where."""
     if not isinstance(data, dict):
         raise ValueError("not a valid persona export: expected a JSON object")
-    if data.get("schema_version") not in (None, SCHEMA_VERSION):
+    if data.get("schema_version") not in (None, *READABLE_VERSIONS):
         raise ValueError(f"not a valid persona export: schema_version "
-                         f"{data.get('schema_version')!r} is not supported (only 1)")
+                         f"{data.get('schema_version')!r} is not supported (only "
+                         f"{' and '.join(map(str, READABLE_VERSIONS))})")
     export = _validated(data).model_dump(mode="json", by_alias=True)
+    if export["persona"]["data"] is None:
+        del export["persona"]["data"]  # a persona that stands for no segment has none
     for section in export["persona"]["sections"]:
         for item in section["items"]:
             del item["record"]  # derived from the provenance: written anew on export
