@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import StringConstraints
 from sqlalchemy import select
 
+from workshop.domain.export import segments_format
 from workshop.domain.permissions import FACILITATOR
 from workshop.models import Dataset, Participant
 from workshop.ops.apply import apply_op
@@ -94,3 +95,30 @@ def command_line_importer(backend: Backend, workshop_id: str) -> str:
         raise ServiceError("not_found", "no facilitator has joined this workshop: open its "
                                         "facilitator link once, then import")
     return found
+
+
+def import_segments(backend: Backend, workshop_id: str, actor_id: str | None, dataset_id: str,
+                    raw: object) -> dict:
+    """Define the segments of an exported definitions file on a dataset (a newer export, say),
+    one `segment.define` op each; stops at the first refusal and says which."""
+    member = find_member(backend, workshop_id, actor_id)
+    if member is None:
+        raise ServiceError("unauthenticated", "join this workshop through its link first")
+    if not OPS.may_send(member["role"], "segment.define"):
+        raise ServiceError("forbidden", f"{member['role']}s may not define segments")
+    try:
+        wanted = segments_format.read_definitions(raw)
+    except ValueError as error:
+        raise ServiceError("invalid", f"definitions: {error}") from None
+    defined = []
+    for definition in wanted:
+        ack = apply_op(backend, workshop_id, actor_id, {
+            "op_id": uuid.uuid4().hex, "type": "segment.define",
+            "data": {"dataset_id": dataset_id, **definition}})
+        if not ack["ok"]:
+            error = ack["error"]
+            return {"ok": False, "defined": defined,
+                    "error": {**error, "message": f"segment “{definition['name']}”: "
+                                                  f"{error['message']}"}}
+        defined.append(ack["event"]["data"]["segment"]["id"])
+    return {"ok": True, "defined": defined}

@@ -345,3 +345,13 @@ def import_dataset(workshop_id: str):
     if not ack["ok"] and ack["error"].get("details", {}).get("problems"):
         return jsonify(ack), 422  # the file was read, and is wrong: row, column, why
     return _ack(ack)
+
+
+@bp.post("/api/workshops/<workshop_id>/datasets/<dataset_id>/segments")
+def import_segment_definitions(workshop_id: str, dataset_id: str):
+    """Define exported segment definitions (`segments.json`) on a dataset, one op each."""
+    answer = datasets.import_segments(_backend(), workshop_id, membership(workshop_id),
+                                      dataset_id, _json())
+    if answer["ok"]:
+        return jsonify(answer), 201
+    return jsonify(answer), ServiceError(answer["error"]["code"], "").status

@@ -16,6 +16,7 @@ from workshop.domain import events
 from workshop.domain.export import formats
 from workshop.domain.research import SOURCE_TYPES
 from workshop.ops.catalogue import OPS
+from workshop.services.datasets import InspectRequest
 from workshop.services.errors import STATUS_BY_CODE
 from workshop.services.schemas import (
     CreateWorkshop,
@@ -542,6 +543,46 @@ def _library_paths(preview: Schema, import_request: Schema) -> dict:
     }
 
 
+def _dataset_paths(inspect_request: Schema) -> dict:
+    """Profiles: the mapping step, the import, and segment definitions (docs/protocol.md)."""
+    id_param = _workshop_id()
+    dataset = {"name": "dataset_id", "in": "path", "required": True,
+               "schema": {"type": "string"}}
+    answer = {"type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}},
+              "additionalProperties": True}
+    return {
+        "/api/workshops/{workshop_id}/datasets/inspect": {"post": {
+            "operationId": "inspectDataset", "security": COOKIE, "parameters": [id_param],
+            "summary": "The mapping step: a CSV's kinds, suggested roles and masked preview "
+                       "(≤ 100 MB; nothing is stored).",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": inspect_request}}},
+            "responses": {"200": _json("`{ok, inspection, refresh}`.", answer),
+                          "422": _json("The file has problems: row, column, why.", answer),
+                          **_errors(400, 401, 403, 413, 415, 429, 503, s403="forbidden",
+                                    s429=HEAVY_AT_ONCE)}}},
+        "/api/workshops/{workshop_id}/datasets": {"post": {
+            "operationId": "importDataset", "security": COOKIE, "parameters": [id_param],
+            "summary": "Import a CSV with its column roles (`dataset.import` data and an "
+                       "optional `op_id`), as one op; aggregates only.",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": OPEN_OBJECT}}},
+            "responses": {**_op_answers(),
+                          "422": _json("The file has problems (`error.details.problems`), "
+                                       "nothing stored.", _ref("OpRefused"))}}},
+        "/api/workshops/{workshop_id}/datasets/{dataset_id}/segments": {"post": {
+            "operationId": "importSegments", "security": COOKIE,
+            "parameters": [id_param, dataset],
+            "summary": "Define exported segment definitions on a dataset, one "
+                       "`segment.define` op each.",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": OPEN_OBJECT}}},
+            "responses": {"201": _json("`{ok, defined}`: the new segments' ids.", answer),
+                          **_errors(400, 401, 403, 404, 409, 415, 429, 503,
+                                    s403="forbidden")}}},
+    }
+
+
 def _op_answers() -> dict:
     """Answers of an endpoint that applies one op: the ack, as for POST …/ops."""
     either = {"oneOf": [_ref("OpRefused"), _ref("Error")]}
@@ -568,6 +609,7 @@ def build_openapi(server_url: str) -> dict:
     paths = _paths(create, join, _op_envelope(components))
     paths |= _library_paths(_model(components, Preview), _model(components, ImportRequest))
     paths |= _persona_paths(_model(components, PictureUpload))
+    paths |= _dataset_paths(_model(components, InspectRequest))
     for name, schema in _response_components().items():
         _add(components, name, schema)
     _event_components(components)

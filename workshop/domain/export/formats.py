@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from workshop.domain.export import csv_format, json_format, markdown, onepager
+from workshop.domain.export import csv_format, json_format, markdown, onepager, segments_format
 
 PERSONA, WORKSHOP = "persona", "workshop"
 
@@ -77,6 +77,9 @@ FORMATS: tuple[ExportFormat, ...] = (
                  onepager.to_pdf),
     ExportFormat("csv", "CSV", "merge.export.csv", "text/csv; charset=utf-8", WORKSHOP,
                  assumptions_file),
+    # Segment definitions only (names and rules), to run against a newer export (issue 27).
+    ExportFormat("segments.json", "Segment definitions", "data.export.segments",
+                 "application/json", WORKSHOP, segments_format.segments_file, offload=False),
 )
 
 
