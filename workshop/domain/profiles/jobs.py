@@ -1,30 +1,68 @@
-"""Entry points for the worker pool: plain data in, plain data out (they must pickle)."""
+"""Entry points for the worker pool: plain data in, plain data out (they must pickle).
+
+`workshop/offload.py` spawns its workers (Polars' thread pool does not survive a fork), so
+each job imports this package in a fresh process; results are dicts of JSON values.
+"""
 
 from __future__ import annotations
 
-from workshop.domain.profiles.shapes import Claim, Inspection, Kind, Role, SegmentDef
+import datetime as dt
+import hashlib
+
+from workshop.domain.profiles.cards import profile_card
+from workshop.domain.profiles.claims import check_claim
+from workshop.domain.profiles.problems import ProfileDataError
+from workshop.domain.profiles.reading import header_fingerprint, inspect_csv
+from workshop.domain.profiles.segments import size_segments, validate_rule
+from workshop.domain.profiles.shapes import Check, Claim, Inspection, Kind, Role, SegmentDef
 from workshop.domain.profiles.suppression import DEFAULT_K
+from workshop.domain.profiles.table import load_table, table_from_bytes, table_to_bytes
+
+
+def _date(as_of: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(as_of) if as_of else None
 
 
 def inspect_job(data: bytes, as_of: str | None = None) -> Inspection:
     """inspect_csv on a file's bytes; as_of is an ISO date."""
-    raise NotImplementedError
+    return inspect_csv(data, as_of=_date(as_of))
 
 
 def import_job(data: bytes, mapping: dict[str, Role], types: dict[str, Kind] | None = None,
                as_of: str | None = None) -> dict:
-    """Load and store: {"table": bytes, "columns", "row_count", "sha256", "fingerprint"};
-    raises ProfileDataError with the problems."""
-    raise NotImplementedError
+    """Load and store: {"table": bytes, "columns", "row_count", "sha256", "fingerprint",
+    "as_of"}; raises ProfileDataError with the problems."""
+    day = _date(as_of) or dt.date.today()
+    table = load_table(data, mapping, types=types, as_of=day)
+    return {"table": table_to_bytes(table), "columns": table.columns,
+            "row_count": table.row_count, "sha256": hashlib.sha256(data).hexdigest(),
+            "fingerprint": header_fingerprint(table.headers), "as_of": day.isoformat()}
 
 
 def analyse_job(table: bytes, segments: list[SegmentDef], claims: list[dict],
                 weight: str | None = None, k: int = DEFAULT_K) -> dict:
-    """{"sizing", "cards": {segment id: card}, "checks": [check]}; claims are
-    {"segment": id, "claim": Claim}; bad rules come back as problems, not exceptions."""
-    raise NotImplementedError
+    """{"sizing", "cards": {segment id: card}, "checks": [check], "problems"}; claims are
+    {"segment": id, "claim": Claim}; segments with bad rules come back as problems."""
+    loaded = table_from_bytes(table)
+    problems, usable = [], []
+    for segment in segments:
+        found = validate_rule(segment["rule"], loaded)
+        problems.extend({**p, "segment": segment["id"]} for p in found)
+        if not found:
+            usable.append(segment)
+    try:
+        sizing = size_segments(loaded, usable, weight=weight, k=k)
+    except ProfileDataError as error:  # a bad weight column: size without it
+        problems.extend(error.problems)
+        sizing = size_segments(loaded, usable, k=k)
+    by_id = {segment["id"]: segment for segment in usable}
+    checks = [check_claim(loaded, by_id[item["segment"]], item["claim"], k=k)
+              for item in claims if item["segment"] in by_id]
+    return {"sizing": sizing,
+            "cards": {segment["id"]: profile_card(loaded, segment, k=k) for segment in usable},
+            "checks": checks, "problems": problems}
 
 
-def check_job(table: bytes, segment: SegmentDef, claim: Claim, k: int = DEFAULT_K) -> dict:
+def check_job(table: bytes, segment: SegmentDef, claim: Claim, k: int = DEFAULT_K) -> Check:
     """One claim checked (for a trait saved during the session)."""
-    raise NotImplementedError
+    return check_claim(table_from_bytes(table), segment, claim, k=k)

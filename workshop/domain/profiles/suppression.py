@@ -52,3 +52,24 @@ def figure(count: int | None, of: int | None, k: int = DEFAULT_K) -> dict:
     if shown is None:
         return {"count": None, "share": None, "suppressed": True}
     return {"count": count, "share": share(count, of), "suppressed": False}
+
+
+def hide_bins(segment: Sequence[int], population: Sequence[int],
+              k: int = DEFAULT_K) -> set[int]:
+    """Cells to hide in a breakdown shown for a segment beside its population.
+
+    Both totals are published, so the breakdown is two rows: the segment and the rest of the
+    population (population − segment). A cell is hidden when either row's count is small;
+    then more cells, the smallest populated first, until each row's hidden cells add up to
+    zero or at least k, so neither row gives a small group back by subtraction.
+    """
+    rest = [p - s for s, p in zip(segment, population, strict=True)]
+    hidden = {i for i in range(len(segment))
+              if is_small(segment[i], k) or is_small(rest[i], k)}
+    while hidden and (is_small(sum(segment[i] for i in hidden), k)
+                      or is_small(sum(rest[i] for i in hidden), k)):
+        candidates = [i for i in range(len(segment)) if i not in hidden and population[i] > 0]
+        if not candidates:
+            return set(range(len(segment)))
+        hidden.add(min(candidates, key=lambda i: (population[i], i)))
+    return hidden

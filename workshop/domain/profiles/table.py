@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import json
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -30,6 +30,7 @@ class Table:
 
     frame: pl.DataFrame
     columns: list[ColumnMeta]
+    headers: list[str] = field(default_factory=list)  # the file's, for header_fingerprint
 
     @property
     def row_count(self) -> int:
@@ -124,12 +125,12 @@ def load_table(source: Source, mapping: dict[str, Role], *,
                                               "as an attribute or a sensitive attribute"))
     if problems:
         raise ProfileDataError(problems)
-    return Table(frame=pl.DataFrame(kept_columns), columns=metas)
+    return Table(frame=pl.DataFrame(kept_columns), columns=metas, headers=raw.headers)
 
 
 def table_to_bytes(table: Table) -> bytes:
     """The table as compressed bytes for storage (Parquet, zstd; column metadata in front)."""
-    header = json.dumps({"columns": table.columns, "rows": table.row_count}).encode()
+    header = json.dumps({"columns": table.columns, "headers": table.headers}).encode()
     body = io.BytesIO()
     table.frame.write_parquet(body, compression="zstd", compression_level=6)
     return _MAGIC + struct.pack(">I", len(header)) + header + body.getvalue()
@@ -143,4 +144,4 @@ def table_from_bytes(data: bytes) -> Table:
     start = len(_MAGIC) + 4
     header = json.loads(data[start:start + length])
     frame = pl.read_parquet(io.BytesIO(data[start + length:]))
-    return Table(frame=frame, columns=header["columns"])
+    return Table(frame=frame, columns=header["columns"], headers=header.get("headers", []))

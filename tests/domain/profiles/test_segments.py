@@ -1,0 +1,143 @@
+"""Segment rules, validation with clear errors, splitting on a column, and sizing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.domain.profiles.tables import make_table
+from workshop.domain.profiles.problems import ProfileDataError
+from workshop.domain.profiles.segments import (
+    segment_mask,
+    size_segments,
+    split_on,
+    validate_rule,
+)
+
+
+@pytest.fixture
+def table():
+    return make_table({
+        "city": ["Utrecht", "Breda", "Utrecht", None, "Zwolle", "Breda"] * 10,
+        "age": [30.0, 45.0, 52.0, 61.0, None, 38.0] * 10,
+        "since": [dt.date(2020, 1, 1), dt.date(2021, 6, 1), dt.date(2022, 1, 1),
+                  dt.date(2023, 1, 1), dt.date(2024, 1, 1), None] * 10,
+        "newsletter": [True, False, True, True, False, None] * 10,
+        "revenue": [100.0, 200.0, 300.0, 400.0, 500.0, 600.0] * 10,
+    }, {"city": "category", "age": "number", "since": "date", "newsletter": "boolean",
+        "revenue": "number"})
+
+
+@pytest.mark.parametrize(("rule", "selected"), [
+    ({"column": "city", "test": "equals", "value": "Utrecht"}, 20),
+    ({"column": "city", "test": "in", "value": ["Breda", "Zwolle"]}, 30),
+    ({"column": "city", "test": "contains", "value": "ech"}, 20),
+    ({"column": "city", "test": "is_empty"}, 10),
+    ({"column": "age", "test": "between", "value": [38, 52]}, 30),
+    ({"column": "age", "test": "between", "value": [50, None]}, 20),
+    ({"column": "since", "test": "between", "value": ["2021-01-01", "2022-12-31"]}, 20),
+    ({"column": "newsletter", "test": "equals", "value": True}, 30),
+    ({"column": "newsletter", "test": "equals", "value": "no"}, 20),
+    ({"all": [{"column": "city", "test": "equals", "value": "Utrecht"},
+              {"column": "age", "test": "between", "value": [40, None]}]}, 10),
+    ({"any": [{"column": "city", "test": "equals", "value": "Zwolle"},
+              {"all": [{"column": "city", "test": "equals", "value": "Breda"},
+                       {"column": "age", "test": "between", "value": [None, 40]}]}]}, 20),
+])
+def test_rules_select_the_rows_they_describe(table, rule, selected):
+    assert validate_rule(rule, table) == []
+    assert segment_mask(table, rule).sum() == selected
+
+
+@pytest.mark.parametrize(("rule", "code", "words"), [
+    ({"column": "town", "test": "equals", "value": "x"}, "unknown_column", "no column 'town'"),
+    ({"column": "city", "test": "like", "value": "x"}, "bad_rule", "'like' is not a test"),
+    ({"column": "city", "test": "between", "value": [1, 2]}, "wrong_type", "number or date"),
+    ({"column": "age", "test": "contains", "value": "3"}, "wrong_type", "text column"),
+    ({"column": "age", "test": "equals", "value": "forty"}, "bad_value", "not a number"),
+    ({"column": "age", "test": "between", "value": [1]}, "bad_value", "[low, high]"),
+    ({"column": "since", "test": "equals", "value": "01-01-2020"}, "bad_value", "YYYY-MM-DD"),
+    ({"column": "city", "test": "in", "value": []}, "bad_value", "a list of 1 to"),
+    ({"column": "newsletter", "test": "equals", "value": "maybe"}, "bad_value", "true or false"),
+    ({"all": []}, "bad_rule", "non-empty list"),
+    ({"all": [{"column": "city"}], "any": []}, "bad_rule", "a rule is"),
+    ("city = Utrecht", "bad_rule", "an object"),
+])
+def test_a_bad_rule_gets_a_clear_error(table, rule, code, words):
+    problems = validate_rule(rule, table)
+    assert problems and problems[0]["code"] == code and words in problems[0]["reason"]
+    with pytest.raises(ProfileDataError):
+        segment_mask(table, rule)
+
+
+def test_too_deep_a_rule_is_refused(table):
+    rule = {"column": "age", "test": "is_empty"}
+    for _ in range(8):
+        rule = {"all": [rule]}
+    assert validate_rule(rule, table)[0]["reason"].startswith("rules nest at most")
+
+
+def test_split_makes_one_segment_per_value_most_frequent_first(table):
+    segments = split_on(table, "city", prefix="city:")
+    assert [s["id"] for s in segments] == ["city:Breda", "city:Utrecht", "city:Zwolle"]
+    assert segments[0]["rule"] == {"column": "city", "test": "equals", "value": "Breda"}
+    assert [s["name"] for s in split_on(table, "newsletter")] == ["yes", "no"]
+    with pytest.raises(ProfileDataError):
+        split_on(table, "age")
+
+
+def test_sizing_gives_sizes_shares_weighted_shares_overlaps_and_the_rest(table):
+    segments = [
+        {"id": "u", "name": "Utrecht", "rule": {"column": "city", "test": "equals",
+                                                "value": "Utrecht"}},
+        {"id": "old", "name": "Over 50", "rule": {"column": "age", "test": "between",
+                                                  "value": [50, None]}},
+    ]
+    sizing = size_segments(table, segments, weight="revenue")
+    assert sizing["total"] == 60 and sizing["k"] == 10
+    utrecht, old = sizing["segments"]
+    assert utrecht["size"] == {"count": 20, "share": 0.3333, "suppressed": False}
+    assert utrecht["weighted_share"] == round((100 + 300) / 2100, 4)
+    assert old["size"]["count"] == 20
+    assert sizing["overlaps"] == [{"a": "u", "b": "old", "size": {
+        "count": 10, "share": 0.1667, "suppressed": False}}]
+    assert sizing["unassigned"]["count"] == 30
+
+
+def test_a_small_segment_is_suppressed_and_cannot_be_recovered_from_the_rest():
+    table = make_table({"tier": ["gold"] * 5 + ["silver"] * 40 + ["bronze"] * 55},
+                       {"tier": "category"})
+    sizing = size_segments(table, split_on(table, "tier"))
+    sizes = {s["id"]: s["size"]["count"] for s in sizing["segments"]}
+    # 100 − 55 − 40 would give gold's 5 back, so silver is hidden with it.
+    assert sizes == {"bronze": 55, "silver": None, "gold": None}
+    assert sizing["unassigned"]["count"] == 0
+
+
+def test_an_overlap_that_would_give_a_small_difference_away_is_hidden():
+    # Segment b is a (60 rows) less 3: published a, b and a∩b would give those 3 away.
+    table = make_table({"x": [1.0] * 3 + [2.0] * 57 + [3.0] * 40}, {"x": "number"})
+    segments = [{"id": "a", "name": "a", "rule": {"column": "x", "test": "between",
+                                                  "value": [1, 2]}},
+                {"id": "b", "name": "b", "rule": {"column": "x", "test": "between",
+                                                  "value": [2, 2]}}]
+    sizing = size_segments(table, segments)
+    a, b = (s["size"]["count"] for s in sizing["segments"])
+    overlap = sizing["overlaps"][0]["size"]["count"]
+    assert (a, b, overlap) == (None, 57, 57)
+    # …and with a hidden, total − unassigned − b would give them away again.
+    assert sizing["unassigned"]["count"] is None
+
+
+def test_a_weight_that_is_not_a_number_is_refused(table):
+    with pytest.raises(ProfileDataError) as error:
+        size_segments(table, [], weight="city")
+    assert error.value.problems[0]["code"] == "wrong_type"
+
+
+def test_a_dataset_under_k_rows_shows_no_figures():
+    table = make_table({"city": ["A", "B", "A"]}, {"city": "category"})
+    sizing = size_segments(table, split_on(table, "city"))
+    assert sizing["total"] is None
+    assert all(s["size"]["suppressed"] for s in sizing["segments"])
