@@ -487,7 +487,9 @@ def dataset_map(ctx: OpContext, data: DatasetMap) -> Outcome:
     dataset.mapping = [{**column, "role": data.roles.get(column["name"], column["role"])}
                        for column in dataset.mapping]
     event = {"id": dataset.id, "mapping": dataset.mapping, "previous": previous}
-    return Outcome("dataset.mapped", event)
+    return _outcome(ctx, "dataset.mapped", event, {
+        "id": dataset.id, "mapping": visibility.mapping_without_figures(dataset.mapping),
+        "previous": visibility.mapping_without_figures(previous)})
 
 
 @op("dataset.delete", payload=DatasetDelete, roles={FACILITATOR})

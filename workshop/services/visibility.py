@@ -136,9 +136,15 @@ def sees_data(settings: dict, role: str | None) -> bool:
     return role == FACILITATOR or not data_hidden(settings)
 
 
+def mapping_without_figures(mapping: list[dict]) -> list[dict]:
+    """Columns and their roles without how many rows fill them."""
+    return [{**column, "filled": None} for column in mapping]
+
+
 def dataset_without_figures(view: dict) -> dict:
     """A dataset as a participant sees it before the reveal: what it is, not what it says."""
-    return {**view, "row_count": None, "summary": {}}
+    return {**view, "row_count": None, "summary": {},
+            "mapping": mapping_without_figures(view["mapping"])}
 
 
 def segment_without_figures(view: dict) -> dict:
