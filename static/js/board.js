@@ -5,6 +5,7 @@ import { createColumns } from "./columns.js";
 import { Connection } from "./connection.js";
 import { createAnnouncer } from "./announcer.js";
 import { toaster } from "./dom.js";
+import { createDataView } from "./data-view.js";
 import { createDivergence } from "./divergence.js";
 import { createEvidenceBoard } from "./evidence-board.js";
 import { createFacilitation } from "./facilitation.js";
@@ -81,6 +82,7 @@ const panels = [
   reconcile,
   library,
   evidence,
+  createDataView(ui),
 ];
 for (const panel of panels) store.subscribe(panel.render);
 

@@ -58,6 +58,15 @@ const BY_REASON = {
   workshop_full: ({ max }) => t("error.workshop_full", { max: Number(max).toLocaleString(locale) }),
   teams_full: ({ max }) => t("error.teams_full", { max }),
   heavy_at_once: ({ at_once }) => t("error.heavy_at_once", { at_once }),
+  hide_data_late: () => t("error.hide_data_late"),
+  reveal_data_first: () => t("error.reveal_data_first"),
+  data_deleted: () => t("error.data_deleted"),
+  data_changed: () => t("error.data_changed"),
+  not_a_refresh: () => t("error.not_a_refresh"),
+  column_dropped: () => t("error.column_dropped"),
+  segment_tied: () => t("error.segment_tied"),
+  claim_unreadable: () => t("error.claim_unreadable"),
+  data_not_hidden: () => t("error.data_not_hidden"),
 };
 
 const BY_CODE = {
