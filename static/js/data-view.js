@@ -11,6 +11,8 @@ import { lang, plural, t } from "./messages.js";
 
 const TESTS = ["equals", "in", "between", "contains", "is_empty"];
 const number = (n, digits = 0) => (n == null ? "–" : Number(n).toLocaleString(lang, { maximumFractionDigits: digits }));
+// Sizes are set through the CSSOM: the page's CSP allows no style attributes.
+const sized = (el, property, value) => { el.style.setProperty(property, value); return el; };
 const percent = (share) => (share == null ? "–" : `${Math.round(share * 100)}%`);
 
 export function createDataView(ui) {
@@ -77,7 +79,7 @@ export function createDataView(ui) {
 
   function sizeBar(share) {
     return h("span", { class: "data-bar", "aria-hidden": "true" },
-      h("span", { class: "data-bar-fill", style: `width: ${Math.max(0, Math.min(100, (share ?? 0) * 100))}%` }));
+      sized(h("span", { class: "data-bar-fill" }), "width", `${Math.max(0, Math.min(100, (share ?? 0) * 100))}%`));
   }
 
   function segmentsBlock(dataset) {
@@ -191,8 +193,9 @@ export function createDataView(ui) {
     const label = (i) => (i === 0 ? `< ${edges[0]}` : i === edges.length ? `≥ ${edges[edges.length - 1]}` : `${edges[i - 1]}–${edges[i]}`);
     return h("div", { class: "data-hist", role: "img", "aria-label": t("data.histogram", { column: column.column }) },
       ...counts.map((count, i) => h("span", { class: "data-hist-bin", title: `${label(i)}: ${count == null ? t("data.fewer_than_k", { k: 10 }) : number(count)}` },
-        h("span", { class: "data-hist-pop", style: `height: ${((population[i] ?? 0) / popTotal / top) * 100}%` }),
-        h("span", { class: `data-hist-seg${count == null ? " data-hist-suppressed" : ""}`, style: `height: ${((count ?? 0) / segTotal / top) * 100}%` }))));
+        sized(h("span", { class: "data-hist-pop" }), "height", `${((population[i] ?? 0) / popTotal / top) * 100}%`),
+        sized(h("span", { class: `data-hist-seg${count == null ? " data-hist-suppressed" : ""}` }), "height",
+          count == null ? "100%" : `${(count / segTotal / top) * 100}%`))));
   }
 
   function cardColumn(column) {

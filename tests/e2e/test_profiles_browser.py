@@ -63,7 +63,7 @@ def test_import_map_segment_tie_and_a_contradicted_age_claim(person, live_server
     role = dialog.get_by_label("Role of email")
     expect(role).to_have_value("dropped", timeout=60_000)  # dropped by default
     expect(dialog.get_by_label("Role of full_name")).to_have_value("dropped")
-    expect(dialog.locator(".data-table")).to_contain_text("100,000 rows")
+    expect(dialog.locator(".data-mapping")).to_contain_text("100,000 rows")
     assert "@" not in dialog.locator(".data-table").inner_text().replace("*@", "")
     shoot(page, "import-mapping")
     dialog.get_by_role("button", name="Import", exact=True).click()
