@@ -3,7 +3,7 @@
 // and a "reading the rows" step while the server reads it in a worker process. A file with
 // problems gets them listed (row, column, why); nothing is stored.
 import { newOpId } from "./connection.js";
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { errorText, plural, t } from "./messages.js";
 import { KIND_LABELS, MAPPING_HEADERS, ROLE_LABELS, UNIT_LABELS } from "./data-labels.js";
 import { readBase64 } from "./library/text.js";
@@ -84,7 +84,7 @@ export function createDataImport({ api, toast, onImported }) {
 
   function showProblems(problems, message) {
     d.problems.hidden = false;
-    d.problems.replaceChildren(
+    fill(d.problems,
       h("p", { class: "data-problems-lead", text: message || t("data.import.problems") }),
       h("ul", {}, ...problems.slice(0, 20).map((p) => h("li", {},
         h("strong", { text: [p.row ? t("data.problem.row", { row: p.row }) : t("data.problem.file"), p.column].filter(Boolean).join(" · ") }),
@@ -142,7 +142,7 @@ export function createDataImport({ api, toast, onImported }) {
         h("td", { class: "data-preview-cell", text: preview }),
         h("td", {}, select, h("span", { class: "data-reason", text: column.reason })));
     });
-    d.mapping.replaceChildren(
+    fill(d.mapping,
       refresh ? h("p", { class: "data-refresh", text: t("data.import.refresh", { name: refresh.name, as_of: refresh.as_of }) }) : null,
       h("p", { class: "lib-hint", text: plural("data.import.rows", report.row_count, { n: report.row_count.toLocaleString() }) }),
       h("div", { class: "data-table-wrap" }, h("table", { class: "data-table" },

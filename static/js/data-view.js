@@ -6,7 +6,7 @@
 // that the data follows after voting.
 import { createDataImport } from "./data-import.js";
 import { CLAIM_KINDS, FIELD_LABELS, ROLE_LABELS, STATUS_LABELS, TEST_LABELS, UNIT_LABELS, unitCount } from "./data-labels.js";
-import { h } from "./dom.js";
+import { fill, h } from "./dom.js";
 import { lang, plural, t } from "./messages.js";
 
 const TESTS = ["equals", "in", "between", "contains", "is_empty"];
@@ -204,15 +204,17 @@ export function createDataView(ui) {
       column.role === "sensitive" ? h("span", { class: "data-tag data-tag-sensitive", text: ROLE_LABELS.sensitive }) : null);
     let body;
     if (column.median != null) {
+      const shown = (v) => (typeof v === "string" ? v : number(v, 1)); // dates come as ISO dates
       body = h("div", {},
-        h("p", { class: "data-figures", text: t("data.median_line", { median: number(column.median, 1), q1: number(column.q1, 1),
-          q3: number(column.q3, 1), population: number(column.population_median, 1) }) }),
+        h("p", { class: "data-figures", text: t("data.median_line", { median: shown(column.median), q1: shown(column.q1),
+          q3: shown(column.q3), population: shown(column.population_median) }) }),
         column.histogram ? histogram(column) : null);
     } else if (column.top) {
       body = h("ul", { class: "data-top" }, ...column.top.map((top) => h("li", {},
         h("span", { class: "data-top-value", text: String(top.value) }),
         sizeBar(top.share),
-        h("span", { class: "data-top-share", text: `${percent(top.share)} · ${t("data.lift", { lift: number(top.lift, 2) })}` }))));
+        h("span", { class: "data-top-share", title: t("data.lift", { lift: number(top.lift, 2) }),
+          text: `${percent(top.share)} · ×${number(top.lift, 2)}` }))));
     } else {
       body = h("p", { class: "lib-hint", text: t("data.not_profiled") });
     }
@@ -315,7 +317,7 @@ export function createDataView(ui) {
     lastKey = key;
     const datasets = live();
     const segment = segmentById(selected);
-    root.replaceChildren(
+    fill(root,
       h("header", { class: "data-head" },
         h("h2", { id: "data-heading", text: t("data.heading") }),
         h("p", { class: "lib-hint", text: t("data.lead") }),
