@@ -12,6 +12,7 @@ class CollectingPublisher:
         self.events: list[tuple[str, dict]] = []
         self.direct: list[tuple[str, dict]] = []
         self.presence: list[tuple[str, list[dict]]] = []
+        self.presence_changes: list[tuple[str, str]] = []
         self.disconnected: list[tuple[str, str]] = []
 
     def publish_event(self, workshop_id: str, event: dict,
@@ -22,9 +23,14 @@ class CollectingPublisher:
         else:
             self.direct.append((participant_id, event))
 
-    def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
-        """Keep the presence list."""
+    def send_presence(self, workshop_id: str, sid: str, present: list[dict]) -> None:
+        """Keep the presence list a newcomer was sent."""
         self.presence.append((workshop_id, present))
+
+    def publish_presence_change(self, workshop_id: str, participant_id: str,
+                                present) -> None:
+        """Keep who arrived or left."""
+        self.presence_changes.append((workshop_id, participant_id))
 
     def applying(self, workshop_id: str) -> AbstractContextManager:
         """Nothing to coalesce: events are kept as they come."""

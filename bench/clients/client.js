@@ -70,6 +70,7 @@ let ackTimeouts = 0;
 let pendingAcks = 0;
 let opsSent = 0;
 let presenceSignals = 0;
+let presenceBytes = 0;                                 // JSON size of presence messages
 let loadEnd = Infinity;
 let disconnects = 0;
 let messages = 0;                                      // `event` and `events` messages
@@ -94,7 +95,12 @@ function connectOne(i) {
       messages += 1;
       for (const event of message.events) receive(event, at);
     });
-    socket.on("presence", () => { presenceSignals += 1; });
+    for (const name of ["presence", "presence_delta"]) {
+      socket.on(name, (message) => {
+        presenceSignals += 1;
+        presenceBytes += JSON.stringify(message).length;
+      });
+    }
     socket.on("disconnect", () => { disconnects += 1; });
     socket.once("connect", () => { sockets[i] = socket; resolve(); });
     socket.once("connect_error", (err) => reject(new Error(`client ${i}: ${err.message}`)));
@@ -264,6 +270,7 @@ async function main() {
     deliveries_per_s: span > 0 ? Math.round(unique / span) : null,
     drained: deliveredAll(), drain_ms: Math.round(drainMs),
     connect_ms: Math.round(connectMs), disconnects, presence_signals: presenceSignals,
+    presence_bytes: presenceBytes,
     client_cpu_s: Math.round(((cpu.user + cpu.system) / 1e6) * 100) / 100,
     client_loop_lag_ms: summary(lag),
     epoch: { connected: connectedAt, load_start: loadStartEpoch, load_end: loadEndEpoch,

@@ -2,6 +2,7 @@
 // reconnect, and an outbox so an op sent while offline is retried with the same op id.
 import { io } from "/static/vendor/socket.io.esm.min.js";
 import { t } from "./messages.js";
+import { applyPresenceDelta } from "./presence_list.js";
 import { SeqOrder } from "./seq_order.js";
 
 const ACK_TIMEOUT_MS = 10000;
@@ -23,6 +24,7 @@ export class Connection {
     this.onError = onError ?? (() => {});
     this.onEvent = onEvent;
     this.onPresence = onPresence;
+    this.present = []; // who is connected, from `presence` and `presence_delta`
     this.onStatus = onStatus;
     this.outbox = new Map(); // op_id → {envelope, resolve}
     // Kept in localStorage too, so a reload or a closed tab loses nothing unacknowledged:
@@ -69,7 +71,16 @@ export class Connection {
     });
     this.socket.on("event", (event) => this.receive(event));
     this.socket.on("events", (message) => this.receive(...message.events));
-    this.socket.on("presence", (message) => this.onPresence(message.present));
+    // The whole list once, on connecting; then only who arrived or left.
+    this.socket.on("presence", (message) => this.showPresence(message.present));
+    this.socket.on("presence_delta", (message) =>
+      this.showPresence(applyPresenceDelta(this.present, message)));
+  }
+
+  /** Keep the presence list and show it. */
+  showPresence(present) {
+    this.present = present;
+    this.onPresence(present);
   }
 
   /** Tell the page whether we are live, saving, or offline. */

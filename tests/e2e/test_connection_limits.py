@@ -179,9 +179,6 @@ def test_clients_that_never_read_are_dropped_and_memory_stays_flat(live_server, 
     links = create_workshop(live_server.url)
     sam = join(links["invite_url"], "Sam")
     kim = join(links["invite_url"], "Kim")
-    present: list[list[str]] = []
-    kim.sio.on("presence", lambda signal: present.append(
-        sorted(p["name"] for p in signal["present"])))
     slow_members = [join(links["invite_url"], f"Slow {n}", connect=False) for n in range(3)]
     note = {"title": "Interview", "source_type": "interview", "body": NOTE_BODY}
     for n in range(20):  # warm up the note path before measuring
@@ -192,12 +189,13 @@ def test_clients_that_never_read_are_dropped_and_memory_stays_flat(live_server, 
                                  + m.http.cookies["workshop_session"], m.workshop_id)
             for m in slow_members]
     try:
-        kim.wait_for(lambda: present and len(present[-1]) == 5, "the slow readers to arrive")
+        kim.wait_for(lambda: len(kim.present) == 5, "the slow readers to arrive")
         for n in range(FLOOD_NOTES):
             ack = sam.op("research_note.add", {**note, "title": f"Note {n}"})
             assert ack["ok"], ack
         kim.wait_for_seq(sam.seq)  # a reader that reads got every event
-        kim.wait_for(lambda: present[-1] == ["Kim", "Sam"], "the slow readers to be dropped")
+        kim.wait_for(lambda: sorted(kim.present_names()) == ["Kim", "Sam"],
+                     "the slow readers to be dropped")
         grown = server_rss_mib(live_server) - before
     finally:
         close_all(slow)

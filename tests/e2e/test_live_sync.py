@@ -17,6 +17,7 @@ import requests
 import socketio
 
 from tests.helpers import comparable
+from tests.presence_list import apply_delta
 from tests.reference_reducer import apply_event, replay
 
 # Every test here runs against the app served under eventlet (how wsgi.py serves it) and
@@ -80,11 +81,14 @@ class Member:
         self.acked: list[int] = []  # the seq of each ok ack to this member's ops
         self.hooks: list = []
         self.connects = 0
+        self.present: list[dict] = []  # who is connected, from presence messages
         self.changed = threading.Condition(threading.RLock())
         self.sio = BoardClient(reconnection_delay=0.5, reconnection_delay_max=2)
         self.sio.on("connect", self._on_connect)
         self.sio.on("event", self._on_event)
         self.sio.on("events", self._on_events)
+        self.sio.on("presence", self._on_presence)
+        self.sio.on("presence_delta", self._on_presence_delta)
 
     @property
     def id(self) -> str:
@@ -132,6 +136,21 @@ class Member:
         with self.changed:
             self.connects += 1
             self.changed.notify_all()
+
+    def _on_presence(self, message: dict) -> None:
+        with self.changed:
+            self.present = message["present"]
+            self.changed.notify_all()
+
+    def _on_presence_delta(self, message: dict) -> None:
+        with self.changed:
+            self.present = apply_delta(self.present, message)
+            self.changed.notify_all()
+
+    def present_names(self) -> list[str]:
+        """The names on this member's presence list, in its order."""
+        with self.changed:
+            return [person["name"] for person in self.present]
 
     def _on_event(self, event: dict) -> None:
         with self.changed:

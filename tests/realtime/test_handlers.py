@@ -9,6 +9,7 @@ from contextlib import closing
 
 import pytest
 
+from tests.presence_list import apply_delta
 from workshop.db import sqlite_file
 from workshop.reads.snapshot import snapshot
 from workshop.realtime import socketio
@@ -67,16 +68,22 @@ def events_of(sock, name="event"):
     return received
 
 
-def presence_until(sock, wanted, timeout=5.0):
-    """The `presence` lists a connection receives, gathered until the last one satisfies
-    `wanted` or `timeout` passes. Presence is coalesced: a list can come up to
-    `presence_interval` after the change (workshop/realtime/__init__.py). Other messages
-    received meanwhile are dropped."""
-    received, deadline = [], time.monotonic() + timeout
-    while not (received and wanted(received[-1]["present"])) and time.monotonic() < deadline:
-        received += [m["args"][0] for m in sock.get_received() if m["name"] == "presence"]
+def presence_until(sock, wanted, start=(), timeout=5.0):
+    """The presence lists a connection holds, one after each `presence` or `presence_delta`
+    it receives, starting from the list `start` it held before, gathered until the last one
+    satisfies `wanted` or `timeout` passes.
+    Deltas are coalesced: one can come up to `presence_interval` after the change
+    (workshop/realtime/__init__.py). Other messages received meanwhile are dropped."""
+    lists, deadline = [], time.monotonic() + timeout
+    while not (lists and wanted(lists[-1])) and time.monotonic() < deadline:
+        for message in sock.get_received():
+            if message["name"] == "presence":
+                lists.append(message["args"][0]["present"])
+            elif message["name"] == "presence_delta":
+                lists.append(apply_delta(lists[-1] if lists else list(start),
+                                         message["args"][0]))
         time.sleep(0.01)
-    return received
+    return lists
 
 
 def names(present):
@@ -339,25 +346,50 @@ def test_a_bad_sync_gets_an_error_ack(session, payload):
     assert answer["ok"] is False and answer["error"]["code"] == "invalid"
 
 
+def deltas_within(sock, seconds):
+    """The `presence_delta` messages a connection receives within `seconds`."""
+    deltas, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        deltas += [m["args"][0] for m in sock.get_received() if m["name"] == "presence_delta"]
+        time.sleep(0.01)
+    return deltas
+
+
 def test_presence_lists_who_is_connected_grouped_by_team(app, session):
-    sam = session["socks"]["sam"]
-    # Everyone's connection is in a list first, so the next list is the one after leaving.
-    assert names(presence_until(sam, lambda p: len(p) == 3)[-1]["present"]) == [
-        "Lotte", "Maria", "Sam"]
-    session["socks"]["lotte"].disconnect()
-    present = presence_until(sam, lambda p: len(p) != 3)[-1]["present"]
-    assert names(present) == ["Maria", "Sam"]
     browser, _ = join(app, session["tokens"]["invite"], "Jo", "Support")
+    jo = connect(app, browser, session["id"])
+    present = presence_until(jo, lambda p: len(p) == 4)[-1]
+    assert names(present) == ["Jo", "Lotte", "Maria", "Sam"]
+    session["socks"]["lotte"].disconnect()
+    present = presence_until(jo, lambda p: len(p) != 4, start=present)[-1]
+    assert names(present) == ["Jo", "Maria", "Sam"]
+    browser, _ = join(app, session["tokens"]["invite"], "Ann", "Marketing")
     connect(app, browser, session["id"])
-    present = presence_until(sam, lambda p: len(p) != 2)[-1]["present"]
-    assert [(p["team"], p["name"]) for p in present] == [("", "Maria"), ("Support", "Jo"),
-                                                         ("Support", "Sam")]
+    present = presence_until(jo, lambda p: len(p) != 3, start=present)[-1]
+    assert [(p["team"], p["name"]) for p in present] == [
+        ("", "Maria"), ("Marketing", "Ann"), ("Support", "Jo"), ("Support", "Sam")]
 
 
 def test_presence_signals_are_not_part_of_the_log(session):
     session["socks"]["lotte"].disconnect()
-    signals = presence_until(session["socks"]["sam"], lambda present: len(present) == 2)
+    signals = deltas_within(session["socks"]["sam"], 0.6)
     assert signals and all("seq" not in signal for signal in signals)
+    assert session["lotte"]["id"] in signals[-1]["left"]
+
+
+def test_a_newcomer_gets_the_whole_list_once_and_the_others_only_the_newcomer(app, session):
+    sam = session["socks"]["sam"]
+    deltas_within(sam, 0.4)  # the fixture's own arrivals, sent at most one interval later
+    browser, jo = join(app, session["tokens"]["invite"], "Jo", "Support")
+    jo_sock = connect(app, browser, session["id"])
+    lists = presence_until(jo_sock, lambda present: len(present) == 4)
+    assert names(lists[0]) == ["Jo", "Lotte", "Maria", "Sam"]  # the whole list, at once
+    deltas = deltas_within(sam, 0.6)
+    assert deltas and all(d["left"] == [] for d in deltas)
+    assert {tuple(sorted(p.items())) for d in deltas for p in d["joined"]} == {tuple(sorted({
+        "id": jo["id"], "name": "Jo", "team": "Support", "role": "participant",
+        "removed": False}.items()))}
+    assert not [m for m in sam.get_received() if m["name"] == "presence"]  # no list again
 
 
 def test_an_editing_signal_reaches_the_others_and_is_not_logged(session):

@@ -1,4 +1,5 @@
-"""What keeps fan-out cheap at 200 people: coalesced presence, no per-connection deflate."""
+"""What keeps fan-out cheap in a full room: presence as coalesced changes, no per-connection
+deflate."""
 
 from __future__ import annotations
 
@@ -33,27 +34,48 @@ def present(n: int) -> list[dict]:
     return [{"id": f"p{i}", "name": f"Person {i}", "team": "Support"} for i in range(n)]
 
 
-def test_a_connect_storm_sends_the_first_presence_at_once_and_the_latest_once_more():
+def test_a_connect_storm_sends_the_first_change_at_once_and_the_rest_once_more():
     server = FakeServer()
     publisher = SocketIOPublisher(server, presence_interval=0.2)
+    room: list[dict] = []
     started = time.monotonic()
-    for n in range(1, 201):  # 200 people connect within a few milliseconds
-        publisher.publish_presence("w1", present(n))
-    assert len(server.emitted) == 1 and len(server.emitted[0][2]["present"]) == 1
+    for n in range(200):  # 200 people connect within a few milliseconds
+        room.append(present(n + 1)[-1])
+        publisher.publish_presence_change("w1", f"p{n}", lambda: list(room))
+    assert [payload["joined"] for _, _, payload, _ in server.emitted] == [present(1)]
     for thread in server.threads:
         thread.join()
     assert len(server.emitted) == 2
-    at, name, payload, room = server.emitted[1]
-    assert (name, room) == ("presence", "w:w1")
-    assert len(payload["present"]) == 200  # the latest list, not a stale one
+    at, name, payload, to = server.emitted[1]
+    assert (name, to) == ("presence_delta", "w:w1")
+    assert payload["joined"] == sorted(present(200)[1:], key=lambda p: p["id"])
+    assert payload["left"] == []
     assert at - started >= 0.19
+
+
+def test_a_delta_names_who_left_and_who_is_still_here():
+    server = FakeServer()
+    publisher = SocketIOPublisher(server, presence_interval=0)
+    publisher.publish_presence_change("w1", "p1", lambda: present(2))  # p1's second tab closed
+    publisher.publish_presence_change("w1", "p3", lambda: present(2))  # p3's last tab closed
+    assert [payload for _, _, payload, _ in server.emitted] == [
+        {"workshop": "w1", "joined": present(2)[1:], "left": []},
+        {"workshop": "w1", "joined": [], "left": ["p3"]}]
+
+
+def test_the_newcomer_alone_gets_the_whole_list():
+    server = FakeServer()
+    publisher = SocketIOPublisher(server, presence_interval=0.2)
+    publisher.send_presence("w1", "sid-7", present(3))
+    assert server.emitted[0][1:] == ("presence", {"workshop": "w1", "present": present(3)},
+                                     "sid-7")
 
 
 def test_presence_of_different_workshops_is_coalesced_separately():
     server = FakeServer()
     publisher = SocketIOPublisher(server, presence_interval=0.2)
-    publisher.publish_presence("w1", present(1))
-    publisher.publish_presence("w2", present(2))
+    publisher.publish_presence_change("w1", "p0", lambda: present(1))
+    publisher.publish_presence_change("w2", "p1", lambda: present(2))
     assert [payload["workshop"] for _, _, payload, _ in server.emitted] == ["w1", "w2"]
 
 
@@ -61,7 +83,7 @@ def test_an_interval_of_zero_sends_every_change():
     server = FakeServer()
     publisher = SocketIOPublisher(server, presence_interval=0)
     for n in range(5):
-        publisher.publish_presence("w1", present(n))
+        publisher.publish_presence_change("w1", f"p{n}", lambda n=n: present(n + 1))
     assert len(server.emitted) == 5 and not server.threads
 
 

@@ -8,8 +8,6 @@ name the people on both workers.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 import requests
 
@@ -140,28 +138,18 @@ def test_a_client_moving_to_the_other_worker_resyncs(two_workers, members):
 def test_presence_lists_everyone_whichever_worker_they_are_on(two_workers, members):
     a, b = two_workers
     workshop = create_workshop(a.url)
-    latest: dict[str, list[str]] = {}
-    arrived = threading.Condition()
-
-    def watch(member: Member) -> Member:
-        """Listen for presence, then connect: the first list can follow the connect at once."""
-        def on_presence(message):
-            with arrived:
-                latest[member.participant["name"]] = [p["name"] for p in message["present"]]
-                arrived.notify_all()
-        member.sio.on("presence", on_presence)
-        members.append(member)
-        member.connect()
-        return member
 
     def everyone_sees(expected: list[str]) -> None:
-        with arrived:
-            assert arrived.wait_for(lambda: all(latest.get(m.participant["name"]) == expected
-                                                for m in members), TIMEOUT_S), latest
+        for member in members:
+            member.wait_for(lambda m=member: sorted(m.present_names()) == expected,
+                            f"the presence list {expected}")
 
-    alice = watch(join_at(a, workshop["invite_url"], "Alice", "Marketing", connect=False))
-    bob = watch(join_at(b, workshop["invite_url"], "Bob", "Support", connect=False))
-    carol = watch(join_at(a, workshop["invite_url"], "Carol", "Support", connect=False))
+    alice = join_at(a, workshop["invite_url"], "Alice", "Marketing")
+    members.append(alice)
+    bob = join_at(b, workshop["invite_url"], "Bob", "Support")
+    members.append(bob)
+    carol = join_at(a, workshop["invite_url"], "Carol", "Support")
+    members.append(carol)
     everyone_sees(["Alice", "Bob", "Carol"])  # Alice and Carol on A, Bob on B
     members.remove(carol)
     carol.disconnect()

@@ -54,7 +54,10 @@ def test_events_are_published_only_after_commit(backend, room):
                     select(Event.seq).where(Event.workshop_id == workshop_id,
                                             Event.seq == event["seq"])))
 
-        def publish_presence(self, workshop_id, present):
+        def send_presence(self, workshop_id, sid, present):
+            pass
+
+        def publish_presence_change(self, workshop_id, participant_id, present):
             pass
 
         def applying(self, workshop_id):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from flask.sessions import SecureCookieSessionInterface
@@ -30,11 +31,12 @@ SOCKETIO_PATH = "socket.io"
 class SocketIOPublisher:
     """Publishes to Socket.IO rooms (through the message queue when one is configured).
 
-    Presence is coalesced: at most one `presence` signal per workshop per
-    `presence_interval` seconds, the first at once and the rest as one trailing signal with
-    the latest list. Each signal carries the whole list to everyone, so when 200 people
-    (re)connect within a few seconds, one signal per connection would send 200 lists of up to
-    200 names to up to 200 clients, about 40,000 messages; coalesced it is a handful.
+    Presence goes out as changes: the connection that joins gets the whole list once, and
+    the room gets a `presence_delta` naming who arrived or left. Deltas are coalesced: at
+    most one per workshop per `presence_interval` seconds, the first at once and the rest as
+    one trailing delta with every change since. When 1,000 people connect within a few
+    seconds, each person then receives a few deltas that name each newcomer once, instead of
+    a list of up to 1,000 names per arrival (docs/performance.md, "Presence").
 
     Events are handed to an `EventOutbox` and sent by its background task, coalesced.
     """
@@ -48,7 +50,7 @@ class SocketIOPublisher:
         self.rooms_are_local = rooms_are_local
         self.outbox = EventOutbox(self.send_events, server.start_background_task)
         self._presence_lock = threading.Lock()
-        self._presence_latest: dict[str, list[dict]] = {}
+        self._presence_changed: dict[str, set[str]] = {}
         self._presence_sent_at: dict[str, float] = {}
 
     def publish_event(self, workshop_id: str, event: dict,
@@ -128,41 +130,59 @@ class SocketIOPublisher:
         for sid, _ in list(self.server.server.manager.get_participants("/", room)):
             self.server.server.disconnect(sid, namespace="/")
 
-    def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
-        """Send the presence list to the workshop's room, coalesced (see the class)."""
+    def send_presence(self, workshop_id: str, sid: str, present: list[dict]) -> None:
+        """Send the whole presence list to one connection, the one that just joined."""
+        self.server.emit("presence", {"workshop": workshop_id, "present": present}, to=sid)
+
+    def publish_presence_change(self, workshop_id: str, participant_id: str,
+                                present: Callable[[], list[dict]]) -> None:
+        """Tell the room that a participant arrived or left, coalesced (see the class).
+
+        The `presence_delta` names only the participants that changed since the last one,
+        each as `present()` has them when it is sent, so a join costs every connected
+        person one small entry instead of the whole list (docs/protocol.md, presence).
+        """
         if self.presence_interval <= 0:
-            self._emit_presence(workshop_id, present)
+            self._emit_presence_delta(workshop_id, {participant_id}, present)
             return
         with self._presence_lock:
-            scheduled = workshop_id in self._presence_latest
-            self._presence_latest[workshop_id] = present
-            if scheduled:  # the trailing signal will carry this newer list
+            changed = self._presence_changed.get(workshop_id)
+            if changed is not None:  # a delta is waiting: it will carry this change too
+                changed.add(participant_id)
                 return
             now = time.monotonic()
             wait = self._presence_sent_at.get(workshop_id, -1e9) + self.presence_interval - now
             if wait <= 0:
-                del self._presence_latest[workshop_id]
                 self._presence_sent_at[workshop_id] = now
+            else:
+                self._presence_changed[workshop_id] = {participant_id}
         if wait <= 0:
-            self._emit_presence(workshop_id, present)
+            self._emit_presence_delta(workshop_id, {participant_id}, present)
         else:
-            self.server.start_background_task(self._trailing_presence, workshop_id, wait)
+            self.server.start_background_task(self._trailing_presence, workshop_id, wait,
+                                              present)
 
-    def _trailing_presence(self, workshop_id: str, wait: float) -> None:
-        """Send the latest list once the interval since the last signal has passed."""
+    def _trailing_presence(self, workshop_id: str, wait: float,
+                           present: Callable[[], list[dict]]) -> None:
+        """Send the changes gathered since the last delta once the interval has passed."""
         self.server.sleep(wait)
         with self._presence_lock:
-            present = self._presence_latest.pop(workshop_id, None)
+            changed = self._presence_changed.pop(workshop_id, None)
             self._presence_sent_at[workshop_id] = time.monotonic()
             # Forget workshops that have been quiet for a while, so the map stays small.
             horizon = time.monotonic() - 10 * self.presence_interval
             for stale in [w for w, at in self._presence_sent_at.items() if at < horizon]:
                 del self._presence_sent_at[stale]
-        if present is not None:
-            self._emit_presence(workshop_id, present)
+        if changed:
+            self._emit_presence_delta(workshop_id, changed, present)
 
-    def _emit_presence(self, workshop_id: str, present: list[dict]) -> None:
-        self.server.emit("presence", {"workshop": workshop_id, "present": present},
+    def _emit_presence_delta(self, workshop_id: str, changed: set[str],
+                             present: Callable[[], list[dict]]) -> None:
+        now_present = {person["id"]: person for person in present()}
+        joined = [now_present[pid] for pid in sorted(changed) if pid in now_present]
+        left = sorted(pid for pid in changed if pid not in now_present)
+        self.server.emit("presence_delta",
+                         {"workshop": workshop_id, "joined": joined, "left": left},
                          to=workshop_room(workshop_id))
 
 

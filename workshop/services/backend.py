@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -22,8 +22,13 @@ class Publisher(Protocol):
         """Deliver one committed log event to everyone in the workshop, or to one member;
         not to `origin`, the connection whose op wrote it (its ack carries the event)."""
 
-    def publish_presence(self, workshop_id: str, present: list[dict]) -> None:
-        """Deliver the current presence list of a workshop."""
+    def send_presence(self, workshop_id: str, sid: str, present: list[dict]) -> None:
+        """Deliver a workshop's whole presence list to one connection."""
+
+    def publish_presence_change(self, workshop_id: str, participant_id: str,
+                                present: Callable[[], list[dict]]) -> None:
+        """Tell a workshop's connections that a participant arrived or left; `present()`
+        gives the list as it is when the change is sent."""
 
     def applying(self, workshop_id: str) -> AbstractContextManager:
         """Around applying an op of the workshop, so its events can be sent together."""
@@ -69,12 +74,13 @@ class PresenceRegistry:
         """Record an open connection of a participant."""
         self._by_workshop.setdefault(workshop_id, {})[sid] = participant
 
-    def disconnect(self, workshop_id: str, sid: str) -> None:
-        """Forget a closed connection."""
+    def disconnect(self, workshop_id: str, sid: str) -> dict | None:
+        """Forget a closed connection; the participant it belonged to, if it was known."""
         connections = self._by_workshop.get(workshop_id, {})
-        connections.pop(sid, None)
+        participant = connections.pop(sid, None)
         if not connections:
             self._by_workshop.pop(workshop_id, None)
+        return participant
 
     def present(self, workshop_id: str) -> list[dict]:
         """Participants with at least one open connection, once each, sorted by team and name."""

@@ -1,4 +1,4 @@
-"""Who is here: connections arriving and leaving, announced as `presence` signals."""
+"""Who is here: connections arriving and leaving, announced as presence changes."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ from workshop.services.backend import Backend
 
 
 def arrive(backend: Backend, workshop_id: str, sid: str, member: dict) -> None:
-    """Record a member's new connection and announce the workshop's presence list."""
+    """Record a member's new connection: it gets the whole list, the room the change."""
     backend.presence.connect(workshop_id, sid, member)
-    backend.publisher.publish_presence(workshop_id, backend.presence.present(workshop_id))
+    backend.publisher.send_presence(workshop_id, sid, backend.presence.present(workshop_id))
+    backend.publisher.publish_presence_change(
+        workshop_id, member["id"], lambda: backend.presence.present(workshop_id))
 
 
 def leave(backend: Backend, workshop_id: str, sid: str) -> None:
-    """Forget a closed connection and announce the presence list again."""
-    backend.presence.disconnect(workshop_id, sid)
-    backend.publisher.publish_presence(workshop_id, backend.presence.present(workshop_id))
+    """Forget a closed connection and tell the room, should its participant have left."""
+    participant = backend.presence.disconnect(workshop_id, sid)
+    if participant is not None:
+        backend.publisher.publish_presence_change(
+            workshop_id, participant["id"], lambda: backend.presence.present(workshop_id))

@@ -8,9 +8,6 @@ one compressed blob that only the dataset's row stores.
 
 from __future__ import annotations
 
-import math
-import re
-
 from workshop.domain.profiles import claims as claim_rules
 from workshop.domain.profiles import jobs
 from workshop.domain.profiles.problems import ProfileDataError
@@ -19,61 +16,6 @@ from workshop.domain.profiles.suppression import DEFAULT_K
 
 # A rule that holds for every row: the population's own card for the dataset summary.
 EVERYONE = {"all": []}
-
-
-# Order statistics (a median, a quartile, an interval's ends) are one person's exact value:
-# at the app's boundary they are rounded to 3 significant digits and at most one decimal,
-# coarser than the cents of a revenue figure (docs/security.md, Profiles).
-ORDER_STATISTICS = frozenset({"median", "median_ci", "q1", "q3", "population_median"})
-_NUMBER = re.compile(r"\d[\d,]*\.\d+")
-
-
-def coarse(value: float) -> float:
-    """A non-integral order statistic rounded so it is no one's exact value."""
-    if not isinstance(value, float) or value == int(value) or not math.isfinite(value):
-        return value
-    digits = min(1, 2 - math.floor(math.log10(abs(value))))
-    return round(value, digits)
-
-
-def _coarse_text(text: str, exact: set[float]) -> str:
-    """A sentence with the exact order statistics it quotes replaced by their coarse values."""
-    def replace(match: re.Match) -> str:
-        value = float(match.group().replace(",", ""))
-        if value not in exact:
-            return match.group()
-        rounded = coarse(value)
-        return f"{rounded:,.0f}" if rounded == int(rounded) else f"{rounded:,}"
-    return _NUMBER.sub(replace, text)
-
-
-def coarsened(tree: object) -> object:
-    """Cards and checks with every order statistic coarse, in figures and in sentences."""
-    exact: set[float] = set()
-
-    def collect(node: object, key: str | None = None) -> None:
-        if isinstance(node, dict):
-            for k, v in node.items():
-                collect(v, k)
-        elif isinstance(node, list):
-            for v in node:
-                collect(v, key)
-        elif key in ORDER_STATISTICS and isinstance(node, float) and node != int(node):
-            exact.add(node)
-
-    def rewrite(node: object, key: str | None = None) -> object:
-        if isinstance(node, dict):
-            return {k: rewrite(v, k) for k, v in node.items()}
-        if isinstance(node, list):
-            return [rewrite(v, key) for v in node]
-        if key in ORDER_STATISTICS and isinstance(node, float):
-            return coarse(node)
-        if isinstance(node, str) and exact:
-            return _coarse_text(node, exact)
-        return node
-
-    collect(tree)
-    return rewrite(tree)
 
 
 def _refused(problems: list[dict], message: str | None = None) -> dict:
@@ -140,7 +82,7 @@ def _population(table: bytes) -> dict | None:
                                   [])
     except ProfileDataError:
         return None
-    return coarsened(result.get("cards", {}).get("all"))
+    return result.get("cards", {}).get("all")
 
 
 def analysed(table: bytes, mapping: list[dict], work: dict) -> dict:
@@ -162,7 +104,6 @@ def analysed(table: bytes, mapping: list[dict], work: dict) -> dict:
         first = result["problems"][0]
         return {"ok": False, "problems": result["problems"],
                 "message": f"the rule cannot be used: {first['reason']}"}
-    result = coarsened(result)
     sizes = {s["id"]: s for s in result["sizing"]["segments"]}
     checks = dict(zip([c["id"] for c in claims], result["checks"], strict=True))
     previous = work.get("previous", {})

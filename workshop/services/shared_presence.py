@@ -65,11 +65,12 @@ class SharedPresenceRegistry(PresenceRegistry):
             self._renew(pipe, workshop_id)
         self._shared(write)
 
-    def disconnect(self, workshop_id: str, sid: str) -> None:
-        """Forget the connection here and in Redis."""
-        super().disconnect(workshop_id, sid)
+    def disconnect(self, workshop_id: str, sid: str) -> dict | None:
+        """Forget the connection here and in Redis; the participant it belonged to."""
+        participant = super().disconnect(workshop_id, sid)
         self._shared(lambda pipe: pipe.hdel(self._connections_key(workshop_id, self.worker),
                                             sid))
+        return participant
 
     def present(self, workshop_id: str) -> list[dict]:
         """Everyone with an open connection on any live worker, once each."""

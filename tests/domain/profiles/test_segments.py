@@ -60,7 +60,7 @@ def test_rules_select_the_rows_they_describe(table, rule, selected):
     ({"column": "since", "test": "equals", "value": "01-01-2020"}, "bad_value", "YYYY-MM-DD"),
     ({"column": "city", "test": "in", "value": []}, "bad_value", "a list of 1 to"),
     ({"column": "newsletter", "test": "equals", "value": "maybe"}, "bad_value", "true or false"),
-    ({"all": []}, "bad_rule", "non-empty list"),
+    ({"any": []}, "bad_rule", "non-empty list"),
     ({"all": [{"column": "city"}], "any": []}, "bad_rule", "a rule is"),
     ("city = Utrecht", "bad_rule", "an object"),
 ])
@@ -69,6 +69,11 @@ def test_a_bad_rule_gets_a_clear_error(table, rule, code, words):
     assert problems and problems[0]["code"] == code and words in problems[0]["reason"]
     with pytest.raises(ProfileDataError):
         segment_mask(table, rule)
+
+
+def test_an_empty_all_is_every_row(table):
+    assert validate_rule({"all": []}, table) == []
+    assert segment_mask(table, {"all": []}).sum() == table.row_count
 
 
 def test_too_deep_a_rule_is_refused(table):

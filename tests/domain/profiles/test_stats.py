@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workshop.domain.profiles.stats import (
+    coarse,
     cohens_h,
     median_interval,
     median_ranks,
@@ -37,3 +38,10 @@ def test_the_risk_ratio_interval_is_katz():
 def test_cohens_h():
     assert cohens_h(0.5, 0.5) == 0
     assert cohens_h(0.6, 0.4) == pytest.approx(0.4027, abs=1e-4)
+
+
+def test_coarse_order_statistics_are_no_ones_exact_value():
+    assert coarse(1095.41) == 1100.0 and coarse(699.4) == 699.0
+    assert coarse(52.5) == 52.5 and coarse(3.14159) == 3.1 and coarse(0.347) == 0.3
+    assert coarse(52.0) == 52.0 and coarse(-12.34) == -12.3
+    assert coarse(coarse(1095.41)) == coarse(1095.41)  # rounding twice changes nothing

@@ -76,3 +76,15 @@ def test_the_stored_form_round_trips_and_is_compressed(export, suggested):
     assert len(data) < len(export) / 5
     with pytest.raises(ValueError):
         table_from_bytes(b"not a table")
+
+
+@pytest.mark.parametrize("data", [
+    b"a,b\n1,2\n\n,\nx,3\n",  # no quotes: the fast path
+    b'a,b\n"1",2\n\n,\nx,3\n',  # quotes: the csv module's path
+])
+def test_blank_lines_are_no_rows_and_later_lines_keep_their_numbers(data):
+    with pytest.raises(ProfileDataError) as error:
+        load_table(data, {"a": "attribute", "b": "attribute"}, types={"a": "number"})
+    assert [(p["row"], p["column"]) for p in error.value.problems] == [(5, "a")]
+    table = load_table(data, {"a": "attribute", "b": "attribute"})
+    assert table.row_count == 2

@@ -85,12 +85,20 @@ def _as_numbers(series: pl.Series, kind: str) -> pl.Series:
 
 
 def _show(value: float | None, kind: str) -> float | str | None:
-    """A number rounded for display, a date as ISO text."""
+    """An order statistic for display: a number made coarse (no one's exact value, see
+    stats.coarse), a date as ISO text."""
     if value is None:
         return None
     if kind == "date":
         return (_EPOCH + dt.timedelta(days=round(value))).isoformat()
-    return round(float(value), 2)
+    return stats.coarse(value)
+
+
+def _edge(value: float, kind: str) -> float | str:
+    """A round number we chose (a bin edge, a spread threshold), as it is."""
+    if kind == "date":
+        return (_EPOCH + dt.timedelta(days=round(value))).isoformat()
+    return round(float(value), 10)
 
 
 def _numeric_column(seg_all: pl.Series, pop_all: pl.Series, kind: str, k: int) -> dict:
@@ -116,7 +124,7 @@ def _numeric_column(seg_all: pl.Series, pop_all: pl.Series, kind: str, k: int) -
         "median": _show(median, kind), "median_ci": [_show(low, kind), _show(high, kind)],
         "q1": _show(q1, kind), "q3": _show(q3, kind),
         "population_median": _show(pop_median, kind), "effect": round(effect, 3),
-        "histogram": {"edges": [_show(e, kind) for e in edges],
+        "histogram": {"edges": [_edge(e, kind) for e in edges],
                       "counts": [None if i in hidden else c for i, c in enumerate(seg_counts)],
                       "population": [None if i in hidden else c
                                      for i, c in enumerate(pop_counts)]},
@@ -128,7 +136,7 @@ def _numeric_column(seg_all: pl.Series, pop_all: pl.Series, kind: str, k: int) -
         count = int((seg > threshold).sum() if word == over else (seg < threshold).sum())
         shown = figure(count, n, k)
         if not shown["suppressed"] and shown["share"] >= SPREAD_MIN_SHARE:
-            value = _show(threshold, kind)
+            value = _edge(threshold, kind)
             value = f"{value:g}" if isinstance(value, float) else value
             entry["spread"].append(f"{round(100 * shown['share'])}% of this segment is "
                                    f"{word} {value}")

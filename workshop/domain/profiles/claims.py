@@ -156,7 +156,8 @@ def _fmt(value: float | None, kind: str = "number") -> str:
         return "?"
     if kind == "date":
         return (_EPOCH + dt.timedelta(days=round(value))).isoformat()
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    value = stats.coarse(value)
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
 
 
 def _pct(value: float | None) -> str:
@@ -210,9 +211,10 @@ def _check_range(claim: Claim, segment: SegmentDef, values: pl.Series, kind: str
 
 
 def _show(value: float, kind: str) -> float | str:
+    """An order statistic as a figure: coarse (stats.coarse), a date as ISO text."""
     if kind == "date":
         return _fmt(value, kind)
-    return round(value, 2)
+    return stats.coarse(value)
 
 
 def _value_key(value: str, kind: str) -> str:

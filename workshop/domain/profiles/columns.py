@@ -133,9 +133,20 @@ def as_series(values: Sequence[str] | pl.Series) -> pl.Series:
     return series.set(series.str.to_lowercase().is_in(MISSING).fill_null(True), None)
 
 
+def cleaned(name: str) -> pl.Expr:
+    """A text column trimmed, with the "no value" words as null (as_series as an expression)."""
+    text = pl.col(name).str.strip_chars()
+    return pl.when(text.str.to_lowercase().is_in(MISSING)).then(None).otherwise(text).alias(name)
+
+
 def identifier_by_values(values: Sequence[str] | pl.Series) -> str | None:
     """Why a column's values look like direct identifiers (e-mail, phone, IBAN, …), or None."""
-    sample = as_series(values).drop_nulls().head(PATTERN_SAMPLE).to_list()
+    return _identifier_in(as_series(values).drop_nulls())
+
+
+def _identifier_in(filled: pl.Series) -> str | None:
+    """identifier_by_values on values already trimmed, without the empty ones."""
+    sample = filled.head(PATTERN_SAMPLE).to_list()
     if not sample:
         return None
     distinct_ratio = len(set(sample)) / len(sample)
@@ -225,13 +236,15 @@ def detect_kind(filled: pl.Series) -> tuple[Kind, str]:
     return "text", "many different values: free text"
 
 
-def classify_column(name: str, values: Sequence[str] | pl.Series) -> ColumnReport:
-    """The kind, suggested role and reason for one column from its header and values."""
-    series = as_series(values)
+def classify_column(name: str, values: Sequence[str] | pl.Series, *,
+                    cleaned: bool = False) -> ColumnReport:
+    """The kind, suggested role and reason for one column from its header and values
+    (`cleaned`: the values already went through as_series, as a RawFile's have)."""
+    series = values if cleaned else as_series(values)
     filled = series.drop_nulls()
     kind, kind_reason = detect_kind(filled)
     by_name = identifier_by_name(name)
-    by_values = identifier_by_values(filled) if kind in ("category", "text", "identifier",
+    by_values = _identifier_in(filled) if kind in ("category", "text", "identifier",
                                                          "number") else None
     sensitive = sensitive_by_name(name)
     report: ColumnReport = {

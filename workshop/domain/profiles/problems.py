@@ -21,3 +21,7 @@ class ProfileDataError(ValueError):
         self.problems = problems[:MAX_PROBLEMS]
         first = problems[0]["reason"] if problems else "bad data"
         super().__init__(first if len(problems) <= 1 else f"{first} (and {len(problems) - 1} more)")
+
+    def __reduce__(self):
+        """Pickle with the problems (a job's error crosses the worker-process boundary)."""
+        return ProfileDataError, (self.problems,)

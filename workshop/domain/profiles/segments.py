@@ -2,9 +2,10 @@
 
 Sizing suppresses every figure about fewer than k people, then audits what the published
 figures give away together: each size, overlap and the unassigned remainder is a sum of
-Venn regions (rows in exactly some segments); while a small region (or a segment's
-complement, or one segment minus another) can be computed from the published figures by
-adding and subtracting, the smallest published figure that touches it is suppressed too.
+Venn regions (rows in exactly some segments); while a small region (a small Venn region, a
+union of up to three, a segment's complement, or one segment minus another) can be
+computed from the published figures by adding and subtracting, the smallest published
+figure without which it could not be is suppressed too.
 """
 
 from __future__ import annotations
@@ -102,10 +103,13 @@ def validate_rule(rule: Rule, table: Table, _depth: int = 0) -> list[Problem]:
         return [problem("bad_rule", f"rules nest at most {MAX_RULE_DEPTH} deep")]
     if not isinstance(rule, dict):
         return [problem("bad_rule", "a rule is an object")]
+    if rule == {"all": []}:
+        return []  # every row: the whole dataset as a segment
     if set(rule) in ({"all"}, {"any"}):
         parts = next(iter(rule.values()))
         if not isinstance(parts, list) or not parts:
-            return [problem("bad_rule", "all/any needs a non-empty list of rules")]
+            return [problem("bad_rule", "any needs a non-empty list of rules; all needs "
+                                        "a list ([] for every row)")]
         return [p for part in parts for p in validate_rule(part, table, _depth + 1)]
     return _leaf_problems(rule, table)
 
@@ -113,6 +117,8 @@ def validate_rule(rule: Rule, table: Table, _depth: int = 0) -> list[Problem]:
 def _expr(rule: Rule, table: Table) -> pl.Expr:
     """A valid rule as a Polars expression (null counts as not selected)."""
     if "all" in rule:
+        if not rule["all"]:
+            return pl.repeat(True, table.row_count, eager=False)
         return pl.all_horizontal([_expr(part, table) for part in rule["all"]])
     if "any" in rule:
         return pl.any_horizontal([_expr(part, table) for part in rule["any"]])
@@ -199,7 +205,9 @@ def _audit(atoms: list[int], counts: list[int], figures: dict[str, set[int]],
     """
     def regions() -> Iterable[set[int]]:
         everything = set(range(len(atoms)))
-        yield from ({i} for i in everything)
+        small = [a for a in everything if is_small(counts[a], k)]
+        for size in (1, 2, 3):  # small regions and small unions of them
+            yield from (set(group) for group in itertools.combinations(small, size))
         for i in range(segments):
             inside = {a for a, code in enumerate(atoms) if code >> i & 1}
             yield everything - inside

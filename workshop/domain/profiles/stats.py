@@ -46,6 +46,16 @@ def risk_ratio_interval(a: int, n1: int, b: int, n2: int,
     return ratio, ratio * math.exp(-z * se), ratio * math.exp(z * se)
 
 
+def coarse(value: float) -> float:
+    """An order statistic (a median, a quartile, an interval's end) rounded to 3 significant
+    digits and at most one decimal: a median of revenues is one customer's exact figure, to
+    the cent, and must not be shown as such. Whole numbers (ages, counts) stay as they are."""
+    value = float(value)
+    if value == int(value) or not math.isfinite(value):
+        return value
+    return round(value, min(1, 2 - math.floor(math.log10(abs(value)))))
+
+
 def cohens_h(p1: float, p2: float) -> float:
     """|2·asin√p1 − 2·asin√p2|: the effect size of a difference between two shares."""
     return abs(2 * math.asin(math.sqrt(p1)) - 2 * math.asin(math.sqrt(p2)))

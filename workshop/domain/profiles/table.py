@@ -97,7 +97,7 @@ def load_table(source: Source, mapping: dict[str, Role], *,
     if raw.problems or raw.frame is None:
         raise ProfileDataError(raw.problems)
     # Kinds the caller gives (usually the inspection's) are not detected again.
-    reports = {name: cols.classify_column(name, raw.frame[name])
+    reports = {name: cols.classify_column(name, raw.frame[name], cleaned=True)
                for name in raw.headers if mapping.get(name) in KEPT_ROLES and name not in types}
     # A birth date yields its age even when the date itself is dropped (the default).
     births = [{"name": name, "kind": types.get(name) or cols.detect_kind(

@@ -1,0 +1,105 @@
+"""The profile card: distinctive attributes first, sensitive ones never, shared bins, spread."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.domain.profiles.tables import SEGMENT, segment_and_rest
+from tests.profiles_data import AS_OF, customer_csv
+from workshop.domain.profiles.cards import histogram_edges, nice_round, profile_card
+from workshop.domain.profiles.segments import split_on
+from workshop.domain.profiles.table import load_table
+
+
+@pytest.fixture(scope="module")
+def card():
+    table = segment_and_rest(
+        {"channel": ["phone"] * 70 + ["web"] * 30, "age": [70.0] * 24 + [50.0] * 76,
+         "tier": ["gold"] * 50 + ["silver"] * 50},
+        {"channel": ["phone"] * 30 + ["web"] * 270,
+         "age": [20.0] * 100 + [40.0] * 100 + [60.0] * 100,
+         "tier": ["gold"] * 150 + ["silver"] * 150},
+        {"channel": "category", "age": "number", "tier": "category"}, {"age": "sensitive"})
+    return profile_card(table, SEGMENT)
+
+
+def test_the_card_names_its_segment_and_size(card):
+    assert (card["segment"], card["n"], card["share"], card["suppressed"]) == (
+        "s", 100, 0.25, False)
+
+
+def test_distinctive_attributes_come_first_and_sensitive_ones_are_never_offered(card):
+    order = [c["column"] for c in card["columns"]]
+    assert order.index("channel") < order.index("tier")
+    assert card["distinctive"] == ["channel"]
+    age = next(c for c in card["columns"] if c["column"] == "age")
+    assert age["effect"] > 0.2 and age["distinctive"] is False
+    assert not any("over 60" in sentence for sentence in card["spread"])
+    seg = next(c for c in card["columns"] if c["column"] == "seg")
+    assert seg["in_rule"] and not seg["distinctive"]
+
+
+def test_categories_have_share_interval_and_lift(card):
+    channel = next(c for c in card["columns"] if c["column"] == "channel")
+    phone = channel["top"][0]
+    assert (phone["value"], phone["count"], phone["share"], phone["population_share"]) == (
+        "phone", 70, 0.7, 0.25)
+    assert phone["lift"] == 2.8 and phone["ci"][0] < 0.7 < phone["ci"][1]
+    assert channel["spread"] == ["30% of this segment is not phone"]
+
+
+def test_numbers_have_median_interval_quartiles_and_a_histogram_on_shared_bins(card):
+    age = next(c for c in card["columns"] if c["column"] == "age")
+    assert (age["median"], age["population_median"], age["n"], age["empty"]) == (50, 45, 100, 0)
+    assert age["median_ci"] == [50, 50] and age["q1"] == 50 and age["q3"] == 50
+    histogram = age["histogram"]
+    assert len(histogram["counts"]) == len(histogram["population"]) == len(histogram["edges"]) + 1
+    assert sum(histogram["population"]) == 400 and sum(histogram["counts"]) == 100
+    assert age["spread"] == ["24% of this segment is over 60"]
+
+
+def test_histogram_edges_are_round_and_leave_the_extremes_open():
+    import polars as pl
+
+    edges = histogram_edges(pl.Series([float(v) for v in range(18, 96)] + [1000.0]))
+    assert edges[0] <= 20 and edges[-1] >= 94 and edges[-1] < 1000
+    steps = {round(b - a, 6) for a, b in zip(edges, edges[1:], strict=False)}
+    assert len(steps) == 1 and steps.pop() in (5, 10, 20, 25)
+    assert [nice_round(v) for v in (61.0, 34.0, 1480.0, 0.0)] == [60, 30, 1500, 0]
+
+
+def test_a_small_bin_is_hidden_with_a_partner_in_both_rows():
+    table = segment_and_rest({"age": [30.0] * 95 + [90.0] * 5},
+                             {"age": [30.0] * 50 + [50.0] * 50 + [90.0] * 40},
+                             {"age": "number"})
+    age = next(c for c in profile_card(table, SEGMENT)["columns"] if c["column"] == "age")
+    counts, population = age["histogram"]["counts"], age["histogram"]["population"]
+    hidden = [i for i, c in enumerate(counts) if c is None]
+    assert len(hidden) >= 2 and all(population[i] is None for i in hidden)
+    assert 100 - sum(c for c in counts if c is not None) >= 10
+
+
+def test_a_segment_under_k_gets_no_figures():
+    table = segment_and_rest({"age": [40.0] * 9}, {"age": [30.0] * 100}, {"age": "number"})
+    card = profile_card(table, SEGMENT)
+    assert (card["suppressed"], card["n"], card["columns"]) == (True, None, [])
+
+
+def test_the_generated_export_has_a_segment_with_median_age_52():
+    table = load_table(customer_csv(5000), {"segment": "attribute", "age": "sensitive",
+                                            "channel": "attribute"}, as_of=AS_OF)
+    segment = next(s for s in split_on(table, "segment") if s["name"] == "Established households")
+    age = next(c for c in profile_card(table, segment)["columns"] if c["column"] == "age")
+    assert age["median"] == 52
+
+
+def test_no_order_statistic_is_anyones_exact_figure():
+    revenue = [round(100 + i * 7.31, 2) for i in range(101)]
+    table = segment_and_rest({"revenue": revenue}, {"revenue": [50.25] * 40},
+                             {"revenue": "number"})
+    column = next(c for c in profile_card(table, SEGMENT)["columns"]
+                  if c["column"] == "revenue")
+    shown = [column["median"], *column["median_ci"], column["q1"], column["q3"],
+             column["population_median"]]
+    assert not set(shown) & set(revenue)
+    assert column["median"] == 466.0  # 465.5 exactly: rounded to 3 significant digits
