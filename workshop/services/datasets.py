@@ -8,8 +8,6 @@ Nothing is kept between the two: an inspected file is not stored anywhere.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from typing import Annotated
 
@@ -53,11 +51,10 @@ def inspect(backend: Backend, workshop_id: str, actor_id: str | None, raw: objec
     the dataset it would refresh (same header), whose roles it then suggests."""
     body = parse(InspectRequest, raw)
     _importer(backend, workshop_id, actor_id)
-    try:
-        content = base64.b64decode(body.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise ServiceError("invalid", "content_base64: not valid base64") from None
-    inspection = backend.offload.run(profiling.inspected, content, body.as_of, owner=actor_id)
+    inspection = backend.offload.run(profiling.inspected, body.content_base64, body.as_of,
+                                     owner=actor_id)
+    if inspection is None:
+        raise ServiceError("invalid", "content_base64: not valid base64")
     refresh = None
     with backend.db.reading() as session:
         previous = session.scalars(select(Dataset).where(

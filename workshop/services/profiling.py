@@ -8,6 +8,9 @@ one compressed blob that only the dataset's row stores.
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 from workshop.domain.profiles import claims as claim_rules
 from workshop.domain.profiles import jobs
 from workshop.domain.profiles.problems import ProfileDataError
@@ -26,8 +29,13 @@ def _refused(problems: list[dict], message: str | None = None) -> dict:
                        f"in the file ({first}{'; …' if count > 1 else ''})"}
 
 
-def inspected(raw: bytes, as_of: str | None) -> dict:
-    """The mapping step: detected kinds, suggested roles and a masked preview."""
+def inspected(content_base64: str, as_of: str | None) -> dict | None:
+    """The mapping step: detected kinds, suggested roles and a masked preview (None when the
+    content is not base64). Decoded here, in the worker, not on the serving hub."""
+    try:
+        raw = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        return None
     return jobs.inspect_job(raw, as_of)
 
 
@@ -47,8 +55,14 @@ def _filled(count: int | None) -> int | None:
     return count if count is None or count == 0 or count >= DEFAULT_K else None
 
 
-def imported(raw: bytes, roles: dict | None, as_of: str | None, work: dict) -> dict:
-    """Read, map and store a file; on a refresh, re-size its segments and re-check claims."""
+def imported(content_base64: str, roles: dict | None, as_of: str | None, work: dict) -> dict:
+    """Read, map and store a file (base64, decoded here in the worker); on a refresh,
+    re-size its segments and re-check claims."""
+    try:
+        raw = base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        return _refused([{"row": None, "column": None, "code": "not_base64",
+                          "reason": "content_base64 is not valid base64"}])
     inspection = jobs.inspect_job(raw, as_of)
     if not inspection["ok"]:
         return _refused(inspection["problems"])
