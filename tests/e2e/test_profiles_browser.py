@@ -93,6 +93,23 @@ def test_import_map_segment_tie_and_a_contradicted_age_claim(person, live_server
     expect(claim.locator(".data-claim-figures")).to_contain_text(re.compile(r"median 5[12]"))
     shoot(page, "data-view")
 
+    # A note's data check counts as evidence, and the divergence view shows it beside the
+    # teams once the note has votes.
+    state = page.request.get(f"/api/workshops/{workshop_id}").json()
+    persona_id = state["personas"][0]["id"]
+    added = op(sam, workshop_id, "assumption.add", {"persona_id": persona_id,
+                                                    "category": "behaviours",
+                                                    "text": "Phones the shop"})
+    note_id = added["event"]["data"]["assumption"]["id"]
+    op(maria, workshop_id, "claim.set", {"persona_id": persona_id, "assumption_id": note_id,
+                                         "column": "channel", "kind": "more_likely",
+                                         "text": "phone"})
+    op(sam, workshop_id, "vote.cast", {"assumption_id": note_id, "stance": "agree"})
+    page.get_by_role("button", name="Divergence", exact=True).click()
+    expect(page.locator(".dv-col-data")).to_have_text("Data")
+    expect(page.locator(f'tr[data-id="{note_id}"] .dv-data')).to_contain_text("Consistent")
+    shoot(page, "divergence")
+
     # On the board: what the persona represents, above the columns, for everyone.
     page.get_by_role("button", name="Board", exact=True).click()
     expect(page.locator("#persona-represents")).to_contain_text("Established households")
