@@ -83,3 +83,30 @@ def test_db_upgrade_says_whether_it_migrated_or_found_nothing_to_do(tmp_path):
                             async_mode="threading"))
     result = app.test_cli_runner().invoke(args=["db-upgrade"])
     assert result.output == "migrated the database from schema revision 0005 to 0008\n"
+
+
+def test_dataset_import_keeps_aggregates_drops_identifiers_and_reports_bad_rows(app, workshop,
+                                                                                tmp_path):
+    from tests.profiles_data import AS_OF, customer_csv
+
+    runner = app.test_cli_runner()
+    good = tmp_path / "crm.csv"
+    good.write_bytes(customer_csv(500))
+    base = ["dataset", "import", str(good), "--workshop", workshop, "--name", "CRM export",
+            "--as-of", AS_OF.isoformat()]
+    refused = runner.invoke(args=base)  # no roles and no --accept-defaults
+    assert refused.exit_code != 0 and "--accept-defaults" in refused.output
+    result = runner.invoke(args=[*base, "--accept-defaults", "--role", "gender=dropped"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 500 rows as 'CRM export'" in result.output
+    kept = result.output.split("kept", 1)[1]
+    assert "email" not in kept and "gender" not in kept and "age" in kept
+    bad = tmp_path / "bad.csv"
+    lines = customer_csv(30).decode().splitlines()
+    lines[4] += ",an extra field"
+    bad.write_text("\n".join(lines) + "\n")
+    result = runner.invoke(args=["dataset", "import", str(bad), "--workshop", workshop,
+                                 "--name", "Bad", "--as-of", AS_OF.isoformat(),
+                                 "--accept-defaults"])
+    assert result.exit_code != 0
+    assert "row 5" in result.output and "nothing was imported" in result.output

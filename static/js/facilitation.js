@@ -88,7 +88,8 @@ export function createFacilitation(ui) {
       }
       const chip = modeChips.get(key);
       const revealed = key === "blind_voting" && settings.votes_revealed;
-      chip.hidden = !settings[key];
+      // Beliefs first ends with the reveal: from then on the data is everyone's.
+      chip.hidden = !settings[key] || (key === "data_hidden" && settings.data_revealed);
       chip.textContent = revealed ? t("mode.votes_revealed") : label;
       chip.dataset.state = revealed ? "revealed" : "on";
     }
