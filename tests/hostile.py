@@ -9,6 +9,7 @@ text on purpose: they have explicit test cases of their own (see the tests using
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import reprlib
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.helpers import add_note, comparable, first_persona, make_member, make_workshop, send
+from tests.profiles_data import AS_OF, customer_csv
 from workshop.domain.categories import CATEGORY_KEYS
 from workshop.models import Base, Participant
 from workshop.ops.catalogue import OPS
@@ -353,7 +355,13 @@ def envelope_mutations(valid: dict, values=hostile_values,
 
 # ---- a world to aim at -----------------------------------------------------------------
 
+# A small customer export (tests/profiles_data.py) for the profile ops' base payloads.
+DATASET = {"name": "CRM export", "as_of": AS_OF.isoformat(),
+           "content_base64": base64.b64encode(customer_csv(300)).decode()}
+
+
 @dataclass
+
 class World:
     """A home workshop with every kind of thing in it, and an away workshop like it."""
 
@@ -408,6 +416,18 @@ def _populate(backend, created, facilitator: dict, author: dict) -> dict[str, st
     link = _ok(send(backend, wid, author["id"], "evidence.link", {
         "note_id": research, "assumption_id": notes[2], "relation": "supports",
         "quote": "on her phone"}))["link"]["id"]
+    # Profiles: a small customer export, two segments, the persona tied, a claim.
+    dataset = _ok(send(backend, wid, facilitator["id"], "dataset.import",
+                       DATASET))["dataset"]["id"]
+    segments = [_ok(send(backend, wid, facilitator["id"], "segment.define", {
+        "dataset_id": dataset, "name": name,
+        "rule": {"column": "segment", "test": "equals", "value": name}}))["segment"]["id"]
+        for name in ("Students", "Retirees")]
+    _ok(send(backend, wid, facilitator["id"], "persona.tie",
+             {"persona_id": persona, "segment_id": segments[0]}))
+    claim = _ok(send(backend, wid, facilitator["id"], "claim.set", {
+        "persona_id": persona, "field": "identity.age_range", "column": "age",
+        "text": "18 to 25"}))["claim"]["id"]
     _ok(send(backend, wid, facilitator["id"], "phase.set", {"phase": "merge"}))
     _ok(send(backend, wid, facilitator["id"], "document.create", {"persona_id": persona}))
     exported = exports.export_persona(backend, wid, facilitator, persona, "json").content
@@ -416,7 +436,8 @@ def _populate(backend, created, facilitator: dict, author: dict) -> dict[str, st
     return {"persona": persona, "n1": notes[0],
             "n2": notes[1], "n3": notes[2], "n4": notes[3], "group": group,
             "c1": on_note["comment"]["id"], "c2": on_group["comment"]["id"],
-            "r1": research, "l1": link, "p2": second, "export": json.loads(exported)}
+            "r1": research, "l1": link, "p2": second, "export": json.loads(exported),
+            "d1": dataset, "s1": segments[0], "s2": segments[1], "k1": claim}
 
 
 def lift_rate_limit(backend) -> None:
@@ -453,7 +474,8 @@ def build_world(backend) -> World:
              "group": "group", "c1": "comment", "c2": "comment", "fac": "participant",
              "sam": "participant", "xena": "participant", "olga": "participant",
              "rex": "participant", "r1": "research note", "l1": "evidence link",
-             "p2": "persona"}
+             "p2": "persona", "d1": "dataset", "s1": "segment", "s2": "segment",
+             "k1": "claim"}
     world = World(
         home=home.id, away=away.id,
         tokens={"facilitator": home.facilitator_token, "participant": home.invite_token,
@@ -505,6 +527,19 @@ def build_world(backend) -> World:
         "document.sign": {"persona_id": n["persona"], "number": 1},
         "document.agree": {"persona_id": n["persona"], "number": 1},
         "persona.import": {"export": n["export"]},
+        "dataset.import": {**DATASET, "name": "CRM again"},
+        "dataset.map": {"id": n["d1"], "roles": {"gender": "attribute"}},
+        "dataset.delete": {"id": n["d1"]},
+        "segment.define": {"dataset_id": n["d1"], "name": "Urban families",
+                           "rule": {"column": "segment", "test": "equals",
+                                    "value": "Urban families"}},
+        "segment.change": {"id": n["s2"], "name": "Over 60"},
+        "segment.remove": {"id": n["s2"]},
+        "persona.tie": {"persona_id": n["p2"], "segment_id": n["s2"]},
+        "claim.set": {"persona_id": n["persona"], "field": "identity.location",
+                      "column": "city", "kind": "most_common", "text": "Amsterdam"},
+        "claim.clear": {"id": n["k1"]},
+        "claims.recheck": {},
     }
     world.bases["participant"] = {
         "assumption.edit": {"id": n["n3"], "text": "Prefers WhatsApp, not mail"},

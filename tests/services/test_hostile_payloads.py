@@ -52,7 +52,8 @@ from workshop.services.errors import ServiceError
 ROLES = ("facilitator", "participant")
 _POOL = WorkerPool(workers=1)
 # Free text that must match something stored (a quote is a passage of its research note).
-QUOTED_TEXT = {("evidence.link", "quote")}
+# Text that must say something the server reads: a passage of the note, a claim it parses.
+QUOTED_TEXT = {("evidence.link", "quote"), ("claim.set", "text")}
 
 
 def _backend(url: str) -> Backend:

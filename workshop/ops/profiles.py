@@ -33,7 +33,7 @@ from workshop.ops.context import OpContext, Outcome, by_id, count, persona_in_wo
 from workshop.ops.registry import OpSet, Preparing
 from workshop.services import profiling, visibility
 from workshop.services.errors import ServiceError
-from workshop.services.schemas import Id, IsoDate, Payload, free_text
+from workshop.services.schemas import Id, IsoDate, Payload, free_text, parse
 from workshop.services.shapes import claim_view, dataset_view, segment_view, tie_view
 
 AREA = OpSet()
@@ -134,6 +134,15 @@ class ClaimsRecheck(Payload):
     """claims.recheck: every claim against its persona's segment, now."""
 
 
+class _SegmentPayload(Payload):
+    """What segment.define or segment.change may carry (their prepare serves both)."""
+
+    id: Id | None = None
+    dataset_id: Id | None = None
+    name: free_text(1, 120) | None = None
+    rule: dict | None = None
+
+
 # ---- what prepare reads --------------------------------------------------------------------
 
 def _read(prep: Preparing, read) -> object:
@@ -149,6 +158,32 @@ def _allowed(prep: Preparing) -> bool:
         return (member is not None and member.workshop_id == prep.workshop_id
                 and not member.removed and member.role == FACILITATOR)
     return _read(prep, read)
+
+
+def guarded(schema: type[Payload]):
+    """A prepare hook that works only for a valid payload from this workshop's facilitator.
+
+    Anything else gets no heavy work and no data read: `{}`, and the op path refuses it with
+    its usual error (the role, the payload), as for any op. A look-up that fails here
+    (`not_found`, `conflict`) is left to the handler too, which makes the same checks.
+    """
+    def wrap(hook):
+        def prepare(prep: Preparing, data: object) -> dict:
+            if not _allowed(prep):
+                return {}
+            try:
+                parse(schema, data)
+            except ServiceError:
+                return {}
+            try:
+                return hook(prep, data)
+            except ServiceError as error:
+                if error.code in ("not_found", "conflict"):
+                    return {}
+                raise
+        prepare.__doc__ = hook.__doc__
+        return prepare
+    return wrap
 
 
 def _stored(session, workshop_id: str, dataset_id: str) -> Dataset:
@@ -193,10 +228,9 @@ def _fingerprint(segments, claims) -> list:
                   + [("c", c.id, c.updated_seq, sid) for c, sid in claims])
 
 
+@guarded(DatasetImport)
 def prepare_import(prep: Preparing, data: object) -> dict:
     """Read the file in a worker; on a refresh also re-size segments and re-check claims."""
-    if not _allowed(prep):
-        return {}
     if not isinstance(data, dict) or not isinstance(data.get("content_base64"), str):
         return {}  # the payload check refuses it
     # Decoded in the worker too: tens of MB of base64 would hold the hub for a while.
@@ -221,10 +255,9 @@ def prepare_import(prep: Preparing, data: object) -> dict:
     return {"result": result, "seen": seen}
 
 
+@guarded(_SegmentPayload)
 def prepare_segment(prep: Preparing, data: object) -> dict:
     """Size a new or changed segment (and its dataset's others) and re-check its claims."""
-    if not _allowed(prep):
-        return {}
     if not isinstance(data, dict):
         return {}
     segment_id = data.get("id")
@@ -283,19 +316,17 @@ def _prepare_checks(prep: Preparing, persona_id: object, segment_id: object,
     return {"result": result, "seen": seen}
 
 
+@guarded(PersonaTie)
 def prepare_tie(prep: Preparing, data: object) -> dict:
     """Check the persona's claims against the segment it is being tied to."""
-    if not _allowed(prep):
-        return {}
     if not isinstance(data, dict):
         return {}
     return _prepare_checks(prep, data.get("persona_id"), data.get("segment_id"))
 
 
+@guarded(ClaimSet)
 def prepare_claim(prep: Preparing, data: object) -> dict:
     """Parse and check a new claim against the segment its persona stands for."""
-    if not _allowed(prep):
-        return {}
     if not isinstance(data, dict) or not isinstance(data.get("persona_id"), str):
         return {}
     persona_id = data["persona_id"]
@@ -315,10 +346,9 @@ def prepare_claim(prep: Preparing, data: object) -> dict:
     return _prepare_checks(prep, persona_id, segment_id, {"id": "new", "claim": parsed})
 
 
+@guarded(ClaimsRecheck)
 def prepare_recheck(prep: Preparing, data: object) -> dict:
     """Re-check every claim of every tied persona against its segment's stored data."""
-    if not _allowed(prep):
-        return {}
     def read(session):
         ties = list(session.scalars(select(PersonaSegment).where(
             PersonaSegment.workshop_id == prep.workshop_id)))
