@@ -73,16 +73,16 @@ def test_db_upgrade_says_whether_it_migrated_or_found_nothing_to_do(tmp_path):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["db-upgrade"])
     assert first.exit_code == 0, first.output
-    assert first.output == "migrated the new database to schema revision 0008\n"
+    assert first.output == "migrated the new database to schema revision 0009\n"
     again = runner.invoke(args=["db-upgrade"])
-    assert again.output == "the database is already up to date (schema revision 0008)\n"
+    assert again.output == "the database is already up to date (schema revision 0009)\n"
 
     older = f"sqlite:///{tmp_path / 'older.sqlite3'}"
     migrate.upgrade(older, "0005")
     app = create_app(Config(database_url=older, secret_key="test-secret",
                             async_mode="threading"))
     result = app.test_cli_runner().invoke(args=["db-upgrade"])
-    assert result.output == "migrated the database from schema revision 0005 to 0008\n"
+    assert result.output == "migrated the database from schema revision 0005 to 0009\n"
 
 
 def test_dataset_import_keeps_aggregates_drops_identifiers_and_reports_bad_rows(app, workshop,

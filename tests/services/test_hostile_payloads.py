@@ -52,8 +52,10 @@ from workshop.services.errors import ServiceError
 ROLES = ("facilitator", "participant")
 _POOL = WorkerPool(workers=1)
 # Free text that must match something stored (a quote is a passage of its research note).
-# Text that must say something the server reads: a passage of the note, a claim it parses.
-QUOTED_TEXT = {("evidence.link", "quote"), ("claim.set", "text")}
+# Text that must say something the server reads: a passage of the note, a claim it parses,
+# a file in base64.
+QUOTED_TEXT = {("evidence.link", "quote"), ("claim.set", "text"),
+               ("dataset.import", "content_base64")}
 
 
 def _backend(url: str) -> Backend:
