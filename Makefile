@@ -31,7 +31,7 @@ run: setup ## serve on http://127.0.0.1:5000 with a demo workshop (SQLite under 
 test: setup ## the whole suite: unit, services, sockets, live server, browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: setup ## the benchmark (~25 min; bench/results/last.md, compared with baseline.md); BENCH_ARGS=--quick for ~6 min
+bench: setup ## the benchmark (bench/results/last.md, compared with baseline.md); BENCH_ARGS=--quick for a few steps
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint:

@@ -1,7 +1,8 @@
 """`python wsgi.py` serves Persona Workshop on HOST:PORT.
 
 eventlet is the default and is monkey-patched before anything else is imported;
-WORKSHOP_ASYNC_MODE=threading serves with simple-websocket threads instead.
+WORKSHOP_ASYNC_MODE=gevent serves with gevent instead (patched the same way), and
+WORKSHOP_ASYNC_MODE=threading with simple-websocket threads.
 
 Everything happens under `if __name__ == "__main__"`: the worker processes for heavy work
 (workshop/offload.py) start with `spawn`, which imports this file as `__mp_main__`, and
@@ -17,6 +18,10 @@ if __name__ == "__main__":
         import eventlet
 
         eventlet.monkey_patch()
+    elif os.environ["WORKSHOP_ASYNC_MODE"] == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
 
     from workshop import create_app, startup
     from workshop.serving import serve

@@ -13,6 +13,7 @@ and the golden files' diff then shows in review what changed.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -76,9 +77,15 @@ def _event_log(session, workshop_id: str) -> list[dict]:
 
 
 def _pdf_text(content: bytes) -> str:
-    """A PDF as its page count and extracted text (its bytes hold dates and ids of fonts)."""
+    """A PDF as its page count and extracted words (its bytes hold dates and ids of fonts).
+
+    The words are re-wrapped at a fixed width: where a line breaks depends on the fonts the
+    machine has (Arial is Liberation Sans where fonts-liberation is installed, DejaVu Sans
+    where it is not), and the golden files record what the one-pager says, not its metrics.
+    """
     reader = PdfReader(io.BytesIO(content))
-    pages = [f"--- page {n} of {len(reader.pages)} ---\n{page.extract_text()}\n"
+    pages = [f"--- page {n} of {len(reader.pages)} ---\n"
+             f"{textwrap.fill(' '.join(page.extract_text().split()), width=96)}\n"
              for n, page in enumerate(reader.pages, 1)]
     return "".join(pages)
 

@@ -75,3 +75,53 @@ def test_under_eventlet_the_call_runs_in_an_os_thread_while_the_hub_turns(tmp_pa
     elsewhere, longest_gap = result.stdout.split()
     assert elsewhere == "1"
     assert float(longest_gap) < 0.2
+
+
+UNDER_GEVENT = textwrap.dedent("""
+    from gevent import monkey
+    monkey.patch_all()
+    import time
+    import gevent
+    from workshop.os_threads import OsThreadGate, OsThread
+
+    real_thread, real_sleep = monkey.get_original("_thread", "get_ident"), \\
+        monkey.get_original("time", "sleep")
+    gaps, last = [], [time.perf_counter()]
+
+    def tick():
+        while True:
+            gevent.sleep(0.005)
+            now = time.perf_counter()
+            gaps.append(now - last[0])
+            last[0] = now
+
+    gate = OsThreadGate(limit=1)
+    hub = real_thread()
+    ticker = gevent.spawn(tick)
+    calls = [gevent.spawn(gate.run, lambda: (real_sleep(0.3), real_thread())[1])
+             for _ in range(2)]
+    threads = [call.get() for call in calls]
+    ticker.kill()
+    longest_gap = max(gaps)
+    loops = []
+    looping = OsThread(lambda stopped_within: loops.append(real_thread()) or
+                       stopped_within(5)).start()
+    real_sleep(0.3)  # blocks the hub outright: only an OS thread still runs
+    looped = list(loops)
+    looping.stop()
+    print(int(hub not in threads), f"{longest_gap:.3f}", int(looped != [] and hub not in looped),
+          int(not looping.running))
+""")
+
+
+def test_under_gevent_the_call_and_a_loop_run_in_os_threads_while_the_hub_turns(tmp_path):
+    script = tmp_path / "gate.py"
+    script.write_text(UNDER_GEVENT)
+    result = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert result.returncode == 0, result.stderr
+    elsewhere, longest_gap, loop_elsewhere, stopped = result.stdout.split()
+    assert elsewhere == "1"
+    assert float(longest_gap) < 0.2
+    assert (loop_elsewhere, stopped) == ("1", "1")

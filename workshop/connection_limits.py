@@ -83,3 +83,37 @@ def header_deadline_protocol(seconds: float):
                 self._head_deadline.cancel()
 
     return HeaderDeadlineProtocol
+
+
+def gevent_header_deadline_handler(seconds: float):
+    """gevent's WSGI handler with the same deadline for each request's line and headers as
+    `header_deadline_protocol`, and TCP_NODELAY on each accepted connection."""
+    import socket
+
+    import gevent
+    from gevent.pywsgi import WSGIHandler
+
+    class HeaderDeadlineHandler(WSGIHandler):
+        """gevent.pywsgi's handler, closing requests whose head is not in on time."""
+
+        def handle(self):
+            self.socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            super().handle()
+
+        def handle_one_request(self):
+            # A TimeoutError is a socket error: gevent then closes the connection quietly.
+            self._head_deadline = gevent.Timeout.start_new(
+                seconds, TimeoutError("the request head did not arrive in time"))
+            try:
+                return super().handle_one_request()
+            finally:
+                self._head_deadline.close()
+
+        def read_request(self, raw_requestline):
+            # gevent reads the headers here; what follows is the request itself.
+            try:
+                return super().read_request(raw_requestline)
+            finally:
+                self._head_deadline.close()
+
+    return HeaderDeadlineHandler

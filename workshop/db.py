@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool, StaticPool
 
 from workshop import jsoncodec, prepared
+from workshop.os_threads import eventlet_patcher, gevent_monkey
 from workshop.prepared import SERVER_SIDE
 from workshop.wal_checkpoints import SAFETY_NET_PAGES, WalCheckpointer
 
@@ -233,7 +234,7 @@ def sqlite_file(url: str) -> str | None:
 
 
 def _green_psycopg2(url: str) -> None:
-    """Under eventlet, make psycopg2 wait for the database through eventlet's hub.
+    """Under eventlet or gevent, make psycopg2 wait for the database through the hub.
 
     psycopg2 is C code: a query would block every green thread until the database answered.
     With a wait callback (psycogreen's, psycopg2's documented hook for coroutine libraries)
@@ -243,10 +244,12 @@ def _green_psycopg2(url: str) -> None:
     """
     if make_url(url).get_driver_name() != "psycopg2":
         return
-    from eventlet import patcher
-
-    if patcher.is_monkey_patched("socket"):
+    if eventlet_patcher() is not None:
         from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
+    elif gevent_monkey() is not None:
+        from psycogreen.gevent import patch_psycopg
 
         patch_psycopg()
 

@@ -15,11 +15,11 @@ they would still hold the GIL and stall the hub, so they run in other processes 
   one person in several tabs cannot take every slot and leave everyone else `busy`.
 - The caller waits on a `concurrent.futures` Future. Under eventlet its lock is green, so
   the waiting request yields to the hub; in threading mode it blocks its own thread only.
-- Jobs travel to the workers through a pipe. Under eventlet, a green thread writes them:
-  were the pipe blocking, a job larger than the pipe's buffer (an import of megabytes)
-  would hold the hub until a worker read it all, seconds when the worker is still busy
-  with the job before. The pipe is made non-blocking then, and eventlet's green `os.write`
-  waits for room by yielding to the hub.
+- Jobs travel to the workers through a pipe. Under eventlet or gevent, a green thread writes
+  them: were the pipe blocking, a job larger than the pipe's buffer (an import of
+  megabytes) would hold the hub until a worker read it all, seconds when the worker is
+  still busy with the job before. The pipe is made non-blocking then, and eventlet's green
+  `os.write` (gevent's `nb_write`) waits for room by yielding to the hub.
 - A worker exits as soon as the server process is gone (even after SIGKILL), so no
   worker outlives the server; `close` shuts the pool down in tests and at exit.
 """
@@ -27,6 +27,7 @@ they would still hold the GIL and stall the hub, so they run in other processes 
 from __future__ import annotations
 
 import atexit
+import functools
 import multiprocessing
 import os
 import threading
@@ -38,6 +39,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for_ready
 from typing import TypeVar
 
+from workshop.os_threads import gevent_monkey
 from workshop.services.errors import ServiceError
 
 T = TypeVar("T")
@@ -200,6 +202,8 @@ class WorkerPool:
                     initializer=_start_worker, initargs=(self.niceness,))
                 if _green_pipe_writes():
                     os.set_blocking(_job_pipe(self._executor).fileno(), False)
+                elif gevent_monkey() is not None:
+                    _write_through_gevent(_job_pipe(self._executor))
                 atexit.register(self.close)
             return self._executor
 
@@ -239,6 +243,19 @@ def _green_pipe_writes() -> bool:
     """Whether multiprocessing writes pipes with eventlet's green `os.write` (monkey-patched
     before multiprocessing was imported, as wsgi.py does)."""
     return getattr(Connection._write, "__module__", "") == "eventlet.green.os"
+
+
+def _write_through_gevent(pipe: Connection) -> None:
+    """Under gevent, make a pipe's writes wait for room by yielding to the hub.
+
+    gevent patches neither `os.write` nor multiprocessing, so the job pipe is made
+    non-blocking and its connection writes with gevent's `nb_write`, which waits on the hub
+    whenever the pipe is full (the same effect as eventlet's green `os.write`, above).
+    """
+    from gevent.os import nb_write
+
+    os.set_blocking(pipe.fileno(), False)
+    pipe._send = functools.partial(Connection._send, pipe, write=nb_write)
 
 
 def _job_pipe(executor: ProcessPoolExecutor) -> Connection:

@@ -170,3 +170,27 @@ def visible_text(html: str) -> str:
     collector.feed(html)
     collector.close()
     return "".join(collector.parts)
+
+
+# ---- Markdown → plain text, for search snippets ------------------------------------------
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)?")  # [text](url) and ![alt](url) → text
+_LINK_TAIL = re.compile(r"\]\([^)\s]*\)?")  # the target of a link the snippet cut in two
+_BLOCK_MARKS = re.compile(r"(?m)^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+|\|)")
+_TABLE_RULE = re.compile(r"(?m)^\s*\|?\s*:?-{3,}.*$")
+_INLINE_MARKS = re.compile(r"(\*\*|__|~~|`+|(?<!\w)[*_]|[*_](?!\w))")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown as the words a reader sees, on one line: no #, *, _, `, link targets or rules.
+
+    Characters outside Markdown's syntax (such as the private-use match markers of search)
+    are kept where they are.
+    """
+    text = _LINK.sub(r"\1", markdown_text)
+    text = _LINK_TAIL.sub("", text)
+    text = _TABLE_RULE.sub(" ", text)
+    text = _BLOCK_MARKS.sub("", text)
+    text = _INLINE_MARKS.sub("", text).replace("|", " ")
+    return _SPACE.sub(" ", text).strip()

@@ -1,4 +1,4 @@
-"""Serving the app: eventlet's WSGI server (default) or threading, with TCP_NODELAY."""
+"""Serving the app: eventlet's WSGI server (default), gevent's, or threading, with TCP_NODELAY."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from workshop.config import ServingLimits
-from workshop.connection_limits import connection_slots, header_deadline_protocol
+from workshop.connection_limits import (
+    connection_slots,
+    gevent_header_deadline_handler,
+    header_deadline_protocol,
+)
 from workshop.realtime import socketio
 
 
@@ -113,6 +117,16 @@ def serve(app: Flask, host: str | None = None, port: int | None = None,
               flush=True)
         eventlet.wsgi.server(listener, app, log_output=False, max_size=slots,
                              protocol=header_deadline_protocol(limits.header_timeout))
+    elif server.async_mode == "gevent":
+        from gevent.pool import Pool
+        from gevent.pywsgi import WSGIServer
+
+        print(f"{name} on http://{host}:{port} (gevent, up to {slots:,} connections)",
+              flush=True)
+        # A full pool stops accepting until a connection closes, as eventlet's max_size does.
+        WSGIServer((host, port), app, backlog=LISTEN_BACKLOG, spawn=Pool(slots), log=None,
+                   handler_class=gevent_header_deadline_handler(limits.header_timeout)
+                   ).serve_forever()
     else:
         from werkzeug.serving import WSGIRequestHandler
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from workshop.os_threads import os_threading
+from workshop.os_threads import OsThread
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,7 @@ class WalCheckpointer:
         self.interval = interval
         self.checkpoints = 0  # completed checkpoint calls, for tests and curiosity
         self.last: tuple[int, int, int] | None = None  # what the latest one reported
-        native = os_threading()
-        self._stop = native.Event()
-        self._thread = native.Thread(target=self._run, name="wal-checkpoints", daemon=True)
+        self._thread = OsThread(self._run)
 
     def start(self) -> WalCheckpointer:
         """Start the thread; returns self."""
@@ -45,20 +43,19 @@ class WalCheckpointer:
 
     def stop(self, timeout: float = 5.0) -> None:
         """Ask the thread to finish and wait for it."""
-        self._stop.set()
-        self._thread.join(timeout)
+        self._thread.stop(timeout)
 
     @property
     def running(self) -> bool:
         """Whether the thread is alive."""
-        return self._thread.is_alive()
+        return self._thread.running
 
-    def _run(self) -> None:
+    def _run(self, stopped_within) -> None:
         connection = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         try:
             connection.execute("PRAGMA busy_timeout=1000")
             self._use_wal(connection)
-            while not self._stop.wait(self.interval):
+            while not stopped_within(self.interval):
                 self.checkpoint(connection)
         finally:
             connection.close()

@@ -20,7 +20,7 @@ from harness.profiling import profile
 from harness.progress import log
 from harness.report import markdown
 from harness.servers import APP_ENV
-from harness.steps import mode_group, scale_group, sessions_group
+from harness.steps import mode_group, room_group, scale_group, sessions_group, wide_group
 from harness.targets import targets
 
 
@@ -33,7 +33,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="a few steps, eventlet only")
     parser.add_argument("--only", default="",
                         help="comma-separated groups: "
-                             "eventlet,threading,scale,sessions,heavy,board")
+                             "eventlet,gevent,threading,room,wide,scale,sessions,heavy,board")
     parser.add_argument("--steps", default="", help="e.g. 200x0.25,25x1")
     parser.add_argument("--duration", type=float, default=None, help="seconds of load per run")
     parser.add_argument("--min-ops", type=int, default=None,
@@ -95,14 +95,19 @@ def main(argv=None) -> int:
         return 0
     groups = [g for g in args.only.split(",") if g] or (
         ["eventlet", "scale", "board"] if args.quick else
-        ["eventlet", "threading", "scale", "sessions", "heavy", "board"])
+        ["eventlet", "gevent", "threading", "room", "wide", "scale", "sessions", "heavy",
+         "board"])
     started = time.time()
     speed_before = host_speed_ms()
     results: list[dict] = []
     for group in groups:
         try:
-            if group in ("eventlet", "threading"):
+            if group in ("eventlet", "gevent", "threading"):
                 results += mode_group(group, args, workdir)
+            elif group == "room":
+                results += room_group(args, workdir)
+            elif group == "wide":
+                results += wide_group(args, workdir)
             elif group == "scale":
                 results += scale_group(args, workdir)
             elif group == "sessions":

@@ -12,6 +12,9 @@ from harness.servers import Server
 from harness.stats import latency_summary
 from harness.workshops import SEED_NOTES, setup_workshop
 
+# From this size on a step is "a room": its members join 25 at a time, as browsers would.
+ROOM_SIZE = 500
+
 
 def run_clients(configs: list[dict], workdir: Path) -> list[dict]:
     """Run one bench/clients/client.js per config, all at once; returns their JSON results."""
@@ -48,8 +51,12 @@ def measure(kind: str, servers: list[Server], participants: int, rate: float, ar
             workdir: Path, seed: int) -> dict:
     """One run of one step against one kind of server."""
     bases = [s.url for s in servers]
+    join_s = None
     if kind.startswith("app"):
-        ws = setup_workshop(bases, participants)
+        # A room of hundreds joins as a crowd of browsers would: 25 at a time.
+        ws = setup_workshop(bases, participants,
+                            joining_at_once=25 if participants >= ROOM_SIZE else 4)
+        join_s = ws["join_s"]
         # As the board connects: batches of events when they pile up (docs/protocol.md).
         clients, auth = ws["clients"], {"workshop": ws["workshop"], "batch": not args.unbatched}
         persona, notes = ws["persona_id"], ws["note_ids"]
@@ -68,7 +75,7 @@ def measure(kind: str, servers: list[Server], participants: int, rate: float, ar
         config["rawOut"] = str(Path(args.raw) / f"{kind}-{participants}x{rate}-{seed}.json")
     with Sampler([s.pid for s in servers]) as sampler:
         result = run_clients([config], workdir)[0]
-    result.update(kind=kind, workers=len(servers),
+    result.update(kind=kind, workers=len(servers), join_s=join_s,
                   **server_figures(sampler, result["epoch"], participants))
     return result
 

@@ -59,11 +59,12 @@ def markdown(report: dict) -> str:
     else:
         lines = [f"- **{', '.join(s['groups'])}**: {provenance(s)}" for s in sources]
     lines += ["", LEGEND, ""]
-    for group in ("eventlet", "threading", "scale"):
+    for group in ("eventlet", "gevent", "threading", "scale"):
         rows = [r for r in results if r["group"] == group]
         if not rows:
             continue
         title = {"eventlet": "One worker, eventlet (how `python wsgi.py` serves), SQLite",
+                 "gevent": "One worker, gevent (simple-websocket), SQLite",
                  "threading": "One worker, threading (simple-websocket), SQLite",
                  "scale": "eventlet on PostgreSQL: one worker, one behind Redis, two behind "
                           "Redis"}[group]
@@ -125,6 +126,56 @@ def markdown(report: dict) -> str:
                 f"{_f(r['deliveries_per_s'])} | {_f(r['server_cpu_pct'])} | "
                 f"{_f(r['server_rss_mib_peak'])} | "
                 f"{_ratio(fo['p99'], one['fanout_ms']['p99']) if one else '–'} |")
+        lines.append("")
+    room = [r for r in results if r["group"] == "room"]
+    if room:
+        lines += ["### 1,000 people in one workshop, 0.05 ops/s each", "",
+                  "Joins go over HTTP 25 at a time, then the connections open 25 at a time "
+                  "(a crowd of browsers). `app`: eventlet; `app-gevent`: gevent; each on "
+                  "SQLite. Presence per join: the presence bytes all members received, divided "
+                  "by the joins. Client CPU is the Node process's: near a core, the client, "
+                  "not the server, sets the latencies.", "",
+                  "| server | joins s | connections s | presence KiB per join | ack p50/p99 "
+                  "| fan-out p50 / p90 / p99 / max | delivered | CPU % | KiB/participant | "
+                  "client CPU s | p99 vs floor | p99 vs node |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+        index = {r["kind"]: r for r in room}
+        for r in room:
+            fo, ack = r["fanout_ms"], r["ack_ms"]
+            floor, node = index.get("floor"), index.get("node")
+            per_join = (r.get("presence_bytes") or 0) / 1024 / max(1, r["participants"])
+            lines.append(
+                f"| {r['kind']} | {_f(r.get('join_s'))} | {_f((r.get('connect_ms') or 0) / 1000)}"
+                f" | {per_join:.2f} | {_f(ack['p50'])} / {_f(ack['p99'])} | {_f(fo['p50'])} / "
+                f"{_f(fo['p90'])} / {_f(fo['p99'])} / {_f(fo['max'])} | "
+                f"{_f(r['delivered_ratio'], 4)} | {_f(r['server_cpu_pct'])} | "
+                f"{_f(r['rss_kib_per_participant'])} | {_f(r.get('client_cpu_s'))} | "
+                f"{_ratio(fo['p99'], floor['fanout_ms']['p99']) if floor else '–'} | "
+                f"{_ratio(fo['p99'], node['fanout_ms']['p99']) if node else '–'} |")
+        lines.append("")
+    wide = [r for r in results if r["group"] == "wide"]
+    if wide:
+        lines += ["### 2,000 connections on one process: 40 workshops of 50, 0.2 ops/s each",
+                  "", "| server | ack p50/p99 | fan-out p50 / p90 / p99 / max | delivered | "
+                  "CPU % | peak RSS MiB | KiB per connection |", "|---|---|---|---|---|---|---|"]
+        for r in wide:
+            fo, ack = r["fanout_ms"], r["ack_ms"]
+            lines.append(
+                f"| {r['kind']} | {_f(ack['p50'])} / {_f(ack['p99'])} | {_f(fo['p50'])} / "
+                f"{_f(fo['p90'])} / {_f(fo['p99'])} / {_f(fo['max'])} | "
+                f"{_f(r['delivered_ratio'], 4)} | {_f(r['server_cpu_pct'])} | "
+                f"{_f(r['server_rss_mib_peak'])} | {_f(r['rss_kib_per_participant'])} |")
+        lines.append("")
+    presence = [r for r in results if r["kind"].startswith("app") and r.get("presence_bytes")
+                and "workshops" not in r]
+    if presence:
+        lines += ["### Presence per join", "",
+                  "The presence bytes all members received during a run (joins and load), "
+                  "divided by the members who joined.", "",
+                  "| group | server | participants | KiB per join |", "|---|---|---|---|"]
+        for r in sorted(presence, key=lambda r: (r["participants"], r["group"], r["kind"])):
+            lines.append(f"| {r['group']} | {r['kind']} | {r['participants']} | "
+                         f"{r['presence_bytes'] / 1024 / r['participants']:.1f} |")
         lines.append("")
     heavy = [r for r in results if r["group"] == "heavy"]
     if heavy:

@@ -29,8 +29,9 @@ def median_run(runs: list[dict]) -> dict:
                     if any(r[key][k] is not None for r in runs) else None
                     for k in runs[0][key]}
     for key in ("deliveries_per_s", "server_cpu_pct", "server_rss_mib_peak",
-                "rss_kib_per_participant", "client_cpu_s"):
-        values = [r[key] for r in runs if r[key] is not None]
+                "rss_kib_per_participant", "client_cpu_s", "join_s", "connect_ms",
+                "presence_bytes"):
+        values = [r[key] for r in runs if r.get(key) is not None]
         out[key] = statistics.median(values) if values else None
     # Correctness is not averaged: the worst run counts.
     out["delivered_ratio"] = min(r["delivered_ratio"] or 0 for r in runs)

@@ -19,12 +19,16 @@ from harness.servers import (
 )
 from harness.stats import median_run
 
-FULL_PARTICIPANTS = [25, 50, 100, 200]
-FULL_RATES = [0.2, 1.0, 2.0]
+FULL_PARTICIPANTS = [25, 100, 200]
+FULL_RATES = [0.25, 1.0]
 TARGET_STEP = (200, 0.25)  # 50 ops/s into one workshop: p99 fan-out <= 30 ms
 # Several workshops at once, as a company runs them: (workshops, participants each, ops/s
 # each). 200 people in all, so the figures compare with one 200-person workshop's.
 SESSION_STEPS = [(4, 50, 1.0), (8, 25, 1.0)]
+# 1,000 people in one workshop, each sending an op every 20 s (issue 29).
+ROOM_STEP = (1000, 0.05)
+# 2,000 connections on one process: 40 workshops of 50 at 0.2 ops/s each.
+WIDE_STEP = (40, 50, 0.2)
 
 
 def steps_for(args) -> list[tuple[int, float]]:
@@ -165,4 +169,36 @@ def sessions_group(args, workdir: Path) -> list[dict]:
     finally:
         if pg is not None:
             pg.drop()
+
+
+def room_group(args, workdir: Path) -> list[dict]:
+    """1,000 people in one workshop (ROOM_STEP): the app under eventlet and gevent, the
+    framework floor and Node's relay. The joins, the connect storm (25 at a time) and the
+    presence each member receives are reported beside the latencies."""
+    sqlite = {mode: f"sqlite:///{workdir / f'room-{mode}.sqlite3'}"
+              for mode in ("eventlet", "gevent")}
+    for mode, url in sqlite.items():
+        migrate(app_env(0, mode, url))
+    starters = {"app": lambda: [start_app(workdir, "eventlet", sqlite["eventlet"],
+                                          name="room")],
+                "app-gevent": lambda: [start_app(workdir, "gevent", sqlite["gevent"],
+                                                 name="room-gevent")],
+                "floor": lambda: [start_floor(workdir, "eventlet")],
+                "node": lambda: [start_node(workdir)]}
+    return run_group("room", starters, args, workdir, steps=[ROOM_STEP])
+
+
+def wide_group(args, workdir: Path) -> list[dict]:
+    """2,000 connections on one process (WIDE_STEP), under eventlet and gevent: latencies
+    and the memory each connection costs."""
+    sqlite = {mode: f"sqlite:///{workdir / f'wide-{mode}.sqlite3'}"
+              for mode in ("eventlet", "gevent")}
+    for mode, url in sqlite.items():
+        migrate(app_env(0, mode, url))
+    starters = {"app": lambda: [start_app(workdir, "eventlet", sqlite["eventlet"],
+                                          name="wide")],
+                "app-gevent": lambda: [start_app(workdir, "gevent", sqlite["gevent"],
+                                                 name="wide-gevent")]}
+    return run_group("wide", starters, args, workdir, steps=[WIDE_STEP],
+                     measure_step=measure_sessions)
 

@@ -17,7 +17,7 @@ def targets(results: list[dict]) -> list[dict]:
     """Check the issue's targets against the results."""
     checks = []
     by = {(r["group"], r["kind"], r["participants"], r["rate"]): r for r in results
-          if r["group"] in ("eventlet", "threading")}
+          if r["group"] in ("eventlet", "gevent", "threading")}
     for (group, kind, p, rate), app in sorted(by.items()):
         if kind not in ("app", "app-compare"):
             continue
@@ -33,8 +33,9 @@ def targets(results: list[dict]) -> list[dict]:
                        "applies": applies, "met": ok if applies else None,
                        "measured": f"p99 {p99_ratio:.2f}x, deliveries/s {dps_ratio:.2f}x, "
                                    f"delivered {app['delivered_ratio']}"})
-    for group, kind in (("eventlet", "app"), ("eventlet", "app-compare"),
-                        ("threading", "app"), ("eventlet", "floor"), ("threading", "floor")):
+    for group, kind in (("eventlet", "app"), ("eventlet", "app-compare"), ("gevent", "app"),
+                        ("threading", "app"), ("eventlet", "floor"), ("gevent", "floor"),
+                        ("threading", "floor")):
         app = by.get((group, kind, *TARGET_STEP))
         if app:
             checks.append({"target": f"{kind}, {group} 200 x 0.25/s: p99 fan-out <= 30 ms, "
@@ -43,6 +44,29 @@ def targets(results: list[dict]) -> list[dict]:
                            "met": app["fanout_ms"]["p99"] <= 30 and app["delivered_ratio"] == 1,
                            "measured": f"p99 {app['fanout_ms']['p99']} ms, delivered "
                                        f"{app['delivered_ratio']} (median of {app['repeats']})"})
+    for r in (r for r in results if r["group"] == "room" and r["kind"].startswith("app")):
+        storm_s = (r.get("join_s") or 0) + (r.get("connect_ms") or 0) / 1000
+        checks.append({"target": f"room, {r['kind']}: 1,000 joins and connections <= 5 s",
+                       "applies": True, "met": storm_s <= 5,
+                       "measured": f"{storm_s:.1f} s (joins {r.get('join_s')} s, connections "
+                                   f"{(r.get('connect_ms') or 0) / 1000:.1f} s)"})
+        met = (r["fanout_ms"]["p99"] is not None and r["fanout_ms"]["p99"] <= 100
+               and r["ack_ms"]["p99"] is not None and r["ack_ms"]["p99"] <= 50
+               and r["delivered_ratio"] == 1.0)
+        checks.append({"target": f"room, {r['kind']}: 1,000 x 0.05/s p99 fan-out <= 100 ms, "
+                                 "ack p99 <= 50 ms, delivered 1.0",
+                       "applies": True, "met": met,
+                       "measured": f"fan-out p99 {r['fanout_ms']['p99']} ms, ack p99 "
+                                   f"{r['ack_ms']['p99']} ms, delivered {r['delivered_ratio']}"
+                                   f", client CPU {r.get('client_cpu_s')} s"})
+    for r in (r for r in results if r["group"] == "wide"):
+        checks.append({"target": f"wide, {r['kind']}: 40 x 50 x 0.2/s p99 fan-out <= 100 ms, "
+                                 "delivered 1.0", "applies": True,
+                       "met": (r["fanout_ms"]["p99"] or 1e9) <= 100
+                       and r["delivered_ratio"] == 1.0,
+                       "measured": f"p99 {r['fanout_ms']['p99']} ms, delivered "
+                                   f"{r['delivered_ratio']}, {r['rss_kib_per_participant']} "
+                                   "KiB per connection"})
     for busy in (r for r in results if r["group"] == "heavy" and r.get("ratios")):
         ratio = statistics.median(busy["ratios"])
         checks.append({"target": f"heavy, {busy['server']}: 200 x 0.25/s p99 fan-out with PDF "

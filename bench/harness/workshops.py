@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import time
 
 import requests
 
@@ -24,9 +25,11 @@ def join(base: str, token: str, name: str, team: str) -> str:
     return f"workshop_session={http.cookies['workshop_session']}"
 
 
-def setup_workshop(bases: list[str], participants: int, notes: int = SEED_NOTES) -> dict:
+def setup_workshop(bases: list[str], participants: int, notes: int = SEED_NOTES,
+                   joining_at_once: int = 4) -> dict:
     """A workshop, a facilitator with `notes` seed notes, and `participants` members
-    (joined round-robin through `bases`, each member's cookie for its worker)."""
+    (joined round-robin through `bases`, `joining_at_once` at a time, each member's cookie
+    for its worker); `join_s` is how long the members' joins took."""
     base = bases[0]
     created = requests.post(base + "/api/workshops", timeout=30,
                             json={"title": "Bench session", "teams": TEAMS}).json()
@@ -49,8 +52,10 @@ def setup_workshop(bases: list[str], participants: int, notes: int = SEED_NOTES)
         url = bases[i % len(bases)]
         return {"url": url, "cookie": join(url, invite, f"Person {i}", TEAMS[i % len(TEAMS)])}
 
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+    started = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(joining_at_once) as pool:
         clients = list(pool.map(one, range(participants)))
     return {"workshop": created["id"], "persona_id": persona_id, "note_ids": note_ids,
-            "clients": clients, "facilitator": facilitator}
+            "clients": clients, "facilitator": facilitator,
+            "join_s": round(time.monotonic() - started, 2)}
 

@@ -11,7 +11,7 @@ writes the event to that SQLite file (WAL, synchronous=NORMAL, like the app) thr
 sqlite3 module directly, one INSERT and a commit per op, with no ORM and no checks. That is
 the least any server that keeps every op before sending it pays on top of the relay.
 
-    WORKSHOP_ASYNC_MODE=eventlet|threading PORT=5001 python bench/relays/relay_flask.py
+    WORKSHOP_ASYNC_MODE=eventlet|gevent|threading PORT=5001 python bench/relays/relay_flask.py
 """
 
 import os
@@ -22,6 +22,10 @@ if ASYNC_MODE == "eventlet":
     import eventlet
 
     eventlet.monkey_patch()
+elif ASYNC_MODE == "gevent":
+    from gevent import monkey
+
+    monkey.patch_all()
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 

@@ -14,6 +14,7 @@ import { createLibrary } from "./library.js";
 import { createPersonaTabs } from "./persona-tabs.js";
 import { createPresence } from "./presence.js";
 import { createReconcile } from "./reconcile.js";
+import { setUpShortcuts } from "./shortcuts.js";
 import { showRemoved } from "./removed.js";
 import { statusLine } from "./status-line.js";
 import { teamSlot } from "./state.js";
@@ -59,7 +60,8 @@ const connection = new Connection(store, {
     for (const listener of eventListeners) listener(event);
   },
   onPresence: presence.show,
-  onStatus: statusLine(document.getElementById("conn-status"), announcer.speak),
+  onStatus: statusLine(document.getElementById("conn-status"), announcer.speak,
+    { readOnly: me.role === "observer" }),
   onError: (ack) => toast(errorText(ack.error)),
 });
 
@@ -97,5 +99,6 @@ document.getElementById("persona-add-form")?.addEventListener("submit", async (e
   if (ack.ok) { input.value = ""; store.selectPersona(ack.event.data.persona.id); }
 });
 
+setUpShortcuts();
 store.changed();
 connection.start();

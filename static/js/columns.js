@@ -3,7 +3,24 @@
 // assumptions; voting, reconciling and evidence decorate each one.
 import { translatedCategory } from "./categories.js";
 import { h } from "./dom.js";
-import { t } from "./messages.js";
+import { errorText, t } from "./messages.js";
+
+// A full board reads as text and team colour; from this many notes on, unless chosen.
+const COMPACT_FROM = 30;
+
+/** A per-browser layout choice (localStorage), or `fallback` when none was made or storage fails. */
+function remembered(key, fallback) {
+  try {
+    const value = globalThis.localStorage?.getItem(key);
+    return value === null || value === undefined ? fallback : JSON.parse(value);
+  } catch {
+    return fallback;
+  }
+}
+
+function remember(key, value) {
+  try { globalThis.localStorage?.setItem(key, JSON.stringify(value)); } catch { /* private mode */ }
+}
 
 export function createColumns(ui, { voting, reconcile, evidence }) {
   const { store, state, me, send, teamClass } = ui;
@@ -12,19 +29,104 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
   const root = document.getElementById("columns");
   const assumptionElements = new Map();
   const participant = (id) => state.participants.find((p) => p.id === id);
+  const compactKey = "workshop.compact";
+  const collapsedKey = `workshop.collapsed.${state.workshop.id}`;
+  const collapsed = new Set(remembered(collapsedKey, []));
+  const compactToggle = buildCompactToggle();
+  const newNote = canWrite ? buildNewNote() : null;
 
   function buildColumn(serverCategory) {
     const category = translatedCategory(serverCategory);
-    const list = h("ul", { class: "notes", "aria-label": t("board.column_notes", { category: category.label }) });
+    const list = h("ul", { class: "notes", id: `notes-${category.key}`,
+      "aria-label": t("board.column_notes", { category: category.label }) });
+    const toggle = h("button", { class: "icon-button column-toggle", type: "button",
+      "aria-controls": `notes-${category.key}`, onclick: () => toggleColumn(column, category) });
     const column = h("section", { class: "column", "data-category": category.key,
       "aria-labelledby": `col-${category.key}` },
     h("header", { class: "column-head" },
-      h("h3", { id: `col-${category.key}`, text: category.label }),
-      h("span", { class: "count" })),
+      h("h3", { id: `col-${category.key}`, text: category.label, title: category.prompt }),
+      h("span", { class: "count" }),
+      toggle),
     h("p", { class: "column-prompt", text: category.prompt }),
     list);
     if (canWrite) column.append(buildAddForm(category));
+    showCollapsed(column, category);
     return column;
+  }
+
+  function showCollapsed(column, category) {
+    const closed = collapsed.has(category.key);
+    column.classList.toggle("collapsed", closed);
+    const toggle = column.querySelector(".column-toggle");
+    toggle.setAttribute("aria-expanded", String(!closed));
+    toggle.setAttribute("aria-label", closed ? t("board.column.expand", { category: category.label })
+      : t("board.column.collapse", { category: category.label }));
+    toggle.textContent = closed ? "+" : "−";
+  }
+
+  function toggleColumn(column, category) {
+    if (collapsed.has(category.key)) collapsed.delete(category.key); else collapsed.add(category.key);
+    remember(collapsedKey, [...collapsed]);
+    showCollapsed(column, category);
+  }
+
+  /** "Compact cards": text and team colour; the rest on hover or focus (Tab reaches each card). */
+  function buildCompactToggle() {
+    const tools = document.getElementById("board-tools");
+    if (!tools) return null;
+    const button = h("button", { class: "button button-small compact-toggle", id: "compact-toggle",
+      type: "button", "aria-pressed": "false", text: t("board.compact"), title: t("board.compact.hint"),
+      onclick: () => {
+        remember(compactKey, button.getAttribute("aria-pressed") !== "true");
+        store.changed();
+      } });
+    tools.append(button);
+    return button;
+  }
+
+  /** On a phone: one "New note" button that asks for the category (the columns' forms hide). */
+  function buildNewNote() {
+    const tools = document.getElementById("board-tools");
+    if (!tools) return null;
+    const select = h("select", { id: "new-note-category", name: "category" });
+    const textarea = h("textarea", { id: "new-note-text", name: "text", rows: "4", maxlength: "500",
+      placeholder: t("board.add.placeholder") });
+    const error = h("p", { class: "form-error", role: "alert", hidden: true });
+    const dialog = h("dialog", { class: "new-note-dialog", id: "new-note-dialog",
+      "aria-labelledby": "new-note-heading" });
+    const close = () => dialog.close();
+    const form = h("form", { class: "form" },
+      h("h2", { id: "new-note-heading", text: t("board.new_note") }),
+      h("div", { class: "field" }, h("label", { for: "new-note-category", text: t("board.new_note.category") }), select),
+      h("div", { class: "field" }, h("label", { for: "new-note-text", text: t("board.new_note.text") }), textarea),
+      error,
+      h("div", { class: "dialog-actions" },
+        h("button", { class: "button", type: "button", text: t("common.cancel"), onclick: close }),
+        h("button", { class: "button button-primary", type: "submit", text: t("board.add.submit") })));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const text = textarea.value.trim();
+      if (!text) { textarea.focus(); return; }
+      // A refusal is said inside the dialog, where the person is looking (not in a toast below it).
+      const ack = await ui.sendQuietly("assumption.add", { persona_id: store.activePersona(), category: select.value, text });
+      error.hidden = ack.ok;
+      if (ack.ok) { textarea.value = ""; close(); } else error.textContent = errorText(ack.error);
+    });
+    dialog.append(form);
+    document.body.append(dialog);
+    const button = h("button", { class: "button button-primary new-note-button", id: "new-note", type: "button",
+      "aria-haspopup": "dialog", text: t("board.new_note"),
+      onclick: () => {
+        select.replaceChildren(...state.categories.map((c) => {
+          const category = translatedCategory(c);
+          return h("option", { value: category.key, text: category.label });
+        }));
+        error.hidden = true;
+        dialog.showModal();
+        select.focus();
+      } });
+    tools.prepend(button);
+    return button;
   }
 
   function buildAddForm(category) {
@@ -70,6 +172,8 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
     if (el.classList.contains("editing")) return; // never clobber what someone is typing
     const author = participant(assumption.author_id);
     el.className = `note ${teamClass(author?.team)}${assumption.author_id === me.id ? " mine" : ""}`;
+    // A compact card opens its details on focus, so it takes its own place in the Tab order.
+    el.tabIndex = root.classList.contains("compact") ? 0 : -1;
     el.querySelector(".note-text").textContent = assumption.text;
     const authorLabel = author ? (author.team ? `${author.name} · ${author.team}` : author.name) : "";
     el.querySelector(".note-author").textContent = authorLabel;
@@ -151,6 +255,13 @@ export function createColumns(ui, { voting, reconcile, evidence }) {
     }
     const activePersona = store.activePersona();
     const visible = state.assumptions.filter((a) => a.persona_id === activePersona);
+    const compact = Boolean(remembered(compactKey, visible.length >= COMPACT_FROM));
+    root.classList.toggle("compact", compact);
+    if (compactToggle) {
+      compactToggle.setAttribute("aria-pressed", String(compact));
+      compactToggle.hidden = root.hidden;
+    }
+    if (newNote) newNote.hidden = root.hidden;
     const groups = state.groups.filter((g) => g.persona_id === activePersona);
     const seen = new Set();
     const placeAssumption = (list, assumption, index) => {

@@ -5,6 +5,7 @@ import { allEvidence, evidenceState, linksByTarget, linksFor, personaEvidence, r
   researchPending } from "./evidence.js";
 import { plural, t } from "./messages.js";
 import { h } from "./dom.js";
+import { reached } from "./registry.js";
 
 const STATE_LABELS = {
   validated: t("evidence.validated"), contradicted: t("evidence.contradicted"), untested: t("evidence.untested"),
@@ -162,14 +163,23 @@ export function createEvidenceBoard(ui, library) {
     parts.detail = h("p", { class: "ev-detail" });
     parts.debt = h("div", { class: "ev-debt" });
     parts.states = h("div", { class: "ev-states" });
-    parts.categories = h("ul", { class: "ev-categories", "aria-label": t("evidence.coverage_by_category") });
+    parts.categories = h("ul", { class: "ev-categories", id: "ev-categories",
+      "aria-label": t("evidence.coverage_by_category") });
+    // Per category on request: the strip stays one row above the notes.
+    parts.toggle = h("button", { class: "icon-button ev-cats-toggle", type: "button", "aria-expanded": "false",
+      "aria-controls": "ev-categories", text: t("evidence.by_category"),
+      onclick: () => {
+        const open = parts.toggle.getAttribute("aria-expanded") !== "true";
+        parts.toggle.setAttribute("aria-expanded", String(open));
+        strip.classList.toggle("ev-cats-open", open);
+      } });
     strip.append(
       h("h2", { class: "sr-only", id: "evidence-strip-heading", text: t("evidence.coverage") }),
       h("div", { class: "ev-overall" }, parts.ring,
         h("div", { class: "ev-overall-text" },
           h("p", { class: "ev-kicker", text: t("evidence.coverage") }), parts.headline, parts.detail)),
       parts.debt,
-      h("div", { class: "ev-breakdown" }, parts.states, parts.categories));
+      h("div", { class: "ev-breakdown" }, parts.states, parts.toggle, parts.categories));
   }
 
   function meter(category) {
@@ -199,16 +209,23 @@ export function createEvidenceBoard(ui, library) {
     bar);
   }
 
+  const personaOf = (id) => (state.assumptions.find((a) => a.id === id)
+    ?? state.groups.find((g) => g.id === id))?.persona_id;
+
   function renderStrip() {
     if (!strip) return;
     const persona = ui.store.activePersona();
-    strip.hidden = columns.hidden || !persona;
-    if (strip.hidden) return;
-    const key = `${state.seq}|${persona}`;
+    if (columns.hidden || !persona) { strip.hidden = true; return; }
+    const key = `${state.seq}|${persona}|${state.workshop.phase}`;
     if (key === stripKey) return;
     stripKey = key;
-    if (!parts.ring) buildStrip();
     const figures = personaEvidence(state, persona, state.categories.map((c) => c.key));
+    // Coverage counts accepted items: before reconciling, and with nothing accepted or linked,
+    // it would only be a row of empty meters between the phase and the notes.
+    strip.hidden = !reached(state.workshop.phase, "reconcile") && figures.accepted === 0
+      && !state.evidence.some((link) => personaOf(link.target_id) === persona);
+    if (strip.hidden) return;
+    if (!parts.ring) buildStrip();
     strip.dataset.id = persona;
     strip.classList.toggle("ev-strip-none", figures.accepted === 0);
 

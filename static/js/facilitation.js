@@ -1,6 +1,6 @@
 // Facilitation: the phase (pill, stepper and prompt), the shared countdown, and the
 // facilitator's panel of settings, reveals and timer controls.
-import { t } from "./messages.js";
+import { plural, t } from "./messages.js";
 import { h } from "./dom.js";
 import { PHASES, phase as phaseOf, phaseLabel } from "./registry.js";
 
@@ -144,7 +144,11 @@ export function createFacilitation(ui) {
       max: String(MAX_DOT_BUDGET), step: "1", inputmode: "numeric", class: "budget-input",
       onchange: changeBudget });
     panel.revealNotes = h("button", { class: "button button-small", type: "button",
-      text: t("reveal.notes"), onclick: () => send("reveal", { what: "notes" }) });
+      text: t("reveal.notes"), onclick: async () => {
+        const ack = await send("reveal", { what: "notes" });
+        const shown = ack.event?.data?.assumptions?.length ?? 0;
+        if (ack.ok) toast(shown ? plural("reveal.notes.done", shown) : t("reveal.notes.done_none"));
+      } });
     panel.revealVotes = h("button", { class: "button button-small button-primary", type: "button",
       text: t("reveal.votes"), onclick: () => send("reveal", { what: "votes" }) });
     panel.revealStatus = h("p", { class: "setting-hint", role: "status" });
@@ -242,12 +246,33 @@ export function createFacilitation(ui) {
                 setTimeout(() => { event.target.textContent = t("common.copy"); }, 1500);
               } }),
             h("button", { class: "button button-small", type: "button", text: t("panel.links.new"),
-              "aria-label": rotateLabel,
-              onclick: () => send("invite.rotate", { role }) })));
+              "aria-label": rotateLabel, "data-role": role, onclick: (event) => rotateLink(event.currentTarget, role) })));
       });
     return h("div", { class: "panel-group" },
       h("h3", { class: "panel-heading", text: t("panel.links") }), ...rows,
       h("p", { class: "setting-hint", text: t("panel.links.hint") }));
+  }
+
+  /** "New link" asks once ("Sure? …"), then rotates and says so: the old link stops working. */
+  async function rotateLink(button, role) {
+    if (!button.dataset.armed) {
+      button.dataset.armed = "1";
+      button.textContent = t("panel.links.confirm");
+      button.setAttribute("aria-label", t("panel.links.confirm_label"));
+      button.disarm = setTimeout(() => disarm(button), 4000);
+      return;
+    }
+    disarm(button);
+    const ack = await send("invite.rotate", { role });
+    if (ack.ok) toast(role === "observer" ? t("panel.links.rotated.observer") : t("panel.links.rotated.invite"));
+  }
+
+  function disarm(button) {
+    clearTimeout(button.disarm);
+    delete button.dataset.armed;
+    button.textContent = t("panel.links.new");
+    button.setAttribute("aria-label", button.dataset.role === "observer"
+      ? t("panel.links.rotate_observer") : t("panel.links.rotate_invite"));
   }
 
   async function loadLinks() {

@@ -4,6 +4,7 @@
 
 import { h } from "./dom.js";
 import { t } from "./messages.js";
+import { boardShortcuts } from "./shortcuts.js";
 
 function rows(list) {
   return h("dl", { class: "help-keys" }, ...list.flatMap(([keys, text]) => [
@@ -20,6 +21,7 @@ function sections(page) {
     ["Escape", t("help.escape")],
   ];
   const board = [
+    ...boardShortcuts(),
     ["Enter", t("help.add_note")],
     ["← →", t("help.tabs")],
   ];

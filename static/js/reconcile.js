@@ -1,7 +1,9 @@
 // Reconciliation on the board: group duplicates (drag and drop, or the keyboard),
 // discuss in threads, decide (accepted / rejected / parked / reworded), and filter.
-import { locale, plural, t } from "./messages.js";
+import { plural, t } from "./messages.js";
+import { formatTime } from "./dates.js";
 import { h } from "./dom.js";
+import { reached } from "./registry.js";
 
 const DECISIONS = [
   ["accepted", t("decision.accepted")], ["rejected", t("decision.rejected")],
@@ -99,7 +101,7 @@ export function createReconcile(ui) {
   function decisionBadge(decision) {
     if (!decision) return null;
     const by = state.participants.find((p) => p.id === decision.by)?.name;
-    const when = new Date(decision.at).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" });
+    const when = formatTime(decision.at);
     return h("div", { class: `decision decision-${decision.decision}` },
       h("span", { class: "decision-label", text: DECISION_LABELS[decision.decision] }),
       h("span", { class: "decision-meta", text: [by, when].filter(Boolean).join(" · ") }),
@@ -120,7 +122,8 @@ export function createReconcile(ui) {
     const sync = () => { wordingField.hidden = select.value !== "reworded"; };
     select.addEventListener("change", sync);
     sync();
-    const details = h("details", { class: "decide" }, h("summary", { text: t("reconcile.decide") }));
+    const details = h("details", { class: "decide", "data-decide": item.id },
+      h("summary", { text: t("reconcile.decide") }));
     const form = h("form", { class: "decide-form" }, select, reason, wordingField,
       h("button", { class: "button button-small button-primary", type: "submit", text: t("reconcile.save_decision") }));
     form.addEventListener("submit", async (event) => {
@@ -129,7 +132,13 @@ export function createReconcile(ui) {
         reason: reason.value.trim() };
       if (select.value === "reworded") data.text = wording.value.trim();
       const ack = await send("decision.set", data);
-      if (ack.ok) { details.open = false; reason.value = ""; }
+      if (!ack.ok) return;
+      // The event has rebuilt the card by now (carrying this form's state over): close the form
+      // that is on the page, and leave no old reason for the next decision.
+      const current = document.querySelector(`details.decide[data-decide="${item.id}"]`) ?? details;
+      current.open = false;
+      current.querySelector("[name=reason]").value = "";
+      current.querySelector("summary").focus();
     });
     details.append(form);
     return details;
@@ -167,6 +176,8 @@ export function createReconcile(ui) {
       if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }
     });
     const panel = h("div", { class: "thread", "data-thread": id },
+      comments.length ? null : h("p", { class: "thread-empty",
+        text: me.role === "observer" ? t("reconcile.thread_empty.observer") : t("reconcile.thread_empty") }),
       h("ul", { class: "thread-list", "aria-label": t("reconcile.discussion") }, ...comments.map((comment) => {
         const author = state.participants.find((p) => p.id === comment.author_id);
         const mine = comment.author_id === me.id;
@@ -331,7 +342,25 @@ export function createReconcile(ui) {
     return card;
   }
 
+  /** The filters mean something once reconciling starts, or once anything is decided. */
+  function renderBar() {
+    if (!bar) return;
+    const persona = ui.store.activePersona();
+    const decided = state.assumptions.some((a) => a.persona_id === persona && a.decision)
+      || state.groups.some((g) => g.persona_id === persona && g.decision);
+    const hidden = !(reached(state.workshop.phase, "reconcile") || decided);
+    if (hidden && !bar.hidden && (filter.decision !== "all" || filter.contested)) {
+      filter.decision = "all"; // a hidden filter must not keep notes out of sight
+      filter.contested = false;
+      bar.querySelector("#filter-decision").value = "all";
+      bar.querySelector("#filter-contested").checked = false;
+      queueMicrotask(() => ui.store.changed());
+    }
+    bar.hidden = hidden;
+  }
+
   function render() {
+    renderBar();
     if (pickBanner) {
       const note = picking && state.assumptions.find((a) => a.id === picking);
       pickBanner.hidden = !note;

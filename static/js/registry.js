@@ -24,3 +24,9 @@ export function phaseLabel(key) {
   const { label } = phase(key);
   return label ? t(label) : key;
 }
+
+/** Whether the phase `current` is `key` or comes after it (an unknown key: false). */
+export function reached(current, key) {
+  const at = PHASES.findIndex((p) => p.key === key);
+  return at >= 0 && PHASES.findIndex((p) => p.key === current) >= at;
+}

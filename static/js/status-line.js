@@ -3,12 +3,13 @@
 import { plural, t } from "./messages.js";
 import { showRemoved } from "./removed.js";
 
-/** A function for Connection's `onStatus` that shows `kind` ("live", "saving", …) in `el`. */
-export function statusLine(el, speak) {
+/** A function for Connection's `onStatus` that shows `kind` ("live", "saving", …) in `el`;
+ *  an observer saves nothing, so their live connection says "Live · read only". */
+export function statusLine(el, speak, { readOnly = false } = {}) {
   let wasOnline = null;
   return (kind, detail) => {
     const labels = {
-      live: t("board.status.live"),
+      live: readOnly ? t("board.status.live_read_only") : t("board.status.live"),
       saving: plural("board.status.saving", detail),
       offline: detail ? t("board.status.offline_waiting", { n: detail }) : t("board.status.offline"),
       refused: detail || t("board.status.refused"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pathlib
 import re
 
 import pytest
@@ -108,3 +109,31 @@ def test_a_very_long_persona_does_not_fit():
         doc = with_field(doc, f"items.{item['id']}", long)
     assert page_count(doc, fx.meta()) > 1
     assert len(pdf_pages(doc, fx.meta())) == page_count(doc, fx.meta())
+
+
+ONEPAGER_CSS = (pathlib.Path(__file__).resolve().parents[2] / "static" / "css"
+                / "onepager.css").read_text(encoding="utf-8")
+
+
+def test_a_short_story_stays_in_one_column_and_a_long_one_uses_two():
+    two_lines = ("Anouk runs a bakery in Utrecht with two staff. She does the books on Sunday "
+                 "evenings, when the shop is closed and the kids are asleep.")
+    short = html(with_field(fx.document(), "identity.story", two_lines))
+    assert '<section class="story" aria-label="Story">' in short
+    # Nothing sets the plain story in columns: two lines would be cut mid-sentence across them.
+    story_rule = re.search(r"(?m)^\.story\s*\{([^}]*)\}", ONEPAGER_CSS)
+    assert story_rule and "columns" not in story_rule.group(1)
+    long = html(with_field(fx.document(), "identity.story", (two_lines + " ") * 6))
+    assert '<section class="story story-columns" aria-label="Story">' in long
+    assert re.search(r"\.story-columns\s*\{[^}]*columns:\s*2", ONEPAGER_CSS)
+
+
+def test_the_portrait_has_no_shadow_that_the_pdf_would_draw_as_crosshairs():
+    # WeasyPrint paints a blurred shadow around a circle in four pieces: thin lines above,
+    # below and beside the avatar (seen by rendering the PDF with pdftoppm). The ring is a
+    # background instead, in every medium.
+    portrait_rules = re.findall(r"(?s)([^{}]*\.portrait[^{}]*)\{([^}]*)\}", ONEPAGER_CSS)
+    assert portrait_rules
+    for selector, body in portrait_rules:
+        assert "box-shadow" not in body or "none" in body, selector.strip()
+    assert "<svg" in html()  # the avatar is drawn in the page, inside .portrait

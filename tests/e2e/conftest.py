@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT_S = 20.0
 STOP_TIMEOUT_S = 10.0
+# Every async mode the server runs in; the live tests run under each (README, "Async modes").
+ASYNC_MODES = ["eventlet", "gevent", "threading"]
 
 
 def free_port() -> int:

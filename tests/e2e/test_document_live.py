@@ -11,10 +11,11 @@ import threading
 
 import pytest
 
+from tests.e2e.conftest import ASYNC_MODES
 from tests.e2e.test_live_sync import create_workshop, join  # noqa: F401 - join is a fixture
 
 pytestmark = [pytest.mark.live,
-              pytest.mark.parametrize("live_server", ["eventlet", "threading"], indirect=True)]
+              pytest.mark.parametrize("live_server", ASYNC_MODES, indirect=True)]
 
 
 @pytest.fixture

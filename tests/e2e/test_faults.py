@@ -29,6 +29,7 @@ import pytest
 import requests
 import socketio
 
+from tests.e2e.conftest import ASYNC_MODES
 from tests.e2e.test_live_sync import (
     TIMEOUT_S,
     Member,
@@ -327,7 +328,7 @@ def wait_until(condition, timeout: float, what: str) -> None:
         time.sleep(0.02)
 
 
-@pytest.mark.parametrize("live_server", ["eventlet", "threading"], indirect=True)
+@pytest.mark.parametrize("live_server", ASYNC_MODES, indirect=True)
 def test_kill_9_during_a_burst_loses_and_doubles_nothing(live_server, clients):
     """Three participants send ops from threads as fast as acks come; the server is killed
     with SIGKILL mid-burst and started again. The clients reconnect by themselves, catch up
@@ -655,7 +656,7 @@ def collect(answers: dict[int, dict], n: int, expected: int, arrived: threading.
 
 # Both modes: the server handles one connection's events in arrival order (async_handlers
 # off); under threading the race used to reorder most bursts.
-@pytest.mark.parametrize("live_server", ["eventlet", "threading"], indirect=True)
+@pytest.mark.parametrize("live_server", ASYNC_MODES, indirect=True)
 def test_ops_sent_back_to_back_keep_their_order(live_server, clients):
     """What `flush()` in static/js/connection.js does after a reconnect: every op waiting in
     the outbox goes out at once, without waiting for acks. Edits of one note sent back to back

@@ -16,6 +16,7 @@ import pytest
 import requests
 import socketio
 
+from tests.e2e.conftest import ASYNC_MODES
 from tests.helpers import comparable
 from tests.presence_list import apply_delta
 from tests.reference_reducer import apply_event, replay
@@ -23,7 +24,7 @@ from tests.reference_reducer import apply_event, replay
 # Every test here runs against the app served under eventlet (how wsgi.py serves it) and
 # under threading with simple-websocket: the app has no eventlet-only code.
 pytestmark = [pytest.mark.live,
-              pytest.mark.parametrize("live_server", ["eventlet", "threading"], indirect=True)]
+              pytest.mark.parametrize("live_server", ASYNC_MODES, indirect=True)]
 
 TIMEOUT_S = 10
 
@@ -81,6 +82,7 @@ class Member:
         self.acked: list[int] = []  # the seq of each ok ack to this member's ops
         self.hooks: list = []
         self.connects = 0
+        self.sync_timeout = TIMEOUT_S  # longer where a test syncs megabytes
         self.present: list[dict] = []  # who is connected, from presence messages
         self.changed = threading.Condition(threading.RLock())
         self.sio = BoardClient(reconnection_delay=0.5, reconnection_delay_max=2)
@@ -215,7 +217,7 @@ class Member:
 
     def sync(self) -> dict:
         """`sync` {since: our seq} and apply the answer (events or a fresh snapshot)."""
-        ack = self.sio.call("sync", {"since": self.seq}, timeout=TIMEOUT_S)
+        ack = self.sio.call("sync", {"since": self.seq}, timeout=self.sync_timeout)
         assert ack["ok"], ack
         with self.changed:
             if "snapshot" in ack:

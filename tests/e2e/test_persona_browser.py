@@ -200,6 +200,7 @@ def test_saving_a_very_long_story_makes_the_merge_view_warn_it_no_longer_fits_a4
     story = "\n\n".join(f"Day {n}: Jasper rides to the hospital in every weather, and on the "
                          "way he plans which repair shop might still be open after his shift."
                          for n in range(30))
+    sam.get_by_role("button", name="Edit story").click()  # the story is read until then
     field(sam, "Short story (Markdown)").fill(story)
     field(sam, "Short story (Markdown)").press("Control+Enter")
     for page in (maria, sam):  # the saver and whoever else looks at the sheet
@@ -335,7 +336,10 @@ def test_screenshots_of_the_merge_view_and_the_one_pager(person, live_server):
     page.goto(url)
     sam.page.goto(url)
     expect(page.locator("#fit")).to_have_attribute("data-fits", "true")
-    page.locator(".persona-item", has_text="look sporty").locator(".provenance summary").click()
+    # A trait's text is its box's value, not text content: find the item by that value.
+    sporty = page.evaluate("""() => [...document.querySelectorAll('.persona-item')]
+        .findIndex((item) => item.querySelector('textarea').value.includes('look sporty'))""")
+    page.locator(".persona-item").nth(sporty).locator(".provenance summary").click()
     field(sam.page, "Location").focus()
     expect(page.locator(".field[data-path='identity.location'] .field-editing")).to_have_text(
         "Sam is editing")

@@ -65,11 +65,19 @@ def test_join_add_vote_and_read_the_persona_on_a_phone(person, live_server):
     sidebar = page.locator("aside.sidebar").bounding_box()
     assert columns["y"] < sidebar["y"], "the sidebar comes before the board"
 
-    box = page.locator("section.column[data-category=goals] form.add-note textarea")
-    assert_reachable(page, box, "add-note box")
-    box.fill(NOTE)
-    box.press("Enter")
+    # One "New note" button asks for the category (the columns' own forms are for wider screens).
+    new = page.locator("#new-note")
+    assert_reachable(page, new, "New note button")
+    new.click()
+    dialog = page.locator("#new-note-dialog")
+    assert_reachable(page, dialog.locator("select"), "category")
+    dialog.locator("select").select_option("goals")
+    dialog.locator("textarea").fill(NOTE)
+    assert_reachable(page, dialog.locator("button[type=submit]"), "add button")
+    dialog.locator("button[type=submit]").click()
     expect(note(page, NOTE)).to_have_count(1)
+    goals = page.locator("section.column[data-category=goals]")
+    expect(goals.locator(note(page, NOTE))).to_have_count(1)
     assert_fits(page, "board with a note")
 
     state = fay.page.request.get(f"/api/workshops/{wid}").json()

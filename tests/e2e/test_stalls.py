@@ -24,11 +24,12 @@ import pytest
 import requests
 
 from tests.e2e.browsing import join as join_in_browser
+from tests.e2e.conftest import ASYNC_MODES
 from tests.e2e.test_live_sync import create_workshop, join  # noqa: F401 - join is a fixture
 from tests.e2e.test_research_browser import file, open_research
 
 pytestmark = [pytest.mark.live,
-              pytest.mark.parametrize("live_server", ["eventlet", "threading"], indirect=True)]
+              pytest.mark.parametrize("live_server", ASYNC_MODES, indirect=True)]
 
 PROBE_INTERVAL_S = 0.125  # 8 ops a second: well inside the op rate limit over a whole test
 STALL_BOUND_S = 1.0       # a probe answered later than this means the room stalled

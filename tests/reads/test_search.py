@@ -123,3 +123,31 @@ def test_an_edited_note_is_found_by_its_new_words_only(backend, room):
     assert titles(search.search_notes(backend, room["id"], "cycling")) == ["Visit"]
     send(backend, room["id"], room["sam"]["id"], "research_note.delete", {"id": note["id"]})
     assert titles(search.search_notes(backend, room["id"], "cycling")) == []
+
+
+MARKDOWN_INTERVIEW = (
+    "# Visit at home\n\n" + "Anna talks about her **week** and her _kids_. " * 30
+    + "\n\n## Money\n\n- She pays every **bill** on her [phone](https://example.com/pay) at night,"
+      " `always` after the kids are asleep.\n" + "More about her evenings. " * 30)
+
+
+def test_a_snippet_is_plain_text_with_the_words_around_the_match(backend, room):
+    add_research(backend, room["id"], room["sam"], "Interview with Anna", MARKDOWN_INTERVIEW)
+    result = search.search_notes(backend, room["id"], "phone")["results"][0]
+    snippet = result["snippet_html"]
+    # The words around the match, not the note's start, and none of Markdown's syntax.
+    assert "pays every bill on her <mark>phone</mark> at night, always after" in snippet
+    assert "Visit at home" not in snippet
+    for syntax in ("**", "](", "https://", "`", "## ", "- She", "_kids_"):
+        assert syntax not in snippet, syntax
+    assert snippet.startswith("… ")  # text before it was left out
+    assert len(snippet.split()) < 40
+
+
+def test_a_snippet_of_a_hostile_note_stays_escaped_text(backend, room):
+    body = ("Intro. " * 20 + "**<img src=x onerror=alert(1)>** said the *phone* "
+            "[<script>x</script>](javascript:alert(1)) later.")
+    add_research(backend, room["id"], room["sam"], "Hostile", body)
+    snippet = search.search_notes(backend, room["id"], "phone")["results"][0]["snippet_html"]
+    assert "<img" not in snippet and "<script" not in snippet and "javascript:" not in snippet
+    assert "&lt;img src=x onerror=alert(1)&gt; said the <mark>phone</mark>" in snippet

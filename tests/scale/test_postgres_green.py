@@ -1,4 +1,4 @@
-"""The PostgreSQL drivers do not block eventlet's hub.
+"""The PostgreSQL drivers do not block the hub, under eventlet or gevent.
 
 A green thread runs `SELECT pg_sleep(1)` through the app's own database; meanwhile a ticker
 green thread keeps ticking and other requests (a health check, and creating a workshop,
@@ -23,16 +23,25 @@ from tests.e2e.conftest import REPO_ROOT
 pytestmark = [pytest.mark.postgres]
 
 SCRIPT = textwrap.dedent("""
-    import eventlet
-    eventlet.monkey_patch()
+    import sys
+    MODE = sys.argv[2]
+    if MODE == "eventlet":
+        import eventlet
+        eventlet.monkey_patch()
+        spawn, sleep, wait = eventlet.spawn, eventlet.sleep, lambda green: green.wait()
+    else:
+        from gevent import monkey
+        monkey.patch_all()
+        import gevent
+        spawn, sleep, wait = gevent.spawn, gevent.sleep, lambda green: green.get()
 
-    import hashlib, json, sys, time
+    import hashlib, json, time
     from sqlalchemy import text
     from workshop import create_app
     from workshop.config import Config, normalise_database_url
 
     url = normalise_database_url(sys.argv[1])
-    app = create_app(Config(database_url=url, secret_key="t", async_mode="eventlet"))
+    app = create_app(Config(database_url=url, secret_key="t", async_mode=MODE))
     app.testing = True
     db = app.extensions["workshop"].db
     client = app.test_client()
@@ -42,19 +51,19 @@ SCRIPT = textwrap.dedent("""
     def ticker():
         while running:
             ticks.append(time.monotonic())
-            eventlet.sleep(0.01)
+            sleep(0.01)
 
     def max_gap(start, end):
         inside = [t for t in ticks if start <= t <= end]
         return max((b - a for a, b in zip(inside, inside[1:])), default=end - start)
 
-    ticker_thread = eventlet.spawn(ticker)
-    eventlet.sleep(0.1)
+    ticker_thread = spawn(ticker)
+    sleep(0.1)
 
     # Control: a C call that never yields stalls the ticker.
     start = time.monotonic()
     hashlib.pbkdf2_hmac("sha256", b"x", b"y", 2_000_000)  # ~0.5 s of C without a yield
-    eventlet.sleep(0.05)
+    sleep(0.05)
     control_gap = max_gap(start - 0.02, time.monotonic())
 
     def slow_query():
@@ -71,14 +80,14 @@ SCRIPT = textwrap.dedent("""
                 response = getattr(client, method)(path, json=body)
                 answers.append({"path": path, "status": response.status_code,
                                 "at": t, "ms": 1000 * (time.monotonic() - t)})
-            eventlet.sleep(0.02)
+            sleep(0.02)
 
-    slow = eventlet.spawn(slow_query)
-    others = eventlet.spawn(other_requests)
-    slow.wait()
-    others.wait()
+    slow = spawn(slow_query)
+    others = spawn(other_requests)
+    wait(slow)
+    wait(others)
     running = False
-    ticker_thread.wait()
+    wait(ticker_thread)
     during = [a for a in answers if window["start"] <= a["at"] <= window["end"]]
     print(json.dumps({
         "driver": db.engine.dialect.driver,
@@ -94,13 +103,15 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.parametrize("mode", ["eventlet", "gevent"])
 @pytest.mark.parametrize("scheme, driver", [
-    ("postgresql://", "psycopg2"),  # as configured: psycopg2, waiting through eventlet
+    ("postgresql://", "psycopg2"),  # as configured: psycopg2, waiting through the hub
     ("postgresql+pg8000://", "pg8000"),  # pure Python, green by monkey-patching
 ])
-def test_a_slow_query_does_not_stall_other_requests_or_the_hub(postgres_url, scheme, driver):
+def test_a_slow_query_does_not_stall_other_requests_or_the_hub(postgres_url, scheme, driver,
+                                                               mode):
     url = scheme + postgres_url.split("://", 1)[1]
-    done = subprocess.run([sys.executable, "-c", SCRIPT, url], cwd=REPO_ROOT,
+    done = subprocess.run([sys.executable, "-c", SCRIPT, url, mode], cwd=REPO_ROOT,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

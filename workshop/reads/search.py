@@ -11,6 +11,7 @@ from sqlalchemy import select, text
 
 from workshop.db import sqlite_file
 from workshop.models import ResearchNote
+from workshop.rendering import plain_text
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.shapes import research_note_view
@@ -27,6 +28,29 @@ def _highlighted(raw: str) -> str:
     """Database-highlighted text as safe HTML with <mark> around the matches."""
     escaped = _MARKED.sub(lambda m: f"<mark>{m.group(1)}</mark>", html.escape(raw, quote=False))
     return escaped.replace(_OPEN, "").replace(_CLOSE, "")
+
+
+# A snippet is the words around the first match: a few before it, more after it.
+SNIPPET_BEFORE, SNIPPET_AFTER = 8, 22
+_ELLIPSIS = "…"
+
+
+def _snippet(raw: str) -> str:
+    """A body's highlighted fragment as safe HTML: plain text (no Markdown), the words around
+    its first match, <mark> around the matches, … where text was left out."""
+    text = plain_text(raw)
+    cut_before, cut_after = text.startswith(_ELLIPSIS), text.endswith(_ELLIPSIS)
+    words = text.strip(_ELLIPSIS + " ").split(" ")
+    first = next((i for i, word in enumerate(words) if _OPEN in word), 0)
+    start = max(0, first - SNIPPET_BEFORE)
+    end = min(len(words), first + SNIPPET_AFTER)
+    part = " ".join(words[start:end])
+    # A match cut by the window keeps its mark balanced.
+    if part.count(_OPEN) > part.count(_CLOSE):
+        part += _CLOSE
+    lead = f"{_ELLIPSIS} " if start > 0 or cut_before else ""
+    tail = f" {_ELLIPSIS}" if end < len(words) or cut_after else ""
+    return _highlighted(lead + part + tail)
 
 
 def search_terms(query: str) -> list[str]:
@@ -187,7 +211,7 @@ def search_notes(backend: Backend, workshop_id: str, query: str = "",
         results.append({key: note[key] for key in ("id", "title", "source_type", "date",
                                                    "tags")} | {
             "title_html": _highlighted(title) if title else html.escape(note["title"]),
-            "snippet_html": _highlighted(snippet) if snippet else ""})
+            "snippet_html": _snippet(snippet) if snippet else ""})
     return {"query": query, "terms": terms, "results": results}
 
 

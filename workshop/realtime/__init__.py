@@ -17,6 +17,7 @@ from workshop.realtime.handlers import register_handlers
 from workshop.realtime.outbox import Delivery, EventOutbox, chunks
 from workshop.realtime.rooms import events_room, own_forms_room, participant_room, workshop_room
 from workshop.realtime.send_queue import bound_send_queues
+from workshop.realtime.whole_sends import write_whole_frames
 
 # Created unbound, bound in create_app (the Flask-SocketIO extension pattern).
 socketio = SocketIO()
@@ -277,6 +278,8 @@ def init_app(app, config: Config) -> SocketIOPublisher:
         json=jsoncodec,
     )
     bound_send_queues(socketio.server.eio, config.send_queue_bytes)
+    if socketio.server.eio.async_mode in ("gevent", "threading"):
+        write_whole_frames()  # simple-websocket serves these modes (see whole_sends.py)
     _route_socketio_path(app)
     app.session_interface = ConnectionSessionInterface()
     register_handlers(socketio)

@@ -204,7 +204,9 @@ def _response_components() -> dict[str, Schema]:
                 "id": STRING, "title": STRING, "source_type": STRING,
                 "date": NULLABLE_STRING, "tags": {"type": "array", "items": STRING},
                 "title_html": {**STRING, "description": "Escaped, matches in <mark>."},
-                "snippet_html": {**STRING, "description": "Escaped, matches in <mark>."},
+                "snippet_html": {**STRING, "description": (
+                    "The words around the first match, as plain text: escaped, matches in "
+                    "<mark>.")},
             })},
         }),
         "Rendered": _closed({"html": STRING}),

@@ -65,6 +65,11 @@ export function createImportDialog(lib) {
     for (const input of [d.files, d.modeRows, d.modeSurvey, d.source, d.date]) {
       input.addEventListener("change", () => schedule(0));
     }
+    // Every choice is checked again, the same file fixed and chosen again too: a browser
+    // fires no change for a choice equal to the input's current one, so the picker opens
+    // on an empty input (cancelling it clears the check as well).
+    d.files.addEventListener("click", () => { d.files.value = ""; });
+    d.files.addEventListener("cancel", () => { if (!d.files.files.length) reset(); });
     d.tags.addEventListener("input", () => schedule(500));
     dialog = h("dialog", { class: "imp-dialog", "aria-labelledby": "imp-title" }, form);
     dialog.addEventListener("cancel", (event) => { if (busy) event.preventDefault(); });

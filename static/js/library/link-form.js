@@ -35,22 +35,32 @@ export function createLinkForm(lib) {
     return byCategory;
   }
 
+  /** The chosen item's "kind:id", or "". */
+  const chosenItem = () => parts.list.querySelector("input[name=item]:checked")?.value ?? "";
+
+  // A list of radio buttons, not a <select>: an item's whole text wraps instead of being cut.
   function fillOptions() {
     const needle = parts.find.value.trim().toLowerCase();
-    const chosen = parts.list.value;
+    const chosen = chosenItem();
     const groups = [];
     let count = 0;
     for (const [category, items] of itemsFor(parts.persona.value)) {
       const shown = items.filter((item) => !needle || item.text.toLowerCase().includes(needle));
       if (!shown.length) continue;
       count += shown.length;
-      groups.push(h("optgroup", { label: lib.categoryLabel(category) },
-        ...shown.map((item) => h("option", { value: `${item.kind}:${item.id}`, text: item.text,
-          title: item.text }))));
+      const heading = `lib-link-cat-${category}`;
+      groups.push(h("div", { class: "lib-option-group", role: "group", "aria-labelledby": heading },
+        h("p", { class: "lib-option-heading", id: heading, text: lib.categoryLabel(category) }),
+        ...shown.map((item) => {
+          const value = `${item.kind}:${item.id}`;
+          return h("label", { class: "lib-option" },
+            h("input", { type: "radio", name: "item", value, checked: value === chosen }),
+            h("span", { text: item.text }));
+        })));
     }
     parts.list.replaceChildren(...groups);
-    parts.list.value = chosen;
-    if (!parts.list.value && count === 1) parts.list.selectedIndex = 0;
+    const radios = parts.list.querySelectorAll("input[name=item]");
+    if (!chosenItem() && count === 1) radios[0].checked = true;
     parts.count.textContent = count ? plural("evidence.items", count)
       : needle ? t("library.link.no_match") : t("library.link.no_notes");
   }
@@ -67,16 +77,17 @@ export function createLinkForm(lib) {
     parts.persona.value = lib.store.activePersona() ?? personas[0]?.id ?? "";
     parts.find = h("input", { type: "search", id: "lib-link-find", autocomplete: "off",
       placeholder: t("library.link.find_placeholder"), "aria-controls": "lib-link-item" });
-    parts.list = h("select", { id: "lib-link-item", size: "6", required: true, class: "lib-listbox",
-      "aria-describedby": "lib-link-count" });
+    parts.list = h("div", { id: "lib-link-item", role: "radiogroup", class: "lib-listbox",
+      "aria-labelledby": "lib-link-item-label", "aria-describedby": "lib-link-count" });
     parts.count = h("p", { class: "lib-hint", id: "lib-link-count", "aria-live": "polite" });
     parts.error = h("p", { class: "form-error", role: "alert", hidden: true });
     parts.find.addEventListener("input", () => fillOptions());
     parts.find.addEventListener("keydown", (event) => {
       if (event.key === "ArrowDown") {
         event.preventDefault();
-        if (!parts.list.value && parts.list.options.length) parts.list.selectedIndex = 0;
-        parts.list.focus();
+        const radios = [...parts.list.querySelectorAll("input[name=item]")];
+        const target = radios.find((r) => r.checked) ?? radios[0];
+        if (target) { target.checked = true; target.focus(); }
       }
     });
     const relation = (value, label, hint) => h("label", { class: `lib-relation lib-relation-${value}` },
@@ -96,7 +107,7 @@ export function createLinkForm(lib) {
           personas.length > 1 ? h("span", { class: "lib-inline-field" },
             h("label", { class: "sr-only", for: "lib-link-persona", text: t("library.link.persona") }), parts.persona) : null),
         parts.find,
-        h("label", { class: "sr-only", for: "lib-link-item", text: t("library.link.choose_item") }),
+        h("span", { class: "sr-only", id: "lib-link-item-label", text: t("library.link.choose_item") }),
         parts.list, parts.count),
       h("fieldset", { class: "lib-relations" },
         h("legend", { text: t("library.link.this_passage") }),
@@ -116,7 +127,7 @@ export function createLinkForm(lib) {
   async function submit(event) {
     event.preventDefault();
     const quote = parts.quote.value.replace(/\s+/g, " ").trim();
-    const [kind, id] = (parts.list.value || ":").split(":");
+    const [kind, id] = (chosenItem() || ":").split(":");
     const relation = form.querySelector("input[name=relation]:checked")?.value ?? "supports";
     const problem = !quote ? t("library.link.need_quote")
       : quote.length > MAX_QUOTE ? t("library.link.too_long", { max: MAX_QUOTE })
@@ -147,10 +158,9 @@ export function createLinkForm(lib) {
     build(quote, floating);
     reader.toolbar.hidden = true;
     if (floating) {
-      form.style.top = reader.toolbar.style.top;
+      // Below the passage just selected, never over it: the reader compares the two.
       reader.bodyWrap.append(form);
-      const top = parseFloat(reader.toolbar.style.top) || 0;
-      form.style.top = `${top}px`;
+      form.style.top = `${reader.selectionBottom ?? 0}px`;
     } else {
       reader.linkSlot.append(form);
       reader.linkButton?.setAttribute("aria-expanded", "true");

@@ -268,6 +268,7 @@ export function createReader(lib) {
     const left = Math.min(Math.max(0, rect.left - box.left + rect.width / 2 - width / 2), box.width - width);
     reader.toolbar.style.left = `${left}px`;
     reader.toolbar.style.top = `${Math.max(0, rect.top - box.top - reader.toolbar.offsetHeight - 8)}px`;
+    reader.selectionBottom = rect.bottom - box.top + 8; // where the link form opens (link-form.js)
   }
 
   return { select, openPassage, renderReader, highlight };

@@ -1,17 +1,10 @@
 // The research library's small text helpers: dates, tags, excerpts, search highlights.
-import { locale, t } from "../messages.js";
+import { t } from "../messages.js";
+export { formatDate } from "../dates.js"; // the one date formatter (static/js/dates.js)
 
 /** "smooth", unless the reader asked the system for less motion (asked each time: it may change). */
 export function scrollBehaviour() {
   return window.matchMedia?.("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
-}
-
-/** "14 Sep 2026" for "2026-09-14" (read as a calendar date, not a moment). */
-export function formatDate(iso) {
-  if (!iso) return "";
-  const [y, m, d] = iso.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(locale,
-    { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 }
 
 /** Tags typed as "a, b, c": trimmed, no empties, no duplicates (case-insensitive). */

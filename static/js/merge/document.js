@@ -1,6 +1,7 @@
 // The persona document as a sheet of fields (identity, then a section per category), or,
 // before it exists, what it will be and how to create it.
 import { translatedCategory } from "../categories.js";
+import { postJSON } from "../api.js";
 import { fill, h } from "../dom.js";
 import { plural, t } from "../messages.js";
 import { autosize, fieldControl, fields } from "./fields.js";
@@ -11,8 +12,9 @@ import { phase } from "../registry.js";
 
 const IDENTITY = [
   ["name", t("merge.identity.name"), "line"], ["quote", t("merge.identity.quote"), "textarea"],
-  ["role", t("merge.identity.role"), "input"], ["age_range", t("merge.identity.age_range"), "input"],
-  ["location", t("merge.identity.location"), "input"], ["story", t("merge.identity.story"), "textarea"],
+  // Lines, not inputs: a long location or role wraps instead of being cut at the box's edge.
+  ["role", t("merge.identity.role"), "line"], ["age_range", t("merge.identity.age_range"), "line"],
+  ["location", t("merge.identity.location"), "line"], ["story", t("merge.identity.story"), "textarea"],
 ];
 
 let built = null; // the version id and item ids the form was built for
@@ -37,8 +39,55 @@ function buildDocument(version) {
   const empty = version.document.sections.length ? null : h("p", { class: "empty-hint",
     text: t("merge.no_accepted") });
   fill(els.document, h("article", { class: "persona-sheet" }, identity, ...sections, empty));
+  storyReader();
   delete els.document.dataset.empty;
   built = { id: version.id, items: itemIds(version) };
+}
+
+// ---- the story: read as rendered Markdown, edited on request -----------------------------
+
+let story = null; // { entry, read, button, shown } while the document is on the page
+
+function storyReader() {
+  const entry = fields.get("identity.story");
+  const read = h("div", { class: "story-read prose", id: "story-read" });
+  const button = h("button", { class: "button button-small story-edit", type: "button", id: "story-edit",
+    text: t("merge.story.edit"), "aria-controls": entry.el.id,
+    onclick: () => { showStory(true); entry.el.focus(); } });
+  entry.el.after(read);
+  entry.wrapper.querySelector(".field-head").append(button);
+  entry.el.addEventListener("blur", () => showStory(false));
+  story = { entry, read, button, shown: null };
+  showStory(false);
+}
+
+/** Editing: the Markdown in its box; reading: the server's sanitised HTML of it. */
+function showStory(editing) {
+  const { entry, read, button } = story;
+  const editable = canWrite && !entry.el.readOnly;
+  entry.el.hidden = !editing;
+  read.hidden = editing;
+  button.hidden = editing || !editable;
+  if (editing) { autosize(entry.el); return; }
+  renderStory(entry.el.value);
+}
+
+async function renderStory(markdown) {
+  const { read } = story;
+  if (story.shown === markdown) return;
+  story.shown = markdown;
+  if (!markdown.trim()) {
+    read.replaceChildren(h("p", { class: "story-empty", text: t("merge.story.empty") }));
+    return;
+  }
+  try {
+    const answer = await postJSON(`/api/workshops/${encodeURIComponent(state.workshop.id)}/preview`,
+      { body: markdown });
+    if (story.shown === markdown) read.innerHTML = answer.html; // rendered and sanitised by the server
+  } catch {
+    // Offline or refused: the text as written (never as HTML), until it changes again.
+    if (story.shown === markdown) read.textContent = markdown;
+  }
 }
 
 function itemIds(version) {
@@ -52,6 +101,7 @@ function fillFields(version) {
     const value = valueAt(version, path) ?? "";
     if (entry.el.value !== value) { entry.el.value = value; entry.base = null; autosize(entry.el); }
   }
+  if (story && story.entry.el.hidden) showStory(false); // others' saves, and locking, show
   const identity = version.document.identity;
   const look = `${identity.name}|${identity.picture?.data?.length ?? 0}|${identity.picture?.data?.slice(-16) ?? ""}|${locked(version)}`;
   const hero = els.document.querySelector(".portrait-box, .portrait");

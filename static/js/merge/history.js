@@ -1,6 +1,7 @@
 // The history panel: the persona's versions, and the word diff between two of them.
+import { formatDate } from "../dates.js";
 import { fill, h } from "../dom.js";
-import { errorText, locale, plural, t } from "../messages.js";
+import { errorText, plural, t } from "../messages.js";
 import { base, els, personaId, redraw, state, STATUS_LABELS } from "./page.js";
 
 function renderHistory() {
@@ -21,7 +22,7 @@ function renderHistory() {
     h("ol", { class: "history" }, ...versions.map((v) => h("li", {},
       h("span", { class: `version-dot ${v.status}`, "aria-hidden": "true" }),
       `${t("merge.history.item", { n: v.number, status: STATUS_LABELS[v.status] ?? v.status })}`
-        + `${v.agreed_at ? ` · ${new Date(v.agreed_at).toLocaleDateString(locale)}` : ""}`))),
+        + `${v.agreed_at ? ` · ${formatDate(v.agreed_at)}` : ""}`))),
     versions.length > 1 ? h("div", { class: "diff-controls" },
       h("label", { for: "diff-from", text: t("merge.diff.compare") }), from,
       h("label", { for: "diff-to", text: t("merge.diff.with") }), to,

@@ -74,7 +74,7 @@ export const connection = new Connection(store, {
     for (const listener of eventListeners) listener(event);
   },
   onPresence: () => {},
-  onStatus: statusLine(els.status, announce),
+  onStatus: statusLine(els.status, announce, { readOnly: !canWrite }),
   onError: (ack) => toast(errorText(ack.error)),
 });
 

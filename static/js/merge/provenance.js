@@ -1,5 +1,6 @@
 // A trait's record under it in the document: where it came from, the votes, the decision and
 // the evidence, worded as the exports word them.
+import { formatDate } from "../dates.js";
 import { capital, h } from "../dom.js";
 import { plural, t } from "../messages.js";
 
@@ -74,13 +75,13 @@ export function provenance(item) {
         : t("merge.provenance.disagreed", { teams })) : []),
       ...part("decision", PART_LABELS.decision, t("merge.provenance.decided", {
         decision: DECISION_LABELS[d.decision] ?? capital(d.decision),
-        name: d.by_name ?? t("merge.provenance.the_facilitator"), date: d.at ? d.at.slice(0, 10) : "–" })),
+        name: d.by_name ?? t("merge.provenance.the_facilitator"), date: d.at ? formatDate(d.at) : "–" })),
       ...(d.reason ? part("reason", PART_LABELS.reason, d.reason) : []),
       // Shown while the item needs research now (renderResearch keeps it current).
       h("dt", { class: "research-row", hidden: true, text: PART_LABELS.research }),
       h("dd", { class: "prov-research research-row", hidden: true, text: t("merge.provenance.research_pending") }),
       ...part("evidence", PART_LABELS.evidence, p.evidence.length ? list(p.evidence.map((e) => h("li", { class: `ev-${e.relation}` },
         h("strong", { text: `${e.relation === "supports" ? t("evidence.supports") : t("evidence.contradicts")}: ` }),
-        `“${e.quote}” — ${e.note_title}`, h("span", { class: "muted", text: ` (${e.source_type}${e.date ? `, ${e.date}` : ""})` }))))
+        `“${e.quote}” — ${e.note_title}`, h("span", { class: "muted", text: ` (${e.source_type}${e.date ? `, ${formatDate(e.date)}` : ""})` }))))
         : h("span", { class: "muted", text: t("merge.provenance.untested") }))));
 }

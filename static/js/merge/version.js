@@ -1,7 +1,8 @@
 // The version panel: draft or agreed, the teams' sign-offs, agreeing, and reopening an agreed
 // version (asked first, since it clears the sign-offs).
+import { formatMoment } from "../dates.js";
 import { fill, h } from "../dom.js";
-import { locale, plural, t } from "../messages.js";
+import { plural, t } from "../messages.js";
 import { canWrite, current, els, isFacilitator, me, nameOf, personaId, redraw, reopen, send, state, store } from "./page.js";
 
 function teamsWithMembers() {
@@ -21,7 +22,7 @@ function renderVersion(version) {
     h("p", { class: `version-chip ${draft ? "draft" : "agreed"}`, id: "version-chip",
       text: draft ? t("merge.version.draft", { n: version.number }) : t("merge.version.agreed", { n: version.number }) }),
     draft ? null : h("p", { class: "muted", text: t("merge.version.frozen", { name: nameOf(version.agreed_by),
-      when: new Date(version.agreed_at).toLocaleString(locale), next: version.number + 1 }) }),
+      when: formatMoment(version.agreed_at), next: version.number + 1 }) }),
     draft ? null : phaseNote(),
     h("h3", { class: "panel-sub", text: required ? t("merge.signoff.required") : t("merge.signoff") }),
     h("ul", { class: "signoffs" }, ...teams.map((team) => {

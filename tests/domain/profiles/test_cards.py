@@ -103,3 +103,13 @@ def test_no_order_statistic_is_anyones_exact_figure():
              column["population_median"]]
     assert not set(shown) & set(revenue)
     assert column["median"] == 466.0  # 465.5 exactly: rounded to 3 significant digits
+
+
+def test_a_date_spread_sentence_names_the_first_of_a_month_near_the_quartile():
+    import datetime as dt
+
+    days = [dt.date(2024, 1, 1) + dt.timedelta(days=i) for i in range(0, 400, 2)]
+    table = segment_and_rest({"since": days[100:]}, {"since": days[:100]}, {"since": "date"})
+    since = next(c for c in profile_card(table, SEGMENT)["columns"] if c["column"] == "since")
+    # The population's upper quartile is 2024-10-26: "after 2024-10-01".
+    assert since["spread"][0].endswith("of this segment is after 2024-10-01")

@@ -59,9 +59,18 @@ def test_direct_identifiers_are_recognised_by_their_header(header):
 
 
 @pytest.mark.parametrize("header", ["segment", "city", "Plaats", "revenue", "channel",
-                                    "orders", "loyalty tier", "product name", "nps"])
+                                    "orders", "loyalty tier", "product name", "nps",
+                                    "newsletter yes/no"])
 def test_ordinary_headers_are_not_identifiers(header):
     assert identifier_by_name(header) is None
+
+
+def test_an_id_column_is_a_record_number_only_when_its_values_differ():
+    assert classify_column("order_id", [f"O{i}" for i in range(100)])["identifier"] is True
+    product = classify_column("product_id", ["P1", "P2", "P3"] * 40)
+    assert (product["kind"], product["suggested_role"]) == ("category", "attribute")
+    store = classify_column("store number", ["12", "14"] * 50)
+    assert (store["identifier"], store["suggested_role"]) == (False, "attribute")
 
 
 @pytest.mark.parametrize(("values", "reason"), [

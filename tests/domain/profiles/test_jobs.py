@@ -86,3 +86,22 @@ def test_one_claim_is_checked_on_its_own(imported, worker_pool):
     check = worker_pool.run(jobs.check_job, result["table"], segment,
                             {"kind": "most_common", "column": "city", "value": "Amsterdam"})
     assert check["status"] == "consistent"
+
+
+def test_a_segment_hidden_by_sizing_gets_no_card_and_no_checks():
+    from tests.domain.profiles.tables import make_table
+    from workshop.domain.profiles.table import table_to_bytes
+
+    # b is a less 3 people: both cards side by side would describe those 3.
+    table = make_table({"x": [1.0] * 3 + [2.0] * 57 + [3.0] * 40,
+                        "city": ["A"] * 3 + ["B"] * 97}, {"x": "number", "city": "category"})
+    segments = [{"id": "a", "name": "a", "rule": {"column": "x", "test": "between",
+                                                  "value": [1, 2]}},
+                {"id": "b", "name": "b", "rule": {"column": "x", "test": "between",
+                                                  "value": [2, 2]}}]
+    claim = {"kind": "most_common", "column": "city", "value": "B"}
+    answer = jobs.analyse_job(table_to_bytes(table), segments,
+                              [{"segment": "a", "claim": claim}, {"segment": "b", "claim": claim}])
+    assert answer["cards"]["a"]["suppressed"] and answer["cards"]["a"]["columns"] == []
+    assert not answer["cards"]["b"]["suppressed"]
+    assert [c["status"] for c in answer["checks"]] == ["not_measurable", "consistent"]

@@ -117,3 +117,9 @@ def test_a_path_is_read_like_bytes(tmp_path, export):
     path = tmp_path / "export.csv"
     path.write_bytes(export)
     assert inspect_csv(path, as_of=AS_OF)["sha256"] == inspect_csv(export, as_of=AS_OF)["sha256"]
+
+
+def test_windows_line_ends_and_unusual_separators_inside_values_are_read_as_written():
+    inspected = inspect_csv("a,b\r\n1\u2028x,2\r\n3,4\r\n".encode())
+    assert inspected["ok"] and inspected["row_count"] == 2
+    assert inspected["preview"][1] == {"a": "3", "b": "4"}

@@ -146,3 +146,10 @@ def test_a_dataset_under_k_rows_shows_no_figures():
     sizing = size_segments(table, split_on(table, "city"))
     assert sizing["total"] is None
     assert all(s["size"]["suppressed"] for s in sizing["segments"])
+
+
+def test_a_mask_is_computed_once_per_rule(table):
+    rule = {"column": "city", "test": "equals", "value": "Utrecht"}
+    first = segment_mask(table, rule)
+    assert segment_mask(table, dict(reversed(list(rule.items())))) is first
+    assert len(table.masks) == 1

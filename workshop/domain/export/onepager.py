@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parents[3]
 TEMPLATES = ROOT / "templates"
 STYLESHEET = ROOT / "static" / "css" / "onepager.css"
 COVERAGE_SEGMENTS = 10
+# A story of this many characters and up (about six lines of one column) reads in two.
+STORY_COLUMNS_FROM = 600
 
 
 @lru_cache(maxsize=1)
@@ -108,6 +110,9 @@ def _context(document: dict, meta: dict, stylesheet_href: str) -> dict:
         "facts": facts,
         "story_html": Markup(render_markdown(identity["story"])) if identity["story"].strip()
         else "",
+        # Two columns only for a story long enough to fill both; a short one would be cut
+        # mid-sentence across them.
+        "story_columns": len(identity["story"]) >= STORY_COLUMNS_FROM,
         "coverage": coverage,
         "coverage_percent": "–" if share is None else f"{round(share * 100)}%",
         "coverage_segments": [i < filled for i in range(COVERAGE_SEGMENTS)],

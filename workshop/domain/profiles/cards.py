@@ -132,7 +132,7 @@ def _numeric_column(seg_all: pl.Series, pop_all: pl.Series, kind: str, k: int) -
     }
     n = seg.len()
     over, under = ("after", "before") if kind == "date" else ("over", "under")
-    for threshold, word in ((nice_round(pop_q3), over), (nice_round(pop_q1), under)):
+    for threshold, word in ((_threshold(pop_q3, kind), over), (_threshold(pop_q1, kind), under)):
         count = int((seg > threshold).sum() if word == over else (seg < threshold).sum())
         shown = figure(count, n, k)
         if not shown["suppressed"] and shown["share"] >= SPREAD_MIN_SHARE:
@@ -141,6 +141,15 @@ def _numeric_column(seg_all: pl.Series, pop_all: pl.Series, kind: str, k: int) -
             entry["spread"].append(f"{round(100 * shown['share'])}% of this segment is "
                                    f"{word} {value}")
     return entry
+
+
+def _threshold(value: float, kind: str) -> float:
+    """A round threshold near a quartile for a spread sentence: a round number, or for a
+    date (days since 1970) the first day of its month."""
+    if kind != "date":
+        return nice_round(value)
+    day = _EPOCH + dt.timedelta(days=round(value))
+    return float((day.replace(day=1) - _EPOCH).days)
 
 
 def _category_column(seg_all: pl.Series, pop_all: pl.Series, k: int) -> dict:

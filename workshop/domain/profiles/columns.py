@@ -60,11 +60,17 @@ _IDENTIFIER_NAMES = [
                 r"|license plate|licence plate)\b"), "the header names a personal ID number"),
     (re.compile(r"\b(ip|ip ?address|ip ?adres|device ?id|cookie ?id|mac ?address|user ?agent)\b"),
      "the header names a device or network identifier"),
-    (re.compile(r"(^|\s)(id|uuid|guid|key)$|^id\b|nummer$|\bnr$|\bno$|\bnumber$"
-                r"|^(customer|client|account|member|contract|klant|relatie|lid|user|order)"
-                r"\s?(id|nr|no|number|nummer|code)?$"),
+    (re.compile(r"^(customer|client|account|member|contract|klant|relatie|lid|user|order"
+                r"|policy|polis|invoice|factuur|reference|ref|person|persoon)\s?(id|nr|no"
+                r"|number|nummer|code)?$|(customer|client|account|member|klant|relatie|lid"
+                r"|user|person|persoon)\s?(id|nr|no|number|nummer)|klantnummer|lidnummer"),
      "the header names a customer, account or record number"),
 ]
+# "… id", "… number": a record number when nearly every value differs (order id), but an
+# attribute when values repeat (product id, store number): so the values decide.
+_RECORD_NUMBER_NAME = re.compile(r"(^|\s)(id|uuid|guid|key|nr|number|nummer)$|^id\b"
+                                 r"|nummer$")
+RECORD_NUMBER_RATIO = 0.5
 _SENSITIVE_NAMES = re.compile(
     r"\b(age|ages|leeftijd|birth ?date|date of birth|dob|birthday|geboortedatum|geboortejaar"
     r"|birth ?year|year of birth|gender|sex|geslacht|health|gezondheid|medical|medisch"
@@ -106,12 +112,15 @@ def _words(header: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", spaced.lower()).strip()
 
 
-def identifier_by_name(header: str) -> str | None:
-    """Why a header names a direct identifier (English or Dutch), or None."""
+def identifier_by_name(header: str, distinct_ratio: float = 1.0) -> str | None:
+    """Why a header names a direct identifier (English or Dutch), or None; a header like
+    "… id" or "… number" counts only when most values differ (distinct/filled ≥ 0.5)."""
     words = _words(header)
     for pattern, reason in _IDENTIFIER_NAMES:
         if pattern.search(words):
             return reason
+    if _RECORD_NUMBER_NAME.search(words) and distinct_ratio >= RECORD_NUMBER_RATIO:
+        return "the header names a record number and most values differ"
     return None
 
 
@@ -243,7 +252,7 @@ def classify_column(name: str, values: Sequence[str] | pl.Series, *,
     series = values if cleaned else as_series(values)
     filled = series.drop_nulls()
     kind, kind_reason = detect_kind(filled)
-    by_name = identifier_by_name(name)
+    by_name = identifier_by_name(name, filled.n_unique() / max(1, filled.len()))
     by_values = _identifier_in(filled) if kind in ("category", "text", "identifier",
                                                          "number") else None
     sensitive = sensitive_by_name(name)

@@ -55,12 +55,34 @@ def analyse_job(table: bytes, segments: list[SegmentDef], claims: list[dict],
     except ProfileDataError as error:  # a bad weight column: size without it
         problems.extend(error.problems)
         sizing = size_segments(loaded, usable, k=k)
+    # A segment whose size the sizing audit hid gets no card and no checks either: its card
+    # beside an overlapping segment's would give the small difference between them away.
+    hidden = {entry["id"] for entry in sizing["segments"] if entry["size"]["suppressed"]}
     by_id = {segment["id"]: segment for segment in usable}
-    checks = [check_claim(loaded, by_id[item["segment"]], item["claim"], k=k)
-              for item in claims if item["segment"] in by_id]
-    return {"sizing": sizing,
-            "cards": {segment["id"]: profile_card(loaded, segment, k=k) for segment in usable},
-            "checks": checks, "problems": problems}
+    checks = []
+    for item in claims:
+        segment = by_id.get(item["segment"])
+        if segment is None:
+            continue
+        if segment["id"] in hidden:
+            checks.append({"claim": item["claim"], "segment": segment["id"],
+                           "status": "not_measurable", "reason": "too_few",
+                           "summary": "the segment's size cannot be shown (too few people "
+                                      f"in it, outside it or between it and another, k = {k})",
+                           "n": None, "figures": {}})
+        else:
+            checks.append(check_claim(loaded, segment, item["claim"], k=k))
+    cards = {}
+    for segment in usable:
+        cards[segment["id"]] = (_withheld(segment, k) if segment["id"] in hidden
+                                else profile_card(loaded, segment, k=k))
+    return {"sizing": sizing, "cards": cards, "checks": checks, "problems": problems}
+
+
+def _withheld(segment: SegmentDef, k: int) -> dict:
+    """The card of a segment whose size is suppressed: no figures."""
+    return {"segment": segment["id"], "name": segment["name"], "n": None, "share": None,
+            "suppressed": True, "k": k, "columns": [], "distinctive": [], "spread": []}
 
 
 def check_job(table: bytes, segment: SegmentDef, claim: Claim, k: int = DEFAULT_K) -> Check:

@@ -103,10 +103,11 @@ def _sniff_delimiter(text: str) -> str:
 
 def _structure(raw: RawFile, text: str) -> None:
     """Headers and ragged rows, with line numbers, from one pass of the csv module (or,
-    in a file without quotes, of its lines: five times faster)."""
+    in a file without quotes, of its lines: twice as fast)."""
     if '"' in text:
         return _structure_quoted(raw, text)
-    lines = text.splitlines()
+    # Split on "\n" only, as Polars does (str.splitlines also splits on \u2028 and kin).
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     raw.headers = [cell.replace("\ufeff", "").strip() for cell in lines[0].split(raw.delimiter)]
     if not any(raw.headers):
         raw.problems.append(problem("no_header", "the file has no header line"))
@@ -204,9 +205,14 @@ def read_raw(source: Source, max_bytes: int = MAX_BYTES) -> RawFile:
     _structure(raw, text)
     if raw.problems:
         return raw
-    frame = pl.read_csv(io.BytesIO(text.encode()), separator=raw.delimiter,
-                        infer_schema=False, has_header=True, new_columns=raw.headers,
-                        raise_if_empty=False)
+    try:
+        frame = pl.read_csv(io.BytesIO(text.encode()), separator=raw.delimiter,
+                            infer_schema=False, has_header=True, new_columns=raw.headers,
+                            raise_if_empty=False)
+    except pl.exceptions.PolarsError as error:  # what the structure check did not foresee
+        raw.problems.append(problem("bad_csv", f"the file could not be read as CSV: "
+                                               f"{str(error).splitlines()[0]}"))
+        return raw
     # Rows of empty fields only are no records (see _structure); one select cleans the
     # columns side by side.
     frame = frame.filter(~pl.all_horizontal(pl.all().is_null()))

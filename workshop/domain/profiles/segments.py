@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections.abc import Iterable
 
 import polars as pl
@@ -145,10 +146,14 @@ def _expr(rule: Rule, table: Table) -> pl.Expr:
 
 def segment_mask(table: Table, rule: Rule) -> pl.Series:
     """The rows a rule selects, as a Polars boolean Series; raises ProfileDataError."""
+    key = json.dumps(rule, sort_keys=True, default=str)
+    if key in table.masks:
+        return table.masks[key]
     problems = validate_rule(rule, table)
     if problems:
         raise ProfileDataError(problems)
-    return table.frame.select(_expr(rule, table).alias("in")).to_series()
+    mask = table.masks[key] = table.frame.select(_expr(rule, table).alias("in")).to_series()
+    return mask
 
 
 def split_on(table: Table, column: str, *, prefix: str = "") -> list[SegmentDef]:

@@ -31,6 +31,9 @@ class Table:
     frame: pl.DataFrame
     columns: list[ColumnMeta]
     headers: list[str] = field(default_factory=list)  # the file's, for header_fingerprint
+    # Segment masks by rule (segments.segment_mask): a re-check of 100 claims on a few
+    # segments computed each mask again, over a third of the time. The frame never changes.
+    masks: dict[str, pl.Series] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def row_count(self) -> int:

@@ -1,0 +1,317 @@
+"""What a walk-through of a real session found rough, fixed and checked in real browsers: the
+observer's status line and empty threads, the decide form after saving, feedback for revealing
+notes and rotating a link, the keyboard shortcuts, one date format per page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.browsing import create_workshop, join, note, op
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+BELIEF = "Commutes 15 km each way, rain or shine"
+OTHER = "Needs a repair within one day"
+
+
+@pytest.fixture
+def room(person, live_server):
+    links = create_workshop(live_server.url)
+    wid = links["id"]
+    fay = join(person, links["facilitator_url"], "Fay")
+    pat = join(person, links["invite_url"], "Pat", "Support")
+    persona = fay.page.request.get(f"/api/workshops/{wid}").json()["personas"][0]["id"]
+    return {"id": wid, "links": links, "fay": fay, "pat": pat, "persona": persona,
+            "person": person}
+
+
+def add(someone, room, text, category="goals"):
+    return op(someone, room["id"], "assumption.add", {"persona_id": room["persona"],
+                                                      "category": category, "text": text})
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_an_observer_reads_live_read_only_and_an_empty_thread_says_so(room, lang):
+    from playwright.sync_api import expect
+
+    add(room["pat"], room, BELIEF)
+    mo = room["person"]("Mo").page
+    mo.goto(room["links"]["observer_url"] + f"?lang={lang}")
+    if mo.locator("#join-form").count():
+        mo.fill("#name", "Mo")
+        mo.click("#join-form button[type=submit]")
+    mo.wait_for_selector("li.note")
+    status = mo.locator("#conn-status")
+    expect(status).to_have_attribute("data-state", "live")
+    expect(status).to_have_text("Live · read only" if lang == "en" else "Live · alleen lezen")
+    discuss = note(mo, BELIEF).locator(".thread-toggle")
+    discuss.click()
+    empty = note(mo, BELIEF).locator(".thread-empty")
+    expect(empty).to_have_text("Nobody has commented on this yet." if lang == "en"
+                               else "Hier heeft nog niemand op gereageerd.")
+    expect(note(mo, BELIEF).locator(".thread textarea")).to_have_count(0)
+    # A participant still reads "Live · saved".
+    expect(room["pat"].page.locator("#conn-status")).to_have_text("Live · saved")
+
+
+def test_the_decide_form_closes_after_saving_and_forgets_the_old_reason(room):
+    from playwright.sync_api import expect
+
+    add(room["pat"], room, BELIEF)
+    page = room["fay"].page
+    card = note(page, BELIEF)
+    details = card.locator("details.decide")
+    details.locator("summary").click()
+    card.locator(".decide-form select[name=decision]").select_option("parked")
+    card.locator(".decide-form input[name=reason]").fill("Ask Support first")
+    card.get_by_role("button", name="Save decision").click()
+    expect(card.locator(".decision-label")).to_have_text("Parked")
+    expect(card.locator("details.decide")).not_to_have_attribute("open", "")
+    expect(card.locator(".decide-form")).to_be_hidden()
+    # Changing the decision starts from an empty reason, not the old one.
+    card.locator("details.decide summary").click()
+    expect(card.locator(".decide-form input[name=reason]")).to_have_value("")
+    card.locator(".decide-form select[name=decision]").select_option("accepted")
+    card.get_by_role("button", name="Save decision").click()
+    expect(card.locator(".decision-label")).to_have_text("Accepted")
+    expect(card.locator(".decision-reason")).to_have_count(0)
+
+
+def test_revealing_notes_and_a_new_link_say_what_happened(room):
+    from playwright.sync_api import expect
+
+    page = room["fay"].page
+    op(room["fay"], room["id"], "settings.update", {"private_collect": True})
+    add(room["pat"], room, BELIEF)
+    add(room["pat"], room, OTHER, "needs")
+    page.get_by_role("button", name="Reveal notes").click()
+    expect(page.locator("#toast")).to_have_text("2 private notes are now on everyone's board.")
+
+    invite = page.get_by_label("Invite link", exact=True)
+    before = invite.input_value()
+    rotate = page.get_by_role(
+        "button", name="New link: replace the invite link; the old one stops working")
+    rotate.click()
+    # The first press only asks; the link is unchanged.
+    confirm = page.get_by_role(
+        "button", name="Press again to make a new link; the old one stops working at once")
+    expect(confirm).to_have_text("Sure? Old link stops")
+    page.wait_for_timeout(300)
+    assert invite.input_value() == before
+    confirm.click()
+    expect(page.locator("#toast")).to_have_text(
+        "New invite link made. The old one no longer works; people already in stay in.")
+    expect(invite).not_to_have_value(before)
+    expect(rotate).to_have_text("New link")
+
+
+LONG_PLACE = "Amersfoort, a 1930s terraced house near the station, ten minutes from the ring road"
+STORY = "Jasper rides **15 km** to the hospital.\n\n- The e-bike replaced the second car\n"
+
+
+def persona_document(room):
+    """An accepted note, the merge phase and the document, made over HTTP."""
+    made = add(room["pat"], room, BELIEF)
+    op(room["fay"], room["id"], "decision.set", {
+        "target_type": "assumption", "decision": "accepted",
+        "target_id": made["event"]["data"]["assumption"]["id"]})
+    op(room["fay"], room["id"], "phase.set", {"phase": "merge"})
+    op(room["fay"], room["id"], "document.create", {"persona_id": room["persona"]})
+    return f"/w/{room['id']}/persona/{room['persona']}"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_long_location_is_read_whole_and_the_story_reads_as_rendered_markdown(room, width):
+    from playwright.sync_api import expect
+
+    page = room["pat"].page
+    page.set_viewport_size({"width": width, "height": 844})
+    page.goto(persona_document(room))
+    page.wait_for_selector(".persona-sheet")
+    fit = page.locator("#fit")
+    location = page.get_by_label("Location", exact=True)
+    location.fill(LONG_PLACE)
+    location.press("Enter")
+    # One A4 check at a time per person (a heavy job): let the one this save started end.
+    expect(fit).to_have_text("Fits on one A4 page.")
+    page.reload()
+    page.wait_for_selector(".persona-sheet")
+    expect(fit).to_have_text("Fits on one A4 page.")
+    location = page.get_by_label("Location", exact=True)
+    expect(location).to_have_value(LONG_PLACE)
+    cut = location.evaluate(
+        "el => [el.scrollWidth - el.clientWidth, el.scrollHeight - el.clientHeight]")
+    assert cut[0] <= 1 and cut[1] <= 2, f"the location is cut: {cut} px hidden"
+
+    # The story: read mode first (no Markdown box), edit on request, read again after.
+    read = page.locator("#story-read")
+    expect(read).to_have_text("No story yet.")
+    expect(page.locator("#f-identity-story")).to_be_hidden()
+    page.get_by_role("button", name="Edit story").click()
+    story = page.locator("#f-identity-story")
+    expect(story).to_be_focused()
+    story.fill(STORY)
+    page.get_by_label("Location", exact=True).focus()  # leaving the story saves it
+    expect(story).to_be_hidden()
+    expect(read.locator("strong")).to_have_text("15 km")
+    expect(read.locator("li")).to_have_text("The e-bike replaced the second car")
+    assert "**" not in read.inner_text()
+    expect(fit).to_have_text("Fits on one A4 page.")
+    page.reload()
+    expect(page.locator("#story-read strong")).to_have_text("15 km")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_keyboard_shortcuts_new_note_stances_next_note_and_thread(room, lang):
+    from playwright.sync_api import expect
+
+    add(room["fay"], room, BELIEF)
+    add(room["fay"], room, OTHER, "needs")
+    op(room["fay"], room["id"], "phase.set", {"phase": "vote"})
+    page = room["pat"].page
+    page.goto(f"/w/{room['id']}?lang={lang}")
+    page.wait_for_selector("li.note")
+
+    # The overlay lists them.
+    page.keyboard.press("?")
+    expect(page.locator(".help-dialog")).to_be_visible()
+    listed = set(page.locator(".help-dialog kbd").all_inner_texts())
+    assert {"N", "A", "D", "U", "J", "K", "T"} <= listed, listed
+    page.keyboard.press("Escape")
+
+    # J and K move between notes; A, D and U take a stance on the one in focus.
+    page.keyboard.press("j")
+    first = note(page, BELIEF)
+    expect(first).to_be_focused()
+    page.keyboard.press("a")
+    expect(first.locator(".stance-agree")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("d")
+    expect(first.locator(".stance-disagree")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("j")
+    second = note(page, OTHER)
+    expect(second).to_be_focused()
+    page.keyboard.press("u")
+    expect(second.locator(".stance-unsure")).to_have_attribute("aria-pressed", "true")
+    page.keyboard.press("k")
+    expect(first).to_be_focused()
+    # T opens the focused note's thread (its box takes the focus).
+    page.keyboard.press("t")
+    expect(first.locator(".thread textarea")).to_be_focused()
+    # Typing in a field is typing: no shortcut fires.
+    page.keyboard.type("and a ju")
+    expect(first.locator(".thread textarea")).to_have_value("and a ju")
+    expect(first.locator(".stance-agree")).to_have_attribute("aria-pressed", "false")
+    # N: a new note's box.
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("n")
+    expect(page.locator("section.column form.add-note textarea").first).to_be_focused()
+    expect(page.locator("section.column form.add-note textarea").first).to_have_value("")
+
+
+DATE_STYLE = {"en": r"\d{1,2} [A-Z][a-z]{2} \d{4}|[A-Z][a-z]{2} \d{1,2}, \d{4}",
+              "nl": r"\d{1,2} [a-z]{3}\.? \d{4}"}
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_persona_page_writes_every_date_one_way(room, lang):
+    import re
+
+    from playwright.sync_api import expect
+
+    made = add(room["pat"], room, BELIEF)
+    belief = made["event"]["data"]["assumption"]["id"]
+    research = op(room["pat"], room["id"], "research_note.add", {
+        "title": "Interview with Anna", "source_type": "interview", "date": "2026-09-14",
+        "body": "Anna commutes 15 km each way, rain or shine."})
+    op(room["pat"], room["id"], "evidence.link", {
+        "note_id": research["event"]["data"]["note"]["id"], "assumption_id": belief,
+        "relation": "supports", "quote": "commutes 15 km each way"})
+    op(room["fay"], room["id"], "decision.set", {
+        "target_type": "assumption", "decision": "accepted", "target_id": belief})
+    op(room["fay"], room["id"], "phase.set", {"phase": "merge"})
+    op(room["fay"], room["id"], "document.create", {"persona_id": room["persona"]})
+    op(room["fay"], room["id"], "document.agree", {"persona_id": room["persona"], "number": 1})
+    page = room["fay"].page
+    page.goto(f"/w/{room['id']}/persona/{room['persona']}?lang={lang}")
+    page.wait_for_selector(".persona-sheet")
+    page.locator("details.provenance summary").first.click()
+    evidence = page.locator(".ev-supports .muted").first
+    expect(evidence).to_contain_text("2026")
+    decision = page.locator("details.provenance dd.prov-decision").first
+    texts = [evidence.inner_text(), decision.inner_text(),
+             page.locator("#version-panel").inner_text(),
+             page.locator("#history-panel ol.history").inner_text()]
+    style = re.compile(DATE_STYLE[lang])
+    for text in texts:
+        assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}", text), text
+        assert style.search(text), text
+
+
+def test_the_import_dialog_checks_a_fixed_file_chosen_again(room):
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_research_browser import BAD_CSV, GOOD_CSV, file, open_research
+
+    page = room["pat"].page
+    open_research(page)
+    page.locator("#lib-import-open").click()
+    dialog = page.locator("dialog.imp-dialog")
+    files = dialog.locator("#imp-files")
+    with page.expect_file_chooser() as chooser:
+        files.click()
+    chooser.value.set_files([file("rows.csv", BAD_CSV)])
+    expect(dialog.locator(".imp-problems li")).not_to_have_count(0)
+    expect(dialog.locator("#imp-submit")).to_be_disabled()
+    room["pat"].errors[:] = [e for e in room["pat"].errors if "status of 422" not in e]
+
+    # The file is fixed and chosen again under the same name: the picker opens on an empty
+    # input, so the browser reports the choice as a change, and the check runs again.
+    with page.expect_file_chooser() as chooser:
+        files.click()
+    assert files.evaluate("el => el.value") == "", "the old choice would swallow the new one"
+    chooser.value.set_files([file("rows.csv", GOOD_CSV)])
+    expect(dialog.locator(".imp-problems")).to_have_count(0)
+    expect(dialog.locator("#imp-submit")).to_be_enabled()
+    expect(dialog.locator("#imp-status")).not_to_contain_text("Nothing can be imported")
+
+
+LONG_BELIEF = ("Checks the bike's range on her phone every evening before she plans the next "
+               "morning's ride, and charges it at work when the forecast says rain")
+
+
+def test_the_link_form_shows_whole_items_below_the_selected_passage(room):
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_research_browser import (
+        BODY,
+        PASSAGE,
+        open_note,
+        open_research,
+        select_passage,
+    )
+
+    add(room["pat"], room, LONG_BELIEF)
+    op(room["pat"], room["id"], "research_note.add", {
+        "title": "Interview with Anna", "source_type": "interview", "body": BODY})
+    page = room["pat"].page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_research(page)
+    open_note(page, "Interview with Anna")
+    select_passage(page, PASSAGE)
+    page.get_by_role("button", name="Link as evidence").click()
+    form = page.locator(".lib-link-form")
+    expect(form).to_be_visible()
+    selected = page.evaluate(  # measured now: opening the form may have scrolled the page
+        "() => { const r = getSelection().getRangeAt(0).getBoundingClientRect();"
+        " return {top: r.top, bottom: r.bottom}; }")
+    box = form.bounding_box()
+    assert box["y"] >= selected["bottom"], f"the form covers the passage: {box} over {selected}"
+    # The item reads whole: it wraps, nothing is cut.
+    item = form.get_by_role("radio", name=LONG_BELIEF)
+    expect(item).to_have_count(1)
+    label = form.locator(".lib-option", has_text="charges it at work when the forecast says rain")
+    cut = label.evaluate("el => el.scrollWidth - el.clientWidth")
+    assert cut <= 1, f"the item is cut by {cut} px"
+    item.check()
+    form.get_by_role("button", name="Link passage").click()
+    expect(page.locator(".lib-reader .lib-link")).to_have_count(1)
