@@ -410,8 +410,10 @@ def _paths(create: Schema, join: Schema, envelope: Schema) -> dict:
 
 
 def _file(description: str, *media_types: str) -> dict:
+    # A JSON file (a persona, segment definitions) is an object; every other file is text.
     return {"description": description,
-            "content": {media: {"schema": {"type": "string"}} for media in media_types}}
+            "content": {media: {"schema": {"type": "object"} if media == "application/json"
+                                else {"type": "string"}} for media in media_types}}
 
 
 def _extension(scope: str) -> dict:
@@ -480,10 +482,12 @@ def _persona_paths(picture: Schema) -> dict:
         "/api/workshops/{workshop_id}/export/assumptions.{extension}": {"get": {
             "operationId": "assumptionsCsv", "security": COOKIE,
             "parameters": [_workshop_id(), _extension(formats.WORKSHOP)],
-            "summary": "Every assumption with votes, decisions and evidence states.",
+            "summary": "Every assumption with votes, decisions and evidence states (csv), "
+                       "or the segment definitions (segments.json).",
             "responses": {"200": _export_file(formats.WORKSHOP,
                                               "CSV (UTF-8 with BOM; every cell quoted and "
-                                              "neutralised against formula injection)."),
+                                              "neutralised against formula injection), or "
+                                              "the segment definitions as JSON."),
                           **_errors(400, 401, 404, 429, 503, s400="invalid: format",
                                     s429=HEAVY_AT_ONCE)}}},
         "/api/workshops/{workshop_id}/personas/import": {"post": {
