@@ -5,6 +5,7 @@ import { createColumns } from "./columns.js";
 import { Connection } from "./connection.js";
 import { createAnnouncer } from "./announcer.js";
 import { toaster } from "./dom.js";
+import { createDataView } from "./data-view.js";
 import { createDivergence } from "./divergence.js";
 import { createDuplicates } from "./duplicates.js";
 import { createEvidenceBoard } from "./evidence-board.js";
@@ -92,6 +93,7 @@ const panels = [
   evidence,
   createRoomClock(ui),
   presenter,
+  createDataView(ui),
 ];
 for (const panel of panels) store.subscribe(panel.render);
 
