@@ -1,4 +1,4 @@
-// Board, Divergence or Research: which view is open is the store's `view`. This panel turns
+// Board, Divergence, Research or Research plan: which view is open is the store's `view`. This panel turns
 // the switch's buttons into store changes and shows the open view's element, hiding the rest.
 
 export function createViewSwitch({ store }) {
@@ -7,6 +7,7 @@ export function createViewSwitch({ store }) {
     board: document.getElementById("columns"),
     divergence: document.getElementById("divergence"),
     research: document.getElementById("research"),
+    plan: document.getElementById("plan"),
   };
 
   switcher?.addEventListener("click", (event) => {
