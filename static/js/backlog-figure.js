@@ -26,7 +26,7 @@ function quadrantCell(quadrant, entries, prefix) {
     h("span", { class: "state-dot", "aria-hidden": "true" }),
     h("span", { text: entry.text }),
     h("span", { class: "sr-only", text: ` (${EVIDENCE_LABELS[entry.evidence]})` }))))
-    : h("p", { class: "muted small", text: t("after.quadrant.empty") }));
+    : h("p", { class: "quadrant-empty", text: t("after.quadrant.empty") }));
 }
 
 /** The figure for `placed` (the review answer's `backlog`), its caption the text alternative:
@@ -39,5 +39,5 @@ export function backlogFigure(placed, { id = "backlog-figure" } = {}) {
       h("span", { class: "axis axis-y", "aria-hidden": "true", text: t("after.axis.importance") }),
       h("div", { class: "backlog-grid" }, ...QUADRANTS.map((q) => quadrantCell(q, cells[q], id)))),
     h("p", { class: "axis axis-x", "aria-hidden": "true", text: t("after.axis.evidence") }),
-    h("figcaption", { class: "small", text: summary }));
+    h("figcaption", { text: summary }));
 }

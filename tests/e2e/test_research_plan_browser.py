@@ -27,6 +27,9 @@ def test_the_board_shows_the_research_plan_once_the_persona_is_agreed(person, li
     expect(page.locator("#columns")).to_be_hidden()
     expect(page.locator("#plan")).to_contain_text("appears here once this persona's document is agreed")
     expect(page.locator("#plan-figure")).to_have_count(0)
+    if SHOTS:
+        os.makedirs(SHOTS, exist_ok=True)
+        page.locator("#plan").screenshot(path=f"{SHOTS}/plan-not-agreed-1280.png")
 
     # Agreed while the view is open: the picture arrives without a reload.
     agreed_persona(room)
@@ -56,3 +59,13 @@ def test_the_board_shows_the_research_plan_once_the_persona_is_agreed(person, li
             page.screenshot(path=f"{SHOTS}/plan-{width}.png", full_page=True)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"the page scrolls sideways at {width} px"
+
+    # The persona page draws the same picture with the same code, under its document.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator("#plan-document-link").click()
+    document_figure = page.locator("#backlog-figure")
+    expect(document_figure.locator("[data-quadrant=watch] h3")).to_have_text("Watch (3)")
+    expect(document_figure.locator("[data-quadrant=research_now] h3")).to_have_text("Research now (0)")
+    expect(document_figure.locator("figcaption")).to_contain_text("Less important and untested: 3.")
+    if SHOTS:
+        document_figure.screenshot(path=f"{SHOTS}/persona-page-backlog-1280.png")
