@@ -17,6 +17,7 @@ import { createPresence } from "./presence.js";
 import { createPresenter } from "./presenter.js";
 import { createProgress } from "./progress.js";
 import { createReconcile } from "./reconcile.js";
+import { createResearchPlan } from "./research-plan.js";
 import { createRoomClock } from "./room-clock.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { showRemoved } from "./removed.js";
@@ -87,6 +88,7 @@ const panels = [
   voting,
   createViewSwitch(ui),
   divergence,
+  createResearchPlan(ui),
   reconcile,
   createDuplicates(ui),
   library,

@@ -1,5 +1,6 @@
-// Board, Divergence, Research or Data: which view is open is the store's `view`. This panel turns
-// the switch's buttons into store changes and shows the open view's element, hiding the rest.
+// Board, Divergence, Research, Data or Research plan: which view is open is the store's `view`.
+// This panel turns the switch's buttons into store changes and shows the open view's element,
+// hiding the rest.
 
 export function createViewSwitch({ store }) {
   const switcher = document.getElementById("view-switch");
@@ -8,6 +9,7 @@ export function createViewSwitch({ store }) {
     divergence: document.getElementById("divergence"),
     research: document.getElementById("research"),
     data: document.getElementById("data"),
+    plan: document.getElementById("plan"),
   };
 
   switcher?.addEventListener("click", (event) => {
