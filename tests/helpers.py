@@ -65,7 +65,8 @@ def comparable(state: dict) -> dict:
     return {key: state[key] for key in ("workshop", "seq", "personas", "participants",
                                         "assumptions", "groups", "comments", "notes",
                                         "evidence", "documents", "versions", "usages",
-                                        "questions", "done")}
+                                        "questions", "done", "datasets",
+                                        "segments", "ties", "claims")}
 
 
 def add_research(backend: Backend, workshop_id: str, member: dict,

@@ -9,6 +9,7 @@ text on purpose: they have explicit test cases of their own (see the tests using
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import reprlib
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from tests.helpers import add_note, comparable, first_persona, make_member, make_workshop, send
+from tests.profiles_data import AS_OF, customer_csv
 from workshop.domain.categories import CATEGORY_KEYS
 from workshop.models import Base, Participant
 from workshop.ops.catalogue import OPS
@@ -353,7 +355,13 @@ def envelope_mutations(valid: dict, values=hostile_values,
 
 # ---- a world to aim at -----------------------------------------------------------------
 
+# A small customer export (tests/profiles_data.py) for the profile ops' base payloads.
+DATASET = {"name": "CRM export", "as_of": AS_OF.isoformat(),
+           "content_base64": base64.b64encode(customer_csv(300)).decode()}
+
+
 @dataclass
+
 class World:
     """A home workshop with every kind of thing in it, and an away workshop like it."""
 
@@ -397,6 +405,11 @@ def _populate(backend, created, facilitator: dict, author: dict) -> dict[str, st
         (author, "Prefers WhatsApp"), (facilitator, "Reads reviews"))]
     group = _ok(send(backend, wid, facilitator["id"], "group.add",
                      {"assumption_id": notes[0], "onto_id": notes[1]}))["groups"][0]["id"]
+    # A second group, to merge onto the first (group.merge).
+    pair = [_ok(add_note(backend, wid, facilitator, text))["assumption"]["id"]
+            for text in ("Files taxes late", "Avoids tax forms")]
+    second_group = _ok(send(backend, wid, facilitator["id"], "group.add",
+                            {"assumption_id": pair[0], "onto_id": pair[1]}))["groups"][0]["id"]
     on_note = _ok(send(backend, wid, author["id"], "comment.add", {
         "target_type": "assumption", "target_id": notes[2], "text": "Source?"}))
     on_group = _ok(send(backend, wid, facilitator["id"], "comment.add", {
@@ -408,6 +421,18 @@ def _populate(backend, created, facilitator: dict, author: dict) -> dict[str, st
     link = _ok(send(backend, wid, author["id"], "evidence.link", {
         "note_id": research, "assumption_id": notes[2], "relation": "supports",
         "quote": "on her phone"}))["link"]["id"]
+    # Profiles: a small customer export, two segments, the persona tied, a claim.
+    dataset = _ok(send(backend, wid, facilitator["id"], "dataset.import",
+                       DATASET))["dataset"]["id"]
+    segments = [_ok(send(backend, wid, facilitator["id"], "segment.define", {
+        "dataset_id": dataset, "name": name,
+        "rule": {"column": "segment", "test": "equals", "value": name}}))["segment"]["id"]
+        for name in ("Students", "Retirees")]
+    _ok(send(backend, wid, facilitator["id"], "persona.tie",
+             {"persona_id": persona, "segment_id": segments[0]}))
+    claim = _ok(send(backend, wid, facilitator["id"], "claim.set", {
+        "persona_id": persona, "field": "identity.age_range", "column": "age",
+        "text": "18 to 25"}))["claim"]["id"]
     _ok(send(backend, wid, facilitator["id"], "phase.set", {"phase": "merge"}))
     _ok(send(backend, wid, facilitator["id"], "document.create", {"persona_id": persona}))
     exported = exports.export_persona(backend, wid, facilitator, persona, "json").content
@@ -439,9 +464,11 @@ def _populate(backend, created, facilitator: dict, author: dict) -> dict[str, st
     return {"persona": persona, "n1": notes[0], "p3": third, "t3": f"a:{agreed}",
             "u1": usage, "q1": question,
             "n2": notes[1], "n3": notes[2], "n4": notes[3], "group": group,
+            "g2": second_group,
             "c1": on_note["comment"]["id"], "c2": on_group["comment"]["id"],
             "r1": research, "l1": link, "p2": second, "s1": shared, "t1": token,
-            "export": json.loads(exported)}
+            "export": json.loads(exported),
+            "d1": dataset, "sg1": segments[0], "sg2": segments[1], "k1": claim}
 
 
 def lift_rate_limit(backend) -> None:
@@ -476,11 +503,13 @@ def build_world(backend) -> World:
     foreign.update(fac=away_fac["id"], sam=away_sam["id"])
 
     kinds = {"persona": "persona", "n1": "note", "n2": "note", "n3": "note", "n4": "note",
-             "group": "group", "c1": "comment", "c2": "comment", "fac": "participant",
+             "group": "group", "g2": "group", "c1": "comment", "c2": "comment", "fac": "participant",
              "sam": "participant", "xena": "participant", "olga": "participant",
              "rex": "participant", "r1": "research note", "l1": "evidence link",
              "p2": "persona", "s1": "share link", "t1": "api token", "p3": "persona",
-             "u1": "usage", "q1": "research question"}
+             "u1": "usage", "q1": "research question",
+             "d1": "dataset", "sg1": "segment", "sg2": "segment",
+             "k1": "claim"}
     world = World(
         home=home.id, away=away.id,
         tokens={"facilitator": home.facilitator_token, "participant": home.invite_token,
@@ -509,6 +538,7 @@ def build_world(backend) -> World:
         "group.add": {"assumption_id": n["n4"], "onto_id": n["n3"]},
         "group.remove": {"assumption_id": n["n1"]},
         "group.dissolve": {"id": n["group"]},
+        "group.merge": {"id": n["g2"], "onto_id": n["group"]},
         "group.rename": {"id": n["group"], "title": "Paperwork"},
         "decision.set": {"target_type": "group", "target_id": n["group"],
                          "decision": "accepted", "reason": "Everyone agrees", "text": None},
@@ -552,6 +582,19 @@ def build_world(backend) -> World:
         "question.edit": {"id": n["q1"], "question": "How far?", "owner": "Sam",
                           "method": "Survey", "due": "2027-03-31"},
         "question.remove": {"id": n["q1"]},
+        "dataset.import": {**DATASET, "name": "CRM again"},
+        "dataset.map": {"id": n["d1"], "roles": {"gender": "attribute"}},
+        "dataset.delete": {"id": n["d1"]},
+        "segment.define": {"dataset_id": n["d1"], "name": "Urban families",
+                           "rule": {"column": "segment", "test": "equals",
+                                    "value": "Urban families"}},
+        "segment.change": {"id": n["sg2"], "name": "Over 60"},
+        "segment.remove": {"id": n["sg2"]},
+        "persona.tie": {"persona_id": n["p2"], "segment_id": n["sg2"]},
+        "claim.set": {"persona_id": n["persona"], "field": "identity.location",
+                      "column": "city", "kind": "most_common", "text": "Amsterdam"},
+        "claim.clear": {"id": n["k1"]},
+        "claims.recheck": {},
     }
     world.bases["participant"] = {
         "assumption.edit": {"id": n["n3"], "text": "Prefers WhatsApp, not mail"},

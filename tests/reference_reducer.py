@@ -20,6 +20,7 @@ def empty_state() -> State:
     return {"workshop": None, "personas": [], "participants": [], "assumptions": [],
             "groups": [], "comments": [], "notes": [], "evidence": [], "documents": [],
             "versions": [], "usages": [], "questions": [], "done": [],
+            "datasets": [], "segments": [], "ties": [], "claims": [],
             "seq": 0}
 
 
@@ -59,6 +60,8 @@ def _persona_deleted(state: State, data: dict) -> None:
     state["versions"] = [v for v in state["versions"] if v["persona_id"] != persona_id]
     state["usages"] = [u for u in state["usages"] if u["persona_id"] != persona_id]
     state["questions"] = [q for q in state["questions"] if q["persona_id"] != persona_id]
+    state["ties"] = [t for t in state["ties"] if t["persona_id"] != persona_id]
+    state["claims"] = [c for c in state["claims"] if c["persona_id"] != persona_id]
 
 
 def _assumption_added(state: State, data: dict) -> None:
@@ -75,6 +78,7 @@ def _assumption_deleted(state: State, data: dict) -> None:
     state["assumptions"] = [a for a in state["assumptions"] if a["id"] != data["id"]]
     state["comments"] = [c for c in state["comments"] if c["target_id"] != data["id"]]
     state["evidence"] = [e for e in state["evidence"] if e["target_id"] != data["id"]]
+    state["claims"] = [c for c in state["claims"] if c["target_id"] != data["id"]]
 
 
 def _assumption(state: State, note_id: str) -> dict | None:
@@ -154,6 +158,7 @@ def _groups_patched(state: State, data: dict) -> None:
                              key=lambda g: g["seq"])
     state["comments"] = [c for c in state["comments"] if c["target_id"] not in removed]
     state["evidence"] = [e for e in state["evidence"] if e["target_id"] not in removed]
+    state["claims"] = [c for c in state["claims"] if c["target_id"] not in removed]
     for note in state["assumptions"]:
         if note["id"] in data["notes"]:
             note["group_id"] = data["notes"][note["id"]]
@@ -268,6 +273,9 @@ def _document_agreed(state: State, data: dict) -> None:
     if version is not None:
         version.update(status="agreed", agreed_by=data["agreed_by"],
                        agreed_at=data["agreed_at"], updated_seq=data["seq"])
+        version["document"].pop("data", None)  # the data checks as agreed, or none
+        if "data" in data:
+            version["document"]["data"] = copy.deepcopy(data["data"])
     for summary in state["versions"]:
         if summary["persona_id"] == data["persona_id"] and summary["number"] == data["number"]:
             summary.update(status="agreed", agreed_by=data["agreed_by"],
@@ -314,6 +322,85 @@ def _question_edited(state: State, data: dict) -> None:
 
 def _question_removed(state: State, data: dict) -> None:
     state["questions"] = [q for q in state["questions"] if q["id"] != data["id"]]
+
+
+# ---- profiles: datasets, segments, ties and claims, replaced by id -----------------------
+
+def _put(items: list[dict], item: dict) -> None:
+    """Replace the item with the same id, or add it; the list stays in seq order."""
+    for index, existing in enumerate(items):
+        if existing["id"] == item["id"]:
+            items[index] = copy.deepcopy(item)
+            return
+    items.append(copy.deepcopy(item))
+    items.sort(key=lambda i: i["seq"])
+
+
+def _put_all(state: State, data: dict) -> None:
+    for segment in data.get("segments", []):
+        _put(state["segments"], segment)
+    for claim in data.get("claims", []):
+        _put(state["claims"], claim)
+
+
+def _dataset(state: State, dataset_id: str) -> dict | None:
+    return next((d for d in state["datasets"] if d["id"] == dataset_id), None)
+
+
+def _dataset_imported(state: State, data: dict) -> None:
+    dataset = data["dataset"]
+    older = _dataset(state, dataset["replaces_id"]) if dataset["replaces_id"] else None
+    if older is not None:  # a refresh: the older export's data is gone
+        older["deleted_seq"] = dataset["seq"]
+    _put(state["datasets"], dataset)
+    _put_all(state, data)
+
+
+def _dataset_mapped(state: State, data: dict) -> None:
+    dataset = _dataset(state, data["id"])
+    if dataset is not None:
+        dataset["mapping"] = copy.deepcopy(data["mapping"])
+
+
+def _dataset_deleted(state: State, data: dict) -> None:
+    dataset = _dataset(state, data["id"])
+    if dataset is not None:
+        dataset["deleted_seq"] = data["deleted_seq"]
+
+
+def _segment_sized(state: State, data: dict) -> None:
+    """segment.defined and segment.changed: the segment, its dataset's sizing, the others."""
+    _put(state["segments"], data["segment"])
+    _put_all(state, data)
+    dataset = _dataset(state, data["segment"]["dataset_id"])
+    if dataset is not None and data["sizing"] is not None:
+        dataset["summary"]["sizing"] = copy.deepcopy(data["sizing"])
+
+
+def _segment_removed(state: State, data: dict) -> None:
+    state["segments"] = [s for s in state["segments"] if s["id"] != data["id"]]
+
+
+def _persona_tied(state: State, data: dict) -> None:
+    state["ties"] = [t for t in state["ties"] if t["persona_id"] != data["persona_id"]]
+    if data["tie"] is not None:
+        state["ties"].append(copy.deepcopy(data["tie"]))
+        state["ties"].sort(key=lambda t: t["seq"])
+    _put_all(state, data)
+
+
+def _claim_set(state: State, data: dict) -> None:
+    _put(state["claims"], data["claim"])
+
+
+def _claim_cleared(state: State, data: dict) -> None:
+    state["claims"] = [c for c in state["claims"] if c["id"] != data["id"]]
+
+
+def _data_revealed(state: State, data: dict) -> None:
+    state["workshop"]["settings"] = copy.deepcopy(data["settings"])
+    for key in ("datasets", "segments", "claims"):
+        state[key] = copy.deepcopy(data[key])
 
 
 def _participant_removed(state: State, data: dict) -> None:
@@ -377,6 +464,19 @@ REDUCERS: dict[str, Reducer] = {
     "webhook.set": _outside_the_board,
     "webhook.removed": _outside_the_board,
     "library.listed": _outside_the_board,
+
+
+    "dataset.imported": _dataset_imported,
+    "dataset.mapped": _dataset_mapped,
+    "dataset.deleted": _dataset_deleted,
+    "segment.defined": _segment_sized,
+    "segment.changed": _segment_sized,
+    "segment.removed": _segment_removed,
+    "persona.tied": _persona_tied,
+    "claim.set": _claim_set,
+    "claim.cleared": _claim_cleared,
+    "claims.rechecked": _put_all,
+    "data.revealed": _data_revealed,
     # "invite.rotated" changes no board state (link secrets are not part of it).
     # "hidden": someone else's private entry; it only advances seq.
 }

@@ -1,5 +1,5 @@
 """Commands: `flask --app workshop db-upgrade`, `seed-demo`, `backup`, `restore`, `export`,
-`reviews`."""
+`reviews`, `dataset import`."""
 
 from __future__ import annotations
 
@@ -215,6 +215,83 @@ def reviews_command(due: bool, on: str | None) -> None:
             raise SystemExit(SOMETHING_DUE)
 
 
+@click.group("dataset")
+def dataset_group() -> None:
+    """Customer data exports (profiles): import a CSV into a workshop."""
+
+
+@dataset_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--workshop", "workshop_id", required=True, help="The workshop's id.")
+@click.option("--name", required=True, help="What the dataset is called on the page.")
+@click.option("--as-of", "as_of", required=True, help="The export's date, YYYY-MM-DD.")
+@click.option("--unit", type=click.Choice(["customer", "account", "visitor"]),
+              default="customer", show_default=True, help="What one row is.")
+@click.option("--source", default="", help="Where it came from, e.g. \"CRM export\".")
+@click.option("--role", "roles", multiple=True, metavar="COLUMN=ROLE",
+              help="attribute, sensitive or dropped; repeat per column.")
+@click.option("--accept-defaults", is_flag=True,
+              help="Give every column not named by --role its suggested role.")
+@with_appcontext
+def dataset_import_command(file: Path, workshop_id: str, name: str, as_of: str, unit: str,
+                           source: str, roles: tuple[str, ...], accept_defaults: bool) -> None:
+    """Import FILE (a CSV export) as one step; bad files are reported row by row."""
+    import base64
+
+    from workshop.services import datasets
+    from workshop.services.errors import ServiceError
+
+    backend = current_app.extensions["workshop"]
+    given = {}
+    for pair in roles:
+        column, _, role = pair.rpartition("=")
+        if not column or role not in ("attribute", "sensitive", "dropped"):
+            raise click.UsageError(f"--role {pair!r}: write COLUMN=attribute|sensitive|dropped")
+        given[column] = role
+    content = base64.b64encode(file.read_bytes()).decode()
+    try:
+        actor = datasets.command_line_importer(backend, workshop_id)
+        inspection = datasets.inspect(backend, workshop_id, actor, {
+            "content_base64": content, "as_of": as_of})
+        report = inspection["inspection"]
+        if not inspection["ok"]:
+            _problems(report["problems"])
+        if not accept_defaults:
+            unnamed = [c["name"] for c in report["columns"] if c["name"] not in given]
+            if unnamed:
+                for column in report["columns"]:
+                    click.echo(f"  {column['name']}: {column['kind']}, suggested "
+                               f"{column['suggested_role']} ({column['reason']})", err=True)
+                raise click.UsageError("give every column a --role, or --accept-defaults")
+        refresh = inspection["refresh"]
+        body = {"name": name, "source": source, "as_of": as_of, "unit": unit,
+                "filename": file.name, "content_base64": content, "roles": given or None}
+        if refresh:
+            body["replaces"] = refresh["id"]
+            click.echo(f"Refreshes {refresh['name']} (as of {refresh['as_of']}): its "
+                       "mapping is re-used and every claim re-checked", err=True)
+        ack = datasets.import_dataset(backend, workshop_id, actor, body)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    if not ack["ok"]:
+        _problems(ack["error"].get("details", {}).get("problems", []), ack["error"]["message"])
+    data = ack["event"]["data"]
+    kept = [c["name"] for c in data["dataset"]["mapping"] if c["role"] != "dropped"]
+    click.echo(f"Imported {data['dataset']['row_count']:,} rows as {name!r} "
+               f"(id {data['dataset']['id']}); kept {len(kept)} columns: {', '.join(kept)}")
+    for change in data["changes"]:
+        click.echo(f"  changed: {change['sentence']}")
+
+
+def _problems(problems: list[dict], message: str = "the file cannot be imported") -> None:
+    """Stop with each problem on its own line: row, column, why."""
+    for problem in problems:
+        where = ", ".join(part for part in (
+            f"row {problem['row']}" if problem["row"] else "", problem["column"] or "") if part)
+        click.echo(f"  {where or 'file'}: {problem['reason']}", err=True)
+    raise click.ClickException(f"nothing was imported: {message}")
+
+
 def init_app(app: Flask) -> None:
     """Register the commands."""
     app.cli.add_command(db_upgrade_command)
@@ -223,3 +300,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(export_command())
     app.cli.add_command(reviews_command)
+    app.cli.add_command(dataset_group)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -376,3 +377,95 @@ class ResearchQuestion(Base):
     updated_seq: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_research_questions_persona", "workshop_id", "persona_id"),)
+
+
+class Dataset(Base):
+    """An imported customer data export: its metadata, its mapping and (until deleted) the
+    kept columns, compressed; never a row in any event (docs/security.md, Profiles)."""
+
+    __tablename__ = "datasets"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    source: Mapped[str] = mapped_column(String(200), default="")
+    as_of: Mapped[str] = mapped_column(String(10))  # ISO YYYY-MM-DD
+    unit: Mapped[str] = mapped_column(String(20))
+    row_count: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    # Of the header row: a newer export of the same source has the same one (refresh).
+    header_fingerprint: Mapped[str] = mapped_column(String(64))
+    # Per column: {"name", "type", "role"}: the roles the facilitator gave (docs/profiles.md).
+    mapping: Mapped[list] = mapped_column(JSON, default=list)
+    # The population's aggregates (k-suppressed), what the page shows without the bytes.
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    imported_by: Mapped[str] = mapped_column(ForeignKey("participants.id"))
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The kept columns, compressed, so segments and claims can be re-checked; NULL once the
+    # data was deleted (the metadata and the figures already shown stay).
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # The dataset this one refreshed (a newer export of the same source).
+    replaces_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_seq: Mapped[int] = mapped_column(Integer)
+    deleted_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (Index("ix_datasets_workshop", "workshop_id", "created_seq"),)
+
+
+class Segment(Base):
+    """A named part of a dataset's rows (a rule), with its cached aggregates."""
+
+    __tablename__ = "segments"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(120))
+    rule: Mapped[dict] = mapped_column(JSON)
+    # Size, share, weighted share, overlaps and the profile card: aggregates only.
+    aggregates: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_seq: Mapped[int] = mapped_column(Integer)
+    updated_seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_segments_workshop", "workshop_id", "created_seq"),)
+
+
+class PersonaSegment(Base):
+    """The segment a persona stands for (at most one)."""
+
+    __tablename__ = "persona_segments"
+
+    persona_id: Mapped[str] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    segment_id: Mapped[str] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_persona_segments_workshop", "workshop_id"),)
+
+
+class Claim(Base):
+    """A checkable claim a trait makes about a column, and its last result (aggregates)."""
+
+    __tablename__ = "claims"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"))
+    persona_id: Mapped[str] = mapped_column(ForeignKey("personas.id", ondelete="CASCADE"))
+    # assumption | group | field (a document field: target_id is its path, e.g.
+    # identity.age_range).
+    target_type: Mapped[str] = mapped_column(String(12))
+    target_id: Mapped[str] = mapped_column(String(64))
+    column: Mapped[str] = mapped_column(String(200))
+    # {"kind": "range"|"top"|"likely", ...} as docs/profiles.md describes.
+    claim: Mapped[dict] = mapped_column(JSON)
+    # {"status": consistent|contradicted|weak|not_measurable, figures…}; aggregates only.
+    result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    created_seq: Mapped[int] = mapped_column(Integer)
+    updated_seq: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "persona_id", "target_type", "target_id",
+                         name="uq_claims_target"),
+        Index("ix_claims_workshop", "workshop_id", "persona_id"),
+    )

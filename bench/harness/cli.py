@@ -54,6 +54,9 @@ def main(argv=None) -> int:
                         help="profile the app on PostgreSQL instead of SQLite")
     parser.add_argument("--heavy-full", action="store_true",
                         help="heavy group: export a full one-pager instead of a small draft")
+    parser.add_argument("--heavy-import", action="store_true",
+                        help="heavy group: import the 100,000-row customer export back to "
+                             "back instead of exporting PDFs (issue 27)")
     parser.add_argument("--unbatched", action="store_true",
                         help="app clients take one event per message (no auth.batch)")
     parser.add_argument("--compare", default=None, metavar="CHECKOUT",

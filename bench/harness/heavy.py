@@ -1,4 +1,5 @@
-"""The heavy group: a live 200-person room, alone and beside PDF exports back to back."""
+"""The heavy group: a live 200-person room, alone and beside PDF exports back to back (or,
+with --heavy-import, customer data imports of 100,000 rows back to back)."""
 
 from __future__ import annotations
 
@@ -75,6 +76,49 @@ class PdfLoop:
         self._thread.join(130)
 
 
+class ImportLoop(PdfLoop):
+    """One facilitator importing the generated 100,000-row customer export back to back (a
+    new workshop every few imports: a workshop holds at most 20 datasets)."""
+
+    def __init__(self, base: str, body: dict):
+        super().__init__("", "")
+        self.base, self.body = base, body
+
+    def _workshop(self, http) -> tuple[str, str]:
+        created = http.post(self.base + "/api/workshops", json={"title": "Importing workshop"},
+                            timeout=30).json()
+        return created["id"], join(self.base, token(created["facilitator_url"]), "Importer", "")
+
+    def _run(self) -> None:
+        http = requests.Session()
+        wid, cookie = self._workshop(http)
+        done = 0
+        while not self._stop.is_set():
+            if done and done % 15 == 0:
+                wid, cookie = self._workshop(http)
+            started = time.perf_counter()
+            response = http.post(f"{self.base}/api/workshops/{wid}/datasets", timeout=300,
+                                 headers={"Cookie": cookie},
+                                 json={**self.body, "op_id": f"import-{done}-{time.time()}"})
+            done += 1
+            if response.status_code == 201:
+                self.seconds.append(time.perf_counter() - started)
+            else:
+                self.failures.append(f"{response.status_code} {response.text[:200]}")
+
+
+def import_body() -> dict:
+    """The dataset.import body of the generated export (tests/profiles_data.py)."""
+    import base64
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from tests.profiles_data import AS_OF, customer_csv
+
+    return {"name": "CRM export", "as_of": AS_OF.isoformat(),
+            "content_base64": base64.b64encode(customer_csv()).decode()}
+
+
 def heavy_runs(name: str, server: Server, args, workdir: Path) -> list[dict]:
     """Quiet and busy runs of the 200-person workshop against one server, alternating (each
     repeat swaps their order), so each ratio compares runs seconds apart; two result rows."""
@@ -83,6 +127,7 @@ def heavy_runs(name: str, server: Server, args, workdir: Path) -> list[dict]:
     started = time.perf_counter()  # the first export starts the workers
     assert requests.get(url, headers={"Cookie": cookie}, timeout=120).ok
     log(f"heavy: {name}: first PDF in {time.perf_counter() - started:.2f} s")
+    body = import_body() if getattr(args, "heavy_import", False) else None
     runs: dict[str, list[dict]] = {"quiet": [], "pdf": []}
     for repeat in range(max(args.repeats, 3)):
         for kind in ("quiet", "pdf") if repeat % 2 == 0 else ("pdf", "quiet"):
@@ -91,7 +136,7 @@ def heavy_runs(name: str, server: Server, args, workdir: Path) -> list[dict]:
             if kind == "quiet":
                 run = measure("app", [server], participants, rate, args, workdir, seed)
             else:
-                with PdfLoop(url, cookie) as loop:
+                with (ImportLoop(server.url, body) if body else PdfLoop(url, cookie)) as loop:
                     run = measure("app", [server], participants, rate, args, workdir, seed)
                 run.update(pdfs=len(loop.seconds), pdf_failures=len(loop.failures),
                            pdf_s=round(statistics.median(loop.seconds), 3)
@@ -113,7 +158,8 @@ def heavy_runs(name: str, server: Server, args, workdir: Path) -> list[dict]:
                        pdf_failures=sum(r["pdf_failures"] for r in runs[kind]),
                        pdf_s=statistics.median(r["pdf_s"] for r in runs[kind] if r["pdf_s"]),
                        ratios=[round(r, 2) for r in ratios],
-                       pdf_kind="full one-pager" if args.heavy_full else "small draft")
+                       pdf_kind="100,000-row data imports" if body else
+                       "full one-pager" if args.heavy_full else "small draft")
         results.append(row)
     return results
 

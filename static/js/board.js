@@ -5,6 +5,7 @@ import { createColumns } from "./columns.js";
 import { Connection } from "./connection.js";
 import { createAnnouncer } from "./announcer.js";
 import { toaster } from "./dom.js";
+import { createDataView } from "./data-view.js";
 import { createDivergence } from "./divergence.js";
 import { createDuplicates } from "./duplicates.js";
 import { createEvidenceBoard } from "./evidence-board.js";
@@ -16,6 +17,7 @@ import { createPresence } from "./presence.js";
 import { createPresenter } from "./presenter.js";
 import { createProgress } from "./progress.js";
 import { createReconcile } from "./reconcile.js";
+import { createResearchPlan } from "./research-plan.js";
 import { createRoomClock } from "./room-clock.js";
 import { setUpShortcuts } from "./shortcuts.js";
 import { showRemoved } from "./removed.js";
@@ -86,12 +88,14 @@ const panels = [
   voting,
   createViewSwitch(ui),
   divergence,
+  createResearchPlan(ui),
   reconcile,
   createDuplicates(ui),
   library,
   evidence,
   createRoomClock(ui),
   presenter,
+  createDataView(ui),
 ];
 for (const panel of panels) store.subscribe(panel.render);
 

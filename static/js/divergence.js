@@ -1,5 +1,6 @@
 // The divergence view: notes × teams, each cell coloured by that team's agreement, most
 // divisive first. Also keeps the server's measures so notes on the board can show them.
+import { STATUS_LABELS } from "./data-labels.js";
 import { plural, t } from "./messages.js";
 import { h } from "./dom.js";
 import { phase } from "./registry.js";
@@ -211,7 +212,22 @@ export function createDivergence(ui) {
     return size ? t("dv.group_of", { n: size }) : t("common.group");
   }
 
-  function row(item, teams) {
+  /** The data check of an item (its own claim, or for a group one on a member note), as
+   *  the server let this viewer see it: none while the data is hidden (beliefs first). */
+  function dataCheck(item) {
+    const ids = new Set([item.id, ...(item.kind === "group"
+      ? state.assumptions.filter((a) => a.group_id === item.id).map((a) => a.id) : [])]);
+    return state.claims.find((c) => c.result && c.target_type !== "field" && ids.has(c.target_id))?.result ?? null;
+  }
+
+  function dataCell(item) {
+    const result = dataCheck(item);
+    if (!result) return h("td", { class: "dv-data dv-data-none", text: "–" });
+    return h("td", { class: "dv-data" }, h("span", { class: `data-badge data-badge-${result.status}`,
+      title: result.summary, text: STATUS_LABELS[result.status] ?? result.status }));
+  }
+
+  function row(item, teams, withData) {
     const m = item.measures;
     const flags = [];
     if (m.contested) flags.push(h("span", { class: "badge badge-contested", text: t("vote.contested") }));
@@ -228,11 +244,14 @@ export function createDivergence(ui) {
         ].filter(Boolean).join(" · ") }),
         flags.length ? h("span", { class: "dv-flags" }, ...flags) : null),
       ...teams.map((team) => teamCell(team, m.teams[team])),
+      withData ? dataCell(item) : null,
       overallCell(m),
       consensusCell(m));
   }
 
   function table(items, teams) {
+    // Beside the teams, what the data says (issue 27), once any item has a visible check.
+    const withData = items.some((item) => dataCheck(item));
     return h("div", { class: "dv-scroll", tabindex: "0", role: "region", "aria-label": t("dv.table.label") },
       h("table", { class: "dv-table" },
         h("caption", { class: "sr-only", text: t("dv.table.caption") }),
@@ -241,9 +260,10 @@ export function createDivergence(ui) {
           ...teams.map((team) => h("th", { scope: "col", class: "dv-col-team" },
             h("span", { class: `swatch ${teamClass(team)}`, "aria-hidden": "true" }),
             h("span", { text: team }))),
+          withData ? h("th", { scope: "col", class: "dv-col-data", text: t("dv.table.data") }) : null,
           h("th", { scope: "col", class: "dv-col-num", text: t("dv.table.overall") }),
           h("th", { scope: "col", class: "dv-col-num", text: t("dv.table.consensus") }))),
-        h("tbody", {}, ...items.map((item) => row(item, teams)))));
+        h("tbody", {}, ...items.map((item) => row(item, teams, withData)))));
   }
 
   function renderView() {

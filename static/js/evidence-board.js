@@ -1,7 +1,7 @@
 // Evidence on the board: a badge on every note and group (validated, contradicted,
 // untested) that lists its linked passages, and the persona's coverage picture — an
 // overall ring and one meter per category — above the columns. Rules: evidence.js.
-import { evidenceState, linksByTarget, linksFor, personaEvidence, requiredCategories,
+import { allEvidence, evidenceState, linksByTarget, linksFor, personaEvidence, requiredCategories,
   researchPending } from "./evidence.js";
 import { plural, t } from "./messages.js";
 import { h } from "./dom.js";
@@ -33,12 +33,14 @@ export function createEvidenceBoard(ui, library) {
   /** Links by target, computed once per state of the board. */
   function index() {
     if (cache.seq !== state.seq || cache.evidence !== state.evidence) {
-      cache = { seq: state.seq, evidence: state.evidence, index: linksByTarget(state.evidence) };
+      cache = { seq: state.seq, evidence: state.evidence,
+        index: linksByTarget(allEvidence(state)) };
     }
     return cache.index;
   }
 
-  const noteTitle = (id) => state.notes.find((n) => n.id === id)?.title ?? t("evidence.a_research_note");
+  const noteTitle = (id, link) => (link?.source_type === "data" ? link.note_title
+    : state.notes.find((n) => n.id === id)?.title ?? t("evidence.a_research_note"));
 
   // ---- badges ------------------------------------------------------------------------
 
@@ -73,9 +75,12 @@ export function createEvidenceBoard(ui, library) {
           h("q", { class: "ev-quote", text: link.quote }),
           h("span", { class: "ev-source" },
             h("span", { text: member ? `${t("evidence.on_note", { text: member.text })} · ` : "" }),
-            h("button", { class: "ev-open", type: "button", text: noteTitle(link.note_id),
-              "aria-label": t("evidence.open_passage", { title: noteTitle(link.note_id) }),
-              onclick: () => library.openPassage(link.note_id, link.quote) })));
+            link.source_type === "data"
+              // A data check: its dataset and segment, no passage to open.
+              ? h("span", { class: "ev-data-source", text: `${t("data.check_source")} · ${noteTitle(link.note_id, link)}` })
+              : h("button", { class: "ev-open", type: "button", text: noteTitle(link.note_id),
+                "aria-label": t("evidence.open_passage", { title: noteTitle(link.note_id) }),
+                onclick: () => library.openPassage(link.note_id, link.quote) })));
       })));
     return panel;
   }

@@ -3,7 +3,8 @@
 //   state: any contradicting link → contradicted, else any supporting → validated, else untested;
 //   coverage: accepted items (accepted or reworded) with a supporting link / accepted items,
 //             null when nothing is accepted; debt: accepted items with no supporting link.
-// A group's evidence is its own links plus its member notes' links.
+// A group's evidence is its own links plus its member notes' links. Data checks count as
+// links too (dataLinks below).
 //   research pending: accepted, in a category of the `require_evidence` setting, no supporting
 //   link (accepted before research was required, no evidence yet).
 import { t } from "./messages.js";
@@ -51,6 +52,39 @@ export function requiredCategories(state) {
   return state.workshop.settings.require_evidence ?? [];
 }
 
+// A data check's status → the relation of the evidence link it counts as.
+const DATA_RELATIONS = { consistent: "supports", contradicted: "contradicts" };
+
+/**
+ * The data checks of the claims on notes and groups as evidence links (`data_links` in
+ * workshop/domain/evidence.py): consistent supports, contradicted contradicts, weak and not
+ * measurable are evidence neither way; a claim without a visible result is none.
+ */
+export function dataLinks(state) {
+  const ties = new Map((state.ties ?? []).map((tie) => [tie.persona_id, tie.segment_id]));
+  const segments = new Map((state.segments ?? []).map((s) => [s.id, s]));
+  const datasets = new Map((state.datasets ?? []).map((d) => [d.id, d]));
+  const links = [];
+  for (const claim of state.claims ?? []) {
+    const relation = DATA_RELATIONS[claim.result?.status];
+    if (!relation || claim.target_type === "field") continue;
+    const segment = segments.get(ties.get(claim.persona_id)) ?? {};
+    const dataset = datasets.get(segment.dataset_id) ?? {};
+    links.push({
+      id: `data:${claim.id}`, note_id: dataset.id ?? null, target_type: claim.target_type,
+      target_id: claim.target_id, relation, quote: claim.result.summary ?? "", author_id: null,
+      seq: claim.updated_seq, source_type: "data",
+      note_title: `${dataset.name ?? "Data"}: ${segment.name ?? ""}`.trim(), date: dataset.as_of ?? null,
+    });
+  }
+  return links;
+}
+
+/** Research links and data checks together: everything that counts as evidence. */
+export function allEvidence(state) {
+  return [...state.evidence, ...dataLinks(state)];
+}
+
 /** Links by the id of the item they are on: Map target_id → [link]. */
 export function linksByTarget(evidence) {
   const index = new Map();
@@ -62,7 +96,7 @@ export function linksByTarget(evidence) {
 }
 
 /** The links that count for an item: a note's own; a group's own plus its members'. */
-export function linksFor(state, kind, id, index = linksByTarget(state.evidence)) {
+export function linksFor(state, kind, id, index = linksByTarget(allEvidence(state))) {
   const own = index.get(id) ?? [];
   if (kind !== "group") return own;
   const members = state.assumptions.filter((a) => a.group_id === id);
@@ -73,7 +107,7 @@ export function linksFor(state, kind, id, index = linksByTarget(state.evidence))
  * The items of a persona as they stand on the board: notes outside groups, and groups.
  * Each entry: {kind: "assumption"|"group", item, category, links}.
  */
-export function boardItems(state, personaId, index = linksByTarget(state.evidence)) {
+export function boardItems(state, personaId, index = linksByTarget(allEvidence(state))) {
   const notes = state.assumptions
     .filter((a) => a.persona_id === personaId && !a.group_id)
     .map((item) => ({ kind: "assumption", item, category: item.category,

@@ -10,6 +10,7 @@ const SWITCHES = [
   ["anonymous", t("settings.anonymous"), t("settings.anonymous.hint")],
   ["require_signoff", t("settings.require_signoff"), t("settings.require_signoff.hint")],
   ["reopen_facilitator_only", t("settings.reopen_facilitator_only"), t("settings.reopen_facilitator_only.hint")],
+  ["data_hidden", t("settings.data_hidden"), t("settings.data_hidden.hint")],
 ];
 
 // Chips in the phase banner telling everyone which rules are in force.
@@ -18,6 +19,7 @@ const MODES = [
   ["blind_voting", t("settings.blind_voting"), t("mode.blind_voting.hint")],
   ["anonymous", t("mode.anonymous"), t("mode.anonymous.hint")],
   ["require_signoff", t("mode.require_signoff"), t("mode.require_signoff.hint")],
+  ["data_hidden", t("mode.data_hidden"), t("mode.data_hidden.hint")],
 ];
 
 const TIMER_PRESETS = [[300, t("timer.minutes", { n: 5 })], [600, t("timer.minutes", { n: 10 })]];
@@ -86,7 +88,8 @@ export function createFacilitation(ui) {
       }
       const chip = modeChips.get(key);
       const revealed = key === "blind_voting" && settings.votes_revealed;
-      chip.hidden = !settings[key];
+      // Beliefs first ends with the reveal: from then on the data is everyone's.
+      chip.hidden = !settings[key] || (key === "data_hidden" && settings.data_revealed);
       chip.textContent = revealed ? t("mode.votes_revealed") : label;
       chip.dataset.state = revealed ? "revealed" : "on";
     }

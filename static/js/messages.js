@@ -65,6 +65,15 @@ const BY_REASON = {
   too_many_shares: () => t("error.too_many_shares"),
   too_many_tokens: () => t("error.too_many_tokens"),
   nothing_agreed: () => t("error.nothing_agreed"),
+  hide_data_late: () => t("error.hide_data_late"),
+  reveal_data_first: () => t("error.reveal_data_first"),
+  data_deleted: () => t("error.data_deleted"),
+  data_changed: () => t("error.data_changed"),
+  not_a_refresh: () => t("error.not_a_refresh"),
+  column_dropped: () => t("error.column_dropped"),
+  segment_tied: () => t("error.segment_tied"),
+  claim_unreadable: () => t("error.claim_unreadable"),
+  data_not_hidden: () => t("error.data_not_hidden"),
 };
 
 const BY_CODE = {

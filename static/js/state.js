@@ -30,6 +30,8 @@ const reducers = {
     state.versions = state.versions.filter((v) => v.persona_id !== id);
     state.usages = state.usages.filter((u) => u.persona_id !== id);
     state.questions = state.questions.filter((q) => q.persona_id !== id);
+    state.ties = state.ties.filter((t) => t.persona_id !== id);
+    state.claims = state.claims.filter((c) => c.persona_id !== id);
   },
   "assumption.added": (state, data) => { state.assumptions.push(structuredClone(data.assumption)); },
   "assumption.edited": (state, data) => {
@@ -40,6 +42,7 @@ const reducers = {
     state.assumptions = state.assumptions.filter((a) => a.id !== data.id);
     state.comments = state.comments.filter((c) => c.target_id !== data.id);
     state.evidence = state.evidence.filter((e) => e.target_id !== data.id);
+    state.claims = state.claims.filter((c) => c.target_id !== data.id);
   },
   "vote.cast": (state, data) => {
     const note = findAssumption(state, data.assumption_id);
@@ -158,7 +161,11 @@ const reducers = {
     if (data.phase) state.workshop.phase = data.phase; // agreed once every persona is
     const agreed = { status: "agreed", agreed_by: data.agreed_by, agreed_at: data.agreed_at };
     const version = findDocument(state, data.persona_id);
-    if (version) Object.assign(version, agreed, { updated_seq: data.seq });
+    if (version) {
+      Object.assign(version, agreed, { updated_seq: data.seq });
+      delete version.document.data; // the data checks as agreed, or none
+      if (data.data) version.document.data = structuredClone(data.data);
+    }
     for (const summary of state.versions) {
       if (summary.persona_id === data.persona_id && summary.number === data.number) {
         Object.assign(summary, agreed);
@@ -198,12 +205,76 @@ const reducers = {
   "webhook.set": outsideTheBoard,
   "webhook.removed": outsideTheBoard,
   "library.listed": outsideTheBoard,
+  // Profiles: datasets, segments and claims are replaced by id; aggregates only.
+  "dataset.imported": (state, data) => {
+    const older = data.dataset.replaces_id && findById(state.datasets, data.dataset.replaces_id);
+    if (older) older.deleted_seq = data.dataset.seq; // a refresh: the older export's data is gone
+    put(state.datasets, data.dataset);
+    putAll(state, data);
+  },
+  "dataset.mapped": (state, data) => {
+    const dataset = findById(state.datasets, data.id);
+    if (dataset) dataset.mapping = structuredClone(data.mapping);
+  },
+  "dataset.deleted": (state, data) => {
+    const dataset = findById(state.datasets, data.id);
+    if (dataset) dataset.deleted_seq = data.deleted_seq;
+  },
+  "segment.defined": segmentSized,
+  "segment.changed": segmentSized,
+  "segment.removed": (state, data) => {
+    state.segments = state.segments.filter((s) => s.id !== data.id);
+  },
+  "persona.tied": (state, data) => {
+    state.ties = state.ties.filter((t) => t.persona_id !== data.persona_id);
+    if (data.tie) {
+      state.ties.push(structuredClone(data.tie));
+      state.ties.sort((a, b) => a.seq - b.seq);
+    }
+    putAll(state, data);
+  },
+  "claim.set": (state, data) => { put(state.claims, data.claim); },
+  "claim.cleared": (state, data) => {
+    state.claims = state.claims.filter((c) => c.id !== data.id);
+  },
+  "claims.rechecked": (state, data) => { putAll(state, data); },
+  "data.revealed": (state, data) => {
+    state.workshop.settings = structuredClone(data.settings);
+    for (const key of ["datasets", "segments", "claims"]) state[key] = structuredClone(data[key]);
+  },
   // "invite.rotated" changes no board state; "hidden" is someone else's private entry.
   // Both only advance seq.
 };
 
 function replaceRow(rows, row) {
   return rows.map((r) => (r.id === row.id ? structuredClone(row) : r));
+}
+
+function findById(items, id) {
+  return items.find((item) => item.id === id);
+}
+
+/** Replace the item with the same id, or add it; the list stays in seq order. */
+function put(items, item) {
+  const index = items.findIndex((existing) => existing.id === item.id);
+  if (index >= 0) items[index] = structuredClone(item);
+  else {
+    items.push(structuredClone(item));
+    items.sort((a, b) => a.seq - b.seq);
+  }
+}
+
+function putAll(state, data) {
+  for (const segment of data.segments || []) put(state.segments, segment);
+  for (const claim of data.claims || []) put(state.claims, claim);
+}
+
+/** segment.defined and segment.changed: the segment, its dataset's sizing, the others. */
+function segmentSized(state, data) {
+  put(state.segments, data.segment);
+  putAll(state, data);
+  const dataset = findById(state.datasets, data.segment.dataset_id);
+  if (dataset && data.sizing !== null) dataset.summary.sizing = structuredClone(data.sizing);
 }
 
 function findDocument(state, personaId) {
@@ -243,6 +314,7 @@ function patchGroups(state, data) {
   state.groups = state.groups.filter((g) => !removed.has(g.id)).sort((a, b) => a.seq - b.seq);
   state.comments = state.comments.filter((c) => !removed.has(c.target_id));
   state.evidence = state.evidence.filter((e) => !removed.has(e.target_id));
+  state.claims = state.claims.filter((c) => !removed.has(c.target_id));
   for (const note of state.assumptions) {
     if (note.id in data.notes) note.group_id = data.notes[note.id];
   }

@@ -4,7 +4,7 @@
 import { applyEvent } from "./state.js";
 
 /** The board page's views, one open at a time (the switch in the toolbar). */
-export const VIEWS = ["board", "divergence", "research"];
+export const VIEWS = ["board", "divergence", "research", "data", "plan"];
 
 /** A store over `snapshot` (the page's embedded state, kept and updated in place). The UI
  *  state outlives a reload in `storage` (sessionStorage: per tab, like the view someone chose). */
@@ -23,7 +23,7 @@ export function createStore(snapshot, { storage = globalThis.sessionStorage } = 
   const store = {
     state,
 
-    /** The view open on the board page: "board", "divergence" or "research". */
+    /** The view open on the board page: "board", "divergence", "research", "data" or "plan". */
     get view() { return ui.view; },
 
     /** The persona shown: the one chosen while it exists, else the first one (or undefined). */

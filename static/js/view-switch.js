@@ -1,5 +1,6 @@
-// Board, Divergence or Research: which view is open is the store's `view`. This panel turns
-// the switch's buttons into store changes and shows the open view's element, hiding the rest.
+// Board, Divergence, Research, Data or Research plan: which view is open is the store's `view`.
+// This panel turns the switch's buttons into store changes and shows the open view's element,
+// hiding the rest.
 
 export function createViewSwitch({ store }) {
   const switcher = document.getElementById("view-switch");
@@ -7,6 +8,8 @@ export function createViewSwitch({ store }) {
     board: document.getElementById("columns"),
     divergence: document.getElementById("divergence"),
     research: document.getElementById("research"),
+    data: document.getElementById("data"),
+    plan: document.getElementById("plan"),
   };
 
   switcher?.addEventListener("click", (event) => {
@@ -21,6 +24,7 @@ export function createViewSwitch({ store }) {
     }
     for (const [name, root] of Object.entries(roots)) if (root) root.hidden = name !== view;
     document.body.classList.toggle("view-research", view === "research");
+    document.body.classList.toggle("view-data", view === "data");
   }
 
   return { render };

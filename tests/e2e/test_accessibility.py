@@ -164,6 +164,9 @@ def test_no_serious_or_critical_violations_on_any_page_in_any_phase(person, live
     op(fay, wid, "phase.set", {"phase": "agreed"})
     expect(fay.page.locator("#phase-banner")).to_contain_text(re.compile("agreed", re.I))
     found.check(fay.page, "board, agreed")
+    show(fay.page, "plan")
+    expect(fay.page.locator("#plan-figure figcaption")).to_be_visible()
+    found.check(fay.page, "research plan view (the backlog's 2x2)")
     found.assert_clean()
 
 

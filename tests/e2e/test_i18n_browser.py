@@ -50,6 +50,7 @@ def test_the_board_speaks_dutch(person, live_server):
         nl("board.view.divergence"))
     expect(page.locator("#view-switch [data-view=research]")).to_have_text(
         nl("board.view.research"))
+    expect(page.locator("#view-switch [data-view=plan]")).to_have_text(nl("board.view.plan"))
     expect(page.locator("#phase")).to_have_text(nl("phase.collect"))
     expect(page.locator("#phase-prompt")).to_have_text(nl("phase.collect.prompt"))
     goals = page.locator("section.column[data-category=goals]")

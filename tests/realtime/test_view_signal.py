@@ -19,6 +19,15 @@ def test_the_facilitators_view_reaches_the_others_and_is_not_logged(session):
     assert events_of(lotte) == []  # nothing entered the log
 
 
+def test_the_research_plan_is_a_view_presenters_follow_too(session):
+    maria, lotte = session["socks"]["facilitator"], session["socks"]["lotte"]
+    ack = maria.emit("signal", {"type": "view", "persona_id": session["persona"],
+                                "view": "plan"}, callback=True)
+    assert ack == {"ok": True}
+    [signal] = events_of(lotte, "signal")
+    assert signal["view"] == "plan"
+
+
 def test_a_participants_view_is_their_own(session):
     sam, lotte = session["socks"]["sam"], session["socks"]["lotte"]
     ack = sam.emit("signal", {"type": "view", "persona_id": session["persona"],
@@ -28,7 +37,7 @@ def test_a_participants_view_is_their_own(session):
     assert events_of(lotte, "signal") == []
 
 
-def test_a_view_that_is_not_one_of_the_three_is_refused(session):
+def test_a_view_that_is_not_one_of_the_four_is_refused(session):
     maria, lotte = session["socks"]["facilitator"], session["socks"]["lotte"]
     for bad in ({"type": "view", "persona_id": session["persona"], "view": "admin"},
                 {"type": "view", "persona_id": "../x", "view": "board"},

@@ -4,12 +4,14 @@ The expected table is written out here on purpose (not derived from domain/permi
 so a change to who may do what has to change the documentation and this table together.
 """
 
+import base64
 import json
 import uuid
 
 import pytest
 
 from tests.helpers import add_note, add_research, make_member, make_workshop, send
+from tests.profiles_data import AS_OF, customer_csv
 from workshop.ops.catalogue import OPS
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
@@ -71,6 +73,16 @@ ALLOWED = {
     "webhook.set": {"facilitator"},
     "webhook.remove": {"facilitator"},
     "library.list": {"facilitator"},
+    "dataset.import": {"facilitator"},
+    "dataset.map": {"facilitator"},
+    "dataset.delete": {"facilitator"},
+    "segment.define": {"facilitator"},
+    "segment.change": {"facilitator"},
+    "segment.remove": {"facilitator"},
+    "persona.tie": {"facilitator"},
+    "claim.set": {"facilitator"},
+    "claim.clear": {"facilitator"},
+    "claims.recheck": {"facilitator"},
 }
 
 REFUSAL = {"observer": "forbidden", "participant": "forbidden",
@@ -138,6 +150,20 @@ def world(sqlite_url, worker_pool):
                 "due": "2027-02-28"}
     second = send(backend, created.id, facilitator["id"], "persona.add",
                   {"name": "Second"})["event"]["data"]["persona"]["id"]
+    # Profiles: a small dataset, two segments, the first persona tied, one claim.
+    csv = base64.b64encode(customer_csv(300)).decode()
+    dataset_data = {"name": "CRM", "as_of": AS_OF.isoformat(), "content_base64": csv}
+    dataset = send(backend, created.id, facilitator["id"], "dataset.import",
+                   dataset_data)["event"]["data"]["dataset"]["id"]
+    segments = [send(backend, created.id, facilitator["id"], "segment.define", {
+        "dataset_id": dataset, "name": name,
+        "rule": {"column": "segment", "test": "equals", "value": name}})
+        ["event"]["data"]["segment"]["id"] for name in ("Students", "Retirees")]
+    send(backend, created.id, facilitator["id"], "persona.tie",
+         {"persona_id": persona, "segment_id": segments[0]})
+    claim = send(backend, created.id, facilitator["id"], "claim.set", {
+        "persona_id": persona, "field": "identity.age_range", "column": "age",
+        "text": "18 to 25"})["event"]["data"]["claim"]["id"]
     actors = {"facilitator": facilitator["id"], "participant": sam["id"],
               "observer": observer["id"], "other_workshop": stranger["id"], "no_session": None}
     share_id = send(backend, created.id, facilitator["id"], "share.create",
@@ -203,6 +229,19 @@ def world(sqlite_url, worker_pool):
         "webhook.set": {"url": "https://hooks.example.org/personas"},
         "webhook.remove": {},
         "library.list": {"listed": True},
+        "dataset.import": {**dataset_data, "name": "CRM again"},
+        "dataset.map": {"id": dataset, "roles": {"gender": "attribute"}},
+        "dataset.delete": {"id": dataset},
+        "segment.define": {"dataset_id": dataset, "name": "Urban",
+                           "rule": {"column": "segment", "test": "equals",
+                                    "value": "Urban families"}},
+        "segment.change": {"id": segments[1], "name": "Over 65"},
+        "segment.remove": {"id": segments[1]},
+        "persona.tie": {"persona_id": second, "segment_id": segments[1]},
+        "claim.set": {"persona_id": persona, "field": "identity.location", "column": "city",
+                      "kind": "most_common", "text": "Amsterdam"},
+        "claim.clear": {"id": claim},
+        "claims.recheck": {},
     }
     yield {"backend": backend, "id": created.id, "actors": actors, "payloads": payloads,
            "viewer": facilitator}

@@ -1,5 +1,6 @@
 """The event log is the source of truth: replaying it from seq 0 rebuilds the snapshot."""
 
+import base64
 import json
 import random
 from datetime import date, timedelta
@@ -8,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from tests.helpers import add_note, add_research, comparable, make_member, make_workshop, send
+from tests.profiles_data import AS_OF, customer_csv
 from tests.reference_reducer import replay
 from workshop.domain.events import EVENTS, validate
 from workshop.reads.snapshot import snapshot
@@ -193,6 +195,34 @@ def test_every_event_type_in_every_form_matches_its_model_and_replays(backend):
                                      "relation": "supports", "quote": "far too long"})["link"]
     ok(sam, "evidence.unlink", {"id": link["id"]})
     ok(sam, "research_note.delete", {"id": note["id"]})
+    # Profiles, beliefs first: others get the data events without figures until the reveal.
+    ok(maria, "settings.update", {"data_hidden": True})
+    crm = {"name": "CRM", "as_of": AS_OF.isoformat(),
+           "content_base64": base64.b64encode(customer_csv(400)).decode()}
+    dataset = ok(maria, "dataset.import", crm)["dataset"]["id"]
+    ok(maria, "dataset.map", {"id": dataset, "roles": {"gender": "attribute"}})
+    students, retirees = (ok(maria, "segment.define", {
+        "dataset_id": dataset, "name": name,
+        "rule": {"column": "segment", "test": "equals", "value": name}})["segment"]["id"]
+        for name in ("Students", "Retirees"))
+    ok(maria, "segment.change", {"id": retirees, "name": "Over 60",
+                                 "rule": {"column": "age", "test": "between",
+                                          "value": [60, None]}})
+    tied = snapshot(backend, wid, maria)["personas"][0]["id"]
+    ok(maria, "persona.tie", {"persona_id": tied, "segment_id": students})
+    ok(maria, "claim.set", {"persona_id": tied, "assumption_id": third, "column": "age",
+                            "text": "under 30"})
+    field = ok(maria, "claim.set", {"persona_id": tied, "field": "identity.location",
+                                    "column": "city", "kind": "most_common",
+                                    "text": "Amsterdam"})["claim"]["id"]
+    ok(maria, "claims.recheck", {})
+    ok(maria, "reveal", {"what": "data"})
+    newer = ok(maria, "dataset.import", {
+        **crm, "as_of": "2026-11-01", "replaces": dataset,
+        "content_base64": base64.b64encode(customer_csv(400, seed=28)).decode()})
+    ok(maria, "claim.clear", {"id": field})
+    ok(maria, "segment.remove", {"id": retirees})
+    ok(maria, "dataset.delete", {"id": newer["dataset"]["id"]})
     # Membership.
     ok(maria, "invite.rotate", {"role": "observer"})
     ok(maria, "participant.remove", {"id": jo["id"], "rotate_link": True})

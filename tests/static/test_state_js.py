@@ -7,6 +7,7 @@ import json
 import pytest
 
 from tests.helpers import add_note, comparable, make_member, make_workshop, send
+from tests.profiles_data import AS_OF, customer_csv
 from tests.static.node import node_runner
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
@@ -17,7 +18,8 @@ import { applyEvent } from %s;
 const events = input;
 const state = { workshop: null, personas: [], participants: [], assumptions: [], groups: [],
   comments: [], notes: [], evidence: [], documents: [], versions: [], usages: [],
-  questions: [], done: [], seq: 0 };
+  questions: [], done: [],
+  datasets: [], segments: [], ties: [], claims: [], seq: 0 };
 const results = events.map((event) => applyEvent(state, event));
 console.log(JSON.stringify({ state, results }));
 """
@@ -95,6 +97,34 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
     send(backend, created.id, sam["id"], "research_note.edit",
          {"id": research_id, "tags": ["price"]})
     default_persona = snapshot(backend, created.id, sam)["personas"][0]["id"]
+    # Profiles: hidden from Sam first (beliefs first), then revealed, refreshed, deleted.
+    wid, maria = created.id, facilitator["id"]
+    send(backend, wid, maria, "settings.update", {"data_hidden": True})
+    crm = {"name": "CRM", "as_of": AS_OF.isoformat(),
+           "content_base64": base64.b64encode(customer_csv(400)).decode()}
+    dataset = send(backend, wid, maria, "dataset.import", crm)["event"]["data"]["dataset"]["id"]
+    send(backend, wid, maria, "dataset.map", {"id": dataset, "roles": {"gender": "attribute"}})
+    students, retirees = (send(backend, wid, maria, "segment.define", {
+        "dataset_id": dataset, "name": name,
+        "rule": {"column": "segment", "test": "equals", "value": name}})
+        ["event"]["data"]["segment"]["id"] for name in ("Students", "Retirees"))
+    send(backend, wid, maria, "segment.change",
+         {"id": retirees, "rule": {"column": "age", "test": "between", "value": [60, None]}})
+    send(backend, wid, maria, "persona.tie",
+         {"persona_id": default_persona, "segment_id": students})
+    send(backend, wid, maria, "claim.set", {"persona_id": default_persona, "group_id": group_id,
+                                            "column": "age", "text": "under 30"})
+    field = send(backend, wid, maria, "claim.set", {
+        "persona_id": default_persona, "field": "identity.age_range", "column": "age",
+        "text": "35–45"})["event"]["data"]["claim"]["id"]
+    send(backend, wid, maria, "claims.recheck", {})
+    send(backend, wid, maria, "reveal", {"what": "data"})
+    newer = send(backend, wid, maria, "dataset.import", {
+        **crm, "replaces": dataset,
+        "content_base64": base64.b64encode(customer_csv(400, seed=28)).decode()})
+    send(backend, wid, maria, "claim.clear", {"id": field})
+    send(backend, wid, maria, "segment.remove", {"id": retirees})
+    send(backend, wid, maria, "dataset.delete", {"id": newer["event"]["data"]["dataset"]["id"]})
     send(backend, created.id, facilitator["id"], "phase.set", {"phase": "merge"})
     send(backend, created.id, facilitator["id"], "document.create",
          {"persona_id": default_persona})
@@ -171,8 +201,10 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
     log = sync(backend, created.id, sam, 0)["events"]
     assert any(e["type"] == "document.saved" and "started" in e["data"] for e in log)
     assert any(e["type"] == "document.saved" and e["data"]["signoffs_cleared"] for e in log)
-    assert {"persona.imported", "document.signed", "document.agreed", "persona.deleted"} <= {
-        e["type"] for e in log}
+    assert {"persona.imported", "document.signed", "document.agreed", "persona.deleted",
+            "dataset.imported", "dataset.mapped", "dataset.deleted", "segment.defined",
+            "segment.changed", "segment.removed", "persona.tied", "claim.set",
+            "claim.cleared", "claims.rechecked", "data.revealed"} <= {e["type"] for e in log}
     pictures_saved = [e["data"]["value"] for e in log if e["type"] == "document.saved"
                       and e["data"]["path"] == "identity.picture"]
     assert pictures_saved[0]["data"] and pictures_saved[1] is None  # re-encoded, then avatar

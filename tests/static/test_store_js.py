@@ -59,6 +59,8 @@ def test_the_view_and_persona_chosen_in_this_tab_come_back(run):
     saved = {"view:w1": "research", "persona:w1": "p2"}
     out = run({"snapshot": snapshot(), "saved": saved, "steps": []})
     assert (out["view"], out["persona"]) == ("research", "p2")
+    out = run({"snapshot": snapshot(), "saved": {"view:w1": "plan"}, "steps": []})
+    assert out["view"] == "plan"
     out = run({"snapshot": snapshot(), "saved": {"view:w1": "bogus"}, "steps": []})
     assert out["view"] == "board"
 

@@ -60,7 +60,7 @@ class TimerView(Model):
 
 
 class SettingsView(Model):
-    """All nine workshop settings, defaults filled in (docs/protocol.md, Settings)."""
+    """All eleven workshop settings, defaults filled in (docs/protocol.md, Settings)."""
 
     private_collect: bool
     blind_voting: bool
@@ -71,6 +71,8 @@ class SettingsView(Model):
     require_evidence: list[str]
     require_signoff: bool
     reopen_facilitator_only: bool
+    data_hidden: bool
+    data_revealed: bool
 
 
 class WorkshopView(Model):
@@ -601,6 +603,8 @@ class DocumentAgreed(Model):
     agreed_at: Time
     seq: Seq
     phase: Phase = absent(NEW_PHASE)
+    data: dict[str, Any] = absent("The persona's data checks as agreed (frozen in the "
+                                  "document): when it stands for a segment")
 
 
 class ImportSource(Model):
@@ -733,6 +737,187 @@ class QuestionRemoved(Model):
     previous: QuestionView
 
 
+# ---- profiles (issue 27): aggregates only; figures null/empty while data is hidden -------
+
+FIGURES_HIDDEN = "Empty (or null) for participants while the data is hidden (beliefs first)"
+
+
+class DatasetColumnView(Model):
+    """A column of a dataset's file (or derived from one) and the role it was given."""
+
+    name: str
+    kind: Literal["number", "date", "category", "boolean", "text", "identifier"]
+    role: Literal["attribute", "sensitive", "dropped"]
+    reason: str
+    filled: int | None = Field(description="Rows with a value; null when fewer than k")
+    derived_from: str = absent("For a derived column (age from a birth date)")
+
+
+class DatasetView(Model):
+    """An imported customer data export: metadata, mapping and aggregates, never a row."""
+
+    id: Id
+    name: str
+    source: str
+    as_of: str
+    unit: Literal["customer", "account", "visitor"]
+    row_count: int | None = Field(description=FIGURES_HIDDEN)
+    sha256: str
+    header_fingerprint: str
+    mapping: list[DatasetColumnView]
+    summary: dict[str, Any] = Field(description="k, the population's card and the sizing of "
+                                                "its segments (docs/profiles.md). "
+                                                + FIGURES_HIDDEN)
+    imported_by: Id
+    imported_at: Time
+    replaces_id: Id | None
+    seq: Seq
+    deleted_seq: Seq | None = Field(description="When its stored data was deleted")
+
+
+class SegmentView(Model):
+    """A segment of a dataset: its rule and aggregates (size, weighted share, card)."""
+
+    id: Id
+    dataset_id: Id
+    name: str
+    rule: dict[str, Any]
+    aggregates: dict[str, Any] = Field(description=FIGURES_HIDDEN)
+    seq: Seq
+    updated_seq: Seq
+
+
+class TieView(Model):
+    """The segment a persona stands for."""
+
+    persona_id: Id
+    segment_id: Id
+    seq: Seq
+
+
+class ClaimView(Model):
+    """What a trait claims about a column, and the last check of it (docs/profiles.md)."""
+
+    id: Id
+    persona_id: Id
+    target_type: Literal["assumption", "group", "field"]
+    target_id: str
+    column: str
+    claim: dict[str, Any]
+    result: dict[str, Any] | None = Field(description="The last check; null before a persona "
+                                                      "is tied, or " + FIGURES_HIDDEN.lower())
+    seq: Seq
+    updated_seq: Seq
+
+
+class ChangeView(Model):
+    """What changed after a newer export or a re-check."""
+
+    subject: str
+    what: str
+    before: Any
+    after: Any
+    sentence: str
+
+
+class SegmentNamed(Model):
+    """A segment's name and rule before a change."""
+
+    name: str
+    rule: dict[str, Any]
+
+
+class DatasetImported(Model):
+    """A customer data export was imported (a refresh moves the older one's segments and
+    re-checks their claims)."""
+
+    dataset: DatasetView
+    segments: list[SegmentView]
+    claims: list[ClaimView]
+    changes: list[ChangeView]
+
+
+class DatasetMapped(Model):
+    """Column roles were changed."""
+
+    id: Id
+    mapping: list[DatasetColumnView]
+    previous: list[DatasetColumnView]
+
+
+class DatasetDeleted(Model):
+    """A dataset's stored data was deleted; its metadata and figures stay."""
+
+    id: Id
+    deleted_seq: Seq
+
+
+class SegmentDefined(Model):
+    """A segment was defined and sized, with its dataset's other segments re-sized."""
+
+    segment: SegmentView
+    sizing: dict[str, Any] | None = Field(description="The dataset's sizing; " +
+                                                      FIGURES_HIDDEN.lower())
+    segments: list[SegmentView]
+
+
+class SegmentChanged(Model):
+    """A segment was renamed or its rule changed (re-sized, its claims re-checked)."""
+
+    segment: SegmentView
+    previous: SegmentNamed
+    sizing: dict[str, Any] | None
+    segments: list[SegmentView]
+    claims: list[ClaimView]
+
+
+class SegmentRemoved(Model):
+    """A segment was removed."""
+
+    id: Id
+    previous: SegmentNamed
+
+
+class PersonaTied(Model):
+    """A persona was tied to a segment (its claims re-checked) or untied (null)."""
+
+    persona_id: Id
+    segment_id: Id | None
+    tie: TieView | None
+    previous: Id | None
+    claims: list[ClaimView]
+
+
+class TraitClaimSet(Model):
+    """A trait's claim was set (or replaced) and checked."""
+
+    claim: ClaimView
+    previous: ClaimView | None
+
+
+class ClaimCleared(Model):
+    """A trait's claim was removed."""
+
+    id: Id
+    previous: ClaimView
+
+
+class ClaimsRechecked(Model):
+    """Every claim was checked again against the stored data."""
+
+    claims: list[ClaimView]
+    changes: list[ChangeView]
+
+
+class DataRevealed(Model):
+    """Data figures were shown to everyone (beliefs first ends)."""
+
+    settings: SettingsView
+    datasets: list[DatasetView]
+    segments: list[SegmentView]
+    claims: list[ClaimView]
+
+
 class Hidden(Model):
     """Someone else's private entry: only its seq is yours to know."""
 
@@ -789,6 +974,17 @@ EVENTS: dict[str, type[Model]] = {
     "question.added": QuestionAdded,
     "question.edited": QuestionEdited,
     "question.removed": QuestionRemoved,
+    "dataset.imported": DatasetImported,
+    "dataset.mapped": DatasetMapped,
+    "dataset.deleted": DatasetDeleted,
+    "segment.defined": SegmentDefined,
+    "segment.changed": SegmentChanged,
+    "segment.removed": SegmentRemoved,
+    "persona.tied": PersonaTied,
+    "claim.set": TraitClaimSet,
+    "claim.cleared": ClaimCleared,
+    "claims.rechecked": ClaimsRechecked,
+    "data.revealed": DataRevealed,
     "hidden": Hidden,
 }
 

@@ -18,6 +18,11 @@ itself and, for a group, every link on any of its member notes (the same rule as
   accepted before the category required research (or its support was unlinked since): the
   board, the merge view and the exports flag it until the facilitator re-decides it or
   research backs it. The same rule is `researchPending` in `static/js/evidence.js`.
+- Data checks count like research passages (issue 27): a claim on a note or group whose last
+  check is "consistent" supports it and one that is "contradicted" contradicts it; "weak" and
+  "not measurable" are evidence neither way. `data_links` turns them into links of the same
+  shape, so every rule above and every reader of it counts them (`dataLinks` in
+  `static/js/evidence.js`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,9 @@ UNTESTED = "untested"
 STATES = (VALIDATED, CONTRADICTED, UNTESTED)
 
 ACCEPTED_DECISIONS = frozenset({"accepted", "reworded"})
+# A data check's status → the relation of the evidence link it counts as.
+DATA_RELATIONS = {"consistent": "supports", "contradicted": "contradicts"}
+DATA_SOURCE = "data"
 DECIMALS = 4
 
 
@@ -81,6 +89,33 @@ def board_items(snapshot: dict) -> list[dict]:
                       "decision": group.get("decision"),
                       "member_ids": members.get(group["id"], [])})
     return items
+
+
+def data_links(state: dict) -> list[dict]:
+    """The data checks of a board state's claims (on notes and groups) as evidence links.
+
+    `state` has `claims`, `ties`, `segments` and `datasets` as a snapshot does; a claim
+    without a visible result (not yet checked, or hidden before the data is revealed) is
+    no evidence.
+    """
+    ties = {t["persona_id"]: t["segment_id"] for t in state.get("ties", [])}
+    segments = {s["id"]: s for s in state.get("segments", [])}
+    datasets = {d["id"]: d for d in state.get("datasets", [])}
+    links = []
+    for claim in state.get("claims", []):
+        relation = DATA_RELATIONS.get((claim.get("result") or {}).get("status"))
+        if relation is None or claim["target_type"] == "field":
+            continue
+        segment = segments.get(ties.get(claim["persona_id"]), {})
+        dataset = datasets.get(segment.get("dataset_id"), {})
+        links.append({
+            "id": f"data:{claim['id']}", "note_id": dataset.get("id"),
+            "target_type": claim["target_type"], "target_id": claim["target_id"],
+            "relation": relation, "quote": claim["result"].get("summary", ""),
+            "author_id": None, "seq": claim["updated_seq"], "source_type": DATA_SOURCE,
+            "note_title": f"{dataset.get('name', 'Data')}: {segment.get('name', '')}".strip(),
+            "date": dataset.get("as_of")})
+    return links
 
 
 def links_for(item: dict, links: Iterable[dict]) -> list[dict]:

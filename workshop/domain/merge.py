@@ -55,6 +55,7 @@ from workshop.domain.evidence import (
     required_categories,
     research_pending,
 )
+from workshop.domain.persona_data import persona_data
 
 IDENTITY_FIELDS = ("name", "quote", "story", "role", "age_range", "location")
 IDENTITY_LABELS = {"name": "Name", "quote": "Quote", "story": "Story", "role": "Role",
@@ -89,7 +90,10 @@ def _order_key(entry: dict) -> tuple:
 def _evidence(item_links: list[dict], notes: dict[str, dict]) -> list[dict]:
     out = []
     for link in item_links:
-        note = notes.get(link["note_id"], {})
+        # A data check (evidence.data_links) names its dataset itself.
+        note = notes.get(link["note_id"]) or {"title": link.get("note_title", ""),
+                                               "source_type": link.get("source_type"),
+                                               "date": link.get("date")}
         out.append({"id": link["id"], "note_id": link["note_id"],
                     "note_title": note.get("title", ""), "source_type": note.get("source_type"),
                     "date": note.get("date"), "relation": link["relation"],
@@ -226,8 +230,16 @@ def build_document(snapshot: dict, persona_id: str, notes: list[dict],
         sections.append({"category": key, "label": label, "items": items})
     identity = {field: "" for field in IDENTITY_FIELDS}
     identity["name"] = persona["name"]
-    return {"persona_id": persona_id, "identity": {**identity, "picture": None},
-            "sections": sections}
+    return with_data({"persona_id": persona_id, "identity": {**identity, "picture": None},
+                      "sections": sections}, snapshot)
+
+
+def with_data(document: dict, snapshot: dict) -> dict:
+    """The document with the board's data block for its persona (domain/persona_data.py):
+    set when the persona stands for a segment, else left out."""
+    data = persona_data(snapshot, document["persona_id"])
+    rest = {key: value for key, value in document.items() if key != "data"}
+    return rest if data is None else {**rest, "data": data}
 
 
 def all_items(document: dict) -> list[dict]:

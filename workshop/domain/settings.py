@@ -32,6 +32,10 @@ DEFAULTS = {
     "require_signoff": False,
     # Only the facilitator may reopen an agreed persona version (start the next draft).
     "reopen_facilitator_only": False,
+    # Beliefs first: participants see no data figures (profiles) until the facilitator
+    # reveals them, so they form their beliefs before the data speaks.
+    "data_hidden": False,
+    "data_revealed": False,
 }
 
 MAX_DOT_BUDGET = 20
@@ -55,8 +59,13 @@ class Refusal(NamedTuple):
     message: str
 
 
+def data_hidden(settings: dict) -> bool:
+    """Whether data figures are kept from participants right now (beliefs first)."""
+    return bool(settings["data_hidden"]) and not settings["data_revealed"]
+
+
 def refusal(current: dict, changes: dict, *, hidden_notes: int, votes: int,
-            notes: int) -> Refusal | None:
+            notes: int, datasets: int = 0) -> Refusal | None:
     """Why a settings change is refused, or None. Refusals keep hidden things hidden."""
     if changes.get("private_collect") is False and hidden_notes:
         return Refusal("reveal_notes_first",
@@ -68,6 +77,13 @@ def refusal(current: dict, changes: dict, *, hidden_notes: int, votes: int,
         if not changes["blind_voting"] and votes_hidden(current) and votes:
             return Refusal("reveal_votes_first",
                            "reveal the votes before switching blind voting off")
+    if "data_hidden" in changes and changes["data_hidden"] != current["data_hidden"]:
+        if changes["data_hidden"] and datasets:
+            return Refusal("hide_data_late",
+                           "beliefs first is chosen before the first dataset is imported")
+        if not changes["data_hidden"] and data_hidden(current) and datasets:
+            return Refusal("reveal_data_first",
+                           "reveal the data before switching beliefs first off")
     if "anonymous" in changes and changes["anonymous"] != current["anonymous"] and notes:
         return Refusal("anonymous_late",
                        "anonymous mode is chosen before the first note is written")

@@ -12,7 +12,7 @@ from workshop.domain.webhooks import DELIVERED
 from workshop.ops import progress
 from workshop.ops.catalogue import OPS
 from workshop.ops.context import OpContext, member_row
-from workshop.ops.registry import OpSpec
+from workshop.ops.registry import OpSpec, Preparing
 from workshop.prepared import Record
 from workshop.services import log, visibility
 from workshop.services.backend import Backend
@@ -83,7 +83,8 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
         if not is_safe_id(workshop_id):
             raise ServiceError("not_found", "no such workshop")
         # Heavy work (rendering long Markdown) runs before the write lock, off the hub.
-        prepared = spec.prepare(backend.offload, envelope.data) if spec.prepare else {}
+        prepared = (spec.prepare(Preparing(backend.offload, backend.db, workshop_id, actor_id),
+                                 envelope.data) if spec.prepare else {})
         # A Core connection, not an ORM session: the envelope and the hot ops work on rows,
         # and a handler that needs mapped objects makes a session in this same transaction.
         # Entered before waiting for the write lock: the events of the ops ahead may wait

@@ -11,9 +11,11 @@ from workshop.domain.tokens import new_id
 from workshop.models import (
     Assumption,
     AssumptionGroup,
+    Claim,
     Comment,
     EvidenceLink,
     Persona,
+    PersonaSegment,
     PersonaUsage,
     PersonaVersion,
     ResearchQuestion,
@@ -157,6 +159,8 @@ def persona_delete(ctx: OpContext, data: PersonaDelete) -> Outcome:
     session.execute(delete(PersonaVersion).where(PersonaVersion.persona_id == persona.id))
     session.execute(delete(PersonaUsage).where(PersonaUsage.persona_id == persona.id))
     session.execute(delete(ResearchQuestion).where(ResearchQuestion.persona_id == persona.id))
+    session.execute(delete(Claim).where(Claim.persona_id == persona.id))
+    session.execute(delete(PersonaSegment).where(PersonaSegment.persona_id == persona.id))
     session.delete(persona)
     # The event names only the persona: every client drops what hangs on it, and nobody
     # learns of private notes they could not see.

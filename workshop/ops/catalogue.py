@@ -13,6 +13,7 @@ from workshop.ops import (
     documents,
     facilitation,
     membership,
+    profiles,
     progress,
     reach,
     reconcile,
@@ -26,4 +27,5 @@ from workshop.ops.registry import Registry
 # In this order in the OpenAPI document and docs/protocol.md.
 OPS = Registry(board.AREA, voting.AREA, facilitation.AREA, reconcile.AREA, membership.AREA,
                research.AREA, documents.AREA, reach.AREA, review.AREA, usage.AREA,
-               backlog.AREA, progress.AREA)
+               backlog.AREA, progress.AREA,
+               profiles.AREA)

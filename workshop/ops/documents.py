@@ -295,13 +295,20 @@ def document_agree(ctx: OpContext, data: DocumentAgree) -> Outcome:
                                details={"teams": missing}, reason="waiting_signoff")
     version.status, version.agreed_by, version.agreed_at = AGREED, ctx.actor.id, utcnow()
     version.updated_seq = ctx.seq
+    # The data checks as they are now are frozen with it: deleting or refreshing the data
+    # later leaves this version's figures as they were agreed.
+    board = board_inputs(ctx.session, ctx.workshop_id,
+                         {"id": ctx.actor.id, "role": ctx.actor.role})[0]
+    version.document = merge.with_data(version.document, board)
+    data = version.document.get("data")
     ctx.session.flush()
     ctx.workshop.phase = workshop_settings.phase_after_agreeing(
         ctx.workshop.phase, _document_statuses(ctx))
     return Outcome("document.agreed", {"persona_id": version.persona_id,
                                        "number": version.number, "agreed_by": ctx.actor.id,
                                        "agreed_at": log.iso(version.agreed_at),
-                                       "seq": ctx.seq, "phase": ctx.workshop.phase})
+                                       "seq": ctx.seq, "phase": ctx.workshop.phase,
+                                       **({"data": data} if data is not None else {})})
 
 
 def _document_statuses(ctx: OpContext) -> list[str]:

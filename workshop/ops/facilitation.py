@@ -12,12 +12,14 @@ from workshop.domain import settings as workshop_settings
 from workshop.domain.categories import CATEGORY_KEYS, in_board_order
 from workshop.domain.permissions import FACILITATOR
 from workshop.domain.phases import PhaseKey
-from workshop.models import Assumption, Comment, Vote
+from workshop.models import Assumption, Claim, Comment, Dataset, Segment, Vote
 from workshop.ops.context import OpContext, Outcome, count, member_votes, votes_on
 from workshop.ops.registry import OpSet
 from workshop.services import log, visibility
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import CategoryKey, Payload
+from workshop.services.shapes import claim_view, dataset_view, segment_view
+from workshop.services.visibility import visible_claims
 
 AREA = OpSet()
 op = AREA.op
@@ -44,12 +46,14 @@ class SettingsUpdate(Payload):
     require_signoff: bool | None = None
     # Only the facilitator may start a new version of an agreed persona document.
     reopen_facilitator_only: bool | None = None
+    # Beliefs first: data figures stay hidden from participants until revealed.
+    data_hidden: bool | None = None
 
 
 class Reveal(Payload):
     """reveal: private notes or blind votes, all at once."""
 
-    what: Literal["notes", "votes"]
+    what: Literal["notes", "votes", "data"]
 
 
 class TimerStart(Payload):
@@ -94,20 +98,24 @@ def settings_update(ctx: OpContext, data: SettingsUpdate) -> Outcome:
     why = workshop_settings.refusal(
         current, changes,
         hidden_notes=count(ctx, Assumption, Assumption.hidden.is_(True)),
-        votes=count(ctx, Vote), notes=count(ctx, Assumption))
+        votes=count(ctx, Vote), notes=count(ctx, Assumption), datasets=count(ctx, Dataset))
     if why:
         raise ServiceError("conflict", why.message, reason=why.reason)
     updated = {**current, **changes}
     if changes.get("blind_voting") and not current["blind_voting"]:
         updated["votes_revealed"] = False
+    if changes.get("data_hidden") and not current["data_hidden"]:
+        updated["data_revealed"] = False
     _store_settings(ctx, updated)
     return Outcome("settings.updated", {"settings": updated, "previous": current})
 
 
 @op("reveal", payload=Reveal, roles={FACILITATOR})
 def reveal(ctx: OpContext, data: Reveal) -> Outcome:
-    """Show all private notes, or all blind votes, to everyone at once."""
+    """Show all private notes, all blind votes, or the data (beliefs first), to everyone."""
     settings = ctx.settings
+    if data.what == "data":
+        return _reveal_data(ctx, settings)
     if data.what == "notes":
         notes = list(ctx.session.scalars(
             select(Assumption).where(Assumption.workshop_id == ctx.workshop_id,
@@ -138,6 +146,26 @@ def reveal(ctx: OpContext, data: Reveal) -> Outcome:
         "groups": {group_id: visibility.votes_summary(
             visibility.group_ballots(member_votes(ctx, group_id)), updated)
             for group_id in groups}})
+
+
+def _reveal_data(ctx: OpContext, settings: dict) -> Outcome:
+    """End beliefs first: every dataset, segment and claim with its figures, to everyone."""
+    if not workshop_settings.data_hidden(settings):
+        raise ServiceError("conflict", "the data is not hidden", reason="data_not_hidden")
+    updated = {**settings, "data_revealed": True}
+    _store_settings(ctx, updated)
+
+    def rows(model):
+        return [row for row in ctx.session.scalars(
+            select(model).where(model.workshop_id == ctx.workshop_id)
+            .order_by(model.created_seq))]
+
+    return Outcome("data.revealed", {
+        "settings": updated,
+        "datasets": [dataset_view(d) for d in rows(Dataset)],
+        "segments": [segment_view(s) for s in rows(Segment)],
+        "claims": [claim_view(c) for c in visible_claims(ctx.session, ctx.workshop_id,
+                                                         rows(Claim))]})
 
 
 def _set_timer(ctx: OpContext, ends_at: datetime | None) -> Outcome:

@@ -16,9 +16,29 @@ from workshop.ops.context import OpContext, Outcome
 from workshop.services.schemas import Payload
 
 Handler = Callable[[OpContext, Payload], Outcome]
-# Heavy work on an op's raw data, done before its transaction and write lock: (the backend's
-# worker pool, the op's `data` as sent) -> what the handler finds in `ctx.prepared`.
+# Heavy work on an op's raw data, done before its transaction and write lock: (a
+# `Preparing`: the worker pool's `run`, and for ops that read stored data first, the
+# database and the workshop; the op's `data` as sent) -> what the handler finds in
+# `ctx.prepared`.
 Prepare = Callable[[object, object], dict]
+
+
+@dataclass(frozen=True)
+class Preparing:
+    """What a `prepare` hook may use: the worker pool, and a read of the workshop's data.
+
+    A hook that reads (profiles re-checking claims against stored columns) reads outside
+    the op's transaction, so its handler checks that what it read is still current.
+    """
+
+    offload: object
+    db: object
+    workshop_id: str
+    actor_id: str
+
+    def run(self, function, *args, **kwargs):
+        """`function(*args, **kwargs)` in the worker pool (WorkerPool.run)."""
+        return self.offload.run(function, *args, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from workshop.domain import evidence, permissions
 from workshop.domain.categories import category_label
 from workshop.domain.permissions import FACILITATOR, PARTICIPANT
 from workshop.domain.tokens import new_id
-from workshop.models import Assumption, AssumptionGroup, EvidenceLink, ResearchNote
+from workshop.models import Assumption, AssumptionGroup, Claim, EvidenceLink, ResearchNote
 from workshop.ops import backlog
 from workshop.ops.context import (
     OpContext,
@@ -380,6 +380,14 @@ def drop_links(ctx: OpContext, target_ids: list[str]) -> list[str]:
     return sorted(link.id for link in links)
 
 
+def _data_supports(ctx: OpContext, ids: list[str]) -> bool:
+    """Whether a data check on any of these items is consistent (evidence.data_links)."""
+    results = ctx.session.scalars(select(Claim.result).where(
+        Claim.workshop_id == ctx.workshop.id, Claim.target_id.in_(ids)))
+    return any(evidence.DATA_RELATIONS.get((result or {}).get("status")) == "supports"
+               for result in results)
+
+
 def require_support(ctx: OpContext, target: Assumption | AssumptionGroup, target_type: str) -> None:
     """Refuse accepting an item of a category that needs research, when none supports it.
 
@@ -393,7 +401,7 @@ def require_support(ctx: OpContext, target: Assumption | AssumptionGroup, target
     supported = ctx.session.scalar(select(EvidenceLink.id).where(
         EvidenceLink.workshop_id == ctx.workshop.id, EvidenceLink.target_id.in_(ids),
         EvidenceLink.relation == "supports").limit(1))
-    if supported is None:
+    if supported is None and not _data_supports(ctx, ids):
         raise ServiceError("conflict", f"{category_label(target.category)} items need "
                                        "supporting research before they can be accepted: link "
                                        "a passage of a research note that supports it first")

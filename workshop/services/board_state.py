@@ -10,25 +10,34 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from workshop.domain.categories import categories_for
+from workshop.domain.evidence import data_links
 from workshop.domain.settings import effective
 from workshop.models import (
     Assumption,
     AssumptionGroup,
+    Claim,
     Comment,
+    Dataset,
     EvidenceLink,
     Participant,
     Persona,
+    PersonaSegment,
     ResearchNote,
+    Segment,
     Vote,
     Workshop,
 )
 from workshop.services import visibility
 from workshop.services.errors import ServiceError
 from workshop.services.shapes import (
+    claim_view,
+    dataset_view,
     link_view,
     participant_view,
     persona_view,
     research_note_view,
+    segment_view,
+    tie_view,
     workshop_view,
 )
 
@@ -81,7 +90,31 @@ def read_board(session, workshop_id: str, viewer: dict) -> dict:
         "evidence": [link_view(link) for link in session.scalars(
             select(EvidenceLink).where(EvidenceLink.workshop_id == workshop_id)
             .order_by(EvidenceLink.created_seq)) if link.target_id in visible_ids],
+        **read_profiles(session, workshop_id, settings, viewer, visible_ids),
     }
+
+
+def read_profiles(session, workshop_id: str, settings: dict, viewer: dict,
+                  visible_ids: set[str]) -> dict:
+    """Datasets, segments, ties and claims: aggregates only, and without figures for
+    participants while the data is hidden (beliefs first)."""
+    figures = visibility.sees_data(settings, viewer.get("role"))
+
+    def rows(model, order):
+        return session.scalars(select(model).where(model.workshop_id == workshop_id)
+                               .order_by(order))
+
+    datasets = [dataset_view(d) for d in rows(Dataset, Dataset.created_seq)]
+    segments = [segment_view(s) for s in rows(Segment, Segment.created_seq)]
+    claims = [claim_view(c) for c in rows(Claim, Claim.created_seq)
+              if c.target_type == "field" or c.target_id in visible_ids]
+    if not figures:
+        datasets = [visibility.dataset_without_figures(d) for d in datasets]
+        segments = [visibility.segment_without_figures(s) for s in segments]
+        claims = [visibility.claim_without_figures(c) for c in claims]
+    return {"datasets": datasets, "segments": segments,
+            "ties": [tie_view(t) for t in rows(PersonaSegment, PersonaSegment.seq)],
+            "claims": claims}
 
 
 def board_inputs(session, workshop_id: str, viewer: dict) -> tuple[dict, list[dict], list[dict]]:
@@ -92,4 +125,5 @@ def board_inputs(session, workshop_id: str, viewer: dict) -> tuple[dict, list[di
     links = [link_view(link) for link in session.scalars(
         select(EvidenceLink).where(EvidenceLink.workshop_id == workshop_id)
         .order_by(EvidenceLink.created_seq))]
-    return board, notes, links
+    # Data checks count as evidence like research passages (domain/evidence.py).
+    return board, notes, links + data_links(board)

@@ -76,6 +76,8 @@ def _load(session, workshop_id: str, viewer: dict, persona_id: str,
         agreed_at = log.iso(version.agreed_at) if version.agreed_at else None
     # "Needs research" is a warning about today: today's settings and links decide it.
     document = merge.with_research_flags(document, snapshot, links)
+    if status == "draft":  # a draft's data checks are today's; an agreed one keeps its own
+        document = merge.with_data(document, snapshot)
     meta = {"workshop_title": workshop.title, "persona_name": persona.name, "version": number,
             "status": status, "agreed_at": agreed_at,
             "exported_at": log.iso(datetime.now(UTC)),

@@ -160,7 +160,7 @@ class ViewSignal(Payload):
 
     type: Literal["view"]
     persona_id: Id
-    view: Literal["board", "divergence", "research"]
+    view: Literal["board", "divergence", "research", "data", "plan"]
 
 
 class EditingSignal(Payload):

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from workshop.domain.settings import effective
 from workshop.models import (
+    Claim,
+    Dataset,
     EvidenceLink,
     Participant,
     Persona,
+    PersonaSegment,
     PersonaUsage,
     PersonaVersion,
     ResearchNote,
     ResearchQuestion,
+    Segment,
     Workshop,
 )
 from workshop.services import log
@@ -87,3 +91,35 @@ def question_view(question: ResearchQuestion) -> dict:
             "question": question.question, "owner": question.owner,
             "method": question.method, "due": question.due, "closed_by": question.closed_by,
             "seq": question.created_seq, "updated_seq": question.updated_seq}
+
+
+# ---- profiles: aggregates only, never a row (docs/security.md, Profiles) -------------------
+
+def dataset_view(dataset: Dataset) -> dict:
+    """A dataset's metadata, mapping and population aggregates (never its bytes)."""
+    return {"id": dataset.id, "name": dataset.name, "source": dataset.source,
+            "as_of": dataset.as_of, "unit": dataset.unit, "row_count": dataset.row_count,
+            "sha256": dataset.sha256, "header_fingerprint": dataset.header_fingerprint,
+            "mapping": dataset.mapping, "summary": dataset.summary,
+            "imported_by": dataset.imported_by, "imported_at": log.iso(dataset.imported_at),
+            "replaces_id": dataset.replaces_id, "seq": dataset.created_seq,
+            "deleted_seq": dataset.deleted_seq}
+
+
+def segment_view(segment: Segment) -> dict:
+    """A segment: its rule and its cached aggregates."""
+    return {"id": segment.id, "dataset_id": segment.dataset_id, "name": segment.name,
+            "rule": segment.rule, "aggregates": segment.aggregates, "seq": segment.created_seq,
+            "updated_seq": segment.updated_seq}
+
+
+def tie_view(tie: PersonaSegment) -> dict:
+    """Which segment a persona stands for."""
+    return {"persona_id": tie.persona_id, "segment_id": tie.segment_id, "seq": tie.seq}
+
+
+def claim_view(claim: Claim) -> dict:
+    """A trait's claim about a column and its last result."""
+    return {"id": claim.id, "persona_id": claim.persona_id, "target_type": claim.target_type,
+            "target_id": claim.target_id, "column": claim.column, "claim": claim.claim,
+            "result": claim.result, "seq": claim.created_seq, "updated_seq": claim.updated_seq}

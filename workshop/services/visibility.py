@@ -11,8 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from workshop.domain.grouping import combined_stance
-from workshop.domain.settings import votes_hidden
+from workshop.domain.permissions import FACILITATOR
+from workshop.domain.settings import data_hidden, votes_hidden
 from workshop.models import Assumption, AssumptionGroup, Comment, Event, Vote
 from workshop.services.backend import Backend
 from workshop.services.log import iso
@@ -124,3 +127,46 @@ def publish(backend: Backend, event: Event, origin: str | None = None) -> None:
     (except to `origin`, the connection whose op wrote it: its ack carries the entry)."""
     for participant_id, payload in deliveries(event):
         backend.publisher.publish_event(event.workshop_id, payload, participant_id, origin)
+
+
+# ---- beliefs first: data figures (profiles) ------------------------------------------------
+
+def sees_data(settings: dict, role: str | None) -> bool:
+    """Whether a viewer sees data figures now: the facilitator always, others once revealed."""
+    return role == FACILITATOR or not data_hidden(settings)
+
+
+def mapping_without_figures(mapping: list[dict]) -> list[dict]:
+    """Columns and their roles without how many rows fill them."""
+    return [{**column, "filled": None} for column in mapping]
+
+
+def dataset_without_figures(view: dict) -> dict:
+    """A dataset as a participant sees it before the reveal: what it is, not what it says."""
+    return {**view, "row_count": None, "summary": {},
+            "mapping": mapping_without_figures(view["mapping"])}
+
+
+def segment_without_figures(view: dict) -> dict:
+    """A segment before the reveal: its name and rule, no sizes or profile."""
+    return {**view, "aggregates": {}}
+
+
+def claim_without_figures(view: dict) -> dict:
+    """A claim before the reveal: what it says, not whether the data agrees."""
+    return {**view, "result": None}
+
+
+def visible_claims(session, workshop_id: str, claims: Iterable) -> list:
+    """Claims whose trait still exists and is public: a deleted note's claim is left behind
+    (claims point at items by id, like evidence links do), a private note cannot have one."""
+    claims = list(claims)
+    ids = {c.target_id for c in claims if c.target_type != "field"}
+    if not ids:
+        return claims
+    live = set(session.scalars(select(Assumption.id).where(
+        Assumption.workshop_id == workshop_id, Assumption.id.in_(ids),
+        Assumption.hidden.is_(False))))
+    live |= set(session.scalars(select(AssumptionGroup.id).where(
+        AssumptionGroup.workshop_id == workshop_id, AssumptionGroup.id.in_(ids))))
+    return [c for c in claims if c.target_type == "field" or c.target_id in live]

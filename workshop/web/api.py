@@ -14,7 +14,15 @@ from workshop.ops.apply import apply_op
 from workshop.reads import divergence, duplicates, progress, search
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
-from workshop.services import exports, library, picture_upload, reviews, sharing, workshops
+from workshop.services import (
+    datasets,
+    exports,
+    library,
+    picture_upload,
+    reviews,
+    sharing,
+    workshops,
+)
 from workshop.services.errors import STATUS_BY_CODE, ServiceError, unavailable
 from workshop.services.membership import links as current_links
 from workshop.web.language import current_language
@@ -59,6 +67,8 @@ def _retry_after(response: Response) -> Response:
 IMPORT_MAX_BYTES = 8 * 1024 * 1024
 PERSONA_IMPORT_MAX_BYTES = 1024 * 1024
 PICTURE_MAX_BYTES = 3 * 1024 * 1024
+# A customer data export of 100,000+ rows is tens of MB, and base64 adds a third.
+DATASET_MAX_BYTES = 100 * 1024 * 1024
 
 
 @bp.app_errorhandler(413)
@@ -358,3 +368,31 @@ def persona_picture(workshop_id: str, persona_id: str):
 def workshop_op(workshop_id: str):
     """HTTP form of `op`, through the same service function as the socket handler."""
     return _ack(apply_op(_backend(), workshop_id, membership(workshop_id), _json()))
+
+
+@bp.post("/api/workshops/<workshop_id>/datasets/inspect")
+def inspect_dataset(workshop_id: str):
+    """The mapping step: a CSV's columns, kinds, suggested roles and a masked preview."""
+    request.max_content_length = DATASET_MAX_BYTES
+    answer = datasets.inspect(_backend(), workshop_id, membership(workshop_id), _json())
+    return jsonify(answer), 200 if answer["ok"] else 422
+
+
+@bp.post("/api/workshops/<workshop_id>/datasets")
+def import_dataset(workshop_id: str):
+    """Import a CSV with its column roles as one `dataset.import` op (aggregates only)."""
+    request.max_content_length = DATASET_MAX_BYTES
+    ack = datasets.import_dataset(_backend(), workshop_id, membership(workshop_id), _json())
+    if not ack["ok"] and ack["error"].get("details", {}).get("problems"):
+        return jsonify(ack), 422  # the file was read, and is wrong: row, column, why
+    return _ack(ack)
+
+
+@bp.post("/api/workshops/<workshop_id>/datasets/<dataset_id>/segments")
+def import_segment_definitions(workshop_id: str, dataset_id: str):
+    """Define exported segment definitions (`segments.json`) on a dataset, one op each."""
+    answer = datasets.import_segments(_backend(), workshop_id, membership(workshop_id),
+                                      dataset_id, _json())
+    if answer["ok"]:
+        return jsonify(answer), 201
+    return jsonify(answer), ServiceError(answer["error"]["code"], "").status

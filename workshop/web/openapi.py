@@ -16,6 +16,7 @@ from workshop.domain import events, webhooks
 from workshop.domain.export import formats
 from workshop.domain.research import SOURCE_TYPES
 from workshop.ops.catalogue import OPS
+from workshop.services.datasets import InspectRequest
 from workshop.services.errors import STATUS_BY_CODE
 from workshop.services.schemas import (
     CreateWorkshop,
@@ -601,8 +602,10 @@ def _paths(create: Schema, join: Schema, envelope: Schema) -> dict:
 
 
 def _file(description: str, *media_types: str) -> dict:
+    # A JSON file (a persona, segment definitions) is an object; every other file is text.
     return {"description": description,
-            "content": {media: {"schema": {"type": "string"}} for media in media_types}}
+            "content": {media: {"schema": {"type": "object"} if media == "application/json"
+                                else {"type": "string"}} for media in media_types}}
 
 
 def _extension(scope: str) -> dict:
@@ -679,10 +682,12 @@ def _persona_paths(picture: Schema) -> dict:
         "/api/workshops/{workshop_id}/export/assumptions.{extension}": {"get": {
             "operationId": "assumptionsCsv", "security": COOKIE,
             "parameters": [_workshop_id(), _extension(formats.WORKSHOP)],
-            "summary": "Every assumption with votes, decisions and evidence states.",
+            "summary": "Every assumption with votes, decisions and evidence states (csv), "
+                       "or the segment definitions (segments.json).",
             "responses": {"200": _export_file(formats.WORKSHOP,
                                               "CSV (UTF-8 with BOM; every cell quoted and "
-                                              "neutralised against formula injection)."),
+                                              "neutralised against formula injection), or "
+                                              "the segment definitions as JSON."),
                           **_errors(400, 401, 404, 429, 503, s400="invalid: format",
                                     s429=HEAVY_AT_ONCE)}}},
         "/api/workshops/{workshop_id}/personas/import": {"post": {
@@ -744,6 +749,46 @@ def _library_paths(preview: Schema, import_request: Schema) -> dict:
     }
 
 
+def _dataset_paths(inspect_request: Schema) -> dict:
+    """Profiles: the mapping step, the import, and segment definitions (docs/protocol.md)."""
+    id_param = _workshop_id()
+    dataset = {"name": "dataset_id", "in": "path", "required": True,
+               "schema": {"type": "string"}}
+    answer = {"type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}},
+              "additionalProperties": True}
+    return {
+        "/api/workshops/{workshop_id}/datasets/inspect": {"post": {
+            "operationId": "inspectDataset", "security": COOKIE, "parameters": [id_param],
+            "summary": "The mapping step: a CSV's kinds, suggested roles and masked preview "
+                       "(≤ 100 MB; nothing is stored).",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": inspect_request}}},
+            "responses": {"200": _json("`{ok, inspection, refresh}`.", answer),
+                          "422": _json("The file has problems: row, column, why.", answer),
+                          **_errors(400, 401, 403, 413, 415, 429, 503, s403="forbidden",
+                                    s429=HEAVY_AT_ONCE)}}},
+        "/api/workshops/{workshop_id}/datasets": {"post": {
+            "operationId": "importDataset", "security": COOKIE, "parameters": [id_param],
+            "summary": "Import a CSV with its column roles (`dataset.import` data and an "
+                       "optional `op_id`), as one op; aggregates only.",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": OPEN_OBJECT}}},
+            "responses": {**_op_answers(),
+                          "422": _json("The file has problems (`error.details.problems`), "
+                                       "nothing stored.", _ref("OpRefused"))}}},
+        "/api/workshops/{workshop_id}/datasets/{dataset_id}/segments": {"post": {
+            "operationId": "importSegments", "security": COOKIE,
+            "parameters": [id_param, dataset],
+            "summary": "Define exported segment definitions on a dataset, one "
+                       "`segment.define` op each.",
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": OPEN_OBJECT}}},
+            "responses": {"201": _json("`{ok, defined}`: the new segments' ids.", answer),
+                          **_errors(400, 401, 403, 404, 409, 415, 429, 503,
+                                    s403="forbidden")}}},
+    }
+
+
 def _op_answers() -> dict:
     """Answers of an endpoint that applies one op: the ack, as for POST …/ops."""
     either = {"oneOf": [_ref("OpRefused"), _ref("Error")]}
@@ -770,6 +815,7 @@ def build_openapi(server_url: str) -> dict:
     paths = _paths(create, join, _op_envelope(components))
     paths |= _library_paths(_model(components, Preview), _model(components, ImportRequest))
     paths |= _persona_paths(_model(components, PictureUpload))
+    paths |= _dataset_paths(_model(components, InspectRequest))
     for name, schema in _response_components().items():
         _add(components, name, schema)
     _event_components(components)

@@ -3,6 +3,7 @@
 // What needs attention, the review date and the backlog's placement are the server's
 // (GET …/review, workshop/domain/review.py and backlog.py); this module draws them and sends
 // the ops. It fetches again whenever something they depend on changes.
+import { backlogFigure, byQuadrant } from "../backlog-figure.js";
 import { fill, h } from "../dom.js";
 import { locale, plural, t } from "../messages.js";
 import { base, canWrite, current, isFacilitator, me, personaId, send, state } from "./page.js";
@@ -13,15 +14,9 @@ const els = {
   backlog: document.getElementById("backlog-panel"),
 };
 
-const QUADRANTS = ["research_now", "rely_on", "watch", "fine"];
-// Each label written out, so the catalogue test sees every key in use.
-const QUADRANT_LABELS = { research_now: t("after.quadrant.research_now"), rely_on: t("after.quadrant.rely_on"),
-  watch: t("after.quadrant.watch"), fine: t("after.quadrant.fine") };
 const REASON_LABELS = { untested: t("after.reason.untested"), contested: t("after.reason.contested"),
   stale: t("after.reason.stale"), newly_contradicted: t("after.reason.newly_contradicted"),
   new_research: t("after.reason.new_research") };
-const EVIDENCE_LABELS = { validated: t("after.evidence.validated"), contradicted: t("after.evidence.contradicted"),
-  untested: t("after.evidence.untested") };
 // Only what people see in the document: the filter hides the other traits.
 export const view = { attention: {}, onlyAttention: false, inReview: false };
 
@@ -179,17 +174,6 @@ function renderUsages(version) {
 
 // ---- the validation backlog -----------------------------------------------------------------
 
-function quadrantCell(quadrant, entries) {
-  return h("div", { class: `quadrant quadrant-${quadrant}`, role: "group",
-    "aria-labelledby": `q-${quadrant}` },
-  h("h3", { id: `q-${quadrant}`, text: `${QUADRANT_LABELS[quadrant]} (${entries.length})` }),
-  entries.length ? h("ul", {}, ...entries.map((entry) => h("li", { class: `evidence-${entry.evidence}` },
-    h("span", { class: "state-dot", "aria-hidden": "true" }),
-    h("span", { text: entry.text }),
-    h("span", { class: "sr-only", text: ` (${EVIDENCE_LABELS[entry.evidence]})` }))))
-    : h("p", { class: "muted small", text: t("after.quadrant.empty") }));
-}
-
 function questionForm(entries) {
   const field = (id, label, attrs = {}) => h("div", { class: "form-field" },
     h("label", { for: id, text: label }), h("input", { id, required: true, ...attrs }));
@@ -221,16 +205,10 @@ function questionForm(entries) {
 function renderBacklog() {
   const placed = answer.backlog;
   if (!placed.length) { fill(els.backlog, h("p", { class: "muted", text: t("after.backlog.none") })); return; }
-  const cells = Object.fromEntries(QUADRANTS.map((q) => [q, placed.filter((p) => p.quadrant === q)]));
+  const cells = byQuadrant(placed);
   const questions = state.questions.filter((q) => q.persona_id === personaId);
   const open = new Set(questions.filter((q) => !q.closed_by).map((q) => q.trait));
-  const summary = t("after.backlog.summary", Object.fromEntries(QUADRANTS.map((q) => [q, cells[q].length])));
-  const grid = h("figure", { class: "backlog-figure", id: "backlog-figure" },
-    h("div", { class: "backlog-axes" },
-      h("span", { class: "axis axis-y", "aria-hidden": "true", text: t("after.axis.importance") }),
-      h("div", { class: "backlog-grid" }, ...QUADRANTS.map((q) => quadrantCell(q, cells[q])))),
-    h("p", { class: "axis axis-x", "aria-hidden": "true", text: t("after.axis.evidence") }),
-    h("figcaption", { class: "small", text: summary }));
+  const grid = backlogFigure(placed);
   const asked = questions.length ? h("ul", { class: "question-list" }, ...questions.map((q) => h("li", {},
     h("p", { class: "question-text" }, h("span", { class: `question-state ${q.closed_by ? "closed" : "open"}`,
       text: q.closed_by ? t("after.question.closed") : t("after.question.open") }), ` ${q.question}`),

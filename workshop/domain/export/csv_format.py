@@ -4,7 +4,9 @@ One row per sticky note of every persona. A note in a group shows the group's ti
 group's decision (the group is what was decided), its own votes, and as evidence the links on
 the note and on its group. `text` is the note's own wording, the one its votes were cast on;
 the decided item's record (`domain/provenance.describe`) fills the facilitator's reason and
-rewording, the minority view and the research flag, labelled as the app labels them.
+rewording, the minority view and the research flag, labelled as the app labels them. The last
+two columns are the data check of the note (or its group) when it carries a claim: its
+status and its figures in one sentence.
 
 Every cell, the header's too, goes through `safe_cell` (OWASP "CSV Injection"): a cell that a
 spreadsheet could run as a formula gets a leading apostrophe, and every cell is quoted so a
@@ -70,7 +72,7 @@ def columns(teams: list[str]) -> list[str]:
     per_team = [f"{team} {stance}" for team in teams for stance in agreement.STANCES]
     return ["persona", "category", "text", "author team", "group", *per_team, "voters", "dots",
             "agreement", "GAC", "contested", "decision", *RECORD_COLUMNS.values(),
-            "evidence state", "supporting", "contradicting"]
+            "evidence state", "supporting", "contradicting", "data check", "data figures"]
 
 
 def _record_cells(record: dict | None) -> list[str]:
@@ -93,6 +95,9 @@ def assumptions_csv(snapshot: dict, notes: list[dict], links: list[dict]) -> str
     all_teams = teams + extra  # a team that voted but has no member any more keeps a column
     personas = {p["id"]: p["name"] for p in snapshot["personas"]}
     groups = {g["id"]: g for g in snapshot["groups"]}
+    # The data check of each note or group (issue 27): the claim's last visible result.
+    checks = {c["target_id"]: c["result"] for c in snapshot.get("claims", [])
+              if c["target_type"] != "field" and c.get("result")}
     team_of = {p["id"]: p["team"] for p in snapshot["participants"]}
     labels = {c["key"]: c["label"] for c in snapshot["categories"]}
     out = io.StringIO()
@@ -103,6 +108,7 @@ def assumptions_csv(snapshot: dict, notes: list[dict], links: list[dict]) -> str
         decision = (group or note).get("decision") or {}
         mine = on.get(("assumption", note["id"]), []) + (
             on.get(("group", group["id"]), []) if group else [])
+        check = checks.get(note["id"]) or (checks.get(group["id"]) if group else None)
         m = item_measures(note["votes"], teams)
         tally = note["votes"].get("tally") or {}
         per_team = [tally.get(team, {}).get(stance, 0)
@@ -117,6 +123,8 @@ def assumptions_csv(snapshot: dict, notes: list[dict], links: list[dict]) -> str
                                           ("assumption", note["id"]))),
                evidence_state(mine),
                sum(link["relation"] == "supports" for link in mine),
-               sum(link["relation"] == "contradicts" for link in mine)]
+               sum(link["relation"] == "contradicts" for link in mine),
+               check["status"].replace("_", " ") if check else "",
+               check.get("summary", "") if check else ""]
         writer.writerow(safe_row(row))
     return out.getvalue()

@@ -25,6 +25,7 @@ from workshop.domain.export import (
     json_format,
     markdown,
     onepager,
+    segments_format,
 )
 
 PERSONA, WORKSHOP = "persona", "workshop"
@@ -92,6 +93,9 @@ FORMATS: tuple[ExportFormat, ...] = (
                  "text/markdown; charset=utf-8", PERSONA, backlog_format.backlog_markdown),
     ExportFormat("csv", "CSV", "merge.export.csv", "text/csv; charset=utf-8", WORKSHOP,
                  assumptions_file),
+    # Segment definitions only (names and rules), to run against a newer export (issue 27).
+    ExportFormat("segments.json", "Segment definitions", "data.export.segments",
+                 "application/json", WORKSHOP, segments_format.segments_file, offload=False),
 )
 
 

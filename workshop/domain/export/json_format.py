@@ -5,10 +5,11 @@ where DOCUMENT is the shape in `domain/merge.py` and META the export metadata. T
 models below are the schema; `docs/persona.schema.json` is generated from them
 (`python -m workshop.domain.export.json_format > docs/persona.schema.json`).
 
-Version 2 added to META the persona's life after the workshop: its review status, the
-decisions that used it and its research questions. A consumer that validates against the
-version 1 schema would refuse those keys, so the version went up; version 1 files still
-import (the new keys read as absent).
+Version 2 added the persona's `data` (the segment it represents, the dataset's metadata and
+each trait's data check, aggregates only) and, in META, its life after the workshop: its
+review status, the decisions that used it and its research questions. A consumer that
+validates against the version 1 schema would refuse those keys, so the version went up;
+version 1 files still import (the new keys read as absent).
 
 `to_json` validates and normalises through the same models `from_json` reads with, so
 `to_json(*from_json(to_json(d, m))) == to_json(d, m)` holds exactly.
@@ -179,12 +180,59 @@ class Section(_Strict):
     items: Annotated[list[Item], Field(min_length=1)]
 
 
+class DataSegment(_Strict):
+    """The segment the persona represents; sizes are null when fewer than k people."""
+
+    id: str
+    name: Text
+    size: Count | None
+    share: Share | None
+    weighted_share: Share | None
+
+
+class DataSource(_Strict):
+    """The customer data export the segment is part of: metadata only, never a row."""
+
+    id: str
+    name: Text
+    source: Text
+    as_of: str
+    unit: Literal["customer", "account", "visitor"]
+    row_count: Count | None
+    sha256: str
+    deleted: bool = Field(description="Its stored data was deleted since (the figures here "
+                                      "stay as they were)")
+
+
+class DataCheck(_Strict):
+    """A trait checked against the segment's data (docs/profiles.md, Check)."""
+
+    target: str = Field(description="items.a:<id>, items.g:<id> or identity.<field>")
+    trait: Text
+    column: Text
+    claim: Text
+    status: Literal["consistent", "contradicted", "weak", "not_measurable"]
+    summary: Text
+    n: Count | None
+    figures: dict[str, float | int | str | list | None]
+
+
+class PersonaData(_Strict):
+    """What the data says about the persona (schema version 2): aggregates only."""
+
+    segment: DataSegment
+    dataset: DataSource
+    checks: list[DataCheck]
+
+
 class Document(_Strict):
     """The persona document (see domain/merge.py)."""
 
     persona_id: str
     identity: Identity
     sections: list[Section]
+    data: PersonaData | None = Field(default=None, description="The segment it represents and "
+                                     "its data checks; null when it stands for no segment")
 
     @model_validator(mode="after")
     def _unique(self) -> Document:
@@ -258,7 +306,7 @@ class Meta(_Strict):
 
 
 class PersonaExport(_Strict):
-    """A persona exported from Persona Workshop, schema version 2 (version 1 still reads)."""
+    """A persona exported from Persona Workshop, schema version 2 (1 still imports)."""
 
     model_config = ConfigDict(title="Persona Workshop persona export", populate_by_name=True)
 
@@ -315,6 +363,8 @@ def from_json(data: object) -> tuple[dict, dict]:
     if data.get("schema") != _URLS.get(data.get("schema_version"), data.get("schema")):
         raise ValueError("not a valid persona export: schema and schema_version disagree")
     export = _validated(data).model_dump(mode="json", by_alias=True)
+    if export["persona"]["data"] is None:
+        del export["persona"]["data"]  # a persona that stands for no segment has none
     for section in export["persona"]["sections"]:
         for item in section["items"]:
             del item["record"]  # derived from the provenance: written anew on export

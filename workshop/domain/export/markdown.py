@@ -1,7 +1,9 @@
 """The persona as Markdown: one page of text, evidence as footnotes, dissent kept in view.
 
 Each item's evidence becomes footnotes (`[^1]`) right after the item; the definitions come at
-the end: note title, source type, date and the quoted passage. Under each item its record,
+the end: note title, source type, date and the quoted passage. A data check (issue 27) is a
+footnote too, with its status, figures, segment and dataset; a tied persona says what it
+represents under its name. Under each item its record,
 one labelled part per line, worded by `domain/provenance.describe`. A draft says so at the
 top.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 
 from workshop.domain.merge import document_coverage
+from workshop.domain.persona_data import checks_for, represents
 from workshop.domain.provenance import describe
 
 STATE_MARKS = {"validated": "✓ validated", "contradicted": "✗ contradicted",
@@ -68,20 +71,35 @@ def to_markdown(document: dict, meta: dict) -> str:
                                 ("location", "Location")) if identity[key]]
     if facts:
         out += [" · ".join(facts), ""]
+    data = document.get("data")
+    footnotes: list[str] = []
+    if data:
+        out += [f"**Represents:** {_inline(represents(data))}", ""]
+        marks = ""
+        for key in ("age_range", "location"):
+            for check in checks_for(data, f"identity.{key}"):
+                footnotes.append(_data_footnote(len(footnotes) + 1, check, data))
+                marks += f"[^{len(footnotes)}]"
+        if marks:
+            out += [f"*Data checks of the identity:* {marks}", ""]
     if identity["story"].strip():
         out += [identity["story"].strip(), ""]  # the story is Markdown already
     cov = document_coverage(document)
     out += [f"*Evidence coverage: {cov['supported']} of {cov['accepted']} traits backed by "
             f"research ({_percent(cov['coverage'])}) · assumption debt: {cov['debt']} · "
             f"contradicted: {cov['contradicted']}*", ""]
-    footnotes: list[str] = []
     for section in document["sections"]:
         out += [f"## {_inline(section['label'])}", ""]
         for item in section["items"]:
             prov = item["provenance"]
             marks = ""
             for evidence in prov["evidence"]:
+                if evidence.get("source_type") == "data":
+                    continue  # its data check is its own footnote, with the figures
                 footnotes.append(_footnote(len(footnotes) + 1, evidence))
+                marks += f"[^{len(footnotes)}]"
+            for check in checks_for(data, f"items.{item['id']}"):
+                footnotes.append(_data_footnote(len(footnotes) + 1, check, data))
                 marks += f"[^{len(footnotes)}]"
             out.append(f"- {_inline(item['text'])}{marks}")
             out += _record(item)
@@ -131,3 +149,13 @@ def _footnote(number: int, evidence: dict) -> str:
     relation = "supports" if evidence["relation"] == "supports" else "contradicts"
     return (f"[^{number}]: **{_inline(evidence['note_title'])}** ({details or 'undated'}), "
             f"{relation}: “{_inline(evidence['quote'])}”")
+
+
+def _data_footnote(number: int, check: dict, data: dict) -> str:
+    """A data check as a footnote: status, the claim, the figures, the dataset and n."""
+    dataset = data["dataset"]
+    return (f"[^{number}]: **Data: {check['status'].replace('_', ' ')}** — "
+            f"{_inline(check['trait'])}: “{_inline(check['claim'])}” on "
+            f"{_inline(check['column'])}. {_inline(check['summary'])} "
+            f"({_inline(data['segment']['name'])}, {_inline(dataset['name'])}, as of "
+            f"{dataset['as_of']}{'; its data was deleted since' if dataset['deleted'] else ''})")

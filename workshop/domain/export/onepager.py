@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from workshop.domain.avatar import avatar_svg, picture_data_uri
 from workshop.domain.merge import document_coverage
+from workshop.domain.persona_data import one_line
 from workshop.domain.provenance import describe
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -68,6 +69,10 @@ def _weight(section: dict) -> float:
     return lines
 
 
+# Data checks on the page: what the data contradicts first.
+STATUS_ORDER = {"contradicted": 0, "weak": 1, "consistent": 2, "not_measurable": 3}
+
+
 def columns(sections: list[dict]) -> list[list[dict]]:
     """The sections as two columns read top to bottom, left first, of near-equal height."""
     weights = [_weight(section) for section in sections]
@@ -112,6 +117,11 @@ def _context(document: dict, meta: dict, stylesheet_href: str) -> dict:
         "coverage_percent": "–" if share is None else f"{round(share * 100)}%",
         "coverage_segments": [i < filled for i in range(COVERAGE_SEGMENTS)],
         "columns": columns(sections), "sources": sources,
+        # "Represents 4,210 customers (18%) · CRM export 1 Oct 2026 · 1 trait contradicted
+        # by data", and the checks themselves, contradicted first (issue 27).
+        "data_line": one_line(document["data"]) if document.get("data") else "",
+        "data_checks": sorted((document.get("data") or {}).get("checks", []),
+                              key=lambda c: STATUS_ORDER.get(c["status"], 9))[:4],
     }
 
 

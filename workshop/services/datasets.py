@@ -1,0 +1,121 @@
+"""Importing customer data exports: the mapping step, the import, and the command line's way in.
+
+The file is read in the worker pool twice: once to inspect it (kinds, suggested roles, a
+masked preview, and whether it refreshes a dataset already here), and once, with the roles
+the facilitator set, by the `dataset.import` op's `prepare`, which stores it in one step.
+Nothing is kept between the two: an inspected file is not stored anywhere.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from pydantic import StringConstraints
+from sqlalchemy import select
+
+from workshop.domain.export import segments_format
+from workshop.domain.permissions import FACILITATOR
+from workshop.models import Dataset, Participant
+from workshop.ops.apply import apply_op
+from workshop.ops.catalogue import OPS
+from workshop.ops.profiles import MAX_FILE_BASE64
+from workshop.services import profiling
+from workshop.services.backend import Backend
+from workshop.services.errors import ServiceError
+from workshop.services.schemas import IsoDate, Payload, parse
+from workshop.services.workshops import find_member
+
+
+class InspectRequest(Payload):
+    """Body of POST /api/workshops/<id>/datasets/inspect."""
+
+    content_base64: Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILE_BASE64)]
+    as_of: IsoDate | None = None
+
+
+def _importer(backend: Backend, workshop_id: str, actor_id: str | None) -> dict:
+    member = find_member(backend, workshop_id, actor_id)
+    if member is None:
+        raise ServiceError("unauthenticated", "join this workshop through its link first")
+    if not OPS.may_send(member["role"], "dataset.import"):
+        raise ServiceError("forbidden", f"{member['role']}s may not import data")
+    if not backend.rate_limiter.allow(actor_id):
+        raise ServiceError("rate_limited", "too many imports at once: wait a moment and try "
+                                           "again")
+    return member
+
+
+def inspect(backend: Backend, workshop_id: str, actor_id: str | None, raw: object) -> dict:
+    """The mapping step for a file: kinds, suggested roles, a masked preview, problems, and
+    the dataset it would refresh (same header), whose roles it then suggests."""
+    body = parse(InspectRequest, raw)
+    _importer(backend, workshop_id, actor_id)
+    inspection = backend.offload.run(profiling.inspected, body.content_base64, body.as_of,
+                                     owner=actor_id)
+    if inspection is None:
+        raise ServiceError("invalid", "content_base64: not valid base64")
+    refresh = None
+    with backend.db.reading() as session:
+        previous = session.scalars(select(Dataset).where(
+            Dataset.workshop_id == workshop_id,
+            Dataset.header_fingerprint == inspection["fingerprint"],
+            Dataset.content.is_not(None)).order_by(Dataset.created_seq.desc())).first()
+        if previous is not None:
+            refresh = {"id": previous.id, "name": previous.name, "source": previous.source,
+                       "as_of": previous.as_of, "unit": previous.unit,
+                       "roles": {c["name"]: c["role"] for c in previous.mapping}}
+    return {"ok": inspection["ok"], "inspection": inspection, "refresh": refresh}
+
+
+def import_dataset(backend: Backend, workshop_id: str, actor_id: str | None,
+                   raw: object) -> dict:
+    """Import a file with its roles as one `dataset.import` op; the ack, or why not (with
+    the file's problems: row, column, why)."""
+    if not isinstance(raw, dict):
+        raise ServiceError("invalid", "the body must be a JSON object")
+    _importer(backend, workshop_id, actor_id)
+    data = {key: value for key, value in raw.items() if key != "op_id"}
+    op_id = raw.get("op_id") or uuid.uuid4().hex
+    return apply_op(backend, workshop_id, actor_id,
+                    {"op_id": op_id, "type": "dataset.import", "data": data})
+
+
+def command_line_importer(backend: Backend, workshop_id: str) -> str:
+    """The participant a command-line import is recorded as: the workshop's first
+    facilitator (someone must have joined through the facilitator link)."""
+    with backend.db.reading() as session:
+        found = session.scalar(select(Participant.id).where(
+            Participant.workshop_id == workshop_id, Participant.role == FACILITATOR,
+            Participant.removed.is_(False)).order_by(Participant.joined_seq).limit(1))
+    if found is None:
+        raise ServiceError("not_found", "no facilitator has joined this workshop: open its "
+                                        "facilitator link once, then import")
+    return found
+
+
+def import_segments(backend: Backend, workshop_id: str, actor_id: str | None, dataset_id: str,
+                    raw: object) -> dict:
+    """Define the segments of an exported definitions file on a dataset (a newer export, say),
+    one `segment.define` op each; stops at the first refusal and says which."""
+    member = find_member(backend, workshop_id, actor_id)
+    if member is None:
+        raise ServiceError("unauthenticated", "join this workshop through its link first")
+    if not OPS.may_send(member["role"], "segment.define"):
+        raise ServiceError("forbidden", f"{member['role']}s may not define segments")
+    try:
+        wanted = segments_format.read_definitions(raw)
+    except ValueError as error:
+        raise ServiceError("invalid", f"definitions: {error}") from None
+    defined = []
+    for definition in wanted:
+        ack = apply_op(backend, workshop_id, actor_id, {
+            "op_id": uuid.uuid4().hex, "type": "segment.define",
+            "data": {"dataset_id": dataset_id, **definition}})
+        if not ack["ok"]:
+            error = ack["error"]
+            return {"ok": False, "defined": defined,
+                    "error": {**error, "message": f"segment “{definition['name']}”: "
+                                                  f"{error['message']}"}}
+        defined.append(ack["event"]["data"]["segment"]["id"])
+    return {"ok": True, "defined": defined}
