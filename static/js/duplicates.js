@@ -16,7 +16,7 @@ export function createDuplicates(ui) {
   let answer = null;
   let timer = null;
   let loadedFor = null;
-  let collapsed = false;
+  let collapsed = true; // a one-line bar until asked: the notes stay above the fold
   let renderedKey = null;
 
   async function load() {
@@ -93,8 +93,9 @@ export function createDuplicates(ui) {
     renderedKey = key;
     const toggle = h("button", { class: "button button-small dup-toggle", type: "button",
       "aria-expanded": String(!collapsed), "aria-controls": "dup-list",
-      text: collapsed ? t("dup.show", { n: open.length }) : t("dup.hide"),
+      text: collapsed ? t("dup.show") : t("dup.hide"),
       onclick: () => { collapsed = !collapsed; ui.store.changed(); } });
+    root.classList.toggle("collapsed", collapsed);
     root.replaceChildren(
       h("div", { class: "dup-head" },
         h("h2", { id: "duplicates-heading", text: `${t("dup.heading")} (${open.length})` }), toggle),

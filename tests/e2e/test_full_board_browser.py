@@ -1,5 +1,5 @@
 """A full board in real browsers: 60 notes at 1280 × 800 leave the notes above the fold (the
-first note's top edge measured), compact cards open by keyboard, folded columns are remembered,
+first note's top edge measured, in Reconcile too and for the facilitator), compact cards open by keyboard, folded columns are remembered,
 and on a 390 px phone one "New note" button asks for the category and every control is at least
 24 × 24 CSS px (WCAG 2.2 target size), the primary one 44 px; in English and Dutch, axe clean."""
 
@@ -72,6 +72,57 @@ def test_sixty_notes_start_above_the_fold_at_1280(full_board, lang):
     expect(page.locator("#evidence-strip")).to_be_visible()
     expect(page.locator("#reconcile-bar")).to_be_visible()
     assert_accessible(page, f"a 60-note board, reconcile, {lang}")
+
+
+def overlapping_steps(page) -> list[str]:
+    """Pairs of phase-card items (steps, status chips, the duplicates bar) whose boxes overlap."""
+    return page.evaluate("""() => {
+      const items = [...document.querySelectorAll(
+        '#phase-steps .phase-step, #phase-banner .phase-status > :not([hidden]), #duplicates:not([hidden])')]
+        .map((el) => [el.textContent.trim().slice(0, 30), el.getBoundingClientRect()])
+        .filter(([, b]) => b.width && b.height);
+      const clash = [];
+      for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+        const [a, p] = items[i], [b, q] = items[j];
+        if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) clash.push(`${a} / ${b}`);
+      }
+      return clash;
+    }""")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_reconcile_keeps_the_notes_above_the_fold_for_participant_and_facilitator(full_board, lang):
+    from playwright.sync_api import expect
+
+    wid = full_board["id"]
+    op(full_board["fay"], wid, "settings.update", {"blind_voting": True})
+    op(full_board["fay"], wid, "phase.set", {"phase": "vote"})
+    op(full_board["fay"], wid, "reveal", {"what": "votes"})
+    op(full_board["fay"], wid, "phase.set", {"phase": "reconcile"})
+    for who in ("lotte", "fay"):
+        page = full_board[who].page
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(f"/w/{wid}?lang={lang}")
+        expect(page.locator("#phase")).to_have_attribute("data-phase", "reconcile")
+        expect(page.locator("#evidence-strip")).to_be_visible()
+        expect(page.locator("#reconcile-bar")).to_be_visible()
+        if who == "fay":
+            # The likely duplicates wait as a one-line bar until asked for.
+            duplicates = page.locator("#duplicates")
+            expect(duplicates.locator(".dup-toggle")).to_have_attribute("aria-expanded", "false")
+            assert duplicates.bounding_box()["height"] <= 40, duplicates.bounding_box()
+        top = first_note_top(page)
+        assert top <= FOLD_LIMIT, f"reconcile, {who}, {lang}: the first note starts at {top:.0f} px"
+        steps = page.locator("#phase-steps .phase-step")
+        tops = {round(steps.nth(i).bounding_box()["y"]) for i in range(steps.count())}
+        assert len(tops) == 1, f"the stepper wraps: {tops}"
+        assert not overlapping_steps(page), overlapping_steps(page)
+        assert_accessible(page, f"a 60-note board, reconcile, {who}, {lang}")
+        if who == "fay":
+            duplicates.locator(".dup-toggle").click()  # open: the pairs, still clear of the stepper
+            expect(duplicates.locator(".dup-pair").first).to_be_visible()
+            assert not overlapping_steps(page), overlapping_steps(page)
+            assert_accessible(page, f"reconcile, the duplicates open, {lang}")
 
 
 def test_compact_cards_open_by_keyboard_and_columns_fold_and_stay_folded(full_board):

@@ -20,12 +20,12 @@ WORDS = {
            "working": "Still working", "voted": "voted on 2 of 3", "notes": "3 notes",
            "private": "3 private notes written so far", "group": "Group them",
            "only": "Only Support believes this", "across": "Consensus across teams",
-           "merge": "Merge into…", "scan": "Scan to join the workshop"},
+           "merge": "Merge into…", "show": "Show", "scan": "Scan to join the workshop"},
     "nl": {"done": "Ik ben klaar", "undo": "Toch nog niet klaar", "state_done": "Klaar",
            "working": "Nog bezig", "voted": "gestemd op 2 van 3", "notes": "3 notities",
            "private": "3 privénotities geschreven tot nu toe", "group": "Groeperen",
            "only": "Alleen Support gelooft dit", "across": "Consensus tussen teams",
-           "merge": "Samenvoegen met…", "scan": "Scan om mee te doen"},
+           "merge": "Samenvoegen met…", "show": "Tonen", "scan": "Scan om mee te doen"},
 }
 
 
@@ -161,6 +161,12 @@ def test_likely_duplicates_are_grouped_in_one_click_and_figures_are_said_in_word
 
     op(maria, wid, "phase.set", {"phase": "reconcile"})
     panel = maria.page.locator("#duplicates")
+    # A one-line bar first (the notes stay above the fold); "Show" opens the pairs.
+    show = panel.get_by_role("button", name=words["show"], exact=True)
+    expect(show).to_have_attribute("aria-expanded", "false")
+    expect(panel.locator(".dup-pair")).to_have_count(0)
+    show.click()
+    expect(panel.locator(".dup-toggle")).to_have_attribute("aria-expanded", "true")
     pair = panel.locator(".dup-pair", has_text="Wants to commute faster")
     expect(pair).to_contain_text("Wants to get to work faster")
     expect(panel.locator(".dup-pair")).to_have_count(2)
