@@ -11,6 +11,7 @@ import pytest
 from workshop import db, startup
 from workshop.backup import BackupError, restore_sqlite
 from workshop.db import Database, sqlite_file
+from workshop.migrate import head_revision
 from workshop.serving_lock import lock_path
 
 HOLD_WRITE_LOCK = """
@@ -32,12 +33,15 @@ def hold_write_lock(path: str, seconds: float) -> subprocess.Popen:
     return holder
 
 
+HEAD = head_revision()  # the revision this code needs
+
+
 def test_a_database_never_migrated_is_refused_with_what_to_run(tmp_path):
     database = Database(f"sqlite:///{tmp_path / 'new.sqlite3'}")
     with pytest.raises(startup.CannotServe) as refused:
         startup.prepare(database, say=print)
     assert str(refused.value) == ("the database was never migrated: run `flask --app workshop "
-                                  "db-upgrade` (this code needs schema revision 0008)")
+                                  f"db-upgrade` (this code needs schema revision {HEAD})")
     database.dispose()
 
 
@@ -46,11 +50,11 @@ def test_an_older_and_a_newer_schema_are_refused(sqlite_url):
     with closing(sqlite3.connect(sqlite_file(sqlite_url))) as admin, admin:
         admin.execute("UPDATE alembic_version SET version_num = '0006'")
     with pytest.raises(startup.CannotServe, match="at schema revision 0006, this code needs "
-                                                  "0008: run `flask --app workshop db-upgrade`"):
+                                                  f"{HEAD}: run `flask --app workshop db-upgrade`"):
         startup.prepare(database)
     with closing(sqlite3.connect(sqlite_file(sqlite_url))) as admin, admin:
         admin.execute("UPDATE alembic_version SET version_num = '0099'")
-    with pytest.raises(startup.CannotServe, match="newer than this code's 0008"):
+    with pytest.raises(startup.CannotServe, match=f"newer than this code's {HEAD}"):
         startup.prepare(database)
     database.dispose()
 

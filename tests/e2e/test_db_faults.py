@@ -23,6 +23,7 @@ import requests
 from tests.e2e.conftest import REPO_ROOT, LiveServer
 from tests.e2e.test_live_sync import TIMEOUT_S, Member, assert_log_has_no_gap, token_of
 from workshop.db import sqlite_file
+from workshop.migrate import head_revision
 
 pytestmark = [pytest.mark.live]
 
@@ -225,6 +226,9 @@ def test_start_up_waits_for_a_write_transaction_another_process_holds(tmp_path):
         server.stop()
 
 
+HEAD = head_revision()  # the revision this code needs
+
+
 def test_a_server_on_a_database_never_migrated_refuses_to_start_with_one_line(tmp_path):
     server = LiveServer(tmp_path)  # not migrated
     result = subprocess.run([sys.executable, "wsgi.py"], cwd=REPO_ROOT, capture_output=True,
@@ -233,13 +237,13 @@ def test_a_server_on_a_database_never_migrated_refuses_to_start_with_one_line(tm
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
         "Persona Workshop cannot start: the database was never migrated: run "
-        "`flask --app workshop db-upgrade` (this code needs schema revision 0008)"]
+        f"`flask --app workshop db-upgrade` (this code needs schema revision {HEAD})"]
 
     upgraded = flask_command(server, "db-upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
-    assert upgraded.stdout.strip() == "migrated the new database to schema revision 0008"
+    assert upgraded.stdout.strip() == f"migrated the new database to schema revision {HEAD}"
     again = flask_command(server, "db-upgrade")
-    assert again.stdout.strip() == "the database is already up to date (schema revision 0008)"
+    assert again.stdout.strip() == f"the database is already up to date (schema revision {HEAD})"
     server.start()
     try:
         new_workshop(server)
