@@ -22,7 +22,9 @@ pytestmark = [pytest.mark.live, pytest.mark.browser]
 
 RECOVERY_MS = 30_000  # socket.io-client backs off up to 5 s between reconnection attempts
 # What Chromium logs while the network or the server is gone; expected here, and nothing else.
-NETWORK_DOWN = re.compile(r"WebSocket connection to '[^']*/socket\.io/[^']*' failed: .*net::ERR_"
+# The socket dropping, and the board's own fetches (the progress counts) during the outage.
+NETWORK_DOWN = re.compile(r"(WebSocket connection to '[^']*/socket\.io/[^']*' failed: .*|"
+                          r"Failed to load resource: )net::ERR_"
                           r"(INTERNET_DISCONNECTED|CONNECTION_REFUSED|CONNECTION_RESET)")
 
 
