@@ -98,7 +98,7 @@ def read_profiles(session, workshop_id: str, settings: dict, viewer: dict,
                   visible_ids: set[str]) -> dict:
     """Datasets, segments, ties and claims: aggregates only, and without figures for
     participants while the data is hidden (beliefs first)."""
-    figures = visibility.sees_data(settings, viewer.get("role"))
+    figures = visibility.sees_data(settings, (viewer or {}).get("role"))  # None: no member
 
     def rows(model, order):
         return session.scalars(select(model).where(model.workshop_id == workshop_id)
