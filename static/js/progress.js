@@ -4,8 +4,11 @@
 // events arrive; "done" is board state (done.changed), cleared when the phase moves.
 import { h } from "./dom.js";
 import { plural, t } from "./messages.js";
+import { PHASES } from "./registry.js";
 
-const PHASES_WITH_PROGRESS = new Set(["collect", "vote", "reconcile"]);
+// Progress means something while notes and votes are made: every phase before the document.
+const PHASES_WITH_PROGRESS = new Set(PHASES.filter((p) => !p.document).map((p) => p.key));
+const COLLECTING = PHASES[0]?.key; // notes are written in the first phase
 const REFETCH_MS = 700; // events in a burst cost one request
 
 export function createProgress(ui) {
@@ -52,7 +55,7 @@ export function createProgress(ui) {
   function personLine(person, phase) {
     const done = state.done.includes(person.id);
     let figure;
-    if (phase === "collect") {
+    if (phase === COLLECTING) {
       const written = counts?.notes.by_person?.[person.id];
       figure = written === undefined ? "" : plural("progress.notes", written);
     } else {
@@ -69,7 +72,7 @@ export function createProgress(ui) {
   function renderEmpty(phase) {
     if (!empty) return;
     const hidden = (counts?.notes.total ?? 0) - state.assumptions.length;
-    empty.textContent = phase === "collect" && hidden > 0 ? plural("progress.private_written", hidden) : emptyText;
+    empty.textContent = phase === COLLECTING && hidden > 0 ? plural("progress.private_written", hidden) : emptyText;
   }
 
   function render() {
@@ -96,12 +99,12 @@ export function createProgress(ui) {
       doneButton.textContent = mine ? t("progress.undo") : t("progress.say_done");
       doneButton.setAttribute("aria-pressed", String(mine));
     }
-    const byTeam = phase === "collect" ? counts?.notes.by_team : null;
+    const byTeam = phase === COLLECTING ? counts?.notes.by_team : null;
     teams.hidden = !byTeam || !Object.keys(byTeam).length;
     teams.replaceChildren(...Object.entries(byTeam ?? {}).map(([team, n]) => h("li", { class: "progress-team" },
       h("span", { class: `swatch ${ui.teamClass(team)}`, "aria-hidden": "true" }),
       h("span", { text: team || t("progress.no_team") }), h("strong", { text: plural("progress.notes", n) }))));
-    if (phase === "collect" && counts && counts.notes.by_person === null) {
+    if (phase === COLLECTING && counts && counts.notes.by_person === null) {
       teams.hidden = false;
       teams.replaceChildren(h("li", { class: "progress-team" },
         h("span", { text: t("progress.anonymous_total") }), h("strong", { text: plural("progress.notes", counts.notes.total) })));

@@ -16,6 +16,7 @@ from workshop.domain.export import formats
 from workshop.reads.snapshot import snapshot
 from workshop.reads.sync import sync
 from workshop.services import datasets, exports
+from workshop.services.errors import ServiceError
 
 ROWS = 3000
 # The columns whose every value identifies or pins down one person.
@@ -91,7 +92,11 @@ def test_no_row_level_value_anywhere(backend, sqlite_url, tmp_path):
         texts[f"snapshot:{who}"] = json.dumps(snapshot(backend, wid, viewer))
         texts[f"log:{who}"] = json.dumps(sync(backend, wid, viewer, 0)["events"])
     for fmt in formats.of_scope(formats.PERSONA):
-        result = exports.export_persona(backend, wid, maria, persona, fmt.extension)
+        try:
+            result = exports.export_persona(backend, wid, maria, persona, fmt.extension)
+        except ServiceError:  # the review reminder needs an agreed version, and holds no data
+            assert fmt.extension == "ics"
+            continue
         if fmt.extension != "pdf":
             texts[f"export:{fmt.extension}"] = result.content.decode()
     for fmt in formats.of_scope(formats.WORKSHOP):

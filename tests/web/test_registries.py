@@ -72,7 +72,7 @@ def test_a_format_registered_once_reaches_the_api_cli_openapi_and_page(registere
 
     # The CLI offers it and writes the same file.
     runner = app.test_cli_runner()
-    choices = re.search(r"--format \[([\w|]+)\]", runner.invoke(args=["export", "--help"]).output)
+    choices = re.search(r"--format \[([\w.|]+)\]", runner.invoke(args=["export", "--help"]).output)
     assert fmt.extension in choices[1].split("|")
     result = runner.invoke(args=["export", workshop_id, "--format", fmt.extension, "-o", "-"])
     assert result.exit_code == 0, result.output
@@ -99,10 +99,14 @@ def test_an_unregistered_format_is_refused_with_the_registrys_choices(client):
     persona_id = client.get(f"/api/workshops/{workshop_id}").get_json()["personas"][0]["id"]
     response = client.get(f"/api/workshops/{workshop_id}/personas/{persona_id}/export.csv")
     assert response.status_code == 400
-    assert response.get_json()["error"]["message"] == "format: choose one of md, json, html, pdf"
+    persona_formats = ", ".join(f.extension for f in formats.of_scope(formats.PERSONA))
+    assert response.get_json()["error"]["message"] == f"format: choose one of {persona_formats}"
+    assert persona_formats.startswith("md, json, html, pdf")
     response = client.get(f"/api/workshops/{workshop_id}/export/assumptions.md")
     assert response.status_code == 400
-    assert response.get_json()["error"]["message"] == "format: choose one of csv"
+    workshop_formats = ", ".join(f.extension for f in formats.of_scope(formats.WORKSHOP))
+    assert response.get_json()["error"]["message"] == f"format: choose one of {workshop_formats}"
+    assert workshop_formats.startswith("csv")
 
 
 def test_the_phases_are_one_list_read_by_openapi_and_the_pages(client):
