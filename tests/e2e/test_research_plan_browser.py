@@ -4,7 +4,6 @@ active persona once it is agreed, and says so before that."""
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 
