@@ -509,8 +509,9 @@ def build_world(backend) -> World:
 
     kinds = {"persona": "persona", "n1": "note", "n2": "note", "n3": "note", "n4": "note",
              "group": "group", "g2": "group", "c1": "comment", "c2": "comment",
-             "fac": "participant", "sam": "participant", "xena": "participant", "olga": "participant",
-             "rex": "participant", "r1": "research note", "l1": "evidence link",
+             "fac": "participant", "sam": "participant", "xena": "participant",
+             "olga": "participant", "rex": "participant", "r1": "research note",
+             "l1": "evidence link",
              "p2": "persona", "s1": "share link", "t1": "api token", "p3": "persona",
              "u1": "usage", "q1": "research question",
              "d1": "dataset", "sg1": "segment", "sg2": "segment",

@@ -1,7 +1,8 @@
 """A full board in real browsers: 60 notes at 1280 × 800 leave the notes above the fold (the
-first note's top edge measured, in Reconcile too and for the facilitator), compact cards open by keyboard, folded columns are remembered,
-and on a 390 px phone one "New note" button asks for the category and every control is at least
-24 × 24 CSS px (WCAG 2.2 target size), the primary one 44 px; in English and Dutch, axe clean."""
+first note's top edge measured, in Reconcile too and for the facilitator), compact cards open
+by keyboard, folded columns are remembered, and on a 390 px phone one "New note" button asks
+for the category and every control is at least 24 × 24 CSS px (WCAG 2.2 target size), the
+primary one 44 px; in English and Dutch, axe clean."""
 
 from __future__ import annotations
 
@@ -78,13 +79,15 @@ def overlapping_steps(page) -> list[str]:
     """Pairs of phase-card items (steps, status chips, the duplicates bar) whose boxes overlap."""
     return page.evaluate("""() => {
       const items = [...document.querySelectorAll(
-        '#phase-steps .phase-step, #phase-banner .phase-status > :not([hidden]), #duplicates:not([hidden])')]
+        '#phase-steps .phase-step, #phase-banner .phase-status > :not([hidden]), '
+        + '#duplicates:not([hidden])')]
         .map((el) => [el.textContent.trim().slice(0, 30), el.getBoundingClientRect()])
         .filter(([, b]) => b.width && b.height);
       const clash = [];
       for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
         const [a, p] = items[i], [b, q] = items[j];
-        if (p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom) clash.push(`${a} / ${b}`);
+        const meet = p.left < q.right && q.left < p.right && p.top < q.bottom && q.top < p.bottom;
+        if (meet) clash.push(`${a} / ${b}`);
       }
       return clash;
     }""")
