@@ -73,7 +73,7 @@ def measure(kind: str, servers: list[Server], participants: int, rate: float, ar
     if args.raw:  # every op's ack and receipts, to look at the tail
         Path(args.raw).mkdir(parents=True, exist_ok=True)
         config["rawOut"] = str(Path(args.raw) / f"{kind}-{participants}x{rate}-{seed}.json")
-    with Sampler([s.pid for s in servers]) as sampler:
+    with Sampler([s.pid for s in servers], infra=kind.startswith("app-pg")) as sampler:
         result = run_clients([config], workdir)[0]
     result.update(kind=kind, workers=len(servers), join_s=join_s,
                   **server_figures(sampler, result["epoch"], participants))
@@ -81,14 +81,18 @@ def measure(kind: str, servers: list[Server], participants: int, rate: float, ar
 
 
 def server_figures(sampler: Sampler, epoch_ms: dict, participants: int) -> dict:
-    """The servers' CPU over load and drain, their peak RSS, and RSS per participant."""
+    """The servers' CPU over load and drain (and PostgreSQL's and Redis's, where sampled),
+    their peak RSS, and RSS per participant."""
     epoch = {k: v / 1000 for k, v in epoch_ms.items()}
     before = sampler.samples[0]
     connected = sampler.at(epoch["load_start"])
     start, end = sampler.at(epoch["load_start"]), sampler.at(epoch["drain_end"])
     window = [s for s in sampler.samples if epoch["load_start"] <= s[0] <= epoch["drain_end"]]
+    seconds = max(1e-3, end[0] - start[0])
     return {
-        "server_cpu_pct": round(100 * (end[1] - start[1]) / max(1e-3, end[0] - start[0]), 1),
+        "server_cpu_pct": round(100 * (end[1] - start[1]) / seconds, 1),
+        "infra_cpu_pct": round(100 * (end[3] - start[3]) / seconds, 1) if sampler.infra
+        else None,
         "server_rss_mib_before": round(before[2] / 1024, 1),
         "server_rss_mib_peak": round(max([s[2] for s in window] + [end[2]]) / 1024, 1),
         "rss_kib_per_participant": round((connected[2] - before[2]) / participants, 1),
@@ -118,7 +122,7 @@ def measure_sessions(kind: str, servers: list[Server], workshops: int, participa
             "personaId": ws["persona_id"], "assumptionIds": ws["note_ids"], "addShare": 0.3,
             "warmupOps": args.warmup_ops,
             "rawOut": str(raw_dir / f"{kind}-{workshops}w{participants}x{rate}-{seed}-{n}.json")})
-    with Sampler([s.pid for s in servers]) as sampler:
+    with Sampler([s.pid for s in servers], infra=kind.startswith("app-pg")) as sampler:
         runs = run_clients(configs, workdir)
     ops = [op for c in configs for op in json.loads(Path(c["rawOut"]).read_text())["ops"]]
     epoch = {"load_start": min(r["epoch"]["load_start"] for r in runs),

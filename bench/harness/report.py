@@ -20,6 +20,61 @@ def _ratio(a, b) -> str:
 
 
 
+# The projection keeps a core's load at 70%: above that, queues and the tail grow fast.
+HEADROOM = 0.7
+# What one person costs in deliveries/s in the typical workshop: 50 members, an op every 5 s,
+# each op delivered to all 50.
+PERSON_DELIVERIES_PER_S = 0.2 * 50
+
+
+def cpu_ms_per_1000(row: dict, key: str) -> float | None:
+    """CPU ms that 1,000 deliveries cost: the workers' (`server_cpu_pct`) or PostgreSQL's and
+    Redis's (`infra_cpu_pct`)."""
+    if row.get(key) is None or not row.get("deliveries_per_s"):
+        return None
+    return 1000 * 10 * row[key] / row["deliveries_per_s"]  # pct/100 s per s, in ms per 1,000
+
+
+def scale_projection(rows: list[dict]) -> list[str]:
+    """Each scale row's CPU per 1,000 deliveries, and what N cores would serve at that cost.
+
+    On this 2-core machine two workers share the cores with PostgreSQL, Redis and the clients,
+    so they cannot be faster than one; the CPU each delivery costs is what carries over to a
+    bigger machine (issue 29)."""
+    measured = [r for r in rows if r.get("infra_cpu_pct") is not None and r["deliveries_per_s"]]
+    if not measured:
+        return []
+    lines = ["#### CPU per delivered event, and what N cores would serve", "",
+             "CPU ms per 1,000 deliveries over load and drain: the app workers', and "
+             "PostgreSQL's and Redis's (every process of theirs on the host).", "",
+             "| participants | ops/s each | server | workers ms | PostgreSQL + Redis ms | "
+             "total ms |", "|---|---|---|---|---|---|"]
+    for r in measured:
+        app, infra = cpu_ms_per_1000(r, "server_cpu_pct"), cpu_ms_per_1000(r, "infra_cpu_pct")
+        lines.append(f"| {r['participants']} | {r['rate']:g} | {r['kind']} | {app:.1f} | "
+                     f"{infra:.1f} | {app + infra:.1f} |")
+    two = [r for r in measured if r["kind"] == "app-pg-redis-2w"]
+    if two:
+        busiest = max(two, key=lambda r: r["deliveries_per_s"])
+        cost_ms = (cpu_ms_per_1000(busiest, "server_cpu_pct")
+                   + cpu_ms_per_1000(busiest, "infra_cpu_pct")) / 1000
+        per_core = HEADROOM * 1000 / cost_ms
+        lines += ["", f"Projection from the two-worker row at {busiest['participants']} x "
+                  f"{busiest['rate']:g}/s ({cost_ms:.3f} CPU ms per delivery, Redis and "
+                  f"PostgreSQL included), each core kept at {HEADROOM:.0%}: deliveries/s, and "
+                  f"people in 50-person workshops at 0.2 ops/s each "
+                  f"({PERSON_DELIVERIES_PER_S:g} deliveries/s a person). A projection, not a "
+                  "measurement: it assumes the cost per delivery stays flat as cores are added, "
+                  "which holds while Redis (one thread) and PostgreSQL have cores to spare.", "",
+                  "| cores | deliveries/s | people |", "|---|---|---|"]
+        for cores in (2, 4, 8, 16):
+            capacity = cores * per_core
+            lines.append(f"| {cores} | {capacity:,.0f} | "
+                         f"{capacity / PERSON_DELIVERIES_PER_S:,.0f} |")
+    lines.append("")
+    return lines
+
+
 LEGEND = (
     "Kinds run back to back on each step. Latencies in ms, measured by the Node client (one "
     "clock). \"delivered\" counts the events of acknowledged ops; an op whose ack took longer "
@@ -103,6 +158,7 @@ def markdown(report: dict) -> str:
                 f"{_ratio(r['deliveries_per_s'], floor['deliveries_per_s']) if floor else '–'}"
                 f" |")
         lines.append("")
+    lines += scale_projection([r for r in results if r["group"] == "scale"])
     sessions = [r for r in results if r["group"] == "sessions"]
     if sessions:
         lines += ["### Several workshops at once (200 people in all), eventlet", "",

@@ -77,3 +77,47 @@ def test_a_run_on_a_host_at_another_speed_is_told_its_figures_do_not_compare():
     assert "do not compare.**" not in baseline.comparison(now, base)
     now["host_speed_ms"] = {"start": 30.0, "end": 28.0}
     assert "do not compare.**" in baseline.comparison(now, base)
+
+
+def test_the_scale_group_reports_cpu_per_delivery_and_projects_what_cores_serve():
+    one = dict(row("scale", "app-pg", [30]), deliveries_per_s=10_000, server_cpu_pct=50.0,
+               infra_cpu_pct=10.0)
+    two = dict(row("scale", "app-pg-redis-2w", [60]), deliveries_per_s=10_000,
+               server_cpu_pct=80.0, infra_cpu_pct=20.0)
+    text = markdown(dict(report(["scale"], [one, two], "day 1"), targets=[]))
+
+    # 50% of a core over 10,000 deliveries a second: 50 ms per 1,000; Redis and PostgreSQL 10.
+    assert "| 200 | 0.25 | app-pg | 50.0 | 10.0 | 60.0 |" in text
+    assert "| 200 | 0.25 | app-pg-redis-2w | 80.0 | 20.0 | 100.0 |" in text
+    # 0.1 CPU ms a delivery, a core kept at 70%: 7,000 deliveries/s, 700 people, per core.
+    assert "| 4 | 28,000 | 2,800 |" in text
+    assert "A projection, not a measurement" in text
+
+
+def test_the_infrastructure_sampler_counts_postgres_and_redis_processes_only_when_asked():
+    import os
+    import subprocess
+
+    from harness.machine import Sampler, cpu_seconds, infra_cpu_seconds
+
+    # A process that calls itself redis-server (as /proc/PID/comm says) and spends CPU.
+    busy = subprocess.Popen([sys.executable, "-c",
+                             "open('/proc/self/comm', 'w').write('redis-server')\n"
+                             "import time\nend = time.process_time() + 0.3\n"
+                             "while time.process_time() < end: pass\n"
+                             "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    try:
+        import time
+
+        deadline = time.monotonic() + 30
+        while cpu_seconds(busy.pid) < 0.29 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert infra_cpu_seconds() >= cpu_seconds(busy.pid)
+        with Sampler([os.getpid()]) as sampler:
+            pass
+        assert all(sample[3] == 0.0 for sample in sampler.samples)  # not asked: not scanned
+        with Sampler([os.getpid()], infra=True) as sampler:
+            pass
+        assert all(sample[3] >= 0.29 for sample in sampler.samples)
+    finally:
+        busy.communicate(b"")
