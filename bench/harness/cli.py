@@ -31,9 +31,13 @@ def main(argv=None) -> int:
         "Socket.IO load, reported in bench/results/NAME.md and compared with "
         "bench/results/baseline.md (bench/README.md)."))
     parser.add_argument("--quick", action="store_true", help="a few steps, eventlet only")
+    parser.add_argument("--full", action="store_true",
+                        help="every mode and the scale-out kinds over the whole matrix, and "
+                             "the sessions group (about 40 minutes)")
     parser.add_argument("--only", default="",
                         help="comma-separated groups: "
-                             "eventlet,gevent,threading,room,wide,scale,sessions,heavy,board")
+                             "eventlet,gevent,threading,room,wide,scale,sessions,heavy,board"
+                             " (sessions only with --full or here)")
     parser.add_argument("--steps", default="", help="e.g. 200x0.25,25x1")
     parser.add_argument("--duration", type=float, default=None, help="seconds of load per run")
     parser.add_argument("--min-ops", type=int, default=None,
@@ -95,8 +99,8 @@ def main(argv=None) -> int:
         return 0
     groups = [g for g in args.only.split(",") if g] or (
         ["eventlet", "scale", "board"] if args.quick else
-        ["eventlet", "gevent", "threading", "room", "wide", "scale", "sessions", "heavy",
-         "board"])
+        ["eventlet", "gevent", "threading", "room", "wide", "scale"]
+        + (["sessions"] if args.full else []) + ["heavy", "board"])
     started = time.time()
     speed_before = host_speed_ms()
     results: list[dict] = []

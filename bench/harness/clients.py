@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from harness.machine import Sampler
+from harness.machine import Sampler, pin
 from harness.paths import CLIENT_JS, NODE, ROOT
 from harness.servers import Server
 from harness.stats import latency_summary
@@ -24,7 +24,7 @@ def run_clients(configs: list[dict], workdir: Path) -> list[dict]:
         path.write_text(json.dumps(config))
         clients.append(subprocess.Popen([NODE, str(CLIENT_JS), str(path)], cwd=ROOT,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True))
+                                        text=True, preexec_fn=pin("client")))
     timeout = max(c["duration"] for c in configs) + configs[0]["drainTimeout"] + 120
     results = []
     try:
@@ -102,42 +102,44 @@ def server_figures(sampler: Sampler, epoch_ms: dict, participants: int) -> dict:
 
 def measure_sessions(kind: str, servers: list[Server], workshops: int, participants: int,
                      rate: float, args, workdir: Path, seed: int) -> dict:
-    """One run of several workshops at once: a client process per workshop, started together.
+    """One run of several workshops at once, all driven from one client process (one clock,
+    and one core's worth of clients rather than a Node process per workshop).
 
     Each workshop's ops fan out to its own members only. Latencies are taken over every op
-    and receipt of all the workshops (from each client's per-op file); counts are summed,
+    and receipt of all the workshops (from each workshop's per-op file); counts are summed,
     and the delivered ratio is the worst workshop's.
     """
     bases = [s.url for s in servers]
     raw_dir = Path(args.raw) if args.raw else workdir
     raw_dir.mkdir(parents=True, exist_ok=True)
-    configs = []
+    sessions = []
     for n in range(workshops):
         ws = setup_workshop(bases, participants)
-        configs.append({
+        sessions.append({
             "clients": ws["clients"],
-            "auth": {"workshop": ws["workshop"], "batch": not args.unbatched}, "rate": rate,
-            "duration": load_seconds(workshops * participants, rate, args),
-            "settle": args.settle, "drainTimeout": args.drain, "seed": seed + n,
-            "personaId": ws["persona_id"], "assumptionIds": ws["note_ids"], "addShare": 0.3,
-            "warmupOps": args.warmup_ops,
+            "auth": {"workshop": ws["workshop"], "batch": not args.unbatched},
+            "seed": seed + n, "personaId": ws["persona_id"], "assumptionIds": ws["note_ids"],
             "rawOut": str(raw_dir / f"{kind}-{workshops}w{participants}x{rate}-{seed}-{n}.json")})
+    config = {"sessions": sessions, "rate": rate,
+              "duration": load_seconds(workshops * participants, rate, args),
+              "settle": args.settle, "drainTimeout": args.drain, "addShare": 0.3,
+              "warmupOps": args.warmup_ops}
     with Sampler([s.pid for s in servers], infra=kind.startswith("app-pg")) as sampler:
-        runs = run_clients(configs, workdir)
-    ops = [op for c in configs for op in json.loads(Path(c["rawOut"]).read_text())["ops"]]
-    epoch = {"load_start": min(r["epoch"]["load_start"] for r in runs),
-             "drain_end": max(r["epoch"]["drain_end"] for r in runs)}
+        answer = run_clients([config], workdir)[0]
+    runs = answer["sessions"]
+    ops = [op for s in sessions for op in json.loads(Path(s["rawOut"]).read_text())["ops"]]
     totals = {key: sum(r[key] for r in runs)
               for key in ("ops_sent", "ops_acked_ok", "ack_timeouts", "deliveries",
                           "expected_deliveries", "doubled", "out_of_order", "stray_events",
-                          "messages", "deliveries_per_s", "disconnects", "client_cpu_s")}
+                          "messages", "deliveries_per_s", "disconnects")}
     return dict(runs[0], **totals, kind=kind, workers=len(servers), workshops=workshops,
-                participants=participants, epoch=epoch,
+                participants=participants, epoch=answer["epoch"],
+                client_cpu_s=answer["client_cpu_s"], client_cpu_pct=answer["client_cpu_pct"],
+                client_loop_lag_ms=answer["client_loop_lag_ms"],
                 ack_ms=latency_summary([op["ack"] for op in ops]),
                 fanout_ms=latency_summary([x for op in ops for x in op["fanout"]]),
                 delivered_ratio=min(r["delivered_ratio"] or 0 for r in runs),
                 drained=all(r["drained"] for r in runs),
                 ack_errors={k: sum(r["ack_errors"].get(k, 0) for r in runs)
                             for r in runs for k in r["ack_errors"]},
-                **server_figures(sampler, epoch, workshops * participants))
-
+                **server_figures(sampler, answer["epoch"], workshops * participants))

@@ -9,6 +9,7 @@ import statistics
 import subprocess
 import threading
 import time
+from contextlib import contextmanager
 
 from harness.paths import NODE
 
@@ -29,6 +30,31 @@ def rss_kib(pid: int) -> int:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1])
     return 0
+
+
+# While pinned (the room and wide groups), the server processes run on the first core and the
+# client processes on the second, as issue 29 measured: a client that saturates its core
+# then shows in its own CPU figure instead of in the server's latencies.
+_PINNED: dict[str, set[int] | None] = {"server": None, "client": None}
+
+
+@contextmanager
+def pinned():
+    """Servers on core 0 and clients on core 1 inside the block (no-op on one core)."""
+    if (os.cpu_count() or 1) < 2:
+        yield
+        return
+    _PINNED.update(server={0}, client={1})
+    try:
+        yield
+    finally:
+        _PINNED.update(server=None, client=None)
+
+
+def pin(role: str):
+    """A preexec_fn that puts a new process (and all its threads) on `role`'s cores, or None."""
+    cores = _PINNED[role]
+    return (lambda: os.sched_setaffinity(0, cores)) if cores else None
 
 
 # The shared services a scale-out deployment adds: their CPU counts against each delivery.

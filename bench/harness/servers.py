@@ -10,6 +10,7 @@ from pathlib import Path
 
 import requests
 
+from harness.machine import pin
 from harness.paths import NODE, PG_ADMIN, PY, REDIS_URL, RELAY_FLASK, RELAY_NODE, ROOT
 
 
@@ -41,7 +42,7 @@ class Server:
         """Start and wait for /healthz."""
         with open(self.log_path, "wb") as out:
             self.process = subprocess.Popen(self.argv, cwd=self.cwd, env=self.env, stdout=out,
-                                            stderr=subprocess.STDOUT)
+                                            stderr=subprocess.STDOUT, preexec_fn=pin("server"))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

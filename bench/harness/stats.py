@@ -29,7 +29,7 @@ def median_run(runs: list[dict]) -> dict:
                     if any(r[key][k] is not None for r in runs) else None
                     for k in runs[0][key]}
     for key in ("deliveries_per_s", "server_cpu_pct", "infra_cpu_pct", "server_rss_mib_peak",
-                "rss_kib_per_participant", "client_cpu_s", "join_s", "connect_ms",
+                "rss_kib_per_participant", "client_cpu_s", "client_cpu_pct", "join_s", "connect_ms",
                 "presence_bytes"):
         values = [r[key] for r in runs if r.get(key) is not None]
         out[key] = statistics.median(values) if values else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.clients import measure, measure_sessions
+from harness.machine import pinned
 from harness.paths import PG_ADMIN, REDIS_URL
 from harness.progress import log
 from harness.servers import (
@@ -31,12 +32,21 @@ ROOM_STEP = (1000, 0.05)
 WIDE_STEP = (40, 50, 0.2)
 
 
-def steps_for(args) -> list[tuple[int, float]]:
-    """The (participants, rate) steps of the matrix: --quick's, or the full one; --steps filters."""
+# The steps the other async modes and the scale-out kinds run in `make bench`: one busy, one
+# the target; `--full` runs them over the whole matrix. Keeps `make bench` near 15 minutes.
+SIDE_STEPS = [(100, 1.0), TARGET_STEP]
+
+
+def steps_for(args, side: bool = False) -> list[tuple[int, float]]:
+    """The (participants, rate) steps of the matrix: --quick's, the side steps (`side`, unless
+    --full), or the full one; --steps filters."""
     if args.quick:
         steps = [(25, 1.0), (100, 1.0), TARGET_STEP]
+    elif side and not getattr(args, "full", False):
+        steps = list(SIDE_STEPS)
     else:
-        steps = [(p, r) for p in FULL_PARTICIPANTS for r in FULL_RATES] + [TARGET_STEP]
+        steps = [(p, r) for p in FULL_PARTICIPANTS for r in FULL_RATES]
+        steps += [TARGET_STEP] if TARGET_STEP not in steps else []
     if args.steps:
         wanted = {tuple(float(x) for x in s.split("x")) for s in args.steps.split(",")}
         steps = [s for s in steps if (float(s[0]), s[1]) in wanted] or [
@@ -99,7 +109,10 @@ def run_group(name: str, starters: dict, args, workdir: Path,
 
 
 def mode_group(mode: str, args, workdir: Path) -> list[dict]:
-    """One async mode: the app, both floors and the Node relay (and --compare's app) per step."""
+    """One async mode: the app, both floors and the Node relay (and --compare's app) per step.
+
+    eventlet, the default, runs the whole matrix; the other modes run the side steps with the
+    app and the floor only (Node's relay does not depend on the mode), unless --full."""
     sqlite = f"sqlite:///{workdir / f'bench-{mode}.sqlite3'}"
     migrate(app_env(0, mode, sqlite))
     starters = {"app": lambda: [start_app(workdir, mode, sqlite)],
@@ -107,13 +120,16 @@ def mode_group(mode: str, args, workdir: Path) -> list[dict]:
                 "floor-db": lambda: [start_floor(workdir, mode,
                                                  workdir / f"floor-{mode}.sqlite3")],
                 "node": lambda: [start_node(workdir)]}
+    side = mode != "eventlet" and not args.full and not args.quick
+    if side:
+        starters = {kind: starters[kind] for kind in ("app", "floor")}
     if args.compare and mode == "eventlet":  # another checkout (a proposed patch) beside it
         other = Path(args.compare).resolve()
         sqlite_other = f"sqlite:///{workdir / f'bench-{mode}-compare.sqlite3'}"
         migrate(app_env(0, mode, sqlite_other), cwd=other)
         starters["app-compare"] = lambda: [start_app(workdir, mode, sqlite_other,
                                                      name="compare", cwd=other)]
-    return run_group(mode, starters, args, workdir)
+    return run_group(mode, starters, args, workdir, steps=steps_for(args, side=side))
 
 
 
@@ -139,7 +155,7 @@ def scale_group(args, workdir: Path) -> list[dict]:
             "app-pg-redis-2w": lambda: [start_app(workdir, "eventlet", pg.url, REDIS_URL,
                                                   name=f"w{i}") for i in (1, 2)],
         }
-        return run_group("scale", starters, args, workdir,
+        return run_group("scale", starters, args, workdir, steps=steps_for(args, side=True),
                          max_rate=None if args.quick else 1.0)
     finally:
         pg.drop()
@@ -172,9 +188,10 @@ def sessions_group(args, workdir: Path) -> list[dict]:
 
 
 def room_group(args, workdir: Path) -> list[dict]:
-    """1,000 people in one workshop (ROOM_STEP): the app under eventlet and gevent, the
-    framework floor and Node's relay. The joins, the connect storm (25 at a time) and the
-    presence each member receives are reported beside the latencies."""
+    """1,000 people in one workshop (ROOM_STEP), servers on one core and the client on the
+    other: the app under eventlet and gevent, the framework floor and Node's relay. The
+    joins, the connect storm (25 at a time) and the presence each member receives are
+    reported beside the latencies."""
     sqlite = {mode: f"sqlite:///{workdir / f'room-{mode}.sqlite3'}"
               for mode in ("eventlet", "gevent")}
     for mode, url in sqlite.items():
@@ -185,12 +202,14 @@ def room_group(args, workdir: Path) -> list[dict]:
                                                  name="room-gevent")],
                 "floor": lambda: [start_floor(workdir, "eventlet")],
                 "node": lambda: [start_node(workdir)]}
-    return run_group("room", starters, args, workdir, steps=[ROOM_STEP])
+    with pinned():
+        return run_group("room", starters, args, workdir, steps=[ROOM_STEP])
 
 
 def wide_group(args, workdir: Path) -> list[dict]:
-    """2,000 connections on one process (WIDE_STEP), under eventlet and gevent: latencies
-    and the memory each connection costs."""
+    """2,000 connections on one process (WIDE_STEP), under eventlet and gevent, servers on
+    one core and the one client process on the other: latencies and the memory each
+    connection costs."""
     sqlite = {mode: f"sqlite:///{workdir / f'wide-{mode}.sqlite3'}"
               for mode in ("eventlet", "gevent")}
     for mode, url in sqlite.items():
@@ -199,6 +218,7 @@ def wide_group(args, workdir: Path) -> list[dict]:
                                           name="wide")],
                 "app-gevent": lambda: [start_app(workdir, "gevent", sqlite["gevent"],
                                                  name="wide-gevent")]}
-    return run_group("wide", starters, args, workdir, steps=[WIDE_STEP],
-                     measure_step=measure_sessions)
+    with pinned():
+        return run_group("wide", starters, args, workdir, steps=[WIDE_STEP],
+                         measure_step=measure_sessions)
 

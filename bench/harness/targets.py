@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import statistics
 
+from harness.report import client_bound
 from harness.steps import TARGET_STEP
 
 # Issue 25: with PDF exports running back to back in a second workshop, the 200-person room's
 # p99 fan-out rose from 50 to 165 ms (3.3x) while page layout ran on the hub. The target is
 # 1.3x the same room's p99 without them.
 HEAVY_TARGET_RATIO = 1.3
+
+
+def _unless_client_bound(row: dict, met: bool) -> dict:
+    """A latency target's verdict, or none where the client saturated its core: then the
+    machine, not the server, set the figure (issue 29)."""
+    if client_bound(row):
+        return {"applies": False, "met": None,
+                "note": "no: the client saturated its core (this machine cannot drive it)"}
+    return {"applies": True, "met": met}
 
 
 def targets(results: list[dict]) -> list[dict]:
@@ -55,18 +65,19 @@ def targets(results: list[dict]) -> list[dict]:
                and r["delivered_ratio"] == 1.0)
         checks.append({"target": f"room, {r['kind']}: 1,000 x 0.05/s p99 fan-out <= 100 ms, "
                                  "ack p99 <= 50 ms, delivered 1.0",
-                       "applies": True, "met": met,
+                       **_unless_client_bound(r, met),
                        "measured": f"fan-out p99 {r['fanout_ms']['p99']} ms, ack p99 "
                                    f"{r['ack_ms']['p99']} ms, delivered {r['delivered_ratio']}"
-                                   f", client CPU {r.get('client_cpu_s')} s"})
+                                   f", client CPU {r.get('client_cpu_pct')}%"})
     for r in (r for r in results if r["group"] == "wide"):
         checks.append({"target": f"wide, {r['kind']}: 40 x 50 x 0.2/s p99 fan-out <= 100 ms, "
-                                 "delivered 1.0", "applies": True,
-                       "met": (r["fanout_ms"]["p99"] or 1e9) <= 100
-                       and r["delivered_ratio"] == 1.0,
+                                 "delivered 1.0",
+                       **_unless_client_bound(r, (r["fanout_ms"]["p99"] or 1e9) <= 100
+                                              and r["delivered_ratio"] == 1.0),
                        "measured": f"p99 {r['fanout_ms']['p99']} ms, delivered "
                                    f"{r['delivered_ratio']}, {r['rss_kib_per_participant']} "
-                                   "KiB per connection"})
+                                   f"KiB per connection, client CPU "
+                                   f"{r.get('client_cpu_pct')}%"})
     for busy in (r for r in results if r["group"] == "heavy" and r.get("ratios")):
         ratio = statistics.median(busy["ratios"])
         checks.append({"target": f"heavy, {busy['server']}: 200 x 0.25/s p99 fan-out with PDF "

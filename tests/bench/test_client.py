@@ -46,3 +46,24 @@ def test_without_warm_up_the_load_starts_at_the_first_seq(floor, tmp_path):
     run_clients([_config(floor, tmp_path, warmup_ops=0)], tmp_path)
     ops = json.loads((tmp_path / "raw-0.json").read_text())["ops"]
     assert min(op["seq"] for op in ops) == 1
+
+
+def test_one_client_process_drives_several_workshops_each_counted_apart(floor, tmp_path):
+    sessions = []
+    for n, size in enumerate((3, 5)):
+        one = _config(floor, tmp_path, warmup_ops=4)
+        sessions.append({"clients": one["clients"][:size], "auth": {"workshop": f"room-{n}"},
+                         "seed": 10 + n, "personaId": "p0", "assumptionIds": ["a0"],
+                         "rawOut": str(tmp_path / f"room-{n}.json")})
+    config = {k: v for k, v in _config(floor, tmp_path, 4).items()
+              if k not in ("clients", "auth", "seed", "personaId", "assumptionIds", "rawOut")}
+    answer = run_clients([dict(config, sessions=sessions)], tmp_path)[0]
+
+    assert [r["participants"] for r in answer["sessions"]] == [3, 5]
+    for n, (result, size) in enumerate(zip(answer["sessions"], (3, 5), strict=True)):
+        ops = json.loads((tmp_path / f"room-{n}.json").read_text())["ops"]
+        # Each room numbers its own ops; its receipts are its members' alone.
+        assert min(op["seq"] for op in ops) == 5  # after the four warm-up ops
+        assert result["delivered_ratio"] == 1.0 and result["stray_events"] == 0
+        assert all(len(op["fanout"]) == size - 1 for op in ops)
+    assert answer["client_cpu_pct"] >= 0 and answer["client_cpu_s"] >= 0
