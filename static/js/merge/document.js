@@ -48,6 +48,7 @@ function buildDocument(version) {
 // ---- the story: read as rendered Markdown, edited on request -----------------------------
 
 let storyShown = null; // the Markdown the story's reading shows, or is being rendered from
+let storyHtml = { markdown: null, html: "" }; // the last rendering, reused when only locking changed
 
 const STORY = { rows: 3, cls: "field-story", readId: "story-read", editLabel: t("merge.story.edit"),
   render: renderStory };
@@ -62,9 +63,11 @@ async function renderStory(read, markdown, editable) {
     read.replaceChildren(h("p", { class: "story-empty", text: editable ? t("merge.story.empty") : "—" }));
     return;
   }
+  if (storyHtml.markdown === markdown) { read.innerHTML = storyHtml.html; return; } // sanitised, below
   try {
     const answer = await postJSON(`/api/workshops/${encodeURIComponent(state.workshop.id)}/preview`,
       { body: markdown });
+    storyHtml = { markdown, html: answer.html };
     if (storyShown === markdown) read.innerHTML = answer.html; // rendered and sanitised by the server
   } catch {
     // Offline or refused: the text as written (never as HTML), until it changes again.
