@@ -33,7 +33,7 @@ function buildDocument(version) {
     h("ol", { class: "persona-items" }, ...section.items.map((item) => h("li", { class: "persona-item", "data-item": item.id },
       // A trait reads as the board shows its note: the text as written, never as HTML.
       fieldControl(`items.${item.id}`, t("merge.trait", { category: label }), "textarea",
-        { rows: 1, cls: "field-item", editLabel: t("merge.trait.edit", { category: label }) }),
+        { rows: 1, cls: "field-item", editLabel: t("merge.trait.edit", { category: label }), editInHead: false }),
       h("p", { class: "research-flag", hidden: true }, h("strong", { text: `${PART_LABELS.research}: ` }),
         t("merge.provenance.research_pending")),
       provenance(item)))));

@@ -36,7 +36,7 @@ function plainText(read, text, editable) {
  * the box saves and reads again, Escape cancels.
  */
 export function fieldControl(path, label, kind, { rows = 2, cls = "", readId = null, editLabel = null,
-  render = plainText } = {}) {
+  render = plainText, editInHead = true } = {}) {
   const id = `f-${path.replace(/[^a-z0-9]/gi, "-")}`;
   // A "line" is one line of text that wraps (the persona's name, long on a phone): a text
   // area that Enter saves, like an input, and that keeps no line breaks.
@@ -56,9 +56,12 @@ export function fieldControl(path, label, kind, { rows = 2, cls = "", readId = n
     "aria-label": editLabel ?? t("merge.field.edit", { field: label }), "aria-controls": id,
     "aria-describedby": render === plainText ? read.id : false,
     onclick: (event) => openField(path, { keyboard: event.detail === 0 }) });
-  const view = h("div", { class: "field-view" }, read, edit);
+  // Beside the label, so the text keeps the field's whole width; a trait, whose label only
+  // screen readers hear, has it beside the text.
+  const view = h("div", { class: "field-view" }, read, editInHead ? null : edit);
   const wrapper = h("div", { class: "field", "data-path": path },
-    h("div", { class: "field-head" }, h("label", { class: "field-label", for: id, text: label }), who),
+    h("div", { class: "field-head" }, h("label", { class: "field-label", for: id, text: label }), who,
+      editInHead ? edit : null),
     view, control, note, conflict);
   const entry = { el: control, base: null, wrapper, who, note, conflict, saving: false, editing: false,
     kind, read, edit, view, render, shown: null };
@@ -132,6 +135,7 @@ export function openField(path, { keyboard = false, focus = true } = {}) {
 /** Back to reading: focus goes to the field's Edit button, and the blur that makes saves. */
 function leave(entry) {
   entry.view.hidden = false;
+  entry.edit.hidden = !editable(entry);
   if (!entry.edit.hidden) entry.edit.focus();
   if (document.activeElement === entry.el) entry.el.blur();
   if (entry.conflict.hidden) closeField(entry);
@@ -149,7 +153,7 @@ function refresh(entry) {
   if (!may && entry.editing && document.activeElement !== entry.el) entry.editing = false;
   entry.el.hidden = !entry.editing;
   entry.view.hidden = entry.editing;
-  entry.edit.hidden = !may;
+  entry.edit.hidden = !may || entry.editing;
   entry.wrapper.classList.toggle("editable", may);
   entry.wrapper.classList.toggle("editing", entry.editing);
   if (entry.editing) { autosize(entry.el); return; }
