@@ -344,6 +344,7 @@ def test_screenshots_of_the_merge_view_and_the_one_pager(person, live_server):
     expect(page.locator(".field[data-path='identity.location'] .field-editing")).to_have_text(
         "Sam is editing")
     page.mouse.move(0, 0)
+    page.wait_for_timeout(300)  # the hovered trait's Edit button fades out
     folder = pathlib.Path(SHOTS)
     page.screenshot(path=str(folder / "merge.png"))
 
