@@ -32,6 +32,7 @@ function sections(page) {
     t("help.decide", { decide: t("reconcile.decide"), save: t("reconcile.save_decision") }),
   ];
   const merge = [
+    ["Enter", t("help.open_field")],
     ["Enter", t("help.save_field")],
     ["Ctrl+Enter", t("help.save_text")],
     ["Escape", t("help.undo_field")],

@@ -62,6 +62,15 @@ def field(page, label: str):
     return page.get_by_label(label, exact=True)
 
 
+def edit(page, label: str):
+    """Open the document field with this label as a person does, by clicking its text (a
+    field reads as text until then), and return its text box."""
+    box = field(page, label)
+    if not box.is_visible():
+        page.locator(".field").filter(has=box).locator(".field-read").click()
+    return box
+
+
 @dataclass
 class Room:
     """A workshop with a facilitator (Maria) and two participants of two teams, in browsers."""

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.e2e.axe import audit
-from tests.e2e.browsing import create_workshop, join, note, op
+from tests.e2e.browsing import create_workshop, edit, join, note, op
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -138,8 +138,8 @@ def test_no_serious_or_critical_violations_on_any_page_in_any_phase(person, live
     found.check(fay.page, "merge view, document with provenance open")
     pat.page.goto(url)
     pat.page.wait_for_selector(".persona-sheet")
-    quote = pat.page.get_by_label("Quote", exact=True)
-    fay.page.get_by_label("Quote", exact=True).fill("Keep it")
+    edit(fay.page, "Quote").fill("Keep it")
+    quote = edit(pat.page, "Quote")
     quote.fill("Just let me pay")
     quote.press("Control+Enter")
     expect(quote).to_have_value("Just let me pay")

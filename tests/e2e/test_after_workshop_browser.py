@@ -83,6 +83,7 @@ def test_share_use_review_and_see_the_affected_decision(person, browser, live_se
         "untested")
 
     # She rewords the trait the decision relied on, and compares version 1 with version 2.
+    maria.locator(f'li.persona-item[data-item="{paying}"] .field-read').click()  # read, then edit
     trait = maria.locator(f'li.persona-item[data-item="{paying}"] textarea')
     trait.fill("Pays by phone, and wants the receipt by e-mail")
     trait.press("Control+Enter")

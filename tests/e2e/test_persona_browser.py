@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.e2e.browsing import field, op, three_people
+from tests.e2e.browsing import edit, field, op, three_people
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -48,8 +48,8 @@ def test_two_editors_change_different_fields_at_once_and_both_persist(merge):
     from playwright.sync_api import expect
 
     sam, lotte = merge["sam"].page, merge["lotte"].page
-    field(sam, "Role").fill("Night nurse")
-    field(lotte, "Location").fill("Utrecht")
+    edit(sam, "Role").fill("Night nurse")
+    edit(lotte, "Location").fill("Utrecht")
     field(sam, "Role").press("Enter")
     field(lotte, "Location").press("Enter")
     for page in (sam, lotte, merge["maria"].page):
@@ -63,10 +63,10 @@ def test_two_editors_change_different_fields_at_once_and_both_persist(merge):
 def test_the_others_see_who_is_editing_a_field(merge):
     from playwright.sync_api import expect
 
-    field(merge["sam"].page, "Quote").focus()
+    edit(merge["sam"].page, "Quote")
     quote = merge["lotte"].page.locator(".field[data-path='identity.quote'] .field-editing")
     expect(quote).to_have_text("Sam is editing")
-    field(merge["sam"].page, "Name").focus()  # moving on clears it
+    edit(merge["sam"].page, "Name")  # moving on clears it
     expect(quote).to_have_text("")
 
 
@@ -74,8 +74,8 @@ def test_a_conflicting_save_shows_both_versions_and_keeping_mine_loses_nothing(m
     from playwright.sync_api import expect
 
     sam, lotte = merge["sam"].page, merge["lotte"].page
-    field(lotte, "Quote").fill("Keep it")  # Lotte starts typing from revision 0 ...
-    field(sam, "Quote").fill("Just let me pay")
+    edit(lotte, "Quote").fill("Keep it")  # Lotte starts typing from revision 0 ...
+    edit(sam, "Quote").fill("Just let me pay")
     field(sam, "Quote").press("Control+Enter")  # ... and Sam saves first
     expect(field(sam, "Quote")).to_have_value("Just let me pay")
     expect(lotte.locator(".field[data-path='identity.quote'] .field-note")).to_contain_text(
@@ -98,7 +98,7 @@ def test_agreeing_freezes_version_one_and_the_next_edit_starts_version_two(merge
     from playwright.sync_api import expect
 
     maria, sam = merge["maria"].page, merge["sam"].page
-    field(sam, "Name").fill("Jasper")
+    edit(sam, "Name").fill("Jasper")
     field(sam, "Name").press("Enter")
     expect(field(maria, "Name")).to_have_value("Jasper")
     maria.get_by_role("button", name="Mark version 1 agreed").click()
@@ -106,7 +106,7 @@ def test_agreeing_freezes_version_one_and_the_next_edit_starts_version_two(merge
         expect(page.locator("#version-chip")).to_have_text("Agreed · version 1")
     sam.get_by_role("button", name="Edit: start version 2…").click()  # asked first
     sam.get_by_role("button", name="Start version 2").click()
-    field(sam, "Name").fill("Jasper de Vries")
+    edit(sam, "Name").fill("Jasper de Vries")
     field(sam, "Name").press("Enter")
     for page in (maria, sam):
         expect(page.locator("#version-chip")).to_have_text("Draft · version 2")
@@ -116,7 +116,7 @@ def test_agreeing_freezes_version_one_and_the_next_edit_starts_version_two(merge
     row = maria.locator(".diff-table tbody tr", has_text="Name")
     expect(row.locator("ins")).to_have_text(re.compile("de Vries"))
     expect(maria.locator(".diff-table caption")).to_contain_text("1 change")
-    field(sam, "Location").fill("Zwolle")  # a save elsewhere leaves the chosen diff alone
+    edit(sam, "Location").fill("Zwolle")  # a save elsewhere leaves the chosen diff alone
     field(sam, "Location").press("Enter")
     expect(field(maria, "Location")).to_have_value("Zwolle")
     expect(maria.locator(".diff-table caption")).to_contain_text("1 change")
@@ -150,8 +150,8 @@ def test_two_editors_at_once_then_agreed_then_version_two_and_its_diff(merge):
 
     maria, sam, lotte = merge["maria"].page, merge["sam"].page, merge["lotte"].page
     # Both are typing before either saves: two fields, both from the same version.
-    field(sam, "Role").fill("Night nurse")
-    field(lotte, "Location").fill("Utrecht")
+    edit(sam, "Role").fill("Night nurse")
+    edit(lotte, "Location").fill("Utrecht")
     expect(field(sam, "Location")).to_have_value("")
     field(sam, "Role").press("Enter")
     field(lotte, "Location").press("Enter")
@@ -168,7 +168,7 @@ def test_two_editors_at_once_then_agreed_then_version_two_and_its_diff(merge):
         expect(page.locator("#version-chip")).to_have_text("Agreed · version 1")
     lotte.get_by_role("button", name="Edit: start version 2…").click()
     lotte.get_by_role("button", name="Start version 2").click()
-    field(lotte, "Location").fill("Utrecht, Lombok")
+    edit(lotte, "Location").fill("Utrecht, Lombok")
     field(lotte, "Location").press("Enter")
     for page in (maria, sam, lotte):
         expect(page.locator("#version-chip")).to_have_text("Draft · version 2")
@@ -201,7 +201,7 @@ def test_saving_a_very_long_story_makes_the_merge_view_warn_it_no_longer_fits_a4
                          "way he plans which repair shop might still be open after his shift."
                          for n in range(30))
     sam.get_by_role("button", name="Edit story").click()  # the story is read until then
-    field(sam, "Short story (Markdown)").fill(story)
+    edit(sam, "Short story (Markdown)").fill(story)
     field(sam, "Short story (Markdown)").press("Control+Enter")
     for page in (maria, sam):  # the saver and whoever else looks at the sheet
         expect(page.locator("#fit")).to_have_attribute("data-fits", "false")
@@ -340,10 +340,11 @@ def test_screenshots_of_the_merge_view_and_the_one_pager(person, live_server):
     sporty = page.evaluate("""() => [...document.querySelectorAll('.persona-item')]
         .findIndex((item) => item.querySelector('textarea').value.includes('look sporty'))""")
     page.locator(".persona-item").nth(sporty).locator(".provenance summary").click()
-    field(sam.page, "Location").focus()
+    edit(sam.page, "Location")
     expect(page.locator(".field[data-path='identity.location'] .field-editing")).to_have_text(
         "Sam is editing")
     page.mouse.move(0, 0)
+    page.wait_for_timeout(300)  # the hovered trait's Edit button fades out
     folder = pathlib.Path(SHOTS)
     page.screenshot(path=str(folder / "merge.png"))
 

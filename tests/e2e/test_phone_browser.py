@@ -105,8 +105,10 @@ def test_join_add_vote_and_read_the_persona_on_a_phone(person, live_server):
     doc.click()
     page.wait_for_selector(".persona-sheet")
     expect(page.get_by_label("Goals: trait", exact=True)).to_have_value(NOTE)
+    expect(page.locator("li.persona-item .field-read")).to_have_text(NOTE)  # read, not a box
     assert_fits(page, "merge view")
-    assert_reachable(page, page.get_by_label("Name", exact=True), "name field in the persona")
+    name = page.locator(".field[data-path='identity.name'] .field-read")
+    assert_reachable(page, name, "name in the persona (tapped to edit)")
     assert_reachable(page, page.locator(".export-links a").first, "export link")
 
 

@@ -265,7 +265,7 @@ def test_the_facilitator_board_and_merge_view_fit_1280_px_and_the_board_prints_n
     page.goto(setup["url"])
     page.wait_for_selector(".persona-sheet")
     assert page.evaluate(NO_SIDEWAYS), "the merge view scrolls sideways at 1280 px"
-    assert_on_screen(page, [".back-link", ".field[data-path='identity.name'] :is(input, textarea)",
+    assert_on_screen(page, [".back-link", ".field[data-path='identity.name'] .field-read",
                             "#version-chip", "#mark-agreed", ".export-links a", "#fit"])
 
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from tests.e2e.axe import audit
-from tests.e2e.browsing import create_workshop, field, join, note, op, three_people
+from tests.e2e.browsing import create_workshop, edit, field, join, note, op, three_people
 from tests.e2e.test_persona_browser import merge  # noqa: F401 (merge: a fixture)
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
@@ -101,7 +101,7 @@ def test_agreeing_reaches_agreed_and_reopening_asks_first(merge):  # noqa: F811
     sam.get_by_role("button", name="Edit: start version 2…").click()
     sam.get_by_role("button", name="Start version 2").click()
     expect(field(sam, "Name")).to_be_editable()
-    field(sam, "Name").fill("Jasper")
+    edit(sam, "Name").fill("Jasper")
     field(sam, "Name").press("Enter")
     for page in (maria, sam, lotte):
         expect(page.locator("#version-chip")).to_have_text("Draft · version 2")
@@ -126,7 +126,7 @@ def test_a_persona_imported_elsewhere_opens_under_its_own_name(merge, person, li
     from playwright.sync_api import expect
 
     sam = merge["sam"].page
-    field(sam, "Name").fill("Anouk")
+    edit(sam, "Name").fill("Anouk")
     field(sam, "Name").press("Enter")
     expect(field(merge["maria"].page, "Name")).to_have_value("Anouk")
     exported = merge["maria"].page.request.get(

@@ -4,7 +4,7 @@ import { translatedCategory } from "../categories.js";
 import { postJSON } from "../api.js";
 import { fill, h } from "../dom.js";
 import { plural, t } from "../messages.js";
-import { autosize, fieldControl, fields } from "./fields.js";
+import { fieldControl, fields } from "./fields.js";
 import { canWrite, current, els, isFacilitator, locked, personaId, send, state, valueAt } from "./page.js";
 import { portrait } from "./portrait.js";
 import { PART_LABELS, provenance } from "./provenance.js";
@@ -24,14 +24,16 @@ function buildDocument(version) {
   const identity = h("header", { class: "persona-hero" }, portrait(version),
     h("div", { class: "persona-who" },
       ...IDENTITY.map(([key, label, kind]) => fieldControl(`identity.${key}`, label, kind,
-        { rows: key === "story" ? 3 : 1, cls: `field-${key}` }))));
+        key === "story" ? STORY : { rows: 1, cls: `field-${key}` }))));
   const sections = version.document.sections.map((section) => {
     const label = translatedCategory({ key: section.category, label: section.label }).label;
     return h("section", {
       class: `persona-section cat-${section.category}`, "aria-labelledby": `sec-${section.category}` },
     h("h3", { id: `sec-${section.category}`, text: label }),
     h("ol", { class: "persona-items" }, ...section.items.map((item) => h("li", { class: "persona-item", "data-item": item.id },
-      fieldControl(`items.${item.id}`, t("merge.trait", { category: label }), "textarea", { rows: 1, cls: "field-item" }),
+      // A trait reads as the board shows its note: the text as written, never as HTML.
+      fieldControl(`items.${item.id}`, t("merge.trait", { category: label }), "textarea",
+        { rows: 1, cls: "field-item", editLabel: t("merge.trait.edit", { category: label }), editInHead: false }),
       h("p", { class: "research-flag", hidden: true }, h("strong", { text: `${PART_LABELS.research}: ` }),
         t("merge.provenance.research_pending")),
       provenance(item)))));
@@ -39,54 +41,37 @@ function buildDocument(version) {
   const empty = version.document.sections.length ? null : h("p", { class: "empty-hint",
     text: t("merge.no_accepted") });
   fill(els.document, h("article", { class: "persona-sheet" }, identity, ...sections, empty));
-  storyReader();
   delete els.document.dataset.empty;
   built = { id: version.id, items: itemIds(version) };
 }
 
 // ---- the story: read as rendered Markdown, edited on request -----------------------------
 
-let story = null; // { entry, read, button, shown } while the document is on the page
+let storyShown = null; // the Markdown the story's reading shows, or is being rendered from
+let storyHtml = { markdown: null, html: "" }; // the last rendering, reused when only locking changed
 
-function storyReader() {
-  const entry = fields.get("identity.story");
-  const read = h("div", { class: "story-read prose", id: "story-read" });
-  const button = h("button", { class: "button button-small story-edit", type: "button", id: "story-edit",
-    text: t("merge.story.edit"), "aria-controls": entry.el.id,
-    onclick: () => { showStory(true); entry.el.focus(); } });
-  entry.el.after(read);
-  entry.wrapper.querySelector(".field-head").append(button);
-  entry.el.addEventListener("blur", () => showStory(false));
-  story = { entry, read, button, shown: null };
-  showStory(false);
-}
+const STORY = { rows: 3, cls: "field-story", readId: "story-read", editLabel: t("merge.story.edit"),
+  render: renderStory };
 
-/** Editing: the Markdown in its box; reading: the server's sanitised HTML of it. */
-function showStory(editing) {
-  const { entry, read, button } = story;
-  const editable = canWrite && !entry.el.readOnly;
-  entry.el.hidden = !editing;
-  read.hidden = editing;
-  button.hidden = editing || !editable;
-  if (editing) { autosize(entry.el); return; }
-  renderStory(entry.el.value);
-}
-
-async function renderStory(markdown) {
-  const { read } = story;
-  if (story.shown === markdown) return;
-  story.shown = markdown;
+/** The server's sanitised HTML of the story (one request per change of its text, not per
+ * render); the empty story says so to those who may write it. */
+async function renderStory(read, markdown, editable) {
+  storyShown = markdown;
+  read.classList.add("prose");
+  read.classList.toggle("field-empty", !markdown.trim());
   if (!markdown.trim()) {
-    read.replaceChildren(h("p", { class: "story-empty", text: t("merge.story.empty") }));
+    read.replaceChildren(h("p", { class: "story-empty", text: editable ? t("merge.story.empty") : "—" }));
     return;
   }
+  if (storyHtml.markdown === markdown) { read.innerHTML = storyHtml.html; return; } // sanitised, below
   try {
     const answer = await postJSON(`/api/workshops/${encodeURIComponent(state.workshop.id)}/preview`,
       { body: markdown });
-    if (story.shown === markdown) read.innerHTML = answer.html; // rendered and sanitised by the server
+    storyHtml = { markdown, html: answer.html };
+    if (storyShown === markdown) read.innerHTML = answer.html; // rendered and sanitised by the server
   } catch {
     // Offline or refused: the text as written (never as HTML), until it changes again.
-    if (story.shown === markdown) read.textContent = markdown;
+    if (storyShown === markdown) read.textContent = markdown;
   }
 }
 
@@ -95,13 +80,15 @@ function itemIds(version) {
 }
 
 function fillFields(version) {
-  for (const entry of fields.values()) entry.el.readOnly = !canWrite || locked(version);
   for (const [path, entry] of fields) {
-    if (document.activeElement === entry.el || !entry.conflict.hidden) continue;
-    const value = valueAt(version, path) ?? "";
-    if (entry.el.value !== value) { entry.el.value = value; entry.base = null; autosize(entry.el); }
+    entry.el.readOnly = !canWrite || locked(version);
+    // Others' saves reach the text being read, never the text being typed or saved here.
+    if (!entry.editing && !entry.saving && entry.conflict.hidden) {
+      const value = valueAt(version, path) ?? "";
+      if (entry.el.value !== value) { entry.el.value = value; entry.base = null; }
+    }
+    entry.refresh();
   }
-  if (story && story.entry.el.hidden) showStory(false); // others' saves, and locking, show
   const identity = version.document.identity;
   const look = `${identity.name}|${identity.picture?.data?.length ?? 0}|${identity.picture?.data?.slice(-16) ?? ""}|${locked(version)}`;
   const hero = els.document.querySelector(".portrait-box, .portrait");
@@ -154,7 +141,6 @@ export function render() {
   else if (!built || built.items !== itemIds(version)) {
     buildDocument(version);
     fillFields(version);
-    for (const entry of fields.values()) autosize(entry.el);
   }
   else fillFields(version);
 }

@@ -11,7 +11,7 @@ const editing = new Map(); // path → Map(participant id → {name, until})
 
 /** A text area as tall as its text (at least its rows), so the sheet reads like a document. */
 export function autosize(el) {
-  if (el.tagName !== "TEXTAREA" || !el.isConnected) return;
+  if (el.tagName !== "TEXTAREA" || !el.isConnected || el.hidden) return;
   el.style.height = "auto";
   el.style.height = `${el.scrollHeight + 2}px`; // + the borders (border-box)
 }
@@ -23,7 +23,20 @@ window.addEventListener("resize", () => {
   resizeTimer = setTimeout(() => { for (const entry of fields.values()) autosize(entry.el); }, 150);
 });
 
-export function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
+/** Text as the board shows a note's: as written, line breaks kept (CSS), never as HTML. */
+function plainText(read, text, editable) {
+  const empty = !text.trim();
+  read.classList.toggle("field-empty", empty);
+  read.textContent = empty ? (editable ? t("merge.field.empty") : "—") : text;
+}
+
+/**
+ * One field of the sheet. It reads as text (`render(readEl, text, editable)` draws it, plain
+ * text unless told otherwise); a click on it, or its Edit button, opens the text box; leaving
+ * the box saves and reads again, Escape cancels.
+ */
+export function fieldControl(path, label, kind, { rows = 2, cls = "", readId = null, editLabel = null,
+  render = plainText, editInHead = true } = {}) {
   const id = `f-${path.replace(/[^a-z0-9]/gi, "-")}`;
   // A "line" is one line of text that wraps (the persona's name, long on a phone): a text
   // area that Enter saves, like an input, and that keeps no line breaks.
@@ -32,25 +45,39 @@ export function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
     : h("textarea", { id, class: `field-input ${cls}${kind === "line" ? " field-line" : ""}`,
       rows: kind === "line" ? "1" : String(rows), maxlength: "5000" });
   control.readOnly = !canWrite;
+  control.hidden = true;
   const who = h("span", { class: "field-editing", "aria-live": "polite" });
   const note = h("p", { class: "field-note", role: "status" });
   const conflict = h("div", { class: "field-conflict", hidden: true });
+  const read = h("div", { class: `field-read ${cls}`, id: readId ?? `${id}-read` });
+  // The board's pattern: a quiet "Edit" beside the text, named for its field, and the text
+  // itself (the field's value) read out as its description.
+  const edit = h("button", { class: "icon-button field-edit", type: "button", text: t("common.edit"),
+    "aria-label": editLabel ?? t("merge.field.edit", { field: label }), "aria-controls": id,
+    "aria-describedby": render === plainText ? read.id : false,
+    onclick: (event) => openField(path, { keyboard: event.detail === 0 }) });
+  // Beside the label, so the text keeps the field's whole width; a trait, whose label only
+  // screen readers hear, has it beside the text.
+  const view = h("div", { class: "field-view" }, read, editInHead ? null : edit);
   const wrapper = h("div", { class: "field", "data-path": path },
-    h("div", { class: "field-head" }, h("label", { class: "field-label", for: id, text: label }), who),
-    control, note, conflict);
-  const entry = { el: control, base: null, wrapper, who, note, conflict, saving: false };
+    h("div", { class: "field-head" }, h("label", { class: "field-label", for: id, text: label }), who,
+      editInHead ? edit : null),
+    view, control, note, conflict);
+  const entry = { el: control, base: null, wrapper, who, note, conflict, saving: false, editing: false,
+    kind, read, edit, view, render, shown: null };
+  entry.refresh = () => refresh(entry);
   fields.set(path, entry);
+  read.addEventListener("click", (event) => {
+    // A link in the story is followed, and text being selected to copy stays selected.
+    if (event.target.closest("a") || !document.getSelection()?.isCollapsed) return;
+    openField(path);
+  });
   let keepAlive;
   control.addEventListener("input", () => {
     if (kind === "line" && /[\r\n]/.test(control.value)) control.value = control.value.replace(/\s*[\r\n]+\s*/g, " ");
     autosize(control);
   });
-  // Like an input, a line reached by the keyboard has its text selected, ready to retype.
-  let pointed = false;
-  control.addEventListener("pointerdown", () => { pointed = true; });
   control.addEventListener("focus", () => {
-    if (kind === "line" && !pointed) control.select();
-    pointed = false;
     // The revision this text rests on; a text pinned to a revision ("Merge both") keeps it,
     // so a save made since is not overwritten unseen.
     if (entry.base == null) entry.base = current().revisions[path]?.rev ?? 0;
@@ -61,19 +88,79 @@ export function fieldControl(path, label, kind, { rows = 2, cls = "" } = {}) {
     clearInterval(keepAlive);
     signal(null);
     save(path);
+    // Leaving reads again; a conflict keeps the box open until it is resolved.
+    if (entry.conflict.hidden) closeField(entry);
   });
   control.addEventListener("keydown", (event) => {
     const submit = event.key === "Enter" && (kind !== "textarea" || event.ctrlKey || event.metaKey);
-    if (submit) { event.preventDefault(); save(path); }
+    if (submit) {
+      event.preventDefault();
+      if (entry.conflict.hidden) leave(entry); // the blur saves
+      else save(path); // both versions stay in view until one is chosen
+    }
     if (event.key === "Escape") {
       event.preventDefault();
       control.value = valueAt(current(), path) ?? "";
       entry.base = current().revisions[path]?.rev ?? 0;
-      autosize(control);
       entry.note.textContent = "";
+      hideConflict(entry);
+      leave(entry);
     }
   });
+  refresh(entry);
   return wrapper;
+}
+
+/** Whether this person may change the field now (not an observer, not a locked version). */
+function editable(entry) {
+  return canWrite && !entry.el.readOnly;
+}
+
+/** Open a field's text box with its current text, the caret at its end (or, reached by the
+ * keyboard, a line's text selected, like an input's, ready to retype). */
+export function openField(path, { keyboard = false, focus = true } = {}) {
+  const entry = fields.get(path);
+  if (!entry || !editable(entry)) return;
+  if (!entry.editing) {
+    entry.editing = true;
+    refresh(entry);
+  }
+  if (!focus) return;
+  entry.el.focus();
+  const end = entry.el.value.length;
+  if (keyboard && entry.kind === "line") entry.el.select();
+  else entry.el.setSelectionRange(end, end);
+}
+
+/** Back to reading: focus goes to the field's Edit button, and the blur that makes saves. */
+function leave(entry) {
+  entry.view.hidden = false;
+  entry.edit.hidden = !editable(entry);
+  if (!entry.edit.hidden) entry.edit.focus();
+  if (document.activeElement === entry.el) entry.el.blur();
+  if (entry.conflict.hidden) closeField(entry);
+}
+
+function closeField(entry) {
+  entry.editing = false;
+  refresh(entry);
+}
+
+/** Show the field as it is now: its box while editing, else its text (drawn again only when
+ * the text, or whether it may be edited, changed). */
+function refresh(entry) {
+  const may = editable(entry);
+  if (!may && entry.editing && document.activeElement !== entry.el) entry.editing = false;
+  entry.el.hidden = !entry.editing;
+  entry.view.hidden = entry.editing;
+  entry.edit.hidden = !may || entry.editing;
+  entry.wrapper.classList.toggle("editable", may);
+  entry.wrapper.classList.toggle("editing", entry.editing);
+  if (entry.editing) { autosize(entry.el); return; }
+  const key = `${may}|${entry.el.value}`;
+  if (entry.shown === key) return;
+  entry.shown = key;
+  entry.render(entry.read, entry.el.value, may);
 }
 
 async function save(path, { value, baseRev } = {}) {
@@ -98,12 +185,14 @@ async function save(path, { value, baseRev } = {}) {
     entry.base = document.activeElement === entry.el ? ack.event.data.revision.rev : null;
     entry.note.textContent = t("merge.saved");
     hideConflict(entry);
+    if (!entry.editing) { entry.el.value = text; refresh(entry); } // read as saved (trimmed)
     setTimeout(() => { if (entry.note.textContent === t("merge.saved")) entry.note.textContent = ""; }, 2500);
   } else if (ack.error.code === "conflict" && ack.error.details) {
     entry.note.textContent = "";
     showConflict(path, ack.error.details);
   } else {
     entry.note.textContent = errorText(ack.error);
+    openField(path, { focus: false }); // the refused text stays in its box, to fix or Escape
   }
 }
 
@@ -111,6 +200,7 @@ function showConflict(path, details) {
   const entry = fields.get(path);
   const theirs = details.current;
   entry.conflict.hidden = false;
+  openField(path, { focus: false }); // both versions beside the box, whoever left it meanwhile
   const resolve = (value) => {
     hideConflict(entry);
     entry.el.value = value;
@@ -127,9 +217,14 @@ function showConflict(path, details) {
         h("p", { text: details.yours ?? "" }))),
     h("div", { class: "button-row" },
       h("button", { class: "button button-small", type: "button", text: t("merge.conflict.use_theirs"),
-        onclick: () => { resolve(theirs.value); entry.base = null; } }),
+        onclick: () => { resolve(theirs.value); entry.base = null; leave(entry); } }),
       h("button", { class: "button button-small button-primary", type: "button", text: t("merge.conflict.keep_mine"),
-        onclick: () => { hideConflict(entry); save(path, { value: details.yours, baseRev: theirs.rev }); } }),
+        onclick: () => {
+          hideConflict(entry);
+          entry.el.value = details.yours ?? "";
+          leave(entry);
+          save(path, { value: details.yours, baseRev: theirs.rev });
+        } }),
       h("button", { class: "button button-small", type: "button", text: t("merge.conflict.merge_both"),
         onclick: () => { resolve(`${theirs.value} ${details.yours}`); entry.el.focus(); } })));
   entry.conflict.querySelector("button")?.focus();

@@ -79,7 +79,7 @@ function reopenControl(version) {
       h("div", { class: "button-row" },
         h("button", { class: "button button-small button-primary", type: "button", id: "reopen-confirm",
           text: t("merge.reopen.confirm", { next }),
-          onclick: () => { setReopen("yes"); els.document.querySelector(".field-input")?.focus(); } }),
+          onclick: () => { setReopen("yes"); els.document.querySelector(".field-edit:not([hidden])")?.focus(); } }),
         h("button", { class: "button button-small", type: "button", text: t("common.cancel"), onclick: () => setReopen(null) })));
   }
   return h("button", { class: "button button-small", type: "button", id: "reopen",
