@@ -93,7 +93,7 @@ class Member:
         self.base_url = base
         self.http = requests.Session()
         response = self.http.post(f"{base}/api/join", timeout=10,
-                                  json={"token": token, "name": name, "team": team})
+                                  json={"token": token, "name": name, "team": team or ""})
         assert response.status_code in (200, 201), response.text
         self.workshop_id = response.json()["workshop_id"]
 

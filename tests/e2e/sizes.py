@@ -60,13 +60,24 @@ def shoot(page, size: Size, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}-{size}.png"))
 
 
+# The innermost elements that reach past the window's right edge: what makes it scroll.
+STICKING_OUT = """() => {
+  const out = (el) => el.getBoundingClientRect().right > window.innerWidth + 1;
+  return [...document.body.querySelectorAll('*')]
+    .filter((el) => out(el) && ![...el.children].some(out)).slice(0, 6)
+    .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`
+      + ` "${el.textContent.trim().slice(0, 30)}" (${el.getBoundingClientRect().right | 0})`);
+}"""
+
+
 def check(page, size: Size, where: str) -> None:
     """The page as shown: nothing makes it scroll sideways (a long Dutch word, a wide row) and
     axe finds nothing serious; a screenshot named after `where` when asked for (above)."""
     page.wait_for_timeout(250)  # notes fade in; colours sampled mid-fade are not the page's
     shoot(page, size, re.sub(r"\W+", "-", where).strip("-"))
     wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
-    assert wide <= 1, f"{where}, {size}: the page is {wide} px wider than the window"
+    assert wide <= 1, f"{where}, {size}: the page is {wide} px wider than the window: " + \
+        ", ".join(page.evaluate(STICKING_OUT))
     found = audit(page)
     assert not found, f"{where}, {size}: " + "; ".join(
         f"{v['id']} ({v['impact']}) at {v['nodes']}: {v['why']}" for v in found)
