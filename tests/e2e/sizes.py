@@ -70,7 +70,7 @@ STICKING_OUT = """() => {
 }"""
 
 
-def check(page, size: Size, where: str) -> None:
+def check(page, size: Size, where: str, best_practice: bool = True) -> None:
     """The page as shown: nothing makes it scroll sideways (a long Dutch word, a wide row) and
     axe finds nothing serious; a screenshot named after `where` when asked for (above)."""
     page.wait_for_timeout(250)  # notes fade in; colours sampled mid-fade are not the page's
@@ -78,6 +78,6 @@ def check(page, size: Size, where: str) -> None:
     wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert wide <= 1, f"{where}, {size}: the page is {wide} px wider than the window: " + \
         ", ".join(page.evaluate(STICKING_OUT))
-    found = audit(page)
+    found = audit(page, best_practice)
     assert not found, f"{where}, {size}: " + "; ".join(
         f"{v['id']} ({v['impact']}) at {v['nodes']}: {v['why']}" for v in found)
