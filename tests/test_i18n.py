@@ -194,3 +194,19 @@ def test_a_workshop_created_in_dutch_starts_with_a_dutch_persona_name(client):
     english = client.post("/api/workshops", headers={"Accept-Language": "en"},
                           json={"title": "Energy coach"}).get_json()
     assert english["id"] != body["id"]
+
+
+# The board's fixed keys (static/js/shortcuts.js): new note, next / previous note, thread.
+FIXED_SHORTCUTS = {"n", "j", "k", "t"}
+
+
+@pytest.mark.parametrize("lang", catalogue.LANGUAGES)
+def test_the_stance_shortcuts_are_distinct_letters_free_of_the_other_keys(lang):
+    words = catalogue.catalogue(lang)
+    letters = [words[f"help.letter.{stance}"] for stance in ("agree", "disagree", "unsure")]
+    assert all(len(letter) == 1 and letter.isalpha() for letter in letters), letters
+    keys = {letter.lower() for letter in letters}
+    assert len(keys) == 3 and not keys & FIXED_SHORTCUTS, letters
+    # Each is the first letter of its stance's word on the voting buttons.
+    for stance, letter in zip(("agree", "disagree", "unsure"), letters, strict=True):
+        assert words[f"vote.stance.{stance}"].upper().startswith(letter.upper())

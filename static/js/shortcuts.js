@@ -1,18 +1,32 @@
-// The board's keyboard shortcuts (listed in help.js): N a new note, A / D / U a stance on the
-// note in focus, J / K the next and previous note, T its thread. None fires while someone
-// types in a field, with a modifier held, or over a dialog.
+// The board's keyboard shortcuts (listed in help.js): N a new note, a stance on the note in
+// focus by the first letter of its word in the page's language (A / D / U in English, E / O / W
+// in Dutch: the catalogue's help.letter.*), J / K the next and previous note, T its thread.
+// None fires while someone types in a field, with a modifier held, or over a dialog.
 
 import { t } from "./messages.js";
+
+/** Each stance with its key in the page's language (upper case) and what the key does. */
+function stanceLetters() {
+  return [
+    ["agree", t("help.letter.agree"), t("help.key.agree")],
+    ["disagree", t("help.letter.disagree"), t("help.key.disagree")],
+    ["unsure", t("help.letter.unsure"), t("help.key.unsure")],
+  ].map(([stance, letter, text]) => [stance, letter.toUpperCase(), text]);
+}
+
+/** The stance keys of the page's language, lower case: { letter: stance }. */
+function stanceKeys() {
+  return Object.fromEntries(stanceLetters().map(([stance, letter]) => [letter.toLowerCase(), stance]));
+}
 
 /** The keys and what they do, in help order: [keys, description]. */
 export function boardShortcuts() {
   return [
-    ["N", t("help.key.new_note")], ["A", t("help.key.agree")], ["D", t("help.key.disagree")],
-    ["U", t("help.key.unsure")], ["J / K", t("help.key.next_note")], ["T", t("help.key.thread")],
+    ["N", t("help.key.new_note")],
+    ...stanceLetters().map(([, letter, text]) => [letter, text]),
+    ["J / K", t("help.key.next_note")], ["T", t("help.key.thread")],
   ];
 }
-
-const STANCES = { a: "agree", d: "disagree", u: "unsure" };
 
 const typing = (el) => el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
 
@@ -60,13 +74,14 @@ function press(selector) {
 
 /** Listen for the board's shortcuts on `root` (the document). */
 export function setUpShortcuts(root = document) {
+  const stances = stanceKeys();
   root.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
     if (typing(event.target) || document.querySelector("dialog[open]")) return;
     if (document.getElementById("columns")?.hidden) return; // another view is open
     const key = event.key.toLowerCase();
     if (key === "n") newNote();
-    else if (key in STANCES) press(`.stance-button.stance-${STANCES[key]}`);
+    else if (Object.hasOwn(stances, key)) press(`.stance-button.stance-${stances[key]}`);
     else if (key === "j") moveFocus(1);
     else if (key === "k") moveFocus(-1);
     else if (key === "t") press(".thread-toggle");

@@ -92,3 +92,28 @@ def three_people(person, live_server) -> Room:
     workshop_id = links["id"]
     persona = maria.page.request.get(f"/api/workshops/{workshop_id}").json()["personas"][0]["id"]
     return Room(workshop_id, persona, links, maria, sam, lotte)
+
+
+class Member:
+    """Someone who joined over HTTP, without a browser: enough to fill a board quickly."""
+
+    def __init__(self, link: str, name: str, team: str | None = None):
+        base, token = link.split("?")[0].rsplit("/join/", 1)
+        self.base_url = base
+        self.http = requests.Session()
+        response = self.http.post(f"{base}/api/join", timeout=10,
+                                  json={"token": token, "name": name, "team": team or ""})
+        assert response.status_code in (200, 201), response.text
+        self.workshop_id = response.json()["workshop_id"]
+
+    def op(self, type_: str, data: dict) -> dict:
+        """An op with this member's cookie, sent again while the rate limit answers 429."""
+        body = {"op_id": uuid.uuid4().hex, "type": type_, "data": data}
+        for _ in range(20):
+            response = self.http.post(f"{self.base_url}/api/workshops/{self.workshop_id}/ops",
+                                      json=body, timeout=10)
+            if response.status_code != 429:
+                break
+            time.sleep(0.25)
+        assert response.status_code in (200, 201), response.text
+        return response.json()

@@ -1,20 +1,20 @@
-"""Running the room in real browsers, at 1280×800 in English and 390×844 in Dutch: progress
-without content and "I'm done", the clock on every page with its chime, likely duplicates,
-the figures in words, the join screen's QR code and the presenter view; axe on each."""
+"""Running the room in real browsers, at 1280×800 and 390×844, each in English and Dutch:
+progress without content and "I'm done", the clock on every page with its chime, likely
+duplicates, the figures in words, the join screen's QR code and the presenter view; axe on each."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 
 import pytest
 
-from tests.e2e.axe import audit
 from tests.e2e.browsing import create_workshop, join, note, op
+from tests.e2e.sizes import SIZES, Size, check
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
-SIZES = [pytest.param(1280, 800, "en", id="1280-en"), pytest.param(390, 844, "nl", id="390-nl")]
 WORDS = {
     "en": {"done": "I'm done", "undo": "Not done after all", "state_done": "Done",
            "working": "Still working", "voted": "voted on 2 of 3", "notes": "3 notes",
@@ -27,33 +27,49 @@ WORDS = {
            "only": "Alleen Support gelooft dit", "across": "Consensus tussen teams",
            "merge": "Samenvoegen met…", "show": "Tonen", "scan": "Scan om mee te doen"},
 }
+# Who can come in, and through which link: name, link, team.
+PEOPLE = {"maria": ("Maria", "facilitator_url", None), "sam": ("Sam", "invite_url", "Support"),
+          "lotte": ("Lotte", "invite_url", "Marketing"), "wall": ("Wall", "observer_url", None)}
 
 
-def enter(person, link: str, name: str, team: str | None, width: int, height: int, lang: str):
-    someone = join(person, f"{link}?lang={lang}", name, team)
-    someone.page.set_viewport_size({"width": width, "height": height})
-    return someone
+@dataclass
+class Room:
+    """A new workshop, its first persona, and the people in it at one size and language."""
+
+    id: str
+    links: dict
+    persona: str
+    size: Size
+    people: dict
+
+    @property
+    def words(self) -> dict:
+        return WORDS[self.size.lang]
 
 
-def assert_accessible(page, where: str) -> None:
-    page.wait_for_timeout(250)  # notes fade in; colours sampled mid-fade are not the page's
-    found = audit(page)
-    assert not found, f"{where}: " + "; ".join(
-        f"{v['id']} ({v['impact']}) at {v['nodes']}: {v['why']}" for v in found)
+def open_room(person, live_server, size: Size, *who: str) -> Room:
+    """A workshop that `who` (keys of PEOPLE) join, each at `size` in its language."""
+    links = create_workshop(live_server.url)
+    people = {}
+    for key in who:
+        name, link, team = PEOPLE[key]
+        someone = join(person, f"{links[link]}?lang={size.lang}", name, team)
+        someone.page.set_viewport_size(size.viewport)
+        people[key] = someone
+    first = next(iter(people.values()))
+    persona = first.page.request.get(f"/api/workshops/{links['id']}").json()["personas"][0]["id"]
+    return Room(links["id"], links, persona, size, people)
 
 
-@pytest.mark.parametrize("width, height, lang", SIZES)
+@pytest.mark.parametrize("size", SIZES)
 def test_progress_counts_private_notes_and_votes_and_says_who_is_done(
-        person, live_server, width, height, lang):
+        person, live_server, size):
     from playwright.sync_api import expect
 
-    words = WORDS[lang]
-    links = create_workshop(live_server.url)
-    wid = links["id"]
-    maria = enter(person, links["facilitator_url"], "Maria", None, width, height, lang)
-    sam = enter(person, links["invite_url"], "Sam", "Support", width, height, lang)
+    room = open_room(person, live_server, size, "maria", "sam")
+    wid, persona, words = room.id, room.persona, room.words
+    maria, sam = room.people.values()
     op(maria, wid, "settings.update", {"private_collect": True, "blind_voting": True})
-    persona = maria.page.request.get(f"/api/workshops/{wid}").json()["personas"][0]["id"]
     secret = f"secret-{uuid.uuid4().hex[:8]}"
     for i in range(3):
         op(sam, wid, "assumption.add", {"persona_id": persona, "category": "goals",
@@ -65,7 +81,7 @@ def test_progress_counts_private_notes_and_votes_and_says_who_is_done(
     expect(row.locator(".progress-state")).to_have_text(words["working"])
     expect(maria.page.locator("#board-empty")).to_contain_text(words["private"])
     assert secret not in maria.page.content()  # counts only, never the text
-    assert_accessible(maria.page, "facilitator's board with progress")
+    check(maria.page, size, "room: facilitator's board with progress")
 
     done = sam.page.locator("#done-button")
     expect(done).to_have_text(words["done"])
@@ -73,7 +89,7 @@ def test_progress_counts_private_notes_and_votes_and_says_who_is_done(
     expect(done).to_have_attribute("aria-pressed", "true")
     expect(done).to_have_text(words["undo"])
     expect(row.locator(".progress-state")).to_have_text(words["state_done"])
-    assert_accessible(sam.page, "participant's board, done")
+    check(sam.page, size, "room: participant's board, done")
 
     # A new phase clears "done"; votes are counted per person, never which way.
     op(maria, wid, "reveal", {"what": "notes"})
@@ -87,16 +103,14 @@ def test_progress_counts_private_notes_and_votes_and_says_who_is_done(
     assert "disagree" not in maria.page.locator("#room-progress").inner_html()
 
 
-@pytest.mark.parametrize("width, height, lang", SIZES)
+@pytest.mark.parametrize("size", SIZES)
 def test_the_clock_is_on_every_page_stays_in_view_and_chimes(
-        person, live_server, width, height, lang):
+        person, live_server, size):
     from playwright.sync_api import expect
 
-    links = create_workshop(live_server.url)
-    wid = links["id"]
-    maria = enter(person, links["facilitator_url"], "Maria", None, width, height, lang)
-    sam = enter(person, links["invite_url"], "Sam", "Support", width, height, lang)
-    persona = maria.page.request.get(f"/api/workshops/{wid}").json()["personas"][0]["id"]
+    room = open_room(person, live_server, size, "maria", "sam")
+    wid, persona, height = room.id, room.persona, size.height
+    maria, sam = room.people.values()
 
     # Any length: seven minutes from the facilitator's minutes field.
     minutes = maria.page.locator("#timer-minutes")
@@ -119,7 +133,7 @@ def test_the_clock_is_on_every_page_stays_in_view_and_chimes(
     sam.page.goto(f"/w/{wid}/persona/{persona}")
     expect(clock).to_be_visible()
     expect(clock.locator(".room-clock-time")).to_have_text(re.compile(r"^0[67]:\d\d$"))
-    assert_accessible(sam.page, "persona page with the room clock")
+    check(sam.page, size, "room: persona page with the room clock")
 
     # Sound is off until asked for, then remembered; the end rings once.
     assert sam.page.evaluate("localStorage.getItem('workshop.chime')") is None
@@ -134,18 +148,14 @@ def test_the_clock_is_on_every_page_stays_in_view_and_chimes(
     assert sam.page.evaluate("() => typeof window.__lastChime") == "number"
 
 
-@pytest.mark.parametrize("width, height, lang", SIZES)
+@pytest.mark.parametrize("size", SIZES)
 def test_likely_duplicates_are_grouped_in_one_click_and_figures_are_said_in_words(
-        person, live_server, width, height, lang):
+        person, live_server, size):
     from playwright.sync_api import expect
 
-    words = WORDS[lang]
-    links = create_workshop(live_server.url)
-    wid = links["id"]
-    maria = enter(person, links["facilitator_url"], "Maria", None, width, height, lang)
-    sam = enter(person, links["invite_url"], "Sam", "Support", width, height, lang)
-    lotte = enter(person, links["invite_url"], "Lotte", "Marketing", width, height, lang)
-    persona = maria.page.request.get(f"/api/workshops/{wid}").json()["personas"][0]["id"]
+    room = open_room(person, live_server, size, "maria", "sam", "lotte")
+    wid, persona, words = room.id, room.persona, room.words
+    maria, sam, lotte = room.people.values()
     ids = {}
     for text in ("Wants to get to work faster…", "Wants to commute faster", "Reads at night",
                  "Pays by phone", "Pays with her phone"):
@@ -158,6 +168,7 @@ def test_likely_duplicates_are_grouped_in_one_click_and_figures_are_said_in_word
     card = note(maria.page, "Reads at night")
     expect(card.locator(".badge-only-team")).to_have_text(words["only"])  # on the card itself
     expect(card.locator(".vote-details")).to_contain_text(words["across"])
+    check(maria.page, size, "room: voting, the figures in words")
 
     op(maria, wid, "phase.set", {"phase": "reconcile"})
     panel = maria.page.locator("#duplicates")
@@ -171,7 +182,7 @@ def test_likely_duplicates_are_grouped_in_one_click_and_figures_are_said_in_word
     expect(pair).to_contain_text("Wants to get to work faster")
     expect(panel.locator(".dup-pair")).to_have_count(2)
     expect(sam.page.locator("#duplicates")).to_be_hidden()  # the facilitator's tool
-    assert_accessible(maria.page, "reconcile with likely duplicates")
+    check(maria.page, size, "room: reconcile with likely duplicates")
     pair.get_by_role("button", name=re.compile(words["group"])).click()
     expect(maria.page.locator(".group-card")).to_have_count(1)
     expect(sam.page.locator(".group-card")).to_have_count(1)
@@ -187,25 +198,22 @@ def test_likely_duplicates_are_grouped_in_one_click_and_figures_are_said_in_word
     expect(sam.page.locator(".group-card")).to_have_count(1)
 
 
-@pytest.mark.parametrize("width, height, lang", SIZES)
+@pytest.mark.parametrize("size", SIZES)
 def test_the_join_screen_shows_a_qr_code_and_the_presenter_follows_the_facilitator(
-        person, live_server, width, height, lang):
+        person, live_server, size):
     from playwright.sync_api import expect
 
-    words = WORDS[lang]
-    links = create_workshop(live_server.url)
-    wid = links["id"]
-    maria = enter(person, links["facilitator_url"], "Maria", None, width, height, lang)
-    sam = enter(person, links["invite_url"], "Sam", "Support", width, height, lang)
-    wall = enter(person, links["observer_url"], "Wall", None, width, height, lang)
+    room = open_room(person, live_server, size, "maria", "sam", "wall")
+    wid, links, words = room.id, room.links, room.words
+    maria, sam, wall = room.people.values()
 
     screen = maria.page.context.new_page()
-    screen.set_viewport_size({"width": width, "height": height})
+    screen.set_viewport_size(size.viewport)
     screen.goto(f"/w/{wid}/join-screen")
     expect(screen.locator("h1")).to_have_text(words["scan"])
     expect(screen.locator("svg.join-qr-code")).to_be_visible()
     expect(screen.locator("#join-screen-url")).to_have_text(links["invite_url"])
-    assert_accessible(screen, "join screen")
+    check(screen, size, "room: join screen")
     screen.close()
     refused = sam.page.request.get(f"/w/{wid}/join-screen")
     assert refused.status == 403 and links["invite_url"] not in refused.text()
@@ -221,4 +229,4 @@ def test_the_join_screen_shows_a_qr_code_and_the_presenter_follows_the_facilitat
         "aria-pressed", "true")
     expect(wall.page.locator("#present-status")).to_contain_text("Maria")
     expect(wall.page.locator(".persona-tab[aria-selected=true]")).to_contain_text("Ruben")
-    assert_accessible(wall.page, "presenter view")
+    check(wall.page, size, "room: presenter view")
