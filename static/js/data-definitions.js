@@ -10,6 +10,7 @@ export function createDefinitionsImport({ api, changed }) {
   // {datasetId, filename, data?, names?, error?, problems?, failed?, done?}
   let pending = null;
   let busy = false;
+  const opened = new Set(); // datasets whose block is open: it stays open through re-renders
 
   async function choose(datasetId, file) {
     if (!file) { pending = null; changed(); return; }
@@ -68,12 +69,14 @@ export function createDefinitionsImport({ api, changed }) {
     const mine = pending?.datasetId === dataset.id ? pending : null;
     const file = h("input", { type: "file", id, class: "data-defs-file", accept: ".json,application/json",
       onchange: () => choose(dataset.id, file.files[0]) });
-    return h("details", { class: "data-defs", open: mine ? true : null },
+    const details = h("details", { class: "data-defs", open: mine || opened.has(dataset.id) ? true : null,
+      ontoggle: () => { if (details.open) opened.add(dataset.id); else opened.delete(dataset.id); } },
       h("summary", { text: t("data.defs.open") }),
       h("p", { class: "lib-hint", text: t("data.defs.hint") }),
       h("div", { class: "field" }, h("label", { for: id, text: t("data.defs.file") }), file),
       mine ? h("p", { class: "lib-hint data-defs-chosen", text: t("data.defs.chosen", { file: mine.filename }) }) : null,
       mine ? outcome() : null);
+    return details;
   }
 
   return { block };

@@ -341,7 +341,8 @@ def prepare_weight(prep: Preparing, data: object) -> dict:
 
     def read(session):
         dataset = _stored(session, prep.workshop_id, data.get("id"))
-        if column is not None and weight_problems(column, dataset.mapping):
+        if column == weight_of(dataset) or (
+                column is not None and weight_problems(column, dataset.mapping)):
             return None  # the handler says why
         segments = _segments_of(session, dataset.id)
         work = {**_work(dataset, segments, []), "weight": column}
