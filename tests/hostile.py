@@ -590,6 +590,7 @@ def build_world(backend) -> World:
         "question.remove": {"id": n["q1"]},
         "dataset.import": {**DATASET, "name": "CRM again"},
         "dataset.map": {"id": n["d1"], "roles": {"gender": "attribute"}},
+        "dataset.weight": {"id": n["d1"], "column": "revenue"},
         "dataset.delete": {"id": n["d1"]},
         "segment.define": {"dataset_id": n["d1"], "name": "Urban families",
                            "rule": {"column": "segment", "test": "equals",

@@ -362,6 +362,15 @@ def _dataset_mapped(state: State, data: dict) -> None:
         dataset["mapping"] = copy.deepcopy(data["mapping"])
 
 
+def _dataset_weighted(state: State, data: dict) -> None:
+    dataset = _dataset(state, data["id"])
+    if dataset is not None:
+        dataset["weight_column"] = data["weight_column"]
+        if data["sizing"] is not None:
+            dataset["summary"]["sizing"] = copy.deepcopy(data["sizing"])
+    _put_all(state, data)
+
+
 def _dataset_deleted(state: State, data: dict) -> None:
     dataset = _dataset(state, data["id"])
     if dataset is not None:
@@ -468,6 +477,7 @@ REDUCERS: dict[str, Reducer] = {
 
     "dataset.imported": _dataset_imported,
     "dataset.mapped": _dataset_mapped,
+    "dataset.weighted": _dataset_weighted,
     "dataset.deleted": _dataset_deleted,
     "segment.defined": _segment_sized,
     "segment.changed": _segment_sized,

@@ -26,3 +26,10 @@ export function unitCount(unit, n, shown) {
   if (unit === "visitor") return plural("data.unit_count.visitor", n, { n: shown });
   return plural("data.unit_count.customer", n, { n: shown });
 }
+
+/** "18% of customers": a share of the dataset's rows, in its unit. */
+export function shareOf(unit, share) {
+  if (unit === "account") return t("data.share_of.account", { share });
+  if (unit === "visitor") return t("data.share_of.visitor", { share });
+  return t("data.share_of.customer", { share });
+}

@@ -5,15 +5,15 @@
 // Only the facilitator changes anything here; with beliefs first, participants see a note
 // that the data follows after voting.
 import { createDataImport } from "./data-import.js";
-import { CLAIM_KINDS, FIELD_LABELS, ROLE_LABELS, STATUS_LABELS, TEST_LABELS, UNIT_LABELS, unitCount } from "./data-labels.js";
+import { createDefinitionsImport } from "./data-definitions.js";
+import { CLAIM_KINDS, FIELD_LABELS, ROLE_LABELS, STATUS_LABELS, TEST_LABELS, UNIT_LABELS, shareOf, unitCount } from "./data-labels.js";
 import { fill, h } from "./dom.js";
-import { lang, plural, t } from "./messages.js";
+import { plural, t } from "./messages.js";
+import { formatNumber as number, percent, representsText } from "./represents.js";
 
 const TESTS = ["equals", "in", "between", "contains", "is_empty"];
-const number = (n, digits = 0) => (n == null ? "–" : Number(n).toLocaleString(lang, { maximumFractionDigits: digits }));
 // Sizes are set through the CSSOM: the page's CSP allows no style attributes.
 const sized = (el, property, value) => { el.style.setProperty(property, value); return el; };
-const percent = (share) => (share == null ? "–" : `${Math.round(share * 100)}%`);
 
 export function createDataView(ui) {
   const { state, store, me, send } = ui;
@@ -25,6 +25,9 @@ export function createDataView(ui) {
   let selected = null; // the segment whose card is open
   let lastKey = null;
   const importer = isFacilitator ? createDataImport({ api, toast: ui.toast, onImported: () => {} }) : null;
+  // Local choices that outlive a re-render (the view is redrawn on every event).
+  const definitions = isFacilitator ? createDefinitionsImport({ api, changed: () => { lastKey = null; render(); } }) : null;
+  const weightChoice = new Map(); // dataset id → the column chosen in its select, not yet sent
 
   const hidden = () => state.workshop.settings.data_hidden && !state.workshop.settings.data_revealed;
   const live = () => state.datasets.filter((d) => d.deleted_seq === null || !state.datasets.some((n) => n.replaces_id === d.id));
@@ -32,18 +35,6 @@ export function createDataView(ui) {
   const tieOf = (personaId) => state.ties.find((tie) => tie.persona_id === personaId);
   const segmentById = (id) => state.segments.find((s) => s.id === id);
   const unitWord = (dataset, n) => unitCount(dataset?.unit ?? "customer", n ?? 0, number(n));
-
-  /** "Urban families, 4,210 customers (18%), CRM export as of 2026-10-01" */
-  function representsText(personaId) {
-    const segment = segmentById(tieOf(personaId)?.segment_id);
-    if (!segment) return "";
-    const dataset = datasetOf(segment);
-    const size = segment.aggregates?.size;
-    const parts = [segment.name];
-    if (size?.count != null) parts.push(`${unitWord(dataset, size.count)} (${percent(size.share)})`);
-    if (dataset) parts.push(t("data.as_of", { source: dataset.source || dataset.name, date: dataset.as_of }));
-    return t("data.represents", { what: parts.join(", ") });
-  }
 
   // ---- the dataset cards --------------------------------------------------------------
 
@@ -67,6 +58,7 @@ export function createDataView(ui) {
       dropped.length ? h("p", { class: "data-columns data-dropped" },
         h("span", { class: "data-label", text: t("data.dropped") }), ` ${dropped.map((c) => c.name).join(", ")}`) : null,
       h("p", { class: "lib-hint", text: `SHA-256 ${dataset.sha256.slice(0, 12)}…` }),
+      isFacilitator && !deleted ? weightControl(dataset) : null,
       isFacilitator && !deleted ? h("div", { class: "data-actions" },
         h("button", { class: "button button-small", type: "button", text: t("data.recheck"),
           onclick: () => send("claims.recheck", {}) }),
@@ -75,7 +67,38 @@ export function createDataView(ui) {
         h("a", { class: "button button-small", href: api("/export/assumptions.segments.json"), text: t("data.export.segments") })) : null);
   }
 
+  /** "Weigh shares by: none / revenue / …": the kept number columns (dataset.weight). */
+  function weightControl(dataset) {
+    const id = `weight-${dataset.id}`;
+    const numbers = dataset.mapping.filter((c) => c.role !== "dropped" && c.kind === "number");
+    const current = dataset.weight_column ?? "";
+    const select = h("select", { id, class: "data-weight-select",
+      onchange: () => weightChoice.set(dataset.id, select.value) },
+    h("option", { value: "", text: t("data.weight.none") }),
+    ...numbers.map((c) => h("option", { value: c.name, text: c.name })));
+    select.value = weightChoice.get(dataset.id) ?? current;
+    return h("div", { class: "data-actions data-weight" },
+      h("label", { for: id, text: t("data.weight.label") }), select,
+      h("button", { class: "button button-small", type: "button", text: t("data.weight.submit"),
+        onclick: async () => {
+          if (select.value === current) return;
+          const ack = await send("dataset.weight", { id: dataset.id, column: select.value || null });
+          if (ack.ok) weightChoice.delete(dataset.id);
+        } }));
+  }
+
   // ---- segments: sizes, overlaps, unassigned ------------------------------------------
+
+  /** "4,210 customers · 18% of customers · 31% of revenue" (or "· 18%" without a weight). */
+  function sizeLine(dataset, size, weighted) {
+    const parts = [unitWord(dataset, size.count)];
+    const column = dataset.weight_column;
+    if (!column) return [...parts, percent(size.share)].join(" · ");
+    parts.push(shareOf(dataset.unit, percent(size.share)));
+    parts.push(weighted != null ? t("data.weighted", { share: percent(weighted), column })
+      : t("data.weighted_suppressed", { column, k: dataset.summary?.k ?? 10 }));
+    return parts.join(" · ");
+  }
 
   function sizeBar(share) {
     return h("span", { class: "data-bar", "aria-hidden": "true" },
@@ -97,7 +120,7 @@ export function createDataView(ui) {
           sizeBar(size?.share),
           h("span", { class: "data-seg-size", text: size == null ? t("data.hidden_figure")
             : size.suppressed ? t("data.suppressed", { k: dataset.summary?.k ?? 10 })
-              : `${unitWord(dataset, size.count)} · ${percent(size.share)}${weighted != null ? ` · ${t("data.weighted", { share: percent(weighted) })}` : ""}` }),
+              : sizeLine(dataset, size, weighted) }),
           isFacilitator ? h("button", { class: "icon-button", type: "button", text: t("data.remove"),
             "aria-label": t("data.remove_segment", { name: segment.name }),
             onclick: () => send("segment.remove", { id: segment.id }) }) : null);
@@ -107,7 +130,8 @@ export function createDataView(ui) {
           a: names[o.a] ?? "?", b: names[o.b] ?? "?", n: o.size.count == null ? t("data.fewer_than_k", { k: sizing.k }) : number(o.size.count) })),
         t("data.unassigned", { n: sizing.unassigned.count == null ? t("data.fewer_than_k", { k: sizing.k }) : number(sizing.unassigned.count),
           share: percent(sizing.unassigned.share) })].join(" · ")) : null,
-      isFacilitator && dataset.deleted_seq === null ? segmentForm(dataset) : null);
+      isFacilitator && dataset.deleted_seq === null ? segmentForm(dataset) : null,
+      isFacilitator && dataset.deleted_seq === null ? definitions.block(dataset) : null);
   }
 
   function columnOptions(dataset, kinds) {
@@ -257,7 +281,7 @@ export function createDataView(ui) {
     select.value = tie?.segment_id ?? "";
     return h("section", { class: "data-persona", "aria-labelledby": "data-persona-heading" },
       h("h3", { id: "data-persona-heading", text: t("data.persona", { name: persona.name }) }),
-      h("p", { class: "data-represents", text: representsText(personaId) || t("data.tie.untied") }),
+      h("p", { class: "data-represents", text: representsText(state, personaId) || t("data.tie.untied") }),
       isFacilitator ? h("div", { class: "data-actions" },
         h("label", { for: "data-tie", text: t("data.tie.label") }), select,
         h("button", { class: "button button-small", type: "button", id: "data-tie-submit", text: t("data.tie.submit"),
@@ -307,7 +331,7 @@ export function createDataView(ui) {
   function render() {
     const personaId = store.activePersona();
     if (represents) {
-      const text = representsText(personaId);
+      const text = representsText(state, personaId);
       represents.hidden = !text;
       represents.textContent = text;
     }

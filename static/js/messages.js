@@ -72,6 +72,8 @@ const BY_REASON = {
   not_a_refresh: () => t("error.not_a_refresh"),
   column_dropped: () => t("error.column_dropped"),
   segment_tied: () => t("error.segment_tied"),
+  weight_column: () => t("error.weight_column"),
+  weight_dropped: () => t("error.weight_dropped"),
   claim_unreadable: () => t("error.claim_unreadable"),
   data_not_hidden: () => t("error.data_not_hidden"),
 };

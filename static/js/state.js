@@ -216,6 +216,14 @@ const reducers = {
     const dataset = findById(state.datasets, data.id);
     if (dataset) dataset.mapping = structuredClone(data.mapping);
   },
+  "dataset.weighted": (state, data) => {
+    const dataset = findById(state.datasets, data.id);
+    if (dataset) {
+      dataset.weight_column = data.weight_column;
+      if (data.sizing !== null) dataset.summary.sizing = structuredClone(data.sizing);
+    }
+    putAll(state, data);
+  },
   "dataset.deleted": (state, data) => {
     const dataset = findById(state.datasets, data.id);
     if (dataset) dataset.deleted_seq = data.deleted_seq;

@@ -53,9 +53,9 @@ ROLES = ("facilitator", "participant")
 _POOL = WorkerPool(workers=1)
 # Free text that must match something stored (a quote is a passage of its research note).
 # Text that must say something the server reads: a passage of the note, a claim it parses,
-# a file in base64.
+# a file in base64, a number column the dataset kept.
 QUOTED_TEXT = {("evidence.link", "quote"), ("claim.set", "text"),
-               ("dataset.import", "content_base64")}
+               ("dataset.import", "content_base64"), ("dataset.weight", "column")}
 # Text kept outside the board's state, so not in the snapshot: an API token's label and a
 # webhook's URL (the facilitator reads both from GET …/sharing; tests/services/test_sharing.py
 # round-trips the label there).

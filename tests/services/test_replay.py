@@ -208,6 +208,7 @@ def test_every_event_type_in_every_form_matches_its_model_and_replays(backend):
     ok(maria, "segment.change", {"id": retirees, "name": "Over 60",
                                  "rule": {"column": "age", "test": "between",
                                           "value": [60, None]}})
+    ok(maria, "dataset.weight", {"id": dataset, "column": "revenue"})
     tied = snapshot(backend, wid, maria)["personas"][0]["id"]
     ok(maria, "persona.tie", {"persona_id": tied, "segment_id": students})
     ok(maria, "claim.set", {"persona_id": tied, "assumption_id": third, "column": "age",

@@ -110,6 +110,7 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
         ["event"]["data"]["segment"]["id"] for name in ("Students", "Retirees"))
     send(backend, wid, maria, "segment.change",
          {"id": retirees, "rule": {"column": "age", "test": "between", "value": [60, None]}})
+    send(backend, wid, maria, "dataset.weight", {"id": dataset, "column": "revenue"})
     send(backend, wid, maria, "persona.tie",
          {"persona_id": default_persona, "segment_id": students})
     send(backend, wid, maria, "claim.set", {"persona_id": default_persona, "group_id": group_id,
@@ -202,8 +203,8 @@ def test_the_browser_reducer_replays_the_log_into_the_snapshot(replay, sqlite_ur
     assert any(e["type"] == "document.saved" and "started" in e["data"] for e in log)
     assert any(e["type"] == "document.saved" and e["data"]["signoffs_cleared"] for e in log)
     assert {"persona.imported", "document.signed", "document.agreed", "persona.deleted",
-            "dataset.imported", "dataset.mapped", "dataset.deleted", "segment.defined",
-            "segment.changed", "segment.removed", "persona.tied", "claim.set",
+            "dataset.imported", "dataset.mapped", "dataset.weighted", "dataset.deleted",
+            "segment.defined", "segment.changed", "segment.removed", "persona.tied", "claim.set",
             "claim.cleared", "claims.rechecked", "data.revealed"} <= {e["type"] for e in log}
     pictures_saved = [e["data"]["value"] for e in log if e["type"] == "document.saved"
                       and e["data"]["path"] == "identity.picture"]

@@ -765,6 +765,8 @@ class DatasetView(Model):
     sha256: str
     header_fingerprint: str
     mapping: list[DatasetColumnView]
+    weight_column: str | None = absent("The number column that weighs segment shares "
+                                       "(`dataset.weight`); null or absent (older logs): none")
     summary: dict[str, Any] = Field(description="k, the population's card and the sizing of "
                                                 "its segments (docs/profiles.md). "
                                                 + FIGURES_HIDDEN)
@@ -843,6 +845,18 @@ class DatasetMapped(Model):
     id: Id
     mapping: list[DatasetColumnView]
     previous: list[DatasetColumnView]
+
+
+class DatasetWeighted(Model):
+    """The column weighing the segments' shares was chosen (or none); every segment of the
+    dataset re-sized with it."""
+
+    id: Id
+    weight_column: str | None
+    previous: str | None
+    sizing: dict[str, Any] | None = Field(description="The dataset's sizing; " +
+                                                      FIGURES_HIDDEN.lower())
+    segments: list[SegmentView]
 
 
 class DatasetDeleted(Model):
@@ -976,6 +990,7 @@ EVENTS: dict[str, type[Model]] = {
     "question.removed": QuestionRemoved,
     "dataset.imported": DatasetImported,
     "dataset.mapped": DatasetMapped,
+    "dataset.weighted": DatasetWeighted,
     "dataset.deleted": DatasetDeleted,
     "segment.defined": SegmentDefined,
     "segment.changed": SegmentChanged,

@@ -54,6 +54,7 @@ def persona_data(state: dict, persona_id: str) -> dict | None:
                     "unit": dataset.get("unit", "customer"),
                     "row_count": dataset.get("row_count"),
                     "sha256": dataset.get("sha256", ""),
+                    "weight_column": dataset.get("weight_column"),
                     "deleted": dataset.get("deleted_seq") is not None},
         "checks": checks}
 

@@ -17,6 +17,7 @@ from pydantic import Field, StringConstraints
 from sqlalchemy import select
 
 from workshop.domain.permissions import FACILITATOR
+from workshop.domain.profiles.segments import weight_problems
 from workshop.domain.settings import data_hidden
 from workshop.domain.tokens import new_id
 from workshop.models import (
@@ -74,6 +75,13 @@ class DatasetMap(Payload):
 
     id: Id
     roles: dict[ColumnName, Role] = Field(min_length=1, max_length=500)
+
+
+class DatasetWeight(Payload):
+    """dataset.weight: the number column that weighs segment shares (null: none)."""
+
+    id: Id
+    column: ColumnName | None
 
 
 class DatasetDelete(Payload):
@@ -211,21 +219,30 @@ def _claims_on(session, workshop_id: str, segment_ids: set[str]) -> list[tuple[C
     return [(claim, segment_id) for claim, segment_id in rows]
 
 
+def weight_of(dataset: Dataset) -> str | None:
+    """The column that weighs the dataset's segment shares, if one was chosen. It lives in
+    the summary's JSON (a setting beside the sizing it shapes; no schema change for it)."""
+    return (dataset.summary or {}).get("weight_column")
+
+
 def _work(dataset: Dataset, segments: list[Segment], claims: list[tuple[Claim, str]],
           changed: dict | None = None) -> dict:
-    """The plain data a worker needs to size segments and check claims."""
+    """The plain data a worker needs to size segments (with the dataset's weight) and check
+    claims."""
     defs = [{"id": s.id, "name": s.name, "rule": s.rule} for s in segments]
     if changed is not None:
         defs = [d for d in defs if d["id"] != changed["id"]] + [changed]
     return {"segments": defs,
             "claims": [{"id": c.id, "segment": sid, "claim": c.claim} for c, sid in claims],
-            "previous": {c.id: c.result for c, _ in claims}}
+            "previous": {c.id: c.result for c, _ in claims}, "weight": weight_of(dataset)}
 
 
-def _fingerprint(segments, claims) -> list:
-    """What the handler compares with what prepare read: rules, and claims with their ties."""
+def _fingerprint(segments, claims, dataset: Dataset | None = None) -> list:
+    """What the handler compares with what prepare read: rules, and claims with their ties
+    (and the dataset's weight, for ops that size with it)."""
+    weight = [("w", weight_of(dataset) or "")] if dataset is not None else []
     return sorted([("s", s.id, s.updated_seq) for s in segments]
-                  + [("c", c.id, c.updated_seq, sid) for c, sid in claims])
+                  + [("c", c.id, c.updated_seq, sid) for c, sid in claims]) + weight
 
 
 @guarded(DatasetImport)
@@ -246,7 +263,7 @@ def prepare_import(prep: Preparing, data: object) -> dict:
             segments = _segments_of(session, old.id)
             claims = _claims_on(session, prep.workshop_id, {s.id for s in segments})
             return (old.mapping, old.header_fingerprint, _work(old, segments, claims),
-                    _fingerprint(segments, claims))
+                    _fingerprint(segments, claims, old))
         mapping, header, work, seen = _read(prep, read)
         # The mapping is re-used: a column the facilitator dropped stays dropped.
         roles = {**{c["name"]: c["role"] for c in mapping}, **(roles or {})}
@@ -280,7 +297,7 @@ def prepare_segment(prep: Preparing, data: object) -> dict:
         segments = _segments_of(session, dataset.id)
         claims = _claims_on(session, prep.workshop_id, {s.id for s in segments})
         return (dataset.content, dataset.mapping, _work(dataset, segments, claims, changed),
-                _fingerprint(segments, claims))
+                _fingerprint(segments, claims, dataset))
 
     read_back = _read(prep, read)
     if read_back is None:
@@ -307,11 +324,34 @@ def _prepare_checks(prep: Preparing, persona_id: object, segment_id: object,
                 "claims": [{"id": c.id, "segment": segment.id, "claim": c.claim}
                            for c in claims]
                 + ([{**extra, "segment": segment.id}] if extra else []),
-                "previous": {c.id: c.result for c in claims}, "only_checks": True}
+                "previous": {c.id: c.result for c in claims}, "only_checks": True,
+                "weight": weight_of(dataset)}
         return (dataset.content, dataset.mapping, work,
                 _fingerprint([segment], [(c, segment.id) for c in claims]))
 
     content, mapping, work, seen = _read(prep, read)
+    result = prep.offload.run(profiling.analysed, content, mapping, work, owner=prep.actor_id)
+    return {"result": result, "seen": seen}
+
+
+@guarded(DatasetWeight)
+def prepare_weight(prep: Preparing, data: object) -> dict:
+    """Re-size the dataset's segments with the new weight (no claim depends on it)."""
+    column = data.get("column")
+
+    def read(session):
+        dataset = _stored(session, prep.workshop_id, data.get("id"))
+        if column == weight_of(dataset) or (
+                column is not None and weight_problems(column, dataset.mapping)):
+            return None  # the handler says why
+        segments = _segments_of(session, dataset.id)
+        work = {**_work(dataset, segments, []), "weight": column}
+        return dataset.content, dataset.mapping, work, _fingerprint(segments, [], dataset)
+
+    read_back = _read(prep, read)
+    if read_back is None:
+        return {}
+    content, mapping, work, seen = read_back
     result = prep.offload.run(profiling.analysed, content, mapping, work, owner=prep.actor_id)
     return {"result": result, "seen": seen}
 
@@ -395,9 +435,11 @@ def _result(ctx: OpContext) -> dict:
     return result
 
 
-def _current(ctx: OpContext, segments: list[Segment], claims: list[tuple[Claim, str]]) -> None:
-    """Refuse when segments or claims changed since prepare read them."""
-    if _fingerprint(segments, claims) != ctx.prepared.get("seen", []):
+def _current(ctx: OpContext, segments: list[Segment], claims: list[tuple[Claim, str]],
+             dataset: Dataset | None = None) -> None:
+    """Refuse when segments or claims (or the dataset's weight) changed since prepare read
+    them."""
+    if _fingerprint(segments, claims, dataset) != ctx.prepared.get("seen", []):
         raise ServiceError("conflict", "the segments or claims changed while the data was "
                                        "analysed: try again", reason="data_changed")
 
@@ -465,7 +507,7 @@ def dataset_import(ctx: OpContext, data: DatasetImport) -> Outcome:
                                reason="not_a_refresh")
         segments = _segments_of(ctx.session, old.id)
         _current(ctx, segments, _claims_on(ctx.session, ctx.workshop_id,
-                                           {s.id for s in segments}))
+                                           {s.id for s in segments}), old)
     meta = result["dataset"]
     dataset = Dataset(id=new_id(), workshop_id=ctx.workshop_id, name=data.name,
                       source=data.source, as_of=data.as_of, unit=data.unit,
@@ -509,6 +551,9 @@ def dataset_map(ctx: OpContext, data: DatasetMap) -> Outcome:
             raise ServiceError("conflict", f"{name!r} was dropped at import, so its values "
                                            "were never stored: import the file again to keep "
                                            "it", reason="column_dropped")
+        if role == "dropped" and name == weight_of(dataset):
+            raise ServiceError("conflict", f"{name!r} weighs the segments' shares: choose "
+                                           "another weight first", reason="weight_dropped")
     previous = [dict(column) for column in dataset.mapping]
     dataset.mapping = [{**column, "role": data.roles.get(column["name"], column["role"])}
                        for column in dataset.mapping]
@@ -516,6 +561,30 @@ def dataset_map(ctx: OpContext, data: DatasetMap) -> Outcome:
     return _outcome(ctx, "dataset.mapped", event, {
         "id": dataset.id, "mapping": visibility.mapping_without_figures(dataset.mapping),
         "previous": visibility.mapping_without_figures(previous)})
+
+
+@op("dataset.weight", payload=DatasetWeight, roles={FACILITATOR}, prepare=prepare_weight)
+def dataset_weight(ctx: OpContext, data: DatasetWeight) -> Outcome:
+    """Weigh the segments' shares by a kept number column (or stop), re-sizing them all."""
+    dataset = _dataset(ctx, data.id)
+    if dataset.content is None:
+        raise ServiceError("conflict", "this dataset's data was deleted: import it again",
+                           reason="data_deleted")
+    problems = weight_problems(data.column, dataset.mapping) if data.column is not None else []
+    if problems:
+        raise ServiceError("invalid", f"column: {problems[0]['reason']}",
+                           details={"problems": problems}, reason="weight_column")
+    previous = weight_of(dataset)
+    if data.column == previous:
+        raise ServiceError("invalid", "nothing to change: the shares are weighed so already")
+    _current(ctx, _segments_of(ctx.session, dataset.id), [], dataset)
+    result = _result(ctx)
+    dataset.summary = {**dataset.summary, "weight_column": data.column}
+    segments = [segment_view(s) for s in _apply_sizes(ctx, dataset, result)]
+    full = {"id": dataset.id, "weight_column": data.column, "previous": previous,
+            "sizing": result["sizing"], "segments": segments}
+    return _outcome(ctx, "dataset.weighted", full, {
+        **full, "sizing": None, "segments": _segments_public(segments)})
 
 
 @op("dataset.delete", payload=DatasetDelete, roles={FACILITATOR})
@@ -540,7 +609,8 @@ def segment_define(ctx: OpContext, data: SegmentDefine) -> Outcome:
         raise ServiceError("conflict", "this dataset's data was deleted: import it again",
                            reason="data_deleted")
     existing = _segments_of(ctx.session, dataset.id)
-    _current(ctx, existing, _claims_on(ctx.session, ctx.workshop_id, {s.id for s in existing}))
+    _current(ctx, existing, _claims_on(ctx.session, ctx.workshop_id, {s.id for s in existing}),
+             dataset)
     result = _result(ctx)
     if count(ctx, Segment) >= MAX_SEGMENTS:
         raise ServiceError("limit", f"a workshop holds at most {MAX_SEGMENTS} segments")
@@ -575,7 +645,7 @@ def segment_change(ctx: OpContext, data: SegmentChange) -> Outcome:
         dataset = _dataset(ctx, segment.dataset_id)
         existing = _segments_of(ctx.session, dataset.id)
         tied = _claims_on(ctx.session, ctx.workshop_id, {s.id for s in existing})
-        _current(ctx, existing, tied)
+        _current(ctx, existing, tied, dataset)
         result = _result(ctx)
         segment.rule = result["rules"][segment.id]
         segments = [segment_view(s) for s in _apply_sizes(ctx, dataset, result)]

@@ -12,14 +12,15 @@ import uuid
 from typing import Annotated
 
 from pydantic import StringConstraints
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from workshop.domain.export import segments_format
 from workshop.domain.permissions import FACILITATOR
-from workshop.models import Dataset, Participant
+from workshop.domain.profiles.segments import rule_problems
+from workshop.models import Dataset, Participant, Segment
 from workshop.ops.apply import apply_op
 from workshop.ops.catalogue import OPS
-from workshop.ops.profiles import MAX_FILE_BASE64
+from workshop.ops.profiles import MAX_FILE_BASE64, MAX_SEGMENTS, SegmentDefine
 from workshop.services import profiling
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
@@ -94,10 +95,21 @@ def command_line_importer(backend: Backend, workshop_id: str) -> str:
     return found
 
 
+def _payload_problems(dataset_id: str, definition: dict) -> list[dict]:
+    """What segment.define's payload check would refuse in a definition (its name, say)."""
+    try:
+        parse(SegmentDefine, {"dataset_id": dataset_id, **definition})
+    except ServiceError as error:
+        return [{"row": None, "column": None, "code": "invalid", "reason": error.message}]
+    return []
+
+
 def import_segments(backend: Backend, workshop_id: str, actor_id: str | None, dataset_id: str,
                     raw: object) -> dict:
     """Define the segments of an exported definitions file on a dataset (a newer export, say),
-    one `segment.define` op each; stops at the first refusal and says which."""
+    one `segment.define` op each. A rule or name that cannot work on this dataset refuses
+    the whole file first (`details.problems`: segment number, name, code, why); an op
+    refused later (the limit, data deleted meanwhile) stops there and says which."""
     member = find_member(backend, workshop_id, actor_id)
     if member is None:
         raise ServiceError("unauthenticated", "join this workshop through its link first")
@@ -107,6 +119,32 @@ def import_segments(backend: Backend, workshop_id: str, actor_id: str | None, da
         wanted = segments_format.read_definitions(raw)
     except ValueError as error:
         raise ServiceError("invalid", f"definitions: {error}") from None
+    # Every rule is checked against the dataset's columns before any is defined, so a file
+    # written for other columns stores nothing and says which segment fails and why.
+    with backend.db.reading() as session:
+        dataset = session.get(Dataset, dataset_id)
+        if dataset is None or dataset.workshop_id != workshop_id:
+            raise ServiceError("not_found", "no such dataset in this workshop")
+        if dataset.content is None:
+            raise ServiceError("conflict", "this dataset's data was deleted: import it again",
+                               reason="data_deleted")
+        columns = list(dataset.mapping)
+        room = MAX_SEGMENTS - session.scalar(select(func.count()).select_from(Segment).where(
+            Segment.workshop_id == workshop_id))
+    if len(wanted) > room:
+        raise ServiceError("limit", f"a workshop holds at most {MAX_SEGMENTS} segments: "
+                                    f"room for {max(room, 0)} more, the file has {len(wanted)}")
+    problems = [{**found, "segment": number, "name": definition["name"]}
+                for number, definition in enumerate(wanted, 1)
+                for found in (_payload_problems(dataset_id, definition)
+                              or rule_problems(definition["rule"], columns))]
+    if problems:
+        first = problems[0]
+        return {"ok": False, "defined": [], "error": {
+            "code": "invalid", "details": {"problems": problems},
+            "message": f"nothing was defined: segment {first['segment']} "
+                       f"(“{first['name']}”): {first['reason']}"
+                       + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")}}
     defined = []
     for definition in wanted:
         ack = apply_op(backend, workshop_id, actor_id, {

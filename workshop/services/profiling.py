@@ -15,6 +15,7 @@ from workshop.domain.profiles import claims as claim_rules
 from workshop.domain.profiles import jobs
 from workshop.domain.profiles.problems import ProfileDataError
 from workshop.domain.profiles.refresh import compare_checks
+from workshop.domain.profiles.segments import weight_problems
 from workshop.domain.profiles.suppression import DEFAULT_K
 
 # A rule that holds for every row: the population's own card for the dataset summary.
@@ -77,13 +78,20 @@ def imported(content_base64: str, roles: dict | None, as_of: str | None, work: d
                 "reason": c["reason"], "filled": _filled(c["filled"]),
                 **({"derived_from": c["derived_from"]} if "derived_from" in c else {})}
                for c in inspection["columns"]]
+    # A refresh keeps the older export's weight while the newer one keeps it as a number.
+    weight = work.get("weight")
+    if weight is not None and weight_problems(weight, columns):
+        weight = None
+    summary = {"k": DEFAULT_K, "encoding": inspection["encoding"],
+               "population": _population(loaded["table"])}
+    if weight is not None:
+        summary["weight_column"] = weight
     dataset = {"row_count": loaded["row_count"], "sha256": loaded["sha256"],
                "header_fingerprint": loaded["fingerprint"], "mapping": columns,
-               "summary": {"k": DEFAULT_K, "encoding": inspection["encoding"],
-                           "population": _population(loaded["table"])}}
+               "summary": summary}
     answer = {"ok": True, "dataset": dataset, "content": loaded["table"]}
-    if work.get("segments"):
-        answer.update(analysed(loaded["table"], columns, work))
+    if work.get("segments") or "header" in work:  # a refresh re-sizes, even no segments
+        answer.update(analysed(loaded["table"], columns, {**work, "weight": weight}))
         if not answer["ok"]:
             return answer
     return answer
@@ -103,15 +111,16 @@ def analysed(table: bytes, mapping: list[dict], work: dict) -> dict:
     """Size a dataset's segments, draw their cards and check the claims on them.
 
     `work`: {"segments": [SegmentDef], "claims": [{"id", "segment", "claim"}], "previous":
-    {claim id: last check}}. Answers {"ok", "sizing", "segments": {id: aggregates}, "rules":
-    {id: rule}, "checks": {claim id: check}, "changes": [Change]} or the problems.
+    {claim id: last check}, "weight": the column weighing shares, or None}. Answers {"ok",
+    "sizing", "segments": {id: aggregates}, "rules": {id: rule}, "checks": {claim id: check},
+    "changes": [Change]} or the problems.
     """
     segments = work["segments"]
     claims = work.get("claims", [])
     try:
         result = jobs.analyse_job(table, segments,
                                   [{"segment": c["segment"], "claim": c["claim"]}
-                                   for c in claims])
+                                   for c in claims], weight=work.get("weight"))
     except ProfileDataError as error:
         return {"ok": False, "problems": error.problems, "message": str(error)}
     if result.get("problems"):

@@ -100,7 +100,11 @@ def dataset_view(dataset: Dataset) -> dict:
     return {"id": dataset.id, "name": dataset.name, "source": dataset.source,
             "as_of": dataset.as_of, "unit": dataset.unit, "row_count": dataset.row_count,
             "sha256": dataset.sha256, "header_fingerprint": dataset.header_fingerprint,
-            "mapping": dataset.mapping, "summary": dataset.summary,
+            "mapping": dataset.mapping,
+            # The weight is a setting kept in the summary's JSON; clients read it here.
+            "weight_column": (dataset.summary or {}).get("weight_column"),
+            "summary": {key: value for key, value in (dataset.summary or {}).items()
+                        if key != "weight_column"},
             "imported_by": dataset.imported_by, "imported_at": log.iso(dataset.imported_at),
             "replaces_id": dataset.replaces_id, "seq": dataset.created_seq,
             "deleted_seq": dataset.deleted_seq}

@@ -780,11 +780,13 @@ def _dataset_paths(inspect_request: Schema) -> dict:
             "operationId": "importSegments", "security": COOKIE,
             "parameters": [id_param, dataset],
             "summary": "Define exported segment definitions on a dataset, one "
-                       "`segment.define` op each.",
+                       "`segment.define` op each; when any name or rule cannot work on "
+                       "this dataset, none (`error.details.problems`: segment, name, "
+                       "reason).",
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": OPEN_OBJECT}}},
             "responses": {"201": _json("`{ok, defined}`: the new segments' ids.", answer),
-                          **_errors(400, 401, 403, 404, 409, 415, 429, 503,
+                          **_errors(400, 401, 403, 404, 409, 415, 422, 429, 503,
                                     s403="forbidden")}}},
     }
 

@@ -9,6 +9,7 @@ import { canWrite, current, els, isFacilitator, locked, personaId, send, state, 
 import { portrait } from "./portrait.js";
 import { PART_LABELS, provenance } from "./provenance.js";
 import { phase } from "../registry.js";
+import { representsText } from "../represents.js";
 
 const IDENTITY = [
   ["name", t("merge.identity.name"), "line"], ["quote", t("merge.identity.quote"), "textarea"],
@@ -23,6 +24,8 @@ function buildDocument(version) {
   fields.clear();
   const identity = h("header", { class: "persona-hero" }, portrait(version),
     h("div", { class: "persona-who" },
+      // The segment it stands for, as the board's persona tab says it (kept current below).
+      h("p", { class: "persona-represents", id: "persona-represents", hidden: true }),
       ...IDENTITY.map(([key, label, kind]) => fieldControl(`identity.${key}`, label, kind,
         key === "story" ? STORY : { rows: 1, cls: `field-${key}` }))));
   const sections = version.document.sections.map((section) => {
@@ -135,6 +138,15 @@ function renderEmpty() {
   if (focused) (els.document.querySelector("#create-document, #move-to-merge"))?.focus();
 }
 
+/** "Represents: Urban families, 4,210 customers (18%), …", live as ties and sizes change. */
+function showRepresents() {
+  const line = els.document.querySelector("#persona-represents");
+  if (!line) return;
+  const text = representsText(state, personaId);
+  if (line.textContent !== text) line.textContent = text;
+  line.hidden = !text;
+}
+
 export function render() {
   const version = current();
   if (!version) renderEmpty();
@@ -143,4 +155,5 @@ export function render() {
     fillFields(version);
   }
   else fillFields(version);
+  showRepresents();
 }

@@ -113,3 +113,18 @@ def test_a_date_spread_sentence_names_the_first_of_a_month_near_the_quartile():
     since = next(c for c in profile_card(table, SEGMENT)["columns"] if c["column"] == "since")
     # The population's upper quartile is 2024-10-26: "after 2024-10-01".
     assert since["spread"][0].endswith("of this segment is after 2024-10-01")
+
+
+def test_a_date_columns_median_and_quartiles_read_as_days():
+    import datetime as dt
+    import re
+
+    # 30 days in a row: the median (day 14.5) and the quartiles fall between two days.
+    days = [dt.date(2025, 3, 1) + dt.timedelta(days=i) for i in range(30)]
+    table = segment_and_rest({"since": days}, {"since": days[::3]}, {"since": "date"})
+    since = next(c for c in profile_card(table, SEGMENT)["columns"] if c["column"] == "since")
+    shown = [since["median"], *since["median_ci"], since["q1"], since["q3"],
+             since["population_median"]]
+    assert all(isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in shown), shown
+    assert "2025-03-15" <= since["median"] <= "2025-03-16"
+    assert all(isinstance(edge, str) for edge in since["histogram"]["edges"])

@@ -9,10 +9,12 @@ import pytest
 from tests.domain.profiles.tables import make_table
 from workshop.domain.profiles.problems import ProfileDataError
 from workshop.domain.profiles.segments import (
+    rule_problems,
     segment_mask,
     size_segments,
     split_on,
     validate_rule,
+    weight_problems,
 )
 
 
@@ -139,6 +141,71 @@ def test_a_weight_that_is_not_a_number_is_refused(table):
     with pytest.raises(ProfileDataError) as error:
         size_segments(table, [], weight="city")
     assert error.value.problems[0]["code"] == "wrong_type"
+
+
+def weighed(revenue_in: list[float], revenue_out: list[float]) -> dict:
+    """Sizing of segment "in" (the first rows) against the rest, weighed by revenue."""
+    table = make_table({"seg": ["in"] * len(revenue_in) + ["out"] * len(revenue_out),
+                        "revenue": revenue_in + revenue_out},
+                       {"seg": "category", "revenue": "number"})
+    return size_segments(table, [{"id": "in", "name": "in", "rule": {
+        "column": "seg", "test": "equals", "value": "in"}}], weight="revenue")
+
+
+def test_a_weighted_share_about_fewer_than_k_payers_inside_is_suppressed():
+    # 40 people in the segment, but only 3 of them carry revenue: 3 people's spending.
+    sizing = weighed([500.0] * 3 + [0.0] * 37, [100.0] * 60)
+    segment = sizing["segments"][0]
+    assert segment["size"]["count"] == 40 and segment["weighted_share"] is None
+    assert weighed([500.0] * 10 + [0.0] * 30, [100.0] * 60)["segments"][0][
+        "weighted_share"] == round(5000 / 11000, 4)
+
+
+def test_a_weighted_share_whose_rest_is_fewer_than_k_payers_is_suppressed():
+    # One minus the share would be the spending of the 4 payers outside the segment.
+    assert weighed([100.0] * 40, [900.0] * 4 + [None] * 56)["segments"][0][
+        "weighted_share"] is None
+
+
+def test_weighted_shares_that_subtract_to_a_few_payers_are_suppressed():
+    # "all" is every row, "two" the rows with x = 2: all − two is 23 people (sizes may show)
+    # but only 3 of them pay, so the two weighted shares would give those 3 payers away.
+    table = make_table({"x": [1.0] * 23 + [2.0] * 57,
+                        "revenue": [100.0] * 3 + [0.0] * 20 + [100.0] * 57},
+                       {"x": "number", "revenue": "number"})
+    segments = [{"id": "all", "name": "all", "rule": {"column": "x", "test": "between",
+                                                      "value": [0, None]}},
+                {"id": "two", "name": "two", "rule": {"column": "x", "test": "equals",
+                                                      "value": 2}}]
+    every, two = size_segments(table, segments, weight="revenue")["segments"]
+    assert (every["size"]["count"], two["size"]["count"]) == (80, 57)
+    assert every["weighted_share"] == 1.0 and two["weighted_share"] is None
+
+
+def test_a_weight_alone_sizes_no_segments_over_every_row(table):
+    sizing = size_segments(table, [], weight="revenue")
+    assert sizing["unassigned"]["count"] == 60 and sizing["weight_column"] == "revenue"
+
+
+@pytest.mark.parametrize(("name", "code"), [("revenue", None), ("missing", "unknown_column"),
+                                            ("email", "column_dropped"),
+                                            ("city", "wrong_type")])
+def test_a_weight_column_must_be_a_kept_number_column(name, code):
+    columns = [{"name": "revenue", "kind": "number", "role": "attribute"},
+               {"name": "email", "kind": "identifier", "role": "dropped"},
+               {"name": "city", "kind": "category", "role": "attribute"}]
+    found = weight_problems(name, columns)
+    assert [p["code"] for p in found] == ([code] if code else [])
+
+
+def test_a_rule_is_checked_against_a_mapping_without_rows():
+    columns = [{"name": "age", "kind": "number", "role": "sensitive"},
+               {"name": "email", "kind": "identifier", "role": "dropped"}]
+    assert rule_problems({"column": "age", "test": "between", "value": [30, 40]}, columns) == []
+    assert rule_problems({"column": "email", "test": "is_empty"}, columns)[0]["code"] == \
+        "unknown_column"
+    assert rule_problems({"column": "age", "test": "contains", "value": "3"}, columns)[0][
+        "code"] == "wrong_type"
 
 
 def test_a_dataset_under_k_rows_shows_no_figures():

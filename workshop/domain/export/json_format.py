@@ -200,6 +200,8 @@ class DataSource(_Strict):
     unit: Literal["customer", "account", "visitor"]
     row_count: Count | None
     sha256: str
+    weight_column: Text | None = Field(default=None, description="The number column the "
+                                       "weighted share is of (e.g. revenue); null: none")
     deleted: bool = Field(description="Its stored data was deleted since (the figures here "
                                       "stay as they were)")
 

@@ -19,7 +19,7 @@ import polars as pl
 
 from workshop.domain.profiles.columns import FALSE_WORDS, TRUE_WORDS
 from workshop.domain.profiles.problems import ProfileDataError, problem
-from workshop.domain.profiles.shapes import Problem, Rule, SegmentDef, Sizing
+from workshop.domain.profiles.shapes import ColumnMeta, Problem, Rule, SegmentDef, Sizing
 from workshop.domain.profiles.suppression import DEFAULT_K, figure, is_small, share
 from workshop.domain.profiles.table import Table
 
@@ -144,6 +144,27 @@ def _expr(rule: Rule, table: Table) -> pl.Expr:
     return expr.fill_null(False)
 
 
+def rule_problems(rule: Rule, columns: list[ColumnMeta]) -> list[Problem]:
+    """validate_rule against a dataset's column mapping alone (no rows needed): the kept
+    columns (role not dropped) with their kinds."""
+    kept = [c for c in columns if c.get("role") != "dropped"]
+    return validate_rule(rule, Table(frame=pl.DataFrame(), columns=kept))
+
+
+def weight_problems(name: str, columns: list[ColumnMeta]) -> list[Problem]:
+    """Problems with a column chosen to weigh shares: it must be a kept number column."""
+    meta = next((c for c in columns if c["name"] == name), None)
+    if meta is None:
+        return [problem("unknown_column", f"the dataset has no column {name!r}", column=name)]
+    if meta.get("role") == "dropped":
+        return [problem("column_dropped", f"{name!r} was dropped, so its values were never "
+                                          "stored", column=name)]
+    if meta["kind"] != "number":
+        return [problem("wrong_type", f"the weight must be a number column; {name!r} is "
+                                      f"{meta['kind']}", column=name)]
+    return []
+
+
 def segment_mask(table: Table, rule: Rule) -> pl.Series:
     """The rows a rule selects, as a Polars boolean Series; raises ProfileDataError."""
     key = json.dumps(rule, sort_keys=True, default=str)
@@ -262,14 +283,17 @@ def size_segments(table: Table, segments: list[SegmentDef], *, weight: str | Non
     if problems:
         raise ProfileDataError(problems)
     total = table.row_count
-    code = pl.lit(0, dtype=pl.Int64)
+    # One value per row even with no segments (a literal alone would make a single row).
+    code = pl.repeat(0, table.row_count, dtype=pl.Int64)
     for i, segment in enumerate(segments):
         code = code + _expr(segment["rule"], table).cast(pl.Int64) * (1 << i)
     frame = table.frame.select(code.alias("code"), (pl.col(weight).fill_null(0) if weight
                                                     else pl.lit(0.0)).alias("w"))
-    grouped = frame.group_by("code").agg(pl.len().alias("n"), pl.col("w").sum()).sort("code")
+    grouped = frame.group_by("code").agg(
+        pl.len().alias("n"), pl.col("w").sum(),
+        (pl.col("w") != 0).sum().alias("weighing")).sort("code")
     atoms, counts = grouped["code"].to_list(), grouped["n"].to_list()
-    weights = grouped["w"].to_list()
+    weights, weighing = grouped["w"].to_list(), grouped["weighing"].to_list()
     m = len(segments)
     figures: dict[str, set[int]] = {"total": set(range(len(atoms)))}
     for i in range(m):
@@ -290,13 +314,23 @@ def size_segments(table: Table, segments: list[SegmentDef], *, weight: str | Non
         return {"count": size[name], "share": share(size[name], total), "suppressed": False}
 
     weight_total = sum(weights)
+    # A weighted share is a figure about the rows that carry a weight (a non-zero value):
+    # the same audit, on those rows' counts, hides what fewer than k of them would give away.
+    weighed = {"total": figures["total"], **{f"s{i}": figures[f"s{i}"] for i in range(m)}}
+    if not weight or not weight_total or is_small(sum(weighing), k):
+        unweighed = set(weighed) - {"total"}
+    else:
+        unweighed = _audit(atoms, weighing, weighed, {
+            name for name in weighed if name in hidden
+            or is_small(sum(weighing[a] for a in weighed[name]), k)}, m, k)
+
     answer: Sizing = {"total": None if is_small(total, k) else total, "k": k,
                       "weight_column": weight, "segments": [], "overlaps": [],
                       "unassigned": shown("unassigned")}
     for i, segment in enumerate(segments):
         figure_ = shown(f"s{i}")
         weighted = None
-        if weight and not figure_["suppressed"] and weight_total:
+        if not figure_["suppressed"] and f"s{i}" not in unweighed:
             weighted = round(sum(weights[a] for a in figures[f"s{i}"]) / weight_total, 4)
         answer["segments"].append({"id": segment["id"], "name": segment["name"],
                                    "size": figure_, "weighted_share": weighted})
