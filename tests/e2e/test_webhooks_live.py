@@ -64,12 +64,12 @@ def agreed_workshop(base: str):
     return wid, maria, sam, persona
 
 
-@pytest.mark.parametrize("receiver_kind", ["sleeps 5 s", "refuses"])
+@pytest.mark.parametrize("receiver_kind", ["sleeps 8 s", "refuses"])
 def test_a_slow_or_refusing_receiver_never_slows_an_op(live_server, receiver_kind):
     base = live_server.url
     wid, maria, sam, persona = agreed_workshop(base)
-    with Receiver(delay=5.0) as receiver:
-        url = receiver.url if receiver_kind == "sleeps 5 s" else \
+    with Receiver(delay=8.0) as receiver:
+        url = receiver.url if receiver_kind == "sleeps 8 s" else \
             f"http://127.0.0.1:{closed_port()}/hook"
         op(maria, base, wid, "webhook.set", {"url": url})
         receiver.secret = maria.get(f"{base}/api/workshops/{wid}/sharing",
@@ -87,11 +87,11 @@ def test_a_slow_or_refusing_receiver_never_slows_an_op(live_server, receiver_kin
         before = timed(10)
         started = time.monotonic()
         op(maria, base, wid, "document.agree", {"persona_id": persona, "number": 1})
-        if receiver_kind == "sleeps 5 s":
+        if receiver_kind == "sleeps 8 s":
             assert receiver.wait_for(1, timeout=5)  # it arrived; the receiver now sleeps
         during = timed(20)
         spent = time.monotonic() - started
-        if receiver_kind == "sleeps 5 s":
+        if receiver_kind == "sleeps 8 s":
             assert spent < 5.0, spent  # every op was answered while the receiver slept
             assert receiver.received[0]["verified"]
     print(f"{receiver_kind}: ack median before {statistics.median(before) * 1000:.1f} ms, "
@@ -106,8 +106,9 @@ def test_a_slow_or_refusing_receiver_never_slows_an_op(live_server, receiver_kin
                 history[0]["status"] == "delivered" or history[0]["last_error"]):
             break
         time.sleep(0.2)
-    # Both are tried again later: 5 s is past the read timeout, and a refused connection
+    # Both are tried again later: 8 s is well past the 5 s read timeout (a sleep of exactly
+    # 5 s raced it and was sometimes delivered), and a refused connection
     # is a failure too. The history says why.
     assert history[0]["status"] == "pending" and history[0]["next_attempt_at"], history
-    reason = "timed out" if receiver_kind == "sleeps 5 s" else "ConnectionRefusedError"
+    reason = "timed out" if receiver_kind == "sleeps 8 s" else "ConnectionRefusedError"
     assert reason in history[0]["last_error"], history
