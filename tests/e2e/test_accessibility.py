@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.e2e.axe import audit
-from tests.e2e.browsing import create_workshop, edit, join, note, op
+from tests.e2e.browsing import Member, create_workshop, edit, join, note, op
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
 
@@ -173,33 +173,6 @@ def test_no_serious_or_critical_violations_on_any_page_in_any_phase(person, live
 TEAMS = ["Marketing", "Sales", "Support", "Product", "Finance", "Legal", "Research", "Operations"]
 
 
-class Member:
-    """Someone who joined over HTTP (no browser): enough to write notes from every team."""
-
-    def __init__(self, base_url: str, token: str, name: str, team: str | None):
-        import requests
-
-        self.base_url = base_url
-        self.http = requests.Session()
-        response = self.http.post(f"{base_url}/api/join", timeout=10,
-                                  json={"token": token, "name": name, "team": team})
-        assert response.status_code == 201, response.text
-
-    def op(self, workshop_id: str, type_: str, data: dict) -> dict:
-        import time
-        import uuid
-
-        body = {"op_id": uuid.uuid4().hex, "type": type_, "data": data}
-        for _ in range(20):
-            response = self.http.post(f"{self.base_url}/api/workshops/{workshop_id}/ops",
-                                      json=body, timeout=10)
-            if response.status_code != 429:
-                break
-            time.sleep(0.25)
-        assert response.status_code in (200, 201), response.text
-        return response.json()
-
-
 def test_message_pages_links_observer_dutch_private_notes_diff_linking_and_eight_teams(
         person, live_server):
     """The pages and states the phase-by-phase run does not reach, at 1280 px, in one
@@ -257,9 +230,9 @@ def test_message_pages_links_observer_dutch_private_notes_diff_linking_and_eight
     # Every team writes a note: all eight team colours on the board.
     ids = []
     for n, team in enumerate(TEAMS):
-        member = Member(live_server.url, links["invite"].rsplit("/", 1)[-1], f"Member {n}", team)
-        added = member.op(wid, "assumption.add", {"persona_id": persona, "category": "needs",
-                                                  "text": f"{team} thinks she needs help {n}"})
+        member = Member(links["invite"], f"Member {n}", team)
+        added = member.op("assumption.add", {"persona_id": persona, "category": "needs",
+                                             "text": f"{team} thinks she needs help {n}"})
         ids.append(added["event"]["data"]["assumption"]["id"])
     expect(fay.page.locator("li.note")).to_have_count(len(TEAMS) + 1)
     for slot in range(8):
