@@ -7,31 +7,19 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from tests.e2e.axe import assert_accessible
 from tests.e2e.browsing import create_workshop, join, op
+from tests.e2e.test_profiles_browser import shoot  # one screenshot helper for P27_SHOTS
 from tests.profiles_data import AS_OF, customer_csv
 
 pytestmark = [pytest.mark.live, pytest.mark.browser]
-SHOTS = os.environ.get("P27_SHOTS")  # a folder: screenshots at 1280 and 390 px
 ROWS = 3000
 REPRESENTS = re.compile(r"Represents: Established households, [\d,]+ customers \(\d+%\), "
                         r"CRM export as of 2026-10-01")
-
-
-def shoot(page, name: str) -> None:
-    if not SHOTS:
-        return
-    Path(SHOTS).mkdir(parents=True, exist_ok=True)
-    for width in (1280, 390):
-        page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
-    page.set_viewport_size({"width": 1400, "height": 900})
 
 
 def by_segment(name: str) -> dict:
