@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import sqlite3
 
 import pytest
@@ -37,7 +38,10 @@ def row_level_values() -> set[str]:
 
 
 def leaks(text: str, values: set[str]) -> list[str]:
-    return sorted(value for value in values if value in text)[:5]
+    """The values that stand in `text` on their own: a revenue of 57.74 is not leaked by a
+    timestamp's seconds, 21:45:57.742."""
+    return sorted(value for value in values if value in text and re.search(
+        rf"(?<![0-9A-Za-z]){re.escape(value)}(?![0-9A-Za-z])", text))[:5]
 
 
 @pytest.fixture
@@ -109,3 +113,10 @@ def test_no_row_level_value_anywhere(backend, sqlite_url, tmp_path):
     assert "CRM export" in texts["export:json"]  # the figures are there: aggregates
     found = {where: leaks(text, values) for where, text in texts.items()}
     assert {where: hit for where, hit in found.items() if hit} == {}
+
+
+def test_the_leak_check_finds_a_value_in_json_but_not_inside_a_timestamp():
+    values = {"57.74", "anna@example.com"}
+    assert leaks('{"revenue": "57.74", "to": "anna@example.com"}', values) == [
+        "57.74", "anna@example.com"]
+    assert leaks('{"at": "2026-12-07T21:45:57.742113"}', values) == []
