@@ -15,7 +15,7 @@ from workshop.models import Assumption, EvidenceLink, ResearchQuestion
 from workshop.ops.context import OpContext, Outcome, by_id, persona_in_workshop
 from workshop.ops.documents import latest_version
 from workshop.ops.registry import OpSet
-from workshop.ops.usage import TraitId, check_date
+from workshop.ops.usage import TraitId
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import Id, IsoDate, Name, Payload, free_text
 from workshop.services.shapes import question_view
@@ -82,7 +82,6 @@ def _question(ctx: OpContext, question_id: str) -> ResearchQuestion:
 def question_add(ctx: OpContext, data: QuestionAdd) -> Outcome:
     """Turn an untested trait into a research question."""
     persona = persona_in_workshop(ctx, data.persona_id)
-    check_date(data.due, "due")
     version = latest_version(ctx.session, persona.id)
     if version is None or data.trait not in {i["id"] for i in merge.all_items(version.document)}:
         raise ServiceError("invalid", "trait: not a trait of this persona's document")
@@ -105,7 +104,6 @@ def question_add(ctx: OpContext, data: QuestionAdd) -> Outcome:
 def question_edit(ctx: OpContext, data: QuestionEdit) -> Outcome:
     """Change a question's wording, owner, method or due date."""
     question = _question(ctx, data.id)
-    check_date(data.due, "due")
     previous = question_view(question)
     question.question, question.owner, question.method, question.due = \
         data.question, data.owner, data.method, data.due

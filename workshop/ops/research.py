@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -136,15 +135,6 @@ def _tags(values: list[str]) -> list[str]:
     return tags
 
 
-def _check_date(value: str | None) -> None:
-    if value is None:
-        return
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise ServiceError("invalid", "date: not a calendar date (YYYY-MM-DD)") from None
-
-
 def _set_body(ctx: OpContext, note: ResearchNote, body: str) -> None:
     note.body = body
     # rendering.py is the one place Markdown becomes HTML: here or, for long bodies, in a
@@ -174,7 +164,6 @@ def _set_tags(note: ResearchNote, tags: list[str]) -> None:
 
 
 def _new_research_note(ctx: OpContext, data: ResearchNoteAdd) -> ResearchNote:
-    _check_date(data.date)
     note = ResearchNote(id=new_id(), workshop_id=ctx.workshop.id, title=data.title,
                         source_type=data.source_type, date=data.date,
                         respondents=data.respondents, author_id=ctx.actor.id,
@@ -250,7 +239,6 @@ def _short(text: str, limit: int = 60) -> str:
 def research_note_edit(ctx: OpContext, data: ResearchNoteEdit) -> Outcome:
     """Change a note's fields (refused if saved since `base_seq`); the event keeps the old."""
     note = _research_note_to_change(ctx, data.id)
-    _check_date(data.date)
     previous: dict = {}
     changes = data.model_dump(exclude_none=True, exclude={"id", "clear", "base_seq"})
     for field in data.clear:

@@ -7,7 +7,6 @@ from version to version, so a later version's diff can say which decisions it af
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -65,14 +64,6 @@ class UsageRemove(Payload):
     id: Id
 
 
-def check_date(value: str, field: str = "date") -> None:
-    """Refuse a string shaped like a date that is no calendar day (2026-02-30)."""
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        raise ServiceError("invalid", f"{field}: not a calendar date (YYYY-MM-DD)") from None
-
-
 def check_traits(ctx: OpContext, persona_id: str, traits: list[str]) -> list[str]:
     """The traits, each once, each a trait of the persona's current document."""
     version = latest_version(ctx.session, persona_id)
@@ -98,7 +89,6 @@ def _usage(ctx: OpContext, usage_id: str) -> PersonaUsage:
 def usage_add(ctx: OpContext, data: UsageAdd) -> Outcome:
     """Record a decision that used the persona."""
     persona = persona_in_workshop(ctx, data.persona_id)
-    check_date(data.date)
     traits = check_traits(ctx, persona.id, data.traits)
     held = ctx.session.scalar(select(func.count()).select_from(PersonaUsage)
                               .where(PersonaUsage.persona_id == persona.id))
@@ -116,7 +106,6 @@ def usage_add(ctx: OpContext, data: UsageAdd) -> Outcome:
 def usage_edit(ctx: OpContext, data: UsageEdit) -> Outcome:
     """Correct a usage (whoever recorded it, or the facilitator)."""
     usage = _usage(ctx, data.id)
-    check_date(data.date)
     traits = check_traits(ctx, usage.persona_id, data.traits)
     previous = usage_view(usage)
     usage.title, usage.link, usage.date, usage.team = data.title, data.link, data.date, \

@@ -5,6 +5,7 @@ Each op's own payload model lives beside its handler in `workshop/ops/` (docs/ad
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
@@ -96,7 +97,10 @@ def parse(model: type[Payload], raw: Any) -> Payload:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "payload"
-        raise ServiceError("invalid", f"{where}: {first['msg']}") from None
+        # A check of ours (a calendar date) says why in its own words, without pydantic's
+        # "Value error, " before them.
+        why = (str(first["ctx"]["error"]) if first["type"] == "value_error" else first["msg"])
+        raise ServiceError("invalid", f"{where}: {why}") from None
 
 
 # ---- research notes and their import ---------------------------------------------------
@@ -105,7 +109,19 @@ SourceType = Literal["interview", "survey", "analytics", "support", "desk", "oth
 NoteTitle = free_text(1, 200)
 NoteBody = free_text(0, 20_000)
 Tag = free_text(1, 40)
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+def _calendar_date(value: str) -> str:
+    """A YYYY-MM-DD that names a day (not 2026-02-30, not year 0)."""
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("not a calendar date (YYYY-MM-DD)") from None
+    return value
+
+
+IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
+                    AfterValidator(_calendar_date)]
 Quote = free_text(1, 2000)
 
 
