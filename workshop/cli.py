@@ -236,8 +236,6 @@ def dataset_group() -> None:
 def dataset_import_command(file: Path, workshop_id: str, name: str, as_of: str, unit: str,
                            source: str, roles: tuple[str, ...], accept_defaults: bool) -> None:
     """Import FILE (a CSV export) as one step; bad files are reported row by row."""
-    import base64
-
     from workshop.services import datasets
     from workshop.services.errors import ServiceError
 
@@ -248,11 +246,11 @@ def dataset_import_command(file: Path, workshop_id: str, name: str, as_of: str, 
         if not column or role not in ("attribute", "sensitive", "dropped"):
             raise click.UsageError(f"--role {pair!r}: write COLUMN=attribute|sensitive|dropped")
         given[column] = role
-    content = base64.b64encode(file.read_bytes()).decode()
     try:
         actor = datasets.command_line_importer(backend, workshop_id)
-        inspection = datasets.inspect(backend, workshop_id, actor, {
-            "content_base64": content, "as_of": as_of})
+        # The workers read FILE where it is: no base64 on the way.
+        inspection = datasets.inspect(backend, workshop_id, actor, {"as_of": as_of},
+                                      content=file.resolve())
         report = inspection["inspection"]
         if not inspection["ok"]:
             _problems(report["problems"])
@@ -265,12 +263,12 @@ def dataset_import_command(file: Path, workshop_id: str, name: str, as_of: str, 
                 raise click.UsageError("give every column a --role, or --accept-defaults")
         refresh = inspection["refresh"]
         body = {"name": name, "source": source, "as_of": as_of, "unit": unit,
-                "filename": file.name, "content_base64": content, "roles": given or None}
+                "filename": file.name, "roles": given or None}
         if refresh:
             body["replaces"] = refresh["id"]
             click.echo(f"Refreshes {refresh['name']} (as of {refresh['as_of']}): its "
                        "mapping is re-used and every claim re-checked", err=True)
-        ack = datasets.import_dataset(backend, workshop_id, actor, body)
+        ack = datasets.import_dataset(backend, workshop_id, actor, body, content=file.resolve())
     except ServiceError as error:
         raise click.ClickException(error.message) from error
     if not ack["ok"]:

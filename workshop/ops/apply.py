@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -57,12 +58,13 @@ def _duplicate(done: Row, actor_id: str) -> dict:
 
 
 def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: object,
-             origin: str | None = None) -> dict:
+             origin: str | None = None, attachment: Path | None = None) -> dict:
     """Apply one op for a member and return its ack; a retried op id is applied once.
 
     Commit, then publish: the event reaches other clients only once it is in the log.
     `origin` is the connection the op came from (None over HTTP); the ack brings it the
-    event, so the event is not sent to it again.
+    event, so the event is not sent to it again. `attachment` is a file the request brought
+    for the op's `prepare` hook (an uploaded data export).
     """
     try:
         envelope = parse(OpEnvelope, raw)
@@ -83,8 +85,8 @@ def apply_op(backend: Backend, workshop_id: str, actor_id: str | None, raw: obje
         if not is_safe_id(workshop_id):
             raise ServiceError("not_found", "no such workshop")
         # Heavy work (rendering long Markdown) runs before the write lock, off the hub.
-        prepared = (spec.prepare(Preparing(backend.offload, backend.db, workshop_id, actor_id),
-                                 envelope.data) if spec.prepare else {})
+        prepared = (spec.prepare(Preparing(backend.offload, backend.db, workshop_id, actor_id,
+                                           attachment), envelope.data) if spec.prepare else {})
         # A Core connection, not an ORM session: the envelope and the hot ops work on rows,
         # and a handler that needs mapped objects makes a session in this same transaction.
         # Entered before waiting for the write lock: the events of the ops ahead may wait

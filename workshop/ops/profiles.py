@@ -56,14 +56,18 @@ ClaimField = Annotated[str, StringConstraints(pattern=r"^identity\.(age_range|lo
 # ---- payloads ------------------------------------------------------------------------------
 
 class DatasetImport(Payload):
-    """dataset.import: a CSV export (base64), read and stored in one step (HTTP import)."""
+    """dataset.import: a CSV export (base64), read and stored in one step (HTTP import).
+
+    Through `POST …/datasets` the file is the request's attachment, decoded by a worker
+    (services/uploads.py), and `content_base64` is no longer in the data."""
 
     name: free_text(1, 120)
     source: free_text(0, 200) = ""
     as_of: IsoDate
     unit: Unit = "customer"
     filename: free_text(1, 200) = "export.csv"
-    content_base64: Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILE_BASE64)]
+    content_base64: Annotated[str, StringConstraints(
+        min_length=1, max_length=MAX_FILE_BASE64)] | None = None
     # Column → role; a column not named keeps its suggested role (None: all suggestions).
     roles: dict[ColumnName, Role] | None = Field(default=None, max_length=500)
     # Refresh: a newer export of the same source replaces this dataset (same header).
@@ -248,10 +252,11 @@ def _fingerprint(segments, claims, dataset: Dataset | None = None) -> list:
 @guarded(DatasetImport)
 def prepare_import(prep: Preparing, data: object) -> dict:
     """Read the file in a worker; on a refresh also re-size segments and re-check claims."""
-    if not isinstance(data, dict) or not isinstance(data.get("content_base64"), str):
-        return {}  # the payload check refuses it
-    # Decoded in the worker too: tens of MB of base64 would hold the hub for a while.
-    raw = data["content_base64"]
+    # The file: the request's attachment, or base64 decoded in the worker (tens of MB of
+    # it would hold the hub for a while).
+    raw = prep.attachment if prep.attachment is not None else data.get("content_base64")
+    if raw is None:
+        raise ServiceError("invalid", "content_base64: Field required")
     roles = data.get("roles") if isinstance(data.get("roles"), dict) else None
     as_of = data.get("as_of") if isinstance(data.get("as_of"), str) else None
     work: dict = {"segments": [], "claims": [], "previous": {}}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from workshop.domain.permissions import ROLES
 from workshop.ops.context import OpContext, Outcome
@@ -35,6 +36,9 @@ class Preparing:
     db: object
     workshop_id: str
     actor_id: str
+    # A file the request brought beside its op (a data export spooled to disk by
+    # services/uploads.py), for the ops that take one; None for ops sent as plain JSON.
+    attachment: Path | None = None
 
     def run(self, function, *args, **kwargs):
         """`function(*args, **kwargs)` in the worker pool (WorkerPool.run)."""

@@ -9,7 +9,8 @@ Nothing is kept between the two: an inspected file is not stored anywhere.
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, BinaryIO
 
 from pydantic import StringConstraints
 from sqlalchemy import func, select
@@ -21,39 +22,52 @@ from workshop.models import Dataset, Participant, Segment
 from workshop.ops.apply import apply_op
 from workshop.ops.catalogue import OPS
 from workshop.ops.profiles import MAX_FILE_BASE64, MAX_SEGMENTS, SegmentDefine
-from workshop.services import profiling
+from workshop.services import profiling, uploads
 from workshop.services.backend import Backend
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import IsoDate, Payload, parse
 from workshop.services.workshops import find_member
 
+# A request that brings a file (POST …/datasets and …/datasets/inspect): a customer data
+# export of 100,000+ rows is tens of MB, and base64 adds a third.
+UPLOAD_MAX_BYTES = 100 * 1024 * 1024
+CONTENT = "content_base64"
+
 
 class InspectRequest(Payload):
-    """Body of POST /api/workshops/<id>/datasets/inspect."""
+    """Body of POST /api/workshops/<id>/datasets/inspect (the file: `content_base64`, or the
+    request's attachment)."""
 
-    content_base64: Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILE_BASE64)]
+    content_base64: Annotated[str, StringConstraints(
+        min_length=1, max_length=MAX_FILE_BASE64)] | None = None
     as_of: IsoDate | None = None
 
 
-def _importer(backend: Backend, workshop_id: str, actor_id: str | None) -> dict:
+def _importer(backend: Backend, workshop_id: str, actor_id: str | None,
+              counted: bool = True) -> dict:
+    """The member, if they may import data (and, `counted`, are not sending too fast)."""
     member = find_member(backend, workshop_id, actor_id)
     if member is None:
         raise ServiceError("unauthenticated", "join this workshop through its link first")
     if not OPS.may_send(member["role"], "dataset.import"):
         raise ServiceError("forbidden", f"{member['role']}s may not import data")
-    if not backend.rate_limiter.allow(actor_id):
+    if counted and not backend.rate_limiter.allow(actor_id):
         raise ServiceError("rate_limited", "too many imports at once: wait a moment and try "
                                            "again")
     return member
 
 
-def inspect(backend: Backend, workshop_id: str, actor_id: str | None, raw: object) -> dict:
+def inspect(backend: Backend, workshop_id: str, actor_id: str | None, raw: object,
+            content: Path | None = None) -> dict:
     """The mapping step for a file: kinds, suggested roles, a masked preview, problems, and
-    the dataset it would refresh (same header), whose roles it then suggests."""
+    the dataset it would refresh (same header), whose roles it then suggests. The file is
+    `content` on disk, or `raw`'s `content_base64`."""
     body = parse(InspectRequest, raw)
     _importer(backend, workshop_id, actor_id)
-    inspection = backend.offload.run(profiling.inspected, body.content_base64, body.as_of,
-                                     owner=actor_id)
+    source = content if content is not None else body.content_base64
+    if source is None:
+        raise ServiceError("invalid", f"{CONTENT}: Field required")
+    inspection = backend.offload.run(profiling.inspected, source, body.as_of, owner=actor_id)
     if inspection is None:
         raise ServiceError("invalid", "content_base64: not valid base64")
     refresh = None
@@ -70,16 +84,37 @@ def inspect(backend: Backend, workshop_id: str, actor_id: str | None, raw: objec
 
 
 def import_dataset(backend: Backend, workshop_id: str, actor_id: str | None,
-                   raw: object) -> dict:
+                   raw: object, content: Path | None = None) -> dict:
     """Import a file with its roles as one `dataset.import` op; the ack, or why not (with
-    the file's problems: row, column, why)."""
+    the file's problems: row, column, why). The file is `content` on disk, or `raw`'s
+    `content_base64`."""
     if not isinstance(raw, dict):
         raise ServiceError("invalid", "the body must be a JSON object")
     _importer(backend, workshop_id, actor_id)
     data = {key: value for key, value in raw.items() if key != "op_id"}
     op_id = raw.get("op_id") or uuid.uuid4().hex
     return apply_op(backend, workshop_id, actor_id,
-                    {"op_id": op_id, "type": "dataset.import", "data": data})
+                    {"op_id": op_id, "type": "dataset.import", "data": data},
+                    attachment=content)
+
+
+def inspect_upload(backend: Backend, workshop_id: str, actor_id: str | None,
+                   stream: BinaryIO) -> dict:
+    """`inspect` for a request body still on its way in: taken to disk and unpacked by a
+    worker, so the hub never parses tens of MB (services/uploads.py)."""
+    _importer(backend, workshop_id, actor_id, counted=False)  # before writing to disk
+    with uploads.unpacked(backend.offload, stream, UPLOAD_MAX_BYTES, CONTENT,
+                          owner=actor_id) as upload:
+        return inspect(backend, workshop_id, actor_id, upload.fields, upload.content)
+
+
+def import_upload(backend: Backend, workshop_id: str, actor_id: str | None,
+                  stream: BinaryIO) -> dict:
+    """`import_dataset` for a request body still on its way in (see `inspect_upload`)."""
+    _importer(backend, workshop_id, actor_id, counted=False)
+    with uploads.unpacked(backend.offload, stream, UPLOAD_MAX_BYTES, CONTENT,
+                          owner=actor_id) as upload:
+        return import_dataset(backend, workshop_id, actor_id, upload.fields, upload.content)
 
 
 def command_line_importer(backend: Backend, workshop_id: str) -> str:

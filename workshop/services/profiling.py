@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from pathlib import Path
 
 from workshop.domain.profiles import claims as claim_rules
 from workshop.domain.profiles import jobs
@@ -30,14 +31,22 @@ def _refused(problems: list[dict], message: str | None = None) -> dict:
                        f"in the file ({first}{'; …' if count > 1 else ''})"}
 
 
-def inspected(content_base64: str, as_of: str | None) -> dict | None:
-    """The mapping step: detected kinds, suggested roles and a masked preview (None when the
-    content is not base64). Decoded here, in the worker, not on the serving hub."""
+def _bytes(content: str | Path) -> bytes | None:
+    """A file's bytes: read from disk (an upload), or decoded from base64 (None when it is
+    not base64). Here, in the worker, not on the serving hub."""
+    if isinstance(content, Path):
+        return content.read_bytes()
     try:
-        raw = base64.b64decode(content_base64, validate=True)
+        return base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
         return None
-    return jobs.inspect_job(raw, as_of)
+
+
+def inspected(content: str | Path, as_of: str | None) -> dict | None:
+    """The mapping step: detected kinds, suggested roles and a masked preview (None when the
+    content is not base64)."""
+    raw = _bytes(content)
+    return None if raw is None else jobs.inspect_job(raw, as_of)
 
 
 def mapping_of(inspection: dict, roles: dict | None) -> tuple[dict, list[dict]]:
@@ -56,12 +65,11 @@ def _filled(count: int | None) -> int | None:
     return count if count is None or count == 0 or count >= DEFAULT_K else None
 
 
-def imported(content_base64: str, roles: dict | None, as_of: str | None, work: dict) -> dict:
-    """Read, map and store a file (base64, decoded here in the worker); on a refresh,
-    re-size its segments and re-check claims."""
-    try:
-        raw = base64.b64decode(content_base64, validate=True)
-    except (binascii.Error, ValueError):
+def imported(content: str | Path, roles: dict | None, as_of: str | None, work: dict) -> dict:
+    """Read, map and store a file (an upload on disk, or base64); on a refresh, re-size its
+    segments and re-check claims."""
+    raw = _bytes(content)
+    if raw is None:
         return _refused([{"row": None, "column": None, "code": "not_base64",
                           "reason": "content_base64 is not valid base64"}])
     inspection = jobs.inspect_job(raw, as_of)

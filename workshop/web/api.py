@@ -67,8 +67,6 @@ def _retry_after(response: Response) -> Response:
 IMPORT_MAX_BYTES = 8 * 1024 * 1024
 PERSONA_IMPORT_MAX_BYTES = 1024 * 1024
 PICTURE_MAX_BYTES = 3 * 1024 * 1024
-# A customer data export of 100,000+ rows is tens of MB, and base64 adds a third.
-DATASET_MAX_BYTES = 100 * 1024 * 1024
 
 
 @bp.app_errorhandler(413)
@@ -373,16 +371,18 @@ def workshop_op(workshop_id: str):
 @bp.post("/api/workshops/<workshop_id>/datasets/inspect")
 def inspect_dataset(workshop_id: str):
     """The mapping step: a CSV's columns, kinds, suggested roles and a masked preview."""
-    request.max_content_length = DATASET_MAX_BYTES
-    answer = datasets.inspect(_backend(), workshop_id, membership(workshop_id), _json())
+    request.max_content_length = datasets.UPLOAD_MAX_BYTES
+    answer = datasets.inspect_upload(_backend(), workshop_id, membership(workshop_id),
+                                     request.stream)
     return jsonify(answer), 200 if answer["ok"] else 422
 
 
 @bp.post("/api/workshops/<workshop_id>/datasets")
 def import_dataset(workshop_id: str):
     """Import a CSV with its column roles as one `dataset.import` op (aggregates only)."""
-    request.max_content_length = DATASET_MAX_BYTES
-    ack = datasets.import_dataset(_backend(), workshop_id, membership(workshop_id), _json())
+    request.max_content_length = datasets.UPLOAD_MAX_BYTES
+    ack = datasets.import_upload(_backend(), workshop_id, membership(workshop_id),
+                                 request.stream)
     if not ack["ok"] and ack["error"].get("details", {}).get("problems"):
         return jsonify(ack), 422  # the file was read, and is wrong: row, column, why
     return _ack(ack)
