@@ -28,6 +28,18 @@ export function createDataView(ui) {
   // Local choices that outlive a re-render (the view is redrawn on every event).
   const definitions = isFacilitator ? createDefinitionsImport({ api, changed: () => { lastKey = null; render(); } }) : null;
   const weightChoice = new Map(); // dataset id → the column chosen in its select, not yet sent
+  const tieChoice = new Map(); // persona id → the segment chosen in the tie select, not yet sent
+  // The forms are built once and the same nodes put back on every redraw, so what someone
+  // is typing, the rule rows they added and an open "Define a segment" survive others' events.
+  const forms = new Map(); // key → { node, refresh }
+  function kept(key, build) {
+    if (!forms.has(key)) forms.set(key, build());
+    const form = forms.get(key);
+    form.refresh?.();
+    return form.node;
+  }
+  // A form's columns change only when the dataset's mapping does: then it is built anew.
+  const columnsKey = (dataset) => dataset ? dataset.mapping.map((c) => `${c.name}:${c.role}:${c.kind}`).join("|") : "";
 
   const hidden = () => state.workshop.settings.data_hidden && !state.workshop.settings.data_revealed;
   const live = () => state.datasets.filter((d) => d.deleted_seq === null || !state.datasets.some((n) => n.replaces_id === d.id));
@@ -130,7 +142,8 @@ export function createDataView(ui) {
           a: names[o.a] ?? "?", b: names[o.b] ?? "?", n: o.size.count == null ? t("data.fewer_than_k", { k: sizing.k }) : number(o.size.count) })),
         t("data.unassigned", { n: sizing.unassigned.count == null ? t("data.fewer_than_k", { k: sizing.k }) : number(sizing.unassigned.count),
           share: percent(sizing.unassigned.share) })].join(" · ")) : null,
-      isFacilitator && dataset.deleted_seq === null ? segmentForm(dataset) : null,
+      isFacilitator && dataset.deleted_seq === null
+        ? kept(`define:${dataset.id}:${columnsKey(dataset)}`, () => ({ node: segmentForm(dataset) })) : null,
       isFacilitator && dataset.deleted_seq === null ? definitions.block(dataset) : null);
   }
 
@@ -277,15 +290,24 @@ export function createDataView(ui) {
     const claims = state.claims.filter((c) => c.persona_id === personaId);
     const options = state.segments.filter((s) => datasetOf(s)?.deleted_seq == null || s.id === tie?.segment_id)
       .map((s) => h("option", { value: s.id, text: s.name }));
-    const select = h("select", { id: "data-tie", class: "data-tie-select" }, h("option", { value: "", text: t("data.tie.none") }), ...options);
-    select.value = tie?.segment_id ?? "";
+    const select = h("select", { id: "data-tie", class: "data-tie-select", onchange: () => tieChoice.set(personaId, select.value) },
+      h("option", { value: "", text: t("data.tie.none") }), ...options);
+    const chosen = tieChoice.get(personaId);
+    select.value = chosen ?? tie?.segment_id ?? "";
+    if (chosen !== undefined && select.value !== chosen) { // the chosen segment is gone
+      tieChoice.delete(personaId);
+      select.value = tie?.segment_id ?? "";
+    }
     return h("section", { class: "data-persona", "aria-labelledby": "data-persona-heading" },
       h("h3", { id: "data-persona-heading", text: t("data.persona", { name: persona.name }) }),
       h("p", { class: "data-represents", text: representsText(state, personaId) || t("data.tie.untied") }),
       isFacilitator ? h("div", { class: "data-actions" },
         h("label", { for: "data-tie", text: t("data.tie.label") }), select,
         h("button", { class: "button button-small", type: "button", id: "data-tie-submit", text: t("data.tie.submit"),
-          onclick: () => send("persona.tie", { persona_id: personaId, segment_id: select.value || null }) })) : null,
+          onclick: async () => {
+            const ack = await send("persona.tie", { persona_id: personaId, segment_id: select.value || null });
+            if (ack.ok) tieChoice.delete(personaId);
+          } })) : null,
       claims.length ? h("ul", { class: "data-claims", "aria-label": t("data.claims") }, ...claims.map((claim) => h("li", { class: "data-claim", "data-target": claim.target_id },
         h("div", { class: "data-claim-head" },
           badge(claim.result),
@@ -294,17 +316,34 @@ export function createDataView(ui) {
           isFacilitator ? h("button", { class: "icon-button", type: "button", text: t("data.remove"),
             "aria-label": t("data.claim.remove"), onclick: () => send("claim.clear", { id: claim.id }) }) : null),
         claim.result ? h("p", { class: "data-claim-figures", text: claim.result.summary }) : null))) : h("p", { class: "lib-hint", text: t("data.no_claims") }),
-      isFacilitator ? claimForm(personaId, tie) : null);
+      isFacilitator ? claimFormFor(personaId, tie) : null);
   }
 
-  function claimForm(personaId, tie) {
+  /** The persona's claim form, kept across redraws; its list of traits follows the board. */
+  function claimFormFor(personaId, tie) {
     const dataset = datasetOf(segmentById(tie?.segment_id)) ?? state.datasets.at(-1);
-    const target = h("select", { id: "data-claim-target" },
-      h("option", { value: "field:identity.age_range", text: FIELD_LABELS.age_range }),
+    return kept(`claim:${personaId}:${dataset?.id ?? ""}:${columnsKey(dataset)}`, () => {
+      const target = h("select", { id: "data-claim-target" });
+      return { node: claimForm(personaId, dataset, target), refresh: () => setOptions(target, traitOptions(personaId)) };
+    });
+  }
+
+  function traitOptions(personaId) {
+    return [h("option", { value: "field:identity.age_range", text: FIELD_LABELS.age_range }),
       h("option", { value: "field:identity.location", text: FIELD_LABELS.location }),
       ...state.assumptions.filter((a) => a.persona_id === personaId && !a.group_id && !a.hidden)
         .map((a) => h("option", { value: `assumption:${a.id}`, text: a.text.slice(0, 60) })),
-      ...state.groups.filter((g) => g.persona_id === personaId).map((g) => h("option", { value: `group:${g.id}`, text: g.title.slice(0, 60) })));
+      ...state.groups.filter((g) => g.persona_id === personaId).map((g) => h("option", { value: `group:${g.id}`, text: g.title.slice(0, 60) }))];
+  }
+
+  /** Replace a select's options, keeping its choice while that option is still there. */
+  function setOptions(select, options) {
+    const value = select.value;
+    select.replaceChildren(...options);
+    if (options.some((option) => option.value === value)) select.value = value;
+  }
+
+  function claimForm(personaId, dataset, target) {
     const column = h("select", { id: "data-claim-column" }, ...(dataset ? columnOptions(dataset) : []));
     const kind = h("select", { id: "data-claim-kind" },
       ...Object.entries(CLAIM_KINDS).map(([k, label]) => h("option", { value: k, text: label })));
@@ -339,6 +378,10 @@ export function createDataView(ui) {
     const key = `${state.seq}:${personaId}:${selected}`;
     if (key === lastKey) return;
     lastKey = key;
+    // The kept forms leave the page for a moment while it is redrawn: give focus and the
+    // caret back to the field someone was typing in.
+    const active = root.contains(document.activeElement) ? document.activeElement : null;
+    const caret = active && typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
     const datasets = live();
     const segment = segmentById(selected);
     fill(root,
@@ -356,6 +399,10 @@ export function createDataView(ui) {
         h("div", { class: "data-main" }, ...datasets.map((dataset) => h("div", { class: "data-dataset" }, datasetCard(dataset), segmentsBlock(dataset))),
           segment ? profileCard(segment) : null),
         h("div", { class: "data-side" }, personaBlock(personaId))));
+    if (active?.isConnected && document.activeElement !== active) {
+      active.focus({ preventScroll: true });
+      if (caret) active.setSelectionRange(...caret);
+    }
   }
 
   ui.onEvent((event) => {

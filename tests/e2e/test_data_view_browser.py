@@ -155,3 +155,36 @@ def test_segment_definitions_from_a_file_all_or_nothing(data_room, tmp_path):
     retirees = page.locator(".data-seg", has_text="Retirees")
     expect(retirees.locator(".data-seg-size")).to_contain_text("customers")
     shoot(page, "data-view-definitions")
+
+
+def test_a_half_filled_form_survives_what_others_do_meanwhile(data_room):
+    # The view is redrawn on every event: what the facilitator is typing, the conditions
+    # they added, their unsent choice of segment and the field they are in must stay.
+    from playwright.sync_api import expect
+
+    page = data_room["maria"].page
+    open_data_view(page)
+    page.get_by_text("Define a segment", exact=True).first.click()
+    form = page.locator(".data-define-form").first
+    form.get_by_label("Name", exact=True).fill("Big spenders in town")
+    form.get_by_role("button", name="Add a condition").click()
+    form.get_by_label("Value").nth(1).fill("1000 to 5000")
+    page.get_by_label("Stands for").select_option(label="Urban families")
+    value = form.get_by_label("Value").nth(0)
+    value.click()
+    value.type("Amster")
+    persona = data_room["persona"]
+    for n in range(3):  # Sam writes notes meanwhile: three events, three redraws
+        op(data_room["sam"], data_room["workshop_id"], "assumption.add", {
+            "persona_id": persona, "category": "goals", "text": f"Wants receipts by mail {n}"})
+    # The claim form's list of traits follows the board while keeping the rest.
+    expect(page.locator("#data-claim-target option", has_text="Wants receipts by mail 2")
+           ).to_have_count(1)
+    expect(page.locator("details.data-define").first).to_have_attribute("open", "")
+    expect(form.get_by_label("Name", exact=True)).to_have_value("Big spenders in town")
+    expect(form.locator(".data-rule-row")).to_have_count(2)
+    expect(form.get_by_label("Value").nth(1)).to_have_value("1000 to 5000")
+    expect(page.get_by_label("Stands for")).to_have_value(data_room["segments"][1])
+    expect(value).to_be_focused()
+    value.type("dam")  # the caret stayed where it was
+    expect(value).to_have_value("Amsterdam")
