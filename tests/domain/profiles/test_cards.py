@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.domain.profiles.tables import SEGMENT, segment_and_rest
+from tests.domain.profiles.tables import SEGMENT, make_table, segment_and_rest
 from tests.profiles_data import AS_OF, customer_csv
-from workshop.domain.profiles.cards import histogram_edges, nice_round, profile_card
+from workshop.domain.profiles.cards import (
+    histogram_edges,
+    nice_round,
+    profile_card,
+    profile_cards,
+)
 from workshop.domain.profiles.segments import split_on
 from workshop.domain.profiles.table import load_table
 
@@ -128,3 +133,35 @@ def test_a_date_columns_median_and_quartiles_read_as_days():
     assert all(isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v) for v in shown), shown
     assert "2025-03-15" <= since["median"] <= "2025-03-16"
     assert all(isinstance(edge, str) for edge in since["histogram"]["edges"])
+
+
+def _shown_bins(card: dict, column: str) -> list:
+    return next(c for c in card["columns"] if c["column"] == column)["histogram"]["counts"]
+
+
+def test_a_segment_less_a_few_people_gives_none_of_them_away_when_drawn_together():
+    # Twelve of group a's rows are "flagged": 3 aged 85 and 9 aged 40. "Group a" and "group
+    # a, not flagged" are each safe on their own, but one card less the other would count
+    # those 3 and those 9 bin by bin.
+    ages = ([20 + i % 60 for i in range(138)] + [85.0] * 30 + [85.0] * 3 + [40.0] * 9
+            + [20 + i % 75 for i in range(150)])
+    group = ["a"] * 180 + ["b"] * 150
+    flagged = [False] * 168 + [True] * 12 + [False] * 150
+    table = make_table({"age": [float(a) for a in ages], "group": group, "flagged": flagged},
+                       {"age": "number", "group": "category", "flagged": "boolean"})
+    everyone_in_a = {"id": "a", "name": "Group a",
+                     "rule": {"column": "group", "test": "equals", "value": "a"}}
+    a_not_flagged = {"id": "b", "name": "Group a, not flagged", "rule": {"all": [
+        everyone_in_a["rule"], {"column": "flagged", "test": "equals", "value": False}]}}
+
+    def differences(cards: dict) -> list[int]:
+        return [x - y for x, y in zip(_shown_bins(cards["a"], "age"),
+                                      _shown_bins(cards["b"], "age"), strict=True)
+                if x is not None and y is not None]
+
+    apart = {s["id"]: profile_card(table, s) for s in (everyone_in_a, a_not_flagged)}
+    assert sorted(d for d in differences(apart) if 0 < d < 10) == [3, 9]  # the leak
+    together = profile_cards(table, [everyone_in_a, a_not_flagged])
+    assert not any(0 < d < 10 for d in differences(together))
+    hidden = [[c is None for c in _shown_bins(together[i], "age")] for i in ("a", "b")]
+    assert hidden[0] == hidden[1] and sum(hidden[0]) >= 2  # the same cells, with a partner

@@ -12,10 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.domain.profiles.tables import make_table
-from workshop.domain.profiles.cards import profile_card
+from workshop.domain.profiles.cards import profile_card, profile_cards
 from workshop.domain.profiles.claims import check_claim
+from workshop.domain.profiles.jobs import analyse_job
 from workshop.domain.profiles.segments import segment_mask, size_segments
 from workshop.domain.profiles.suppression import figure, hide_bins, suppress_cells
+from workshop.domain.profiles.table import table_to_bytes
 
 
 def small(count: int, k: int) -> bool:
@@ -161,6 +163,60 @@ def check_card(table, segment, card, k):
             assert (percent + 0.5) / 100 * card["n"] >= k - 0.5
 
 
+def shown_cells(column) -> tuple[dict, callable]:
+    """A card column's cells, key → count (None: hidden), and the key of a row's value."""
+    if "histogram" in column:
+        edges = column["histogram"]["edges"]
+        cells = dict(enumerate(column["histogram"]["counts"]))
+        return {**cells, "empty": column["empty"]}, lambda v: (
+            "empty" if v is None else sum(v >= e for e in edges))
+    cells = {t["value"]: t["count"] for t in column["top"]}
+    return {**cells, "other": column["other"]["count"], "empty": column["empty"]}, None
+
+
+def check_cards_together(table, segments, cards, k):
+    """Cards drawn together share their hidden cells, and no group one card less another
+    gives away (a segment less one nested in it, the rows in neither of two disjoint
+    segments) is small in a shown cell or in the hidden ones added up."""
+    published = [s for s in segments if not cards[s["id"]]["suppressed"]]
+    masks = {s["id"]: segment_mask(table, s["rule"]).to_list() for s in published}
+    for name in table.frame.columns:
+        columns = [next(c for c in cards[s["id"]]["columns"] if c["column"] == name)
+                   for s in published]
+        laid_out = [c for c in columns if "histogram" in c or "top" in c]
+        if len(laid_out) < 2 or len({"histogram" in c for c in laid_out}) > 1:
+            continue
+        values = table.frame[name].to_list()
+        if "top" in laid_out[0]:
+            listed = {t["value"] for c in laid_out for t in c["top"]}
+            def key(v, listed=listed):
+                text = None if v is None else (str(v).lower() if isinstance(v, bool) else str(v))
+                return "empty" if text is None else text if text in listed else "other"
+        else:
+            key = shown_cells(laid_out[0])[1]
+        hidden = [{cell for cell, count in shown_cells(c)[0].items() if count is None}
+                  for c in laid_out]
+        assert all(h == hidden[0] for h in hidden), f"{name}: cards hide different cells"
+        ids = [s["id"] for s, c in zip(published, columns, strict=True)
+               if "histogram" in c or "top" in c]
+        for a, b in itertools.permutations(ids, 2):
+            in_a, in_b = masks[a], masks[b]
+            if not any(y and not x for x, y in zip(in_a, in_b, strict=True)):  # b within a
+                group = [x and not y for x, y in zip(in_a, in_b, strict=True)]
+            elif not any(x and y for x, y in zip(in_a, in_b, strict=True)):  # disjoint
+                group = [not x and not y for x, y in zip(in_a, in_b, strict=True)]
+            else:
+                continue
+            cells: dict = {}
+            for value, member in zip(values, group, strict=True):
+                if member:
+                    cells[key(value)] = cells.get(key(value), 0) + 1
+            for cell, count in cells.items():
+                if cell not in hidden[0]:
+                    assert not small(count, k), f"{name}: {a} vs {b} gives {count} in {cell}"
+            assert not small(sum(cells.get(c, 0) for c in hidden[0]), k)
+
+
 def check_figures(check, k):
     figures, n = check["figures"], check["n"]
     if check["reason"] == "too_few" or n is None:
@@ -196,7 +252,33 @@ def test_no_output_ever_carries_a_figure_about_fewer_than_k_people(rows, segment
         {"kind": "more_likely", "column": "city", "value": claim_value},
         {"kind": "more_likely", "column": "member", "value": "yes"},
     ]
+    cards = profile_cards(table, defined, k=k)
+    check_cards_together(table, defined, cards, k)
     for segment in defined:
         check_card(table, segment, profile_card(table, segment, k=k), k)
+        check_card(table, segment, cards[segment["id"]], k)
         for claim in claims:
             check_figures(check_claim(table, segment, claim, k=k), k)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(CITIES)),
+                               st.one_of(st.none(), st.integers(0, 100)),
+                               st.one_of(st.none(), st.booleans())), min_size=20, max_size=160),
+       base=rules, narrower=leaves, other=rules, k=st.integers(2, 12))
+def test_cards_drawn_together_give_no_small_group_away_by_subtraction(rows, base, narrower,
+                                                                     other, k):
+    # A segment, the same segment narrowed by one more condition (nested in it), and
+    # another: their cards side by side, one less another, count no group under k.
+    table = make_table({"city": [r[0] for r in rows],
+                        "age": [None if r[1] is None else float(r[1]) for r in rows],
+                        "member": [r[2] for r in rows]},
+                       {"city": "category", "age": "number", "member": "boolean"})
+    defined = [{"id": "base", "name": "base", "rule": base},
+               {"id": "narrower", "name": "narrower", "rule": {"all": [base, narrower]}},
+               {"id": "other", "name": "other", "rule": other}]
+    # As a workshop draws them: the sizing audit first, whose hidden sizes get no card.
+    cards = analyse_job(table_to_bytes(table), defined, [], k=k)["cards"]
+    check_cards_together(table, defined, cards, k)
+    for segment in defined:
+        check_card(table, segment, cards[segment["id"]], k)

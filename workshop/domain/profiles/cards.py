@@ -1,21 +1,25 @@
 """The profile card of a segment: per column figures, distinctive attributes first, spread.
 
-Every breakdown on a card is shown beside the population's, so suppression treats it as two
-rows, the segment and the rest of the rows (`suppression.hide_bins`): otherwise the
-population's count minus the segment's would give the rest's small cells away.
+Every breakdown on a card is shown beside the population's, and beside the dataset's other
+cards: the population's count minus the segment's gives the rest of the rows, and one card
+less another the rows between them (a segment less one nested in it). So a dataset's cards
+are drawn together (`profile_cards`), on one layout of cells per column, hiding the same
+cells on every card (`suppression.hide_cells`; docs/profiles.md, "k-suppression").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 
 import polars as pl
 
 from workshop.domain.profiles import stats
 from workshop.domain.profiles.segments import segment_size
 from workshop.domain.profiles.shapes import SegmentDef
-from workshop.domain.profiles.suppression import DEFAULT_K, figure, hide_bins, share
+from workshop.domain.profiles.span import basis_of_vectors, in_span
+from workshop.domain.profiles.suppression import DEFAULT_K, figure, hide_cells, share
 from workshop.domain.profiles.table import Table
 
 TOP_VALUES = 5
@@ -101,8 +105,10 @@ def _edge(value: float, kind: str) -> float | str:
     return round(float(value), 10)
 
 
-def _numeric_column(seg_all: pl.Series, pop_all: pl.Series, kind: str, k: int) -> dict:
-    """Median with interval, quartiles, shared-bin histogram, effect and spread."""
+def _numeric_column(seg_all: pl.Series, pop_all: pl.Series, kind: str, k: int,
+                    edges: list[float], hidden: set[int]) -> dict:
+    """Median with interval, quartiles, shared-bin histogram, effect and spread; `hidden`:
+    the histogram's cells to hide (the last is "no value"), found for every card at once."""
     seg, pop = _as_numbers(seg_all.drop_nulls(), kind), _as_numbers(pop_all.drop_nulls(), kind)
     ordered = seg.sort()
     low, high = stats.median_interval(ordered)
@@ -112,12 +118,8 @@ def _numeric_column(seg_all: pl.Series, pop_all: pl.Series, kind: str, k: int) -
     spread_p = (pop_q3 - pop_q1) / 1.349
     effect = abs(median - pop_median) / spread_p if spread_p > 0 else (
         0.0 if median == pop_median else 10.0)
-    edges = histogram_edges(pop, kind=kind)
-    # The last cell is "no value", so the filled count is no back door to a small group.
-    seg_counts = _bin_counts(seg, edges) + [seg_all.null_count()]
-    pop_counts = _bin_counts(pop, edges) + [pop_all.null_count()]
-    hidden = hide_bins(seg_counts, pop_counts, k)
-    seg_counts, pop_counts, empty = seg_counts[:-1], pop_counts[:-1], len(seg_counts) - 1
+    seg_counts, pop_counts = _bin_counts(seg, edges), _bin_counts(pop, edges)
+    empty = len(seg_counts)  # the "no value" cell
     entry = {
         "n": None if empty in hidden else seg.len(),
         "empty": None if empty in hidden else seg_all.null_count(),
@@ -152,45 +154,61 @@ def _threshold(value: float, kind: str) -> float:
     return float((day.replace(day=1) - _EPOCH).days)
 
 
-def _category_column(seg_all: pl.Series, pop_all: pl.Series, k: int) -> dict:
-    """Top values with share, Wilson interval, population share and lift; effect; spread."""
+def _as_text(series: pl.Series) -> pl.Series:
+    """Category values as text; booleans as "true"/"false", as the card names them."""
+    if series.dtype == pl.Boolean:
+        return series.cast(pl.String).str.to_lowercase()
+    return series.cast(pl.String)
+
+
+def _top(seg: pl.Series) -> list[str]:
+    """A segment's most common values (ties by value)."""
+    counts = dict(seg.drop_nulls().value_counts().iter_rows())
+    return sorted(counts, key=lambda v: (-counts[v], v))[:TOP_VALUES]
+
+
+def _category_column(seg_all: pl.Series, pop_all: pl.Series, k: int, values: list[str],
+                     hidden: set[int]) -> dict:
+    """Top values with share, Wilson interval, population share and lift; effect; spread.
+
+    `values` are the cells every card of the breakdown shares (each card's top values), then
+    "other" and "no value"; `hidden` the cells to hide. Values this segment has none of are
+    left out, most common first.
+    """
     seg, pop = seg_all.drop_nulls(), pop_all.drop_nulls()
-    if seg.dtype == pl.Boolean:
-        seg, pop = (s.cast(pl.String).str.to_lowercase() for s in (seg, pop))
     n, total = seg.len(), pop.len()
     seg_counts = dict(seg.value_counts().iter_rows())
     pop_counts = dict(pop.value_counts().iter_rows())
-    ranked = sorted(seg_counts, key=lambda v: (-seg_counts[v], str(v)))
-    top = ranked[:TOP_VALUES]
-    cells_seg = [seg_counts[v] for v in top] + [n - sum(seg_counts[v] for v in top)]
-    cells_pop = [pop_counts[v] for v in top] + [total - sum(pop_counts[v] for v in top)]
-    # The last cell is "no value", so the filled count is no back door to a small group.
-    hidden = hide_bins(cells_seg + [seg_all.null_count()], cells_pop + [pop_all.null_count()], k)
-    empty = len(cells_seg)
-    values, effect = [], 0.0
-    for i, value in enumerate(top):
+    other_cell, empty_cell = len(values), len(values) + 1
+    order = sorted(range(len(values)), key=lambda i: (-seg_counts.get(values[i], 0), values[i]))
+    listed, effect = [], 0.0
+    for i in order:
+        value, count = values[i], seg_counts.get(values[i], 0)
         if i in hidden:
-            values.append({"value": str(value), "count": None, "share": None, "ci": None,
+            listed.append({"value": value, "count": None, "share": None, "ci": None,
                            "population_share": None, "lift": None})
             continue
-        p, pop_p = cells_seg[i] / n, cells_pop[i] / total
-        low, high = stats.wilson(cells_seg[i], n)
+        if count == 0:
+            continue
+        p, pop_p = count / n, pop_counts.get(value, 0) / total
+        low, high = stats.wilson(count, n)
         effect = max(effect, stats.cohens_h(p, pop_p))
-        values.append({"value": str(value), "count": cells_seg[i], "share": share(cells_seg[i], n),
+        listed.append({"value": value, "count": count, "share": share(count, n),
                        "ci": [round(low, 4), round(high, 4)],
-                       "population_share": share(cells_pop[i], total),
+                       "population_share": share(pop_counts.get(value, 0), total),
                        "lift": round(p / pop_p, 3) if pop_p else None})
-    other_hidden = len(top) in hidden
-    entry = {"n": None if empty in hidden else n,
-             "empty": None if empty in hidden else seg_all.null_count(),
-             "top": values, "effect": round(effect, 3), "spread": [],
-             "other": {"count": None if other_hidden else cells_seg[-1],
-                       "share": None if other_hidden else share(cells_seg[-1], n)}}
-    if top and 0 not in hidden:
-        rest = figure(n - cells_seg[0], n, k)
+    other = n - sum(seg_counts.get(value, 0) for value in values)
+    entry = {"n": None if empty_cell in hidden else n,
+             "empty": None if empty_cell in hidden else seg_all.null_count(),
+             "top": listed, "effect": round(effect, 3), "spread": [],
+             "other": {"count": None if other_cell in hidden else other,
+                       "share": None if other_cell in hidden else share(other, n)}}
+    first = listed[0] if listed else None
+    if first is not None and first["count"] is not None:
+        rest = figure(n - first["count"], n, k)
         if not rest["suppressed"] and rest["share"] >= SPREAD_MIN_SHARE:
             entry["spread"].append(f"{round(100 * rest['share'])}% of this segment is not "
-                                   f"{top[0]}")
+                                   f"{first['value']}")
     return entry
 
 
@@ -201,29 +219,139 @@ def rule_columns(rule: dict) -> set[str]:
     return {rule["column"]}
 
 
-def profile_card(table: Table, segment: SegmentDef, *, k: int = DEFAULT_K) -> dict:
-    """The card (shape in docs/profiles.md): columns ranked by effect size, spread sentences."""
-    mask, size = segment_size(table, segment, k)
-    card = {"segment": segment["id"], "name": segment["name"], "n": size["count"],
+# ---- cards drawn together ----------------------------------------------------------------
+
+# More segments than this on one dataset: every group the cards could give away is treated
+# as given away (safe, if coarse), rather than solved for exactly.
+MAX_AUDITED = 12
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """The segments whose cards are published together, each row's regions (bit i set: in
+    segment i), and the groups of rows their breakdowns give away when subtracted."""
+
+    masks: list[pl.Series]
+    codes: pl.Series
+    groups: list[frozenset[int]]
+
+
+def _shown(masks: list[pl.Series]) -> _Shown:
+    """Which groups the cards give away: each segment and the rest of the rows, and every
+    region, complement, difference of two segments or rows in neither of two that adding
+    and subtracting the published cards and the population's computes (a segment less one
+    nested in it; the rows in neither of two disjoint segments)."""
+    codes = pl.Series("code", [0] * len(masks[0]), dtype=pl.Int64)
+    for i, mask in enumerate(masks):
+        codes = codes + mask.cast(pl.Int64) * (1 << i)
+    regions = sorted(codes.unique().to_list())
+    every = frozenset(regions)
+    candidates = [frozenset({region}) for region in regions]
+    for i in range(len(masks)):
+        inside = frozenset(r for r in regions if r >> i & 1)
+        candidates += [inside, every - inside]
+        for j in range(len(masks)):
+            if j != i:
+                other = frozenset(r for r in regions if r >> j & 1)
+                candidates += [inside - other, every - inside - other]
+    candidates = list(dict.fromkeys(group for group in candidates if group))
+    if len(masks) > MAX_AUDITED:
+        return _Shown(masks, codes, candidates)
+    basis = basis_of_vectors([[1] * len(regions)] + [
+        [1 if r >> i & 1 else 0 for r in regions] for i in range(len(masks))])
+    given_away = [group for group in candidates
+                  if in_span([1 if r in group else 0 for r in regions], basis)]
+    return _Shown(masks, codes, given_away)
+
+
+def _hidden(shown: _Shown, cell: pl.Series, cells: int, k: int) -> set[int]:
+    """The cells of a breakdown to hide on every card: no group the cards give away is
+    small in a shown cell, nor in the hidden cells added up (`suppression.hide_cells`)."""
+    counted = pl.DataFrame({"code": shown.codes, "cell": cell}).group_by("code", "cell").len()
+    by_region: dict[int, list[int]] = {}
+    for code, index, count in counted.iter_rows():
+        by_region.setdefault(code, [0] * cells)[index] += count
+    nobody = [0] * cells
+    groups = [[sum(by_region.get(region, nobody)[c] for region in group) for c in range(cells)]
+              for group in shown.groups]
+    population = [sum(counts[c] for counts in by_region.values()) for c in range(cells)]
+    return hide_cells(groups, population, k)
+
+
+def _filled(seg: pl.Series, hidden: set[int]) -> dict:
+    """How many have a value, no more: for text, identifiers and an empty column."""
+    if hidden:
+        return {"n": None, "empty": None}
+    return {"n": seg.len() - seg.null_count(), "empty": seg.null_count()}
+
+
+def _column_entries(pop_all: pl.Series, kind: str, shown: _Shown, k: int) -> list[dict]:
+    """One column's figures for each shown segment, on one layout of cells they share."""
+    segs = [pop_all.filter(mask) for mask in shown.masks]
+    profiled = pop_all.null_count() < pop_all.len()
+    if profiled and kind in ("number", "date"):
+        numbers = _as_numbers(pop_all, kind)
+        edges = histogram_edges(numbers.drop_nulls(), kind=kind)
+        cell = numbers.to_frame("v").select(
+            pl.when(pl.col("v").is_null()).then(len(edges) + 1)
+            .otherwise(sum((pl.col("v") >= edge).cast(pl.Int32) for edge in edges))
+            .cast(pl.Int64).alias("cell"))["cell"]
+        hidden = _hidden(shown, cell, len(edges) + 2, k)
+        empty = {len(edges) + 1} & hidden
+        return [_numeric_column(seg, pop_all, kind, k, edges, hidden)
+                if seg.null_count() < seg.len() else _filled(seg, empty) for seg in segs]
+    if profiled and kind in ("category", "boolean"):
+        text, texts = _as_text(pop_all), [_as_text(seg) for seg in segs]
+        values = sorted({value for seg in texts for value in _top(seg)})
+        index = {value: i for i, value in enumerate(values)}
+        cell = text.to_frame("v").select(
+            pl.when(pl.col("v").is_null()).then(len(values) + 1)
+            .otherwise(pl.col("v").replace_strict(index, default=len(values),
+                                                  return_dtype=pl.Int64))
+            .cast(pl.Int64).alias("cell"))["cell"]
+        hidden = _hidden(shown, cell, len(values) + 2, k)
+        return [_category_column(seg, text, k, values, hidden)
+                if seg.null_count() < seg.len() else _filled(seg, {len(values) + 1} & hidden)
+                for seg in texts]
+    cell = pop_all.is_null().cast(pl.Int64)
+    hidden = _hidden(shown, cell, 2, k)
+    return [_filled(seg, hidden) for seg in segs]
+
+
+def profile_cards(table: Table, segments: list[SegmentDef], *,
+                  k: int = DEFAULT_K) -> dict[str, dict]:
+    """The cards of a dataset's segments (shape in docs/profiles.md), drawn together: one
+    card beside another must not give away the few people between them."""
+    cards, published = {}, []
+    for segment in segments:
+        mask, size = segment_size(table, segment, k)
+        cards[segment["id"]] = {
+            "segment": segment["id"], "name": segment["name"], "n": size["count"],
             "share": size["share"], "suppressed": size["suppressed"], "k": k,
             "columns": [], "distinctive": [], "spread": []}
-    if size["suppressed"]:
-        return card
-    inside = table.frame.filter(mask)
+        if not size["suppressed"]:
+            published.append((segment, mask))
+    if not published:
+        return cards
+    shown = _shown([mask for _, mask in published])
     for meta in table.columns:
-        name, kind = meta["name"], meta["kind"]
-        seg, pop = inside[name], table.frame[name]
-        entry = {"column": name, "kind": kind, "role": meta["role"], "n": None, "empty": None,
-                 "effect": None, "distinctive": False}
-        if seg.null_count() < seg.len() and kind in ("number", "date"):
-            entry.update(_numeric_column(seg, pop, kind, k))
-        elif seg.null_count() < seg.len() and kind in ("category", "boolean"):
-            entry.update(_category_column(seg, pop, k))
-        else:  # free text, identifiers, an empty column: how many have a value, no more
-            filled = [seg.len() - seg.null_count(), seg.null_count()]
-            shown = hide_bins(filled, [pop.len() - pop.null_count(), pop.null_count()], k)
-            entry.update(n=None if shown else filled[0], empty=None if shown else filled[1])
-        card["columns"].append(entry)
+        entries = _column_entries(table.frame[meta["name"]], meta["kind"], shown, k)
+        for (segment, _), figures in zip(published, entries, strict=True):
+            cards[segment["id"]]["columns"].append({
+                "column": meta["name"], "kind": meta["kind"], "role": meta["role"], "n": None,
+                "empty": None, "effect": None, "distinctive": False, **figures})
+    for segment, _ in published:
+        _rank(cards[segment["id"]], segment)
+    return cards
+
+
+def profile_card(table: Table, segment: SegmentDef, *, k: int = DEFAULT_K) -> dict:
+    """One segment's card, on its own (`profile_cards` for a dataset's segments together)."""
+    return profile_cards(table, [segment], k=k)[segment["id"]]
+
+
+def _rank(card: dict, segment: SegmentDef) -> None:
+    """Columns by effect size; the distinctive attributes and the spread sentences."""
     card["columns"].sort(key=lambda c: -(c["effect"] or 0))
     defining = rule_columns(segment["rule"])
     for entry in card["columns"]:
@@ -235,4 +363,3 @@ def profile_card(table: Table, segment: SegmentDef, *, k: int = DEFAULT_K) -> di
             card["distinctive"].append(entry["column"])
         if entry["role"] == "attribute":
             card["spread"].extend(entry.get("spread", []))
-    return card

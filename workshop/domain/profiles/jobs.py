@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from workshop.domain.profiles.cards import profile_card
+from workshop.domain.profiles.cards import profile_cards
 from workshop.domain.profiles.claims import check_claim
 from workshop.domain.profiles.problems import ProfileDataError
 from workshop.domain.profiles.reading import header_fingerprint, inspect_csv
@@ -72,10 +72,10 @@ def analyse_job(table: bytes, segments: list[SegmentDef], claims: list[dict],
                            "n": None, "figures": {}})
         else:
             checks.append(check_claim(loaded, segment, item["claim"], k=k))
-    cards = {}
-    for segment in usable:
-        cards[segment["id"]] = (_withheld(segment, k) if segment["id"] in hidden
-                                else profile_card(loaded, segment, k=k))
+    # Drawn together: a card beside another must not give away the few people between them.
+    drawn = profile_cards(loaded, [s for s in usable if s["id"] not in hidden], k=k)
+    cards = {segment["id"]: drawn.get(segment["id"]) or _withheld(segment, k)
+             for segment in usable}
     return {"sizing": sizing, "cards": cards, "checks": checks, "problems": problems}
 
 

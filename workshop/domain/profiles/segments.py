@@ -20,6 +20,7 @@ import polars as pl
 from workshop.domain.profiles.columns import FALSE_WORDS, TRUE_WORDS
 from workshop.domain.profiles.problems import ProfileDataError, problem
 from workshop.domain.profiles.shapes import ColumnMeta, Problem, Rule, SegmentDef, Sizing
+from workshop.domain.profiles.span import basis_of_vectors, reduce_by
 from workshop.domain.profiles.suppression import DEFAULT_K, figure, is_small, share
 from workshop.domain.profiles.table import Table
 
@@ -27,7 +28,6 @@ TESTS = ("equals", "in", "between", "contains", "is_empty")
 MAX_SEGMENTS = 12  # sizing audits every combination of segments (2^n regions)
 MAX_RULE_DEPTH = 6
 MAX_IN_VALUES = 500
-_PRIME = (1 << 61) - 1  # exact arithmetic for the audit's linear algebra, modulo a prime
 
 
 def _value_for(kind: str, value: object) -> tuple[object, str | None]:
@@ -193,35 +193,6 @@ def split_on(table: Table, column: str, *, prefix: str = "") -> list[SegmentDef]
     return segments
 
 
-def _reduce(vector: list[int], basis: dict[int, list[int]]) -> list[int]:
-    """The vector reduced by an echelon basis (pivot → row with 1 at the pivot), modulo p."""
-    vector = vector[:]
-    for pivot, row in basis.items():
-        factor = vector[pivot]
-        if factor:
-            vector = [(v - factor * r) % _PRIME for v, r in zip(vector, row, strict=True)]
-    return vector
-
-
-def _basis(vectors: Iterable[list[int]]) -> dict[int, list[int]]:
-    """An echelon basis of the vectors' span (Gaussian elimination modulo p)."""
-    basis: dict[int, list[int]] = {}
-    for vector in vectors:
-        reduced = _reduce(vector, basis)
-        pivot = next((i for i, v in enumerate(reduced) if v), None)
-        if pivot is None:
-            continue
-        inverse = pow(reduced[pivot], _PRIME - 2, _PRIME)
-        reduced = [v * inverse % _PRIME for v in reduced]
-        for other, row in basis.items():  # keep the basis reduced at every pivot
-            if row[pivot]:
-                factor = row[pivot]
-                basis[other] = [(a - factor * b) % _PRIME for a, b in zip(row, reduced,
-                                                                          strict=True)]
-        basis[pivot] = reduced
-    return basis
-
-
 def _audit(atoms: list[int], counts: list[int], figures: dict[str, set[int]],
            hidden: set[str], segments: int, k: int) -> set[str]:
     """Figures to hide so that no small region can be computed from the published ones.
@@ -242,11 +213,11 @@ def _audit(atoms: list[int], counts: list[int], figures: dict[str, set[int]],
                     yield inside - {a for a, code in enumerate(atoms) if code >> j & 1}
 
     def basis_of(names: Iterable[str]) -> dict[int, list[int]]:
-        return _basis([[1 if a in figures[name] else 0 for a in range(len(atoms))]
+        return basis_of_vectors([[1 if a in figures[name] else 0 for a in range(len(atoms))]
                        for name in names])
 
     def recoverable(vector: list[int], names: list[str]) -> bool:
-        return not any(_reduce(vector, basis_of(names)))
+        return not any(reduce_by(vector, basis_of(names)))
 
     while True:
         published = [name for name in figures if name not in hidden]
@@ -255,7 +226,7 @@ def _audit(atoms: list[int], counts: list[int], figures: dict[str, set[int]],
         for region in regions():
             if is_small(sum(counts[a] for a in region), k):
                 vector = [1 if a in region else 0 for a in range(len(atoms))]
-                if not any(_reduce(vector, basis)):
+                if not any(reduce_by(vector, basis)):
                     leak = vector
                     break
         if leak is None:

@@ -59,17 +59,26 @@ def hide_bins(segment: Sequence[int], population: Sequence[int],
     """Cells to hide in a breakdown shown for a segment beside its population.
 
     Both totals are published, so the breakdown is two rows: the segment and the rest of the
-    population (population − segment). A cell is hidden when either row's count is small;
-    then more cells, the smallest populated first, until each row's hidden cells add up to
-    zero or at least k, so neither row gives a small group back by subtraction.
+    population (population − segment), the two groups of `hide_cells`.
     """
     rest = [p - s for s, p in zip(segment, population, strict=True)]
-    hidden = {i for i in range(len(segment))
-              if is_small(segment[i], k) or is_small(rest[i], k)}
-    while hidden and (is_small(sum(segment[i] for i in hidden), k)
-                      or is_small(sum(rest[i] for i in hidden), k)):
-        candidates = [i for i in range(len(segment)) if i not in hidden and population[i] > 0]
+    return hide_cells([list(segment), rest], population, k)
+
+
+def hide_cells(groups: Sequence[Sequence[int]], population: Sequence[int],
+               k: int = DEFAULT_K) -> set[int]:
+    """Cells to hide in breakdowns shown side by side, given each group of rows they give
+    away (a segment, the rest, a segment less one nested in it) by its count in each cell.
+
+    A cell is hidden when any group's count in it is small; then more cells, the smallest
+    populated first, until each group's hidden cells add up to zero or at least k, so no
+    group is given back by subtraction, cell by cell or from the totals.
+    """
+    cells = range(len(population))
+    hidden = {i for i in cells if any(is_small(group[i], k) for group in groups)}
+    while hidden and any(is_small(sum(group[i] for i in hidden), k) for group in groups):
+        candidates = [i for i in cells if i not in hidden and population[i] > 0]
         if not candidates:
-            return set(range(len(segment)))
+            return set(cells)
         hidden.add(min(candidates, key=lambda i: (population[i], i)))
     return hidden
