@@ -12,6 +12,7 @@ import { plural, t } from "./messages.js";
 import { formatNumber as number, percent, representsText } from "./represents.js";
 
 const TESTS = ["equals", "in", "between", "contains", "is_empty"];
+const TOP_SHOWN = 5; // a category's values on a card before the rest are folded
 // Sizes are set through the CSSOM: the page's CSP allows no style attributes.
 const sized = (el, property, value) => { el.style.setProperty(property, value); return el; };
 
@@ -247,11 +248,18 @@ export function createDataView(ui) {
           q3: shown(column.q3), population: shown(column.population_median) }) }),
         column.histogram ? histogram(column) : null);
     } else if (column.top) {
-      body = h("ul", { class: "data-top" }, ...column.top.map((top) => h("li", {},
+      // A card lists every value the dataset's cards share (profiles.md): five, the rest folded.
+      const row = (top) => h("li", {},
         h("span", { class: "data-top-value", text: String(top.value) }),
         sizeBar(top.share),
         h("span", { class: "data-top-share", title: t("data.lift", { lift: number(top.lift, 2) }),
-          text: `${percent(top.share)} · ×${number(top.lift, 2)}` }))));
+          text: `${percent(top.share)} · ×${number(top.lift, 2)}` }));
+      const more = column.top.slice(TOP_SHOWN);
+      body = h("div", {},
+        h("ul", { class: "data-top" }, ...column.top.slice(0, TOP_SHOWN).map(row)),
+        more.length ? h("details", { class: "data-top-more" },
+          h("summary", { text: plural("data.more_values", more.length, { n: more.length }) }),
+          h("ul", { class: "data-top" }, ...more.map(row))) : null);
     } else {
       body = h("p", { class: "lib-hint", text: t("data.not_profiled") });
     }
