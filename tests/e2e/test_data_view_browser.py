@@ -188,3 +188,8 @@ def test_a_half_filled_form_survives_what_others_do_meanwhile(data_room):
     expect(value).to_be_focused()
     value.type("dam")  # the caret stayed where it was
     expect(value).to_have_value("Amsterdam")
+    # Opening a segment's card redraws the view too; the form stays as it was.
+    page.locator(".data-seg-name", has_text="Established households").click()
+    expect(page.locator(".data-profile")).to_be_visible()
+    expect(form.get_by_label("Name", exact=True)).to_have_value("Big spenders in town")
+    shoot(page, "data-view-form-and-card")

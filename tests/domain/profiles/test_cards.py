@@ -165,3 +165,20 @@ def test_a_segment_less_a_few_people_gives_none_of_them_away_when_drawn_together
     assert not any(0 < d < 10 for d in differences(together))
     hidden = [[c is None for c in _shown_bins(together[i], "age")] for i in ("a", "b")]
     assert hidden[0] == hidden[1] and sum(hidden[0]) >= 2  # the same cells, with a partner
+
+
+def test_cards_drawn_together_share_their_values_so_one_can_list_more_than_five():
+    # North's five most common towns are not South's; each card lists every value of the
+    # shared layout it has, so "other" means the same towns on both cards.
+    north = [f"N{i}" for i in range(6) for _ in range(20 - i)]
+    south = [f"S{i}" for i in range(6) for _ in range(20 - i)] + ["N0"] * 12
+    table = make_table({"town": north + south,
+                        "region": ["north"] * len(north) + ["south"] * len(south)},
+                       {"town": "category", "region": "category"})
+    segments = [{"id": r, "name": r, "rule": {"column": "region", "test": "equals", "value": r}}
+                for r in ("north", "south")]
+    cards = profile_cards(table, segments)
+    towns = {r: next(c for c in cards[r]["columns"] if c["column"] == "town") for r in cards}
+    assert [t["value"] for t in towns["south"]["top"]] == ["S0", "S1", "S2", "S3", "S4", "N0"]
+    assert towns["south"]["other"]["count"] == 15  # S5 alone: not among either card's top five
+    assert [t["value"] for t in towns["north"]["top"]][:5] == ["N0", "N1", "N2", "N3", "N4"]
