@@ -10,7 +10,7 @@ like a worker of workshop/offload.py, and times what the app's jobs do
 - import: `import_job` with the suggested mapping (load the kept columns, type them, derive
   the age, write the compressed table);
 - profile: load the stored table, size the six segments of a split on `segment` with a
-  weight, and draw each segment's profile card;
+  weight, and draw their profile cards together;
 - recheck: load the stored table and check 100 claims (ranges, most common, more likely)
   on random segments: what a refresh does.
 
@@ -58,7 +58,7 @@ def one_run(path: str) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.profiles_data import AS_OF
     from workshop.domain.profiles import jobs
-    from workshop.domain.profiles.cards import profile_card
+    from workshop.domain.profiles.cards import profile_cards
     from workshop.domain.profiles.claims import check_claim
     from workshop.domain.profiles.segments import size_segments, split_on
     from workshop.domain.profiles.table import table_from_bytes
@@ -79,8 +79,7 @@ def one_run(path: str) -> None:
     table = table_from_bytes(imported["table"])
     segments = split_on(table, "segment")
     size_segments(table, segments, weight="revenue")
-    for segment in segments:
-        profile_card(table, segment)
+    profile_cards(table, segments)  # drawn together, as analyse_job does
     times["profile"] = time.perf_counter() - start
 
     start = time.perf_counter()
