@@ -25,14 +25,15 @@ from workshop.ops.registry import OpSet
 from workshop.rendering import render_all, render_markdown, visible_text
 from workshop.services.errors import ServiceError
 from workshop.services.schemas import (
+    DateShape,
     Id,
-    IsoDate,
     NoteBody,
     NoteTitle,
     Payload,
     Quote,
     SourceType,
     Tag,
+    calendar_date,
 )
 from workshop.services.shapes import link_view, research_note_view
 
@@ -57,7 +58,7 @@ class ResearchNoteAdd(Payload):
     source_type: SourceType
     body: NoteBody
     tags: list[Tag] = Field(default_factory=list, max_length=20)
-    date: IsoDate | None = None
+    date: DateShape | None = None  # a calendar day: _check_date
     respondents: int | None = Field(default=None, ge=0, le=10_000_000)
 
 
@@ -69,7 +70,7 @@ class ResearchNoteEdit(Payload):
     source_type: SourceType | None = None
     body: NoteBody | None = None
     tags: list[Tag] | None = Field(default=None, max_length=20)
-    date: IsoDate | None = None
+    date: DateShape | None = None  # a calendar day: _check_date
     respondents: int | None = Field(default=None, ge=0, le=10_000_000)
     # Explicitly emptying the optional fields (null above means "unchanged").
     clear: list[Literal["date", "respondents"]] = Field(default_factory=list, max_length=2)
@@ -135,6 +136,17 @@ def _tags(values: list[str]) -> list[str]:
     return tags
 
 
+def _check_date(value: str | None) -> None:
+    """Refuse a date that names no day, when the note is written: an import then says which
+    of its notes carries it (research_notes.import)."""
+    if value is None:
+        return
+    try:
+        calendar_date(value)
+    except ValueError as error:
+        raise ServiceError("invalid", f"date: {error}") from None
+
+
 def _set_body(ctx: OpContext, note: ResearchNote, body: str) -> None:
     note.body = body
     # rendering.py is the one place Markdown becomes HTML: here or, for long bodies, in a
@@ -164,6 +176,7 @@ def _set_tags(note: ResearchNote, tags: list[str]) -> None:
 
 
 def _new_research_note(ctx: OpContext, data: ResearchNoteAdd) -> ResearchNote:
+    _check_date(data.date)
     note = ResearchNote(id=new_id(), workshop_id=ctx.workshop.id, title=data.title,
                         source_type=data.source_type, date=data.date,
                         respondents=data.respondents, author_id=ctx.actor.id,
@@ -239,6 +252,7 @@ def _short(text: str, limit: int = 60) -> str:
 def research_note_edit(ctx: OpContext, data: ResearchNoteEdit) -> Outcome:
     """Change a note's fields (refused if saved since `base_seq`); the event keeps the old."""
     note = _research_note_to_change(ctx, data.id)
+    _check_date(data.date)
     previous: dict = {}
     changes = data.model_dump(exclude_none=True, exclude={"id", "clear", "base_seq"})
     for field in data.clear:

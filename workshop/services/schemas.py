@@ -111,8 +111,8 @@ NoteBody = free_text(0, 20_000)
 Tag = free_text(1, 40)
 
 
-def _calendar_date(value: str) -> str:
-    """A YYYY-MM-DD that names a day (not 2026-02-30, not year 0)."""
+def calendar_date(value: str) -> str:
+    """A YYYY-MM-DD that names a day (not 2026-02-30, not year 0); ValueError otherwise."""
     try:
         dt.date.fromisoformat(value)
     except ValueError:
@@ -120,8 +120,10 @@ def _calendar_date(value: str) -> str:
     return value
 
 
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$"),
-                    AfterValidator(_calendar_date)]
+# A date's shape only: for a payload whose handler checks the day itself and can say more
+# about what failed (an import of research notes names the note).
+DateShape = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+IsoDate = Annotated[DateShape, AfterValidator(calendar_date)]
 Quote = free_text(1, 2000)
 
 
