@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from workshop.domain.profiles import stats
-from workshop.domain.profiles.segments import segment_size
+from workshop.domain.profiles.problems import ProfileDataError, problem
+from workshop.domain.profiles.segments import MAX_SEGMENTS, segment_size
 from workshop.domain.profiles.shapes import SegmentDef
 from workshop.domain.profiles.span import basis_of_vectors, in_span
 from workshop.domain.profiles.suppression import DEFAULT_K, figure, hide_cells, share
@@ -72,10 +73,14 @@ def histogram_edges(population: pl.Series, bins: int = HISTOGRAM_BINS,
     return edges if len(edges) > 1 else [start, start + step]
 
 
+def _bin(value: pl.Expr, edges: list[float]) -> pl.Expr:
+    """A value's bin: 0 under edges[0], i in [edges[i-1], edges[i]), len(edges) from the last."""
+    return sum((value >= edge).cast(pl.Int32) for edge in edges)
+
+
 def _bin_counts(values: pl.Series, edges: list[float]) -> list[int]:
     """Counts under edges[0], in each [edges[i-1], edges[i]), and from edges[-1] on."""
-    index = values.to_frame("v").select(
-        sum((pl.col("v") >= edge).cast(pl.Int32) for edge in edges).alias("bin"))
+    index = values.to_frame("v").select(_bin(pl.col("v"), edges).alias("bin"))
     counts = index["bin"].value_counts()
     found = dict(zip(counts["bin"].to_list(), counts["count"].to_list(), strict=True))
     return [found.get(i, 0) for i in range(len(edges) + 1)]
@@ -221,11 +226,6 @@ def rule_columns(rule: dict) -> set[str]:
 
 # ---- cards drawn together ----------------------------------------------------------------
 
-# More segments than this on one dataset: every group the cards could give away is treated
-# as given away (safe, if coarse), rather than solved for exactly.
-MAX_AUDITED = 12
-
-
 @dataclass(frozen=True)
 class _Shown:
     """The segments whose cards are published together, each row's regions (bit i set: in
@@ -255,8 +255,6 @@ def _shown(masks: list[pl.Series]) -> _Shown:
                 other = frozenset(r for r in regions if r >> j & 1)
                 candidates += [inside - other, every - inside - other]
     candidates = list(dict.fromkeys(group for group in candidates if group))
-    if len(masks) > MAX_AUDITED:
-        return _Shown(masks, codes, candidates)
     basis = basis_of_vectors([[1] * len(regions)] + [
         [1 if r >> i & 1 else 0 for r in regions] for i in range(len(masks))])
     given_away = [group for group in candidates
@@ -294,7 +292,7 @@ def _column_entries(pop_all: pl.Series, kind: str, shown: _Shown, k: int) -> lis
         edges = histogram_edges(numbers.drop_nulls(), kind=kind)
         cell = numbers.to_frame("v").select(
             pl.when(pl.col("v").is_null()).then(len(edges) + 1)
-            .otherwise(sum((pl.col("v") >= edge).cast(pl.Int32) for edge in edges))
+            .otherwise(_bin(pl.col("v"), edges))
             .cast(pl.Int64).alias("cell"))["cell"]
         hidden = _hidden(shown, cell, len(edges) + 2, k)
         empty = {len(edges) + 1} & hidden
@@ -321,7 +319,10 @@ def _column_entries(pop_all: pl.Series, kind: str, shown: _Shown, k: int) -> lis
 def profile_cards(table: Table, segments: list[SegmentDef], *,
                   k: int = DEFAULT_K) -> dict[str, dict]:
     """The cards of a dataset's segments (shape in docs/profiles.md), drawn together: one
-    card beside another must not give away the few people between them."""
+    card beside another must not give away the few people between them. At most
+    MAX_SEGMENTS, as for sizing: the audit solves over every region of the segments."""
+    if len(segments) > MAX_SEGMENTS:
+        raise ProfileDataError([problem("bad_rule", f"at most {MAX_SEGMENTS} segments at once")])
     cards, published = {}, []
     for segment in segments:
         mask, size = segment_size(table, segment, k)

@@ -20,7 +20,7 @@ import polars as pl
 from workshop.domain.profiles.columns import FALSE_WORDS, TRUE_WORDS
 from workshop.domain.profiles.problems import ProfileDataError, problem
 from workshop.domain.profiles.shapes import ColumnMeta, Problem, Rule, SegmentDef, Sizing
-from workshop.domain.profiles.span import basis_of_vectors, reduce_by
+from workshop.domain.profiles.span import basis_of_vectors, in_span
 from workshop.domain.profiles.suppression import DEFAULT_K, figure, is_small, share
 from workshop.domain.profiles.table import Table
 
@@ -217,7 +217,7 @@ def _audit(atoms: list[int], counts: list[int], figures: dict[str, set[int]],
                        for name in names])
 
     def recoverable(vector: list[int], names: list[str]) -> bool:
-        return not any(reduce_by(vector, basis_of(names)))
+        return in_span(vector, basis_of(names))
 
     while True:
         published = [name for name in figures if name not in hidden]
@@ -226,7 +226,7 @@ def _audit(atoms: list[int], counts: list[int], figures: dict[str, set[int]],
         for region in regions():
             if is_small(sum(counts[a] for a in region), k):
                 vector = [1 if a in region else 0 for a in range(len(atoms))]
-                if not any(reduce_by(vector, basis)):
+                if in_span(vector, basis):
                     leak = vector
                     break
         if leak is None:
