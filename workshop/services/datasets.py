@@ -9,6 +9,8 @@ Nothing is kept between the two: an inspected file is not stored anywhere.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, BinaryIO
 
@@ -98,22 +100,28 @@ def import_dataset(backend: Backend, workshop_id: str, actor_id: str | None,
                     attachment=content)
 
 
-def inspect_upload(backend: Backend, workshop_id: str, actor_id: str | None,
-                   stream: BinaryIO) -> dict:
-    """`inspect` for a request body still on its way in: taken to disk and unpacked by a
-    worker, so the hub never parses tens of MB (services/uploads.py)."""
+@contextmanager
+def _uploaded(backend: Backend, workshop_id: str, actor_id: str | None,
+              stream: BinaryIO) -> Iterator[uploads.Unpacked]:
+    """A request body still on its way in, taken to disk and unpacked by a worker, so the
+    hub never parses tens of MB (services/uploads.py); only for someone who may import."""
     _importer(backend, workshop_id, actor_id, counted=False)  # before writing to disk
     with uploads.unpacked(backend.offload, stream, UPLOAD_MAX_BYTES, CONTENT,
                           owner=actor_id) as upload:
+        yield upload
+
+
+def inspect_upload(backend: Backend, workshop_id: str, actor_id: str | None,
+                   stream: BinaryIO) -> dict:
+    """`inspect` for a request body still on its way in."""
+    with _uploaded(backend, workshop_id, actor_id, stream) as upload:
         return inspect(backend, workshop_id, actor_id, upload.fields, upload.content)
 
 
 def import_upload(backend: Backend, workshop_id: str, actor_id: str | None,
                   stream: BinaryIO) -> dict:
-    """`import_dataset` for a request body still on its way in (see `inspect_upload`)."""
-    _importer(backend, workshop_id, actor_id, counted=False)
-    with uploads.unpacked(backend.offload, stream, UPLOAD_MAX_BYTES, CONTENT,
-                          owner=actor_id) as upload:
+    """`import_dataset` for a request body still on its way in."""
+    with _uploaded(backend, workshop_id, actor_id, stream) as upload:
         return import_dataset(backend, workshop_id, actor_id, upload.fields, upload.content)
 
 

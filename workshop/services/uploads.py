@@ -2,7 +2,8 @@
 
 A 100,000-row export arrives as ~26 MB of JSON whose `content_base64` is the CSV. Parsing
 that body on the hub, and pickling its 20 MB string to a worker, held every other request
-of the process for ~45 ms per import (docs/performance.md, "Imports beside a live room").
+of the process for ~45 ms per import (docs/performance.md,
+"Customer data imports beside a live workshop").
 Instead the hub copies the body to a private temporary file in small chunks, yielding
 between them, and a worker parses it: it writes the decoded file beside the body and sends
 back only the other, small fields. Both files go when the request ends.
@@ -37,8 +38,8 @@ class Unpacked:
 
 
 @contextmanager
-def unpacked(offload, stream: BinaryIO, limit: int, field: str, owner=None,
-             ) -> Iterator[Unpacked]:
+def unpacked(offload, stream: BinaryIO, limit: int, field: str,
+             owner=None) -> Iterator[Unpacked]:
     """Spool `stream` (a JSON object) to disk and unpack it in a worker: its fields but
     `field`, and `field`'s base64 decoded into a file that lives as long as this block."""
     folder = Path(tempfile.mkdtemp(prefix="workshop-upload-"))  # mode 0700: ours alone
