@@ -7,7 +7,24 @@ is never held for more than a few milliseconds keeps that gap small.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_server_like(folder: Path, source: str, timeout: float = 60,
+                    ) -> subprocess.CompletedProcess:
+    """Run `source` as a script of its own in a fresh interpreter, from the repository (the
+    worker processes it spawns import it again as `__mp_main__`); its output as text."""
+    script = folder / "server_like.py"
+    script.write_text(source)
+    return subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
+                          text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
 
 
 class HubTicker:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.hub_ticker import run_server_like
 from workshop.offload import WORKER_NICENESS, WorkerPool
 from workshop.services.errors import ServiceError
 
@@ -218,10 +219,7 @@ def test_under_eventlet_the_hub_keeps_running_while_workers_compute(tmp_path):
     # 3 s of pure-Python work in the pool: the hub must keep ticking every few ms (the
     # same work on the hub stops it for 1 s per job). The bound leaves room for a machine
     # whose cores are shared with others.
-    script = tmp_path / "server_like.py"
-    script.write_text(SERVER_LIKE)
-    result = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
-                            text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    result = run_server_like(tmp_path, SERVER_LIKE)
     assert result.returncode == 0, result.stderr
     worker, longest_gap = result.stdout.split()
     assert int(worker) > 0
@@ -251,10 +249,7 @@ BIG_JOB_BEHIND_A_BUSY_WORKER = textwrap.dedent("""
 def test_a_job_larger_than_the_pipe_does_not_hold_the_hub_while_workers_are_busy(tmp_path):
     # The job waits in the pipe until the worker is free: under eventlet, writing it must
     # yield to the hub rather than block it for the ~2.8 s the worker is still busy.
-    script = tmp_path / "big_job.py"
-    script.write_text(BIG_JOB_BEHIND_A_BUSY_WORKER)
-    result = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
-                            text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    result = run_server_like(tmp_path, BIG_JOB_BEHIND_A_BUSY_WORKER)
     assert result.returncode == 0, result.stderr
     assert float(result.stdout) < 1.0
 

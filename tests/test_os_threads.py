@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 import threading
-from pathlib import Path
 
 import pytest
 
+from tests.hub_ticker import run_server_like
 from workshop.os_threads import OsThreadGate
 from workshop.services.errors import ServiceError
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_in_threading_mode_the_call_runs_in_the_callers_thread():
@@ -66,11 +61,7 @@ UNDER_EVENTLET = textwrap.dedent("""
 def test_under_eventlet_the_call_runs_in_an_os_thread_while_the_hub_turns(tmp_path):
     # The call sleeps with the unpatched time.sleep: were it on the hub, the hub would stop
     # for 0.3 s, twice.
-    script = tmp_path / "gate.py"
-    script.write_text(UNDER_EVENTLET)
-    result = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
-                            text=True, timeout=60,
-                            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    result = run_server_like(tmp_path, UNDER_EVENTLET)
     assert result.returncode == 0, result.stderr
     elsewhere, longest_gap = result.stdout.split()
     assert elsewhere == "1"
@@ -115,11 +106,7 @@ UNDER_GEVENT = textwrap.dedent("""
 
 
 def test_under_gevent_the_call_and_a_loop_run_in_os_threads_while_the_hub_turns(tmp_path):
-    script = tmp_path / "gate.py"
-    script.write_text(UNDER_GEVENT)
-    result = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
-                            text=True, timeout=60,
-                            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    result = run_server_like(tmp_path, UNDER_GEVENT)
     assert result.returncode == 0, result.stderr
     elsewhere, longest_gap, loop_elsewhere, stopped = result.stdout.split()
     assert elsewhere == "1"

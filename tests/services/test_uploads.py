@@ -5,18 +5,15 @@ from __future__ import annotations
 import base64
 import io
 import json
-import os
-import subprocess
-import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.hub_ticker import run_server_like
 from workshop.services import uploads
 from workshop.services.errors import ServiceError
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_body_is_unpacked_into_its_fields_and_the_decoded_file(worker_pool):
@@ -37,13 +34,13 @@ def test_a_body_without_the_field_has_no_content(worker_pool):
 
 
 def test_spooling_past_the_limit_is_refused_and_leaves_no_folder(worker_pool):
-    before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("workshop-upload-*"))
+    before = set(Path(tempfile.gettempdir()).glob("workshop-upload-*"))
     stream = io.BytesIO(b"x" * (3 * uploads.CHUNK_BYTES))
     with pytest.raises(ServiceError) as refused:
         with uploads.unpacked(worker_pool, stream, uploads.CHUNK_BYTES * 2, "content_base64"):
             pass
     assert refused.value.code == "too_large" and refused.value.status == 413
-    assert set(Path(os.environ.get("TMPDIR", "/tmp")).glob("workshop-upload-*")) == before
+    assert set(Path(tempfile.gettempdir()).glob("workshop-upload-*")) == before
 
 
 @pytest.mark.parametrize(("sent", "message"), [
@@ -90,11 +87,7 @@ IMPORT_BESIDE_THE_HUB = textwrap.dedent("""
 def test_a_100000_row_body_never_holds_the_hub_as_long_as_parsing_it_would(tmp_path):
     # Parsing the ~26 MB body on the hub is one gap of that length for every other request
     # (~25 ms here); spooled and unpacked, the hub is only ever held for one chunk's copy.
-    script = tmp_path / "import_beside_the_hub.py"
-    script.write_text(IMPORT_BESIDE_THE_HUB)
-    result = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, capture_output=True,
-                            text=True, timeout=120,
-                            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    result = run_server_like(tmp_path, IMPORT_BESIDE_THE_HUB, timeout=120)
     assert result.returncode == 0, result.stderr
     measured = json.loads(result.stdout)
     assert measured["mb"] > 15  # the whole export arrived

@@ -17,7 +17,7 @@ from workshop.domain.profiles.claims import check_claim
 from workshop.domain.profiles.jobs import analyse_job
 from workshop.domain.profiles.segments import segment_mask, size_segments
 from workshop.domain.profiles.suppression import figure, hide_bins, suppress_cells
-from workshop.domain.profiles.table import table_to_bytes
+from workshop.domain.profiles.table import Table, table_to_bytes
 
 
 def small(count: int, k: int) -> bool:
@@ -61,9 +61,17 @@ rules = st.one_of(leaves, st.builds(lambda parts: {"all": parts}, st.lists(leave
                                                                           max_size=2)),
                   st.builds(lambda parts: {"any": parts}, st.lists(leaves, min_size=2,
                                                                   max_size=2)))
-rows = st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(CITIES)),
-                          st.one_of(st.none(), st.integers(0, 100)),
-                          st.one_of(st.none(), st.booleans())), max_size=70)
+row = st.tuples(st.one_of(st.none(), st.sampled_from(CITIES)),
+                st.one_of(st.none(), st.integers(0, 100)), st.one_of(st.none(), st.booleans()))
+rows = st.lists(row, max_size=70)
+
+
+def table_of(rows: list[tuple]) -> Table:
+    """The generated rows (city, age, member) as a table."""
+    return make_table({"city": [r[0] for r in rows],
+                       "age": [None if r[1] is None else float(r[1]) for r in rows],
+                       "member": [r[2] for r in rows]},
+                      {"city": "category", "age": "number", "member": "boolean"})
 
 
 def in_span(vector: list[int], rows_: list[list[int]]) -> bool:
@@ -238,10 +246,7 @@ def check_figures(check, k):
                                                                st.integers(0, 100)))
 def test_no_output_ever_carries_a_figure_about_fewer_than_k_people(rows, segments, k,
                                                                     claim_value, bounds):
-    table = make_table({"city": [r[0] for r in rows],
-                        "age": [None if r[1] is None else float(r[1]) for r in rows],
-                        "member": [r[2] for r in rows]},
-                       {"city": "category", "age": "number", "member": "boolean"})
+    table = table_of(rows)
     defined = [{"id": f"s{i}", "name": f"s{i}", "rule": rule} for i, rule in enumerate(segments)]
     sizing = size_segments(table, defined, k=k)
     check_sizing(table, defined, sizing, k)
@@ -263,18 +268,13 @@ def test_no_output_ever_carries_a_figure_about_fewer_than_k_people(rows, segment
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rows=st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(CITIES)),
-                               st.one_of(st.none(), st.integers(0, 100)),
-                               st.one_of(st.none(), st.booleans())), min_size=20, max_size=160),
+@given(rows=st.lists(row, min_size=20, max_size=160),
        base=rules, narrower=leaves, other=rules, k=st.integers(2, 12))
 def test_cards_drawn_together_give_no_small_group_away_by_subtraction(rows, base, narrower,
                                                                      other, k):
     # A segment, the same segment narrowed by one more condition (nested in it), and
     # another: their cards side by side, one less another, count no group under k.
-    table = make_table({"city": [r[0] for r in rows],
-                        "age": [None if r[1] is None else float(r[1]) for r in rows],
-                        "member": [r[2] for r in rows]},
-                       {"city": "category", "age": "number", "member": "boolean"})
+    table = table_of(rows)
     defined = [{"id": "base", "name": "base", "rule": base},
                {"id": "narrower", "name": "narrower", "rule": {"all": [base, narrower]}},
                {"id": "other", "name": "other", "rule": other}]
