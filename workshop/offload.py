@@ -44,11 +44,10 @@ from workshop.services.errors import ServiceError
 
 T = TypeVar("T")
 
-# Niceness added to a worker: the scheduler then favours the serving process's hub. The
-# most there is: a woken hub then takes the core from a worker at once (at 10 it sometimes
-# waited its turn: docs/performance.md, "Customer data imports beside a live workshop"), and
-# a worker with a core of its own loses nothing.
-WORKER_NICENESS = 19
+# Niceness added to a worker: the scheduler then favours the serving process's hub. (19 was
+# measured against 10 beside imports and stayed inside the run-to-run spread:
+# docs/performance.md, "Customer data imports beside a live workshop".)
+WORKER_NICENESS = 10
 # Jobs accepted at once per worker process (running or queued for it): enough for a room
 # exporting at the end of a session (each waits its turn), not a queue without end.
 WAITING_PER_WORKER = 8
